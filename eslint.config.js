@@ -1,0 +1,3 @@
+import { tribarLintConfig } from './tools/eslint-config/index.js';
+
+export default tribarLintConfig();

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+
+// Defaults are the replaced system's values (original-system.md §5–§13) unless a comment says why not.
+// Objects use `.prefault({})` so an omitted section is filled field by field from its defaults.
+
+const symbolName = z.string().regex(/^[A-Z][A-Z0-9._-]*$/, 'symbols are upper-case tickers such as MES');
+const horizonKey = z.string().regex(/^[1-9]\d*$/, 'horizon keys are positive whole numbers of bars');
+const probability = z.number().min(0).max(1);
+const range = (low: number, high: number) => z.tuple([z.number(), z.number()]).default([low, high]);
+
+export const contractSpecSchema = z
+  .object({
+    tickSize: z.number().positive().describe('Minimum price increment, in price units.'),
+    tickValue: z.number().positive().describe('US dollars per tick per contract.'),
+    commissionTicks: z.number().nonnegative().describe('Round-trip commission, in ticks.'),
+    slippageTicks: z.number().nonnegative().describe('Slippage per fill, in ticks (a round trip pays it twice).'),
+  })
+  .strict();
+
+export const barrierParamsSchema = z
+  .object({
+    kUp: z.number().positive().describe('Upper barrier distance in ATRs.'),
+    kDown: z.number().positive().describe('Lower barrier distance in ATRs.'),
+    maxBars: z.number().int().positive().describe('Vertical barrier: bars until a timeout.'),
+  })
+  .strict();
+
+const DEFAULT_CONTRACTS = {
+  // Commission: the original's round-trip ticks; slippage: its later per-fill, low-volatility values.
+  MES: { tickSize: 0.25, tickValue: 1.25, commissionTicks: 0.5, slippageTicks: 0.5 },
+  MGC: { tickSize: 0.1, tickValue: 1.0, commissionTicks: 0.3, slippageTicks: 0.75 },
+};
+
+const barriersSchema = z
+  .object({
+    bySymbol: z
+      .record(symbolName, z.record(horizonKey, barrierParamsSchema))
+      .default({
+        MES: { '5': { kUp: 1.5, kDown: 1.0, maxBars: 12 }, '20': { kUp: 3.0, kDown: 2.1, maxBars: 50 } },
+        MGC: { '5': { kUp: 1.2, kDown: 1.2, maxBars: 12 }, '20': { kUp: 2.5, kDown: 2.5, maxBars: 50 } },
+      })
+      .describe('Per symbol and horizon; must name configured horizons.'),
+    byHorizon: z
+      .record(horizonKey, barrierParamsSchema)
+      .default({
+        '1': { kUp: 0.3, kDown: 0.3, maxBars: 4 },
+        '5': { kUp: 1.35, kDown: 1.1, maxBars: 12 },
+        '20': { kUp: 2.75, kDown: 2.3, maxBars: 50 },
+      })
+      .describe('Used for a symbol without its own entry for the horizon.'),
+    fallback: z
+      .object({
+        kUp: z.number().positive().default(1.0),
+        kDown: z.number().positive().default(1.0),
+        maxBarsPerHorizonBar: z.number().positive().default(3).describe('maxBars = ceil(this × horizon).'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const gaSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    populationSize: z.number().int().min(2).default(50),
+    generations: z.number().int().min(1).default(30),
+    tournamentSize: z.number().int().min(2).default(3),
+    crossover: z
+      .object({ alpha: z.number().nonnegative().default(0.3), probability: probability.default(0.7) })
+      .strict()
+      .prefault({}),
+    mutation: z
+      .object({
+        sigma: z.number().positive().default(0.2),
+        geneProbability: probability.default(0.3),
+        probability: probability.default(0.2),
+      })
+      .strict()
+      .prefault({}),
+    elites: z.number().int().nonnegative().default(2),
+    bounds: z
+      .object({ kUp: range(0.8, 2.5), kDown: range(0.8, 2.5), maxBarsPerHorizonBar: range(2.0, 3.0) })
+      .strict()
+      .prefault({}),
+    subsetFraction: z.number().gt(0).max(1).default(0.3),
+    minSubsetBars: z.number().int().positive().default(1000),
+    neutralBand: range(0.15, 0.4).describe('Hard constraint on the neutral share [min, max].'),
+    neutralTarget: range(0.2, 0.3).describe('Neutral share the fitness rewards most [min, max].'),
+    workers: z.number().int().min(1).default(2),
+  })
+  .strict()
+  .prefault({});
+
+const splitsSchema = z
+  .object({
+    train: z.number().gt(0).lt(1).default(0.7),
+    val: z.number().gt(0).lt(1).default(0.15),
+    test: z.number().gt(0).lt(1).default(0.15),
+    purgeBars: z.number().int().nonnegative().default(60),
+    // The original's later value (5 days of five-minute bars).
+    embargoBars: z.number().int().nonnegative().default(1440),
+    minSymbolShare: probability.default(0.2),
+  })
+  .strict()
+  .prefault({});
+
+const scalingSchema = z
+  .object({
+    defaultScaler: z.enum(['robust', 'standard', 'minmax']).default('robust'),
+    robustQuantiles: range(25, 75),
+    logPriceAndVolume: z.boolean().default(true),
+    clip: z
+      .object({ enabled: z.boolean().default(true), min: z.number().default(-5), max: z.number().default(5) })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const periods = (values: number[]) => z.array(z.number().int().positive()).min(1).default(values);
+const period = (value: number) => z.number().int().positive().default(value);
+
+const featuresSchema = z
+  .object({
+    returns: periods([1, 5, 10, 20, 60]),
+    sma: periods([10, 20, 50, 100, 200]),
+    ema: periods([9, 12, 21, 26, 50]),
+    rsi: period(14),
+    macd: z.object({ fast: period(12), slow: period(26), signal: period(9) }).strict().prefault({}),
+    stochastic: z.object({ k: period(14), d: period(3) }).strict().prefault({}),
+    williams: period(14),
+    roc: periods([5, 10, 20]),
+    cci: period(20),
+    mfi: period(14),
+    atr: periods([7, 14, 21]),
+    bollinger: z.object({ period: period(20), std: z.number().positive().default(2) }).strict().prefault({}),
+    keltner: z.object({ period: period(20), atrMultiple: z.number().positive().default(2) }).strict().prefault({}),
+    historicalVolatility: periods([10, 20, 60]),
+    rangeVolatility: period(20),
+    volume: period(20),
+    adx: period(14),
+    supertrend: z.object({ period: period(10), multiplier: z.number().positive().default(3) }).strict().prefault({}),
+    regimeLookback: period(100),
+    crossAsset: z
+      .object({
+        enabled: z.boolean().default(true),
+        pairs: z
+          .array(z.tuple([symbolName, symbolName]))
+          .nullable()
+          .default(null)
+          .describe('Symbol pairs [a, b]; null means every pair of configured symbols, in their order.'),
+        window: period(20),
+      })
+      .strict()
+      .prefault({}),
+    higherTimeframes: z
+      .array(z.number().int().positive())
+      .default([15, 60, 240])
+      .describe('Minutes; each must be a multiple of the target timeframe.'),
+  })
+  .strict()
+  .prefault({});
+
+const validationSchema = z
+  .object({
+    correlationThreshold: z.number().gt(0).max(1).default(0.85),
+    varianceThreshold: z.number().nonnegative().default(0.01),
+  })
+  .strict()
+  .prefault({});
+
+export const runConfigSchema = z
+  .object({
+    $schema: z.string().optional().describe('Editor hint; ignored.'),
+    description: z.string().default('Tribar run'),
+    seed: z.number().int().default(42).describe('Seeds every random step of a run.'),
+    paths: z
+      .object({ runsDir: z.string().min(1).default('runs').describe('Where run folders go, relative to the working directory.') })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    symbols: z.array(symbolName).min(1).default(['MES', 'MGC']),
+    contracts: z.record(symbolName, contractSpecSchema).default(DEFAULT_CONTRACTS),
+    defaultContract: contractSpecSchema
+      .default({ tickSize: 0.01, tickValue: 1.0, commissionTicks: 0.5, slippageTicks: 0.5 })
+      .describe('Used for a symbol missing from `contracts` (a warning is logged).'),
+    data: z
+      .object({
+        source: z.enum(['synthetic', 'files']).default('synthetic'),
+        files: z.record(symbolName, z.string().min(1)).default({}).describe('One bar file per symbol when source is files.'),
+        timezone: z.string().default('UTC').describe('Zone of timestamps that carry none.'),
+      })
+      .strict()
+      .prefault({}),
+    timeframes: z
+      .object({ sourceMinutes: period(1), targetMinutes: period(5) })
+      .strict()
+      .prefault({}),
+    horizons: z.array(z.number().int().positive()).min(1).default([5, 20]).describe('Label horizons, in target bars.'),
+    barriers: barriersSchema,
+    ga: gaSchema,
+    splits: splitsSchema,
+    scaling: scalingSchema,
+    features: featuresSchema,
+    validation: validationSchema,
+  })
+  .strict();
+
+/** A whole run's settings after defaults are applied. */
+export type RunConfig = z.output<typeof runConfigSchema>;
+/** What a config file may contain: every field optional. */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type ContractSpec = z.output<typeof contractSpecSchema>;
+export type BarrierParams = z.output<typeof barrierParamsSchema>;

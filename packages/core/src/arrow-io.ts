@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { readParquet, Table as WasmTable, writeParquet, Compression, WriterPropertiesBuilder } from 'parquet-wasm';
+import { writeFileAtomic } from './atomic-write.js';
+import { ArtifactError } from './errors.js';
+
+/**
+ * Arrow IPC files are the artifacts passed between stages: columnar, typed, zero-copy
+ * to read, and readable from Python (pyarrow) and R as they are.
+ */
+export async function writeArrowFile(path: string, table: Table): Promise<void> {
+  await writeFileAtomic(path, tableToIPC(table, 'file'));
+}
+
+export async function readArrowFile(path: string): Promise<Table> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ArtifactError('cannot read Arrow file', path, { cause: error, hint: 'Check the path; re-run the stage that writes it.' });
+  }
+  try {
+    return tableFromIPC(bytes);
+  } catch (error) {
+    throw new ArtifactError(`not a readable Arrow IPC file (${(error as Error).message})`, path, {
+      cause: error,
+      hint: 'The file is truncated or of another format; re-run the stage that writes it.',
+    });
+  }
+}
+
+/** Parse Parquet bytes (parquet-wasm, Rust's arrow-rs compiled to WebAssembly) into an Arrow table. */
+export function parquetToArrow(bytes: Uint8Array, source = '<bytes>'): Table {
+  let wasmTable: WasmTable;
+  try {
+    wasmTable = readParquet(bytes);
+  } catch (error) {
+    throw new ArtifactError(`not a readable Parquet file (${String(error)})`, source, {
+      cause: error,
+      hint: 'The file is truncated or not Parquet; re-export it from its source.',
+    });
+  }
+  return tableFromIPC(wasmTable.intoIPCStream());
+}
+
+/** Encode an Arrow table as Parquet bytes (zstd-compressed). */
+export function arrowToParquet(table: Table): Uint8Array {
+  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties);
+}
+
+export async function readParquetFile(path: string): Promise<Table> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ArtifactError('cannot read Parquet file', path, { cause: error, hint: 'Check the path.' });
+  }
+  return parquetToArrow(bytes, path);
+}
+
+export async function writeParquetFile(path: string, table: Table): Promise<void> {
+  await writeFileAtomic(path, arrowToParquet(table));
+}

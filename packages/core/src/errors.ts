@@ -1,0 +1,75 @@
+/**
+ * Every error Tribar throws on purpose is a `TribarError`: it names what was wrong,
+ * where (file, row, field or config path) and, in `hint`, what to do about it.
+ */
+export interface ErrorDetails {
+  /** What to do about it, in one sentence. */
+  hint?: string;
+  /** The underlying error, kept for stack traces and logs. */
+  cause?: unknown;
+}
+
+export class TribarError extends Error {
+  /** Stable machine-readable code, e.g. `DATA_INVALID`. */
+  readonly code: string;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, details: ErrorDetails = {}) {
+    super(details.hint ? `${message}\n  hint: ${details.hint}` : message, { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = details.hint;
+  }
+
+  toJSON(): { name: string; code: string; message: string; hint?: string } {
+    return { name: this.name, code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+}
+
+/** Where in an input a problem sits; every field is optional but at least the file should be known. */
+export interface DataLocation {
+  file?: string;
+  /** 1-based line or row number as a person counts it in the file. */
+  row?: number;
+  field?: string;
+}
+
+function formatLocation({ file, row, field }: DataLocation): string {
+  const parts = [file, row !== undefined ? `row ${row}` : undefined, field ? `field '${field}'` : undefined];
+  return parts.filter(Boolean).join(', ');
+}
+
+/** Bad input data: a file that cannot be read, a row that cannot be parsed, a missing column. */
+export class DataError extends TribarError {
+  readonly location: DataLocation;
+
+  constructor(message: string, location: DataLocation, details: ErrorDetails = {}) {
+    const where = formatLocation(location);
+    super('DATA_INVALID', where ? `${where}: ${message}` : message, details);
+    this.location = location;
+  }
+}
+
+/** An artifact that is missing, unreadable, or whose bytes no longer match its manifest checksum. */
+export class ArtifactError extends TribarError {
+  readonly path: string;
+
+  constructor(message: string, path: string, details: ErrorDetails = {}) {
+    super('ARTIFACT_INVALID', `${path}: ${message}`, details);
+    this.path = path;
+  }
+}
+
+/** A misuse of the API that the caller must fix in code (wrong argument, call out of order). */
+export class UsageError extends TribarError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('USAGE', message, details);
+  }
+}
+
+/** Narrow an unknown thrown value to something with a message, for logging and state files. */
+export function describeError(error: unknown): { name: string; code?: string; message: string; hint?: string } {
+  if (error instanceof TribarError) return error.toJSON();
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,271 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ArtifactManifest,
+  childLogger,
+  describeError,
+  hashValue,
+  Rng,
+  sha256File,
+  TribarError,
+  verifyEntry,
+  writeJsonAtomic,
+  type Logger,
+  type StageContext,
+  type StageDefinition,
+} from '@tribar/core';
+import { ancestorsOf, checkInputs, orderStages, selectStages, type Selection } from './dag.js';
+import { PipelineDefinitionError } from './errors.js';
+import { progressEmitter, type PipelineEvent, type PipelineEventListener } from './events.js';
+import { configSlice, stageFingerprint } from './fingerprint.js';
+import { isValidRunId, newRunId, runDirFor } from './runs.js';
+import { readRunState, writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
+
+export interface PipelineConfigShape {
+  seed: number;
+}
+
+export interface RunPipelineOptions<C extends PipelineConfigShape> extends Selection {
+  stages: readonly StageDefinition<C>[];
+  config: C;
+  runsDir: string;
+  /** Reuse (or create) this run folder; omitted means a new run id. */
+  runId?: string;
+  logger?: Logger;
+  onEvent?: PipelineEventListener;
+  /** Aborting cancels the run after the current stage sees it (stages should check `context.signal`). */
+  signal?: AbortSignal;
+}
+
+export interface PipelineResult {
+  runId: string;
+  runDir: string;
+  status: RunStatus;
+  state: RunState;
+}
+
+function initialState<C extends PipelineConfigShape>(runId: string, config: C, order: string[]): RunState {
+  const now = new Date().toISOString();
+  return {
+    stateVersion: 1,
+    runId,
+    createdAt: now,
+    updatedAt: now,
+    status: 'running',
+    configHash: hashValue(config),
+    seed: config.seed,
+    order,
+    stages: Object.fromEntries(order.map((name) => [name, { name, status: 'pending' } satisfies StageRecord])),
+  };
+}
+
+/**
+ * Run stages as a DAG inside one run folder. A stage whose recorded fingerprint (code version,
+ * config slice, seed, input bytes) matches and whose outputs still hash as recorded is skipped;
+ * anything else runs. State is written after every stage, so a killed run resumes where it stopped.
+ */
+export async function runPipeline<C extends PipelineConfigShape>(options: RunPipelineOptions<C>): Promise<PipelineResult> {
+  const { config, signal } = options;
+  const emit: PipelineEventListener = options.onEvent ?? (() => {});
+  const log = childLogger(options.logger, 'pipeline');
+  const ordered = orderStages(options.stages);
+  checkInputs(ordered, config);
+  const { selected, forced } = selectStages(ordered, options);
+
+  const runId = options.runId ?? newRunId();
+  if (!isValidRunId(runId)) throw new PipelineDefinitionError(`run id '${runId}' may use only letters, digits, '.', '_' and '-'`);
+  const runDir = runDirFor(options.runsDir, runId);
+  await mkdir(runDir, { recursive: true });
+
+  const previous = await readRunState(runDir);
+  const state = initialState(runId, config, ordered.map((stage) => stage.name));
+  if (previous) {
+    state.createdAt = previous.createdAt;
+    for (const name of state.order) if (previous.stages[name]) state.stages[name] = previous.stages[name];
+  }
+  const manifest = await ArtifactManifest.open(runDir, runId);
+  await writeJsonAtomic(join(runDir, 'config.json'), config);
+  await writeRunState(runDir, state);
+
+  const started = Date.now();
+  emit({ type: 'run-start', runId, runDir, stages: selected.map((stage) => stage.name) });
+  log.info({ runId, runDir, stages: selected.map((stage) => stage.name) }, 'run started');
+
+  /** SHA-256 of every artifact known to be intact in this invocation. */
+  const verified = new Map<string, string>();
+  const blocked = new Set<string>();
+
+  const verifyOutputs = async (stage: StageDefinition<C>): Promise<boolean> => {
+    for (const path of stage.outputs(config)) {
+      const entry = manifest.get(path);
+      if (!entry || entry.stage !== stage.name || (await verifyEntry(runDir, entry)).length) return false;
+      verified.set(path, entry.sha256);
+    }
+    return true;
+  };
+
+  const fingerprintOf = async (stage: StageDefinition<C>): Promise<string> => {
+    const inputs: Record<string, string> = {};
+    for (const path of stage.inputs(config)) {
+      const sha = verified.get(path);
+      if (!sha) throw new PipelineDefinitionError(`input '${path}' of stage '${stage.name}' is not available`);
+      inputs[path] = sha;
+    }
+    for (const file of stage.externalInputs?.(config) ?? []) {
+      if (!existsSync(file)) throw new TribarError('INPUT_MISSING', `stage '${stage.name}' needs ${file}, which does not exist`);
+      inputs[file] = await sha256File(file);
+    }
+    return stageFingerprint({
+      stage: stage.name,
+      version: stage.version,
+      seed: config.seed,
+      config: configSlice(config, stage.configKeys),
+      inputs,
+    });
+  };
+
+  // Stages outside the selection are not run: what they recorded must be intact to feed the rest.
+  const selectedNames = new Set(selected.map((stage) => stage.name));
+  const upstreamOfSelection = new Set(selected.flatMap((stage) => [...ancestorsOf(ordered, stage.name)]));
+  for (const stage of ordered) {
+    if (selectedNames.has(stage.name) || !upstreamOfSelection.has(stage.name)) continue;
+    if (!(state.stages[stage.name]?.status === 'completed' && (await verifyOutputs(stage)))) {
+      throw new PipelineDefinitionError(
+        `stage '${stage.name}' has no intact completed outputs in run ${runId}, and the selected stages need them`,
+        `Run the whole pipeline (without --from/--only), or include '${stage.name}'.`,
+      );
+    }
+  }
+
+  let status: RunStatus = 'completed';
+  for (const [index, stage] of selected.entries()) {
+    const record = state.stages[stage.name] as StageRecord;
+    if (signal?.aborted) {
+      status = 'cancelled';
+      break;
+    }
+    const blocker = stage.dependsOn.find((dependency) => blocked.has(dependency));
+    if (blocker) {
+      blocked.add(stage.name);
+      state.stages[stage.name] = { name: stage.name, status: 'blocked', reason: `'${blocker}' did not complete` };
+      await writeRunState(runDir, state);
+      emit({ type: 'stage-end', stage: stage.name, record: state.stages[stage.name] as StageRecord });
+      continue;
+    }
+
+    const fingerprint = await fingerprintOf(stage);
+    if (
+      !forced.has(stage.name) &&
+      record.status === 'completed' &&
+      record.fingerprint === fingerprint &&
+      (await verifyOutputs(stage))
+    ) {
+      state.stages[stage.name] = { ...record, reused: true };
+      await writeRunState(runDir, state);
+      emit({ type: 'stage-skip', stage: stage.name, reason: 'up to date' });
+      log.info({ stage: stage.name }, 'stage up to date, skipped');
+      continue;
+    }
+
+    const outcome = await executeStage({ stage, config, runId, runDir, fingerprint, manifest, state, index, count: selected.length, emit, log, signal });
+    if (outcome.status === 'completed') {
+      for (const path of stage.outputs(config)) verified.set(path, manifest.get(path)?.sha256 ?? '');
+      continue;
+    }
+    blocked.add(stage.name);
+    if (stage.required !== false) {
+      status = 'failed';
+      markRemainingBlocked(state, selected.slice(index + 1), stage.name);
+      await writeRunState(runDir, state);
+      break;
+    }
+  }
+  if (status === 'completed' && blocked.size) status = 'failed';
+
+  state.status = status;
+  await manifest.save();
+  await writeRunState(runDir, state);
+  const durationMs = Date.now() - started;
+  emit({ type: 'run-end', runId, status, durationMs });
+  log.info({ runId, status, durationMs }, 'run finished');
+  return { runId, runDir, status, state };
+}
+
+function markRemainingBlocked<C>(state: RunState, rest: readonly StageDefinition<C>[], failed: string): void {
+  for (const stage of rest) {
+    state.stages[stage.name] = { name: stage.name, status: 'blocked', reason: `required stage '${failed}' failed` };
+  }
+}
+
+interface ExecuteArguments<C extends PipelineConfigShape> {
+  stage: StageDefinition<C>;
+  config: C;
+  runId: string;
+  runDir: string;
+  fingerprint: string;
+  manifest: ArtifactManifest;
+  state: RunState;
+  index: number;
+  count: number;
+  emit: (event: PipelineEvent) => void;
+  log: Logger;
+  signal: AbortSignal | undefined;
+}
+
+async function executeStage<C extends PipelineConfigShape>(args: ExecuteArguments<C>): Promise<StageRecord> {
+  const { stage, config, runDir, manifest, state, emit, log } = args;
+  const startedAt = new Date();
+  const running: StageRecord = { name: stage.name, status: 'running', startedAt: startedAt.toISOString() };
+  state.stages[stage.name] = running;
+  manifest.removeStage(stage.name);
+  await manifest.save();
+  await writeRunState(runDir, state);
+  emit({ type: 'stage-start', stage: stage.name, index: args.index, count: args.count });
+  const stageLog = log.child({ stage: stage.name });
+  stageLog.info('stage started');
+
+  const context: StageContext<C> = {
+    runId: args.runId,
+    runDir,
+    config,
+    logger: stageLog,
+    rng: new Rng(config.seed).fork(`stage/${stage.name}`),
+    progress: progressEmitter(stage.name, emit),
+    signal: args.signal ?? new AbortController().signal,
+    path: (runRelative) => join(runDir, runRelative),
+  };
+
+  let record: StageRecord;
+  try {
+    const outcome = (await stage.run(context)) ?? {};
+    const outputs = stage.outputs(config);
+    const missing = outputs.filter((path) => !existsSync(join(runDir, path)));
+    if (missing.length) {
+      throw new TribarError('STAGE_OUTPUT_MISSING', `stage '${stage.name}' finished without writing ${missing.join(', ')}`);
+    }
+    for (const path of outputs) await manifest.record(path, stage.name, outcome.artifactMetadata?.[path] ?? {});
+    record = {
+      name: stage.name,
+      status: 'completed',
+      fingerprint: args.fingerprint,
+      outputs,
+      ...(outcome.metrics ? { metrics: outcome.metrics } : {}),
+    };
+  } catch (error) {
+    record = { name: stage.name, status: 'failed', error: describeError(error) };
+    stageLog.error({ err: error }, 'stage failed');
+  }
+  const endedAt = new Date();
+  Object.assign(record, {
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+  });
+  state.stages[stage.name] = record;
+  await manifest.save();
+  await writeRunState(runDir, state);
+  emit({ type: 'stage-end', stage: stage.name, record });
+  if (record.status === 'completed') stageLog.info({ durationMs: record.durationMs, metrics: record.metrics }, 'stage completed');
+  return record;
+}

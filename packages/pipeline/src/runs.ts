@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RunNotFoundError } from './errors.js';
+import { readRunState, type RunState } from './state.js';
+
+/** `YYYYMMDD-HHMMSS-xxxx` in UTC: sorts by time, unique across parallel starts. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function isValidRunId(runId: string): boolean {
+  return RUN_ID_PATTERN.test(runId) && runId.length <= 128;
+}
+
+export function runDirFor(runsDir: string, runId: string): string {
+  return join(resolve(runsDir), runId);
+}
+
+export interface RunSummary {
+  runId: string;
+  runDir: string;
+  state: RunState;
+}
+
+/** Every run in `runsDir` that has a state file, newest first. */
+export async function listRuns(runsDir: string): Promise<RunSummary[]> {
+  const root = resolve(runsDir);
+  if (!existsSync(root)) return [];
+  const runs: RunSummary[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const runDir = join(root, entry.name);
+    const state = await readRunState(runDir).catch(() => undefined);
+    if (state) runs.push({ runId: entry.name, runDir, state });
+  }
+  return runs.sort((a, b) => b.state.createdAt.localeCompare(a.state.createdAt) || b.runId.localeCompare(a.runId));
+}
+
+export async function getRun(runsDir: string, runId: string): Promise<RunSummary> {
+  const runDir = runDirFor(runsDir, runId);
+  const state = isValidRunId(runId) ? await readRunState(runDir) : undefined;
+  if (!state) throw new RunNotFoundError(runId, resolve(runsDir));
+  return { runId, runDir, state };
+}
+
+export async function latestRun(runsDir: string): Promise<RunSummary | undefined> {
+  return (await listRuns(runsDir))[0];
+}
+
+export async function removeRun(runsDir: string, runId: string): Promise<void> {
+  const { runDir } = await getRun(runsDir, runId);
+  await rm(runDir, { recursive: true, force: true });
+}
