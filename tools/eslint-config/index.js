@@ -77,5 +77,10 @@ export function tribarLintConfig(options = {}) {
         'no-console': 'off',
       },
     },
+    {
+      // Tool configuration (vitest, eslint) is workspace plumbing, not package code.
+      files: ['**/vitest.config.ts', '**/vitest.shared.ts', '**/eslint.config.js'],
+      rules: { '@nx/enforce-module-boundaries': 'off' },
+    },
   ];
 }

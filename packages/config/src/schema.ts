@@ -192,12 +192,84 @@ export const runConfigSchema = z
       .object({
         source: z.enum(['synthetic', 'files']).default('synthetic'),
         files: z.record(symbolName, z.string().min(1)).default({}).describe('One bar file per symbol when source is files.'),
-        timezone: z.string().default('UTC').describe('Zone of timestamps that carry none.'),
+        timezone: z.string().default('UTC').describe('IANA zone of timestamps that carry none.'),
+        columns: z
+          .object({
+            timestamp: z.string(),
+            date: z.string(),
+            time: z.string(),
+            open: z.string(),
+            high: z.string(),
+            low: z.string(),
+            close: z.string(),
+            volume: z.string(),
+          })
+          .partial()
+          .strict()
+          .default({})
+          .describe('Explicit column names; anything not given is found by case-insensitive aliases.'),
+        onBadRow: z.enum(['error', 'skip']).default('error').describe('A row that cannot be parsed: fail, or skip and count it.'),
+        synthetic: z
+          .object({
+            startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').default('2025-01-05'),
+            days: z.number().int().positive().default(365).describe('Calendar days of one-minute bars to generate.'),
+            correlation: z.number().min(-1).max(1).default(0.15).describe('Correlation of the symbols\' returns.'),
+            symbols: z
+              .record(
+                symbolName,
+                z
+                  .object({
+                    startPrice: z.number().positive(),
+                    annualVolatility: z.number().positive(),
+                  })
+                  .strict(),
+              )
+              .default({
+                MES: { startPrice: 5000, annualVolatility: 0.16 },
+                MGC: { startPrice: 2000, annualVolatility: 0.15 },
+              }),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
     timeframes: z
       .object({ sourceMinutes: period(1), targetMinutes: period(5) })
+      .strict()
+      .prefault({}),
+    clean: z
+      .object({
+        maxFillMinutes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(5)
+          .describe('Longest gap inside a session filled with flat, zero-volume bars; gaps across halts are never filled.'),
+        outliers: z
+          .object({
+            action: z.enum(['flag', 'drop', 'winsorize']).default('flag'),
+            returnZ: z.number().positive().default(10).describe('Robust z-score (median/MAD) of one-bar returns.'),
+            rangeAtr: z.number().positive().default(8).describe('Bar range in multiples of ATR.'),
+          })
+          .strict()
+          .prefault({}),
+        rolls: z
+          .object({
+            detect: z.boolean().default(true),
+            adjust: z.enum(['difference', 'ratio', 'none']).default('difference'),
+            jumpMultiple: z
+              .number()
+              .positive()
+              .default(8)
+              .describe('A session-open gap beyond this multiple of typical open gaps is a roll.'),
+            calendar: z
+              .array(z.object({ symbol: symbolName, at: z.string().describe('ISO time of the first bar of the new contract.') }).strict())
+              .default([]),
+          })
+          .strict()
+          .prefault({}),
+      })
       .strict()
       .prefault({}),
     horizons: z.array(z.number().int().positive()).min(1).default([5, 20]).describe('Label horizons, in target bars.'),

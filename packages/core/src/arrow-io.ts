@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { readParquet, Table as WasmTable, writeParquet, Compression, WriterPropertiesBuilder } from 'parquet-wasm';
 import { writeFileAtomic } from './atomic-write.js';
 import { ArtifactError } from './errors.js';

@@ -1,0 +1,92 @@
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
+import { DataError } from './errors.js';
+
+/**
+ * OHLCV bars of one symbol as parallel typed arrays: the shape every numeric kernel works on.
+ * `timestamp` is milliseconds since the Unix epoch, UTC, marking the bar's start.
+ * Extra per-bar columns (flags, counts) ride along in `columns`.
+ */
+export interface Bars {
+  symbol: string;
+  timestamp: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  columns: Record<string, Float64Array>;
+}
+
+export const OHLCV_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+export function emptyBars(symbol: string, length = 0): Bars {
+  return {
+    symbol,
+    timestamp: new Float64Array(length),
+    open: new Float64Array(length),
+    high: new Float64Array(length),
+    low: new Float64Array(length),
+    close: new Float64Array(length),
+    volume: new Float64Array(length),
+    columns: {},
+  };
+}
+
+export function barCount(bars: Bars): number {
+  return bars.timestamp.length;
+}
+
+/** Bars as an Arrow table: `timestamp` as a UTC millisecond timestamp column, the rest float64. */
+export function barsToTable(bars: Bars): Table {
+  const n = bars.timestamp.length;
+  const fields: Field[] = [new Field('timestamp', new TimestampMillisecond('UTC'), false)];
+  const children = [makeData({ type: new TimestampMillisecond('UTC'), length: n, data: toInt64Millis(bars.timestamp) })];
+  const numeric: [string, Float64Array][] = [
+    ...OHLCV_FIELDS.map((name) => [name, bars[name]] as [string, Float64Array]),
+    ...Object.entries(bars.columns),
+  ];
+  for (const [name, values] of numeric) {
+    if (values.length !== n) throw new DataError(`column has ${values.length} values for ${n} bars`, { field: name });
+    fields.push(new Field(name, new Float64(), false));
+    children.push(makeData({ type: new Float64(), length: n, data: values }) as never);
+  }
+  const schema = new Schema(fields, new Map([['symbol', bars.symbol]]));
+  const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
+  return new Table(schema, [new RecordBatch(schema, data)]);
+}
+
+function toInt64Millis(timestamps: Float64Array): BigInt64Array {
+  const out = new BigInt64Array(timestamps.length);
+  for (let i = 0; i < timestamps.length; i++) out[i] = BigInt(Math.round(timestamps[i] as number));
+  return out;
+}
+
+function numericColumn(table: Table, name: string, source: string): Float64Array {
+  const column = table.getChild(name);
+  if (!column) throw new DataError(`missing column '${name}'`, { file: source, field: name });
+  const out = new Float64Array(column.length);
+  let i = 0;
+  for (const value of column as Vector) out[i++] = value == null ? Number.NaN : Number(value);
+  return out;
+}
+
+/** Read bars back from a table written by `barsToTable` (or any table with those columns). */
+export function tableToBars(table: Table, source = '<table>'): Bars {
+  const symbol = table.schema.metadata.get('symbol') ?? '';
+  const bars: Bars = {
+    symbol,
+    timestamp: numericColumn(table, 'timestamp', source),
+    open: numericColumn(table, 'open', source),
+    high: numericColumn(table, 'high', source),
+    low: numericColumn(table, 'low', source),
+    close: numericColumn(table, 'close', source),
+    volume: numericColumn(table, 'volume', source),
+    columns: {},
+  };
+  for (const field of table.schema.fields) {
+    if (field.name === 'timestamp' || (OHLCV_FIELDS as readonly string[]).includes(field.name)) continue;
+    bars.columns[field.name] = numericColumn(table, field.name, source);
+  }
+  return bars;
+}
+

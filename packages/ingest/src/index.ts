@@ -1,0 +1,2 @@
+// Public API of @tribar/ingest.
+export {};
