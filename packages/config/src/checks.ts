@@ -2,7 +2,11 @@ import type { ConfigIssue } from './config-error.js';
 import { longestLabelWindow } from './resolve.js';
 import type { RunConfig } from './schema.js';
 
-type Check = (config: RunConfig) => ConfigIssue[];
+/**
+ * A rule over the parsed config. `explicit` is what the user wrote (file, env, command line,
+ * without defaults), for rules about mistakes in their own entries rather than in the defaults.
+ */
+type Check = (config: RunConfig, explicit: unknown) => ConfigIssue[];
 
 const RATIO_TOLERANCE = 1e-6;
 
@@ -31,10 +35,14 @@ const purgeCoversLabelWindows: Check = (config) => {
   ];
 };
 
-const symbolBarriersNameKnownHorizons: Check = ({ barriers, horizons }) => {
+const asRecord = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+// Only the user's own entries: the shipped tables also cover horizons a run may not use.
+const symbolBarriersNameKnownHorizons: Check = ({ horizons }, explicit) => {
   const issues: ConfigIssue[] = [];
-  for (const [symbol, table] of Object.entries(barriers.bySymbol)) {
-    for (const key of Object.keys(table)) {
+  for (const [symbol, table] of Object.entries(asRecord(asRecord(asRecord(explicit)['barriers'])['bySymbol']))) {
+    for (const key of Object.keys(asRecord(table))) {
       if (!horizons.includes(Number(key))) {
         issues.push({
           path: `barriers.bySymbol.${symbol}.${key}`,
@@ -129,6 +137,6 @@ const CHECKS: Check[] = [
 ];
 
 /** Rules that span fields (the schema checks each field alone); returns every violation. */
-export function crossFieldIssues(config: RunConfig): ConfigIssue[] {
-  return CHECKS.flatMap((check) => check(config));
+export function crossFieldIssues(config: RunConfig, explicit: unknown = config): ConfigIssue[] {
+  return CHECKS.flatMap((check) => check(config, explicit));
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { parseDocument, parse as parseYamlValue } from 'yaml';
+import YAML from 'yaml';
 import type { ZodError } from 'zod';
 import { crossFieldIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
@@ -55,11 +55,14 @@ function zodIssues(error: ZodError): ConfigIssue[] {
   });
 }
 
-/** Validate plain data as a run config: every schema and cross-field problem at once, or the config. */
-export function parseConfig(input: unknown, source?: string): RunConfig {
+/**
+ * Validate plain data as a run config: every schema and cross-field problem at once, or the config.
+ * `explicit` is the part the user wrote themselves (defaults excluded); it defaults to `input`.
+ */
+export function parseConfig(input: unknown, source?: string, explicit: unknown = input): RunConfig {
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error), source);
-  const issues = crossFieldIssues(parsed.data);
+  const issues = crossFieldIssues(parsed.data, explicit);
   if (issues.length) throw new ConfigError(issues, source);
   return parsed.data;
 }
@@ -80,7 +83,7 @@ export async function readConfigFile(file: string): Promise<Plain> {
       throw new ConfigError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }], file);
     }
   } else if (extension === '.yaml' || extension === '.yml') {
-    const document = parseDocument(text, { prettyErrors: true });
+    const document = YAML.parseDocument(text, { prettyErrors: true });
     if (document.errors.length) {
       throw new ConfigError(
         document.errors.map((error) => ({
@@ -132,7 +135,7 @@ function envPath(segments: readonly string[], defaults: Plain): string[] {
 
 function parseScalar(text: string): unknown {
   try {
-    return parseYamlValue(text);
+    return YAML.parse(text);
   } catch {
     return text;
   }
@@ -172,6 +175,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (Object.keys(fromEnv).length) layers.push({ source: 'environment', values: fromEnv });
   if (options.overrides?.length) layers.push({ source: 'command line', values: overridesLayer(options.overrides) });
   const merged = layers.reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
+  const explicit = layers.slice(1).reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
   const source = layers.slice(1).map((layer) => layer.source).join(' + ') || 'defaults';
-  return { config: parseConfig(merged, source), layers };
+  return { config: parseConfig(merged, source, explicit), layers };
 }

@@ -12,12 +12,27 @@ export async function writeArrowFile(path: string, table: Table): Promise<void> 
   await writeFileAtomic(path, tableToIPC(table, 'file'));
 }
 
+// An Arrow IPC file starts with `ARROW1\0\0` and ends with `ARROW1`; apache-arrow reads a file
+// cut short (its footer lost) as an empty stream instead of failing, so both ends are checked first.
+const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31];
+
+function hasArrowFileMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < 2 * ARROW_MAGIC.length + 2) return false;
+  const tail = bytes.length - ARROW_MAGIC.length;
+  return ARROW_MAGIC.every((byte, i) => bytes[i] === byte && bytes[tail + i] === byte);
+}
+
 export async function readArrowFile(path: string): Promise<Table> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new ArtifactError('cannot read Arrow file', path, { cause: error, hint: 'Check the path; re-run the stage that writes it.' });
+  }
+  if (!hasArrowFileMagic(bytes)) {
+    throw new ArtifactError(`not a complete Arrow IPC file (${bytes.length} bytes, no ARROW1 magic at both ends)`, path, {
+      hint: 'The file is truncated or of another format; re-run the stage that writes it.',
+    });
   }
   try {
     return tableFromIPC(bytes);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   ArtifactManifest,
   childLogger,
@@ -76,8 +76,6 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   const runId = options.runId ?? newRunId();
   if (!isValidRunId(runId)) throw new PipelineDefinitionError(`run id '${runId}' may use only letters, digits, '.', '_' and '-'`);
   const runDir = runDirFor(options.runsDir, runId);
-  await mkdir(runDir, { recursive: true });
-
   const previous = await readRunState(runDir);
   const state = initialState(runId, config, ordered.map((stage) => stage.name));
   if (previous) {
@@ -85,12 +83,6 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
     for (const name of state.order) if (previous.stages[name]) state.stages[name] = previous.stages[name];
   }
   const manifest = await ArtifactManifest.open(runDir, runId);
-  await writeJsonAtomic(join(runDir, 'config.json'), config);
-  await writeRunState(runDir, state);
-
-  const started = Date.now();
-  emit({ type: 'run-start', runId, runDir, stages: selected.map((stage) => stage.name) });
-  log.info({ runId, runDir, stages: selected.map((stage) => stage.name) }, 'run started');
 
   /** SHA-256 of every artifact known to be intact in this invocation. */
   const verified = new Map<string, string>();
@@ -137,6 +129,13 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
       );
     }
   }
+
+  await mkdir(runDir, { recursive: true });
+  await writeJsonAtomic(join(runDir, 'config.json'), config);
+  await writeRunState(runDir, state);
+  const started = Date.now();
+  emit({ type: 'run-start', runId, runDir, stages: selected.map((stage) => stage.name) });
+  log.info({ runId, runDir, stages: selected.map((stage) => stage.name) }, 'run started');
 
   let status: RunStatus = 'completed';
   for (const [index, stage] of selected.entries()) {
@@ -238,8 +237,9 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
 
   let record: StageRecord;
   try {
-    const outcome = (await stage.run(context)) ?? {};
     const outputs = stage.outputs(config);
+    await Promise.all(outputs.map((path) => mkdir(dirname(join(runDir, path)), { recursive: true })));
+    const outcome = (await stage.run(context)) ?? {};
     const missing = outputs.filter((path) => !existsSync(join(runDir, path)));
     if (missing.length) {
       throw new TribarError('STAGE_OUTPUT_MISSING', `stage '${stage.name}' finished without writing ${missing.join(', ')}`);

@@ -1,0 +1,78 @@
+import { join, resolve } from 'node:path';
+import { latestRun, newRunId, runPipeline, type PipelineResult } from '@tribar/pipeline';
+import type { LogLevel } from '@tribar/core';
+import type { CliContext, ConfigOptions } from '../context.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { formatDuration, formatTable, print } from '../io.js';
+import { createCliLogger } from '../logging.js';
+import { createProgressDisplay } from '../progress.js';
+import { loadCliConfig } from './config.js';
+
+export interface PipelineOptions extends ConfigOptions {
+  from?: string;
+  only?: string[];
+  runId?: string;
+  resume?: boolean;
+  logLevel?: LogLevel;
+}
+
+export async function pipelineCommand(context: CliContext, options: PipelineOptions): Promise<ExitCode> {
+  const { io } = context;
+  const { config } = await loadCliConfig(context, options);
+  const runsDir = resolve(io.cwd, config.paths.runsDir);
+
+  let runId = options.runId;
+  if (options.resume && !runId) {
+    runId = (await latestRun(runsDir))?.runId;
+    if (!runId) {
+      print(io.err, `nothing to resume: no runs in ${runsDir}`);
+      return EXIT.notFound;
+    }
+  }
+  runId ??= newRunId();
+
+  const display = createProgressDisplay(io);
+  const logger = createCliLogger(io, {
+    level: options.logLevel ?? config.logging.level,
+    logFile: join(runsDir, runId, 'logs', 'pipeline.log'),
+    sink: display.sink,
+  }).child({ runId });
+
+  if (context.stages.length === 0) {
+    logger.warn('no stages are registered yet: the run records its config and an empty manifest');
+  }
+  const controller = new AbortController();
+  const onSignal = () => {
+    logger.warn('interrupted: stopping after the current stage');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  let result: PipelineResult;
+  try {
+    result = await runPipeline({
+      stages: context.stages,
+      config,
+      runsDir,
+      runId,
+      logger,
+      onEvent: display.onEvent,
+      signal: controller.signal,
+      ...(options.from ? { from: options.from } : {}),
+      ...(options.only?.length ? { only: options.only } : {}),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    display.stop();
+  }
+
+  const rows = result.state.order.map((name) => {
+    const record = result.state.stages[name];
+    const status = record?.status === 'completed' && record.reused ? 'skipped (up to date)' : (record?.status ?? 'pending');
+    return [name, status, formatDuration(record?.durationMs), record?.error?.message.split('\n')[0] ?? record?.reason ?? ''];
+  });
+  if (rows.length) print(io.out, formatTable(['stage', 'status', 'duration', 'note'], rows));
+  print(io.out, `run ${result.runId}: ${result.status}`);
+  print(io.out, `run folder: ${result.runDir}`);
+  if (result.status === 'cancelled') return EXIT.cancelled;
+  return result.status === 'completed' ? EXIT.ok : EXIT.failed;
+}

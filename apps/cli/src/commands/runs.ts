@@ -1,0 +1,107 @@
+import { join, resolve } from 'node:path';
+import { ArtifactManifest, diffManifests } from '@tribar/core';
+import { getRun, latestRun, listRuns, removeRun } from '@tribar/pipeline';
+import type { CliContext } from '../context.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { formatDuration, formatTable, print } from '../io.js';
+
+export interface RunsDirOption {
+  runsDir: string;
+}
+
+const runsDirOf = (context: CliContext, options: RunsDirOption) => resolve(context.io.cwd, options.runsDir);
+
+export async function runsCommand(context: CliContext, options: RunsDirOption & { json?: boolean }): Promise<ExitCode> {
+  const runs = await listRuns(runsDirOf(context, options));
+  if (options.json) {
+    print(context.io.out, JSON.stringify(runs.map(({ runId, runDir, state }) => ({ runId, runDir, status: state.status, createdAt: state.createdAt })), null, 2));
+    return EXIT.ok;
+  }
+  if (!runs.length) {
+    print(context.io.out, `no runs in ${runsDirOf(context, options)}`);
+    return EXIT.ok;
+  }
+  const rows = runs.map(({ runId, state }) => {
+    const done = state.order.filter((name) => state.stages[name]?.status === 'completed').length;
+    return [runId, state.createdAt.replace('T', ' ').slice(0, 19), state.status, `${done}/${state.order.length}`];
+  });
+  print(context.io.out, formatTable(['run', 'created (UTC)', 'status', 'stages'], rows));
+  return EXIT.ok;
+}
+
+export async function statusCommand(
+  context: CliContext,
+  runId: string | undefined,
+  options: RunsDirOption & { verify?: boolean; json?: boolean },
+): Promise<ExitCode> {
+  const runsDir = runsDirOf(context, options);
+  const run = runId ? await getRun(runsDir, runId) : await latestRun(runsDir);
+  if (!run) {
+    print(context.io.err, `no runs in ${runsDir}`);
+    return EXIT.notFound;
+  }
+  const { state } = run;
+  if (options.json) print(context.io.out, JSON.stringify(state, null, 2));
+  else {
+    print(context.io.out, `run ${run.runId}: ${state.status} (created ${state.createdAt}, updated ${state.updatedAt})`);
+    const rows = state.order.map((name) => {
+      const record = state.stages[name];
+      return [name, record?.status ?? 'pending', formatDuration(record?.durationMs), String(record?.outputs?.length ?? 0), record?.error?.message.split('\n')[0] ?? record?.reason ?? ''];
+    });
+    if (rows.length) print(context.io.out, formatTable(['stage', 'status', 'duration', 'outputs', 'note'], rows));
+  }
+  if (!options.verify) return EXIT.ok;
+  const manifest = await ArtifactManifest.open(run.runDir, run.runId);
+  const problems = await manifest.verify();
+  for (const problem of problems) print(context.io.out, `  ${problem.problem}: ${problem.path}`);
+  print(context.io.out, problems.length ? `${problems.length} artifact problem(s)` : `all ${manifest.list().length} artifacts verified`);
+  return problems.length ? EXIT.integrity : EXIT.ok;
+}
+
+export async function compareCommand(
+  context: CliContext,
+  first: string,
+  second: string,
+  options: RunsDirOption & { json?: boolean },
+): Promise<ExitCode> {
+  const runsDir = runsDirOf(context, options);
+  const [a, b] = await Promise.all([getRun(runsDir, first), getRun(runsDir, second)]);
+  const diff = diffManifests(
+    await ArtifactManifest.read(join(a.runDir, 'manifest.json')).catch(() => ({ manifestVersion: 1 as const, runId: first, artifacts: {} })),
+    await ArtifactManifest.read(join(b.runDir, 'manifest.json')).catch(() => ({ manifestVersion: 1 as const, runId: second, artifacts: {} })),
+  );
+  if (options.json) print(context.io.out, JSON.stringify(diff, null, 2));
+  else {
+    for (const path of diff.added) print(context.io.out, `+ ${path}`);
+    for (const path of diff.removed) print(context.io.out, `- ${path}`);
+    for (const { path } of diff.modified) print(context.io.out, `~ ${path}`);
+    print(
+      context.io.out,
+      `${first} → ${second}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.modified.length} modified, ${diff.unchanged.length} unchanged`,
+    );
+  }
+  return diff.added.length + diff.removed.length + diff.modified.length ? EXIT.failed : EXIT.ok;
+}
+
+export async function cleanCommand(
+  context: CliContext,
+  runIds: string[],
+  options: RunsDirOption & { all?: boolean; force?: boolean },
+): Promise<ExitCode> {
+  const runsDir = runsDirOf(context, options);
+  if (options.all && !options.force) {
+    print(context.io.err, 'refusing to delete every run without --force');
+    return EXIT.usage;
+  }
+  const targets = options.all ? (await listRuns(runsDir)).map((run) => run.runId) : runIds;
+  if (!targets.length) {
+    print(context.io.err, 'name the runs to delete, or use --all --force');
+    return EXIT.usage;
+  }
+  for (const runId of targets) {
+    await removeRun(runsDir, runId);
+    print(context.io.out, `deleted ${runId}`);
+  }
+  return EXIT.ok;
+}
+

@@ -1,0 +1,112 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '@tribar/config';
+import { TribarError } from '@tribar/core';
+import { PipelineDefinitionError, RunNotFoundError } from '@tribar/pipeline';
+import { configPrint, configSchema, configValidate } from './commands/config.js';
+import { pipelineCommand, type PipelineOptions } from './commands/pipeline.js';
+import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirOption } from './commands/runs.js';
+import type { CliContext, ConfigOptions } from './context.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { print } from './io.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+function configOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'YAML or JSON config file (defaults apply to anything it leaves out)')
+    .option('--set <path=value>', 'override one setting, e.g. --set splits.purgeBars=60 (repeatable)', collect);
+}
+
+type StatusOptions = RunsDirOption & { verify?: boolean; json?: boolean };
+type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean };
+
+const runsDirOption = () => new Option('--runs-dir <dir>', 'folder holding the runs').default('runs');
+
+/**
+ * Parse `argv` and run the command. Never exits the process: returns the exit code, so the
+ * same program runs under tests with captured streams.
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  // Commander calls actions with the positional arguments, then the options object.
+  const act =
+    <A extends unknown[]>(fn: (...args: A) => Promise<ExitCode>) =>
+    async (...args: A) => {
+      exitCode = await fn(...args);
+    };
+
+  const program = new Command('tribar')
+    .description('Leakage-free labeled datasets from futures bars: run the pipeline and inspect its runs.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.io.out.write(text),
+      writeErr: (text) => context.io.err.write(text),
+    })
+    .showHelpAfterError();
+
+  configOptions(program.command('pipeline').description('run the registered stages in a run folder'))
+    .option('--from <stage>', 'run this stage and everything after it, even if up to date')
+    .option('--only <stages>', 'run only these stages (comma-separated), even if up to date', list)
+    .option('--run-id <id>', 'run folder name; an existing run is resumed, skipping up-to-date stages')
+    .option('--resume', 'continue the latest run (or --run-id), skipping stages whose inputs and config are unchanged')
+    .addOption(new Option('--log-level <level>', 'console log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .action(act((options: PipelineOptions) => pipelineCommand(context, options)));
+
+  program
+    .command('status [run]')
+    .description('stage by stage state of a run (default: the latest)')
+    .addOption(runsDirOption())
+    .option('--verify', 'check every artifact against its manifest checksum')
+    .option('--json', 'print the raw state')
+    .action(act((run: string | undefined, options: StatusOptions) => statusCommand(context, run, options)));
+
+  program
+    .command('runs')
+    .description('list runs, newest first')
+    .addOption(runsDirOption())
+    .option('--json', 'machine-readable output')
+    .action(act((options: RunsDirOption & { json?: boolean }) => runsCommand(context, options)));
+
+  program
+    .command('compare <runA> <runB>')
+    .description('diff two runs\' manifests by content hash (exit 1 when they differ)')
+    .addOption(runsDirOption())
+    .option('--json', 'machine-readable output')
+    .action(act((a: string, b: string, options: RunsDirOption & { json?: boolean }) => compareCommand(context, a, b, options)));
+
+  program
+    .command('clean [runs...]')
+    .description('delete run folders')
+    .addOption(runsDirOption())
+    .option('--all', 'every run (needs --force)')
+    .option('--force', 'confirm --all')
+    .action(act((runs: string[], options: CleanOptions) => cleanCommand(context, runs, options)));
+
+  const config = program.command('config').description('inspect the configuration');
+  configOptions(config.command('validate').description('check a config; lists every problem at once'))
+    .action(act((options: ConfigOptions) => configValidate(context, options)));
+  configOptions(config.command('print').description('print the config in effect (defaults, file, env, --set)'))
+    .option('--json', 'JSON instead of YAML')
+    .action(act((options: ConfigOptions & { json?: boolean }) => configPrint(context, options)));
+  config.command('schema').description('print the JSON Schema of config files').action(act(() => configSchema(context)));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(context, error);
+  }
+}
+
+function reportError(context: CliContext, error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  print(context.io.err, `error: ${message}`);
+  if (error instanceof ConfigError || error instanceof PipelineDefinitionError) return EXIT.usage;
+  if (error instanceof RunNotFoundError) return EXIT.notFound;
+  if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
+  return EXIT.failed;
+}

@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunConfig } from '@tribar/config';
+import { defineStage, writeFileAtomic, type StageDefinition } from '@tribar/core';
+import { EXIT, runCli } from '../src/index.js';
+
+let cwd: string;
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'tribar-cli-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+/** One stage writing the seed and horizons, so runs differ exactly when those do. */
+const echoStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: 'echo',
+  description: 'writes part of the config',
+  dependsOn: [],
+  version: 1,
+  configKeys: ['horizons'],
+  inputs: () => [],
+  outputs: () => ['echo/out.json'],
+  async run(context) {
+    if (context.config.description === 'fail') throw new Error('echo was told to fail');
+    await writeFileAtomic(context.path('echo/out.json'), JSON.stringify({ seed: context.config.seed, horizons: context.config.horizons }));
+  },
+});
+
+async function cli(argv: string[], options: { env?: Record<string, string>; stages?: StageDefinition<RunConfig>[] } = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await runCli(argv, { io: { out, err, env: options.env ?? {}, cwd }, stages: options.stages ?? [echoStage] });
+  return { code, stdout, stderr };
+}
+
+const writeConfig = (name: string, text: string) => {
+  writeFileSync(join(cwd, name), text);
+  return name;
+};
+
+describe('tribar config', () => {
+  it('validate names both numbers when the purge is shorter than a label window, and exits 2', async () => {
+    const file = writeConfig(
+      'bad.yaml',
+      ['splits:', '  purgeBars: 20', 'barriers:', '  bySymbol:', '    MES:', "      '20': { kUp: 2, kDown: 1, maxBars: 60 }", 'ga:', '  enabled: false'].join('\n'),
+    );
+    const result = await cli(['config', 'validate', '--config', file]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toContain('splits.purgeBars');
+    expect(result.stderr).toMatch(/purge of 20 bars is smaller than the longest label window, 60 bars \(barriers\.bySymbol\.MES\.20\.maxBars\)/);
+  });
+
+  it('validate passes the defaults and lists the layers used', async () => {
+    const result = await cli(['config', 'validate', '--set', 'seed=3'], { env: { TRIBAR__SPLITS__EMBARGO_BARS: '288' } });
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stdout).toContain('config ok (defaults < environment < command line): 2 symbols, horizons [5, 20]');
+  });
+
+  it('print shows the config in effect, with env and --set applied in that order', async () => {
+    const result = await cli(['config', 'print', '--json', '--set', 'seed=9', '--set', 'horizons=[5]'], {
+      env: { TRIBAR__SEED: '8', TRIBAR__SPLITS__PURGE_BARS: '61' },
+    });
+    expect(result.code).toBe(EXIT.ok);
+    const printed = JSON.parse(result.stdout) as RunConfig;
+    expect(printed.seed).toBe(9);
+    expect(printed.horizons).toEqual([5]);
+    expect(printed.splits.purgeBars).toBe(61);
+  });
+
+  it('reports a malformed --set as a usage error', async () => {
+    const result = await cli(['config', 'validate', '--set', 'seed']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toContain("override 'seed' is not of the form path=value");
+  });
+});
+
+describe('tribar pipeline and run inspection', () => {
+  it('runs, lists, shows, verifies, compares and cleans runs', async () => {
+    const first = await cli(['pipeline', '--run-id', 'a']);
+    expect(first.code).toBe(EXIT.ok);
+    expect(first.stdout).toMatch(/echo\s+completed/);
+    expect(first.stdout).toContain('run a: completed');
+
+    const again = await cli(['pipeline', '--resume']);
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stdout).toMatch(/echo\s+skipped \(up to date\)/);
+
+    expect((await cli(['pipeline', '--run-id', 'b'])).code).toBe(EXIT.ok);
+    expect((await cli(['pipeline', '--run-id', 'c', '--set', 'horizons=[5]'])).code).toBe(EXIT.ok);
+
+    const runs = await cli(['runs']);
+    expect(runs.stdout.split('\n').filter((line) => /^[abc]\s/.test(line))).toHaveLength(3);
+
+    const status = await cli(['status', 'a', '--verify']);
+    expect(status.code).toBe(EXIT.ok);
+    expect(status.stdout).toContain('all 1 artifacts verified');
+
+    const same = await cli(['compare', 'a', 'b']);
+    expect(same.code).toBe(EXIT.ok);
+    expect(same.stdout).toContain('a → b: 0 added, 0 removed, 0 modified, 1 unchanged');
+    const different = await cli(['compare', 'a', 'c']);
+    expect(different.code).toBe(EXIT.failed);
+    expect(different.stdout).toContain('~ echo/out.json');
+
+    writeFileSync(join(cwd, 'runs', 'a', 'echo', 'out.json'), '{}');
+    const tampered = await cli(['status', 'a', '--verify']);
+    expect(tampered.code).toBe(EXIT.integrity);
+    expect(tampered.stdout).toContain('size-mismatch: echo/out.json');
+
+    expect((await cli(['clean', 'b'])).stdout).toContain('deleted b');
+    expect((await cli(['status', 'b'])).code).toBe(EXIT.notFound);
+    expect((await cli(['clean', '--all'])).code).toBe(EXIT.usage);
+    expect((await cli(['clean', '--all', '--force'])).code).toBe(EXIT.ok);
+    expect((await cli(['runs'])).stdout).toContain('no runs in');
+  });
+
+  it('exits 1 when a stage fails and prints its error', async () => {
+    const result = await cli(['pipeline', '--run-id', 'f', '--set', 'description=fail']);
+    expect(result.code).toBe(EXIT.failed);
+    expect(result.stdout).toMatch(/echo\s+failed\s+\S+ ms\s+echo was told to fail/);
+  });
+
+  it('exits 2 for unknown stages and commands, 3 for nothing to resume', async () => {
+    expect((await cli(['pipeline', '--from', 'nope'])).code).toBe(EXIT.usage);
+    expect((await cli(['frobnicate'])).code).toBe(EXIT.usage);
+    expect((await cli(['pipeline', '--resume'])).code).toBe(EXIT.notFound);
+  });
+
+  it('writes a JSON-lines log file in the run folder', async () => {
+    await cli(['pipeline', '--run-id', 'logged']);
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(join(cwd, 'runs', 'logged', 'logs', 'pipeline.log'), 'utf8').trim().split('\n');
+    const records = lines.map((line) => JSON.parse(line) as { msg: string; runId: string });
+    expect(records.map((record) => record.msg)).toContain('run finished');
+    expect(records.every((record) => record.runId === 'logged')).toBe(true);
+  });
+});
+
+describe('the tribar process', () => {
+  it('sets the process exit code from the command', () => {
+    const file = writeConfig('ratios.yaml', 'splits: { train: 0.5, val: 0.2, test: 0.2 }\n');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const result = spawnSync(process.execPath, ['--import', tsx, join(import.meta.dirname, '../src/main.ts'), 'config', 'validate', '--config', file], {
+      cwd,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(EXIT.usage);
+    expect(result.stderr).toContain('train + val + test must sum to 1, got 0.5 + 0.2 + 0.2 = 0.9');
+  }, 60_000);
+});

@@ -1,0 +1,62 @@
+import type { Bars } from '@tribar/core';
+
+/**
+ * Growable parallel Float64 columns. Capacity doubles when full, so appends stay O(1)
+ * amortised without a JS array of per-row objects; `finish` trims to the row count.
+ */
+export class BarsBuilder {
+  length = 0;
+  timestamp: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+
+  constructor(initialCapacity = 1 << 16) {
+    const capacity = Math.max(16, Math.ceil(initialCapacity));
+    this.timestamp = new Float64Array(capacity);
+    this.open = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.close = new Float64Array(capacity);
+    this.volume = new Float64Array(capacity);
+  }
+
+  /** Make room for one more row; returns its index. */
+  next(): number {
+    if (this.length === this.timestamp.length) this.grow();
+    return this.length++;
+  }
+
+  private grow(): void {
+    const capacity = this.timestamp.length * 2;
+    const grow = (old: Float64Array): Float64Array => {
+      const next = new Float64Array(capacity);
+      next.set(old);
+      return next;
+    };
+    this.timestamp = grow(this.timestamp);
+    this.open = grow(this.open);
+    this.high = grow(this.high);
+    this.low = grow(this.low);
+    this.close = grow(this.close);
+    this.volume = grow(this.volume);
+  }
+
+  finish(symbol: string): Bars {
+    const n = this.length;
+    // slice copies, which releases the spare capacity; skip it when the estimate was exact.
+    const trim = (column: Float64Array): Float64Array => (column.length === n ? column : column.slice(0, n));
+    return {
+      symbol,
+      timestamp: trim(this.timestamp),
+      open: trim(this.open),
+      high: trim(this.high),
+      low: trim(this.low),
+      close: trim(this.close),
+      volume: trim(this.volume),
+      columns: {},
+    };
+  }
+}

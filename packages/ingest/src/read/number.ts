@@ -1,0 +1,62 @@
+/**
+ * Decimal parsing straight from bytes. For up to 15 significant digits the mantissa is an
+ * exact integer and one division by an exact power of ten rounds correctly, so the result
+ * equals `Number(text)`; longer or exponent forms fall back to `Number` on the decoded text.
+ */
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const decoder = new TextDecoder();
+
+/** Returned for a cell that holds no number and is not a recognised missing-value marker. */
+export const NOT_A_NUMBER = Symbol('not a number');
+
+/**
+ * Value of bytes[start, end): a number, NaN for an empty or missing-value cell
+ * (`NaN`, `nan`, `NA`, `null`, `None`, `-`), or -Infinity as the sentinel for text.
+ * A sentinel keeps the hot loop free of allocations and union return types.
+ */
+export function parseDecimal(bytes: Uint8Array, start: number, end: number, decimalComma: boolean): number {
+  while (start < end && (bytes[start] === 0x20 || bytes[start] === 0x22)) start++;
+  while (end > start && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0x22 || bytes[end - 1] === 0x0d)) end--;
+  if (start === end) return Number.NaN;
+  let i = start;
+  let negative = false;
+  const first = bytes[i] as number;
+  if (first === 0x2d || first === 0x2b) {
+    negative = first === 0x2d;
+    i++;
+  }
+  let mantissa = 0;
+  let significant = 0;
+  let fractionDigits = 0;
+  let sawDigit = false;
+  let sawPoint = false;
+  for (; i < end; i++) {
+    const c = bytes[i] as number;
+    const d = c - 0x30;
+    if (d >= 0 && d <= 9) {
+      sawDigit = true;
+      if (mantissa !== 0 || d !== 0) significant++;
+      mantissa = mantissa * 10 + d;
+      if (sawPoint) fractionDigits++;
+    } else if ((c === 0x2e || (decimalComma && c === 0x2c)) && !sawPoint) {
+      sawPoint = true;
+    } else {
+      break;
+    }
+  }
+  if (i === end && sawDigit && significant <= 15 && fractionDigits < POWERS_OF_TEN.length) {
+    const value = fractionDigits === 0 ? mantissa : mantissa / (POWERS_OF_TEN[fractionDigits] as number);
+    return negative ? -value : value;
+  }
+  return parseSlow(bytes, start, end, decimalComma);
+}
+
+function parseSlow(bytes: Uint8Array, start: number, end: number, decimalComma: boolean): number {
+  let text = decoder.decode(bytes.subarray(start, end));
+  if (/^(nan|na|n\/a|null|none|-)$/i.test(text)) return Number.NaN;
+  if (decimalComma) text = text.replace(',', '.');
+  // Number() accepts '0x1f', 'Infinity' and '  ' — none of which is a price.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number.NEGATIVE_INFINITY;
+  return Number(text);
+}

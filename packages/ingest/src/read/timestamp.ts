@@ -1,0 +1,334 @@
+/**
+ * Timestamp parsing straight from bytes (UTF-8/ASCII), so a 5.7M-row CSV never turns a
+ * cell into a JS string. Results are epoch milliseconds UTC; sub-millisecond digits are
+ * truncated, because bars are stored as whole milliseconds.
+ */
+import { DataError } from '@tribar/core';
+
+const MS_PER_MINUTE = 60_000;
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = month > 2 ? month - 3 : month + 9;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isValidDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day <= 28) return true;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/**
+ * Converts wall-clock times of one IANA zone to UTC. Offsets come from `Intl.DateTimeFormat`
+ * (so DST rules are the platform's tz database) and are cached per wall-clock hour: every
+ * transition in the zones futures trade in (America/*, Europe/*, Asia/*) falls on a whole hour.
+ *
+ * A wall time that occurs twice (the repeated hour in autumn) resolves to the first
+ * occurrence; a wall time that does not exist (the skipped hour in spring) is moved forward
+ * by the gap. This is Temporal's `disambiguation: 'compatible'`; pandas' `tz_localize`
+ * would raise instead, which rejects whole files for one hour of local-time exports.
+ */
+export class ZoneConverter {
+  readonly zone: string;
+  readonly isUtc: boolean;
+  private readonly format: Intl.DateTimeFormat | undefined;
+  private readonly hourOffsets = new Map<number, number>();
+  private lastHour = Number.NaN;
+  private lastOffset = 0;
+
+  constructor(zone: string) {
+    this.zone = zone;
+    this.isUtc = /^(utc|gmt|z|etc\/utc|etc\/gmt)$/i.test(zone);
+    if (this.isUtc) return;
+    try {
+      this.format = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch (error) {
+      throw new DataError(`unknown time zone '${zone}'`, { field: 'data.timezone' }, {
+        cause: error,
+        hint: "Use an IANA zone name such as 'America/Chicago' or 'UTC'.",
+      });
+    }
+  }
+
+  /** Zone offset (local minus UTC, ms) in force at a UTC instant. */
+  offsetAt(utcMs: number): number {
+    if (!this.format) return 0;
+    const parts = this.format.formatToParts(new Date(utcMs));
+    let year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+    for (const part of parts) {
+      const value = Number(part.value);
+      if (part.type === 'year') year = value;
+      else if (part.type === 'month') month = value;
+      else if (part.type === 'day') day = value;
+      else if (part.type === 'hour') hour = value;
+      else if (part.type === 'minute') minute = value;
+      else if (part.type === 'second') second = value;
+    }
+    const local = daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000;
+    return local - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+  }
+
+  /** UTC ms for a wall-clock time expressed as if it were UTC ms. */
+  toUtc(wallMs: number): number {
+    if (this.isUtc) return wallMs;
+    const hour = Math.floor(wallMs / MS_PER_HOUR);
+    if (hour !== this.lastHour) {
+      let offset = this.hourOffsets.get(hour);
+      if (offset === undefined) {
+        offset = this.offsetForWallHour(hour * MS_PER_HOUR);
+        this.hourOffsets.set(hour, offset);
+      }
+      this.lastHour = hour;
+      this.lastOffset = offset;
+    }
+    return wallMs - this.lastOffset;
+  }
+
+  private offsetForWallHour(wallMs: number): number {
+    const before = this.offsetAt(wallMs - MS_PER_DAY);
+    const after = this.offsetAt(wallMs + MS_PER_DAY);
+    const beforeValid = this.offsetAt(wallMs - before) === before;
+    const afterValid = this.offsetAt(wallMs - after) === after;
+    if (beforeValid && afterValid) return Math.max(before, after);
+    if (beforeValid) return before;
+    if (afterValid) return after;
+    return before;
+  }
+}
+
+/** Reasons a cell is not a timestamp, reported in `DataError` messages. */
+export const TIMESTAMP_FORMATS_HINT =
+  'Expected ISO 8601 (2026-01-20T13:27:00Z, +01:00 offsets allowed), YYYY-MM-DD HH:MM[:SS[.fff]], YYYY/MM/DD, or epoch seconds/ms/µs/ns.';
+
+/**
+ * Parses timestamp cells. Stateful only for speed (the last date and zone offset are reused)
+ * and for `sawNaive`/`sawAware`, which let the caller reject files that mix naive and
+ * zoned cells: naive cells there have no trustworthy zone.
+ */
+export class TimestampParser {
+  readonly zone: ZoneConverter;
+  /** Set after each successful `parse`: whether the cell carried its own zone (or was epoch). */
+  lastHadZone = false;
+  private lastDateKey = -1;
+  private lastDateMs = 0;
+
+  constructor(zone: ZoneConverter) {
+    this.zone = zone;
+  }
+
+  /** Epoch ms UTC of bytes[start, end), or NaN if the cell is not a timestamp. */
+  parse(bytes: Uint8Array, start: number, end: number): number {
+    const wall = this.parseWall(bytes, start, end, true);
+    if (Number.isNaN(wall)) return wall;
+    return this.lastHadZone ? wall : this.zone.toUtc(wall);
+  }
+
+  /** A date-only cell (YYYY-MM-DD or YYYY/MM/DD or YYYYMMDD) as wall-clock ms of its midnight. */
+  parseDateOnly(bytes: Uint8Array, start: number, end: number): number {
+    [start, end] = trim(bytes, start, end);
+    if (end - start === 8) {
+      const key = digits(bytes, start, 8);
+      if (key < 0) return Number.NaN;
+      return this.dateMs(key);
+    }
+    if (end - start !== 10) return Number.NaN;
+    return this.parseDatePrefix(bytes, start);
+  }
+
+  /**
+   * A time-of-day cell (HH:MM[:SS[.fff]], optional zone) as ms after midnight; sets
+   * `lastHadZone` and returns the offset in `timeOffsetMs` when the cell carries a zone.
+   */
+  timeOffsetMs = 0;
+  parseTimeOfDay(bytes: Uint8Array, start: number, end: number): number {
+    [start, end] = trim(bytes, start, end);
+    this.timeOffsetMs = 0;
+    this.lastHadZone = false;
+    return this.parseClock(bytes, start, end);
+  }
+
+  private parseWall(bytes: Uint8Array, start: number, end: number, allowEpoch: boolean): number {
+    [start, end] = trim(bytes, start, end);
+    this.lastHadZone = false;
+    const length = end - start;
+    if (length === 0) return Number.NaN;
+    const c4 = length > 4 ? (bytes[start + 4] as number) : 0;
+    if (length >= 10 && (c4 === 0x2d || c4 === 0x2f)) {
+      const dayMs = this.parseDatePrefix(bytes, start);
+      if (Number.isNaN(dayMs)) return dayMs;
+      if (length === 10) return dayMs;
+      const separator = bytes[start + 10] as number;
+      if (separator !== 0x54 && separator !== 0x20 && separator !== 0x74) return Number.NaN;
+      this.timeOffsetMs = 0;
+      const clock = this.parseClock(bytes, start + 11, end);
+      if (Number.isNaN(clock)) return clock;
+      return dayMs + clock - this.timeOffsetMs;
+    }
+    if (!allowEpoch) return Number.NaN;
+    const epoch = parseEpoch(bytes, start, end);
+    if (!Number.isNaN(epoch)) this.lastHadZone = true;
+    return epoch;
+  }
+
+  private parseDatePrefix(bytes: Uint8Array, start: number): number {
+    const sep = bytes[start + 4];
+    if (bytes[start + 7] !== sep) return Number.NaN;
+    const year = digits(bytes, start, 4);
+    const month = digits(bytes, start + 5, 2);
+    const day = digits(bytes, start + 8, 2);
+    if (year < 0 || month < 0 || day < 0) return Number.NaN;
+    return this.dateMs(year * 10_000 + month * 100 + day);
+  }
+
+  private dateMs(key: number): number {
+    if (key === this.lastDateKey) return this.lastDateMs;
+    const year = Math.floor(key / 10_000);
+    const month = Math.floor(key / 100) % 100;
+    const day = key % 100;
+    if (!isValidDate(year, month, day)) return Number.NaN;
+    this.lastDateKey = key;
+    this.lastDateMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+    return this.lastDateMs;
+  }
+
+  /** HH:MM[:SS[.f+]] then optional Z / ±HH[:MM] / ±HHMM; leaves the zone offset in `timeOffsetMs`. */
+  private parseClock(bytes: Uint8Array, start: number, end: number): number {
+    if (end - start < 5 || bytes[start + 2] !== 0x3a) return Number.NaN;
+    const hour = digits(bytes, start, 2);
+    const minute = digits(bytes, start + 3, 2);
+    if (hour < 0 || minute < 0 || hour > 24 || minute > 59) return Number.NaN;
+    let ms = hour * MS_PER_HOUR + minute * MS_PER_MINUTE;
+    let i = start + 5;
+    if (i < end && bytes[i] === 0x3a) {
+      const second = digits(bytes, i + 1, 2);
+      if (second < 0 || second > 60 || i + 3 > end) return Number.NaN;
+      ms += second * 1000;
+      i += 3;
+      if (i < end && (bytes[i] === 0x2e || bytes[i] === 0x2c)) {
+        i++;
+        let scale = 100;
+        const fractionStart = i;
+        while (i < end) {
+          const d = (bytes[i] as number) - 0x30;
+          if (d < 0 || d > 9) break;
+          if (scale >= 1) ms += d * scale;
+          scale /= 10;
+          i++;
+        }
+        if (i === fractionStart) return Number.NaN;
+        ms = Math.floor(ms);
+      }
+    }
+    if (hour === 24 && ms !== 24 * MS_PER_HOUR) return Number.NaN;
+    if (i === end) return ms;
+    if (bytes[i] === 0x20) i++;
+    const z = bytes[i] as number;
+    if ((z === 0x5a || z === 0x7a) && i + 1 === end) {
+      this.lastHadZone = true;
+      return ms;
+    }
+    if (z !== 0x2b && z !== 0x2d) return Number.NaN;
+    const sign = z === 0x2b ? 1 : -1;
+    const rest = end - i - 1;
+    const offsetHours = digits(bytes, i + 1, 2);
+    let offsetMinutes = 0;
+    if (rest === 5 && bytes[i + 3] === 0x3a) offsetMinutes = digits(bytes, i + 4, 2);
+    else if (rest === 4) offsetMinutes = digits(bytes, i + 3, 2);
+    else if (rest !== 2) return Number.NaN;
+    if (offsetHours < 0 || offsetMinutes < 0 || offsetHours > 18 || offsetMinutes > 59) return Number.NaN;
+    this.lastHadZone = true;
+    this.timeOffsetMs = sign * (offsetHours * MS_PER_HOUR + offsetMinutes * MS_PER_MINUTE);
+    return ms;
+  }
+}
+
+/** Non-negative integer of exactly `count` ASCII digits at `start`, or -1. */
+function digits(bytes: Uint8Array, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = (bytes[i] as number) - 0x30;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function trim(bytes: Uint8Array, start: number, end: number): [number, number] {
+  while (start < end && (bytes[start] === 0x20 || bytes[start] === 0x22 || bytes[start] === 0x09)) start++;
+  while (end > start && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0x22 || bytes[end - 1] === 0x0d || bytes[end - 1] === 0x09)) end--;
+  return [start, end];
+}
+
+/**
+ * Epoch number → ms, the unit chosen by the integer part's digit count: ≤ 11 digits are
+ * seconds (to year 5138), 12–14 ms, 15–17 µs, 18–19 ns. Digits below a millisecond are
+ * split off before conversion because a 19-digit ns count is not exact as a double.
+ */
+export function parseEpoch(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let negative = false;
+  if (bytes[i] === 0x2d) {
+    negative = true;
+    i++;
+  }
+  const intStart = i;
+  while (i < end && (bytes[i] as number) >= 0x30 && (bytes[i] as number) <= 0x39) i++;
+  const intEnd = i;
+  const intDigits = intEnd - intStart;
+  if (intDigits === 0 || intDigits > 19) return Number.NaN;
+  let fraction = 0;
+  if (i < end && bytes[i] === 0x2e) {
+    i++;
+    let scale = 0.1;
+    while (i < end && (bytes[i] as number) >= 0x30 && (bytes[i] as number) <= 0x39) {
+      fraction += ((bytes[i] as number) - 0x30) * scale;
+      scale /= 10;
+      i++;
+    }
+  }
+  if (i !== end) return Number.NaN;
+  const dropDigits = intDigits <= 11 ? -3 : intDigits <= 14 ? 0 : intDigits <= 17 ? 3 : 6;
+  let ms: number;
+  if (dropDigits <= 0) {
+    ms = digitsValue(bytes, intStart, intEnd) * 1000 + Math.floor(fraction * 1000 + 1e-9);
+    if (dropDigits === 0) ms = digitsValue(bytes, intStart, intEnd) + Math.floor(fraction);
+  } else {
+    ms = digitsValue(bytes, intStart, intEnd - dropDigits);
+  }
+  return negative ? -ms : ms;
+}
+
+function digitsValue(bytes: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + ((bytes[i] as number) - 0x30);
+  return value;
+}
+
+const encoder = new TextEncoder();
+
+/** Convenience for tests and small string columns: parse one timestamp string. */
+export function parseTimestampString(text: string, zone: ZoneConverter | string = 'UTC'): number {
+  const converter = typeof zone === 'string' ? new ZoneConverter(zone) : zone;
+  const bytes = encoder.encode(text);
+  return new TimestampParser(converter).parse(bytes, 0, bytes.length);
+}

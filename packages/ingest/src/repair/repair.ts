@@ -1,0 +1,301 @@
+/**
+ * Validation and repair of raw bars: pure functions over `Bars`, every rule counted.
+ *
+ * Order, following the replaced system's ingest (original-system.md §2 steps 4, 6, 7):
+ *   1. rows with a NaN timestamp or price dropped; NaN volume → 0        (step 4: coerce, dropna, fillna(0))
+ *   2. unsorted input sorted, stably                                         (step 6)
+ *   3. duplicate timestamps: the first in file order kept                   (not in the original: deviation)
+ *   4. high < low swapped; high raised to open, close; low lowered to open, close (step 7, same order)
+ *   5. a non-positive price → row dropped                                   (step 7)
+ *   6. negative volume → 0                                                  (step 7)
+ *   7. prices off the tick grid counted as a warning, not changed           (not in the original)
+ * Deviation: the original kept duplicate timestamps in stage 1. Dropping them here (after
+ * the sort, so "first" means first in the file) keeps later stages' one-bar-per-minute
+ * assumption true, and is done before step 4 so the OHLC counts describe kept rows only.
+ * As in the original, the step 4 counts include rows that step 5 then drops.
+ */
+import type { Bars } from '@tribar/core';
+
+export interface RepairOptions {
+  /** Minimum price increment; when given, prices off its grid are counted (warning only). */
+  tickSize?: number;
+  /** Relative tolerance for the tick-grid check, in ticks (default 1e-6). */
+  tickTolerance?: number;
+}
+
+/** Counts per rule, in the order the rules run; becomes part of `ingest-report.json`. */
+export interface RepairCounts {
+  nanPriceRowsDropped: number;
+  nanVolumeSetToZero: number;
+  /** Rows whose timestamp is earlier than the row before (0 when the input was sorted). */
+  outOfOrderRows: number;
+  duplicateTimestampsDropped: number;
+  highLowSwapped: number;
+  highRaisedToOpen: number;
+  highRaisedToClose: number;
+  lowLoweredToOpen: number;
+  lowLoweredToClose: number;
+  nonPositivePriceRowsDropped: number;
+  negativeVolumeSetToZero: number;
+  /** Rows with at least one of O, H, L, C off the tick grid; not changed. */
+  offTickRows: number;
+}
+
+export interface RepairReport {
+  rowsIn: number;
+  rowsOut: number;
+  /** Whether the input had to be sorted. */
+  sorted: boolean;
+  counts: RepairCounts;
+  /** Sum of every count except `offTickRows` and `outOfOrderRows`, which change nothing by themselves. */
+  totalFixes: number;
+  warnings: string[];
+  tickSize: number | null;
+}
+
+export interface RepairResult {
+  bars: Bars;
+  report: RepairReport;
+}
+
+function emptyCounts(): RepairCounts {
+  return {
+    nanPriceRowsDropped: 0,
+    nanVolumeSetToZero: 0,
+    outOfOrderRows: 0,
+    duplicateTimestampsDropped: 0,
+    highLowSwapped: 0,
+    highRaisedToOpen: 0,
+    highRaisedToClose: 0,
+    lowLoweredToOpen: 0,
+    lowLoweredToClose: 0,
+    nonPositivePriceRowsDropped: 0,
+    negativeVolumeSetToZero: 0,
+    offTickRows: 0,
+  };
+}
+
+/** Every column of `bars`, core and extra, as one list, so gathers move them together. */
+function allColumns(bars: Bars): Float64Array[] {
+  return [bars.timestamp, bars.open, bars.high, bars.low, bars.close, bars.volume, ...Object.values(bars.columns)];
+}
+
+/** New bars holding the rows at `index[0..count)`, in that order. */
+function gather(bars: Bars, index: Uint32Array, count: number): Bars {
+  const take = (column: Float64Array): Float64Array => {
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = column[index[i] as number] as number;
+    return out;
+  };
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(bars.columns)) columns[name] = take(values);
+  return {
+    symbol: bars.symbol,
+    timestamp: take(bars.timestamp),
+    open: take(bars.open),
+    high: take(bars.high),
+    low: take(bars.low),
+    close: take(bars.close),
+    volume: take(bars.volume),
+    columns,
+  };
+}
+
+/** Copy of the bars with every column copied, so repairs never mutate the caller's arrays. */
+function copyBars(bars: Bars): Bars {
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(bars.columns)) columns[name] = values.slice();
+  return {
+    symbol: bars.symbol,
+    timestamp: bars.timestamp.slice(),
+    open: bars.open.slice(),
+    high: bars.high.slice(),
+    low: bars.low.slice(),
+    close: bars.close.slice(),
+    volume: bars.volume.slice(),
+    columns,
+  };
+}
+
+/** The rows where `keep[i]` is 1, as new arrays. */
+function compact(bars: Bars, keep: Uint8Array, kept: number): Bars {
+  const n = bars.timestamp.length;
+  if (kept === n) return bars;
+  const index = new Uint32Array(kept);
+  let j = 0;
+  for (let i = 0; i < n; i++) if (keep[i] === 1) index[j++] = i;
+  return gather(bars, index, kept);
+}
+
+/** Step 1: NaN timestamps or prices drop the row; NaN volume becomes 0. */
+function dropMissing(bars: Bars, counts: RepairCounts): Bars {
+  const { timestamp, open, high, low, close, volume } = bars;
+  const n = timestamp.length;
+  let keep: Uint8Array | undefined;
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    // x !== x is the NaN test without a call per value.
+    const missing = timestamp[i] !== timestamp[i] || open[i] !== open[i] || high[i] !== high[i] || low[i] !== low[i] || close[i] !== close[i];
+    if (missing) {
+      if (!keep) {
+        keep = new Uint8Array(n);
+        keep.fill(1, 0, i);
+      }
+      counts.nanPriceRowsDropped++;
+      continue;
+    }
+    if (keep) keep[i] = 1;
+    kept++;
+    if (volume[i] !== volume[i]) {
+      volume[i] = 0;
+      counts.nanVolumeSetToZero++;
+    }
+  }
+  return keep ? compact(bars, keep, kept) : bars;
+}
+
+/** Steps 2 and 3: stable sort when needed, then keep the first row of each timestamp. */
+function sortAndDeduplicate(bars: Bars, counts: RepairCounts): Bars {
+  const t = bars.timestamp;
+  const n = t.length;
+  let outOfOrder = 0;
+  let duplicates = false;
+  for (let i = 1; i < n; i++) {
+    const d = (t[i] as number) - (t[i - 1] as number);
+    if (d < 0) outOfOrder++;
+    else if (d === 0) duplicates = true;
+  }
+  counts.outOfOrderRows = outOfOrder;
+  if (outOfOrder === 0 && !duplicates) return bars;
+  const index = new Uint32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  // Ties keep file order (a - b), which is what makes "keep first" mean first in the file.
+  if (outOfOrder > 0) index.sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+  let count = 0;
+  let previous = Number.NaN;
+  for (let k = 0; k < n; k++) {
+    const row = index[k] as number;
+    const value = t[row] as number;
+    if (value === previous) {
+      counts.duplicateTimestampsDropped++;
+      continue;
+    }
+    previous = value;
+    index[count++] = row;
+  }
+  return gather(bars, index, count);
+}
+
+/** Steps 4 to 6 in one pass: each check only looks at its own row, so fusing keeps the counts. */
+function fixOhlcv(bars: Bars, counts: RepairCounts): Bars {
+  const { open, high, low, close, volume } = bars;
+  const n = open.length;
+  let keep: Uint8Array | undefined;
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const o = open[i] as number;
+    const c = close[i] as number;
+    let h = high[i] as number;
+    let l = low[i] as number;
+    if (h < l) {
+      const swap = h;
+      h = l;
+      l = swap;
+      counts.highLowSwapped++;
+    }
+    if (h < o) {
+      h = o;
+      counts.highRaisedToOpen++;
+    }
+    if (h < c) {
+      h = c;
+      counts.highRaisedToClose++;
+    }
+    if (l > o) {
+      l = o;
+      counts.lowLoweredToOpen++;
+    }
+    if (l > c) {
+      l = c;
+      counts.lowLoweredToClose++;
+    }
+    high[i] = h;
+    low[i] = l;
+    if (o <= 0 || h <= 0 || l <= 0 || c <= 0) {
+      if (!keep) {
+        keep = new Uint8Array(n);
+        keep.fill(1, 0, i);
+      }
+      counts.nonPositivePriceRowsDropped++;
+      continue;
+    }
+    if (keep) keep[i] = 1;
+    kept++;
+    if ((volume[i] as number) < 0) {
+      volume[i] = 0;
+      counts.negativeVolumeSetToZero++;
+    }
+  }
+  return keep ? compact(bars, keep, kept) : bars;
+}
+
+/** Step 7: count rows with a price that is not a whole number of ticks. */
+export function countOffTick(bars: Bars, tickSize: number, tolerance = 1e-6): number {
+  const columns = [bars.open, bars.high, bars.low, bars.close];
+  const n = bars.open.length;
+  const inverse = 1 / tickSize;
+  let offTick = 0;
+  for (let i = 0; i < n; i++) {
+    for (const column of columns) {
+      const ticks = (column[i] as number) * inverse;
+      if (Math.abs(ticks - Math.round(ticks)) > tolerance) {
+        offTick++;
+        break;
+      }
+    }
+  }
+  return offTick;
+}
+
+/**
+ * Validate and repair bars. The input is never modified; the result shares no arrays with it.
+ * Every rule's count is in `report.counts`; notable ones are also spelled out in `warnings`.
+ */
+export function repairBars(input: Bars, options: RepairOptions = {}): RepairResult {
+  const counts = emptyCounts();
+  const rowsIn = input.timestamp.length;
+  for (const column of allColumns(input)) {
+    if (column.length !== rowsIn) throw new RangeError(`repairBars: columns of ${input.symbol} differ in length`);
+  }
+  let bars = copyBars(input);
+  bars = dropMissing(bars, counts);
+  bars = sortAndDeduplicate(bars, counts);
+  bars = fixOhlcv(bars, counts);
+  const tickSize = options.tickSize;
+  if (tickSize !== undefined) {
+    if (!(tickSize > 0)) throw new RangeError(`repairBars: tickSize must be positive, got ${tickSize}`);
+    counts.offTickRows = countOffTick(bars, tickSize, options.tickTolerance);
+  }
+
+  const warnings: string[] = [];
+  if (counts.outOfOrderRows > 0) warnings.push(`input was not sorted by time: ${counts.outOfOrderRows} row(s) earlier than the row before; sorted`);
+  if (counts.duplicateTimestampsDropped > 0) warnings.push(`${counts.duplicateTimestampsDropped} duplicate timestamp(s) dropped, first occurrence kept`);
+  if (counts.nanPriceRowsDropped > 0) warnings.push(`${counts.nanPriceRowsDropped} row(s) with a missing price dropped`);
+  if (counts.nonPositivePriceRowsDropped > 0) warnings.push(`${counts.nonPositivePriceRowsDropped} row(s) with a zero or negative price dropped`);
+  if (counts.offTickRows > 0) warnings.push(`${counts.offTickRows} row(s) have prices off the ${tickSize} tick grid (left unchanged)`);
+
+  const { offTickRows: _offTick, outOfOrderRows: _outOfOrder, ...fixes } = counts;
+  const totalFixes = Object.values(fixes).reduce((sum, value) => sum + value, 0);
+  return {
+    bars,
+    report: {
+      rowsIn,
+      rowsOut: bars.timestamp.length,
+      sorted: counts.outOfOrderRows > 0,
+      counts,
+      totalFixes,
+      warnings,
+      tickSize: tickSize ?? null,
+    },
+  };
+}
