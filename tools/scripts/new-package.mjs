@@ -10,7 +10,12 @@ import { parseArgs } from 'node:util';
 const LAYERS = ['foundation', 'data', 'ml', 'orchestration', 'app'];
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { layer: { type: 'string' }, app: { type: 'boolean', default: false } },
+  options: {
+    layer: { type: 'string' },
+    app: { type: 'boolean', default: false },
+    // Another workspace root (the scaffolding test uses a temporary one).
+    root: { type: 'string' },
+  },
 });
 const [dir, description = ''] = positionals;
 if (!dir || !values.layer || !LAYERS.includes(values.layer)) {
@@ -18,7 +23,7 @@ if (!dir || !values.layer || !LAYERS.includes(values.layer)) {
   process.exit(2);
 }
 
-const workspaceRoot = resolve(import.meta.dirname, '../..');
+const workspaceRoot = values.root ? resolve(values.root) : resolve(import.meta.dirname, '../..');
 const group = values.app ? 'apps' : 'packages';
 const root = join(workspaceRoot, group, dir);
 const coreManifest = join(workspaceRoot, 'packages/core/package.json');
@@ -66,7 +71,7 @@ const files = {
   ) + '\n',
   'vitest.config.ts': `import { packageTestConfig } from '../../vitest.shared.ts';\n\nexport default packageTestConfig('${dir}');\n`,
   'src/index.ts': `// Public API of @tribar/${dir}.\nexport {};\n`,
-  'README.md': `# @tribar/${dir}\n\n${description}\n`,
+  'README.md': `# @tribar/${dir}\n\n${description}\n\n\`\`\`ts\nimport {} from '@tribar/${dir}';\n\`\`\`\n`,
 };
 
 for (const [rel, text] of Object.entries(files)) {
