@@ -26,6 +26,8 @@ const echoStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   outputs: () => ['echo/out.json'],
   async run(context) {
     if (context.config.description === 'fail') throw new Error('echo was told to fail');
+    context.progress.start(4, { unit: 'steps', label: 'demo' });
+    for (let step = 0; step < 4; step++) context.progress.advance();
     await writeFileAtomic(context.path('echo/out.json'), JSON.stringify({ seed: context.config.seed, horizons: context.config.horizons }));
   },
 });
@@ -120,6 +122,13 @@ describe('tribar pipeline and run inspection', () => {
     expect((await cli(['clean', '--all'])).code).toBe(EXIT.usage);
     expect((await cli(['clean', '--all', '--force'])).code).toBe(EXIT.ok);
     expect((await cli(['runs'])).stdout).toContain('no runs in');
+  });
+
+  it('prints progress as plain lines when standard error is not a terminal', async () => {
+    const result = await cli(['pipeline', '--run-id', 'p']);
+    expect(result.stderr).toContain('echo: 0% (0/4 steps) demo');
+    expect(result.stderr).toContain('echo: 100% (4/4 steps) demo');
+    expect(result.stderr).toMatch(/INFO.*stage completed/);
   });
 
   it('exits 1 when a stage fails and prints its error', async () => {
