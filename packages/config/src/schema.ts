@@ -151,6 +151,31 @@ const featuresSchema = z
           .default(null)
           .describe('Symbol pairs [a, b]; null means every pair of configured symbols, in their order.'),
         window: period(20),
+        maxFillBars: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(0)
+          .describe("Bars a partner's last close may be carried forward where it has no bar at the same start; 0 = exact matches only."),
+      })
+      .strict()
+      .prefault({}),
+    fracdiff: z
+      .object({
+        d: z
+          .union([z.literal('auto'), z.number().min(0).max(2)])
+          .default('auto')
+          .describe("Fractional-differencing order; 'auto' = smallest d on the grid whose FFD of log close passes ADF (5 %) on the train part."),
+        threshold: z.number().gt(0).lt(1).default(1e-4).describe('FFD weights below this magnitude are cut (fixed-width window).'),
+        maxWidth: z.number().int().min(1).default(2000).describe('Hard cap on the FFD window width, in bars.'),
+        dStep: z.number().gt(0).max(1).default(0.05).describe("Grid step for d = 'auto' over [0, 1]."),
+        adfLags: z.number().int().nonnegative().default(1).describe('Lagged differences in the ADF regression.'),
+        adfMaxRows: z
+          .number()
+          .int()
+          .min(100)
+          .default(50_000)
+          .describe("ADF for d = 'auto' runs on at most this many rows: the end of the train part."),
       })
       .strict()
       .prefault({}),
@@ -221,6 +246,10 @@ export const runConfigSchema = z
                   .object({
                     startPrice: z.number().positive(),
                     annualVolatility: z.number().positive(),
+                    carryRate: z
+                      .number()
+                      .optional()
+                      .describe('Annual cost of carry setting the roll spread (next − front); default by product (MES 0.03, MGC 0.045).'),
                   })
                   .strict(),
               )
@@ -228,6 +257,10 @@ export const runConfigSchema = z
                 MES: { startPrice: 5000, annualVolatility: 0.16 },
                 MGC: { startPrice: 2000, annualVolatility: 0.15 },
               }),
+            rolls: z
+              .boolean()
+              .default(true)
+              .describe('Follow the front contract unadjusted, like vendor files: a `contract` column and a carry jump at each roll.'),
           })
           .strict()
           .prefault({}),
@@ -264,7 +297,18 @@ export const runConfigSchema = z
               .default(8)
               .describe('A session-open gap beyond this multiple of typical open gaps is a roll.'),
             calendar: z
-              .array(z.object({ symbol: symbolName, at: z.string().describe('ISO time of the first bar of the new contract.') }).strict())
+              .array(
+                z
+                  .object({
+                    symbol: symbolName,
+                    at: z.string().describe('ISO time of the first bar of the new contract.'),
+                    gap: z
+                      .number()
+                      .optional()
+                      .describe('Known new − old contract spread; without it the open gap measured in the bars is used.'),
+                  })
+                  .strict(),
+              )
               .default([]),
           })
           .strict()

@@ -19,7 +19,9 @@ export function sha256(data: string | Uint8Array): string {
 export function stableStringify(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner) || ArrayBuffer.isView(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
+    // A null prototype keeps an own `__proto__` key (e.g. from JSON.parse) as data instead of
+    // turning the assignment into a prototype change that drops it from the text.
+    const sorted = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
     return sorted;
   });

@@ -20,3 +20,17 @@ export { defineStage, noProgress } from './stage.js';
 export type { StageDefinition, StageContext, StageOutcome, ProgressReporter } from './stage.js';
 export { barsToTable, tableToBars, emptyBars, barCount, OHLCV_FIELDS } from './bars.js';
 export type { Bars } from './bars.js';
+export {
+  CmeCalendar,
+  cmeCalendar,
+  calendarForSymbol,
+  productForSymbol,
+  toTradingDate,
+  formatTradingDate,
+  utcDateOf,
+  holidayRule,
+  easterSunday,
+  addCalendarDays,
+  ZoneClock,
+} from './calendar/index.js';
+export type { Session, CmeProduct, HolidayRule } from './calendar/index.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeJsonAtomic } from './atomic-write.js';
 import { ArtifactError } from './errors.js';
 import { sha256File } from './hash.js';
@@ -40,8 +40,11 @@ export interface ManifestDiff {
 const MANIFEST_FILE = 'manifest.json';
 
 function toRunRelative(runDir: string, path: string): string {
-  const rel = isAbsolute(path) ? relative(runDir, path) : path;
-  if (rel.startsWith('..')) throw new ArtifactError('artifact lies outside the run folder', path);
+  // Resolved first, so `a/../../x` cannot climb out and a name such as `..x` stays inside.
+  const rel = relative(runDir, resolve(runDir, path));
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new ArtifactError('artifact lies outside the run folder', path);
+  }
   return rel.split(sep).join('/');
 }
 

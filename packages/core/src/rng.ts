@@ -1,6 +1,6 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { sha256 } from './hash.js';
 import { UsageError } from './errors.js';
@@ -8,6 +8,16 @@ import { UsageError } from './errors.js';
 /** A 32-bit seed derived from a parent seed and a label, stable across platforms and runs. */
 export function deriveSeed(seed: number, label: string): number {
   return Number.parseInt(sha256(`${seed}/${label}`).slice(0, 8), 16) | 0;
+}
+
+/**
+ * The generator's starting state: 128 bits of SHA-256 of the seed. pure-rand's own
+ * `xoroshiro128plus(seed)` starts from `(-1, ~seed, seed, 0)`, so every small seed's first
+ * draw was ≈ 0.99999 and seeds were cut to 32 bits (42 and 42 + 2³² gave one stream).
+ */
+function initialState(seed: number): number[] {
+  const digest = sha256(`rng/${seed}`);
+  return [0, 8, 16, 24].map((at) => Number.parseInt(digest.slice(at, at + 8), 16) | 0);
 }
 
 /**
@@ -24,7 +34,7 @@ export class Rng {
   constructor(seed: number, state?: readonly number[]) {
     if (!Number.isInteger(seed)) throw new UsageError(`Rng seed must be an integer, got ${seed}`);
     this.seed = seed;
-    this.#generator = state ? xoroshiro128plusFromState(state) : xoroshiro128plus(seed | 0);
+    this.#generator = xoroshiro128plusFromState(state ?? initialState(seed));
   }
 
   /** An independent generator for the named purpose, e.g. `rng.fork('synthetic/MES')`. */

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ArtifactError,
+  arrowToParquet,
+  barCount,
+  barsToTable,
+  DataError,
+  emptyBars,
+  parquetToArrow,
+  readArrowFile,
+  readParquetFile,
+  tableToBars,
+  writeArrowFile,
+  writeParquetFile,
+  type Bars,
+} from '../src/index.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tribar-arrow-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = Date.UTC(2025, 0, 6, 14, 30); // 2025-01-06T14:30:00Z
+const MINUTE = 60_000;
+
+/** Five-minute MES bars with awkward values: quarter ticks, a huge volume, NaN and ±Infinity in an extra column. */
+function sampleBars(): Bars {
+  return {
+    symbol: 'MES',
+    timestamp: Float64Array.from([0, 5, 10, 15, 20], (m) => T0 + m * MINUTE),
+    open: Float64Array.from([5000.25, 5001, 5000.75, 4999.5, 5002]),
+    high: Float64Array.from([5001.5, 5002.25, 5001, 5001.75, 5003.25]),
+    low: Float64Array.from([4999.75, 5000.5, 4998.25, 4999, 5001.5]),
+    close: Float64Array.from([5001, 5000.75, 4999.5, 5001.5, 5003]),
+    volume: Float64Array.from([1200, 987, 0, 2 ** 40, 1]),
+    columns: {
+      filled: Float64Array.from([0, 0, 1, 0, 0]),
+      atr: Float64Array.from([Number.NaN, Number.NaN, 1.25, -0, Number.POSITIVE_INFINITY]),
+      tiny: Float64Array.from([Number.MIN_VALUE, -1e-300, 0.1 + 0.2, 1 / 3, Number.NEGATIVE_INFINITY]),
+    },
+  };
+}
+
+function expectSameBars(actual: Bars, expected: Bars): void {
+  expect(actual.symbol).toBe(expected.symbol);
+  for (const key of ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const) {
+    expect([...actual[key]], key).toEqual([...expected[key]]);
+  }
+  expect(Object.keys(actual.columns)).toEqual(Object.keys(expected.columns));
+  for (const [name, values] of Object.entries(expected.columns)) {
+    // Object.is: NaN equals NaN, and -0 stays distinct from 0.
+    const got = [...(actual.columns[name] ?? [])];
+    expect(got.length, name).toBe(values.length);
+    values.forEach((value, i) => expect(Object.is(got[i], value), `${name}[${i}] = ${got[i]}, expected ${value}`).toBe(true));
+  }
+}
+
+describe('barsToTable / tableToBars', () => {
+  it('builds a table with a UTC millisecond timestamp, float64 columns and the symbol in metadata', () => {
+    const table = barsToTable(sampleBars());
+    expect(table.numRows).toBe(5);
+    expect(table.schema.fields.map((field) => field.name)).toEqual([
+      'timestamp', 'open', 'high', 'low', 'close', 'volume', 'filled', 'atr', 'tiny',
+    ]);
+    expect(String(table.schema.fields[0]?.type)).toBe('Timestamp<MILLISECOND, UTC>');
+    expect(table.schema.fields.slice(1).every((field) => String(field.type) === 'Float64')).toBe(true);
+    expect(table.schema.metadata.get('symbol')).toBe('MES');
+    expect(table.getChild('close')?.get(2)).toBe(4999.5);
+  });
+
+  it('round-trips in memory', () => {
+    expectSameBars(tableToBars(barsToTable(sampleBars())), sampleBars());
+  });
+
+  it('round-trips zero bars', () => {
+    const back = tableToBars(barsToTable(emptyBars('MGC')));
+    expect(back.symbol).toBe('MGC');
+    expect(barCount(back)).toBe(0);
+    expect(back.columns).toEqual({});
+  });
+
+  it('throws a DataError naming the field whose length differs', () => {
+    const bars = sampleBars();
+    bars.columns['atr'] = new Float64Array(4);
+    expect(() => barsToTable(bars)).toThrow(DataError);
+    expect(() => barsToTable(bars)).toThrow("field 'atr': column has 4 values for 5 bars");
+    const short = sampleBars();
+    short.high = new Float64Array(6);
+    expect(() => barsToTable(short)).toThrow("field 'high': column has 6 values for 5 bars");
+  });
+
+  it('throws a DataError naming the source and the missing column', () => {
+    const table = barsToTable(sampleBars()).select(['timestamp', 'open', 'high', 'low', 'close']);
+    const error = (() => {
+      try {
+        tableToBars(table, 'raw/MES.parquet');
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).message).toBe("raw/MES.parquet, field 'volume': missing column 'volume'");
+  });
+});
+
+describe('Arrow IPC files', () => {
+  it('round-trips bars exactly through writeArrowFile and readArrowFile', async () => {
+    const path = join(dir, 'labels', 'MES.arrow');
+    await writeArrowFile(path, barsToTable(sampleBars()));
+    const table = await readArrowFile(path);
+    expect(table.numRows).toBe(5);
+    expectSameBars(tableToBars(table, path), sampleBars());
+    expect(new Date(tableToBars(table).timestamp[4] ?? 0).toISOString()).toBe('2025-01-06T14:50:00.000Z');
+  });
+
+  it('writes the Arrow file format (ARROW1 magic at both ends)', async () => {
+    const path = join(dir, 'a.arrow');
+    await writeArrowFile(path, barsToTable(sampleBars()));
+    const bytes = await readFile(path);
+    expect(bytes.subarray(0, 6).toString('latin1')).toBe('ARROW1');
+    expect(bytes.subarray(-6).toString('latin1')).toBe('ARROW1');
+  });
+
+  it('throws an ArtifactError naming the path for a file cut short anywhere', async () => {
+    const path = join(dir, 'a.arrow');
+    await writeArrowFile(path, barsToTable(sampleBars()));
+    const bytes = await readFile(path);
+    const cut = join(dir, 'cut.arrow');
+    // Every cut point, including the ones apache-arrow alone read as an empty table (0–5 bytes,
+    // the end of the schema message, the end of the record batch).
+    for (let length = 0; length < bytes.length; length += length < 16 ? 1 : 7) {
+      await writeFile(cut, bytes.subarray(0, length));
+      const failure = await readArrowFile(cut).then(
+        () => new Error(`read ${length} of ${bytes.length} bytes without an error`),
+        (error: unknown) => error,
+      );
+      expect(failure, `cut at ${length}`).toBeInstanceOf(ArtifactError);
+      expect((failure as ArtifactError).path).toBe(cut);
+      expect((failure as ArtifactError).message.startsWith(`${cut}: `)).toBe(true);
+    }
+  });
+
+  it('throws an ArtifactError naming the path for a missing file and for a non-Arrow file', async () => {
+    const missing = join(dir, 'nope.arrow');
+    await expect(readArrowFile(missing)).rejects.toThrow(ArtifactError);
+    await expect(readArrowFile(missing)).rejects.toThrow(`${missing}: cannot read Arrow file`);
+    const csv = join(dir, 'bars.arrow');
+    await writeFile(csv, 'timestamp,open\n2025-01-06T14:30:00Z,5000.25\n');
+    await expect(readArrowFile(csv)).rejects.toThrow(`${csv}: not a complete Arrow IPC file`);
+  });
+});
+
+describe('Parquet files', () => {
+  it('round-trips bars exactly through writeParquetFile and readParquetFile', async () => {
+    const path = join(dir, 'MES.parquet');
+    await writeParquetFile(path, barsToTable(sampleBars()));
+    const bytes = await readFile(path);
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('PAR1');
+    expect(bytes.subarray(-4).toString('latin1')).toBe('PAR1');
+    const table = await readParquetFile(path);
+    expect(String(table.schema.fields[0]?.type)).toBe('Timestamp<MILLISECOND, UTC>');
+    expectSameBars(tableToBars(table, path), sampleBars());
+  });
+
+  it('round-trips in memory through arrowToParquet and parquetToArrow', () => {
+    expectSameBars(tableToBars(parquetToArrow(arrowToParquet(barsToTable(sampleBars())))), sampleBars());
+  });
+
+  it('throws an ArtifactError naming the path for a truncated file', async () => {
+    const path = join(dir, 'MES.parquet');
+    await writeParquetFile(path, barsToTable(sampleBars()));
+    const bytes = await readFile(path);
+    const cut = join(dir, 'cut.parquet');
+    for (const length of [0, 4, 100, Math.floor(bytes.length / 2), bytes.length - 1]) {
+      await writeFile(cut, bytes.subarray(0, length));
+      await expect(readParquetFile(cut), `cut at ${length}`).rejects.toThrow(ArtifactError);
+      await expect(readParquetFile(cut)).rejects.toThrow(`${cut}: not a readable Parquet file`);
+    }
+  });
+
+  it('throws an ArtifactError for a missing file and names the source of bad bytes', async () => {
+    const missing = join(dir, 'nope.parquet');
+    await expect(readParquetFile(missing)).rejects.toThrow(`${missing}: cannot read Parquet file`);
+    expect(() => parquetToArrow(new TextEncoder().encode('not parquet'), 'upload.parquet')).toThrow(
+      /^upload\.parquet: not a readable Parquet file/,
+    );
+    expect(() => parquetToArrow(new Uint8Array(0))).toThrow(/^<bytes>: /);
+  });
+});
