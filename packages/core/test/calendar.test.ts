@@ -144,3 +144,63 @@ describe.skipIf(!existsSync(join(dataDir, realFiles[0]!.file)))('CME calendar ag
     });
   }
 });
+
+describe('CME calendar properties', () => {
+  // An independent reading of the rules from Intl's Chicago wall clock, for ordinary days.
+  const chicago = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hourCycle: 'h23', weekday: 'short', hour: 'numeric' });
+  const expectedOpen = (t: number): boolean => {
+    const parts = Object.fromEntries(chicago.formatToParts(t).map((p) => [p.type, p.value]));
+    const hour = Number(parts['hour']);
+    switch (parts['weekday']) {
+      case 'Sat':
+        return false;
+      case 'Sun':
+        return hour >= 17;
+      case 'Fri':
+        return hour < 16;
+      default:
+        return hour !== 16;
+    }
+  };
+
+  it('agrees with the plain weekly rule at every minute of 2026 outside holiday weeks', () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    let checked = 0;
+    for (let t = start; t < start + 365 * 86_400_000; t += 7 * 60_000) {
+      const session = equity.sessionAt(t);
+      const near = [0, 1, 2].map((d) => Number(new Date(t + (d - 1) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')));
+      if (near.some((date) => holidayRule(date, 'equity'))) continue;
+      expect(session !== undefined, new Date(t).toISOString()).toBe(expectedOpen(t));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(60_000);
+  });
+
+  it('keeps sessions disjoint, ordered and at most 23 hours long', () => {
+    const sessions = metals.sessionsBetween(Date.parse('2024-01-01T00:00:00Z'), Date.parse('2028-01-01T00:00:00Z'));
+    expect(sessions.length).toBeGreaterThan(1000);
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i]!;
+      expect(s.closeMs - s.openMs).toBeLessThanOrEqual(23 * 3_600_000);
+      expect(s.closeMs).toBeGreaterThan(s.openMs);
+      if (i > 0) expect(s.openMs).toBeGreaterThanOrEqual(sessions[i - 1]!.closeMs + 3_600_000);
+    }
+  });
+
+  it('answers closed for instants that are not numbers', () => {
+    expect(equity.sessionOf(Number.NaN)).toBe(-1);
+    expect(equity.isOpen(Number.POSITIVE_INFINITY)).toBe(false);
+  });
+});
+
+describe('bulk session columns', () => {
+  it('match the per-instant answers, in and out of sessions', () => {
+    const times = Float64Array.from(
+      ['2026-03-05T21:58:00Z', '2026-03-05T21:59:00Z', '2026-03-05T22:30:00Z', '2026-03-05T23:00:00Z', '2026-03-05T23:07:00Z', '2026-03-07T12:00:00Z', '2026-03-08T22:00:00Z'],
+      Date.parse,
+    );
+    expect(Array.from(equity.sessionIds(times))).toEqual([20260305, 20260305, -1, 20260306, 20260306, -1, 20260309]);
+    expect(Array.from(equity.minutesSinceOpen(times))).toEqual([1378, 1379, -1, 0, 7, -1, 0]);
+    for (const t of times) expect(equity.sessionIds(Float64Array.of(t))[0]).toBe(equity.sessionOf(t));
+  });
+});

@@ -124,6 +124,7 @@ export class CmeCalendar {
    * the next one can hold it.
    */
   sessionAt(utcMs: number): Session | undefined {
+    if (!Number.isFinite(utcMs)) return undefined;
     const last = this.#last;
     if (last !== undefined && utcMs >= last.openMs && utcMs < last.closeMs) return last;
     const utcDate = utcDateOf(utcMs);
@@ -172,6 +173,53 @@ export class CmeCalendar {
   isRegularHours(utcMs: number): boolean {
     const session = this.sessionAt(utcMs);
     return session !== undefined && utcMs >= session.regularStartMs && utcMs < session.regularEndMs;
+  }
+
+  /**
+   * Bulk `sessionOf` for a column of bar times (any order, sorted is fastest): the trading date
+   * `yyyymmdd` per bar, -1 outside every session. One calendar lookup per session, not per bar.
+   */
+  sessionIds(timestamps: Float64Array): Int32Array {
+    const out = new Int32Array(timestamps.length);
+    let open = Number.POSITIVE_INFINITY;
+    let close = Number.NEGATIVE_INFINITY;
+    let id = -1;
+    for (let i = 0; i < timestamps.length; i++) {
+      const t = timestamps[i] as number;
+      if (t < open || t >= close) {
+        const session = this.sessionAt(t);
+        if (session === undefined) {
+          out[i] = -1;
+          continue;
+        }
+        open = session.openMs;
+        close = session.closeMs;
+        id = session.id;
+      }
+      out[i] = id;
+    }
+    return out;
+  }
+
+  /** Bulk `minutesSinceSessionOpen`: whole minutes since the bar's session opened, -1 outside sessions. */
+  minutesSinceOpen(timestamps: Float64Array): Float64Array {
+    const out = new Float64Array(timestamps.length);
+    let open = Number.POSITIVE_INFINITY;
+    let close = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < timestamps.length; i++) {
+      const t = timestamps[i] as number;
+      if (t < open || t >= close) {
+        const session = this.sessionAt(t);
+        if (session === undefined) {
+          out[i] = -1;
+          continue;
+        }
+        open = session.openMs;
+        close = session.closeMs;
+      }
+      out[i] = Math.floor((t - open) / MINUTE_MS);
+    }
+    return out;
   }
 
   /** The next trading date after `tradingDate` that has a session. */

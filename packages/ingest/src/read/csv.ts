@@ -7,13 +7,13 @@
  * them, and supporting them would forbid splitting on newlines).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '@tribar/core';
 import { BarsBuilder } from './builder.js';
 import { resolveColumns, type ResolvedColumns } from './columns.js';
-import { parseDecimal } from './number.js';
+import { parseDecimal, scanDecimal, scanEnd } from './number.js';
 import { TIMESTAMP_FORMATS_HINT, TimestampParser, ZoneConverter } from './timestamp.js';
 import type { ReadOptions, ReadResult, ReadStats } from './types.js';
 
@@ -22,6 +22,15 @@ const CARRIAGE_RETURN = 0x0d;
 const QUOTE = 0x22;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const decoder = new TextDecoder();
+
+// What each input column is for, in the fast path.
+const ROLE_SKIP = -1;
+const ROLE_TIMESTAMP = 0;
+const ROLE_OPEN = 1;
+const ROLE_HIGH = 2;
+const ROLE_LOW = 3;
+const ROLE_CLOSE = 4;
+const ROLE_VOLUME = 5;
 
 /** Default symbol: the file name up to its first `_`, `-` or `.` (`MES_1m.csv` → `MES`). */
 export function symbolFromPath(path: string): string {
@@ -58,7 +67,7 @@ function splitHeader(line: string, delimiter: string): string[] {
   return cells;
 }
 
-/** Parser state carried across chunks. Public fields only for the reader function below. */
+/** Parser state carried across chunks: header, column roles, the current line number. */
 class CsvBarParser {
   readonly file: string;
   readonly stats: ReadStats;
@@ -66,11 +75,13 @@ class CsvBarParser {
   private readonly onBadRow: 'error' | 'skip';
   private readonly maxSamples: number;
   private readonly timestamps: TimestampParser;
+  private readonly mapping: NonNullable<ReadOptions['columns']>;
   private columns: ResolvedColumns | undefined;
   private header: string[] = [];
   private delimiter = 0x2c;
   private decimalComma = false;
   private lastField = 0;
+  private roles = new Int8Array(0);
   private starts = new Int32Array(16);
   private ends = new Int32Array(16);
   /** 0 unknown, 1 naive cells, 2 cells carrying a zone or epoch numbers. */
@@ -87,50 +98,159 @@ class CsvBarParser {
     this.mapping = options.columns ?? {};
   }
 
-  private readonly mapping: NonNullable<ReadOptions['columns']>;
-
   get sawHeader(): boolean {
     return this.columns !== undefined;
   }
 
-  /** Parse every complete line of `bytes`; returns where the unfinished tail starts. */
+  /**
+   * Parse every complete line of bytes[start, end); returns where the unfinished tail starts.
+   * Each line first goes through `fastRow`, which parses cells as it walks them; a line it
+   * cannot take (quotes, text, missing cells, an error to report) is split and parsed by
+   * `parseRow`, which owns every error message, so both paths accept exactly the same rows.
+   */
   consume(bytes: Uint8Array, start: number, end: number): number {
     let lineStart = start;
-    let i = bytes.indexOf(NEWLINE, start);
-    while (i >= 0 && i < end) {
+    while (!this.columns) {
+      const newline = bytes.indexOf(NEWLINE, lineStart);
+      if (newline < 0 || newline >= end) return lineStart;
       this.line++;
-      this.parseLine(bytes, lineStart, i);
-      lineStart = i + 1;
-      i = bytes.indexOf(NEWLINE, lineStart);
+      this.parseHeaderLine(bytes, lineStart, newline);
+      lineStart = newline + 1;
+    }
+    const fast = this.columns.timestamp.kind === 'single';
+    while (lineStart < end) {
+      const fastEnd = fast ? this.fastRow(bytes, lineStart, end) : -1;
+      if (fastEnd >= 0) {
+        this.line++;
+        lineStart = fastEnd + 1;
+        continue;
+      }
+      const newline = bytes.indexOf(NEWLINE, lineStart);
+      if (newline < 0 || newline >= end) break;
+      this.line++;
+      this.parseRow(bytes, lineStart, newline, this.splitFields(bytes, lineStart, newline));
+      lineStart = newline + 1;
     }
     return lineStart;
+  }
+
+  /**
+   * The common row shape in one pass: unquoted cells, a parseable timestamp, plain decimals.
+   * Returns the index of the line's newline after storing the row, or -1 to leave the line
+   * to the general path (nothing is stored then).
+   */
+  private fastRow(bytes: Uint8Array, lineStart: number, end: number): number {
+    const roles = this.roles;
+    const delimiter = this.delimiter;
+    const lastField = this.lastField;
+    let timestamp = Number.NaN;
+    let hadZone = false;
+    let open = 0;
+    let high = 0;
+    let low = 0;
+    let close = 0;
+    let volume = 0;
+    let p = lineStart;
+    for (let field = 0; field <= lastField; field++) {
+      const role = roles[field] as number;
+      if (role === ROLE_TIMESTAMP || role === ROLE_SKIP) {
+        let q = p;
+        for (; q < end; q++) {
+          const b = bytes[q] as number;
+          if (b === delimiter || b === NEWLINE) break;
+          if (b === QUOTE) return -1;
+        }
+        if (role === ROLE_TIMESTAMP) {
+          timestamp = this.timestamps.parse(bytes, p, q);
+          if (timestamp !== timestamp) return -1;
+          hadZone = this.timestamps.lastHadZone;
+        }
+        p = q;
+      } else {
+        const value = scanDecimal(bytes, p, end, delimiter);
+        if (value === Number.NEGATIVE_INFINITY) return -1;
+        p = scanEnd;
+        if (role === ROLE_OPEN) open = value;
+        else if (role === ROLE_HIGH) high = value;
+        else if (role === ROLE_LOW) low = value;
+        else if (role === ROLE_CLOSE) close = value;
+        else volume = value;
+      }
+      if (field < lastField) {
+        if (p >= end || bytes[p] !== delimiter) return -1;
+        p++;
+      }
+    }
+    const newline = bytes.indexOf(NEWLINE, p);
+    if (newline < 0 || newline >= end) return -1;
+    const kind = hadZone ? 2 : 1;
+    if (this.zoneKind !== kind) {
+      if (this.zoneKind !== 0) return -1;
+      this.zoneKind = kind;
+    }
+    this.stats.rowsRead++;
+    const builder = this.builder;
+    const row = builder.next();
+    builder.timestamp[row] = timestamp;
+    builder.open[row] = open;
+    builder.high[row] = high;
+    builder.low[row] = low;
+    builder.close[row] = close;
+    builder.volume[row] = volume;
+    return newline;
+  }
+
+  /** Record field boundaries up to the last column needed; returns how many fields were found. */
+  private splitFields(bytes: Uint8Array, start: number, end: number): number {
+    const delimiter = this.delimiter;
+    const lastField = this.lastField;
+    const starts = this.starts;
+    const ends = this.ends;
+    let field = 0;
+    let fieldStart = start;
+    let quoted = false;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i] as number;
+      if (c === QUOTE) quoted = !quoted;
+      else if (c === delimiter && !quoted) {
+        starts[field] = fieldStart;
+        ends[field] = i;
+        if (field === lastField) return field + 1;
+        field++;
+        fieldStart = i + 1;
+      }
+    }
+    starts[field] = fieldStart;
+    ends[field] = end;
+    return field + 1;
   }
 
   /** The final line when the file does not end with a newline. */
   finishTail(bytes: Uint8Array, start: number, end: number): void {
     if (end <= start) return;
-    this.line++;
-    this.parseLine(bytes, start, end);
+    const withNewline = new Uint8Array(end - start + 1);
+    withNewline.set(bytes.subarray(start, end));
+    withNewline[end - start] = NEWLINE;
+    this.consume(withNewline, 0, withNewline.length);
   }
 
-  private parseLine(bytes: Uint8Array, start: number, end: number): void {
+  private parseHeaderLine(bytes: Uint8Array, start: number, end: number): void {
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
-    if (!this.columns) {
-      if (this.line === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
-      if (isBlank(bytes, start, end)) {
-        this.stats.blankLines++;
-        return;
-      }
-      this.parseHeader(decoder.decode(bytes.subarray(start, end)));
-      return;
-    }
+    if (this.line === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
     if (isBlank(bytes, start, end)) {
       this.stats.blankLines++;
       return;
     }
+    this.parseHeader(decoder.decode(bytes.subarray(start, end)));
+  }
+
+  private parseRow(bytes: Uint8Array, start: number, end: number, fieldCount: number): void {
+    if (fieldCount === 1 && isBlank(bytes, start, end)) {
+      this.stats.blankLines++;
+      return;
+    }
     this.stats.rowsRead++;
-    const fieldCount = this.splitFields(bytes, start, end);
-    const columns = this.columns;
+    const columns = this.columns as ResolvedColumns;
     const starts = this.starts;
     const ends = this.ends;
     if (fieldCount <= this.lastField) {
@@ -201,31 +321,6 @@ class CsvBarParser {
     builder.volume[row] = volume;
   }
 
-  /** Record field boundaries up to the last column needed; returns how many fields were found. */
-  private splitFields(bytes: Uint8Array, start: number, end: number): number {
-    const delimiter = this.delimiter;
-    const lastField = this.lastField;
-    const starts = this.starts;
-    const ends = this.ends;
-    let field = 0;
-    let fieldStart = start;
-    let quoted = false;
-    for (let i = start; i < end; i++) {
-      const c = bytes[i] as number;
-      if (c === QUOTE) quoted = !quoted;
-      else if (c === delimiter && !quoted) {
-        starts[field] = fieldStart;
-        ends[field] = i;
-        if (field === lastField) return field + 1;
-        field++;
-        fieldStart = i + 1;
-      }
-    }
-    starts[field] = fieldStart;
-    ends[field] = end;
-    return field + 1;
-  }
-
   private parseHeader(line: string): void {
     const delimiter = detectDelimiter(line);
     this.delimiter = delimiter.charCodeAt(0);
@@ -238,6 +333,12 @@ class CsvBarParser {
     if (source.kind === 'single') indices.push(source.index);
     else indices.push(source.dateIndex, source.timeIndex);
     this.lastField = Math.max(...indices);
+    this.roles = new Int8Array(this.lastField + 1).fill(ROLE_SKIP);
+    if (source.kind === 'single') this.roles[source.index] = ROLE_TIMESTAMP;
+    const valueRoles = [ROLE_OPEN, ROLE_HIGH, ROLE_LOW, ROLE_CLOSE, ROLE_VOLUME];
+    indices.slice(0, 5).forEach((index, k) => {
+      if (index >= 0) this.roles[index] = valueRoles[k] as number;
+    });
     this.starts = new Int32Array(this.lastField + 2);
     this.ends = new Int32Array(this.lastField + 2);
     this.columns = columns;
@@ -270,6 +371,31 @@ function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/**
+ * Plain-file chunks with one read always in flight: the next chunk is read on the thread pool
+ * while this one is parsed, and two buffers are reused, so reading costs neither idle time
+ * nor garbage. A yielded chunk is overwritten two chunks later: callers copy what they keep.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r');
+  const buffers = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+  let which = 0;
+  let pending = handle.read(buffers[0] as Uint8Array, 0, CHUNK_BYTES, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const current = (buffers[which] as Uint8Array).subarray(0, bytesRead);
+      which ^= 1;
+      pending = handle.read(buffers[which] as Uint8Array, 0, CHUNK_BYTES, null);
+      yield current;
+    }
+  } finally {
+    await pending.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 /** Read a CSV (or `.csv.gz`) file of bars. Timestamps are returned as UTC ms, in file order. */
 export async function readCsvBars(path: string, options: ReadOptions = {}): Promise<ReadResult> {
   const gzip = /\.gz$/i.test(path);
@@ -290,14 +416,25 @@ export async function readCsvBars(path: string, options: ReadOptions = {}): Prom
     columns: {},
     timezone: options.timezone ?? 'UTC',
   };
-  // A guess of ~40 bytes a row avoids most regrowth for plain files; `finish` trims the excess.
-  const parser = new CsvBarParser(path, options, stats, gzip ? 1 << 16 : Math.min(size / 40 + 16, 1 << 27));
-  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  const stream = gzip ? file.pipe(createGunzip()) : file;
-  if (gzip) file.on('error', (error) => stream.destroy(error));
+  // Enough rows for the first chunk of a plain file; after it, capacity is set from the file
+  // size and the first chunk's bytes per row, so a 5.7M-row file is allocated once.
+  const parser = new CsvBarParser(path, options, stats, gzip ? 1 << 16 : Math.min(size / 16 + 16, CHUNK_BYTES / 16));
+  let bytesSeen = 0;
+  let estimated = gzip;
+  let stream: NodeJS.ReadableStream | undefined;
+  let chunks: AsyncIterable<Uint8Array>;
+  if (gzip) {
+    const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    file.on('error', (error) => gunzip.destroy(error));
+    stream = file.pipe(gunzip);
+    chunks = gunzip;
+  } else {
+    chunks = fileChunks(path);
+  }
   let carry: Uint8Array = new Uint8Array(0);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       let from = 0;
       if (carry.length > 0) {
         // Only the line split across chunks is copied, not the whole chunk.
@@ -311,17 +448,23 @@ export async function readCsvBars(path: string, options: ReadOptions = {}): Prom
         from = newline + 1;
       }
       const tail = parser.consume(chunk, from, chunk.length);
-      carry = tail < chunk.length ? chunk.slice(tail) : new Uint8Array(0);
+      bytesSeen += chunk.length;
+      if (!estimated && stats.rowsRead > 1000) {
+        estimated = true;
+        parser.builder.resize((size / bytesSeen) * (stats.rowsRead + stats.blankLines) * 1.03 + 1024);
+      }
+      // Uint8Array.prototype.slice copies (Buffer#slice would not): the chunk's buffer is reused.
+      carry = tail < chunk.length ? Uint8Array.prototype.slice.call(chunk, tail) : new Uint8Array(0);
     }
   } catch (error) {
-    stream.destroy();
+    (stream as { destroy?: () => void } | undefined)?.destroy?.();
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
-      throw new DataError(`gzip data is corrupt (${(error as Error).message})`, { file: path }, { cause: error, hint: 'Re-download or re-compress the file.' });
-    }
     if (gzip && (error as Error).message === 'unexpected end of file') {
       throw new DataError('gzip data is truncated (unexpected end of file)', { file: path }, { cause: error, hint: 'Re-download or re-compress the file.' });
+    }
+    if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
+      throw new DataError(`gzip data is corrupt (${(error as Error).message})`, { file: path }, { cause: error, hint: 'Re-download or re-compress the file.' });
     }
     throw new DataError(`cannot read the file (${(error as Error).message})`, { file: path }, { cause: error });
   }

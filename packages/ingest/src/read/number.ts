@@ -52,6 +52,46 @@ export function parseDecimal(bytes: Uint8Array, start: number, end: number, deci
   return parseSlow(bytes, start, end, decimalComma);
 }
 
+/** Where the last `scanDecimal` stopped: a module variable, so a scan returns two values without allocating. */
+export let scanEnd = 0;
+
+/**
+ * The fast path's number reader: a plain decimal from `start` up to a delimiter, CR or LF,
+ * with `scanEnd` left on that terminator. An empty cell is NaN. Anything else (signs
+ * other than a leading minus, exponents, text, quotes, > 15 digits) returns -Infinity,
+ * telling the caller to take the general path, which knows every form and every error.
+ */
+export function scanDecimal(bytes: Uint8Array, start: number, end: number, delimiter: number): number {
+  let i = start;
+  let negative = false;
+  if (i < end && bytes[i] === 0x2d) {
+    negative = true;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = -1;
+  for (; i < end; i++) {
+    const d = (bytes[i] as number) - 0x30;
+    if (d >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits++;
+      if (fractionDigits >= 0) fractionDigits++;
+    } else if (d === -2 && fractionDigits < 0) {
+      fractionDigits = 0;
+    } else break;
+  }
+  scanEnd = i;
+  if (i < end) {
+    const c = bytes[i] as number;
+    if (c !== delimiter && c !== 0x0a && c !== 0x0d) return Number.NEGATIVE_INFINITY;
+  }
+  if (digits === 0) return i === start ? Number.NaN : Number.NEGATIVE_INFINITY;
+  if (digits > 15) return Number.NEGATIVE_INFINITY;
+  const value = fractionDigits <= 0 ? mantissa : mantissa / (POWERS_OF_TEN[fractionDigits] as number);
+  return negative ? -value : value;
+}
+
 function parseSlow(bytes: Uint8Array, start: number, end: number, decimalComma: boolean): number {
   let text = decoder.decode(bytes.subarray(start, end));
   if (/^(nan|na|n\/a|null|none|-)$/i.test(text)) return Number.NaN;

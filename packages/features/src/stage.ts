@@ -1,0 +1,190 @@
+import type { RunConfig } from '@tribar/config';
+import {
+  ArtifactError,
+  barsToTable,
+  DataError,
+  defineStage,
+  readArrowFile,
+  tableToBars,
+  writeArrowFile,
+  writeJsonAtomic,
+  type Bars,
+  type StageDefinition,
+} from '@tribar/core';
+import { mkdir, readFile } from 'node:fs/promises';
+import { checkBars, computeFeatures, featureTable, type SymbolFeatures } from './compute.js';
+import { SCALING_CATEGORIES, type FeatureSpec } from './registry.js';
+
+/** `features/feature-manifest.json`: what each column is, for the scaler and the validation stage. */
+export interface FeatureManifest {
+  version: 1;
+  /** Columns carried through from the input bars (timestamp, OHLCV, extras), not features. */
+  passthrough: string[];
+  /** Every feature of any symbol, in column order; warm-up is the largest over symbols. */
+  features: FeatureSpec[];
+  bySymbol: Record<
+    string,
+    { features: string[]; warmupRows: number; fracdiff: { d: number; width: number; chosenBy: 'config' | 'adf' } }
+  >;
+  nanPolicy: string;
+}
+
+export const NAN_POLICY =
+  'Leading rows are dropped until every own-bar feature is valid (the longest declared warm-up, or later if a ' +
+  'feature starts later in the data). After that, NaN is kept where a value is undefined (zero range or volume, ' +
+  'zero variance, a partner symbol without a bar at that time, bars outside a CME session) and is never filled ' +
+  'or dropped here; ±Infinity never appears. Downstream stages impute from train statistics.';
+
+export function buildManifest(results: readonly SymbolFeatures[], passthrough: string[]): FeatureManifest {
+  const byName = new Map<string, FeatureSpec>();
+  for (const result of results) {
+    for (const feature of result.specs) {
+      const known = byName.get(feature.name);
+      if (known === undefined) byName.set(feature.name, { ...feature });
+      else known.warmup = Math.max(known.warmup, feature.warmup);
+    }
+  }
+  const bySymbol: FeatureManifest['bySymbol'] = {};
+  for (const result of results) {
+    bySymbol[result.symbol] = {
+      features: result.specs.map((feature) => feature.name),
+      warmupRows: result.warmupRows,
+      fracdiff: { d: result.fracdiff.d, width: result.fracdiff.width, chosenBy: result.fracdiff.choice ? 'adf' : 'config' },
+    };
+  }
+  return { version: 1, passthrough, features: [...byName.values()], bySymbol, nanPolicy: NAN_POLICY };
+}
+
+/**
+ * Read `features/feature-manifest.json` for a downstream stage (scaler, validation): every feature
+ * must carry a known category and a flag bit, so nothing has to guess a kind from a name.
+ */
+export async function readFeatureManifest(path: string): Promise<FeatureManifest> {
+  let manifest: FeatureManifest;
+  try {
+    manifest = JSON.parse(await readFile(path, 'utf8')) as FeatureManifest;
+  } catch (error) {
+    throw new ArtifactError('cannot read the feature manifest', path, { cause: error, hint: 'Re-run the features stage.' });
+  }
+  const categories: readonly string[] = SCALING_CATEGORIES;
+  const bad = (manifest.features ?? []).filter((f) => !categories.includes(f.category) || typeof f.flag !== 'boolean');
+  if (manifest.version !== 1 || !Array.isArray(manifest.features) || bad.length > 0) {
+    throw new ArtifactError(
+      `not a version-1 feature manifest${bad.length > 0 ? ` (bad entries: ${bad.map((f) => f.name).join(', ')})` : ''}`,
+      path,
+      { hint: 'Re-run the features stage with this version of @tribar/features.' },
+    );
+  }
+  return manifest;
+}
+
+function nanCounts(columns: readonly Float64Array[], specs: readonly FeatureSpec[], from: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  specs.forEach((feature, j) => {
+    const column = columns[j] as Float64Array;
+    let count = 0;
+    for (let i = from; i < column.length; i++) if ((column[i] as number) !== (column[i] as number)) count++;
+    out[feature.name] = count;
+  });
+  return out;
+}
+
+/**
+ * Pipeline stage `features`: every registered feature for each symbol's clean five-minute bars,
+ * warm-up rows dropped, written as Arrow beside a manifest and a report.
+ */
+export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: 'features',
+  description: 'Indicators, multi-timeframe, cross-asset, session and fractionally differenced features per symbol.',
+  dependsOn: ['clean'],
+  version: 1,
+  configKeys: ['features', 'symbols', 'timeframes.targetMinutes', 'splits.train'],
+  inputs: (config) => config.symbols.map((symbol) => `clean/${symbol}.arrow`),
+  outputs: (config) => [
+    ...config.symbols.map((symbol) => `features/${symbol}.arrow`),
+    'features/feature-manifest.json',
+    'features/report.json',
+  ],
+  async run(context) {
+    const { config, logger } = context;
+    const started = performance.now();
+    const all = new Map<string, Bars>();
+    for (const symbol of config.symbols) {
+      const path = context.path(`clean/${symbol}.arrow`);
+      const bars = tableToBars(await readArrowFile(path), path);
+      bars.symbol = symbol;
+      if (bars.timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the clean stage output.' });
+      checkBars(bars, path);
+      all.set(symbol, bars);
+    }
+    const readMs = performance.now() - started;
+    context.progress.start(config.symbols.length, { unit: 'symbols', label: 'features' });
+    const results: SymbolFeatures[] = [];
+    const report: Record<string, unknown> = {};
+    await mkdir(context.path('features'), { recursive: true });
+    const artifactMetadata: Record<string, Record<string, unknown>> = {};
+    for (const symbol of config.symbols) {
+      context.signal.throwIfAborted();
+      const bars = all.get(symbol) as Bars;
+      const partners = new Map([...all].filter(([other]) => other !== symbol));
+      const t0 = performance.now();
+      const features = computeFeatures(bars, {
+        config: config.features,
+        symbols: config.symbols,
+        barMinutes: config.timeframes.targetMinutes,
+        trainFraction: config.splits.train,
+        partners,
+      });
+      const computeMs = performance.now() - t0;
+      const table = featureTable(bars, features);
+      const t1 = performance.now();
+      await writeArrowFile(context.path(`features/${symbol}.arrow`), barsToTable(table));
+      const writeMs = performance.now() - t1;
+      const rowsIn = bars.timestamp.length;
+      const rowsOut = table.timestamp.length;
+      const nan = nanCounts(features.columns, features.specs, features.warmupRows);
+      const neverValid = features.specs.filter((_, j) => (features.firstValid[j] as number) >= rowsIn).map((f) => f.name);
+      if (neverValid.length > 0) logger.warn({ symbol, features: neverValid }, 'features without a single valid value');
+      if (features.warmupRows > rowsIn / 2) logger.warn({ symbol, warmupRows: features.warmupRows, rowsIn }, 'warm-up drops more than half the bars');
+      // The feature that sets the drop: an own feature by its first valid row, a cross one by its declared warm-up.
+      const setBy = features.specs.find((f, j) =>
+        f.inputs === 'own' ? features.firstValid[j] === features.warmupRows : f.warmup === features.warmupRows,
+      );
+      const clashes = features.specs.filter((f) => f.name in bars.columns).map((f) => f.name);
+      if (clashes.length > 0) logger.warn({ symbol, columns: clashes }, 'input columns replaced by features of the same name');
+      report[symbol] = {
+        rowsIn,
+        warmupRowsDropped: features.warmupRows,
+        warmupSetBy: setBy?.name,
+        rowsOut,
+        features: features.specs.length,
+        fracdiff: { d: features.fracdiff.d, width: features.fracdiff.width, adfTried: features.fracdiff.choice?.tried },
+        nanCounts: nan,
+        neverValid,
+        timingsMs: { compute: computeMs, write: writeMs, byFamily: features.timings },
+      };
+      artifactMetadata[`features/${symbol}.arrow`] = { rows: rowsOut, features: features.specs.length, warmupRowsDropped: features.warmupRows };
+      logger.info({ symbol, rowsIn, rowsOut, features: features.specs.length, ms: Math.round(computeMs) }, 'features computed');
+      // Free the full-length columns once written; the manifest needs only the specs.
+      results.push({ ...features, columns: [] });
+      context.progress.advance();
+    }
+    context.progress.done();
+    const passthrough = ['timestamp', 'open', 'high', 'low', 'close', 'volume', ...Object.keys(all.values().next().value?.columns ?? {})];
+    await writeJsonAtomic(context.path('features/feature-manifest.json'), buildManifest(results, passthrough));
+    await writeJsonAtomic(context.path('features/report.json'), {
+      symbols: report,
+      nanPolicy: NAN_POLICY,
+      timingsMs: { read: readMs, total: performance.now() - started },
+    });
+    const featureCount = Math.min(...results.map((r) => r.specs.length));
+    return {
+      metrics: {
+        symbols: results.length,
+        featuresPerSymbol: featureCount,
+        rowsOut: results.reduce((sum, r) => sum + Math.max(0, (all.get(r.symbol)?.timestamp.length ?? 0) - r.warmupRows), 0),
+      },
+      artifactMetadata,
+    };
+  },
+});

@@ -1,0 +1,106 @@
+import { barsToTable, noProgress, readArrowFile, Rng, silentLogger, tableToBars, writeArrowFile, type StageContext } from '@tribar/core';
+import type { RunConfig } from '@tribar/config';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { featuresStage, readFeatureManifest } from '../src/index.js';
+import { defaultConfig, randomBars } from './helpers.js';
+
+describe('the features stage', () => {
+  let runDir = '';
+  afterAll(async () => {
+    if (runDir) await rm(runDir, { recursive: true, force: true });
+  });
+
+  it('declares its contract', () => {
+    const config = defaultConfig();
+    expect(featuresStage.name).toBe('features');
+    expect(featuresStage.dependsOn).toEqual(['clean']);
+    expect(featuresStage.inputs(config)).toEqual(['clean/MES.arrow', 'clean/MGC.arrow']);
+    expect(featuresStage.outputs(config)).toEqual([
+      'features/MES.arrow',
+      'features/MGC.arrow',
+      'features/feature-manifest.json',
+      'features/report.json',
+    ]);
+    expect(featuresStage.configKeys).toContain('features');
+  });
+
+  it('writes features per symbol as Arrow, the manifest and the report', async () => {
+    runDir = await mkdtemp(join(tmpdir(), 'tribar-features-'));
+    const config: RunConfig = defaultConfig({ features: { fracdiff: { d: 'auto', adfMaxRows: 2000 } } });
+    await mkdir(join(runDir, 'clean'), { recursive: true });
+    const n = 2500;
+    const mes = randomBars('MES', n, 1);
+    mes.columns.contract = new Float64Array(n).fill(202403);
+    await writeArrowFile(join(runDir, 'clean/MES.arrow'), barsToTable(mes));
+    await writeArrowFile(join(runDir, 'clean/MGC.arrow'), barsToTable(randomBars('MGC', n, 2, { startPrice: 1950 })));
+    const context: StageContext<RunConfig> = {
+      runId: 'test',
+      runDir,
+      config,
+      logger: silentLogger(),
+      rng: new Rng(1),
+      progress: noProgress,
+      signal: new AbortController().signal,
+      path: (p) => join(runDir, p),
+    };
+    const outcome = await featuresStage.run(context);
+    expect(outcome?.metrics?.featuresPerSymbol).toBeGreaterThanOrEqual(110);
+    expect(outcome?.artifactMetadata?.['features/MES.arrow']).toMatchObject({ features: outcome?.metrics?.featuresPerSymbol });
+
+    const manifest = await readFeatureManifest(join(runDir, 'features/feature-manifest.json'));
+    const report = JSON.parse(await readFile(join(runDir, 'features/report.json'), 'utf8')) as {
+      symbols: Record<string, { rowsIn: number; warmupRowsDropped: number; rowsOut: number; nanCounts: Record<string, number> }>;
+    };
+    expect(manifest.features.length).toBeGreaterThanOrEqual(110);
+    expect(manifest.passthrough).toContain('contract');
+    expect(manifest.features.find((f) => f.name === 'rsi_14')).toMatchObject({ family: 'momentum', category: 'oscillator', flag: false, warmup: 14 });
+    expect(manifest.bySymbol.MES?.fracdiff.chosenBy).toBe('adf');
+
+    for (const symbol of ['MES', 'MGC']) {
+      const table = await readArrowFile(join(runDir, `features/${symbol}.arrow`));
+      const bars = tableToBars(table);
+      const entry = report.symbols[symbol]!;
+      expect(bars.symbol).toBe(symbol);
+      expect(entry.rowsIn).toBe(n);
+      expect(entry.rowsOut).toBe(n - entry.warmupRowsDropped);
+      expect(bars.timestamp.length).toBe(entry.rowsOut);
+      if (symbol === 'MES') {
+        expect(Array.from(bars.timestamp)).toEqual(Array.from(mes.timestamp.subarray(entry.warmupRowsDropped)));
+        expect(Array.from(bars.close)).toEqual(Array.from(mes.close.subarray(entry.warmupRowsDropped)));
+        expect(bars.columns.contract![0]).toBe(202403);
+      }
+      expect(entry.warmupRowsDropped).toBeGreaterThan(199);
+      for (const name of manifest.bySymbol[symbol]!.features) {
+        expect(bars.columns[name], name).toBeDefined();
+        expect(Number.isFinite(bars.columns[name]![0]), name).toBe(true);
+        expect(entry.nanCounts[name], name).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
+  it('fails with a DataError that names the fix when the history is shorter than the warm-up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tribar-features-short-'));
+    try {
+      const config: RunConfig = defaultConfig({ symbols: ['MES'], features: { fracdiff: { d: 0.5 } } });
+      await mkdir(join(dir, 'clean'), { recursive: true });
+      await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(randomBars('MES', 150, 3)));
+      const context: StageContext<RunConfig> = {
+        runId: 'short',
+        runDir: dir,
+        config,
+        logger: silentLogger(),
+        rng: new Rng(1),
+        progress: noProgress,
+        signal: new AbortController().signal,
+        path: (p) => join(dir, p),
+      };
+      await expect(featuresStage.run(context)).rejects.toThrow(/warm-up .*longer history/);
+      await expect(readFeatureManifest(join(dir, 'features/feature-manifest.json'))).rejects.toThrow(/feature manifest/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

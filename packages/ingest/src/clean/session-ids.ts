@@ -1,0 +1,66 @@
+import { DataError, type Bars, type CmeCalendar } from '@tribar/core';
+
+/** The CME session (`yyyymmdd`, -1 outside sessions) of every bar: `CmeCalendar.sessionIds`. */
+export function sessionIdsOf(timestamps: Float64Array, calendar: CmeCalendar): Int32Array {
+  return calendar.sessionIds(timestamps);
+}
+
+/** Cleaning assumes one bar per timestamp in time order; repair (src/repair) establishes it. */
+export function assertStrictlyIncreasing(bars: Bars, where: string): void {
+  const t = bars.timestamp;
+  for (let i = 1; i < t.length; i++) {
+    if (!((t[i] as number) > (t[i - 1] as number))) {
+      throw new DataError(`timestamps must increase strictly; bar ${i} is at or before bar ${i - 1}`, { file: `${bars.symbol} bars`, row: i + 1, field: 'timestamp' }, {
+        hint: `sort and de-duplicate the bars (the ingest repair step) before ${where}`,
+      });
+    }
+  }
+}
+
+/** A new Bars with the same symbol and the rows where `keep` is 1, every extra column included. */
+export function selectRows(bars: Bars, keep: Uint8Array): Bars {
+  let count = 0;
+  for (let i = 0; i < keep.length; i++) count += keep[i] as number;
+  const pick = (values: Float64Array): Float64Array => {
+    const out = new Float64Array(count);
+    let j = 0;
+    for (let i = 0; i < values.length; i++) if (keep[i] === 1) out[j++] = values[i] as number;
+    return out;
+  };
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(bars.columns)) columns[name] = pick(values);
+  return {
+    symbol: bars.symbol,
+    timestamp: pick(bars.timestamp),
+    open: pick(bars.open),
+    high: pick(bars.high),
+    low: pick(bars.low),
+    close: pick(bars.close),
+    volume: pick(bars.volume),
+    columns,
+  };
+}
+
+/** A deep copy, so cleaning steps never write into their caller's arrays. */
+export function copyBars(bars: Bars): Bars {
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(bars.columns)) columns[name] = values.slice();
+  return {
+    symbol: bars.symbol,
+    timestamp: bars.timestamp.slice(),
+    open: bars.open.slice(),
+    high: bars.high.slice(),
+    low: bars.low.slice(),
+    close: bars.close.slice(),
+    volume: bars.volume.slice(),
+    columns,
+  };
+}
+
+/** Rounds prices to a tick grid so a shifted or rebuilt price keeps its decimal spelling. */
+export function tickRounder(tickSize: number | undefined): (price: number) => number {
+  if (tickSize === undefined || !(tickSize > 0)) return (price) => price;
+  const perUnit = Math.round(1 / tickSize);
+  if (Math.abs(1 / tickSize - perUnit) < 1e-9) return (price) => Math.round(price * perUnit) / perUnit;
+  return (price) => Math.round(price / tickSize) * tickSize;
+}
