@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,25 +7,58 @@ import { workspacePackages, workspaceRoot } from '../workspace.mjs';
 
 const tsx = join(createRequire(import.meta.url).resolve('tsx/package.json'), '..', 'dist', 'cli.mjs');
 
-/** Packages whose own `test/readme.test.ts` already runs (and checks the output of) their example. */
+/** What a package's README example prints, where the README states it. */
+const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
+  '@tribar/core': (output) => {
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const record = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(record).toMatchObject({ level: 30, runId: 'example', component: 'example', path: 'clean/MES.arrow', msg: 'recorded' });
+    expect(record['sha256']).toMatch(/^[0-9a-f]{12}$/);
+    expect(lines.slice(1)).toEqual(['MES 10 true', '[]']);
+  },
+  '@tribar/config': (output) => {
+    const lines = output.trim().split('\n');
+    expect(lines[0]).toBe("[ 'defaults', 'environment', 'command line' ]");
+    expect(lines[1]).toBe('288 10');
+    expect(lines[2]).toBe('{ kUp: 3, kDown: 2.1, maxBars: 50 }');
+    expect(output).toContain("params: { kUp: 1, kDown: 1, maxBars: 21 },\n  source: 'fallback'");
+    expect(lines).toContain('1.875');
+    expect(lines).toContain('60');
+    expect(lines).toContain('splits: train + val + test must sum to 1, got 0.8 + 0.15 + 0.15 = 1.1');
+    expect(lines.at(-1)).toMatch(/^splits\.purgeBars: purge of 20 bars is smaller than the longest label window, 60 bars/);
+  },
+  '@tribar/features': (output) => {
+    expect(output.trim().split('\n')).toEqual(['123', '767', 'momentum oscillator 14 false', "{ cross: [ 'MES', 'MGC' ] }", '2233']);
+  },
+  '@tribar/pipeline': (output) => expect(output.trim()).toBe('completed true'),
+};
+
 const withExamples = workspacePackages().filter(
-  ({ dir, manifest }) => !manifest.private && !existsSync(join(dir, 'test/readme.test.ts')) && /```ts\n/.test(readFileSync(join(dir, 'README.md'), 'utf8')),
+  ({ dir, manifest }) => !manifest.private && /```ts\n/.test(readFileSync(join(dir, 'README.md'), 'utf8')),
 );
 
 describe('README examples', () => {
-  it.each(withExamples.map((pkg) => [relative(workspaceRoot, pkg.dir), pkg.dir] as const))('%s: the first TypeScript example runs', (_name, dir) => {
+  it('cover every package whose README promises an output', () => {
+    const names = withExamples.map(({ manifest }) => manifest.name as string);
+    expect(names).toEqual(expect.arrayContaining(Object.keys(EXPECTED_OUTPUT)));
+  });
+
+  it.each(withExamples.map((pkg) => [relative(workspaceRoot, pkg.dir), pkg] as const))('%s: the first TypeScript example runs', (_name, { dir, manifest }) => {
     const code = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(dir, 'README.md'), 'utf8'))?.[1] ?? '';
-    // Inside the package folder, so imports of sibling packages resolve like a user's would (through tsconfig paths to source).
+    // Inside the package folder, so sibling packages resolve as a user's would (tsconfig paths to source).
     const file = join(dir, `.readme-example-${process.pid}.mts`);
     writeFileSync(file, code);
+    let output = '';
     try {
-      execFileSync(process.execPath, [tsx, file], { cwd: join(dir), encoding: 'utf8', stdio: 'pipe' });
+      output = execFileSync(process.execPath, [tsx, file], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
     } catch (error) {
       const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-      expect.fail(`README example of ${relative(workspaceRoot, dir)} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+      expect.fail(`README example of ${manifest.name} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
     } finally {
       rmSync(file, { force: true });
       rmSync(join(dir, 'runs'), { recursive: true, force: true });
     }
+    EXPECTED_OUTPUT[manifest.name as string]?.(output);
   });
 });
