@@ -34,3 +34,5 @@ export {
   ZoneClock,
 } from './calendar/index.js';
 export type { Session, CmeProduct, HolidayRule } from './calendar/index.js';
+export { calendarCuts, countBefore } from './split-cuts.js';
+export type { CalendarCuts, SplitRatios } from './split-cuts.js';
