@@ -160,8 +160,11 @@ describe('the tribar process', () => {
     const result = spawnSync(process.execPath, ['--import', tsx, join(import.meta.dirname, '../src/main.ts'), 'config', 'validate', '--config', file], {
       cwd,
       encoding: 'utf8',
+      // The run happens in a temporary folder: name the tsconfig whose paths map @tribar/* to sources,
+      // so the test never depends on a previous build.
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '../tsconfig.json') },
     });
-    expect(result.status).toBe(EXIT.usage);
+    expect(result.status, result.stderr).toBe(EXIT.usage);
     expect(result.stderr).toContain('train + val + test must sum to 1, got 0.5 + 0.2 + 0.2 = 0.9');
   }, 60_000);
 });
