@@ -2,6 +2,8 @@ import type { RunConfig } from '@tribar/config';
 import {
   ArtifactError,
   barsToTable,
+  calendarCuts,
+  countBefore,
   DataError,
   defineStage,
   readArrowFile,
@@ -98,7 +100,7 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
   description: 'Indicators, multi-timeframe, cross-asset, session and fractionally differenced features per symbol.',
   dependsOn: ['clean'],
   version: 1,
-  configKeys: ['features', 'symbols', 'timeframes.targetMinutes', 'splits.train'],
+  configKeys: ['features', 'symbols', 'timeframes.targetMinutes', 'splits.train', 'splits.val', 'splits.test'],
   inputs: (config) => config.symbols.map((symbol) => `clean/${symbol}.arrow`),
   outputs: (config) => [
     ...config.symbols.map((symbol) => `features/${symbol}.arrow`),
@@ -118,6 +120,8 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       all.set(symbol, bars);
     }
     const readMs = performance.now() - started;
+    // "The train part" is one calendar cut for all symbols (core's calendarCuts), as every stage uses.
+    const { trainEnd } = calendarCuts([...all.values()].map((bars) => bars.timestamp), config.splits);
     context.progress.start(config.symbols.length, { unit: 'symbols', label: 'features' });
     const results: SymbolFeatures[] = [];
     const report: Record<string, unknown> = {};
@@ -132,7 +136,7 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
         config: config.features,
         symbols: config.symbols,
         barMinutes: config.timeframes.targetMinutes,
-        trainFraction: config.splits.train,
+        trainFraction: countBefore(bars.timestamp, trainEnd) / bars.timestamp.length,
         partners,
       });
       const computeMs = performance.now() - t0;
