@@ -79,14 +79,26 @@ const gaSchema = z
       .strict()
       .prefault({}),
     elites: z.number().int().nonnegative().default(2),
+    // k up to 4.0, not the original's 2.5: with a fitness in consistent units the neutral band is a
+    // hard constraint, and at horizon 20 (maxBars 40–60) barriers of 2.5 ATR leave only ≈ 13 % of
+    // real MES/MGC five-minute labels neutral, below the band; the original never noticed because
+    // its unit error made every in-band individual lose anyway (§6, §17.6).
     bounds: z
-      .object({ kUp: range(0.8, 2.5), kDown: range(0.8, 2.5), maxBarsPerHorizonBar: range(2.0, 3.0) })
+      .object({ kUp: range(0.8, 4.0), kDown: range(0.8, 4.0), maxBarsPerHorizonBar: range(2.0, 3.0) })
       .strict()
       .prefault({}),
     subsetFraction: z.number().gt(0).max(1).default(0.3),
     minSubsetBars: z.number().int().positive().default(1000),
     neutralBand: range(0.15, 0.4).describe('Hard constraint on the neutral share [min, max].'),
     neutralTarget: range(0.2, 0.3).describe('Neutral share the fitness rewards most [min, max].'),
+    minClassShare: probability
+      .default(0.1)
+      .describe('Hard constraint: long and short labels each at least this share of the labeled rows.'),
+    minTrades: z.number().int().positive().default(100).describe('Hard constraint: at least this many long + short labels.'),
+    asymmetry: z
+      .record(symbolName, z.enum(['symmetric', 'upperWider']))
+      .default({ MES: 'upperWider', MGC: 'symmetric' })
+      .describe("Per symbol: 'symmetric' (kUp ≈ kDown, MGC's rule) or 'upperWider' (kUp ≥ kDown, MES's); unlisted symbols use upperWider."),
     workers: z.number().int().min(1).default(2),
   })
   .strict()
@@ -183,6 +195,94 @@ const featuresSchema = z
       .array(z.number().int().positive())
       .default([15, 60, 240])
       .describe('Minutes; each must be a multiple of the target timeframe.'),
+  })
+  .strict()
+  .prefault({});
+
+const labelsSchema = z
+  .object({
+    sameBarRule: z
+      .enum(['nearerOpen', 'invalid'])
+      .default('nearerOpen')
+      .describe("A bar touching both barriers: the barrier nearer its open wins (the original), or the row is −99."),
+    costAware: z
+      .boolean()
+      .default(false)
+      .describe('Widen both barriers by the round-trip cost in price units, so a +1 or −1 pays its costs.'),
+    atrFeature: z.string().min(1).default('atr_14').describe('Feature column that scales the barriers.'),
+    initial: z
+      .object({
+        kUp: z.number().positive().default(2.0),
+        kDown: z.number().positive().default(1.0),
+        maxBarsPerHorizonBar: z.number().positive().default(3).describe('maxBars = ceil(this × horizon).'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Barriers of labels-initial (the original stage 4: 2.0 / 1.0 / 3h, whatever the barrier tables say).'),
+    quality: z
+      .object({
+        idealSpeedPerHorizon: z.number().positive().default(1.5).describe('Ideal bars to hit = this × horizon.'),
+        drawdownBarsPerHorizonBar: z
+          .number()
+          .positive()
+          .default(3)
+          .describe('Time-weighted drawdown divides bars by this × horizon (the original 3h).'),
+        weights: z
+          .object({
+            speed: z.number().nonnegative().default(0.2),
+            mae: z.number().nonnegative().default(0.25),
+            mfe: z.number().nonnegative().default(0.2),
+            painToGain: z.number().nonnegative().default(0.2),
+            drawdown: z.number().nonnegative().default(0.15),
+          })
+          .strict()
+          .prefault({}),
+        scalePercentile: z.number().gt(0).max(100).default(95).describe('Percentile that scales each component to [0, 1].'),
+        tiers: z
+          .object({
+            lowPercentile: z.number().min(0).max(100).default(20),
+            highPercentile: z.number().min(0).max(100).default(80),
+            lowWeight: z.number().nonnegative().default(0.5),
+            midWeight: z.number().nonnegative().default(1.0),
+            highWeight: z.number().nonnegative().default(1.5),
+          })
+          .strict()
+          .prefault({}),
+        percentilesFrom: z
+          .enum(['train', 'all'])
+          .default('train')
+          .describe("Rows the percentiles come from: the train part (no look-ahead) or all rows (the original)."),
+      })
+      .strict()
+      .superRefine((quality, context) => {
+        const { speed, mae, mfe, painToGain, drawdown } = quality.weights;
+        const sum = speed + mae + mfe + painToGain + drawdown;
+        if (Math.abs(sum - 1) > 1e-9) {
+          context.addIssue({ code: 'custom', path: ['weights'], message: `quality weights must sum to 1, got ${sum}` });
+        }
+        if (!(quality.tiers.lowPercentile < quality.tiers.highPercentile)) {
+          context.addIssue({ code: 'custom', path: ['tiers', 'lowPercentile'], message: 'lowPercentile must be below highPercentile' });
+        }
+      })
+      .prefault({}),
+    afml: z
+      .object({
+        enabled: z.boolean().default(false).describe('Add AFML uniqueness and return-attribution weights to labels-final.'),
+        volSpan: z.number().int().positive().default(100).describe('EWM span of the daily-volatility estimate (AFML 3.1).'),
+        cusumThreshold: z
+          .number()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe('CUSUM filter threshold on log returns; null = mean daily volatility over the train part.'),
+        verticalBarrierDays: z.number().positive().default(1).describe('Vertical barrier, in calendar days after the event.'),
+        ptSl: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).default([1, 1]).describe('Barrier multiples of daily volatility [profit taking, stop loss]; 0 disables one.'),
+        minReturn: z.number().nonnegative().default(0).describe('Events whose target (daily volatility) is below this are dropped.'),
+        minLabelShare: probability.default(0.05).describe('Labels rarer than this share are dropped (AFML drop_labels).'),
+        timeDecay: z.number().min(-1).max(1).default(1).describe('AFML 4.11 c: 1 = no decay, 0 = linear to zero, < 0 = oldest share weighs zero.'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});
@@ -318,6 +418,7 @@ export const runConfigSchema = z
       .prefault({}),
     horizons: z.array(z.number().int().positive()).min(1).default([5, 20]).describe('Label horizons, in target bars.'),
     barriers: barriersSchema,
+    labels: labelsSchema,
     ga: gaSchema,
     splits: splitsSchema,
     scaling: scalingSchema,

@@ -46,12 +46,18 @@ describe('defaults', () => {
     expect(ga.mutation).toEqual({ sigma: 0.2, geneProbability: 0.3, probability: 0.2 });
   });
 
-  it('§6: GA bounds, subset and neutral band', () => {
+  it('§6: GA bounds (k up to 4.0 instead of 2.5, so H20 can reach the neutral band), subset and neutral band', () => {
     const { ga } = config;
-    expect(ga.bounds).toEqual({ kUp: [0.8, 2.5], kDown: [0.8, 2.5], maxBarsPerHorizonBar: [2.0, 3.0] });
+    expect(ga.bounds).toEqual({ kUp: [0.8, 4.0], kDown: [0.8, 4.0], maxBarsPerHorizonBar: [2.0, 3.0] });
     expect([ga.subsetFraction, ga.minSubsetBars]).toEqual([0.3, 1000]);
     expect(ga.neutralBand).toEqual([0.15, 0.4]);
     expect(ga.neutralTarget).toEqual([0.2, 0.3]);
+  });
+
+  it('§6 fixed: GA constraints on class shares and trades, and the asymmetry rule per symbol (MGC symmetric)', () => {
+    const { ga } = config;
+    expect([ga.minClassShare, ga.minTrades]).toEqual([0.1, 100]);
+    expect(ga.asymmetry).toEqual({ MES: 'upperWider', MGC: 'symmetric' });
   });
 
   it('§9: robust scaling on quartiles, log of price and volume, clip to ±5', () => {

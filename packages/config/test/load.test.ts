@@ -218,7 +218,7 @@ describe('merging', () => {
     expect(config.horizons).toEqual([20]);
     expect(config.features.sma).toEqual([20]);
     expect(config.features.returns).toEqual([1, 2]);
-    expect(config.ga.bounds).toEqual({ kUp: [1.0, 2.0], kDown: [0.8, 2.5], maxBarsPerHorizonBar: [2.0, 3.0] });
+    expect(config.ga.bounds).toEqual({ kUp: [1.0, 2.0], kDown: [0.8, 4.0], maxBarsPerHorizonBar: [2.0, 3.0] });
   });
 
   it('deepMerge merges objects key by key and replaces everything else', () => {

@@ -36,3 +36,20 @@ export {
 export type { Session, CmeProduct, HolidayRule } from './calendar/index.js';
 export { calendarCuts, countBefore } from './split-cuts.js';
 export type { CalendarCuts, SplitRatios } from './split-cuts.js';
+export {
+  tripleBarrier,
+  tripleBarrierInto,
+  allocateTripleBarrierResult,
+  INVALID_LABEL,
+  TOUCH_UPPER,
+  TOUCH_LOWER,
+  TOUCH_NONE,
+  TOUCH_BOTH,
+} from './labels/triple-barrier.js';
+export type {
+  SameBarRule,
+  TripleBarrierInput,
+  TripleBarrierParams,
+  TripleBarrierResult,
+  TripleBarrierBuffers,
+} from './labels/triple-barrier.js';

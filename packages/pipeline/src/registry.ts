@@ -1,12 +1,14 @@
 import type { RunConfig } from '@tribar/config';
 import type { StageDefinition } from '@tribar/core';
 import { featuresStage } from '@tribar/features';
+import { gaOptimizeStage } from '@tribar/ga-optimizer';
 import { cleanStage, ingestStage } from '@tribar/ingest';
+import { labelsFinalStage, labelsInitialStage } from '@tribar/labeling';
 
 /**
  * The stages `tribar pipeline` runs, in registration order. Each data and ML package exports
- * its own stage; this list grows as those packages land (labels, splits, scaling… are next).
+ * its own stage; this list grows as those packages land (splits, scaling, validation… are next).
  */
 export function registeredStages(): StageDefinition<RunConfig>[] {
-  return [ingestStage, cleanStage, featuresStage];
+  return [ingestStage, cleanStage, featuresStage, labelsInitialStage, gaOptimizeStage, labelsFinalStage];
 }

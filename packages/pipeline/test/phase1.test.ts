@@ -26,7 +26,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     const runsDir = join(dir, 'synthetic');
     const result = await runPipeline({ stages: registeredStages(), config, runsDir, runId: 'syn' });
     expect(result.status).toBe('completed');
-    expect(result.state.order).toEqual(['ingest', 'clean', 'features']);
+    expect(result.state.order).toEqual(['ingest', 'clean', 'features', 'labels-initial', 'ga-optimize', 'labels-final']);
 
     for (const symbol of ['MES', 'MGC']) {
       const clean = tableToBars(await readArrowFile(join(result.runDir, `clean/${symbol}.arrow`)));
@@ -48,7 +48,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     expect(await manifest.verify()).toEqual([]);
 
     const again = await runPipeline({ stages: registeredStages(), config, runsDir, runId: 'syn' });
-    expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual([true, true, true]);
+    expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual([true, true, true, true, true, true]);
   }, 120_000);
 });
 

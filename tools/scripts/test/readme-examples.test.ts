@@ -32,6 +32,14 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
     expect(output.trim().split('\n')).toEqual(['123', '767', 'momentum oscillator 14 false', "{ cross: [ 'MES', 'MGC' ] }", '2233']);
   },
   '@tribar/pipeline': (output) => expect(output.trim()).toBe('completed true'),
+  '@tribar/labeling': (output) =>
+    expect(output.trim().split('\n')).toEqual([
+      '[ 1, 0, -1, -99, -99, -99 ]',
+      '[ 3, 3, 2, 0, 0, 0 ]',
+      '0.375',
+      '[ 0, 0, -1, -99, -99, -99 ]',
+      '0.5417 0.4167 0.3889',
+    ]),
 };
 
 const withExamples = workspacePackages().filter(

@@ -1,0 +1,259 @@
+import { barrierFor, contractFor, type RunConfig } from '@tribar/config';
+import {
+  calendarCuts,
+  countBefore,
+  DataError,
+  defineStage,
+  hashValue,
+  readArrowFile,
+  sha256,
+  tableToBars,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type StageDefinition,
+} from '@tribar/core';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BarrierParams, FitnessBreakdown } from './fitness.js';
+import { asymmetryFor, chooseBlock, evaluateParams, searchBarriers, sliceSeries, type ConvergenceRow, type PriceSeries, type SearchResult } from './search.js';
+import { convergenceSvg } from './svg.js';
+import { WorkerPool } from './parallel/pool.js';
+
+/** Bump when the search or the fitness changes what it finds: cached results then stop counting. */
+export const GA_CODE_VERSION = 1;
+
+/** `ga-optimize/summary.json`, read by labels-final. */
+export interface GaSummary {
+  results: Record<string, Record<string, BarrierParams & { valid: boolean; fitness: number | null }>>;
+}
+
+interface SymbolData {
+  timestamp: Float64Array;
+  series: PriceSeries;
+  trainRows: number;
+}
+
+function labelMix(breakdown: FitnessBreakdown) {
+  return {
+    labeled: breakdown.labeled,
+    long: breakdown.long,
+    short: breakdown.short,
+    neutral: breakdown.neutral,
+    pctLong: breakdown.longShare,
+    pctShort: breakdown.shortShare,
+    pctNeutral: breakdown.neutralShare,
+    trades: breakdown.trades,
+    meanNetReturn: breakdown.meanNetReturn,
+    stdNetReturn: breakdown.stdNetReturn,
+    ratio: breakdown.ratio,
+    fitness: breakdown.valid ? breakdown.score : null,
+    valid: breakdown.valid,
+    violation: breakdown.violation,
+  };
+}
+
+async function readSeries(path: string, atrColumn: string): Promise<{ timestamp: Float64Array; series: PriceSeries }> {
+  const table = await readArrowFile(path);
+  if (!table.getChild(atrColumn)) {
+    throw new DataError(`missing ATR column '${atrColumn}'`, { file: path, field: atrColumn }, { hint: 'Set labels.atrFeature to a column the features stage writes.' });
+  }
+  const bars = tableToBars(table.select(['timestamp', 'open', 'high', 'low', 'close', 'volume', atrColumn]), path);
+  const { open, high, low, close } = bars;
+  return { timestamp: bars.timestamp, series: { open, high, low, close, atr: bars.columns[atrColumn] as Float64Array } };
+}
+
+/** SHA-256 of the block's bytes: the columns the fitness reads, in a fixed order. */
+function blockHash(block: PriceSeries): string {
+  const hash = createHash('sha256');
+  for (const column of [block.open, block.high, block.low, block.close, block.atr]) {
+    hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+async function readCache(path: string): Promise<SearchResult | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as SearchResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Pipeline stage `ga-optimize`: per symbol and horizon, the GA's barrier parameters on a block of
+ * the train part (calendar cut shared with the splits stage), with reports, charts and a summary.
+ */
+export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: 'ga-optimize',
+  description: 'Genetic search of triple-barrier parameters per symbol and horizon on the train part, with a fitness in price-return units.',
+  dependsOn: ['features'],
+  version: 1,
+  configKeys: [
+    'ga',
+    'symbols',
+    'horizons',
+    'splits.train',
+    'splits.val',
+    'splits.test',
+    'contracts',
+    'defaultContract',
+    'barriers',
+    'labels.costAware',
+    'labels.sameBarRule',
+    'labels.atrFeature',
+  ],
+  inputs: (config) => config.symbols.map((symbol) => `features/${symbol}.arrow`),
+  outputs: (config) => [
+    ...config.symbols.flatMap((symbol) =>
+      config.horizons.flatMap((horizon) => [`ga-optimize/${symbol}_h${horizon}.json`, `ga-optimize/${symbol}_h${horizon}.svg`]),
+    ),
+    'ga-optimize/summary.json',
+  ],
+  async run(context) {
+    const { config, logger } = context;
+    const { ga } = config;
+    await mkdir(context.path('ga-optimize'), { recursive: true });
+    const data = new Map<string, SymbolData>();
+    for (const symbol of config.symbols) {
+      const path = context.path(`features/${symbol}.arrow`);
+      const { timestamp, series } = await readSeries(path, config.labels.atrFeature);
+      if (timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
+      data.set(symbol, { timestamp, series, trainRows: 0 });
+    }
+    // THE train part: the calendar cut every stage shares; rows at or after trainEnd are never read.
+    const { trainEnd } = calendarCuts([...data.values()].map((entry) => entry.timestamp), config.splits);
+    for (const entry of data.values()) entry.trainRows = countBefore(entry.timestamp, trainEnd);
+
+    const summary: GaSummary = { results: {} };
+    const metrics: Record<string, number | string | boolean> = { trainEnd: new Date(trainEnd).toISOString() };
+    const cacheDir = join(context.runDir, '..', '.cache', 'ga-optimize');
+    await mkdir(cacheDir, { recursive: true });
+    context.progress.start(config.symbols.length * config.horizons.length * (ga.enabled ? ga.generations + 1 : 1), {
+      unit: 'generations',
+      label: 'ga-optimize',
+    });
+
+    // One pool for every search of the run, started at the first cache miss: starting threads
+    // costs more than many evaluations.
+    let pool: WorkerPool | undefined;
+    const sharedPool = async () => (pool ??= await WorkerPool.start(undefined, ga.workers));
+    try {
+      for (const symbol of config.symbols) {
+        const { series, trainRows } = data.get(symbol) as SymbolData;
+        const train = sliceSeries(series, 0, trainRows);
+        // The same block for every horizon of a symbol, as the original.
+        const block = chooseBlock(trainRows, ga.subsetFraction, ga.minSubsetBars, context.rng.fork(`block/${symbol}`));
+        const blockSeries = sliceSeries(series, block.start, block.end);
+        const blockSha = blockHash(blockSeries);
+        summary.results[symbol] = {};
+        for (const horizon of config.horizons) {
+          context.signal.throwIfAborted();
+          const name = `${symbol}_h${horizon}`;
+          const started = performance.now();
+          let search: SearchResult;
+          let cached = false;
+          if (!ga.enabled) {
+            const params = barrierFor(config, symbol, horizon).params;
+            search = { params, genes: [], fitness: Number.NaN, valid: false, evaluations: 0, convergence: [] };
+            context.progress.advance();
+          } else {
+            const rng = context.rng.fork(`search/${symbol}/h${horizon}`);
+            const { workers: _workers, ...gaSlice } = ga;
+            const key = hashValue({
+              block: blockSha,
+              ga: gaSlice,
+              contract: contractFor(config, symbol),
+              asymmetry: asymmetryFor(config, symbol),
+              labels: { costAware: config.labels.costAware, sameBarRule: config.labels.sameBarRule },
+              horizon,
+              seed: rng.seed,
+              code: GA_CODE_VERSION,
+            });
+            const cachePath = join(cacheDir, `${key}.json`);
+            const hit = await readCache(cachePath);
+            if (hit !== undefined) {
+              search = hit;
+              cached = true;
+              context.progress.advance(ga.generations + 1);
+              logger.info({ symbol, horizon, key: key.slice(0, 12) }, 'GA result from cache: evolution skipped');
+            } else {
+              search = await searchBarriers({
+                config,
+                symbol,
+                horizon,
+                block: blockSeries,
+                rng,
+                workers: ga.workers,
+                ...(ga.workers > 1 ? { pool: await sharedPool() } : {}),
+                signal: context.signal,
+                onGeneration: (row: ConvergenceRow) => {
+                  context.progress.advance();
+                  logger.debug({ symbol, horizon, generation: row.generation, best: row.best, validShare: row.validShare }, 'GA generation');
+                },
+              });
+              await writeJsonAtomic(cachePath, search);
+            }
+          }
+          const onBlock = evaluateParams(config, symbol, horizon, blockSeries, search.params);
+          const onTrain = evaluateParams(config, symbol, horizon, train, search.params);
+          const seconds = (performance.now() - started) / 1000;
+          if (ga.enabled && !search.valid) {
+            logger.warn({ symbol, horizon, fitness: search.fitness }, 'no GA individual met the constraints; labels-final should not trust these barriers');
+          } else if (ga.enabled && !onTrain.valid) {
+            logger.warn({ symbol, horizon, neutralShare: onTrain.neutralShare }, 'GA barriers miss the constraints on the whole train part');
+          }
+          const fitness = Number.isFinite(search.fitness) ? search.fitness : null;
+          summary.results[symbol][String(horizon)] = { ...search.params, valid: search.valid, fitness };
+          await writeJsonAtomic(context.path(`ga-optimize/${name}.json`), {
+            symbol,
+            horizon,
+            enabled: ga.enabled,
+            best: { ...search.params, genes: search.genes },
+            fitness,
+            valid: search.valid,
+            cached,
+            seconds,
+            evaluations: search.evaluations,
+            trainEnd: new Date(trainEnd).toISOString(),
+            optimisation: { startRow: block.start, endRow: block.end, rows: block.end - block.start, sha256: blockSha, ...labelMix(onBlock) },
+            train: { rows: trainRows, ...labelMix(onTrain) },
+            costPrice: contractFor(config, symbol).roundTripPrice,
+            ga: {
+              populationSize: ga.populationSize,
+              generations: ga.generations,
+              workers: ga.workers,
+              asymmetry: asymmetryFor(config, symbol),
+            },
+            convergence: search.convergence,
+          });
+          await writeFileAtomic(
+            context.path(`ga-optimize/${name}.svg`),
+            convergenceSvg({
+              title: `${symbol} H${horizon}: kUp ${search.params.kUp.toFixed(2)}, kDown ${search.params.kDown.toFixed(2)}, maxBars ${search.params.maxBars}${ga.enabled ? '' : ' (GA disabled: configured barriers)'}`,
+              convergence: search.convergence.map((row) => ({
+                generation: row.generation,
+                best: row.best > -1e5 ? row.best : undefined,
+                meanValid: row.meanValid ?? undefined,
+                validShare: row.validShare,
+              })),
+              mix: { long: onTrain.longShare, short: onTrain.shortShare, neutral: onTrain.neutralShare },
+              neutralBand: ga.neutralBand,
+            }),
+          );
+          metrics[`${name}.valid`] = search.valid;
+          metrics[`${name}.neutralShareTrain`] = Math.round(onTrain.neutralShare * 1e4) / 1e4;
+          logger.info(
+            { symbol, horizon, ...search.params, fitness, valid: search.valid, cached, neutralShareTrain: onTrain.neutralShare, seconds: Math.round(seconds * 100) / 100 },
+            'GA barriers',
+          );
+        }
+      }
+    } finally {
+      await pool?.close();
+    }
+    context.progress.done();
+    await writeJsonAtomic(context.path('ga-optimize/summary.json'), summary);
+    return { metrics, artifactMetadata: { 'ga-optimize/summary.json': { trainEnd, sha256: sha256(JSON.stringify(summary)) } } };
+  },
+});

@@ -1,0 +1,167 @@
+import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
+import { barsToTable, calendarCuts, countBefore, noProgress, Rng, silentLogger, writeArrowFile, type StageContext } from '@tribar/core';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gaOptimizeStage, type GaSummary } from '../src/index.js';
+import { randomWalkBars, type SeriesBars } from './helpers.js';
+
+const roots: string[] = [];
+afterAll(async () => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+const SMALL_GA: RunConfigInput = {
+  horizons: [5],
+  ga: { populationSize: 12, generations: 3, workers: 1, minSubsetBars: 500, minTrades: 50 },
+};
+
+function config(overrides: RunConfigInput = {}): RunConfig {
+  return parseConfig({ ...SMALL_GA, ...overrides, ga: { ...SMALL_GA.ga, ...overrides.ga } });
+}
+
+const seriesFor = (symbol: string) => randomWalkBars(4000, symbol === 'MES' ? 1 : 2, symbol === 'MES' ? 4500 : 1950);
+
+/** A run folder under `root` with features files for MES and MGC; `edit` may change the bars first. */
+async function runFolder(root: string, name: string, edit?: (symbol: string, bars: SeriesBars) => void): Promise<string> {
+  const runDir = join(root, name);
+  await mkdir(join(runDir, 'features'), { recursive: true });
+  for (const symbol of ['MES', 'MGC']) {
+    const bars = seriesFor(symbol);
+    edit?.(symbol, bars);
+    const { atr, ...ohlcv } = bars;
+    await writeArrowFile(join(runDir, 'features', `${symbol}.arrow`), barsToTable({ symbol, ...ohlcv, columns: { atr_14: atr } }));
+  }
+  return runDir;
+}
+
+async function run(runDir: string, runConfig: RunConfig) {
+  const context: StageContext<RunConfig> = {
+    runId: 'test',
+    runDir,
+    config: runConfig,
+    logger: silentLogger(),
+    rng: new Rng(1),
+    progress: noProgress,
+    signal: new AbortController().signal,
+    path: (p) => join(runDir, p),
+  };
+  const outcome = await gaOptimizeStage.run(context);
+  const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummary;
+  const report = async (symbol: string, horizon: number) =>
+    JSON.parse(await readFile(join(runDir, 'ga-optimize', `${symbol}_h${horizon}.json`), 'utf8')) as Record<string, unknown>;
+  return { outcome, summary, report };
+}
+
+const withoutTiming = (report: Record<string, unknown>): Record<string, unknown> => ({ ...report, seconds: 0, cached: false });
+
+describe('ga-optimize stage', () => {
+  it('writes every declared output, the summary in the agreed shape, valid barriers on the train part', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const runConfig = config();
+    const runDir = await runFolder(root, 'run-1');
+    const { summary, report } = await run(runDir, runConfig);
+    for (const output of gaOptimizeStage.outputs(runConfig)) await expect(readFile(join(runDir, output))).resolves.toBeDefined();
+    expect(Object.keys(summary)).toEqual(['results']);
+    expect(Object.keys(summary.results)).toEqual(['MES', 'MGC']);
+    for (const symbol of ['MES', 'MGC']) {
+      const entry = summary.results[symbol]?.['5'];
+      expect(Object.keys(entry ?? {}).sort()).toEqual(['fitness', 'kDown', 'kUp', 'maxBars', 'valid']);
+      expect(entry?.valid).toBe(true);
+      expect(entry?.kUp).toBeGreaterThanOrEqual(0.8);
+      expect(entry?.kUp).toBeLessThanOrEqual(4);
+      expect(entry?.maxBars).toBeGreaterThanOrEqual(10);
+      expect(entry?.maxBars).toBeLessThanOrEqual(15);
+      const detail = (await report(symbol, 5)) as {
+        optimisation: { startRow: number; endRow: number; pctNeutral: number; valid: boolean };
+        train: { rows: number; pctNeutral: number };
+        convergence: { generation: number }[];
+      };
+      const timestamps = seriesFor(symbol).timestamp;
+      const { trainEnd } = calendarCuts([seriesFor('MES').timestamp, seriesFor('MGC').timestamp], runConfig.splits);
+      expect(detail.train.rows).toBe(countBefore(timestamps, trainEnd));
+      expect(detail.optimisation.endRow).toBeLessThanOrEqual(detail.train.rows);
+      expect(detail.optimisation.endRow - detail.optimisation.startRow).toBe(Math.max(500, Math.floor(0.3 * detail.train.rows)));
+      expect(detail.optimisation.valid).toBe(true);
+      expect(detail.optimisation.pctNeutral).toBeGreaterThanOrEqual(0.15);
+      expect(detail.optimisation.pctNeutral).toBeLessThanOrEqual(0.4);
+      expect(detail.convergence.map((row) => row.generation)).toEqual([0, 1, 2, 3]);
+    }
+    const svg = await readFile(join(runDir, 'ga-optimize', 'MGC_h5.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('MGC H5');
+  });
+
+  it('caches across runs by data and config, and recomputes when either changes', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const first = await run(await runFolder(root, 'run-1'), config());
+    const again = await run(await runFolder(root, 'run-2'), config());
+    const firstReport = await first.report('MES', 5);
+    const againReport = await again.report('MES', 5);
+    expect(firstReport['cached']).toBe(false);
+    expect(againReport['cached']).toBe(true);
+    expect(withoutTiming(againReport)).toEqual(withoutTiming(firstReport));
+    expect(await readdir(join(root, '.cache', 'ga-optimize'))).toHaveLength(2);
+    // Another config: recomputed.
+    const changed = await run(await runFolder(root, 'run-3'), config({ ga: { generations: 2 } }));
+    expect((await changed.report('MES', 5))['cached']).toBe(false);
+    // Other data inside the train part (every close one tick higher): recomputed.
+    const edited = await run(
+      await runFolder(root, 'run-4', (_symbol, bars) => bars.close.forEach((value, i) => (bars.close[i] = value + 0.25))),
+      config(),
+    );
+    expect((await edited.report('MGC', 5))['cached']).toBe(false);
+    // The worker count is not part of the key (it does not change the result).
+    const twoWorkers = await run(await runFolder(root, 'run-5'), config({ ga: { workers: 2 } }));
+    expect((await twoWorkers.report('MES', 5))['cached']).toBe(true);
+  });
+
+  it('reads only the train part: changing bars at or after trainEnd changes nothing', async () => {
+    const runConfig = config();
+    const { trainEnd } = calendarCuts([seriesFor('MES').timestamp, seriesFor('MGC').timestamp], runConfig.splits);
+    const rootA = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    const rootB = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(rootA, rootB);
+    const plain = await run(await runFolder(rootA, 'run'), runConfig);
+    const scrambled = await run(
+      await runFolder(rootB, 'run', (_symbol, bars) => {
+        const from = countBefore(bars.timestamp, trainEnd);
+        for (let i = from; i < bars.close.length; i++) {
+          for (const column of [bars.open, bars.high, bars.low, bars.close]) column[i] = (column[i] as number) * (1 + (i % 7) * 0.01);
+          bars.atr[i] = (bars.atr[i] as number) * 3;
+        }
+      }),
+      runConfig,
+    );
+    expect(scrambled.summary).toEqual(plain.summary);
+    for (const symbol of ['MES', 'MGC']) {
+      expect(withoutTiming(await scrambled.report(symbol, 5))).toEqual(withoutTiming(await plain.report(symbol, 5)));
+    }
+  });
+
+  it('gives the same results on 2 workers (one pool shared by all searches) as on 1', async () => {
+    const rootA = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    const rootB = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(rootA, rootB);
+    const both = { horizons: [5, 20], ga: { bounds: { kUp: [0.8, 4] as [number, number], kDown: [0.8, 4] as [number, number] } } };
+    const one = await run(await runFolder(rootA, 'run'), config({ ...both, ga: { ...both.ga, workers: 1 } }));
+    const two = await run(await runFolder(rootB, 'run'), config({ ...both, ga: { ...both.ga, workers: 2 } }));
+    expect(two.summary).toEqual(one.summary);
+    expect(Object.keys(two.summary.results['MGC'] ?? {})).toEqual(['5', '20']);
+    const stripped = async (report: (symbol: string, horizon: number) => Promise<Record<string, unknown>>) => {
+      const detail = withoutTiming(await report('MGC', 20));
+      return { ...detail, ga: { ...(detail['ga'] as object), workers: 0 } };
+    };
+    expect(await stripped(two.report)).toEqual(await stripped(one.report));
+  });
+
+  it('with the GA disabled, writes the configured barriers marked invalid and evolves nothing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const { summary, report } = await run(await runFolder(root, 'run'), config({ ga: { enabled: false } }));
+    expect(summary.results['MES']?.['5']).toEqual({ kUp: 1.5, kDown: 1.0, maxBars: 12, valid: false, fitness: null });
+    expect(summary.results['MGC']?.['5']).toMatchObject({ kUp: 1.2, kDown: 1.2, maxBars: 12, valid: false });
+    expect((await report('MES', 5))['evaluations']).toBe(0);
+  });
+});

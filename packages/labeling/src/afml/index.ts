@@ -1,0 +1,12 @@
+export { cusumEvents } from './cusum.js';
+export { dailyVolatility, ewmStd } from './daily-vol.js';
+export { verticalBarriers, getEvents } from './events.js';
+export type { AfmlEvents, GetEventsOptions } from './events.js';
+export { getBins, dropRareLabels } from './bins.js';
+export type { AfmlBins } from './bins.js';
+export { concurrentEvents, averageUniqueness, pooledUniqueness } from './concurrency.js';
+export { returnAttributionWeights, timeDecayWeights } from './weights.js';
+export { afmlLabels } from './pipeline.js';
+export type { AfmlLabelOptions, AfmlLabels } from './pipeline.js';
+export { tripleBarrierLabelWeights } from './label-weights.js';
+export type { LabelWeights } from './label-weights.js';
