@@ -1,7 +1,7 @@
 import type { RunConfig } from '@tribar/config';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/core';
-import { fillSessionGaps, type GapReport } from './gaps.js';
-import { handleOutliers, type OutlierAction, type OutlierReport } from './outliers.js';
+import { fillOwnedSessionGaps, type GapReport } from './gaps.js';
+import { handleOwnedOutliers, type OutlierAction, type OutlierReport } from './outliers.js';
 import { adjustRolls, detectRolls, type RollAdjustment, type RollCalendarEntry, type RollEvent } from './rolls.js';
 import { assertStrictlyIncreasing } from './session-ids.js';
 
@@ -48,13 +48,16 @@ export function cleanOptionsFromConfig(config: RunConfig, symbol: string): Clean
 export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; report: CleanReport } {
   assertStrictlyIncreasing(bars, 'cleaning');
   const sessions = options.sessions ?? calendarForSymbol(bars.symbol);
+  // Every step needs each bar's session; roll adjustment and flagging keep the timestamps, so
+  // one lookup serves them all.
+  const sessionIds = sessions.sessionIds(bars.timestamp);
   const detected = detectRolls(bars, {
     jumpMultiple: options.rolls.jumpMultiple,
     calendar: options.rolls.calendar,
     detectJumps: options.rolls.detect,
     sessions,
     tickSize: options.tickSize,
-  });
+  }, sessionIds);
   // With rolls.detect off only the calendar speaks; a contract column is data, not detection.
   const rollsToUse = options.rolls.detect ? detected : detected.filter((roll) => roll.source === 'calendar');
   const adjusted = adjustRolls(bars, rollsToUse, options.rolls.adjust, options.tickSize);
@@ -64,15 +67,19 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
   const filledBefore = bars.columns['filled'];
   if (filledBefore) for (let i = 0; i < n; i++) skip[i] = filledBefore[i] === 1 ? 1 : 0;
   if (options.rolls.adjust === 'none') for (const roll of rollsToUse) skip[roll.index] = 1;
-  const outliers = handleOutliers(adjusted.bars, options.outliers.action, {
+  // adjustRolls always returns a fresh copy, so outlier handling may work in it.
+  const outliers = handleOwnedOutliers(adjusted.bars, options.outliers.action, {
     returnZ: options.outliers.returnZ,
     rangeAtr: options.outliers.rangeAtr,
     sessions,
     skip,
     tickSize: options.tickSize,
-  });
+  }, sessionIds);
 
-  const gaps = fillSessionGaps(outliers.bars, { maxFillMinutes: options.maxFillMinutes, sessions });
+  // Outlier handling returns cleanBars' own copy (or a fresh selection), so it may be shared.
+  // Dropping bad prints changes the rows, and with them the session ids.
+  const gapSessionIds = outliers.bars.timestamp === adjusted.bars.timestamp ? sessionIds : sessions.sessionIds(outliers.bars.timestamp);
+  const gaps = fillOwnedSessionGaps(outliers.bars, { maxFillMinutes: options.maxFillMinutes, sessions }, gapSessionIds);
   return {
     bars: gaps.bars,
     report: {

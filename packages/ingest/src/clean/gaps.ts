@@ -37,9 +37,21 @@ export interface GapReport {
 }
 
 export function fillSessionGaps(bars: Bars, options: FillGapsOptions): { bars: Bars; report: GapReport } {
+  return fillGaps(bars, options, false, sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol)));
+}
+
+/**
+ * `fillSessionGaps` for bars the caller owns and gives up (cleanBars' own copy), with the
+ * session ids it already has for their timestamps: when no gap is filled the result shares
+ * their arrays instead of copying every column.
+ */
+export function fillOwnedSessionGaps(bars: Bars, options: FillGapsOptions, sessionIds: Int32Array): { bars: Bars; report: GapReport } {
+  return fillGaps(bars, options, true, sessionIds);
+}
+
+function fillGaps(bars: Bars, options: FillGapsOptions, owned: boolean, sessionIds: Int32Array): { bars: Bars; report: GapReport } {
   const barMs = options.barMs ?? 60_000;
   const n = bars.timestamp.length;
-  const sessionIds = sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
   const report: GapReport = { filledGaps: 0, filledBars: 0, longGaps: 0, longGapBars: 0, irregularSteps: 0, barsOutsideSessions: 0 };
   // First pass: how many bars each gap gets, so the output is allocated once.
   const insertAfter = new Int32Array(n);
@@ -66,6 +78,15 @@ export function fillSessionGaps(bars: Bars, options: FillGapsOptions): { bars: B
   const total = n + report.filledBars;
   const carry = new Set(options.carryColumns ?? ['contract']);
   const names = Object.keys(bars.columns).filter((name) => name !== 'filled');
+  const sourceFilled = bars.columns['filled'];
+  if (owned && total === n) {
+    // Nothing to insert and the caller gives the arrays up: the same rows, no copy.
+    const columns: Record<string, Float64Array> = {};
+    for (const name of names) columns[name] = bars.columns[name] as Float64Array;
+    columns['filled'] = sourceFilled ?? new Float64Array(n);
+    const { timestamp, open, high, low, close, volume } = bars;
+    return { bars: { symbol: bars.symbol, timestamp, open, high, low, close, volume, columns }, report };
+  }
   const out: Bars = {
     symbol: bars.symbol,
     timestamp: new Float64Array(total),
@@ -77,23 +98,27 @@ export function fillSessionGaps(bars: Bars, options: FillGapsOptions): { bars: B
     columns: {},
   };
   const filled = new Float64Array(total);
-  const sourceFilled = bars.columns['filled'];
   const sources = names.map((name) => bars.columns[name] as Float64Array);
   const targets = names.map((name) => (out.columns[name] = new Float64Array(total)));
   const carries = names.map((name) => carry.has(name));
+  // Real rows are copied in runs between gaps (a memcpy per column, not a loop per value).
+  const from: Float64Array[] = [bars.timestamp, bars.open, bars.high, bars.low, bars.close, bars.volume, ...sources];
+  const to: Float64Array[] = [out.timestamp, out.open, out.high, out.low, out.close, out.volume, ...targets];
+  if (sourceFilled) {
+    from.push(sourceFilled);
+    to.push(filled);
+  }
+  let runStart = 0;
   let j = 0;
+  const copyRun = (runEnd: number): void => {
+    for (let c = 0; c < from.length; c++) (to[c] as Float64Array).set((from[c] as Float64Array).subarray(runStart, runEnd), j);
+    j += runEnd - runStart;
+    runStart = runEnd;
+  };
   for (let i = 0; i < n; i++) {
-    out.timestamp[j] = bars.timestamp[i] as number;
-    out.open[j] = bars.open[i] as number;
-    out.high[j] = bars.high[i] as number;
-    out.low[j] = bars.low[i] as number;
-    out.close[j] = bars.close[i] as number;
-    out.volume[j] = bars.volume[i] as number;
-    filled[j] = sourceFilled ? (sourceFilled[i] as number) : 0;
-    for (let c = 0; c < sources.length; c++) (targets[c] as Float64Array)[j] = (sources[c] as Float64Array)[i] as number;
-    j++;
     const missing = insertAfter[i] as number;
     if (missing === 0) continue;
+    copyRun(i + 1);
     const price = bars.close[i] as number;
     const start = bars.timestamp[i] as number;
     for (let m = 1; m <= missing; m++) {
@@ -110,6 +135,7 @@ export function fillSessionGaps(bars: Bars, options: FillGapsOptions): { bars: B
       j++;
     }
   }
+  copyRun(n);
   out.columns['filled'] = filled;
   return { bars: out, report };
 }

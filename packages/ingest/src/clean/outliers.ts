@@ -1,5 +1,5 @@
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/core';
-import { medianInPlace as median } from './robust.js';
+import { medianOfFinite as median } from './robust.js';
 import { copyBars, selectRows, sessionIdsOf, tickRounder } from './session-ids.js';
 
 /**
@@ -84,42 +84,94 @@ function robustLocation(
 }
 
 export function detectOutliers(bars: Bars, options: OutlierOptions): OutlierDetection {
-  const n = bars.timestamp.length;
   const sessionIds = sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
+  const judgement = judge(bars, options, sessionIds, true);
+  const { kind, returnOutliers, rangeOutliers, flagged } = judgement;
+  return { kind, returnOutliers, rangeOutliers, flagged, ...(judgement.detail as Detail) };
+}
+
+type Detail = Pick<OutlierDetection, 'logReturn' | 'center' | 'scale' | 'atrBefore'>;
+
+/**
+ * The verdict on every bar. Per-bar detail (four n-long arrays) is kept only when asked for:
+ * acting on the verdict needs the center, σ and ATR of the flagged bars alone, and on this
+ * hardware every fresh n-long array costs milliseconds in page faults.
+ */
+interface Judgement {
+  kind: Uint8Array;
+  returnOutliers: number;
+  rangeOutliers: number;
+  flagged: number;
+  /** Center, σ and ATR-before of each flagged bar, in bar order. */
+  flaggedCenter: number[];
+  flaggedScale: number[];
+  flaggedAtr: number[];
+  detail: Detail | undefined;
+}
+
+function judge(bars: Bars, options: OutlierOptions, sessionIds: Int32Array, withDetail: boolean): Judgement {
+  const n = bars.timestamp.length;
   const skip = options.skip;
+  const closes = bars.close;
   const logReturn = new Float64Array(n);
   const eligible = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const sameSession = i > 0 && sessionIds[i] !== -1 && sessionIds[i] === sessionIds[i - 1];
-    const reference = sameSession ? (bars.close[i - 1] as number) : (bars.open[i] as number);
-    logReturn[i] = Math.log((bars.close[i] as number) / reference);
+    const reference = sameSession ? (closes[i - 1] as number) : (bars.open[i] as number);
+    logReturn[i] = Math.log((closes[i] as number) / reference);
     eligible[i] = skip?.[i] === 1 || !Number.isFinite(logReturn[i]) ? 0 : 1;
   }
 
+  // Buckets: one session hour (sessions open on the hour, so a UTC hour never spans two). Their
+  // locations are all taken from the unmodified one-bar returns before any bar is judged.
+  // Touched (and so paid for) only up to the largest set it holds: an hour unless the global
+  // fallback below is needed.
   const scratch = new Float64Array(n);
   const location = new Float64Array(2);
-  const center = new Float64Array(n);
-  const scale = new Float64Array(n);
-  robustLocation(logReturn, eligible, 0, n, scratch, location);
-  const globalCenter = location[0] as number;
-  const globalScale = location[1] as number;
-  // Buckets: one session hour (sessions open on the hour, so a UTC hour never spans two).
+  const bucketEnd: number[] = [];
+  const bucketCenter: number[] = [];
+  const bucketScale: number[] = [];
+  // The global median/MAD is only a fallback for thin or flat hours, and two selections over
+  // every return cost as much as all the hourly ones: computed on first use, not up front.
+  let globalCenter = Number.NaN;
+  let globalScale = Number.NaN;
+  let haveGlobal = false;
+  const timestamps = bars.timestamp;
   let start = 0;
   while (start < n) {
-    const hour = Math.floor((bars.timestamp[start] as number) / 3_600_000);
+    const hour = Math.floor((timestamps[start] as number) / 3_600_000);
+    const id = sessionIds[start] as number;
     let end = start + 1;
-    while (end < n && sessionIds[end] === sessionIds[start] && Math.floor((bars.timestamp[end] as number) / 3_600_000) === hour) end++;
+    while (end < n && sessionIds[end] === id && Math.floor((timestamps[end] as number) / 3_600_000) === hour) end++;
     const size = robustLocation(logReturn, eligible, start, end, scratch, location);
-    const useLocal = size >= MIN_BUCKET_RETURNS && (location[1] as number) > 0;
-    for (let i = start; i < end; i++) {
-      center[i] = useLocal ? (location[0] as number) : globalCenter;
-      scale[i] = useLocal ? (location[1] as number) : globalScale;
+    if (size >= MIN_BUCKET_RETURNS && (location[1] as number) > 0) {
+      bucketCenter.push(location[0] as number);
+      bucketScale.push(location[1] as number);
+    } else {
+      if (!haveGlobal) {
+        // With no eligible return at all the fallback is 0, 0 (σ then comes from the tick).
+        const globalSize = robustLocation(logReturn, eligible, 0, n, scratch, location);
+        globalCenter = globalSize > 0 ? (location[0] as number) : 0;
+        globalScale = globalSize > 0 ? (location[1] as number) : 0;
+        haveGlobal = true;
+      }
+      bucketCenter.push(globalCenter);
+      bucketScale.push(globalScale);
     }
+    bucketEnd.push(end);
     start = end;
   }
 
+  const detail: Detail | undefined = withDetail
+    ? { logReturn, center: new Float64Array(n), scale: new Float64Array(n), atrBefore: new Float64Array(n) }
+    : undefined;
+  const flaggedCenter: number[] = [];
+  const flaggedScale: number[] = [];
+  const flaggedAtr: number[] = [];
   const period = options.atrPeriod ?? 14;
-  const atrBefore = new Float64Array(n);
+  const tickSize = options.tickSize;
+  const returnZ = options.returnZ;
+  const rangeAtr = options.rangeAtr;
   const kind = new Uint8Array(n);
   let atr = Number.NaN;
   let seedSum = 0;
@@ -128,10 +180,20 @@ export function detectOutliers(bars: Bars, options: OutlierOptions): OutlierDete
   let returnOutliers = 0;
   let rangeOutliers = 0;
   let flagged = 0;
+  let bucket = 0;
+  let nextBucket = n > 0 ? (bucketEnd[0] as number) : 0;
+  let center = n > 0 ? (bucketCenter[0] as number) : 0;
+  let scale = n > 0 ? (bucketScale[0] as number) : 0;
   for (let i = 0; i < n; i++) {
+    if (i === nextBucket) {
+      bucket++;
+      nextBucket = bucketEnd[bucket] as number;
+      center = bucketCenter[bucket] as number;
+      scale = bucketScale[bucket] as number;
+    }
     const high = bars.high[i] as number;
     const low = bars.low[i] as number;
-    const close = bars.close[i] as number;
+    const close = closes[i] as number;
     const sameSession = i > 0 && sessionIds[i] !== -1 && sessionIds[i] === sessionIds[i - 1];
     if (!sameSession) {
       // The ATR restarts each session: the last quiet minutes before a halt say nothing about
@@ -141,37 +203,49 @@ export function detectOutliers(bars: Bars, options: OutlierOptions): OutlierDete
       seedCount = 0;
       lastGoodClose = Number.NaN;
     }
-    atrBefore[i] = atr;
     // A price tick is the finest move the market can show, so it bounds σ from below.
-    const tickScale = options.tickSize ? options.tickSize / close : 0;
-    const sigma = Math.max(scale[i] as number, tickScale);
-    scale[i] = sigma;
+    const tickScale = tickSize ? tickSize / close : 0;
+    const sigma = Math.max(scale, tickScale);
+    if (detail) {
+      detail.center[i] = center;
+      detail.scale[i] = sigma;
+      detail.atrBefore[i] = atr;
+    }
+    let bits = 0;
     if (eligible[i] === 1) {
-      const limit = options.returnZ * sigma;
-      let bits = 0;
+      const limit = returnZ * sigma;
       if (sameSession && !Number.isNaN(lastGoodClose)) {
         // Judge the move from the last good close, so the bar after a bad print (its mirror
         // image) is not flagged too; but if the bar is in line with the bar just before it,
         // the level really moved and it is accepted, so a genuine jump cannot cascade.
-        const fromGood = Math.log(close / lastGoodClose);
-        logReturn[i] = fromGood;
-        if (Math.abs(fromGood - (center[i] as number)) > limit) {
-          const fromPrevious = Math.log(close / (bars.close[i - 1] as number));
-          if (Math.abs(fromPrevious - (center[i] as number)) > limit) bits |= RETURN_OUTLIER;
-          else logReturn[i] = fromPrevious;
+        // Usually the last good close is the previous close, whose log return is already known.
+        const fromGood = lastGoodClose === closes[i - 1] ? (logReturn[i] as number) : Math.log(close / lastGoodClose);
+        let judged = fromGood;
+        if (Math.abs(fromGood - center) > limit) {
+          const fromPrevious = Math.log(close / (closes[i - 1] as number));
+          if (Math.abs(fromPrevious - center) > limit) bits |= RETURN_OUTLIER;
+          else judged = fromPrevious;
         }
-      } else if (sigma > 0 && Math.abs((logReturn[i] as number) - (center[i] as number)) > limit) {
+        // Only the detail shows the return each bar was judged on; the one-bar returns above
+        // must stay as they are while later buckets may still need the global fallback.
+        if (detail) logReturn[i] = judged;
+      } else if (sigma > 0 && Math.abs((logReturn[i] as number) - center) > limit) {
         bits |= RETURN_OUTLIER;
       }
-      if (atr > 0 && high - low > options.rangeAtr * atr) bits |= RANGE_OUTLIER;
-      kind[i] = bits;
-      if (bits & RETURN_OUTLIER) returnOutliers++;
-      if (bits & RANGE_OUTLIER) rangeOutliers++;
-      if (bits !== 0) flagged++;
+      if (atr > 0 && high - low > rangeAtr * atr) bits |= RANGE_OUTLIER;
+      if (bits !== 0) {
+        kind[i] = bits;
+        if (bits & RETURN_OUTLIER) returnOutliers++;
+        if (bits & RANGE_OUTLIER) rangeOutliers++;
+        flagged++;
+        flaggedCenter.push(center);
+        flaggedScale.push(sigma);
+        flaggedAtr.push(atr);
+      }
     }
-    if (((kind[i] as number) & RETURN_OUTLIER) === 0) lastGoodClose = close;
-    if (kind[i] !== 0 || skip?.[i] === 1) continue; // a bad print must not inflate the ATR that judges the next bars
-    const previousClose = bars.close[i - 1] as number;
+    if ((bits & RETURN_OUTLIER) === 0) lastGoodClose = close;
+    if (bits !== 0 || skip?.[i] === 1) continue; // a bad print must not inflate the ATR that judges the next bars
+    const previousClose = closes[i - 1] as number;
     const trueRange = sameSession ? Math.max(high, previousClose) - Math.min(low, previousClose) : high - low;
     if (seedCount < period) {
       seedSum += trueRange;
@@ -181,7 +255,7 @@ export function detectOutliers(bars: Bars, options: OutlierOptions): OutlierDete
       atr += (trueRange - atr) / period;
     }
   }
-  return { kind, returnOutliers, rangeOutliers, flagged, logReturn, center, scale, atrBefore };
+  return { kind, returnOutliers, rangeOutliers, flagged, flaggedCenter, flaggedScale, flaggedAtr, detail };
 }
 
 /**
@@ -195,32 +269,61 @@ export function handleOutliers(
   action: OutlierAction,
   options: OutlierOptions,
 ): { bars: Bars; report: OutlierReport; detection: OutlierDetection } {
-  const detection = detectOutliers(bars, options);
+  const sessionIds = sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
+  const judgement = judge(bars, options, sessionIds, true);
+  const { kind, returnOutliers, rangeOutliers, flagged } = judgement;
+  const { bars: out, report } = act(bars, action, options, judgement, sessionIds, false);
+  return { bars: out, report, detection: { kind, returnOutliers, rangeOutliers, flagged, ...(judgement.detail as Detail) } };
+}
+
+/**
+ * `handleOutliers` for cleanBars: the bars are its own roll-adjusted copy, given up, so they
+ * are flagged and rebuilt in place (no copy of every column), `sessionIds` are the ones it
+ * already has for these timestamps, and no per-bar detail is kept.
+ */
+export function handleOwnedOutliers(
+  bars: Bars,
+  action: OutlierAction,
+  options: OutlierOptions,
+  sessionIds: Int32Array,
+): { bars: Bars; report: OutlierReport } {
+  return act(bars, action, options, judge(bars, options, sessionIds, false), sessionIds, true);
+}
+
+function act(
+  bars: Bars,
+  action: OutlierAction,
+  options: OutlierOptions,
+  judgement: Judgement,
+  sessionIds: Int32Array,
+  owned: boolean,
+): { bars: Bars; report: OutlierReport } {
   const n = bars.timestamp.length;
+  const kind = judgement.kind;
   const report: OutlierReport = {
     action,
-    returnOutliers: detection.returnOutliers,
-    rangeOutliers: detection.rangeOutliers,
-    flagged: detection.flagged,
+    returnOutliers: judgement.returnOutliers,
+    rangeOutliers: judgement.rangeOutliers,
+    flagged: judgement.flagged,
     dropped: 0,
     winsorized: 0,
   };
   if (action === 'drop') {
     const keep = new Uint8Array(n);
-    for (let i = 0; i < n; i++) keep[i] = detection.kind[i] === 0 ? 1 : 0;
-    report.dropped = detection.flagged;
-    return { bars: selectRows(bars, keep), report, detection };
+    for (let i = 0; i < n; i++) keep[i] = kind[i] === 0 ? 1 : 0;
+    report.dropped = judgement.flagged;
+    return { bars: selectRows(bars, keep), report };
   }
-  const out = copyBars(bars);
+  const out = owned ? { ...bars, columns: { ...bars.columns } } : copyBars(bars);
   const flags = new Float64Array(n);
-  for (let i = 0; i < n; i++) flags[i] = detection.kind[i] === 0 ? 0 : 1;
+  for (let i = 0; i < n; i++) flags[i] = kind[i] === 0 ? 0 : 1;
   out.columns['outlier'] = flags;
-  if (action === 'flag') return { bars: out, report, detection };
+  if (action === 'flag') return { bars: out, report };
 
   const round = tickRounder(options.tickSize);
-  const sessionIds = sessionIdsOf(out.timestamp, options.sessions ?? calendarForSymbol(out.symbol));
+  let f = 0; // index of the current flagged bar in the judgement's flagged-bar lists
   for (let i = 0; i < n; i++) {
-    const bits = detection.kind[i] as number;
+    const bits = kind[i] as number;
     if (bits === 0) continue;
     let open = out.open[i] as number;
     let close = out.close[i] as number;
@@ -228,14 +331,15 @@ export function handleOutliers(
       const sameSession = i > 0 && sessionIds[i] !== -1 && sessionIds[i] === sessionIds[i - 1];
       // The previous close is read from `out`, so a run of bad bars is rebuilt from cleaned data.
       const reference = sameSession ? (out.close[i - 1] as number) : open;
-      const limit = options.returnZ * (detection.scale[i] as number);
-      const centerReturn = detection.center[i] as number;
+      const limit = options.returnZ * (judgement.flaggedScale[f] as number);
+      const centerReturn = judgement.flaggedCenter[f] as number;
       const clipped = Math.min(centerReturn + limit, Math.max(centerReturn - limit, Math.log(close / reference)));
       close = round(reference * Math.exp(clipped));
       // The open stays unless it is itself beyond the clipped move.
       open = Math.min(Math.max(open, Math.min(reference, close)), Math.max(reference, close));
     }
-    const atr = detection.atrBefore[i] as number;
+    const atr = judgement.flaggedAtr[f] as number;
+    f++;
     const allowed = atr > 0 ? options.rangeAtr * atr : Number.POSITIVE_INFINITY;
     const bodyHigh = Math.max(open, close);
     const bodyLow = Math.min(open, close);
@@ -246,5 +350,5 @@ export function handleOutliers(
     out.low[i] = Math.min(bodyLow, Math.max(out.low[i] as number, round(bodyLow - wick)));
     report.winsorized++;
   }
-  return { bars: out, report, detection };
+  return { bars: out, report };
 }

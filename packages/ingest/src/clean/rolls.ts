@@ -126,9 +126,10 @@ function firstAtOrAfter(timestamps: Float64Array, t: number): number {
 /**
  * Every roll in one symbol's bars, in time order, from (by precedence) a calendar entry, a
  * change in a `contract` column, or a session-open jump. Entries for other symbols or outside
- * the bars' time range are ignored.
+ * the bars' time range are ignored. `sessionIds`, when given, must be the calendar's session
+ * ids of these timestamps: a caller that already has them saves the lookup.
  */
-export function detectRolls(bars: Bars, options: DetectRollsOptions): RollEvent[] {
+export function detectRolls(bars: Bars, options: DetectRollsOptions, sessionIds?: Int32Array): RollEvent[] {
   const roundGap = tickRounder(options.tickSize);
   const byIndex = new Map<number, RollEvent>();
   const n = bars.timestamp.length;
@@ -140,8 +141,8 @@ export function detectRolls(bars: Bars, options: DetectRollsOptions): RollEvent[
       }
     }
   } else if (options.detectJumps !== false && n > 1) {
-    const sessionIds = sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
-    for (const event of detectJumps(bars, sessionIds, options)) {
+    const ids = sessionIds ?? sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
+    for (const event of detectJumps(bars, ids, options)) {
       byIndex.set(event.index, { ...makeEvent(bars, event.index, roundGap(event.gap), 'jump'), multiple: event.multiple });
     }
   }
