@@ -3,7 +3,7 @@
  * cell into a JS string. Results are epoch milliseconds UTC; sub-millisecond digits are
  * truncated, because bars are stored as whole milliseconds.
  */
-import { DataError } from '@tribar/core';
+import { DataError, ZoneClock } from '@tribar/core';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
@@ -52,7 +52,8 @@ const US_ZONE_ABBREVIATIONS: Record<string, string> = {
 export class ZoneConverter {
   readonly zone: string;
   readonly isUtc: boolean;
-  private readonly format: Intl.DateTimeFormat | undefined;
+  /** Core's zone clock (Intl-backed, cached per hour); undefined for UTC. */
+  private readonly clock: ZoneClock | undefined;
   private readonly hourOffsets = new Map<number, number>();
   /** Per wall day: its offset when the whole day has one, NaN when a transition falls in it. */
   private readonly dayOffsets = new Map<number, number>();
@@ -67,16 +68,7 @@ export class ZoneConverter {
     this.isUtc = /^(utc|gmt|z|etc\/utc|etc\/gmt)$/i.test(zone);
     if (this.isUtc) return;
     try {
-      this.format = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
+      this.clock = new ZoneClock(zone);
     } catch (error) {
       throw new DataError(`unknown time zone '${zone}'`, { field: 'data.timezone' }, {
         cause: error,
@@ -87,20 +79,7 @@ export class ZoneConverter {
 
   /** Zone offset (local minus UTC, ms) in force at a UTC instant. */
   offsetAt(utcMs: number): number {
-    if (!this.format) return 0;
-    const parts = this.format.formatToParts(new Date(utcMs));
-    let year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0;
-    for (const part of parts) {
-      const value = Number(part.value);
-      if (part.type === 'year') year = value;
-      else if (part.type === 'month') month = value;
-      else if (part.type === 'day') day = value;
-      else if (part.type === 'hour') hour = value;
-      else if (part.type === 'minute') minute = value;
-      else if (part.type === 'second') second = value;
-    }
-    const local = daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000;
-    return local - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+    return this.clock ? this.clock.offsetMs(utcMs) : 0;
   }
 
   /** UTC ms for a wall-clock time expressed as if it were UTC ms. */
