@@ -45,10 +45,15 @@ export function barsToTable(bars: Bars): Table {
     ...OHLCV_FIELDS.map((name) => [name, bars[name]] as [string, Float64Array]),
     ...Object.entries(bars.columns),
   ];
+  // Arrow's IPC writer emits one body per buffer: a typed array shared by two columns (or a view
+  // into a larger buffer) writes a file that does not read back, so such columns are copied.
+  const seen = new Set<ArrayBufferLike>();
   for (const [name, values] of numeric) {
     if (values.length !== n) throw new DataError(`column has ${values.length} values for ${n} bars`, { field: name });
+    const shared = seen.has(values.buffer) || values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength;
+    seen.add(values.buffer);
     fields.push(new Field(name, new Float64(), false));
-    children.push(makeData({ type: new Float64(), length: n, data: values }) as never);
+    children.push(makeData({ type: new Float64(), length: n, data: shared ? values.slice() : values }) as never);
   }
   const schema = new Schema(fields, new Map([['symbol', bars.symbol]]));
   const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });

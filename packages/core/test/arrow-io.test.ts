@@ -193,3 +193,35 @@ describe('Parquet files', () => {
     expect(() => parquetToArrow(new Uint8Array(0))).toThrow(/^<bytes>: /);
   });
 });
+
+describe('barsToTable with shared column buffers', () => {
+  it('writes a readable file when two columns share one array, or a column is a view', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { barsToTable, readArrowFile, tableToBars, writeArrowFile } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tribar-shared-'));
+    try {
+      const prices = Float64Array.from([1, 2, 3]);
+      const big = Float64Array.from([9, 10, 11, 12, 13]);
+      const bars = {
+        symbol: 'X',
+        timestamp: Float64Array.from([0, 60_000, 120_000]),
+        open: prices,
+        high: prices,
+        low: prices,
+        close: prices,
+        volume: big.subarray(1, 4),
+        columns: { again: prices },
+      };
+      await writeArrowFile(join(dir, 'x.arrow'), barsToTable(bars));
+      const back = tableToBars(await readArrowFile(join(dir, 'x.arrow')));
+      expect([...back.close]).toEqual([1, 2, 3]);
+      expect([...back.high]).toEqual([1, 2, 3]);
+      expect([...back.volume]).toEqual([10, 11, 12]);
+      expect([...(back.columns['again'] ?? [])]).toEqual([1, 2, 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
