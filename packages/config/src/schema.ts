@@ -291,6 +291,18 @@ const validationSchema = z
   .object({
     correlationThreshold: z.number().gt(0).max(1).default(0.85),
     varianceThreshold: z.number().nonnegative().default(0.01),
+    gapMultiple: z.number().gt(1).default(3).describe('A time gap is a step above this multiple of the median step (info).'),
+    labelShareMin: z.number().min(0).max(1).default(0.2).describe('Train class share below this warns.'),
+    labelShareMax: z.number().min(0).max(1).default(0.6).describe('Train class share above this warns.'),
+    minFiniteValues: z.number().int().positive().default(100).describe('Fewer finite train values skip a statistic.'),
+    scaleLimit: z.number().positive().default(100).describe('Unscaled train |mean| or std above this warns.'),
+    skewLimit: z.number().positive().default(2),
+    outlierSigma: z.number().positive().default(5),
+    outlierShare: z.number().min(0).max(1).default(0.01).describe('Share of train values beyond outlierSigma that warns.'),
+    extremeRange: z.number().positive().default(1e6).describe('Train max − min above this is recorded.'),
+    sampleRows: z.number().int().positive().default(50000).describe('Evenly spaced train rows per symbol for correlation, importance, ADF.'),
+    importanceBins: z.number().int().min(2).default(10).describe('Quantile bins for mutual-information importance.'),
+    adfLags: z.number().int().nonnegative().default(1),
   })
   .strict()
   .prefault({});

@@ -79,7 +79,7 @@ describe('defaults', () => {
   });
 
   it('§10/§13: correlation 0.85, variance 0.01; five-minute bars from one-minute data', () => {
-    expect(config.validation).toEqual({ correlationThreshold: 0.85, varianceThreshold: 0.01 });
+    expect(config.validation).toMatchObject({ correlationThreshold: 0.85, varianceThreshold: 0.01 });
     expect(config.timeframes).toEqual({ sourceMinutes: 1, targetMinutes: 5 });
   });
 

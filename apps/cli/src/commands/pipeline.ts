@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { latestRun, newRunId, runPipeline, type PipelineResult } from '@tribar/pipeline';
 import type { LogLevel } from '@tribar/core';
@@ -73,6 +74,8 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   if (rows.length) print(io.out, formatTable(['stage', 'status', 'duration', 'note'], rows));
   print(io.out, `run ${result.runId}: ${result.status}`);
   print(io.out, `run folder: ${result.runDir}`);
+  const report = join(result.runDir, 'report', 'index.html');
+  if (result.state.stages['report']?.status === 'completed' && existsSync(report)) print(io.out, `report: ${report}`);
   if (result.status === 'cancelled') return EXIT.cancelled;
   return result.status === 'completed' ? EXIT.ok : EXIT.failed;
 }

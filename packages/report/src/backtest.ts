@@ -1,0 +1,190 @@
+/**
+ * The label-oracle baseline: a sanity check of what the labels are worth after costs, never a
+ * model. On the test rows a position takes the realised label at entry and holds it until the
+ * label's own end bar; one position at a time, so trades never overlap.
+ */
+
+/** Split code of a test row in `splits/<S>.arrow` (`split_h{h}`). */
+export const TEST_SPLIT = 2;
+/** The label of a row without a full look-ahead window. */
+export const INVALID_LABEL_VALUE = -99;
+
+export interface OracleInput {
+  close: ArrayLike<number>;
+  label: ArrayLike<number>;
+  /** `label_end_index_h{h}`: the row the label's barrier (or time-out) was reached. */
+  endIndex: ArrayLike<number>;
+  /** `split_h{h}` codes; rows not equal to `TEST_SPLIT` are never entered. Omitted: every row. */
+  split?: ArrayLike<number>;
+}
+
+export interface CostModel {
+  /** Commission plus slippage of a round trip, in price units (`contractFor(...).roundTripPrice`). */
+  roundTripPrice: number;
+  tickSize: number;
+  /** US dollars per tick per contract. */
+  tickValue: number;
+}
+
+export interface OracleTrade {
+  entryIndex: number;
+  exitIndex: number;
+  side: 1 | -1;
+  entryPrice: number;
+  exitPrice: number;
+  /** Net of the round-trip cost, in price points. */
+  pnlPoints: number;
+  pnlTicks: number;
+  /** Per contract. */
+  pnlUsd: number;
+  /** Net return on the entry price. */
+  netReturn: number;
+}
+
+/**
+ * Trades of the label oracle: enter at the close of a test row whose label is +1 or −1 (0 and
+ * −99 are skipped), exit at the close of `endIndex`; the next entry is at the exit bar or later.
+ */
+export function oracleTrades(input: OracleInput, cost: CostModel): OracleTrade[] {
+  const { close, label, endIndex, split } = input;
+  const n = Math.min(close.length, label.length, endIndex.length);
+  const trades: OracleTrade[] = [];
+  let i = 0;
+  while (i < n) {
+    const side = label[i] as number;
+    const exit = endIndex[i] as number;
+    const tradable =
+      (split === undefined || split[i] === TEST_SPLIT) && (side === 1 || side === -1) && Number.isInteger(exit) && exit > i && exit < n;
+    if (!tradable) {
+      i++;
+      continue;
+    }
+    const entryPrice = close[i] as number;
+    const exitPrice = close[exit] as number;
+    if (!Number.isFinite(entryPrice) || !Number.isFinite(exitPrice)) {
+      i++;
+      continue;
+    }
+    const pnlPoints = side * (exitPrice - entryPrice) - cost.roundTripPrice;
+    const pnlTicks = pnlPoints / cost.tickSize;
+    trades.push({
+      entryIndex: i,
+      exitIndex: exit,
+      side: side as 1 | -1,
+      entryPrice,
+      exitPrice,
+      pnlPoints,
+      pnlTicks,
+      pnlUsd: pnlTicks * cost.tickValue,
+      netReturn: pnlPoints / entryPrice,
+    });
+    i = exit;
+  }
+  return trades;
+}
+
+export interface BacktestMetrics {
+  trades: number;
+  wins: number;
+  /** Share of trades with a positive net PnL; null without trades. */
+  winRate: number | null;
+  /** Gross profit over gross loss; null when there is no losing trade (infinite or undefined). */
+  profitFactor: number | null;
+  totalPoints: number;
+  totalTicks: number;
+  totalUsd: number;
+  averageUsd: number | null;
+  /** Annualised Sharpe of per-trade net returns (see `annualisedSharpe`); null below two trades or zero spread. */
+  sharpe: number | null;
+  /** Largest fall of the cumulative net PnL from a prior peak (the peak starts at 0), positive. */
+  maxDrawdownPoints: number;
+  maxDrawdownUsd: number;
+  averageBarsHeld: number | null;
+  tradesPerYear: number | null;
+}
+
+/** Bars a year for a bar length: 252 CME sessions of 23 hours (1,380 minutes). */
+export function barsPerYear(barMinutes: number): number {
+  return (252 * 1380) / barMinutes;
+}
+
+/**
+ * Sharpe of per-trade returns: mean over sample standard deviation (n − 1), times
+ * √(trades per year), where trades per year = trades / (span of the test rows in years).
+ */
+export function annualisedSharpe(returns: readonly number[], tradesPerYear: number): number | null {
+  const n = returns.length;
+  if (n < 2 || !(tradesPerYear > 0)) return null;
+  const mean = returns.reduce((sum, r) => sum + r, 0) / n;
+  const variance = returns.reduce((sum, r) => sum + (r - mean) ** 2, 0) / (n - 1);
+  if (!(variance > 0)) return null;
+  return (mean / Math.sqrt(variance)) * Math.sqrt(tradesPerYear);
+}
+
+/** Largest peak-to-trough fall of the running sum of `pnl`, starting from a peak of 0. */
+export function maxDrawdown(pnl: readonly number[]): number {
+  let equity = 0;
+  let peak = 0;
+  let worst = 0;
+  for (const value of pnl) {
+    equity += value;
+    if (equity > peak) peak = equity;
+    if (peak - equity > worst) worst = peak - equity;
+  }
+  return worst;
+}
+
+export interface MetricsOptions {
+  /** Number of bars the test part spans (rows that could have been entered). */
+  spanBars: number;
+  /** Bar length in minutes, for the annualisation. */
+  barMinutes: number;
+}
+
+export function backtestMetrics(trades: readonly OracleTrade[], options: MetricsOptions): BacktestMetrics {
+  const n = trades.length;
+  let wins = 0;
+  let grossProfit = 0;
+  let grossLoss = 0;
+  let totalPoints = 0;
+  let totalTicks = 0;
+  let totalUsd = 0;
+  let bars = 0;
+  for (const trade of trades) {
+    if (trade.pnlPoints > 0) {
+      wins++;
+      grossProfit += trade.pnlPoints;
+    } else {
+      grossLoss -= trade.pnlPoints;
+    }
+    totalPoints += trade.pnlPoints;
+    totalTicks += trade.pnlTicks;
+    totalUsd += trade.pnlUsd;
+    bars += trade.exitIndex - trade.entryIndex;
+  }
+  const years = options.spanBars / barsPerYear(options.barMinutes);
+  const tradesPerYear = years > 0 && n > 0 ? n / years : null;
+  return {
+    trades: n,
+    wins,
+    winRate: n === 0 ? null : wins / n,
+    profitFactor: grossLoss > 0 ? grossProfit / grossLoss : null,
+    totalPoints,
+    totalTicks,
+    totalUsd,
+    averageUsd: n === 0 ? null : totalUsd / n,
+    sharpe: tradesPerYear === null ? null : annualisedSharpe(trades.map((t) => t.netReturn), tradesPerYear),
+    maxDrawdownPoints: maxDrawdown(trades.map((t) => t.pnlPoints)),
+    maxDrawdownUsd: maxDrawdown(trades.map((t) => t.pnlUsd)),
+    averageBarsHeld: n === 0 ? null : bars / n,
+    tradesPerYear,
+  };
+}
+
+/** Rows carrying a given split code (the span the annualisation divides by). */
+export function countCode(split: ArrayLike<number> | undefined, code: number, fallback: number): number {
+  if (split === undefined) return fallback;
+  let count = 0;
+  for (let i = 0; i < split.length; i++) if (split[i] === code) count++;
+  return count;
+}

@@ -1,0 +1,38 @@
+// Public API of @tribar/report.
+export { reportStage, renderReport, writeReport, runCharts } from './report.js';
+export type { RenderedReport } from './report.js';
+export {
+  oracleTrades,
+  backtestMetrics,
+  annualisedSharpe,
+  maxDrawdown,
+  barsPerYear,
+  countCode,
+  TEST_SPLIT,
+  INVALID_LABEL_VALUE,
+} from './backtest.js';
+export type { OracleInput, OracleTrade, CostModel, BacktestMetrics, MetricsOptions } from './backtest.js';
+export { renderSvg, scalingSpec, labelMixSpec, barsToHitSpec, qualitySpec, convergenceSpec, splitTimelineSpec, correlationSpec, healthSpec, equitySpec } from './charts.js';
+export type { RenderedChart } from './charts.js';
+export {
+  labelMixRows,
+  histogram,
+  barsToHitRows,
+  qualityRows,
+  convergenceRows,
+  splitSegments,
+  correlationCells,
+  healthRows,
+  stageRows,
+  backtestRows,
+  barMinutes,
+  costFor,
+  SPLIT_ZONES,
+} from './shape.js';
+export type { LabelMixRow, HistogramBin, SeriesHistogramRow, ConvergenceRow, SplitSegment, CorrelationCell, HealthRow, StageRow, BacktestRow } from './shape.js';
+export { buildReportModel, flattenScalars, checkRows, splitCountRows, scalingSummary } from './model.js';
+export type { ReportModel, SplitCountRow } from './model.js';
+export { loadRunData, numericColumn, pickFeatures } from './run-data.js';
+export type { RunData, SymbolColumns, Json } from './run-data.js';
+export { htmlPage, escapeHtml, SECTIONS } from './template.js';
+export { markdownReport } from './markdown.js';

@@ -1,0 +1,242 @@
+import { SPLIT_ZONES, barMinutes, backtestRows, healthRows, labelMixRows, stageRows, type BacktestRow, type HealthRow, type LabelMixRow, type StageRow } from './shape.js';
+import { asNumber, isObject, type Json, type RunData } from './run-data.js';
+
+/** What `report/report.json` holds: every table of the report, no charts. */
+export interface ReportModel {
+  runId: string;
+  generatedAt: string;
+  summary: {
+    description: string | null;
+    status: string | null;
+    symbols: string[];
+    horizons: number[];
+    barMinutes: number;
+    seed: number | null;
+    rows: Record<string, number>;
+  };
+  config: Array<[string, string]>;
+  stages: StageRow[];
+  health: HealthRow[];
+  labelMix: LabelMixRow[];
+  ga: Array<{ series: string; kUp: number | null; kDown: number | null; maxBars: number | null; fitness: number | null; valid: boolean | null }>;
+  splits: { present: boolean; rows: Array<[string, string]>; counts: SplitCountRow[] };
+  scaling: { present: boolean; rows: Array<[string, string]>; byScaler: Array<{ scaler: string; features: number }>; warnings: string[] };
+  validation: {
+    present: boolean;
+    status: string | null;
+    issues: string[];
+    warnings: string[];
+    checks: Array<{ name: string; status: string; detail: string }>;
+  };
+  backtest: Array<Omit<BacktestRow, 'equity'>>;
+  /** Artifacts the report looked for and did not find. */
+  missing: string[];
+}
+
+function display(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  const text = JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+/** `a.b.c → value` rows of an object's scalars (arrays of scalars inline), at most `limit`. */
+export function flattenScalars(value: unknown, limit = 60, prefix = '', depth = 0): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (!isObject(value)) return prefix ? [[prefix, display(value)]] : rows;
+  for (const [key, child] of Object.entries(value)) {
+    if (rows.length >= limit) break;
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isObject(child) && depth < 3) rows.push(...flattenScalars(child, limit - rows.length, path, depth + 1));
+    else rows.push([path, display(child)]);
+  }
+  return rows.slice(0, limit);
+}
+
+/** A finding as one line: `[check] MES H5 feature: message` (strings kept as they are). */
+function findingText(item: unknown): string {
+  if (typeof item === 'string') return item;
+  if (!isObject(item) || typeof item['message'] !== 'string') return display(item);
+  const where = [
+    typeof item['symbol'] === 'string' ? item['symbol'] : '',
+    typeof item['horizon'] === 'number' ? `H${item['horizon']}` : '',
+    typeof item['feature'] === 'string' ? item['feature'] : '',
+  ].filter(Boolean);
+  const check = typeof item['check'] === 'string' ? `[${item['check']}] ` : '';
+  return `${check}${where.length > 0 ? `${where.join(' ')}: ` : ''}${item['message']}`;
+}
+
+function textList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(findingText) : [];
+}
+
+function findingChecks(value: unknown): Set<string> {
+  return new Set(Array.isArray(value) ? value.filter(isObject).map((item) => String(item['check'])) : []);
+}
+
+function checkStatus(check: unknown): string {
+  if (typeof check === 'boolean') return check ? 'pass' : 'fail';
+  if (!isObject(check)) return display(check);
+  if (typeof check['status'] === 'string') return check['status'];
+  if (typeof check['passed'] === 'boolean') return check['passed'] ? 'pass' : 'fail';
+  if (typeof check['ok'] === 'boolean') return check['ok'] ? 'pass' : 'fail';
+  return '—';
+}
+
+function checkDetail(check: unknown): string {
+  if (!isObject(check)) return '';
+  const { status: _s, passed: _p, ok: _o, name: _n, ...rest } = check;
+  return typeof check['message'] === 'string' ? check['message'] : Object.keys(rest).length > 0 ? display(rest) : '';
+}
+
+/**
+ * Validation checks as rows, whether the report lists them or keys them by name. A check without
+ * its own status is `fail` when an issue names it, `warn` when a warning does, else `pass`.
+ */
+export function checkRows(checks: unknown, findings: { issues?: unknown; warnings?: unknown } = {}): Array<{ name: string; status: string; detail: string }> {
+  const failed = findingChecks(findings.issues);
+  const warned = findingChecks(findings.warnings);
+  const status = (name: string, check: unknown) => {
+    const own = checkStatus(check);
+    if (own !== '—') return own;
+    return failed.has(name) ? 'fail' : warned.has(name) ? 'warn' : 'pass';
+  };
+  if (Array.isArray(checks)) {
+    return checks.map((check, i) => {
+      const name = isObject(check) && typeof check['name'] === 'string' ? check['name'] : `check ${i + 1}`;
+      return { name, status: status(name, check), detail: checkDetail(check) };
+    });
+  }
+  if (isObject(checks)) return Object.entries(checks).map(([name, check]) => ({ name, status: status(name, check), detail: checkDetail(check) }));
+  return [];
+}
+
+export interface SplitCountRow {
+  symbol: string;
+  horizon: number;
+  train: number;
+  val: number;
+  test: number;
+  purged: number;
+  embargoed: number;
+  invalid: number;
+}
+
+/** Rows per split zone, counted from the split columns themselves. */
+export function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): SplitCountRow[] {
+  const rows: SplitCountRow[] = [];
+  for (const c of data.columns) {
+    for (const h of data.horizons) {
+      const split = c.split.get(h);
+      if (!split) continue;
+      const row: SplitCountRow = { symbol: c.symbol, horizon: h, train: 0, val: 0, test: 0, purged: 0, embargoed: 0, invalid: 0 };
+      for (const code of split) {
+        const zone = SPLIT_ZONES[code] as keyof Omit<SplitCountRow, 'symbol' | 'horizon'> | undefined;
+        if (zone !== undefined) row[zone]++;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+const count = (value: unknown) => (Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : 0);
+
+/** The scaling report's headline: cut, options, policy, leakage check, features per scaler and category, rows per split. */
+export function scalingSummary(scale: Json | undefined): ReportModel['scaling'] {
+  if (scale === undefined) return { present: false, rows: [], byScaler: [], warnings: [] };
+  const known = 'featuresByScaler' in scale || 'options' in scale || 'leakageCheck' in scale;
+  if (!known) return { present: true, rows: flattenScalars(scale, 60), byScaler: [], warnings: textList(scale['warnings']) };
+  const rows: Array<[string, string]> = [];
+  for (const key of ['trainEndIso', 'clipPolicy']) if (scale[key] !== undefined) rows.push([key, display(scale[key])]);
+  if (isObject(scale['leakageCheck'])) rows.push(['leakageCheck.ok', display(scale['leakageCheck']['ok'])]);
+  rows.push(...flattenScalars(scale['options'], 20, 'options'));
+  if (isObject(scale['featuresByCategory'])) {
+    for (const [category, names] of Object.entries(scale['featuresByCategory'])) rows.push([`features in ${category}`, String(count(names))]);
+  }
+  if (Array.isArray(scale['logFeatures'])) rows.push(['log-transformed features', String(scale['logFeatures'].length)]);
+  if (isObject(scale['symbols'])) {
+    for (const [symbol, entry] of Object.entries(scale['symbols'])) {
+      if (isObject(entry) && isObject(entry['rowsBySplit'])) rows.push([`${symbol} rows by split`, Object.entries(entry['rowsBySplit']).map(([k, v]) => `${k} ${display(v)}`).join(', ')]);
+    }
+  }
+  const byScaler = isObject(scale['featuresByScaler']) ? Object.entries(scale['featuresByScaler']).map(([scaler, names]) => ({ scaler, features: count(names) })) : [];
+  return { present: true, rows, byScaler, warnings: textList(scale['warnings']) };
+}
+
+function gaRows(data: RunData): ReportModel['ga'] {
+  const results = isObject(data.gaSummary?.['results']) ? data.gaSummary['results'] : {};
+  const rows: ReportModel['ga'] = [];
+  for (const symbol of data.symbols) {
+    const bySymbol = isObject(results[symbol]) ? results[symbol] : {};
+    for (const h of data.horizons) {
+      const result = isObject(bySymbol[String(h)]) ? (bySymbol[String(h)] as Json) : undefined;
+      if (!result) continue;
+      rows.push({
+        series: `${symbol} H${h}`,
+        kUp: asNumber(result['kUp']) ?? null,
+        kDown: asNumber(result['kDown']) ?? null,
+        maxBars: asNumber(result['maxBars']) ?? null,
+        fitness: asNumber(result['fitness']) ?? null,
+        valid: typeof result['valid'] === 'boolean' ? result['valid'] : null,
+      });
+    }
+  }
+  return rows;
+}
+
+const CONFIG_KEYS = ['timeframes', 'horizons', 'splits', 'labels.sameBarRule', 'labels.costAware', 'ga.enabled', 'ga.populationSize', 'ga.generations', 'scaling.defaultScaler', 'contracts'];
+
+function configRows(config: Json): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  for (const key of CONFIG_KEYS) {
+    const value = key.split('.').reduce<unknown>((node, part) => (isObject(node) ? node[part] : undefined), config);
+    if (value === undefined) continue;
+    if (isObject(value)) rows.push(...flattenScalars(value, 30, key));
+    else rows.push([key, display(value)]);
+  }
+  return rows;
+}
+
+/** `split.json` without its per-symbol summaries (the count table shows them) and code legend. */
+function splitRows(split: Json | undefined): Array<[string, string]> {
+  if (split === undefined) return [];
+  const { symbols: _symbols, codes: _codes, ...rest } = split;
+  return flattenScalars(rest, 40);
+}
+
+export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data), generatedAt = new Date()): ReportModel {
+  const first = data.columns[0];
+  const validate = data.validate;
+  return {
+    runId: data.runId,
+    generatedAt: generatedAt.toISOString(),
+    summary: {
+      description: typeof data.config['description'] === 'string' ? data.config['description'] : null,
+      status: typeof data.state?.['status'] === 'string' ? data.state['status'] : null,
+      symbols: data.symbols,
+      horizons: data.horizons,
+      barMinutes: barMinutes(data.config, first?.timestamp ?? []),
+      seed: asNumber(data.config['seed']) ?? null,
+      rows: Object.fromEntries(data.columns.map((c) => [c.symbol, c.timestamp.length])),
+    },
+    config: configRows(data.config),
+    stages: stageRows(data.state),
+    health: healthRows(data.symbols, data.ingest, data.clean),
+    labelMix: data.columns.flatMap((c) => data.horizons.flatMap((h) => (c.label.has(h) ? labelMixRows(c.symbol, h, c.label.get(h) as Float64Array) : []))),
+    ga: gaRows(data),
+    splits: { present: data.split !== undefined, rows: splitRows(data.split), counts: splitCountRows(data) },
+    scaling: scalingSummary(data.scale),
+    validation: {
+      present: validate !== undefined,
+      status: typeof validate?.['status'] === 'string' ? validate['status'] : null,
+      issues: textList(validate?.['issues']),
+      warnings: textList(validate?.['warnings']),
+      checks: checkRows(validate?.['checks'], { issues: validate?.['issues'], warnings: validate?.['warnings'] }),
+    },
+    backtest: backtest.map(({ equity: _equity, ...row }) => row),
+    missing: data.missing,
+  };
+}

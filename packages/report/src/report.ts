@@ -1,0 +1,111 @@
+import type { RunConfig } from '@tribar/config';
+import { defineStage, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  barsToHitSpec,
+  convergenceSpec,
+  correlationSpec,
+  equitySpec,
+  healthSpec,
+  labelMixSpec,
+  qualitySpec,
+  renderCharts,
+  scalingSpec,
+  splitTimelineSpec,
+  type RenderedChart,
+} from './charts.js';
+import { markdownReport } from './markdown.js';
+import { buildReportModel, type ReportModel } from './model.js';
+import { loadRunData, type Json, type RunData } from './run-data.js';
+import { backtestRows, barsToHitRows, convergenceRows, correlationCells, qualityRows, splitSegments } from './shape.js';
+import { htmlPage } from './template.js';
+
+export interface RenderedReport {
+  model: ReportModel;
+  charts: RenderedChart[];
+  html: string;
+  markdown: string;
+}
+
+/** Every chart of a run, rendered to SVG; charts without data are left out. */
+export async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
+  const model = buildReportModel(data, backtest);
+  const segments = data.columns.flatMap((c) => data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])));
+  const bars = barsToHitRows(data.columns, data.horizons);
+  const quality = qualityRows(data.columns, data.horizons);
+  const convergence = convergenceRows(data.ga);
+  const health = model.health;
+  return renderCharts([
+    { name: 'data-health', title: 'Data health', spec: healthSpec(health), empty: data.ingest === undefined && data.clean === undefined },
+    { name: 'label-mix', title: 'Label mix', spec: labelMixSpec(model.labelMix), empty: model.labelMix.length === 0 },
+    { name: 'bars-to-hit', title: 'Bars to hit', spec: barsToHitSpec(bars), empty: bars.length === 0 },
+    { name: 'quality', title: 'Label quality', spec: qualitySpec(quality), empty: quality.length === 0 },
+    { name: 'ga-convergence', title: 'GA convergence', spec: convergenceSpec(convergence), empty: convergence.length === 0 },
+    { name: 'split-timeline', title: 'Split timeline', spec: splitTimelineSpec(segments), empty: segments.length === 0 },
+    ...data.columns.map((c) => ({
+      name: `correlation-${c.symbol}`,
+      title: `Feature correlation ${c.symbol}`,
+      spec: correlationSpec(c.symbol, correlationCells(c.features)),
+      empty: c.features.size < 2,
+    })),
+    { name: 'scaling', title: 'Features per scaler', spec: scalingSpec(model.scaling.byScaler), empty: model.scaling.byScaler.length === 0 },
+    { name: 'backtest-equity', title: 'Baseline equity', spec: equitySpec(backtest), empty: backtest.every((row) => row.equity.length === 0) },
+  ]);
+}
+
+/** Read a run folder and render the report (nothing written). */
+export async function renderReport(runDir: string, options: { config?: Json; runId?: string; generatedAt?: Date } = {}): Promise<RenderedReport> {
+  const data = await loadRunData(runDir, options);
+  const backtest = backtestRows(data);
+  const model = buildReportModel(data, backtest, options.generatedAt);
+  const charts = await runCharts(data, backtest);
+  return { model, charts, html: htmlPage(model, charts), markdown: markdownReport(model) };
+}
+
+/** Render a run's report and write `report/index.html`, `report/report.md` and `report/report.json`. */
+export async function writeReport(runDir: string, options: { config?: Json; runId?: string } = {}): Promise<RenderedReport> {
+  const report = await renderReport(runDir, options);
+  await mkdir(join(runDir, 'report'), { recursive: true });
+  await writeFileAtomic(join(runDir, 'report', 'index.html'), report.html);
+  await writeFileAtomic(join(runDir, 'report', 'report.md'), report.markdown);
+  await writeJsonAtomic(join(runDir, 'report', 'report.json'), { ...report.model, charts: report.charts.map((c) => c.name) });
+  return report;
+}
+
+/**
+ * Pipeline stage `report`: the run's HTML (self-contained, server-rendered SVG charts), Markdown
+ * and JSON report, with the label-oracle baseline backtest on the test rows.
+ */
+export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: 'report',
+  description: 'Self-contained HTML, Markdown and JSON report of the run with vega-lite charts and a label-oracle baseline backtest.',
+  dependsOn: ['validate'],
+  version: 1,
+  configKeys: ['symbols', 'horizons', 'contracts', 'defaultContract', 'timeframes'],
+  inputs: (config) => [
+    'ingest/ingest-report.json',
+    'clean/clean-report.json',
+    'features/feature-manifest.json',
+    ...config.symbols.map((symbol) => `features/${symbol}.arrow`),
+    ...config.symbols.map((symbol) => `labels/${symbol}.arrow`),
+    'labels/report.json',
+    'ga-optimize/summary.json',
+    ...config.symbols.flatMap((symbol) => config.horizons.map((h) => `ga-optimize/${symbol}_h${h}.json`)),
+    'splits/split.json',
+    ...config.symbols.map((symbol) => `splits/${symbol}.arrow`),
+    'scale/report.json',
+    'validate/report.json',
+  ],
+  outputs: () => ['report/index.html', 'report/report.md', 'report/report.json'],
+  async run(context) {
+    const report = await writeReport(context.runDir, { config: context.config as unknown as Json, runId: context.runId });
+    if (report.model.missing.length > 0) context.logger.warn({ missing: report.model.missing }, 'report: some artifacts were not found');
+    const metrics: Record<string, number | string | boolean> = { charts: report.charts.length };
+    for (const row of report.model.backtest) {
+      metrics[`${row.symbol}_h${row.horizon}.trades`] = row.trades;
+      if (row.sharpe !== null) metrics[`${row.symbol}_h${row.horizon}.sharpe`] = Math.round(row.sharpe * 100) / 100;
+    }
+    return { metrics };
+  },
+});

@@ -1,0 +1,209 @@
+import { ArtifactError, readArrowFile } from '@tribar/core';
+import type { Table } from 'apache-arrow';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A JSON object read from a run folder; every section the report reads may be missing. */
+export type Json = Record<string, unknown>;
+
+/** Per symbol: the columns the report reads from features, labels and splits. */
+export interface SymbolColumns {
+  symbol: string;
+  timestamp: Float64Array;
+  close: Float64Array;
+  /** Feature columns picked for the correlation heatmap, by name. */
+  features: Map<string, Float64Array>;
+  /** By horizon. */
+  label: Map<number, Float64Array>;
+  barsToHit: Map<number, Float64Array>;
+  quality: Map<number, Float64Array>;
+  endIndex: Map<number, Float64Array>;
+  /** `split_h{h}` aligned to the label rows; missing when the splits stage left no file. */
+  split: Map<number, Float64Array>;
+}
+
+export interface RunData {
+  runDir: string;
+  runId: string;
+  config: Json;
+  symbols: string[];
+  horizons: number[];
+  state?: Json | undefined;
+  manifest?: Json | undefined;
+  ingest?: Json | undefined;
+  clean?: Json | undefined;
+  featureManifest?: Json | undefined;
+  labelsReport?: Json | undefined;
+  gaSummary?: Json | undefined;
+  /** `ga-optimize/<S>_h<h>.json` by `<S>_h<h>`. */
+  ga: Map<string, Json>;
+  split?: Json | undefined;
+  scale?: Json | undefined;
+  validate?: Json | undefined;
+  columns: SymbolColumns[];
+  /** Files the report looked for and did not find (run-relative). */
+  missing: string[];
+}
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+async function readJson(runDir: string, path: string, missing: string[]): Promise<Json | undefined> {
+  const file = join(runDir, path);
+  if (!existsSync(file)) {
+    missing.push(path);
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ArtifactError('not readable JSON', file, { cause: error, hint: 'Re-run the stage that writes it.' });
+  }
+  if (!isObject(parsed)) throw new ArtifactError('expected a JSON object', file, { hint: 'Re-run the stage that writes it.' });
+  return parsed;
+}
+
+async function readTable(runDir: string, path: string, missing: string[]): Promise<Table | undefined> {
+  const file = join(runDir, path);
+  if (!existsSync(file)) {
+    missing.push(path);
+    return undefined;
+  }
+  return readArrowFile(file);
+}
+
+/** A numeric column as float64 (int8/int32/float/bigint/timestamp alike; null as NaN). */
+export function numericColumn(table: Table | undefined, name: string): Float64Array | undefined {
+  const vector = table?.getChild(name);
+  if (!vector) return undefined;
+  const out = new Float64Array(vector.length);
+  const raw = vector.toArray() as ArrayLike<number | bigint | null>;
+  const hasNulls = vector.nullCount > 0;
+  for (let i = 0; i < out.length; i++) {
+    const value = hasNulls && !vector.isValid(i) ? null : raw[i];
+    out[i] = value === null || value === undefined ? Number.NaN : Number(value);
+  }
+  return out;
+}
+
+/**
+ * Feature columns for the heatmap: at most `limit`, taken round-robin across the manifest's
+ * categories (binary flags left out) so every family shows.
+ */
+export function pickFeatures(featureManifest: Json | undefined, available: readonly string[], limit = 20): string[] {
+  const present = new Set(available);
+  const byCategory = new Map<string, string[]>();
+  const entries = Array.isArray(featureManifest?.['features']) ? (featureManifest['features'] as unknown[]) : [];
+  for (const entry of entries) {
+    if (!isObject(entry) || typeof entry['name'] !== 'string' || entry['flag'] === true || entry['category'] === 'binary') continue;
+    if (!present.has(entry['name'])) continue;
+    const category = typeof entry['category'] === 'string' ? entry['category'] : 'other';
+    byCategory.set(category, [...(byCategory.get(category) ?? []), entry['name']]);
+  }
+  const lists = [...byCategory.values()];
+  const picked: string[] = [];
+  for (let round = 0; picked.length < limit && lists.some((list) => list.length > round); round++) {
+    for (const list of lists) {
+      const name = list[round];
+      if (name !== undefined && picked.length < limit) picked.push(name);
+    }
+  }
+  return picked;
+}
+
+/** Re-index `values` (keyed by `fromTime`) onto `toTime`; rows without a match become NaN. */
+function alignByTime(values: Float64Array, fromTime: Float64Array, toTime: Float64Array): Float64Array {
+  if (fromTime.length === toTime.length && fromTime.every((t, i) => t === toTime[i])) return values;
+  const index = new Map<number, number>();
+  fromTime.forEach((t, i) => index.set(t, i));
+  return Float64Array.from(toTime, (t) => {
+    const i = index.get(t);
+    return i === undefined ? Number.NaN : (values[i] as number);
+  });
+}
+
+async function readSymbol(runDir: string, symbol: string, horizons: readonly number[], featureManifest: Json | undefined, missing: string[]) {
+  const features = await readTable(runDir, `features/${symbol}.arrow`, missing);
+  const labels = await readTable(runDir, `labels/${symbol}.arrow`, missing);
+  const splits = await readTable(runDir, `splits/${symbol}.arrow`, missing);
+  const timestamp = numericColumn(labels, 'timestamp') ?? numericColumn(features, 'timestamp') ?? new Float64Array(0);
+  const featureTime = numericColumn(features, 'timestamp') ?? timestamp;
+  const close = alignByTime(numericColumn(features, 'close') ?? new Float64Array(timestamp.length).fill(Number.NaN), featureTime, timestamp);
+  const columns: SymbolColumns = {
+    symbol,
+    timestamp,
+    close,
+    features: new Map(),
+    label: new Map(),
+    barsToHit: new Map(),
+    quality: new Map(),
+    endIndex: new Map(),
+    split: new Map(),
+  };
+  const names = features ? features.schema.fields.map((field) => field.name) : [];
+  for (const name of pickFeatures(featureManifest, names)) {
+    const values = numericColumn(features, name);
+    if (values) columns.features.set(name, values);
+  }
+  const splitTime = numericColumn(splits, 'timestamp') ?? timestamp;
+  for (const h of horizons) {
+    const put = (target: Map<number, Float64Array>, values: Float64Array | undefined) => values && target.set(h, values);
+    put(columns.label, numericColumn(labels, `label_h${h}`));
+    put(columns.barsToHit, numericColumn(labels, `bars_to_hit_h${h}`));
+    put(columns.quality, numericColumn(labels, `quality_h${h}`));
+    put(columns.endIndex, numericColumn(labels, `label_end_index_h${h}`));
+    const split = numericColumn(splits, `split_h${h}`);
+    if (split) columns.split.set(h, alignByTime(split, splitTime, timestamp));
+  }
+  return columns;
+}
+
+function numberList(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
+}
+
+/** Read every artifact the report uses from a run folder; a missing optional file is recorded, not fatal. */
+export async function loadRunData(runDir: string, options: { config?: Json; runId?: string } = {}): Promise<RunData> {
+  const missing: string[] = [];
+  const config = options.config ?? (await readJson(runDir, 'config.json', missing)) ?? {};
+  const symbols = Array.isArray(config['symbols']) ? config['symbols'].filter((s): s is string => typeof s === 'string') : [];
+  const horizons = numberList(config['horizons']);
+  const state = await readJson(runDir, 'state.json', missing);
+  const featureManifest = await readJson(runDir, 'features/feature-manifest.json', missing);
+  const ga = new Map<string, Json>();
+  for (const symbol of symbols) {
+    for (const h of horizons) {
+      const report = await readJson(runDir, `ga-optimize/${symbol}_h${h}.json`, missing);
+      if (report) ga.set(`${symbol}_h${h}`, report);
+    }
+  }
+  const columns: SymbolColumns[] = [];
+  for (const symbol of symbols) columns.push(await readSymbol(runDir, symbol, horizons, featureManifest, missing));
+  return {
+    runDir,
+    runId: options.runId ?? (typeof state?.['runId'] === 'string' ? state['runId'] : (runDir.split('/').filter(Boolean).at(-1) ?? 'run')),
+    config,
+    symbols,
+    horizons,
+    state,
+    manifest: await readJson(runDir, 'manifest.json', missing),
+    ingest: await readJson(runDir, 'ingest/ingest-report.json', missing),
+    clean: await readJson(runDir, 'clean/clean-report.json', missing),
+    featureManifest,
+    labelsReport: await readJson(runDir, 'labels/report.json', missing),
+    gaSummary: await readJson(runDir, 'ga-optimize/summary.json', missing),
+    ga,
+    split: await readJson(runDir, 'splits/split.json', missing),
+    scale: await readJson(runDir, 'scale/report.json', missing),
+    validate: await readJson(runDir, 'validate/report.json', missing),
+    columns,
+    missing,
+  };
+}

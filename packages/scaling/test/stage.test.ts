@@ -1,0 +1,208 @@
+import { runConfigSchema, type RunConfig } from '@tribar/config';
+import { barsToTable, noProgress, readArrowFile, Rng, silentLogger, writeArrowFile, type Bars, type StageContext } from '@tribar/core';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseScalerFile, readColumn, scaleStage, transform, type FeatureScaleSpec, type ScaleReport } from '../src/index.js';
+
+const FEATURES: (FeatureScaleSpec & { family: string; warmup: number })[] = [
+  { name: 'return_1', family: 'returns', category: 'returns', flag: false, warmup: 1 },
+  { name: 'rsi_14', family: 'momentum', category: 'oscillator', flag: false, warmup: 14 },
+  { name: 'sma_10', family: 'moving-averages', category: 'price_level', flag: false, warmup: 9 },
+  { name: 'atr_14', family: 'volatility', category: 'volatility', flag: false, warmup: 14 },
+  { name: 'obv', family: 'volume', category: 'volume', flag: false, warmup: 0 },
+  { name: 'hour_sin', family: 'temporal', category: 'temporal', flag: false, warmup: 0 },
+  { name: 'is_rth', family: 'session', category: 'binary', flag: true, warmup: 0 },
+  { name: 'hl_ratio', family: 'ratios', category: 'unbounded', flag: false, warmup: 0 },
+  { name: 'kc_position', family: 'volatility', category: 'volatility', flag: false, warmup: 0 },
+];
+const N = 400;
+const T0 = Date.UTC(2024, 0, 2);
+const STEP = 300_000;
+const TRAIN_END = T0 + 280 * STEP;
+const VAL_END = T0 + 340 * STEP;
+
+/** A features file as the features stage writes it: timestamp, OHLCV, a passthrough column, then features. */
+function featureBars(symbol: string, seed: number, laterSeed = seed): Bars {
+  const rng = new Rng(seed);
+  const later = new Rng(laterSeed);
+  const bars: Bars = { symbol, timestamp: new Float64Array(N), open: new Float64Array(N), high: new Float64Array(N), low: new Float64Array(N), close: new Float64Array(N), volume: new Float64Array(N), columns: {} };
+  bars.columns.contract = new Float64Array(N).fill(202403);
+  for (const f of FEATURES) bars.columns[f.name] = new Float64Array(N);
+  let price = 4500;
+  for (let i = 0; i < N; i++) {
+    const r = i < 280 ? rng : later; // rows from trainEnd on come from another stream when laterSeed differs
+    bars.timestamp[i] = T0 + i * STEP;
+    price *= Math.exp(r.normal(0, 0.001));
+    bars.open[i] = price;
+    bars.high[i] = price * 1.001;
+    bars.low[i] = price * 0.999;
+    bars.close[i] = price;
+    bars.volume[i] = 100 + r.int(0, 400);
+    const c = bars.columns;
+    c.return_1![i] = r.normal(i >= 340 ? 0.1 : 0, 0.001); // the test part drifts far from train
+    c.rsi_14![i] = r.uniform(0, 100);
+    c.sma_10![i] = price * (1 + r.normal(0, 0.0005));
+    c.atr_14![i] = i === 7 ? Number.NaN : (i >= 340 ? 100 : 1) + r.exponential(2);
+    c.obv![i] = -2000 + i * 10 * r.uniform(0.5, 1.5);
+    c.hour_sin![i] = Math.sin((2 * Math.PI * (i % 288)) / 288);
+    c.is_rth![i] = i % 3 === 0 ? 1 : 0;
+    c.hl_ratio![i] = 1 + r.exponential(0.001);
+    c.kc_position![i] = 0.5; // constant: near-zero std
+  }
+  return bars;
+}
+
+const config: RunConfig = runConfigSchema.parse({ symbols: ['MES', 'MGC'] });
+
+async function setUp(options: { laterSeed?: number; manifest?: unknown; split?: unknown } = {}) {
+  const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
+  await mkdir(join(runDir, 'features'), { recursive: true });
+  await mkdir(join(runDir, 'splits'), { recursive: true });
+  for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
+    await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(featureBars(symbol, seed, options.laterSeed ?? seed)));
+  }
+  const manifest = options.manifest ?? {
+    version: 1,
+    passthrough: ['timestamp', 'open', 'high', 'low', 'close', 'volume', 'contract'],
+    features: FEATURES.map((f) => ({ ...f, inputs: 'own', description: '' })),
+    bySymbol: Object.fromEntries(['MES', 'MGC'].map((s) => [s, { features: FEATURES.map((f) => f.name), warmupRows: 14, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } }])),
+    nanPolicy: '',
+  };
+  await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
+  const split = options.split ?? { trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END).toISOString(), valEnd: VAL_END, valEndIso: new Date(VAL_END).toISOString(), purgeBars: 60 };
+  await writeFile(join(runDir, 'splits/split.json'), JSON.stringify(split));
+  const context: StageContext<RunConfig> = {
+    runId: 'test',
+    runDir,
+    config,
+    logger: silentLogger(),
+    rng: new Rng(1),
+    progress: noProgress,
+    signal: new AbortController().signal,
+    path: (p) => join(runDir, p),
+  };
+  return { runDir, context };
+}
+
+describe('the scale stage', () => {
+  const dirs: string[] = [];
+  const run = async (options: Parameters<typeof setUp>[0] = {}) => {
+    const made = await setUp(options);
+    dirs.push(made.runDir);
+    return made;
+  };
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('declares its contract', () => {
+    expect(scaleStage.name).toBe('scale');
+    expect(scaleStage.dependsOn).toEqual(['features', 'splits']);
+    expect(scaleStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'features/feature-manifest.json', 'splits/split.json']);
+    expect(scaleStage.outputs(config)).toEqual(['scale/MES.arrow', 'scale/MGC.arrow', 'scale/scaler.json', 'scale/report.json']);
+    expect(scaleStage.configKeys).toContain('scaling');
+  });
+
+  it('writes timestamp + scaled features only, the JSON state fitted before trainEnd, and the report', async () => {
+    const { runDir, context } = await run();
+    const outcome = await scaleStage.run(context);
+    expect(outcome?.metrics).toMatchObject({ symbols: 2, features: FEATURES.length, leakageOk: true });
+    const file = parseScalerFile(await readFile(join(runDir, 'scale/scaler.json'), 'utf8'));
+    expect(file.trainEnd).toBe(TRAIN_END);
+    for (const symbol of ['MES', 'MGC']) {
+      const state = file.symbols[symbol]!;
+      expect(state.trainRows).toBe(280);
+      const table = await readArrowFile(join(runDir, `scale/${symbol}.arrow`));
+      expect(table.schema.fields.map((f) => f.name)).toEqual(['timestamp', ...FEATURES.map((f) => f.name)]);
+      expect(table.numRows).toBe(N);
+      const source = await readArrowFile(join(runDir, `features/${symbol}.arrow`));
+      const raw = Object.fromEntries(FEATURES.map((f) => [f.name, readColumn(source, f.name, 'src')]));
+      const expected = transform(state, raw);
+      for (const f of FEATURES) expect(Array.from(readColumn(table, f.name, 'out')), f.name).toEqual(Array.from(expected[f.name]!));
+      expect(Array.from(readColumn(table, 'timestamp', 'out'))).toEqual(Array.from(readColumn(source, 'timestamp', 'src')));
+      const byName = Object.fromEntries(state.features.map((f) => [f.name, f]));
+      expect(byName.rsi_14).toMatchObject({ scaler: 'minmax', log: false, clip: true });
+      expect(byName.sma_10).toMatchObject({ scaler: 'robust', log: true, logShift: 0 });
+      expect(byName.obv).toMatchObject({ scaler: 'robust', log: true, logShift: 2001 });
+      expect(byName.return_1).toMatchObject({ scaler: 'none', clip: false });
+      expect(byName.is_rth).toMatchObject({ scaler: 'none', flag: true, clip: false });
+      expect(byName.atr_14!.train.nanCount).toBe(1);
+      // Train statistics are those of the rows before trainEnd only.
+      const trainRsi = Array.from(raw.rsi_14!.subarray(0, 280));
+      expect(byName.rsi_14!.train.max).toBe(Math.max(...trainRsi));
+      expect(byName.rsi_14!.center).toBe(Math.min(...trainRsi));
+      expect(Number.isFinite(readColumn(table, 'atr_14', 'out')[7])).toBe(true);
+    }
+    const report = JSON.parse(await readFile(join(runDir, 'scale/report.json'), 'utf8')) as ScaleReport;
+    expect(report.leakageCheck.ok).toBe(true);
+    expect(report.leakageCheck.bySymbol.MES!.checked).toBeGreaterThan(100);
+    expect(report.featuresByCategory).toMatchObject({ oscillator: ['rsi_14'], binary: ['is_rth'], volume: ['obv'] });
+    expect(report.featuresByScaler).toMatchObject({ minmax: ['rsi_14'], none: ['return_1', 'hour_sin', 'is_rth'] });
+    expect(report.logFeatures).toEqual(['sma_10', 'obv']);
+    expect(report.symbols.MES!.rowsBySplit).toEqual({ train: 280, val: 60, test: 60 });
+    expect(report.symbols.MES!.features.atr_14!.bySplit.train).toMatchObject({ rows: 280, imputed: 1 });
+    expect(report.symbols.MES!.features.obv!.train).toMatchObject({ min: -2000 });
+    // Test values far outside the train range: scaled ones are clipped, and the drift is reported.
+    expect(report.symbols.MES!.features.atr_14!.bySplit.test).toMatchObject({ rows: 60, clipped: 60, imputed: 0 });
+    expect(report.symbols.MES!.features.atr_14!.bySplit.val!.clipped).toBe(0);
+    expect(report.symbols.MES!.features.return_1!.bySplit.test!.clipped).toBe(0);
+    expect(report.warnings).toContainEqual({ symbol: 'MES', feature: 'return_1', message: expect.stringMatching(/^test scaled mean is \d+\.\d train std/) });
+    expect(report.warnings.filter((w) => w.feature === 'return_1' && w.message.startsWith('val'))).toEqual([]);
+    expect(report.warnings).toContainEqual({ symbol: 'MGC', feature: 'kc_position', message: 'near-zero train std (0)' });
+  });
+
+  it('the state does not move when val or test rows change', async () => {
+    const a = await run();
+    const b = await run({ laterSeed: 99 });
+    await scaleStage.run(a.context);
+    await scaleStage.run(b.context);
+    const left = await readFile(join(a.runDir, 'scale/scaler.json'), 'utf8');
+    const right = await readFile(join(b.runDir, 'scale/scaler.json'), 'utf8');
+    expect(right).toBe(left);
+    const sourceA = await readArrowFile(join(a.runDir, 'features/MES.arrow'));
+    const sourceB = await readArrowFile(join(b.runDir, 'features/MES.arrow'));
+    expect(readColumn(sourceA, 'rsi_14', 'a')[300]).not.toBe(readColumn(sourceB, 'rsi_14', 'b')[300]);
+  });
+
+  it('refuses a label-derived column or OHLCV listed as a feature', async () => {
+    const base = FEATURES.map((f) => ({ ...f }));
+    for (const name of ['mfe_h5', 'pain_to_gain_h5', 'touch_type_h5', 'bars_to_hit_h5', 'quality_h5', 'sample_weight_h5', 'close']) {
+      const { context } = await run({ manifest: { version: 1, passthrough: ['timestamp', 'close'], features: [...base, { name, category: 'unbounded', flag: false }] } });
+      await expect(scaleStage.run(context), name).rejects.toThrow(/label-derived|OHLCV/);
+    }
+  });
+
+  it('refuses a bad manifest and a bad split file', async () => {
+    const manifests = [
+      [{ version: 2, features: [] }, /version 2/],
+      [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillators', flag: false }] }, /unknown category/],
+      [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillator' }] }, /flag bit/],
+      [{ version: 1, features: [{ name: 'not_there', category: 'oscillator', flag: false }] }, /missing column 'not_there'/],
+    ] as const;
+    for (const [manifest, error] of manifests) {
+      const { context } = await run({ manifest });
+      await expect(scaleStage.run(context)).rejects.toThrow(error);
+    }
+    const splits = [
+      [{ valEnd: VAL_END }, /no `trainEnd`/],
+      [{ trainEnd: 'soon' }, /not a valid instant/],
+      [{ trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END + 1).toISOString() }, /disagree/],
+      [{ trainEnd: T0 - 1 }, /no row before trainEnd/],
+      [[1, 2], /not an object/],
+    ] as const;
+    for (const [split, error] of splits) {
+      const { context } = await run({ split });
+      await expect(scaleStage.run(context)).rejects.toThrow(error);
+    }
+  });
+
+  it('accepts an ISO-only trainEnd and works without valEnd', async () => {
+    const { runDir, context } = await run({ split: { trainEndIso: new Date(TRAIN_END).toISOString() } });
+    await scaleStage.run(context);
+    const report = JSON.parse(await readFile(join(runDir, 'scale/report.json'), 'utf8')) as ScaleReport;
+    expect(report.symbols.MGC!.rowsBySplit).toEqual({ train: 280, afterTrain: 120 });
+    expect(report.valEnd).toBeNull();
+  });
+});

@@ -1,0 +1,18 @@
+// Public API of @tribar/splits.
+export {
+  assignSplits,
+  countCodes,
+  indicesOf,
+  SPLIT_TRAIN,
+  SPLIT_VAL,
+  SPLIT_TEST,
+  SPLIT_PURGED,
+  SPLIT_EMBARGOED,
+  SPLIT_INVALID,
+  SPLIT_CODE_NAMES,
+} from './assign.js';
+export type { AssignOptions, LabelWindows, SplitCounts } from './assign.js';
+export { purgedKFold, walkForward, combinatorialPurgedCV, cpcvPaths, assembleCpcvPaths, contiguousGroups, combinations, binomial } from './cv.js';
+export type { SampleWindows, CvSplit, CpcvSplit, CpcvPath, PurgedKFoldOptions, WalkForwardOptions, CpcvOptions } from './cv.js';
+export { splitsStage, readSplitInput, splitTable, summarize, checkShares } from './stage.js';
+export type { SplitInput, HorizonSummary, SplitShares } from './stage.js';

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { adfTest, evenSample, moments, mutualInformation, pearson } from '../src/index.js';
+import { normals, uniform } from './fixtures.js';
+
+describe('moments', () => {
+  it('counts NaN and inf apart and uses finite values only', () => {
+    const m = moments(Float64Array.from([1, 2, 3, Number.NaN, Infinity, -Infinity]));
+    expect(m).toMatchObject({ count: 3, nan: 1, inf: 2, mean: 2, variance: 1, min: 1, max: 3, skew: 0 });
+  });
+  it('reads only the given rows', () => {
+    expect(moments(Float64Array.from([1, 100, 3]), Int32Array.from([0, 2])).mean).toBe(2);
+  });
+  it('skewness of a right-tailed sample is positive', () => {
+    expect(moments(Float64Array.from([0, 0, 0, 0, 10])).skew).toBeGreaterThan(1);
+  });
+});
+
+describe('pearson', () => {
+  const rows = Int32Array.from({ length: 5 }, (_, i) => i);
+  it('is ±1 for exact linear relations and skips non-finite pairs', () => {
+    const a = Float64Array.from([1, 2, 3, 4, Number.NaN]);
+    expect(pearson(a, a.map((x) => 3 * x - 2), rows)).toBeCloseTo(1, 12);
+    expect(pearson(a, a.map((x) => -x), rows)).toBeCloseTo(-1, 12);
+  });
+  it('is NaN when a side is constant', () => {
+    expect(pearson(Float64Array.from([1, 1, 1, 1, 1]), Float64Array.from([1, 2, 3, 4, 5]), rows)).toBeNaN();
+  });
+});
+
+describe('mutualInformation', () => {
+  const n = 3000;
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const u = uniform(5);
+  const label = Float64Array.from({ length: n }, () => Math.floor(u() * 3) - 1);
+  it('is about 0 for an unrelated feature and large for the label itself', () => {
+    expect(mutualInformation(normals(n, 9), label, rows, 10)).toBeLessThan(0.01);
+    const own = mutualInformation(label.map((l) => l + 0.01 * u()), label, rows, 10);
+    expect(own).toBeGreaterThan(0.9);
+    expect(own).toBeLessThanOrEqual(Math.log(3));
+  });
+  it('ignores −99 labels', () => {
+    const withInvalid = label.map((l, i) => (i % 2 === 0 ? -99 : l));
+    expect(mutualInformation(withInvalid.map((l) => (l === -99 ? 1e9 : l)), withInvalid, rows, 10)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('adfTest', () => {
+  it('rejects a unit root for white noise and not for a random walk', () => {
+    const e = normals(2000, 3);
+    expect(adfTest(e, 1).stationary).toBe(true);
+    const walk = new Float64Array(e.length);
+    let s = 0;
+    e.forEach((x, i) => (walk[i] = s += x));
+    const result = adfTest(walk, 1);
+    expect(result.stationary).toBe(false);
+    expect(result.criticalValue5).toBeCloseTo(-2.863, 2);
+  });
+});
+
+describe('evenSample', () => {
+  it('keeps every row when few, else evenly spaced ones', () => {
+    const rows = Int32Array.from({ length: 10 }, (_, i) => i);
+    expect(evenSample(rows, 20)).toBe(rows);
+    expect([...evenSample(rows, 5)]).toEqual([0, 2, 4, 6, 8]);
+  });
+});
