@@ -53,3 +53,5 @@ export type {
   TripleBarrierResult,
   TripleBarrierBuffers,
 } from './labels/triple-barrier.js';
+export { adfTest, adfCriticalValue5 } from './stats/adf.js';
+export type { AdfResult } from './stats/adf.js';

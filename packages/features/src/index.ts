@@ -32,8 +32,8 @@ export type { ComputeOptions, SymbolFeatures, FracDiffResolution } from './compu
 export { crossPairs, alignCloses } from './families/cross-asset.js';
 export { higherTimeframeBars } from './families/multi-timeframe.js';
 export type { HigherBars } from './families/multi-timeframe.js';
-export { adfTest, adfCriticalValue5, chooseFracDiffOrder, ffdWeights, fracDiff } from './kernels/fracdiff.js';
-export type { AdfResult, FracDiffChoice } from './kernels/fracdiff.js';
+export { chooseFracDiffOrder, ffdWeights, fracDiff } from './kernels/fracdiff.js';
+export type { FracDiffChoice } from './kernels/fracdiff.js';
 export * as kernels from './kernels/index.js';
 export { featuresStage, buildManifest, readFeatureManifest, NAN_POLICY } from './stage.js';
 export type { FeatureManifest } from './stage.js';

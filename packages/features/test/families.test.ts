@@ -1,8 +1,6 @@
 import { calendarForSymbol, Rng, type Bars } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
 import {
-  adfCriticalValue5,
-  adfTest,
   alignCloses,
   chooseFracDiffOrder,
   computeFeatures,
@@ -12,6 +10,7 @@ import {
   higherTimeframeBars,
   kernels,
 } from '../src/index.js';
+import { adfCriticalValue5, adfTest } from '@tribar/core';
 import { arr, defaultConfig, randomBars } from './helpers.js';
 
 const MIN = 60_000;

@@ -1,6 +1,7 @@
 // The stage-8 checks of the original (§10), each on plain columns so it can be tested by hand.
 import type { RunConfig } from '@tribar/config';
-import { adfTest, countBeyond, evenSample, moments, mutualInformation, type Moments } from './stats.js';
+import { adfTest } from '@tribar/core';
+import { countBeyond, evenSample, moments, mutualInformation, type Moments } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
 

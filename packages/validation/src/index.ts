@@ -28,5 +28,5 @@ export {
 export type { Finding, Frame, FeatureInfo, ValidationConfig } from './checks.js';
 export { selectFeatures, isLowVariance, SELECTION_METHOD } from './selection.js';
 export type { FeatureSelection, CorrelationGroup, TrainView, SelectionOptions } from './selection.js';
-export { moments, countBeyond, pearson, mutualInformation, adfTest, adfCriticalValue5, evenSample } from './stats.js';
-export type { Moments, AdfResult } from './stats.js';
+export { moments, countBeyond, pearson, mutualInformation, evenSample } from './stats.js';
+export type { Moments } from './stats.js';

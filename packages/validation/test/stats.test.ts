@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adfTest, evenSample, moments, mutualInformation, pearson } from '../src/index.js';
+import { adfTest } from '@tribar/core';
+import { evenSample, moments, mutualInformation, pearson } from '../src/index.js';
 import { normals, uniform } from './fixtures.js';
 
 describe('moments', () => {
