@@ -16,8 +16,8 @@ export {
 } from './arrow-io.js';
 export { ArtifactManifest, diffManifests, verifyEntry } from './manifest.js';
 export type { ArtifactEntry, ManifestData, ManifestDiff, ManifestProblem } from './manifest.js';
-export { defineStage, noProgress } from './stage.js';
-export type { StageDefinition, StageContext, StageOutcome, ProgressReporter } from './stage.js';
+export { defineStage, noProgress, createStageContext } from './stage.js';
+export type { StageDefinition, StageContext, StageContextOptions, StageOutcome, ProgressReporter } from './stage.js';
 export { barsToTable, tableToBars, emptyBars, barCount, OHLCV_FIELDS } from './bars.js';
 export type { Bars } from './bars.js';
 export {

@@ -1,5 +1,6 @@
-import type { Logger } from './logger.js';
-import type { Rng } from './rng.js';
+import { basename, join } from 'node:path';
+import { silentLogger, type Logger } from './logger.js';
+import { Rng } from './rng.js';
 
 /**
  * How a long step reports progress. The pipeline turns these calls into progress events;
@@ -73,4 +74,38 @@ export interface StageDefinition<TConfig> {
 /** Identity helper that keeps a stage's config type inferred at the definition site. */
 export function defineStage<TConfig>(stage: StageDefinition<TConfig>): StageDefinition<TConfig> {
   return stage;
+}
+
+export interface StageContextOptions<TConfig> {
+  /** Absolute path of the run folder. */
+  runDir: string;
+  config: TConfig;
+  /** Defaults to the run folder's name. */
+  runId?: string;
+  /** Seeds the default rng as the pipeline does: `new Rng(seed).fork('stage/<name>')`. */
+  stage?: string;
+  logger?: Logger;
+  rng?: Rng;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+}
+
+/**
+ * The context a stage runs with. The pipeline builds it for every stage; call it yourself to run
+ * one stage on a run folder outside the pipeline (a notebook, a test): defaults are a silent
+ * logger, no progress, a never-aborted signal and the pipeline's seeding of the rng.
+ */
+export function createStageContext<TConfig>(options: StageContextOptions<TConfig>): StageContext<TConfig> {
+  const { runDir, config } = options;
+  const seed = (config as { seed?: unknown }).seed;
+  return {
+    runId: options.runId ?? basename(runDir),
+    runDir,
+    config,
+    logger: options.logger ?? silentLogger(),
+    rng: options.rng ?? new Rng(typeof seed === 'number' ? seed : 0).fork(`stage/${options.stage ?? 'stage'}`),
+    progress: options.progress ?? noProgress,
+    signal: options.signal ?? new AbortController().signal,
+    path: (runRelative) => join(runDir, runRelative),
+  };
 }

@@ -1,4 +1,4 @@
-import { barsToTable, noProgress, readArrowFile, Rng, silentLogger, tableToBars, writeArrowFile, type StageContext } from '@tribar/core';
+import { barsToTable, readArrowFile, Rng, silentLogger, tableToBars, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,16 +36,7 @@ describe('the features stage', () => {
     mes.columns.contract = new Float64Array(n).fill(202403);
     await writeArrowFile(join(runDir, 'clean/MES.arrow'), barsToTable(mes));
     await writeArrowFile(join(runDir, 'clean/MGC.arrow'), barsToTable(randomBars('MGC', n, 2, { startPrice: 1950 })));
-    const context: StageContext<RunConfig> = {
-      runId: 'test',
-      runDir,
-      config,
-      logger: silentLogger(),
-      rng: new Rng(1),
-      progress: noProgress,
-      signal: new AbortController().signal,
-      path: (p) => join(runDir, p),
-    };
+    const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
     const outcome = await featuresStage.run(context);
     expect(outcome?.metrics?.featuresPerSymbol).toBeGreaterThanOrEqual(110);
     expect(outcome?.artifactMetadata?.['features/MES.arrow']).toMatchObject({ features: outcome?.metrics?.featuresPerSymbol });
@@ -87,16 +78,7 @@ describe('the features stage', () => {
       const config: RunConfig = defaultConfig({ symbols: ['MES'], features: { fracdiff: { d: 0.5 } } });
       await mkdir(join(dir, 'clean'), { recursive: true });
       await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(randomBars('MES', 150, 3)));
-      const context: StageContext<RunConfig> = {
-        runId: 'short',
-        runDir: dir,
-        config,
-        logger: silentLogger(),
-        rng: new Rng(1),
-        progress: noProgress,
-        signal: new AbortController().signal,
-        path: (p) => join(dir, p),
-      };
+      const context: StageContext<RunConfig> = createStageContext({ runId: 'short', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) });
       await expect(featuresStage.run(context)).rejects.toThrow(/warm-up .*longer history/);
       await expect(readFeatureManifest(join(dir, 'features/feature-manifest.json'))).rejects.toThrow(/feature manifest/);
     } finally {

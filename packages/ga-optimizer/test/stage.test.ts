@@ -1,5 +1,5 @@
 import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
-import { barsToTable, calendarCuts, countBefore, noProgress, Rng, silentLogger, writeArrowFile, type StageContext } from '@tribar/core';
+import { barsToTable, calendarCuts, countBefore, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,16 +35,7 @@ async function runFolder(root: string, name: string, edit?: (symbol: string, bar
 }
 
 async function run(runDir: string, runConfig: RunConfig) {
-  const context: StageContext<RunConfig> = {
-    runId: 'test',
-    runDir,
-    config: runConfig,
-    logger: silentLogger(),
-    rng: new Rng(1),
-    progress: noProgress,
-    signal: new AbortController().signal,
-    path: (p) => join(runDir, p),
-  };
+  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: runConfig, logger: silentLogger(), rng: new Rng(1) });
   const outcome = await gaOptimizeStage.run(context);
   const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummary;
   const report = async (symbol: string, horizon: number) =>

@@ -1,17 +1,5 @@
 import { defaultConfig, parseConfig, type RunConfig } from '@tribar/config';
-import {
-  barsToTable,
-  INVALID_LABEL,
-  noProgress,
-  readArrowFile,
-  Rng,
-  silentLogger,
-  tripleBarrier,
-  writeArrowFile,
-  writeJsonAtomic,
-  type Bars,
-  type StageContext,
-} from '@tribar/core';
+import { barsToTable, INVALID_LABEL, readArrowFile, Rng, silentLogger, tripleBarrier, writeArrowFile, writeJsonAtomic, type Bars, type StageContext, createStageContext } from '@tribar/core';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,16 +14,7 @@ const series: Record<string, Bars> = {};
 function context(config: RunConfig, warnings: unknown[] = []): StageContext<RunConfig> {
   const logger = silentLogger();
   logger.warn = ((...args: unknown[]) => void warnings.push(args)) as never;
-  return {
-    runId: 'test',
-    runDir,
-    config,
-    logger,
-    rng: new Rng(1),
-    progress: noProgress,
-    signal: new AbortController().signal,
-    path: (p) => join(runDir, p),
-  };
+  return createStageContext({ runId: 'test', runDir, config, logger, rng: new Rng(1) });
 }
 
 async function readLabels(path: string) {

@@ -5,14 +5,13 @@ import {
   ArtifactManifest,
   childLogger,
   describeError,
+  createStageContext,
   hashValue,
-  Rng,
   sha256File,
   TribarError,
   verifyEntry,
   writeJsonAtomic,
   type Logger,
-  type StageContext,
   type StageDefinition,
 } from '@tribar/core';
 import { ancestorsOf, checkInputs, orderStages, selectStages, type Selection } from './dag.js';
@@ -224,16 +223,15 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   const stageLog = log.child({ stage: stage.name });
   stageLog.info('stage started');
 
-  const context: StageContext<C> = {
-    runId: args.runId,
+  const context = createStageContext({
     runDir,
     config,
+    runId: args.runId,
+    stage: stage.name,
     logger: stageLog,
-    rng: new Rng(config.seed).fork(`stage/${stage.name}`),
     progress: progressEmitter(stage.name, emit),
-    signal: args.signal ?? new AbortController().signal,
-    path: (runRelative) => join(runDir, runRelative),
-  };
+    ...(args.signal ? { signal: args.signal } : {}),
+  });
 
   let record: StageRecord;
   try {

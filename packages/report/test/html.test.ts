@@ -1,4 +1,4 @@
-import { noProgress, Rng, silentLogger } from '@tribar/core';
+import { Rng, silentLogger, createStageContext } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -138,16 +138,7 @@ describe('reportStage', () => {
       const inputs = reportStage.inputs(config);
       expect(inputs).toEqual(expect.arrayContaining(['splits/split.json', 'splits/MES.arrow', 'scale/report.json', 'validate/report.json', 'ga-optimize/MGC_h20.json']));
       for (const input of inputs) expect(existsSync(join(dir, input)), input).toBe(true);
-      const outcome = await reportStage.run({
-        runId: 'fixture-run',
-        runDir: dir,
-        config,
-        logger: silentLogger(),
-        rng: new Rng(1),
-        progress: noProgress,
-        signal: new AbortController().signal,
-        path: (p) => join(dir, p),
-      });
+      const outcome = await reportStage.run(createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
       expect(outcome?.metrics?.['charts']).toBe(EXPECTED_CHARTS.length);
       for (const output of reportStage.outputs(config)) expect(existsSync(join(dir, output))).toBe(true);
     } finally {

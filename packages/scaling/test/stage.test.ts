@@ -1,5 +1,5 @@
 import { runConfigSchema, type RunConfig } from '@tribar/config';
-import { barsToTable, noProgress, readArrowFile, Rng, silentLogger, writeArrowFile, type Bars, type StageContext } from '@tribar/core';
+import { barsToTable, readArrowFile, Rng, silentLogger, writeArrowFile, type Bars, type StageContext, createStageContext } from '@tribar/core';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,16 +73,7 @@ async function setUp(options: { laterSeed?: number; manifest?: unknown; split?: 
   await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
   const split = options.split ?? { trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END).toISOString(), valEnd: VAL_END, valEndIso: new Date(VAL_END).toISOString(), purgeBars: 60 };
   await writeFile(join(runDir, 'splits/split.json'), JSON.stringify(split));
-  const context: StageContext<RunConfig> = {
-    runId: 'test',
-    runDir,
-    config,
-    logger: silentLogger(),
-    rng: new Rng(1),
-    progress: noProgress,
-    signal: new AbortController().signal,
-    path: (p) => join(runDir, p),
-  };
+  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
   return { runDir, context };
 }
 

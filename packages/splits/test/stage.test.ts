@@ -1,5 +1,5 @@
 import { defaultConfig, type RunConfig } from '@tribar/config';
-import { calendarCuts, INVALID_LABEL, noProgress, readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type StageContext } from '@tribar/core';
+import { calendarCuts, INVALID_LABEL, readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { Field, Float64, Int32, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,16 +12,7 @@ const ORIGIN = Date.UTC(2024, 0, 2);
 let runDir = '';
 
 function context(config: RunConfig): StageContext<RunConfig> {
-  return {
-    runId: 'test',
-    runDir,
-    config,
-    logger: silentLogger(),
-    rng: new Rng(1),
-    progress: noProgress,
-    signal: new AbortController().signal,
-    path: (p) => join(runDir, p),
-  };
+  return createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
 }
 
 function timeData(values: Float64Array) {

@@ -1,4 +1,4 @@
-import { noProgress, Rng, silentLogger, type StageContext } from '@tribar/core';
+import { Rng, silentLogger, type StageContext, createStageContext } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,16 +15,7 @@ afterEach(async () => {
 async function context(config: RunConfig): Promise<StageContext<RunConfig>> {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-validate-'));
   dirs.push(runDir);
-  return {
-    runId: 'test',
-    runDir,
-    config,
-    logger: silentLogger(),
-    rng: new Rng(1),
-    progress: noProgress,
-    signal: new AbortController().signal,
-    path: (p) => join(runDir, p),
-  };
+  return createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
 }
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
