@@ -1,4 +1,5 @@
-import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
+import { float64Column } from './arrow-columns.js';
 import { DataError } from './errors.js';
 
 /**
@@ -66,31 +67,22 @@ function toInt64Millis(timestamps: Float64Array): BigInt64Array {
   return out;
 }
 
-function numericColumn(table: Table, name: string, source: string): Float64Array {
-  const column = table.getChild(name);
-  if (!column) throw new DataError(`missing column '${name}'`, { file: source, field: name });
-  const out = new Float64Array(column.length);
-  let i = 0;
-  for (const value of column as Vector) out[i++] = value == null ? Number.NaN : Number(value);
-  return out;
-}
-
 /** Read bars back from a table written by `barsToTable` (or any table with those columns). */
 export function tableToBars(table: Table, source = '<table>'): Bars {
   const symbol = table.schema.metadata.get('symbol') ?? '';
   const bars: Bars = {
     symbol,
-    timestamp: numericColumn(table, 'timestamp', source),
-    open: numericColumn(table, 'open', source),
-    high: numericColumn(table, 'high', source),
-    low: numericColumn(table, 'low', source),
-    close: numericColumn(table, 'close', source),
-    volume: numericColumn(table, 'volume', source),
+    timestamp: float64Column(table, 'timestamp', source),
+    open: float64Column(table, 'open', source),
+    high: float64Column(table, 'high', source),
+    low: float64Column(table, 'low', source),
+    close: float64Column(table, 'close', source),
+    volume: float64Column(table, 'volume', source),
     columns: {},
   };
   for (const field of table.schema.fields) {
     if (field.name === 'timestamp' || (OHLCV_FIELDS as readonly string[]).includes(field.name)) continue;
-    bars.columns[field.name] = numericColumn(table, field.name, source);
+    bars.columns[field.name] = float64Column(table, field.name, source);
   }
   return bars;
 }

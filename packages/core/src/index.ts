@@ -55,3 +55,4 @@ export type {
 } from './labels/triple-barrier.js';
 export { adfTest, adfCriticalValue5 } from './stats/adf.js';
 export type { AdfResult } from './stats/adf.js';
+export { float64Column, float64Columns } from './arrow-columns.js';

@@ -1,4 +1,4 @@
-import { DataError, INVALID_LABEL, type TripleBarrierResult } from '@tribar/core';
+import { DataError, INVALID_LABEL, type TripleBarrierResult, float64Columns } from '@tribar/core';
 import {
   Field,
   Float64,
@@ -11,7 +11,6 @@ import {
   Table,
   TimestampMillisecond,
   type DataType,
-  type Vector,
 } from 'apache-arrow';
 
 /** A column of a label file: int8 labels and touch types, int32 counts and indices, float64 the rest. */
@@ -94,14 +93,7 @@ export interface LabelFile {
 }
 
 export function readLabelTable(table: Table, source = '<table>'): LabelFile {
-  const columns: Record<string, Float64Array> = {};
-  for (const field of table.schema.fields) {
-    const vector = table.getChild(field.name) as Vector;
-    const out = new Float64Array(vector.length);
-    let i = 0;
-    for (const value of vector) out[i++] = value == null ? Number.NaN : Number(value);
-    columns[field.name] = out;
-  }
+  const columns = float64Columns(table, source);
   const timestamp = columns['timestamp'];
   if (timestamp === undefined) throw new DataError("missing column 'timestamp'", { file: source, field: 'timestamp' });
   delete columns['timestamp'];

@@ -1,4 +1,4 @@
-import { ArtifactError, readArrowFile } from '@tribar/core';
+import { ArtifactError, readArrowFile, float64Column } from '@tribar/core';
 import type { Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -81,16 +81,7 @@ async function readTable(runDir: string, path: string, missing: string[]): Promi
 
 /** A numeric column as float64 (int8/int32/float/bigint/timestamp alike; null as NaN). */
 export function numericColumn(table: Table | undefined, name: string): Float64Array | undefined {
-  const vector = table?.getChild(name);
-  if (!vector) return undefined;
-  const out = new Float64Array(vector.length);
-  const raw = vector.toArray() as ArrayLike<number | bigint | null>;
-  const hasNulls = vector.nullCount > 0;
-  for (let i = 0; i < out.length; i++) {
-    const value = hasNulls && !vector.isValid(i) ? null : raw[i];
-    out[i] = value === null || value === undefined ? Number.NaN : Number(value);
-  }
-  return out;
+  return table?.getChild(name) ? float64Column(table, name) : undefined;
 }
 
 /**

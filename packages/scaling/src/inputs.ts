@@ -1,5 +1,5 @@
-import { ArtifactError, OHLCV_FIELDS } from '@tribar/core';
-import { DataType, Field, Float64, makeData, Precision, RecordBatch, Schema, Struct, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
+import { ArtifactError, OHLCV_FIELDS, float64Column } from '@tribar/core';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { readFile } from 'node:fs/promises';
 import { SCALING_CATEGORIES, type FeatureScaleSpec, type ScalingCategory } from './scaler.js';
 
@@ -111,14 +111,7 @@ export async function readSplit(path: string): Promise<SplitCuts> {
 export function readColumn(table: Table, name: string, path: string): Float64Array {
   const column = table.getChild(name);
   if (!column) throw new ArtifactError(`missing column '${name}'`, path, { hint: 'Re-run the features stage; the manifest and the file disagree.' });
-  // Fast path: a float64 column without nulls is copied as it is.
-  if (column.nullCount === 0 && DataType.isFloat(column.type) && column.type.precision === Precision.DOUBLE) {
-    return Float64Array.from(column.toArray() as Float64Array);
-  }
-  const out = new Float64Array(column.length);
-  let i = 0;
-  for (const value of column as Vector) out[i++] = value == null ? Number.NaN : Number(value);
-  return out;
+  return float64Column(table, name, path);
 }
 
 /** `timestamp` (UTC ms) then float64 columns, in order, with the symbol in the schema metadata. */

@@ -1,16 +1,6 @@
 import type { RunConfig } from '@tribar/config';
-import {
-  calendarCuts,
-  DataError,
-  defineStage,
-  readArrowFile,
-  writeArrowFile,
-  writeJsonAtomic,
-  type CalendarCuts,
-  type StageContext,
-  type StageDefinition,
-} from '@tribar/core';
-import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
+import { calendarCuts, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type CalendarCuts, type StageContext, type StageDefinition, float64Column } from '@tribar/core';
+import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
 import { assignSplits, countCodes, SPLIT_CODE_NAMES, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL, type SplitCounts } from './assign.js';
 
@@ -22,12 +12,7 @@ export interface SplitInput {
 }
 
 function column(table: Table, name: string, file: string): Float64Array {
-  const vector = table.getChild(name) as Vector | null;
-  if (vector === null) throw new DataError(`missing column '${name}'`, { file, field: name }, { hint: 'Re-run the labels-final stage.' });
-  const out = new Float64Array(vector.length);
-  let i = 0;
-  for (const value of vector) out[i++] = value == null ? Number.NaN : Number(value);
-  return out;
+  return float64Column(table, name, file, 'Re-run the labels-final stage.');
 }
 
 /** Read the columns the splits need from `labels/<S>.arrow`; times must be finite and strictly ascending. */

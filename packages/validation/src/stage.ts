@@ -1,6 +1,6 @@
 import type { RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, readArrowFile, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { Type, type Table, type Vector } from 'apache-arrow';
+import { ArtifactError, DataError, defineStage, readArrowFile, writeJsonAtomic, type StageDefinition, float64Columns } from '@tribar/core';
+import type { Table } from 'apache-arrow';
 import { mkdir, readFile } from 'node:fs/promises';
 import {
   checkAlignment,
@@ -24,18 +24,7 @@ import { evenSample } from './stats.js';
 
 /** Every column of an Arrow table as float64 (null → NaN; timestamps in UTC ms). */
 export function tableToFrame(table: Table, source = '<table>'): Frame {
-  const columns: Record<string, Float64Array> = {};
-  for (const field of table.schema.fields) {
-    const vector = table.getChild(field.name) as Vector;
-    if (vector.type.typeId === Type.Float && vector.nullCount === 0) {
-      columns[field.name] = Float64Array.from(vector.toArray() as ArrayLike<number>);
-      continue;
-    }
-    const out = new Float64Array(vector.length);
-    let i = 0;
-    for (const value of vector) out[i++] = value == null ? Number.NaN : Number(value);
-    columns[field.name] = out;
-  }
+  const columns = float64Columns(table, source);
   const timestamp = columns['timestamp'];
   if (timestamp === undefined) throw new DataError("missing column 'timestamp'", { file: source, field: 'timestamp' });
   delete columns['timestamp'];
