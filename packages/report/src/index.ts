@@ -30,7 +30,7 @@ export {
   SPLIT_ZONES,
 } from './shape.js';
 export type { LabelMixRow, HistogramBin, SeriesHistogramRow, ConvergenceRow, SplitSegment, CorrelationCell, HealthRow, StageRow, BacktestRow } from './shape.js';
-export { buildReportModel, flattenScalars, checkRows, splitCountRows, scalingSummary } from './model.js';
+export { buildReportModel, flattenScalars, checkRows, splitCountRows, scalingSummary, runStatusAtReport } from './model.js';
 export type { ReportModel, SplitCountRow } from './model.js';
 export { loadRunData, numericColumn, pickFeatures } from './run-data.js';
 export type { RunData, SymbolColumns, Json } from './run-data.js';

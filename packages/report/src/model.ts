@@ -207,6 +207,21 @@ function splitRows(split: Json | undefined): Array<[string, string]> {
   return flattenScalars(rest, 40);
 }
 
+/**
+ * The run's status as the report can know it. The report is written by the run's last stage,
+ * while `state.json` still says `running`: judge by every other stage instead.
+ */
+export function runStatusAtReport(state: Record<string, unknown> | undefined): string | null {
+  const status = state?.['status'];
+  if (typeof status !== 'string') return null;
+  if (status !== 'running') return status;
+  const stages = Object.values((state?.['stages'] ?? {}) as Record<string, { name?: string; status?: string }>).filter(
+    (stage) => stage.name !== 'report',
+  );
+  if (stages.some((stage) => stage.status === 'failed')) return 'failed';
+  return stages.length > 0 && stages.every((stage) => stage.status === 'completed') ? 'completed' : 'running';
+}
+
 export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data), generatedAt = new Date()): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
@@ -215,7 +230,7 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
     generatedAt: generatedAt.toISOString(),
     summary: {
       description: typeof data.config['description'] === 'string' ? data.config['description'] : null,
-      status: typeof data.state?.['status'] === 'string' ? data.state['status'] : null,
+      status: runStatusAtReport(data.state),
       symbols: data.symbols,
       horizons: data.horizons,
       barMinutes: barMinutes(data.config, first?.timestamp ?? []),

@@ -11,6 +11,7 @@ import {
   pickFeatures,
   splitSegments,
   stageRows,
+  runStatusAtReport,
 } from '../src/index.js';
 
 describe('data shaping', () => {
@@ -135,5 +136,19 @@ describe('data shaping', () => {
       { series: 'MES H5', trade: 1, usd: 2 },
       { series: 'MES H5', trade: 2, usd: 5 },
     ]);
+  });
+});
+
+describe('runStatusAtReport', () => {
+  const stage = (name: string, status: string) => ({ name, status });
+  it('reads the run as complete when every stage but the report is', () => {
+    const state = { status: 'running', stages: { a: stage('a', 'completed'), report: stage('report', 'running') } };
+    expect(runStatusAtReport(state)).toBe('completed');
+  });
+  it('keeps a finished status, and says failed or running when other stages are', () => {
+    expect(runStatusAtReport({ status: 'failed', stages: {} })).toBe('failed');
+    expect(runStatusAtReport({ status: 'running', stages: { a: stage('a', 'failed'), report: stage('report', 'running') } })).toBe('failed');
+    expect(runStatusAtReport({ status: 'running', stages: { a: stage('a', 'pending'), report: stage('report', 'running') } })).toBe('running');
+    expect(runStatusAtReport(undefined)).toBeNull();
   });
 });
