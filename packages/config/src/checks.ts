@@ -124,6 +124,21 @@ const crossAssetPairsAreConfigured: Check = ({ features, symbols }) =>
       })),
   );
 
+// Model names are checked against the registry by the trainer (config is below the ML layer);
+// here only what config alone can decide: training on symbols and horizons the run labels.
+const trainNamesConfiguredSeries: Check = ({ train, symbols, horizons }) => [
+  ...noDuplicates('train.models', train.models.map((m) => m.toLowerCase())),
+  ...(train.symbols ?? [])
+    .filter((symbol) => !symbols.includes(symbol))
+    .map((symbol) => ({ path: 'train.symbols', message: `symbol ${symbol} is not among the configured symbols [${symbols.join(', ')}]` })),
+  ...(train.horizons ?? [])
+    .filter((h) => !horizons.includes(h))
+    .map((h) => ({ path: 'train.horizons', message: `horizon ${h} is not among the configured horizons [${horizons.join(', ')}]` })),
+  ...Object.keys(train.hyperparameters)
+    .filter((name) => !train.models.some((m) => m.toLowerCase() === name.toLowerCase()))
+    .map((name) => ({ path: `train.hyperparameters.${name}`, message: `model ${name} is not in train.models [${train.models.join(', ')}]` })),
+];
+
 const CHECKS: Check[] = [
   splitRatiosSumToOne,
   purgeCoversLabelWindows,
@@ -134,6 +149,7 @@ const CHECKS: Check[] = [
   gaIsConsistent,
   scalingIsConsistent,
   crossAssetPairsAreConfigured,
+  trainNamesConfiguredSeries,
 ];
 
 /** Rules that span fields (the schema checks each field alone); returns every violation. */
