@@ -1,33 +1,101 @@
 #!/usr/bin/env bash
-# System packages the project's tests need beyond npm: Debian's Chromium for the report's
-# browser test (driven by playwright-core with executablePath /usr/bin/chromium; never a
-# browser download). Idempotent: does nothing when Chromium is already there.
+# System packages the project's tests need beyond npm, all from Debian (never a download):
+#   - chromium, for the report's browser test (driven by playwright-core with executablePath
+#     /usr/bin/chromium; never a browser download);
+#   - libxgboost-dev, the XGBoost C library that @tribar/models calls through koffi.
+# Idempotent: installs only what is missing. Python xgboost for the benchmarks' reference side is
+# separate: tools/scripts/setup-bench.sh.
 set -euo pipefail
 
 CHROMIUM="${TRIBAR_CHROMIUM:-/usr/bin/chromium}"
+APT_UPDATED=0
 
-if [ -x "$CHROMIUM" ]; then
-  echo "chromium: present at $CHROMIUM ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown'))"
-  exit 0
-fi
+can_apt() {
+  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1
+}
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "chromium: missing; installing Debian's chromium with apt-get"
+apt_install() {
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y --no-install-recommends chromium
-  if [ -x "$CHROMIUM" ]; then
-    echo "chromium: installed at $CHROMIUM"
-    exit 0
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    apt-get update
+    APT_UPDATED=1
   fi
-  echo "chromium: apt-get finished but $CHROMIUM is still missing" >&2
-  exit 1
-fi
+  apt-get install -y --no-install-recommends "$@"
+}
 
-cat >&2 <<MSG
+ensure_chromium() {
+  if [ -x "$CHROMIUM" ]; then
+    echo "chromium: present at $CHROMIUM ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown'))"
+    return 0
+  fi
+  if can_apt; then
+    echo "chromium: missing; installing Debian's chromium with apt-get"
+    apt_install chromium
+    if [ -x "$CHROMIUM" ]; then
+      echo "chromium: installed at $CHROMIUM"
+      return 0
+    fi
+    echo "chromium: apt-get finished but $CHROMIUM is still missing" >&2
+    return 1
+  fi
+  cat >&2 <<MSG
 chromium: missing at $CHROMIUM and this script cannot install it (needs root and apt-get).
 Install Debian's chromium package, e.g.:
   sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium
 or set TRIBAR_CHROMIUM to a Chromium binary. Do not use 'npx playwright install'.
 MSG
-exit 1
+  return 1
+}
+
+# The same places @tribar/models' locateXGBoost() looks (TRIBAR_XGBOOST_LIB first).
+xgboost_library() {
+  if [ -n "${TRIBAR_XGBOOST_LIB:-}" ]; then
+    [ -e "$TRIBAR_XGBOOST_LIB" ] && echo "$TRIBAR_XGBOOST_LIB"
+    return 0
+  fi
+  for candidate in /usr/lib/x86_64-linux-gnu/libxgboost.so /usr/lib/aarch64-linux-gnu/libxgboost.so /usr/local/lib/libxgboost.so /usr/lib/libxgboost.so; do
+    if [ -e "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  if command -v ldconfig >/dev/null 2>&1; then
+    ldconfig -p 2>/dev/null | awk '/libxgboost\.so/ { print $NF; exit }'
+  fi
+}
+
+ensure_xgboost() {
+  local found
+  found="$(xgboost_library)"
+  if [ -n "$found" ]; then
+    echo "libxgboost: present at $found"
+    return 0
+  fi
+  if [ -n "${TRIBAR_XGBOOST_LIB:-}" ]; then
+    echo "libxgboost: TRIBAR_XGBOOST_LIB=$TRIBAR_XGBOOST_LIB does not exist; unset it or point it to libxgboost.so" >&2
+    return 1
+  fi
+  if can_apt; then
+    echo "libxgboost: missing; installing Debian's libxgboost-dev with apt-get"
+    apt_install libxgboost-dev
+    found="$(xgboost_library)"
+    if [ -n "$found" ]; then
+      echo "libxgboost: installed at $found"
+      return 0
+    fi
+    echo "libxgboost: apt-get finished but libxgboost.so is still missing" >&2
+    return 1
+  fi
+  cat >&2 <<MSG
+libxgboost: libxgboost.so not found and this script cannot install it (needs root and apt-get).
+Install Debian's package, e.g.:
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends libxgboost-dev
+or set TRIBAR_XGBOOST_LIB to the path of libxgboost.so.
+MSG
+  return 1
+}
+
+status=0
+ensure_chromium || status=1
+ensure_xgboost || status=1
+exit "$status"

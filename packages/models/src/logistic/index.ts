@@ -1,0 +1,1 @@
+export { LogisticModel, LOGISTIC_CARD, logisticFactory } from './model.js';

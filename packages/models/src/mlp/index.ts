@@ -1,0 +1,1 @@
+export { MlpModel, MLP_CARD, mlpFactory } from './model.js';
