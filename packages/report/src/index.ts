@@ -30,9 +30,16 @@ export {
   SPLIT_ZONES,
 } from './shape.js';
 export type { LabelMixRow, HistogramBin, SeriesHistogramRow, ConvergenceRow, SplitSegment, CorrelationCell, HealthRow, StageRow, BacktestRow } from './shape.js';
-export { buildReportModel, flattenScalars, checkRows, splitCountRows, scalingSummary, runStatusAtReport } from './model.js';
+export { buildReportModel, modelsSection, flattenScalars, checkRows, splitCountRows, scalingSummary, runStatusAtReport } from './model.js';
 export type { ReportModel, SplitCountRow } from './model.js';
 export { loadRunData, numericColumn, pickFeatures } from './run-data.js';
 export type { RunData, SymbolColumns, Json } from './run-data.js';
 export { htmlPage, escapeHtml, SECTIONS } from './template.js';
 export { markdownReport } from './markdown.js';
+export { formatNumber, percent, markdownTable } from './format.js';
+export { parseTrainSummary, rowShares, safeRunPath, MODEL_CLASSES } from './model-section.js';
+export type { ModelsSection, ModelResult, ModelBacktest, ClassificationMetrics, ClassScores, ModelClass } from './model-section.js';
+export { loadTrainData, TRAIN_SUMMARY } from './train-data.js';
+export type { TrainData, ModelEquity } from './train-data.js';
+export { modelEquitySpec, modelEquityRows, decimateIndexes, EQUITY_POINTS } from './model-charts.js';
+export { modelsHtml, modelsMarkdown, modelTableRow, confusionRows, MODEL_TABLE_HEADERS, MODELS_SECTION, MODEL_EQUITY_CHART } from './model-render.js';

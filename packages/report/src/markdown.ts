@@ -1,11 +1,6 @@
 import type { ReportModel } from './model.js';
-import { formatNumber, percent } from './template.js';
-
-function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
-  if (rows.length === 0) return '_Nothing to show._';
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
-}
+import { markdownTable as table, formatNumber, percent } from './format.js';
+import { modelsMarkdown } from './model-render.js';
 
 /** `report/report.md`: the report's tables without the charts (they live in index.html). */
 export function markdownReport(model: ReportModel): string {
@@ -74,6 +69,7 @@ export function markdownReport(model: ReportModel): string {
         formatNumber(r.maxDrawdownUsd),
       ]),
     ),
+    modelsMarkdown(model.models),
   ];
   return parts.filter((part) => part !== '').join('\n\n') + '\n';
 }

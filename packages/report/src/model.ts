@@ -1,4 +1,5 @@
 import { SPLIT_ZONES, barMinutes, backtestRows, healthRows, labelMixRows, stageRows, type BacktestRow, type HealthRow, type LabelMixRow, type StageRow } from './shape.js';
+import type { ModelsSection } from './model-section.js';
 import { asNumber, isObject, type Json, type RunData } from './run-data.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
@@ -29,6 +30,8 @@ export interface ReportModel {
     checks: Array<{ name: string; status: string; detail: string }>;
   };
   backtest: Array<Omit<BacktestRow, 'equity'>>;
+  /** The trained models (`train/summary.json`); `present: false` for a run without a train stage. */
+  models: ModelsSection;
   /** Artifacts the report looked for and did not find. */
   missing: string[];
 }
@@ -222,6 +225,13 @@ export function runStatusAtReport(state: Record<string, unknown> | undefined): s
   return stages.length > 0 && stages.every((stage) => stage.status === 'completed') ? 'completed' : 'running';
 }
 
+/** The train stage's results as the report shows them (equity curves left to the chart). */
+export function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
+  const train = data.train;
+  if (train === undefined) return { present: false, results: [], warnings: [] };
+  return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings] };
+}
+
 export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data), generatedAt = new Date()): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
@@ -252,6 +262,7 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
       checks: checkRows(validate?.['checks'], { issues: validate?.['issues'], warnings: validate?.['warnings'] }),
     },
     backtest: backtest.map(({ equity: _equity, ...row }) => row),
+    models: modelsSection(data),
     missing: data.missing,
   };
 }

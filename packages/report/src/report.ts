@@ -16,6 +16,8 @@ import {
   type RenderedChart,
 } from './charts.js';
 import { markdownReport } from './markdown.js';
+import { modelEquitySpec } from './model-charts.js';
+import { MODEL_EQUITY_CHART } from './model-render.js';
 import { buildReportModel, type ReportModel } from './model.js';
 import { loadRunData, type Json, type RunData } from './run-data.js';
 import { backtestRows, barsToHitRows, convergenceRows, correlationCells, qualityRows, splitSegments } from './shape.js';
@@ -36,6 +38,7 @@ export async function runCharts(data: RunData, backtest = backtestRows(data)): P
   const quality = qualityRows(data.columns, data.horizons);
   const convergence = convergenceRows(data.ga);
   const health = model.health;
+  const modelEquity = data.train?.equity ?? [];
   return renderCharts([
     { name: 'data-health', title: 'Data health', spec: healthSpec(health), empty: data.ingest === undefined && data.clean === undefined },
     { name: 'label-mix', title: 'Label mix', spec: labelMixSpec(model.labelMix), empty: model.labelMix.length === 0 },
@@ -51,6 +54,7 @@ export async function runCharts(data: RunData, backtest = backtestRows(data)): P
     })),
     { name: 'scaling', title: 'Features per scaler', spec: scalingSpec(model.scaling.byScaler), empty: model.scaling.byScaler.length === 0 },
     { name: 'backtest-equity', title: 'Baseline equity', spec: equitySpec(backtest), empty: backtest.every((row) => row.equity.length === 0) },
+    { name: MODEL_EQUITY_CHART, title: 'Model equity', spec: modelEquitySpec(modelEquity), empty: modelEquity.every((curve) => curve.equityUsd.length === 0) },
   ]);
 }
 
@@ -81,7 +85,8 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: 'report',
   description: 'Self-contained HTML, Markdown and JSON report of the run with vega-lite charts and a label-oracle baseline backtest.',
   dependsOn: ['validate'],
-  version: 1,
+  // 2: the Models section (train/summary.json, equity curves, confusion matrices).
+  version: 2,
   configKeys: ['symbols', 'horizons', 'contracts', 'defaultContract', 'timeframes'],
   inputs: (config) => [
     'ingest/ingest-report.json',
@@ -106,6 +111,8 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       metrics[`${row.symbol}_h${row.horizon}.trades`] = row.trades;
       if (row.sharpe !== null) metrics[`${row.symbol}_h${row.horizon}.sharpe`] = Math.round(row.sharpe * 100) / 100;
     }
+    if (report.model.models.present) metrics['models'] = report.model.models.results.length;
+    if (report.model.models.warnings.length > 0) context.logger.warn({ warnings: report.model.models.warnings }, 'report: problems reading the train stage results');
     return { metrics };
   },
 });

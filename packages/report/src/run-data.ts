@@ -3,6 +3,7 @@ import type { Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadTrainData, type TrainData } from './train-data.js';
 
 /** A JSON object read from a run folder; every section the report reads may be missing. */
 export type Json = Record<string, unknown>;
@@ -42,6 +43,8 @@ export interface RunData {
   scale?: Json | undefined;
   validate?: Json | undefined;
   columns: SymbolColumns[];
+  /** The training stage's results (`train/summary.json` and equity curves); absent when the run trained no model. */
+  train?: TrainData | undefined;
   /** Files the report looked for and did not find (run-relative). */
   missing: string[];
 }
@@ -195,6 +198,7 @@ export async function loadRunData(runDir: string, options: { config?: Json; runI
     scale: await readJson(runDir, 'scale/report.json', missing),
     validate: await readJson(runDir, 'validate/report.json', missing),
     columns,
+    train: await loadTrainData(runDir),
     missing,
   };
 }

@@ -1,19 +1,11 @@
 import type { RenderedChart } from './charts.js';
+import { escapeHtml, formatNumber, percent } from './format.js';
 import type { ReportModel } from './model.js';
+import { MODELS_SECTION, modelsHtml } from './model-render.js';
 
 /** The HTML page: one file, inline CSS and SVG, no script and no external URL. */
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-export function formatNumber(value: number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return value.toLocaleString('en-US');
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`);
+export { escapeHtml, formatNumber, percent } from './format.js';
 
 function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom = 1): string {
   if (rows.length === 0) return '<p class="empty">Nothing to show.</p>';
@@ -66,6 +58,9 @@ figure.chart svg { max-width: 100%; height: auto; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .pass { background: #dcf3e3; color: #1b6b34; } .fail { background: #fbe0e0; color: #9b1c1c; } .warn { background: #fff1cc; color: #7a5500; }
 ul { margin: 4px 0 8px; font-size: 13px; }
+table.nowrap td, table.nowrap th { white-space: nowrap; overflow-wrap: normal; }
+.confusion-grid { display: flex; flex-wrap: wrap; gap: 4px 28px; }
+code { font-size: 12px; background: #f3f5f8; padding: 0 3px; border-radius: 3px; }
 `;
 
 function statusBadge(status: string | null): string {
@@ -167,7 +162,7 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
     ),
     chart(charts, 'backtest-equity', 'No split files: the backtest needs the test rows.'),
   ].join('\n');
-  const bodies: Record<(typeof SECTIONS)[number][0], string> = {
+  const bodies: Record<(typeof SECTIONS)[number][0] | (typeof MODELS_SECTION)[0], string> = {
     summary,
     config: keyValue(model.config),
     pipeline: table(['stage', 'status', 'seconds', 'outputs'], model.stages.map((r) => [r.name, r.status, formatNumber(r.seconds), formatNumber(r.outputs)]), 2),
@@ -194,7 +189,10 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
       : '<p class="empty">No scale/report.json in this run.</p>',
     validation,
     backtest,
+    models: model.models.present ? modelsHtml(model.models, charts) : '',
   };
+  // A run without a train stage has no Models section at all (Phase 1 reports stay as they were).
+  const sections: ReadonlyArray<readonly [keyof typeof bodies, string]> = model.models.present ? [...SECTIONS, MODELS_SECTION] : SECTIONS;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -205,9 +203,9 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
 </head>
 <body>
 <header><h1>Tribar run report</h1><p>Run ${escapeHtml(model.runId)} · generated ${escapeHtml(model.generatedAt)} · ${statusBadge(s.status)}</p></header>
-<nav>${SECTIONS.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</nav>
+<nav>${sections.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</nav>
 <main>
-${SECTIONS.map(([id, title]) => section(id, title, bodies[id])).join('\n')}
+${sections.map(([id, title]) => section(id, title, bodies[id])).join('\n')}
 </main>
 </body>
 </html>

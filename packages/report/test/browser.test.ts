@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/index.js';
 import { writeFixtureRun } from './fixture.js';
+import { writeTrainOutputs } from './train-fixture.js';
 
 /** Debian's chromium, installed by `tools/scripts/setup-system.sh`; never a browser download. */
 const CHROMIUM = process.env['TRIBAR_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -35,6 +36,8 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
 
   beforeAll(async () => {
     dir = await writeFixtureRun();
+    // With a train stage's output, so the Models section and its equity chart render too.
+    await writeTrainOutputs(dir);
     profile = await mkdtemp(join(tmpdir(), 'tribar-chromium-'));
     await writeReport(dir);
   });
@@ -67,6 +70,7 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
         }),
       );
       expect(sizes.length).toBeGreaterThanOrEqual(9);
+      expect(sizes.map((size) => size.name)).toContain('model-equity');
       for (const size of sizes) {
         expect(size.width, `${size.name} width`).toBeGreaterThan(0);
         expect(size.height, `${size.name} height`).toBeGreaterThan(0);

@@ -1,0 +1,195 @@
+import { Rng, createStageContext, silentLogger, writeArrowFile, writeFileAtomic } from '@tribar/core';
+import type { RunConfig } from '@tribar/config';
+import { tableFromArrays } from 'apache-arrow';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decimateIndexes, parseTrainSummary, renderReport, reportStage, rowShares, writeReport, type RenderedReport, type ReportModel } from '../src/index.js';
+import { writeFixtureRun } from './fixture.js';
+import { TEST_BARS, XGB_MES, writeTrainOutputs } from './train-fixture.js';
+
+describe('Models section on a run with a train stage', () => {
+  let dir: string;
+  let report: RenderedReport;
+  let json: ReportModel & { charts: string[] };
+
+  beforeAll(async () => {
+    dir = await writeFixtureRun();
+    await writeTrainOutputs(dir);
+    report = await writeReport(dir);
+    json = JSON.parse(await readFile(join(dir, 'report/report.json'), 'utf8')) as ReportModel & { charts: string[] };
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('puts every result into report.json with the summary numbers as they are', () => {
+    expect(json.models.present).toBe(true);
+    expect(json.models.results.map((r) => [r.model, r.symbol, r.horizon, r.backend, r.equityPoints])).toEqual([
+      ['xgboost', 'MES', 20, null, TEST_BARS],
+      ['mlp', 'MES', 20, 'wasm', TEST_BARS],
+      ['xgboost', 'MGC', 5, null, null],
+    ]);
+    const [xgb, mlp] = json.models.results;
+    expect(xgb).toEqual({ ...XGB_MES, equityPoints: TEST_BARS });
+    expect(xgb?.test?.confusion).toEqual([
+      [300, 120, 80],
+      [150, 900, 150],
+      [100, 200, 800],
+    ]);
+    expect(mlp?.backtest?.profitFactor).toBeNull();
+    expect(mlp?.fit).toEqual({ epochs: 40, bestEpoch: 40, stoppedEarly: false, seconds: 30.5 });
+    expect(json.models.warnings).toEqual(['train/xgboost-MGC-h5/equity.arrow not found: no equity curve for xgboost MGC H5.']);
+    expect(json.charts).toContain('model-equity');
+    // Phase 1 parts stay: the model section adds, it does not replace.
+    expect(json.backtest).toHaveLength(4);
+    expect(json.missing).toEqual([]);
+  });
+
+  it('renders the HTML section after the backtest: table cells, an SVG equity chart, confusion matrices, tracker ids', () => {
+    const { html } = report;
+    const backtestAt = html.indexOf('data-section="backtest"');
+    const modelsAt = html.indexOf('data-section="models"');
+    expect(backtestAt).toBeGreaterThan(0);
+    expect(modelsAt).toBeGreaterThan(backtestAt);
+    expect(html).toContain('<a href="#models">Models</a>');
+    const section = html.slice(modelsAt);
+    // xgboost MES H20 row: accuracy 0.41 → 41.0 %, macro F1 0.390, log loss 1.070, PF 1.10, net 420.50, max DD 210.
+    const xgbRow = '<tr><td>xgboost</td><td>MES</td><td>H20</td><td class="num">41.0 %</td><td class="num">0.390</td><td class="num">1.070</td><td class="num">150</td>'
+      + '<td class="num">52.0 %</td><td class="num">1.10</td><td class="num">420.50</td><td class="num">0.90</td><td class="num">1.30</td><td class="num">210</td>'
+      + '<td class="num">0.71</td><td class="num">0.55</td><td class="num">120 / 70 (early stop)</td><td>—</td></tr>';
+    expect(section).toContain(xgbRow);
+    expect(section).toContain('<td class="num">∞ (no loss)</td>');
+    expect(section).toContain('<td>wasm</td>');
+    const figure = /<figure class="chart" data-chart="model-equity"[^>]*>([\s\S]*?)<\/figure>/.exec(section);
+    expect(figure?.[1]?.trimStart().startsWith('<svg')).toBe(true);
+    expect(section).toContain('No equity curve for xgboost MGC H5.');
+    // Row-normalised: short row 300 / 500 = 60.0 %, long row 100 / 1,100 = 9.1 %.
+    expect(section).toContain('data-confusion="xgboost MES H20"');
+    expect(section).toContain('>300 (60.0 %)</td>');
+    expect(section).toContain('>100 (9.1 %)</td>');
+    expect(section).toContain('<code>mlruns</code>');
+    expect(section).toContain(`<td>${XGB_MES.trackerRunId}</td>`);
+    expect(section).not.toMatch(/<script/i);
+  });
+
+  it('writes the same table and the confusion matrices to report.md', async () => {
+    const markdown = await readFile(join(dir, 'report/report.md'), 'utf8');
+    expect(markdown).toBe(report.markdown);
+    const lines = markdown.split('\n');
+    expect(lines).toContain('## Models');
+    expect(lines).toContain('| xgboost | MES | H20 | 41.0 % | 0.390 | 1.070 | 150 | 52.0 % | 1.10 | 420.50 | 0.90 | 1.30 | 210 | 0.71 | 0.55 | 120 / 70 (early stop) | — |');
+    expect(lines).toContain('| mlp | MES | H20 | 41.0 % | 0.390 | 1.070 | 12 | 100.0 % | ∞ (no loss) | 96.25 | 0.90 | 1.30 | 0 | 0.71 | 0.55 | 40 / 40 | wasm |');
+    expect(lines).toContain('#### xgboost MES H20');
+    // neutral row 150 / 900 / 150 of 1,200 = 12.5 / 75.0 / 12.5 %.
+    expect(lines).toContain('| neutral | 150 (12.5 %) | 900 (75.0 %) | 150 (12.5 %) | 1,200 |');
+    expect(lines).toContain('| long | 100 (9.1 %) | 200 (18.2 %) | 800 (72.7 %) | 1,100 |');
+    expect(markdown).toContain(`| xgboost | MES | H20 | ${XGB_MES.trackerRunId} | ${XGB_MES.trackerUri} | train/xgboost-MES-h20 |`);
+    expect(markdown.indexOf('## Models')).toBeGreaterThan(markdown.indexOf('## Baseline backtest'));
+  });
+});
+
+describe('Models section with broken inputs', () => {
+  it('a summary that is not JSON gives a warning, not a crash', async () => {
+    const dir = await writeFixtureRun({ withSplits: false });
+    try {
+      await writeFileAtomic(join(dir, 'train/summary.json'), '{"version": 1, "results": [');
+      const { model, html, markdown } = await renderReport(dir);
+      expect(model.models.present).toBe(true);
+      expect(model.models.results).toEqual([]);
+      expect(model.models.warnings).toHaveLength(1);
+      expect(model.models.warnings[0]).toMatch(/^train\/summary\.json is not readable JSON/);
+      expect(html).toContain('data-section="models"');
+      expect(html).toContain('train/summary.json is not readable JSON');
+      expect(markdown).toContain('_train/summary.json holds no readable model result._');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unreadable equity file gives a warning and the chart says there is no equity curve', async () => {
+    const dir = await writeFixtureRun({ withSplits: false });
+    try {
+      await writeTrainOutputs(dir, { version: 1, results: [XGB_MES] });
+      await writeArrowFile(join(dir, XGB_MES.dir, 'equity.arrow'), tableFromArrays({ time: new Float64Array([1, 2]) }));
+      const { model, html } = await renderReport(dir);
+      expect(model.models.results[0]?.equityPoints).toBeNull();
+      expect(model.models.warnings[0]).toMatch(/^train\/xgboost-MES-h20\/equity\.arrow not readable \(.*timestamp.*\): no equity curve for xgboost MES H20\.$/);
+      expect(html).not.toContain('data-chart="model-equity"');
+      expect(html).toContain('No equity curve: no readable <code>equity.arrow</code> for any model.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parseTrainSummary keeps what it can and says what it left out', () => {
+    expect(parseTrainSummary([1, 2])).toEqual({ results: [], warnings: ['train/summary.json: expected a JSON object; no model results shown.'] });
+    expect(parseTrainSummary({ version: 1, results: 'none' }).warnings).toEqual(["train/summary.json: 'results' is not a list; no model results shown."]);
+    const { results, warnings } = parseTrainSummary({
+      version: 2,
+      results: [
+        { symbol: 'MES', horizon: 20 },
+        { model: 'lstm', symbol: 'MES', horizon: 5, dir: '../../etc', test: { accuracy: '0.4', confusion: [[1, 2], [3, 4]] }, backtest: { trades: 3, profitFactor: 'x' } },
+      ],
+    });
+    expect(results).toHaveLength(1);
+    const [lstm] = results;
+    expect(lstm?.dir).toBe('train/lstm-MES-h5');
+    expect(lstm?.test?.accuracy).toBeNull();
+    expect(lstm?.test?.confusion).toBeNull();
+    expect(lstm?.backtest?.trades).toBe(3);
+    expect(lstm?.backtest?.profitFactor).toBeNull();
+    expect(lstm?.val).toBeNull();
+    expect(lstm?.fit).toEqual({ epochs: null, bestEpoch: null, stoppedEarly: null, seconds: null });
+    expect(warnings).toEqual([
+      'train/summary.json: version 2, this report reads version 1; showing what it can.',
+      'train/summary.json results[0]: needs a model, a symbol and a horizon; left out of the report.',
+      "train/summary.json results[1]: dir '../../etc' is not a folder inside the run; reading train/lstm-MES-h5 instead.",
+      'train/summary.json results[1] (lstm MES H5): test confusion is not a 3 × 3 matrix of counts.',
+    ]);
+  });
+});
+
+describe('a run without train/', () => {
+  it('has no Models section anywhere', async () => {
+    const dir = await writeFixtureRun({ withSplits: false });
+    try {
+      const { model, html, markdown } = await renderReport(dir);
+      expect(model.models).toEqual({ present: false, results: [], warnings: [] });
+      expect(html).not.toContain('data-section="models"');
+      expect(html).not.toContain('href="#models"');
+      expect(html).not.toContain('data-chart="model-equity"');
+      expect(markdown).not.toContain('## Models');
+      expect(model.missing).not.toContain('train/summary.json');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('model helpers', () => {
+  it('rowShares divides each row by its total; an empty row stays 0', () => {
+    // [1, 3] / 4 = [0.25, 0.75]; [0, 0] has no samples.
+    expect(rowShares([[1, 3], [0, 0]])).toEqual([[0.25, 0.75], [0, 0]]);
+  });
+
+  it('decimateIndexes keeps short curves whole and bounds long ones, keeping ends and extremes', () => {
+    expect(decimateIndexes(Float64Array.from([1, Number.NaN, 3]), 10)).toEqual([0, 2]);
+    const n = 10_000;
+    const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 300) * 100 + (i === 4321 ? -1000 : 0) + (i === 777 ? 1000 : 0));
+    const kept = decimateIndexes(values, 200);
+    expect(kept.length).toBeLessThanOrEqual(200);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    for (const index of [0, n - 1, 4321, 777]) expect(kept).toContain(index);
+  });
+
+  it('the report stage counts the models in its metrics', async () => {
+    const dir = await writeFixtureRun();
+    try {
+      await writeTrainOutputs(dir);
+      const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as RunConfig;
+      const outcome = await reportStage.run(createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
+      expect(outcome?.metrics?.['models']).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
