@@ -56,3 +56,4 @@ export type {
 export { adfTest, adfCriticalValue5 } from './stats/adf.js';
 export type { AdfResult } from './stats/adf.js';
 export { float64Column, float64Columns } from './arrow-columns.js';
+export { workerEntryUrl } from './worker-entry.js';

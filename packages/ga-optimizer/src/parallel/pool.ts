@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { UsageError } from '@tribar/core';
+import { UsageError, workerEntryUrl } from '@tribar/core';
 import { evaluateAll, loadEvaluator, siblingModule, type Evaluate, type EvaluatorModule } from './evaluator.js';
 
 /** Evaluates batches of genomes; results are in the order of the genomes given. */
@@ -23,18 +20,7 @@ type Reply = { id: number; fitness: number[] } | { id: number; error: { message:
  * source) and then imports the TypeScript worker.
  */
 function workerEntry(): URL {
-  const worker = siblingModule('worker', import.meta.url);
-  if (!worker.pathname.endsWith('.ts')) return worker;
-  const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
-  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
-  const options = existsSync(tsconfig) ? { tsconfig } : {};
-  const code = [
-    `const { register } = await import(${JSON.stringify(tsxApi)});`,
-    `register(${JSON.stringify(options)});`,
-    `await import(${JSON.stringify(worker.href)});`,
-  ].join('\n');
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+  return workerEntryUrl(siblingModule('worker', import.meta.url), new URL('../../tsconfig.json', import.meta.url));
 }
 
 /** URL objects do not cross threads: pass the module as text. */

@@ -14,7 +14,7 @@ import type {
   ModelInput,
   Probabilities,
 } from '../types.js';
-import { argmaxRows, balancedClassWeights, checkLabels, checkShapeMatches, lastAxisNames, rowWidth, weightedLogLoss } from './dense-input.js';
+import { argmaxRows, balancedClassWeights, checkLabels, checkShapeMatches, lastAxisNames, rowWidth, weightedLogLoss } from '../dense-input.js';
 import { lbfgs } from './lbfgs.js';
 import { logisticObjective, logisticProbabilities, parameterCount } from './objective.js';
 

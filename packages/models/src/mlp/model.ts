@@ -5,7 +5,7 @@ import { selectTfjsBackend } from '../tfjs/backend.js';
 import type { Tfjs } from '../tfjs/backend.js';
 import { NUM_CLASSES } from '../types.js';
 import type { BaseModel, EpochLog, FitOptions, FitResult, LabeledInput, ModelDescription, ModelFactory, ModelInput, Probabilities } from '../types.js';
-import { argmaxRows, balancedClassWeights, checkLabels, checkShapeMatches, lastAxisNames, rowWidth, weightedLogLoss } from '../logistic/dense-input.js';
+import { argmaxRows, balancedClassWeights, checkLabels, checkShapeMatches, lastAxisNames, rowWidth, weightedLogLoss } from '../dense-input.js';
 import { MLP_CARD, resolveMlpParams } from './card.js';
 import type { MlpParams } from './card.js';
 import { createNetwork, disposeNetwork, forward, initialWeights, predictRows, restore, snapshot } from './network.js';

@@ -15,6 +15,7 @@ import {
   type ModelInput,
   type Probabilities,
 } from '../types.js';
+import { argmaxRows } from '../dense-input.js';
 import { trainingWeights, XGBOOST_CARD, xgboostParams } from './card.js';
 import { xgboostApi, locateXGBoost, type XGBoostApi } from './library.js';
 import { NativeBooster, NativeMatrix, type MatrixData } from './native.js';
@@ -111,13 +112,7 @@ export class XGBoostModel implements BaseModel {
 
   async predict(input: ModelInput): Promise<Uint8Array> {
     const { rows, p } = await this.predictProba(input);
-    const out = new Uint8Array(rows);
-    for (let i = 0; i < rows; i++) {
-      let best = 0;
-      for (let c = 1; c < NUM_CLASSES; c++) if ((p[i * NUM_CLASSES + c] as number) > (p[i * NUM_CLASSES + best] as number)) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(p, rows);
   }
 
   async save(dir: string): Promise<void> {

@@ -1,31 +1,14 @@
 // Runs one training in a worker thread and relays its rounds to the epoch hook.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '@tribar/core';
 import type { EpochHook, EpochLog } from '../types.js';
 import { XGBoostLibraryError } from './library.js';
 import { ACKED, CONTROL_SLOTS, STOP, type TrainDone, type TrainRequest, type WorkerReply } from './protocol.js';
 
-/**
- * The worker's module, `.ts` from source and `.js` from the build. From source, Node 20 does not
- * carry the parent's tsx loader into a worker, so the worker starts from a small ES module that
- * registers tsx (with this package's tsconfig, which maps `@tribar/*` to source) and then imports it.
- */
+/** The worker's module, `.ts` from source and `.js` from the build. */
 function workerEntry(): URL {
   const extension = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  const worker = new URL(`./worker${extension}`, import.meta.url);
-  if (extension === '.js') return worker;
-  const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
-  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
-  const options = existsSync(tsconfig) ? { tsconfig } : {};
-  const code = [
-    `const { register } = await import(${JSON.stringify(tsxApi)});`,
-    `register(${JSON.stringify(options)});`,
-    `await import(${JSON.stringify(worker.href)});`,
-  ].join('\n');
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+  return workerEntryUrl(new URL(`./worker${extension}`, import.meta.url), new URL('../../tsconfig.json', import.meta.url));
 }
 
 export interface TrainRun {

@@ -1,6 +1,6 @@
 import { UsageError } from '@tribar/core';
-import { NUM_CLASSES } from '../types.js';
-import type { LabeledInput, ModelInput } from '../types.js';
+import { NUM_CLASSES } from './types.js';
+import type { LabeledInput, ModelInput } from './types.js';
 
 /**
  * Input checks and weights shared by the dense (non-boosting) families, logistic and mlp: both
