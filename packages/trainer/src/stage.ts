@@ -1,0 +1,88 @@
+import type { RunConfig } from '@tribar/config';
+import { defineStage, UsageError, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import type { ModelRegistry } from '@tribar/models';
+import { Tracker } from '@tribar/tracker';
+import { resolve } from 'node:path';
+import { resultDirName, trainModel, type TrainResult } from './train.js';
+
+export const TRAIN_SUMMARY_VERSION = 1;
+
+export interface TrainSummary {
+  version: number;
+  results: TrainResult[];
+}
+
+/** Symbol × horizon × model combinations the config trains, in a stable order. */
+export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon: number; model: string }> {
+  const symbols = config.train.symbols ?? config.symbols;
+  const horizons = config.train.horizons ?? config.horizons;
+  return symbols.flatMap((symbol) => horizons.flatMap((horizon) => config.train.models.map((model) => ({ symbol, horizon, model }))));
+}
+
+/** Files a series' training writes, run-relative. */
+export function trainOutputs(model: string, symbol: string, horizon: number): string[] {
+  const dir = `train/${resultDirName(model, symbol, horizon)}`;
+  return ['metrics.json', 'history.json', 'predictions.arrow', 'equity.arrow', 'model/tribar-model.json'].map((file) => `${dir}/${file}`);
+}
+
+/**
+ * Pipeline stage `train` (Phase 2), registered by the pipeline only when `train.models` is not
+ * empty: every model on every configured symbol × horizon, results in `train/`, runs in the tracker.
+ * The registry is passed in so the stage stays free of which families exist.
+ */
+export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> {
+  return defineStage<RunConfig>({
+    name: 'train',
+    description: 'Fit the configured models per symbol × horizon, evaluate on val and test, backtest with costs, track the runs.',
+    dependsOn: ['features', 'labels-final', 'splits', 'scale'],
+    version: 1,
+    configKeys: ['seed', 'symbols', 'horizons', 'contracts', 'defaultContract', 'train'],
+    inputs: (config) => [
+      'labels/report.json',
+      'splits/split.json',
+      ...config.symbols.flatMap((s) => [`features/${s}.arrow`, `labels/${s}.arrow`, `splits/${s}.arrow`, `scale/${s}.arrow`]),
+    ],
+    outputs: (config) => ['train/summary.json', ...trainingPlan(config).flatMap((p) => trainOutputs(p.model, p.symbol, p.horizon))],
+    async run(context) {
+      const { config, logger } = context;
+      const unknown = config.train.models.filter((m) => !registry.has(m));
+      if (unknown.length > 0) {
+        throw new UsageError(`train.models names unknown model(s): ${unknown.join(', ')}`, {
+          hint: `Registered models: ${registry.list().map((c) => c.name).join(', ')}.`,
+        });
+      }
+      const tracker = await Tracker.open(resolve(config.train.tracking.dir), { logger });
+      const plan = trainingPlan(config);
+      const results: TrainResult[] = [];
+      for (const [i, item] of plan.entries()) {
+        context.signal.throwIfAborted();
+        logger.info({ ...item, step: `${i + 1}/${plan.length}` }, 'train: starting');
+        results.push(
+          await trainModel({
+            ...item,
+            runDir: context.runDir,
+            registry,
+            config,
+            tracker,
+            runId: context.runId,
+            trials: config.train.models.length,
+            logger,
+            progress: context.progress,
+            signal: context.signal,
+          }),
+        );
+      }
+      const summary: TrainSummary = { version: TRAIN_SUMMARY_VERSION, results };
+      await writeJsonAtomic(context.path('train/summary.json'), summary);
+      const metrics: Record<string, number | string | boolean> = { models: results.length };
+      for (const r of results) {
+        const key = `${r.model}_${r.symbol}_h${r.horizon}`;
+        metrics[`${key}.testMacroF1`] = round(r.test.macroF1);
+        if (r.backtest.sharpe !== null) metrics[`${key}.sharpe`] = round(r.backtest.sharpe);
+      }
+      return { metrics };
+    },
+  });
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

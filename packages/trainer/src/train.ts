@@ -1,0 +1,278 @@
+import type { RunConfig, TrainConfig } from '@tribar/config';
+import { contractFor } from '@tribar/config';
+import { noProgress, silentLogger, writeJsonAtomic, type Logger, type ProgressReporter } from '@tribar/core';
+import { loadDataModule, type DataModule } from '@tribar/datasets';
+import type { BaseModel, FitResult, LabeledInput, ModelCard, ModelRegistry, Probabilities } from '@tribar/models';
+import type { Tracker } from '@tribar/tracker';
+import { join, relative } from 'node:path';
+import { backtest } from './backtest/index.js';
+import {
+  combineCallbacks,
+  earlyStopping,
+  historyCallback,
+  learningRateSchedule,
+  progressCallback,
+  type TrainerCallback,
+} from './callbacks.js';
+import { crossValidate, type CvSummary } from './cross-validate.js';
+import { toModelInput } from './inputs.js';
+import { classificationMetrics, type ClassificationMetrics } from './metrics/index.js';
+import { backtestSummary, writeEquity, writePredictions, type TrainBacktest } from './outputs.js';
+
+/** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
+export const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;
+
+export interface TrainOptions {
+  /** Phase 1 run folder the data comes from; results go into `<runDir>/train/<model>-<symbol>-h<h>/`. */
+  runDir: string;
+  symbol: string;
+  horizon: number;
+  model: string;
+  registry: ModelRegistry;
+  config: RunConfig;
+  /** Hyperparameters over the card's defaults (default: `config.train.hyperparameters[model]`). */
+  hyperparameters?: Record<string, unknown>;
+  tracker?: Tracker;
+  /** Pipeline run id, recorded as a tag of the tracked run. */
+  runId?: string;
+  /** Models tried on this symbol × horizon, for the deflated Sharpe ratio (default 1). */
+  trials?: number;
+  logger?: Logger;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  model: string;
+  symbol: string;
+  horizon: number;
+  /** Run-relative folder of the results. */
+  dir: string;
+  trackerRunId: string | null;
+  trackerUri: string | null;
+  backend: string | null;
+  fit: { epochs: number; bestEpoch: number; stoppedEarly: boolean; seconds: number };
+  rows: { train: number; val: number; test: number };
+  val: ClassificationMetrics;
+  test: ClassificationMetrics;
+  backtest: TrainBacktest;
+  cv: CvSummary | null;
+  hyperparameters: Record<string, unknown>;
+}
+
+export function resultDirName(model: string, symbol: string, horizon: number): string {
+  return `${model.toLowerCase()}-${symbol}-h${horizon}`;
+}
+
+/** The callbacks the config asks for, for one model card. */
+export function configuredCallbacks(
+  card: ModelCard,
+  hyperparameters: Record<string, unknown>,
+  train: TrainConfig,
+  progress: ProgressReporter,
+  label: string,
+): { callbacks: TrainerCallback[]; history: ReturnType<typeof historyCallback>; initialLearningRate?: number } {
+  const maxEpochs = Number(hyperparameters['maxEpochs'] ?? hyperparameters['nEstimators'] ?? hyperparameters['maxIter'] ?? 100);
+  const history = historyCallback();
+  const patience = train.earlyStopping.patience ?? DEFAULT_PATIENCE[card.family];
+  const callbacks: TrainerCallback[] = [history, earlyStopping({ patience, minDelta: train.earlyStopping.minDelta }), progressCallback(progress, maxEpochs, label)];
+  const baseRate = hyperparameters['learningRate'];
+  if (card.family === 'neural' && typeof baseRate === 'number') {
+    const schedule = learningRateSchedule({ schedule: train.learningRate.schedule, baseRate, warmupEpochs: train.learningRate.warmupEpochs, maxEpochs });
+    callbacks.push(schedule);
+    return { callbacks, history, initialLearningRate: schedule.initialRate };
+  }
+  return { callbacks, history };
+}
+
+/**
+ * Fit one model on a symbol × horizon of a Phase 1 run: (optional) purged CV on the train part,
+ * fit on train with early stopping on val, metrics on val and test, the cost-aware backtest on
+ * test, artifacts in the run, and everything logged to the tracker.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const { config, registry, symbol, horizon } = options;
+  const logger = options.logger ?? silentLogger();
+  const progress = options.progress ?? noProgress;
+  const card = registry.card(options.model);
+  const hyperparameters = options.hyperparameters ?? findHyperparameters(config.train.hyperparameters, card.name);
+  const name = card.name;
+  const dirName = resultDirName(name, symbol, horizon);
+  const outDir = join(options.runDir, 'train', dirName);
+  const seed = config.seed;
+
+  const data = await loadDataModule({
+    runDir: options.runDir,
+    symbol,
+    horizon,
+    kind: card.inputKind,
+    lookback: config.train.lookback,
+    crossSessions: config.train.crossSessions,
+  });
+  const train = toModelInput(data.train);
+  const val = toModelInput(data.val);
+  const test = toModelInput(data.test);
+  logger.info({ model: name, symbol, horizon, rows: { train: train.rows, val: val.rows, test: test.rows }, features: data.featureNames.length }, 'train: data loaded');
+
+  const tracked = options.tracker
+    ? await options.tracker.startRun(config.train.tracking.experiment, {
+        runName: `${dirName}${options.runId ? ` (${options.runId})` : ''}`,
+        tags: { 'tribar.model': name, 'tribar.family': card.family, 'tribar.symbol': symbol, 'tribar.horizon': String(horizon), ...(options.runId ? { 'tribar.pipelineRun': options.runId } : {}) },
+      })
+    : null;
+  try {
+    if (tracked) {
+      await tracked.logParams({ ...prefixKeys(resolvedHyperparameters(registry, name, hyperparameters), 'hp.'), symbol, horizon, features: data.featureNames.length, seed, lookback: card.inputKind === 'sequence' ? config.train.lookback : 0, trainRows: train.rows, valRows: val.rows, testRows: test.rows });
+    }
+
+    const cv = config.train.cv.folds > 0
+      ? await crossValidate({ registry, model: name, hyperparameters, data, input: train, folds: config.train.cv.folds, embargo: config.train.cv.embargoBars, seed, logger, signal: options.signal })
+      : null;
+    if (cv && tracked) {
+      for (const fold of cv.folds) await tracked.logMetrics({ cv_macro_f1: fold.macroF1, cv_log_loss: fold.logLoss, cv_accuracy: fold.accuracy }, fold.fold);
+      await tracked.logMetrics({ cv_macro_f1_mean: cv.macroF1Mean, cv_macro_f1_std: cv.macroF1Std });
+    }
+
+    const model = registry.create(name, hyperparameters);
+    try {
+      const { callbacks, history, initialLearningRate } = configuredCallbacks(card, model.describe().hyperparameters, config.train, progress, `${dirName}`);
+      for (const callback of callbacks) callback.onTrainBegin?.();
+      const fit: FitResult = await model.fit(train, {
+        validation: val,
+        onEpoch: combineCallbacks(callbacks),
+        restoreBest: true,
+        seed,
+        logger,
+        ...(initialLearningRate !== undefined ? { initialLearningRate } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      for (const callback of callbacks) await callback.onTrainEnd?.(fit);
+      // Best checkpoint: after `restoreBest` the model holds its best epoch's state.
+      await model.save(join(outDir, 'model'));
+
+      const [valProba, testProba] = [await model.predictProba(val), await model.predictProba(test)];
+      const valMetrics = classificationMetrics(val.y, valProba.p);
+      const testMetrics = classificationMetrics(test.y, testProba.p);
+      const bt = runBacktest(data, testProba, config, symbol, options.trials ?? 1);
+      const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
+
+      await writePredictions(join(outDir, 'predictions.arrow'), [
+        { split: 'val', dataset: data.val, input: val, proba: valProba },
+        { split: 'test', dataset: data.test, input: test, proba: testProba },
+      ]);
+      await writeEquity(join(outDir, 'equity.arrow'), data.test.timestampMs, bt.equity);
+      const summary = backtestSummary(bt, config.train.backtest.threshold);
+      const result: TrainResult = {
+        model: name,
+        symbol,
+        horizon,
+        dir: relative(options.runDir, outDir).split('\\').join('/'),
+        trackerRunId: tracked?.runId ?? null,
+        trackerUri: tracked ? tracked.dir : null,
+        backend,
+        fit: { epochs: fit.epochs, bestEpoch: fit.bestEpoch, stoppedEarly: fit.stoppedEarly, seconds: fit.seconds },
+        rows: { train: train.rows, val: val.rows, test: test.rows },
+        val: valMetrics,
+        test: testMetrics,
+        backtest: summary,
+        cv,
+        hyperparameters: model.describe().hyperparameters,
+      };
+      await writeJsonAtomic(join(outDir, 'metrics.json'), { ...result, runtime: fit.runtime, featureImportance: model.describe().featureImportance ?? null });
+      await writeJsonAtomic(join(outDir, 'history.json'), history.history);
+      if (tracked) await logToTracker(tracked, history.history, result, fit, outDir);
+      logger.info({ model: name, symbol, horizon, epochs: fit.epochs, bestEpoch: fit.bestEpoch, testMacroF1: testMetrics.macroF1, testLogLoss: testMetrics.logLoss, trades: summary.trades, netUsd: summary.totalUsd, sharpe: summary.sharpe, backend }, 'train: model done');
+      return result;
+    } finally {
+      model.dispose();
+    }
+  } catch (error) {
+    await tracked?.end('FAILED');
+    throw error;
+  }
+}
+
+type TrackedRun = Awaited<ReturnType<Tracker['startRun']>>;
+
+async function logToTracker(tracked: TrackedRun, history: FitResult['history'], result: TrainResult, fit: FitResult, outDir: string): Promise<void> {
+  for (const log of history) {
+    const step: Record<string, number> = { train_loss: log.trainLoss };
+    if (log.valLoss !== undefined) step['val_loss'] = log.valLoss;
+    if (log.valAccuracy !== undefined) step['val_accuracy'] = log.valAccuracy;
+    if (log.learningRate !== undefined) step['learning_rate'] = log.learningRate;
+    await tracked.logMetrics(step, log.epoch);
+  }
+  const finite = (entries: Array<[string, number | null]>) => Object.fromEntries(entries.filter((e): e is [string, number] => e[1] !== null && Number.isFinite(e[1])));
+  await tracked.logMetrics(
+    finite([
+      ['val_accuracy_final', result.val.accuracy],
+      ['val_macro_f1', result.val.macroF1],
+      ['val_log_loss', result.val.logLoss],
+      ['test_accuracy', result.test.accuracy],
+      ['test_macro_f1', result.test.macroF1],
+      ['test_log_loss', result.test.logLoss],
+      ['bt_trades', result.backtest.trades],
+      ['bt_win_rate', result.backtest.winRate],
+      ['bt_profit_factor', result.backtest.profitFactor],
+      ['bt_net_usd', result.backtest.totalUsd],
+      ['bt_sharpe', result.backtest.sharpe],
+      ['bt_sortino', result.backtest.sortino],
+      ['bt_calmar', result.backtest.calmar],
+      ['bt_max_drawdown_usd', result.backtest.maxDrawdownUsd],
+      ['bt_psr', result.backtest.psr],
+      ['bt_dsr', result.backtest.dsr],
+      ['epochs', fit.epochs],
+      ['best_epoch', fit.bestEpoch],
+      ['fit_seconds', fit.seconds],
+    ]),
+  );
+  for (const [key, value] of Object.entries(fit.runtime)) await tracked.setTag(`tribar.runtime.${key}`, String(value));
+  for (const file of ['metrics.json', 'history.json', 'equity.arrow', 'predictions.arrow']) await tracked.logArtifact(join(outDir, file));
+  await tracked.logArtifact(join(outDir, 'model'), 'model');
+  await tracked.end('FINISHED');
+}
+
+function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number) {
+  const contract = contractFor(config, symbol);
+  const { market, barrier } = data;
+  return backtest(
+    {
+      rows: data.test.rowIndex,
+      proba: proba.p,
+      open: market.open,
+      high: market.high,
+      low: market.low,
+      close: market.close,
+      atr: market.atr,
+      timestampMs: market.timestampMs,
+      barrier: { kUp: barrier.kUp, kDown: barrier.kDown, maxBars: barrier.maxBars },
+      cost: { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks },
+      barMinutes: data.barMinutes,
+    },
+    { threshold: config.train.backtest.threshold, entry: config.train.backtest.entry, allowReverse: config.train.backtest.allowReverse, trials },
+  );
+}
+
+function findHyperparameters(table: Record<string, Record<string, unknown>>, name: string): Record<string, unknown> {
+  const key = Object.keys(table).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? {} : { ...table[key] };
+}
+
+function resolvedHyperparameters(registry: ModelRegistry, name: string, given: Record<string, unknown>): Record<string, unknown> {
+  const model: BaseModel = registry.create(name, given);
+  try {
+    return model.describe().hyperparameters;
+  } finally {
+    model.dispose();
+  }
+}
+
+function prefixKeys(record: Record<string, unknown>, prefix: string): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(record)) {
+    out[`${prefix}${key}`] = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+export type { LabeledInput };

@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type RunConfig } from '@tribar/config';
+import { createStageContext, float64Column, readArrowFile, Rng, UsageError, writeArrowFile, writeJsonAtomic } from '@tribar/core';
+import { loadDataModule } from '@tribar/datasets';
+import { createDefaultRegistry, locateXGBoost } from '@tribar/models';
+import { Tracker } from '@tribar/tracker';
+import { Float64, Int8, makeData, makeVector, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainModel, trainStage, trainOutputs, type TrainResult, type TrainSummary } from '../src/index.js';
+
+// A tiny Phase 1 run of one symbol (MES) at horizon 5: 910 five-minute bars,
+//   rows   0…599 train, 600…604 purge gap (−1), 605…754 val, 755…759 gap, 760…909 test.
+// Every 37th row and the last 6 rows have invalid labels (−99). feature0 = label + noise, so a
+// linear model learns something; the other features are noise or weaker signal.
+const N = 910;
+const START = Date.UTC(2026, 0, 5, 14, 0);
+const STEP = 5 * 60_000;
+const MAX_BARS = 6;
+const splitOf = (i: number) => (i < 600 ? 0 : i < 605 ? -1 : i < 755 ? 1 : i < 760 ? -1 : 2);
+
+interface Fixture {
+  label: Float64Array;
+  split: Int8Array;
+  /** Valid-label rows per split, as the datasets count them. */
+  counts: { train: number; val: number; test: number };
+}
+
+function timestamps(n: number): Vector {
+  const ms = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ms[i] = BigInt(START + i * STEP);
+  return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: n, data: ms }));
+}
+const f64 = (data: Float64Array) => makeVector({ type: new Float64(), data });
+
+async function writeFixture(runDir: string): Promise<Fixture> {
+  const rng = new Rng(11);
+  const label = new Float64Array(N);
+  const weight = new Float64Array(N);
+  const end = new Float64Array(N);
+  const split = new Int8Array(N);
+  const counts = { train: 0, val: 0, test: 0 };
+  for (let i = 0; i < N; i++) {
+    const u = rng.next();
+    const invalid = i % 37 === 0 || i >= N - MAX_BARS;
+    label[i] = invalid ? -99 : u < 0.35 ? -1 : u < 0.65 ? 0 : 1;
+    weight[i] = rng.uniform(0.5, 1.5);
+    end[i] = i >= N - MAX_BARS ? Number.NaN : i + MAX_BARS;
+    split[i] = splitOf(i);
+    if (!invalid && split[i]! >= 0) counts[(['train', 'val', 'test'] as const)[split[i]!]!]++;
+  }
+  const features: Record<string, Float64Array> = {};
+  for (let j = 0; j < 6; j++) features[`feature${j}`] = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const y = label[i] === -99 ? 0 : label[i]!;
+    features['feature0']![i] = y + rng.normal(0, 0.7);
+    features['feature1']![i] = -0.5 * y + rng.normal(0, 1);
+    for (let j = 2; j < 6; j++) features[`feature${j}`]![i] = rng.normal(0, 1);
+  }
+  // A random walk on the MES tick (0.25) with a high and low that contain its open and close.
+  const open = new Float64Array(N);
+  const high = new Float64Array(N);
+  const low = new Float64Array(N);
+  const close = new Float64Array(N);
+  const atr = new Float64Array(N);
+  let previous = 5000;
+  for (let i = 0; i < N; i++) {
+    open[i] = previous;
+    close[i] = previous + Math.round(rng.normal(0, 4)) * 0.25;
+    high[i] = Math.max(open[i]!, close[i]!) + rng.int(0, 4) * 0.25;
+    low[i] = Math.min(open[i]!, close[i]!) - rng.int(0, 4) * 0.25;
+    atr[i] = i === 0 ? high[0]! - low[0]! : (13 * atr[i - 1]! + (high[i]! - low[i]!)) / 14;
+    previous = close[i]!;
+  }
+  const table = (columns: Record<string, Vector>) => new Table({ timestamp: timestamps(N), ...columns });
+  const floats = (columns: Record<string, Float64Array>) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, f64(v)]));
+  await writeArrowFile(join(runDir, 'scale/MES.arrow'), table(floats(features)));
+  await writeArrowFile(join(runDir, 'labels/MES.arrow'), table(floats({ label_h5: label, sample_weight_h5: weight, label_end_index_h5: end })));
+  await writeArrowFile(join(runDir, 'splits/MES.arrow'), table({ split_h5: makeVector({ type: new Int8(), data: split }) }));
+  await writeArrowFile(join(runDir, 'features/MES.arrow'), table(floats({ open, high, low, close, atr_14: atr })));
+  await writeJsonAtomic(join(runDir, 'labels/report.json'), {
+    atrFeature: 'atr_14',
+    sameBarRule: 'nearerOpen',
+    symbols: { MES: { '5': { params: { kUp: 1.5, kDown: 1, maxBars: MAX_BARS } } } },
+  });
+  await writeJsonAtomic(join(runDir, 'config.json'), { timeframes: { targetMinutes: 5 } });
+  return { label, split, counts };
+}
+
+const configWith = async (...overrides: string[]): Promise<RunConfig> =>
+  (await loadConfig({ overrides: ['symbols=["MES"]', 'horizons=[5]', ...overrides] })).config;
+
+const readJson = async <T = Record<string, unknown>>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
+
+const xgboostAvailable = (() => {
+  try {
+    locateXGBoost();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+let root: string;
+let runDir: string;
+let fixture: Fixture;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tribar-trainer-'));
+  runDir = join(root, 'run');
+  fixture = await writeFixture(runDir);
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The artifacts every trained model leaves, checked against its result. */
+async function checkArtifacts(result: TrainResult, model: string): Promise<void> {
+  const outDir = join(runDir, 'train', `${model}-MES-h5`);
+  expect(result.dir).toBe(`train/${model}-MES-h5`);
+  const metrics = await readJson(join(outDir, 'metrics.json'));
+  expect(metrics).toMatchObject({ model, symbol: 'MES', horizon: 5, rows: result.rows, test: { macroF1: result.test.macroF1 } });
+  const history = await readJson<unknown[]>(join(outDir, 'history.json'));
+  expect(history.length).toBe(result.fit.epochs);
+
+  const equity = await readArrowFile(join(outDir, 'equity.arrow'));
+  expect(equity.numRows).toBe(fixture.counts.test);
+  // Every position is closed by the last test row, so the curve ends at the net result.
+  const curve = float64Column(equity, 'equity_usd');
+  expect(curve[curve.length - 1]).toBeCloseTo(result.backtest.totalUsd, 6);
+
+  const predictions = await readArrowFile(join(outDir, 'predictions.arrow'));
+  expect(predictions.numRows).toBe(fixture.counts.val + fixture.counts.test);
+  const column = (name: string) => float64Column(predictions, name);
+  const [pS, pN, pL, split, row, label] = [column('p_short'), column('p_neutral'), column('p_long'), column('split'), column('row'), column('label')];
+  for (let i = 0; i < predictions.numRows; i++) {
+    expect(pS[i]! + pN[i]! + pL[i]!).toBeCloseTo(1, 5);
+    // Val rows (code 1) first, then test rows (code 2), each at its row of the run with its label.
+    expect(split[i]).toBe(i < fixture.counts.val ? 1 : 2);
+    expect(fixture.split[row[i]!]).toBe(split[i]);
+    expect(label[i]).toBe(fixture.label[row[i]!]! + 1);
+  }
+
+  // The saved model loads through the registry and predicts the test rows as the written file says.
+  const registry = createDefaultRegistry();
+  const data = await loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' });
+  if (data.test.kind !== 'tabular') throw new Error('expected a tabular set');
+  const loaded = await registry.load(join(outDir, 'model'));
+  try {
+    const { p } = await loaded.predictProba(data.test);
+    const offset = fixture.counts.val;
+    for (let i = 0; i < data.test.rows; i++) {
+      expect([p[i * 3], p[i * 3 + 1], p[i * 3 + 2]]).toEqual([pS[offset + i]!, pN[offset + i]!, pL[offset + i]!].map((v) => Math.fround(v)));
+    }
+  } finally {
+    loaded.dispose();
+  }
+}
+
+async function checkTrackerRun(tracker: Tracker, result: TrainResult): Promise<Awaited<ReturnType<Tracker['getRun']>>> {
+  expect(result.trackerRunId).toMatch(/^[0-9a-f]{32}$/);
+  const run = await tracker.getRun(result.trackerRunId!);
+  expect(run.status).toBe('FINISHED');
+  expect(run.tags['tribar.symbol']).toBe('MES');
+  expect(run.params['trainRows']).toBe(String(result.rows.train));
+  expect(run.metrics['test_macro_f1']!.value).toBeCloseTo(result.test.macroF1, 12);
+  const trainLoss = await tracker.getMetricHistory(result.trackerRunId!, 'train_loss');
+  expect(trainLoss.length).toBe(result.fit.epochs);
+  expect(trainLoss.map((point) => point.step)).toEqual(Array.from({ length: result.fit.epochs }, (_, i) => i));
+  expect(existsSync(join(run.dir, 'artifacts', 'metrics.json'))).toBe(true);
+  return run;
+}
+
+describe('trainModel', () => {
+  it('fits logistic on the fixture: results, artifacts and the tracked run', { timeout: 60_000 }, async () => {
+    const tracker = await Tracker.open(join(root, 'mlruns'));
+    const registry = createDefaultRegistry();
+    const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry, config: await configWith(), tracker });
+
+    expect(result).toMatchObject({ model: 'logistic', symbol: 'MES', horizon: 5, rows: fixture.counts, cv: null });
+    // 600 − 17 invalid (multiples of 37 below 600) = 583; val 150 − 4 = 146; test 150 − 10 (4 + the last 6) = 140.
+    expect(fixture.counts).toEqual({ train: 583, val: 146, test: 140 });
+    for (const m of [result.val, result.test]) {
+      expect(m.rows).toBeGreaterThan(0);
+      for (const value of [m.accuracy, m.macroF1, m.weightedF1]) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(result.test.rows).toBe(fixture.counts.test);
+    // feature0 carries the label: far better than the 1/3 of guessing.
+    expect(result.test.accuracy).toBeGreaterThan(0.5);
+    expect(result.backtest.trades).toBeGreaterThanOrEqual(0);
+    expect(result.backtest.threshold).toBe(0.5);
+    expect(result.fit.epochs).toBeGreaterThan(0);
+    expect(result.hyperparameters['C']).toBe(1);
+
+    await checkArtifacts(result, 'logistic');
+    const run = await checkTrackerRun(tracker, result);
+    expect(Number(run.params['hp.C'])).toBe(1);
+    expect(run.tags['tribar.model']).toBe('logistic');
+  });
+
+  it.skipIf(!xgboostAvailable)('fits xgboost with given hyperparameters, same artifacts', { timeout: 60_000 }, async () => {
+    const tracker = await Tracker.open(join(root, 'mlruns'));
+    const result = await trainModel({
+      runDir,
+      symbol: 'MES',
+      horizon: 5,
+      model: 'xgboost',
+      registry: createDefaultRegistry(),
+      config: await configWith(),
+      hyperparameters: { nEstimators: 20 },
+      tracker,
+    });
+    expect(result.rows).toEqual(fixture.counts);
+    expect(result.hyperparameters['nEstimators']).toBe(20);
+    expect(result.fit.epochs).toBeGreaterThan(0);
+    expect(result.fit.epochs).toBeLessThanOrEqual(20);
+    expect(result.test.macroF1).toBeGreaterThanOrEqual(0);
+    expect(result.test.macroF1).toBeLessThanOrEqual(1);
+    await checkArtifacts(result, 'xgboost');
+    const run = await checkTrackerRun(tracker, result);
+    expect(run.params['hp.nEstimators']).toBe('20');
+  });
+
+  it('runs purged 3-fold cross-validation on the train part first', { timeout: 60_000 }, async () => {
+    const result = await trainModel({
+      runDir,
+      symbol: 'MES',
+      horizon: 5,
+      model: 'logistic',
+      registry: createDefaultRegistry(),
+      config: await configWith('train.cv.folds=3', 'train.cv.embargoBars=10'),
+    });
+    expect(result.trackerRunId).toBeNull();
+    const cv = result.cv!;
+    expect(cv.folds.map((f) => f.fold)).toEqual([0, 1, 2]);
+    for (const fold of cv.folds) {
+      // Label windows span 6 rows, so every test fold has overlapping train samples to purge.
+      expect(fold.purged).toBeGreaterThan(0);
+      expect(fold.trainRows + fold.testRows + fold.purged + fold.embargoed).toBe(result.rows.train);
+      expect(fold.macroF1).toBeGreaterThanOrEqual(0);
+      expect(fold.macroF1).toBeLessThanOrEqual(1);
+    }
+    // The embargo follows a test fold: 10 samples after folds 0 and 1, none after the last.
+    expect(cv.folds.map((f) => f.embargoed)).toEqual([10, 10, 0]);
+    expect(cv.folds.reduce((a, f) => a + f.testRows, 0)).toBe(result.rows.train);
+    const mean = cv.folds.reduce((a, f) => a + f.macroF1, 0) / 3;
+    expect(cv.macroF1Mean).toBeCloseTo(mean, 12);
+  });
+});
+
+describe('trainStage', () => {
+  it('trains every plan item and writes train/summary.json', { timeout: 60_000 }, async () => {
+    const stageRun = join(root, 'stage-run');
+    await writeFixture(stageRun);
+    const config = await configWith('train.models=["logistic"]', `train.tracking.dir=${JSON.stringify(join(root, 'stage-mlruns'))}`);
+    const stage = trainStage(createDefaultRegistry());
+    expect(stage.outputs(config)).toEqual(['train/summary.json', ...trainOutputs('logistic', 'MES', 5)]);
+    const outcome = await stage.run(createStageContext({ runDir: stageRun, config, stage: 'train' }));
+
+    const summary = await readJson<TrainSummary>(join(stageRun, 'train/summary.json'));
+    expect(summary.version).toBe(1);
+    expect(summary.results.map((r) => [r.model, r.symbol, r.horizon])).toEqual([['logistic', 'MES', 5]]);
+    expect(summary.results[0]!.rows).toEqual(fixture.counts);
+    for (const file of stage.outputs(config)) expect(existsSync(join(stageRun, file)), file).toBe(true);
+    expect(outcome).toMatchObject({ metrics: { models: 1 } });
+    // The stage's tracker root is the configured one.
+    const runs = await (await Tracker.open(join(root, 'stage-mlruns'))).listRuns();
+    expect(runs.map((r) => r.runId)).toEqual([summary.results[0]!.trackerRunId]);
+  });
+
+  it('refuses an unknown model, listing the registered ones', async () => {
+    const config = await configWith('train.models=["logistic", "nope"]', `train.tracking.dir=${JSON.stringify(join(root, 'unused'))}`);
+    const registry = createDefaultRegistry();
+    const run = trainStage(registry).run(createStageContext({ runDir, config }));
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/unknown model\(s\): nope/);
+    const error = (await run.catch((e: unknown) => e)) as UsageError;
+    for (const card of registry.list()) expect(error.hint).toContain(card.name);
+    expect(existsSync(join(root, 'unused'))).toBe(false);
+  });
+});
