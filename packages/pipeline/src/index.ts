@@ -3,6 +3,7 @@ export { runPipeline } from './runner.js';
 export type { RunPipelineOptions, PipelineResult, PipelineConfigShape } from './runner.js';
 export { orderStages, selectStages, ancestorsOf, descendantsOf, checkInputs } from './dag.js';
 export type { Selection } from './dag.js';
+export { progressEmitter } from './events.js';
 export type { PipelineEvent, PipelineEventListener } from './events.js';
 export { configSlice, stageFingerprint } from './fingerprint.js';
 export { newRunId, isValidRunId, runDirFor, listRuns, getRun, latestRun, removeRun } from './runs.js';

@@ -8,13 +8,17 @@ import { reportStage } from '@tribar/report';
 import { scaleStage } from '@tribar/scaling';
 import { splitsStage } from '@tribar/splits';
 import { validateStage } from '@tribar/validation';
+import { createDefaultRegistry } from '@tribar/models';
+import { trainStage } from '@tribar/trainer';
 
 /**
  * The stages `tribar pipeline` runs, in registration order. Each data and ML package exports
- * its own stage; this list grows as those packages land (the ML packages are next).
+ * its own stage. Phase 2 (`train`) joins only when the config names models; the report then waits
+ * for it and reads its summary, so one report shows the data and the models.
  */
-export function registeredStages(): StageDefinition<RunConfig>[] {
-  return [
+export function registeredStages(config?: RunConfig): StageDefinition<RunConfig>[] {
+  const training = (config?.train.models.length ?? 0) > 0;
+  const phase1: StageDefinition<RunConfig>[] = [
     ingestStage,
     cleanStage,
     featuresStage,
@@ -24,6 +28,12 @@ export function registeredStages(): StageDefinition<RunConfig>[] {
     splitsStage,
     scaleStage,
     validateStage,
-    reportStage,
   ];
+  if (!training) return [...phase1, reportStage];
+  const report: StageDefinition<RunConfig> = {
+    ...reportStage,
+    dependsOn: [...reportStage.dependsOn, 'train'],
+    inputs: (c) => [...reportStage.inputs(c), 'train/summary.json'],
+  };
+  return [...phase1, trainStage(createDefaultRegistry()), report];
 }
