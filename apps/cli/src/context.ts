@@ -5,7 +5,8 @@ import type { CliIO } from './io.js';
 /** Everything a command needs from outside: streams and environment, and the stages to run. */
 export interface CliContext {
   io: CliIO;
-  stages: readonly StageDefinition<RunConfig>[];
+  /** The stages to run, or how to choose them from the run's config (Phase 2 joins when it names models). */
+  stages: readonly StageDefinition<RunConfig>[] | ((config: RunConfig) => readonly StageDefinition<RunConfig>[]);
 }
 
 export interface ConfigOptions {

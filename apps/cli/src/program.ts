@@ -2,9 +2,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@tribar/config';
 import { TribarError } from '@tribar/core';
 import { PipelineDefinitionError, RunNotFoundError } from '@tribar/pipeline';
+import { RunNotFoundError as TrackedRunNotFoundError } from '@tribar/tracker';
 import { configPrint, configSchema, configValidate } from './commands/config.js';
 import { pipelineCommand, type PipelineOptions } from './commands/pipeline.js';
 import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirOption } from './commands/runs.js';
+import { trackedCompare, trackedList, trackedShow, type TrackedOptions } from './commands/tracked.js';
+import { trainCommand, type TrainOptions } from './commands/train.js';
+import { modelsCommand } from './commands/models.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { print } from './io.js';
@@ -61,9 +65,41 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--json', 'print the raw state')
     .action(act((run: string | undefined, options: StatusOptions) => statusCommand(context, run, options)));
 
+  configOptions(program.command('train').description('fit models on the latest Phase 1 run (or --run), track them and add them to the run'))
+    .requiredOption('-m, --model <names>', 'model families, e.g. xgboost or xgboost,logistic,mlp', list)
+    .option('-s, --symbol <symbols>', 'symbols (default: train.symbols or every configured symbol)', list)
+    .option('-H, --horizon <horizons>', 'horizons (default: train.horizons or every configured horizon)', list)
+    .option('--run <id>', 'Phase 1 run to train on (default: the latest with a completed scale stage)')
+    .option('--hp <key=value>', 'hyperparameter of a single --model, e.g. --hp maxDepth=4 (repeatable)', collect)
+    .addOption(new Option('--log-level <level>', 'console log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .action(act((options: TrainOptions) => trainCommand(context, options)));
+
   program
-    .command('runs')
-    .description('list runs, newest first')
+    .command('models')
+    .description('registered model families with their hyperparameters')
+    .option('--json', 'the cards as JSON')
+    .action(act((options: { json?: boolean }) => modelsCommand(context, options)));
+
+  const tracked = program.command('runs').description('tracked training runs (MLflow file layout): list, show, compare');
+  const trackedOptions = (command: Command) =>
+    configOptions(command)
+      .option('--tracking <dir>', 'tracker root (default: train.tracking.dir, mlruns)')
+      .option('--experiment <name>', 'only this experiment')
+      .option('--metrics <keys>', 'metrics to show, comma-separated', list)
+      .option('--json', 'machine-readable output');
+  trackedOptions(tracked.command('list').description('tracked runs, newest first, with their final metrics')).action(
+    act((options: TrackedOptions) => trackedList(context, options)),
+  );
+  trackedOptions(tracked.command('show <run>').description("one run's params, metrics and tags (id or unique prefix)")).action(
+    act((run: string, options: TrackedOptions) => trackedShow(context, run, options)),
+  );
+  trackedOptions(tracked.command('compare <runs...>').description('metrics of several runs side by side')).action(
+    act((runs: string[], options: TrackedOptions) => trackedCompare(context, runs, options)),
+  );
+
+  program
+    .command('pipelines')
+    .description('list pipeline runs (run folders), newest first')
     .addOption(runsDirOption())
     .option('--json', 'machine-readable output')
     .action(act((options: RunsDirOption & { json?: boolean }) => runsCommand(context, options)));
@@ -106,7 +142,7 @@ function reportError(context: CliContext, error: unknown): ExitCode {
   const message = error instanceof Error ? error.message : String(error);
   print(context.io.err, `error: ${message}`);
   if (error instanceof ConfigError || error instanceof PipelineDefinitionError) return EXIT.usage;
-  if (error instanceof RunNotFoundError) return EXIT.notFound;
+  if (error instanceof RunNotFoundError || error instanceof TrackedRunNotFoundError) return EXIT.notFound;
   if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
   return EXIT.failed;
 }

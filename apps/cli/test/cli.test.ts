@@ -98,7 +98,7 @@ describe('tribar pipeline and run inspection', () => {
     expect((await cli(['pipeline', '--run-id', 'b'])).code).toBe(EXIT.ok);
     expect((await cli(['pipeline', '--run-id', 'c', '--set', 'horizons=[5]'])).code).toBe(EXIT.ok);
 
-    const runs = await cli(['runs']);
+    const runs = await cli(['pipelines']);
     expect(runs.stdout.split('\n').filter((line) => /^[abc]\s/.test(line))).toHaveLength(3);
 
     const status = await cli(['status', 'a', '--verify']);
@@ -121,7 +121,7 @@ describe('tribar pipeline and run inspection', () => {
     expect((await cli(['status', 'b'])).code).toBe(EXIT.notFound);
     expect((await cli(['clean', '--all'])).code).toBe(EXIT.usage);
     expect((await cli(['clean', '--all', '--force'])).code).toBe(EXIT.ok);
-    expect((await cli(['runs'])).stdout).toContain('no runs in');
+    expect((await cli(['pipelines'])).stdout).toContain('no runs in');
   });
 
   it('prints progress as plain lines when standard error is not a terminal', async () => {

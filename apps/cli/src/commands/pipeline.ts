@@ -8,6 +8,7 @@ import { formatDuration, formatTable, print } from '../io.js';
 import { createCliLogger } from '../logging.js';
 import { createProgressDisplay } from '../progress.js';
 import { loadCliConfig } from './config.js';
+import { printTrainSummary } from './train.js';
 
 export interface PipelineOptions extends ConfigOptions {
   from?: string;
@@ -19,7 +20,9 @@ export interface PipelineOptions extends ConfigOptions {
 
 export async function pipelineCommand(context: CliContext, options: PipelineOptions): Promise<ExitCode> {
   const { io } = context;
-  const { config } = await loadCliConfig(context, options);
+  const { config: loaded } = await loadCliConfig(context, options);
+  // The tracker root is relative to where the command runs, like the runs folder.
+  const config = { ...loaded, train: { ...loaded.train, tracking: { ...loaded.train.tracking, dir: resolve(io.cwd, loaded.train.tracking.dir) } } };
   const runsDir = resolve(io.cwd, config.paths.runsDir);
 
   let runId = options.runId;
@@ -39,7 +42,8 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
     sink: display.sink,
   }).child({ runId });
 
-  if (context.stages.length === 0) {
+  const stages = typeof context.stages === 'function' ? context.stages(config) : context.stages;
+  if (stages.length === 0) {
     logger.warn('no stages are registered yet: the run records its config and an empty manifest');
   }
   const controller = new AbortController();
@@ -51,7 +55,7 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   let result: PipelineResult;
   try {
     result = await runPipeline({
-      stages: context.stages,
+      stages,
       config,
       runsDir,
       runId,
@@ -74,6 +78,7 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   if (rows.length) print(io.out, formatTable(['stage', 'status', 'duration', 'note'], rows));
   print(io.out, `run ${result.runId}: ${result.status}`);
   print(io.out, `run folder: ${result.runDir}`);
+  if (result.state.stages['train']?.status === 'completed') await printTrainSummary(context, result.runDir);
   const report = join(result.runDir, 'report', 'index.html');
   if (result.state.stages['report']?.status === 'completed' && existsSync(report)) print(io.out, `report: ${report}`);
   if (result.status === 'cancelled') return EXIT.cancelled;

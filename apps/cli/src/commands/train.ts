@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeJsonAtomic, type LogLevel } from '@tribar/core';
+import { createDefaultRegistry } from '@tribar/models';
+import { getRun, listRuns, progressEmitter } from '@tribar/pipeline';
+import { trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
+import { Tracker } from '@tribar/tracker';
+import type { CliContext, ConfigOptions } from '../context.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { formatTable, print } from '../io.js';
+import { createCliLogger } from '../logging.js';
+import { createProgressDisplay } from '../progress.js';
+import { loadCliConfig } from './config.js';
+
+export interface TrainOptions extends ConfigOptions {
+  model: string[];
+  symbol?: string[];
+  horizon?: string[];
+  run?: string;
+  hp?: string[];
+  logLevel?: LogLevel;
+}
+
+/** A Phase 1 run is trainable once its scale stage has completed. */
+const trainable = (state: { stages: Record<string, { status: string } | undefined> }) => state.stages['scale']?.status === 'completed';
+
+/** `tribar train`: fit models on the latest (or a named) Phase 1 run, track them, add them to the run's summary. */
+export async function trainCommand(context: CliContext, options: TrainOptions): Promise<ExitCode> {
+  const { io } = context;
+  const { config } = await loadCliConfig(context, options);
+  const runsDir = resolve(io.cwd, config.paths.runsDir);
+  const run = options.run ? await getRun(runsDir, options.run) : (await listRuns(runsDir)).find((r) => trainable(r.state));
+  if (!run) {
+    print(io.err, `no Phase 1 run with a completed scale stage in ${runsDir}: run \`tribar pipeline\` first`);
+    return EXIT.notFound;
+  }
+  if (!trainable(run.state)) {
+    print(io.err, `run ${run.runId} has no completed scale stage: run \`tribar pipeline --run-id ${run.runId} --resume\` first`);
+    return EXIT.notFound;
+  }
+  const registry = createDefaultRegistry();
+  const hyperparameters = parseHyperparameters(options.hp ?? []);
+  const symbols = options.symbol?.length ? options.symbol : (config.train.symbols ?? config.symbols);
+  const horizons = options.horizon?.length ? options.horizon.map(Number) : (config.train.horizons ?? config.horizons);
+  const models = options.model;
+  for (const name of models) {
+    if (!registry.has(name)) {
+      print(io.err, `unknown model '${name}'; registered: ${registry.list().map((c) => c.name).join(', ')}`);
+      return EXIT.usage;
+    }
+  }
+
+  const display = createProgressDisplay(io);
+  const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: join(run.runDir, 'logs', 'train.log'), sink: display.sink }).child({ runId: run.runId });
+  const tracker = await Tracker.open(resolve(io.cwd, config.train.tracking.dir), { logger });
+  const results: TrainResult[] = [];
+  try {
+    for (const symbol of symbols) {
+      for (const horizon of horizons) {
+        for (const model of models) {
+          const progress = progressEmitter(`train ${model} ${symbol} h${horizon}`, display.onEvent);
+          results.push(
+            await trainModel({
+              runDir: run.runDir,
+              symbol,
+              horizon,
+              model,
+              registry,
+              config,
+              ...(models.length === 1 && Object.keys(hyperparameters).length > 0 ? { hyperparameters } : {}),
+              tracker,
+              runId: run.runId,
+              trials: models.length,
+              logger,
+              progress,
+            }),
+          );
+        }
+      }
+    }
+  } finally {
+    display.onEvent({ type: 'run-end', runId: run.runId, status: 'completed', durationMs: 0 });
+    display.stop();
+  }
+  await mergeSummary(join(run.runDir, 'train', 'summary.json'), results);
+  print(io.out, formatTrainResults(results));
+  print(io.out, `run folder: ${run.runDir}`);
+  print(io.out, `tracked in ${resolve(io.cwd, config.train.tracking.dir)} (experiment '${config.train.tracking.experiment}'): tribar runs list`);
+  return EXIT.ok;
+}
+
+/** `--hp maxDepth=4`: numbers, booleans and JSON lists are parsed, anything else stays a string. */
+export function parseHyperparameters(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--hp expects key=value, got '${pair}'`);
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a bare word such as `balanced` is a string
+    }
+    out[pair.slice(0, at)] = value;
+  }
+  return out;
+}
+
+/** Replace results of the same model × symbol × horizon, keep the others. */
+async function mergeSummary(path: string, results: TrainResult[]): Promise<void> {
+  let previous: TrainResult[] = [];
+  if (existsSync(path)) {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<TrainSummary>;
+    previous = Array.isArray(parsed.results) ? parsed.results : [];
+  }
+  const key = (r: TrainResult) => `${r.model}|${r.symbol}|${r.horizon}`;
+  const fresh = new Set(results.map(key));
+  const summary: TrainSummary = { version: TRAIN_SUMMARY_VERSION, results: [...previous.filter((r) => !fresh.has(key(r))), ...results] };
+  await writeJsonAtomic(path, summary);
+}
+
+const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+
+/** Models side by side: one row per model × symbol × horizon, test metrics and the backtest. */
+export function formatTrainResults(results: readonly TrainResult[]): string {
+  const rows = results.map((r) => [
+    r.model,
+    r.symbol,
+    `h${r.horizon}`,
+    fixed(r.test.accuracy),
+    fixed(r.test.macroF1),
+    fixed(r.test.logLoss),
+    String(r.backtest.trades),
+    fixed(r.backtest.winRate),
+    fixed(r.backtest.profitFactor, 2),
+    fixed(r.backtest.totalUsd, 2),
+    fixed(r.backtest.sharpe, 2),
+    fixed(r.backtest.maxDrawdownUsd, 2),
+    fixed(r.backtest.dsr),
+    `${r.fit.bestEpoch + 1}/${r.fit.epochs}`,
+    r.trackerRunId ? r.trackerRunId.slice(0, 8) : '–',
+  ]);
+  return formatTable(['model', 'symbol', 'H', 'acc', 'macroF1', 'logloss', 'trades', 'win', 'PF', 'net $', 'sharpe', 'maxDD $', 'DSR', 'best/epochs', 'tracked'], rows);
+}
+
+/** Print the run's training summary after a pipeline run, when it trained. */
+export async function printTrainSummary(context: CliContext, runDir: string): Promise<void> {
+  const path = join(runDir, 'train', 'summary.json');
+  if (!existsSync(path)) return;
+  const summary = JSON.parse(await readFile(path, 'utf8')) as TrainSummary;
+  if (Array.isArray(summary.results) && summary.results.length > 0) print(context.io.out, formatTrainResults(summary.results));
+}

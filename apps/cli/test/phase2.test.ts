@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Tracker } from '@tribar/tracker';
+import { EXIT, runCli } from '../src/index.js';
+import { formatTrainResults, parseHyperparameters } from '../src/commands/train.js';
+
+let cwd: string;
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'tribar-cli-p2-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+async function cli(argv: string[]) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await runCli(argv, { io: { out, err, env: {}, cwd }, stages: [] });
+  return { code, stdout, stderr };
+}
+
+describe('tribar models', () => {
+  it('lists the three built-in families with their defaults', async () => {
+    const { code, stdout } = await cli(['models']);
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain('logistic (aliases: lr, logistic_regression): classical, tabular input.');
+    expect(stdout).toContain('mlp: neural, tabular input.');
+    expect(stdout).toMatch(/xgboost \(aliases: xgb\): boosting, tabular input\./);
+    expect(stdout).toMatch(/maxDepth\s+6\s/);
+  });
+});
+
+describe('tribar train', () => {
+  it('exits 3 with a hint when there is no Phase 1 run to train on', async () => {
+    const { code, stderr } = await cli(['train', '--model', 'logistic']);
+    expect(code).toBe(EXIT.notFound);
+    expect(stderr).toContain('no Phase 1 run with a completed scale stage');
+    expect(stderr).toContain('tribar pipeline');
+  });
+
+  it('parses --hp values as JSON when they are, as strings otherwise', () => {
+    expect(parseHyperparameters(['maxDepth=4', 'classWeights=none', 'hiddenUnits=[32,16]', 'flag=true'])).toEqual({
+      maxDepth: 4,
+      classWeights: 'none',
+      hiddenUnits: [32, 16],
+      flag: true,
+    });
+    expect(() => parseHyperparameters(['maxDepth'])).toThrow("--hp expects key=value, got 'maxDepth'");
+  });
+
+  it('prints models side by side, with – for undefined figures', () => {
+    const metrics = { rows: 10, accuracy: 0.5, macroF1: 0.4, weightedF1: 0.4, macroPrecision: 0.4, macroRecall: 0.4, logLoss: 1.05, perClass: {} as never, confusion: [] };
+    const backtest = { trades: 3, longTrades: 2, shortTrades: 1, skippedEntries: 0, winRate: 2 / 3, profitFactor: null, totalUsd: 12.5, totalTicks: 10, avgTradeUsd: 4.1667, costsUsd: 5.625, sharpe: 1.234, sortino: null, calmar: null, maxDrawdownUsd: 2.5, exposure: 0.1, psr: 0.7, dsr: 0.6, trials: 1, threshold: 0.5 };
+    const text = formatTrainResults([
+      { model: 'logistic', symbol: 'MES', horizon: 20, dir: 'train/logistic-MES-h20', trackerRunId: 'abcdef0123456789', trackerUri: null, backend: null, fit: { epochs: 21, bestEpoch: 10, stoppedEarly: true, seconds: 1 }, rows: { train: 1, val: 1, test: 10 }, val: metrics, test: metrics, backtest, cv: null, hyperparameters: {} },
+    ]);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^model\s+symbol\s+H\s+acc\s+macroF1\s+logloss\s+trades\s+win\s+PF\s+net \$\s+sharpe\s+maxDD \$\s+DSR\s+best\/epochs\s+tracked$/);
+    expect(lines[2]?.split(/\s+/)).toEqual(['logistic', 'MES', 'h20', '0.500', '0.400', '1.050', '3', '0.667', '–', '12.50', '1.23', '2.50', '0.600', '11/21', 'abcdef01']);
+  });
+});
+
+describe('tribar runs (tracked training runs)', () => {
+  it('lists, shows and compares runs of the tracker root', async () => {
+    const root = join(cwd, 'mlruns');
+    const tracker = await Tracker.open(root);
+    const a = await tracker.startRun('demo', { runName: 'a' });
+    await a.logParam('hp.maxDepth', 4);
+    await a.logMetrics({ test_macro_f1: 0.41, bt_net_usd: 12.5 });
+    await a.end();
+    const b = await tracker.startRun('demo', { runName: 'b' });
+    await b.logMetrics({ test_macro_f1: 0.39, bt_net_usd: -3 });
+    await b.end();
+
+    const list = await cli(['runs', 'list', '--tracking', 'mlruns']);
+    expect(list.code).toBe(EXIT.ok);
+    expect(list.stdout).toContain(a.runId.slice(0, 8));
+    expect(list.stdout).toContain(b.runId.slice(0, 8));
+    expect(list.stdout).toContain('0.41');
+
+    const show = await cli(['runs', 'show', a.runId.slice(0, 10), '--tracking', 'mlruns']);
+    expect(show.code).toBe(EXIT.ok);
+    expect(show.stdout).toContain(`run ${a.runId} (a) in experiment 'demo': FINISHED`);
+    expect(show.stdout).toMatch(/hp\.maxDepth\s+4/);
+
+    const compare = await cli(['runs', 'compare', a.runId, b.runId, '--tracking', 'mlruns']);
+    expect(compare.code).toBe(EXIT.ok);
+    expect(compare.stdout.split('\n')[0]).toMatch(/bt_net_usd\s+test_macro_f1$/);
+
+    const missing = await cli(['runs', 'show', 'ffffffff', '--tracking', 'mlruns']);
+    expect(missing.code).toBe(EXIT.notFound);
+    expect(missing.stderr).toContain('ffffffff');
+  });
+});
