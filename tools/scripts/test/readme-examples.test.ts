@@ -31,6 +31,7 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
   '@tribar/features': (output) => {
     expect(output.trim().split('\n')).toEqual(['123', '767', 'momentum oscillator 14 false', "{ cross: [ 'MES', 'MGC' ] }", '2233']);
   },
+  '@tribar/models': (output) => expect(output.trim().split('\n')).toEqual(['true true', '[ 0, 1, 2 ]', '0.997 0.003 0.000', 'true']),
   '@tribar/pipeline': (output) => expect(output.trim()).toBe('completed true'),
   '@tribar/labeling': (output) =>
     expect(output.trim().split('\n')).toEqual([
@@ -40,6 +41,22 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
       '[ 0, 0, -1, -99, -99, -99 ]',
       '0.5417 0.4167 0.3889',
     ]),
+  '@tribar/datasets': (output) => expect(output.trim().split('\n')).toEqual(['[ 1, 2, 4, 6 ]', '[ 1, 2, 4, 5, 6 ]', '[ 9 ]', '[ 0, 10 ]']),
+  '@tribar/trainer': (output) =>
+    expect(output.trim().split('\n')).toEqual(['{ bestEpoch: 3, bestLoss: 0.85, stoppedAt: 5 }', '0.000500 0.001000 0.001000 0.000500 0.000000']),
+  '@tribar/tracker': (output) => {
+    const lines = output.trim().split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      '1767225601000 0.41 0',
+      '1767225602000 0.47 1',
+      '1767225603000 0.52 2',
+      'baseline FINISHED 0.05 0.52',
+      'run       name      status    val/f1  val/loss  horizon',
+      '--------  --------  --------  ------  --------  -------',
+    ]);
+    expect(lines[6]).toMatch(/^[0-9a-f]{8} {2}baseline {2}FINISHED {4}0\.52 {3}0\.00001 {2}20$/);
+    expect(lines).toHaveLength(7);
+  },
 };
 
 const withExamples = workspacePackages().filter(
