@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunConfig } from '@tribar/config';
 import { defineStage, writeFileAtomic, type StageDefinition } from '@tribar/core';
-import { EXIT, runCli } from '../src/index.js';
+import { EXIT } from '../src/index.js';
+import { runCliCaptured } from './run-cli.js';
 
 let cwd: string;
 beforeEach(() => {
@@ -32,15 +32,8 @@ const echoStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   },
 });
 
-async function cli(argv: string[], options: { env?: Record<string, string>; stages?: StageDefinition<RunConfig>[] } = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await runCli(argv, { io: { out, err, env: options.env ?? {}, cwd }, stages: options.stages ?? [echoStage] });
-  return { code, stdout, stderr };
+function cli(argv: string[], options: { env?: Record<string, string>; stages?: StageDefinition<RunConfig>[] } = {}) {
+  return runCliCaptured(argv, cwd, { env: options.env ?? {}, stages: options.stages ?? [echoStage] });
 }
 
 const writeConfig = (name: string, text: string) => {

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Tracker } from '@tribar/tracker';
-import { EXIT, runCli } from '../src/index.js';
+import { EXIT } from '../src/index.js';
+import { runCliCaptured } from './run-cli.js';
 import { formatTrainResults, parseHyperparameters } from '../src/commands/train.js';
 
 let cwd: string;
@@ -13,15 +13,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function cli(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await runCli(argv, { io: { out, err, env: {}, cwd }, stages: [] });
-  return { code, stdout, stderr };
+function cli(argv: string[]) {
+  return runCliCaptured(argv, cwd);
 }
 
 describe('tribar models', () => {

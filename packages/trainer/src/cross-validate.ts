@@ -3,7 +3,7 @@ import type { DataModule } from '@tribar/datasets';
 import type { LabeledInput, ModelRegistry } from '@tribar/models';
 import { purgedKFold } from '@tribar/splits';
 import { sampleWindows, subsetInput } from './inputs.js';
-import { classificationMetrics } from './metrics/index.js';
+import { classificationMetrics } from './metrics/classification.js';
 
 export interface CvFold {
   fold: number;

@@ -17,11 +17,10 @@ export { trainModel, configuredCallbacks, resultDirName, DEFAULT_PATIENCE } from
 export type { TrainOptions, TrainResult } from './train.js';
 export { trainStage, trainingPlan, trainOutputs, TRAIN_SUMMARY_VERSION } from './stage.js';
 export type { TrainSummary } from './stage.js';
+export { classificationMetrics, argmaxClass } from './metrics/classification.js';
+export type { ClassificationMetrics, ClassScores } from './metrics/classification.js';
+export { normalCdf, normalQuantile } from './metrics/normal.js';
 export {
-  classificationMetrics,
-  argmaxClass,
-  normalCdf,
-  normalQuantile,
   returnMoments,
   sharpeRatio,
   sortinoRatio,
@@ -32,8 +31,8 @@ export {
   expectedMaxSharpe,
   deflatedSharpeRatio,
   EULER_GAMMA,
-} from './metrics/index.js';
-export type { ClassificationMetrics, ClassScores, ReturnMoments, Drawdown } from './metrics/index.js';
+} from './metrics/sharpe.js';
+export type { ReturnMoments, Drawdown } from './metrics/sharpe.js';
 export {
   backtest,
   signalAt,

@@ -16,7 +16,7 @@ import {
 } from './callbacks.js';
 import { crossValidate, type CvSummary } from './cross-validate.js';
 import { toModelInput } from './inputs.js';
-import { classificationMetrics, type ClassificationMetrics } from './metrics/index.js';
+import { classificationMetrics, type ClassificationMetrics } from './metrics/classification.js';
 import { backtestSummary, writeEquity, writePredictions, type TrainBacktest } from './outputs.js';
 
 /** Epochs without improvement before stopping, per family, when the config leaves it to the model. */

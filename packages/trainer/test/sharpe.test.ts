@@ -10,7 +10,7 @@ import {
   returnMoments,
   sharpeRatio,
   sortinoRatio,
-} from '../src/metrics/index.js';
+} from '../src/index.js';
 
 describe('normal distribution', () => {
   it('matches known values to 1e-9 or better', () => {

@@ -1,0 +1,26 @@
+import { PassThrough } from 'node:stream';
+import type { RunConfig } from '@tribar/config';
+import type { StageDefinition } from '@tribar/core';
+import { runCli } from '../src/index.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process in `cwd` with captured streams, as a user at a terminal would see it. */
+export async function runCliCaptured(
+  argv: string[],
+  cwd: string,
+  options: { env?: Record<string, string>; stages?: StageDefinition<RunConfig>[] } = {},
+): Promise<CliRun> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await runCli(argv, { io: { out, err, env: options.env ?? {}, cwd }, stages: options.stages ?? [] });
+  return { code, stdout, stderr };
+}
