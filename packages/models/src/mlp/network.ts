@@ -57,6 +57,32 @@ export function disposeNetwork(network: Network): void {
 }
 
 /**
+ * One dense layer, `relu(x·W + b)` or `x·W + b`, with its gradient written out. tfjs's own gradient of
+ * a matMul multiplies by transposed operands, and the wasm backend's matMul with a transposed operand
+ * runs at 2 GFLOPS against 30 for a plain one (measured here, 256 × 1920 × 128): transposing first and
+ * multiplying plainly makes an MLP epoch about 5× faster on wasm and changes nothing on other backends.
+ * The first layer's input is data, never differentiated, so its gradient is zeros rather than a product.
+ */
+function dense(tf: Tfjs, x: Tensor2D, kernel: Tensor2D, bias: Tensor, relu: boolean, inputIsData: boolean): Tensor2D {
+  const layer = tf.customGrad((input, w, b, save) => {
+    const xs = input as Tensor2D;
+    const ws = w as Tensor2D;
+    const y = tf.fused.matMul({ a: xs, b: ws, bias: b as Tensor, ...(relu ? { activation: 'relu' as const } : {}) });
+    (save as (tensors: Tensor[]) => void)([xs, ws, y]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xSaved, wSaved, ySaved] = saved as [Tensor2D, Tensor2D, Tensor2D];
+        const dz = (relu ? tf.mul(dy, tf.step(ySaved)) : dy) as Tensor2D;
+        const dx = inputIsData ? tf.zerosLike(xSaved) : tf.matMul(dz, tf.transpose(wSaved));
+        return [dx, tf.matMul(tf.transpose(xSaved), dz), tf.sum(dz, 0)];
+      },
+    };
+  });
+  return layer(x, kernel, bias) as Tensor2D;
+}
+
+/**
  * Logits for a batch [rows, width]. With `dropout` set, hidden activations are dropped with a
  * mask seeded per batch and layer (inverted dropout, so inference needs no rescaling).
  */
@@ -66,13 +92,7 @@ export function forward(tf: Tfjs, network: Network, x: Tensor2D, dropout?: { rat
   const layers = variables.length / 2;
   for (let k = 0; k < layers; k++) {
     const last = k === layers - 1;
-    h = tf.fused.matMul({
-      // fused matMul + bias + relu: one kernel per layer on wasm and tensorflow backends
-      a: h,
-      b: variables[2 * k] as Tensor2D,
-      bias: variables[2 * k + 1] as Tensor,
-      ...(last ? {} : { activation: 'relu' as const }),
-    }) as Tensor2D;
+    h = dense(tf, h, variables[2 * k] as Tensor2D, variables[2 * k + 1] as Tensor, !last, k === 0);
     if (!last && dropout !== undefined && dropout.rate > 0) h = tf.dropout(h, dropout.rate, undefined, dropout.seed + k) as Tensor2D;
   }
   return h;
