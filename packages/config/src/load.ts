@@ -11,6 +11,11 @@ import { runConfigSchema, type RunConfig } from './schema.js';
 export const ENV_PREFIX = 'TRIBAR__';
 
 export interface LoadConfigOptions {
+  /**
+   * A resolved config a run wrote (`<run>/config.json`), taken as the base instead of the schema's
+   * defaults, so that run's settings come back exactly; the layers below apply on top of it.
+   */
+  runConfig?: string;
   /** A YAML or JSON file; omitted means defaults only. */
   file?: string;
   /** Usually `process.env`; only `TRIBAR__*` variables are read. */
@@ -164,18 +169,22 @@ export function overridesLayer(overrides: readonly string[]): Plain {
 }
 
 /**
- * Build a run's config from, lowest precedence first: the schema's defaults, a YAML/JSON
- * file, `TRIBAR__*` environment variables, and `path=value` command-line overrides.
+ * Build a run's config from, lowest precedence first: the schema's defaults (or a run's resolved
+ * config), a YAML/JSON file, `TRIBAR__*` environment variables, and `path=value` command-line overrides.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const defaults = defaultConfig() as Plain;
-  const layers: LoadedConfig['layers'] = [{ source: 'defaults', values: defaults }];
+  // A run's resolved config replaces the defaults rather than layering on them: its tables (barriers,
+  // contracts) are complete, and merging the shipped ones back in would add entries the run never had.
+  const layers: LoadedConfig['layers'] = [
+    options.runConfig ? { source: options.runConfig, values: await readConfigFile(options.runConfig) } : { source: 'defaults', values: defaults },
+  ];
   if (options.file) layers.push({ source: options.file, values: await readConfigFile(options.file) });
   const fromEnv = envLayer(options.env ?? {}, defaults);
   if (Object.keys(fromEnv).length) layers.push({ source: 'environment', values: fromEnv });
   if (options.overrides?.length) layers.push({ source: 'command line', values: overridesLayer(options.overrides) });
   const merged = layers.reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
   const explicit = layers.slice(1).reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
-  const source = layers.slice(1).map((layer) => layer.source).join(' + ') || 'defaults';
+  const source = layers.filter((layer) => layer.source !== 'defaults').map((layer) => layer.source).join(' + ') || 'defaults';
   return { config: parseConfig(merged, source, explicit), layers };
 }

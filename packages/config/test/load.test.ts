@@ -124,6 +124,35 @@ describe('precedence: defaults < file < env < overrides', () => {
   });
 });
 
+describe("a run's resolved config as the base", () => {
+  it('comes back exactly, though a defaults-plus-file load of the same JSON would merge the shipped tables back in', async () => {
+    const { config: original } = await loadConfig({ overrides: ['horizons=[20]', 'seed=7', 'train.tracking.experiment=x'] });
+    const path = await file('config.json', JSON.stringify(original));
+    const { config, layers } = await loadConfig({ runConfig: path });
+    expect(config).toEqual(original);
+    expect(layers.map((l) => l.source)).toEqual([path]);
+    // As a plain file it sits on the defaults, and its complete barrier table (horizon 5 included) counts as the user's.
+    const error = await rejection(loadConfig({ file: path }));
+    expect(error.message).toContain('barriers.bySymbol.MES.5: unknown horizon 5; configured horizons are [20]');
+  });
+
+  it('takes a file, env and overrides on top, and checks what they set', async () => {
+    const { config: original } = await loadConfig({ overrides: ['horizons=[20]', 'seed=7'] });
+    const path = await file('config.json', JSON.stringify(original));
+    const { config } = await loadConfig({ runConfig: path, env: { TRIBAR__SEED: '8' }, overrides: ['train.models=["logistic"]'] });
+    expect(config).toEqual({ ...original, seed: 8, train: { ...original.train, models: ['logistic'] } });
+    const error = await rejection(loadConfig({ runConfig: path, overrides: ['barriers.bySymbol.MES.60.kUp=1'] }));
+    expect(error.message).toContain('barriers.bySymbol.MES.60');
+  });
+
+  it('fills fields a newer schema added with their defaults', async () => {
+    const { config: original } = await loadConfig({});
+    const { train: _dropped, ...older } = original;
+    const path = await file('config.json', JSON.stringify(older));
+    expect((await loadConfig({ runConfig: path })).config.train).toEqual(original.train);
+  });
+});
+
 describe('environment variables', () => {
   it(`${ENV_PREFIX}SPLITS__PURGE_BARS=70 sets splits.purgeBars to the number 70`, async () => {
     const { config } = await loadConfig({ env: { TRIBAR__SPLITS__PURGE_BARS: '70' } });
