@@ -13,7 +13,7 @@ export type { CvFold, CvSummary, CrossValidateOptions } from './cross-validate.j
 export { toModelInput, subsetInput, sampleWindows } from './inputs.js';
 export { writePredictions, writeEquity, backtestSummary } from './outputs.js';
 export type { PredictionPart, TrainBacktest } from './outputs.js';
-export { trainModel, configuredCallbacks, resultDirName, DEFAULT_PATIENCE } from './train.js';
+export { trainModel, checkTrainSection, configuredCallbacks, resultDirName, DEFAULT_PATIENCE } from './train.js';
 export type { TrainOptions, TrainResult } from './train.js';
 export { trainStage, trainingPlan, trainOutputs, TRAIN_SUMMARY_VERSION } from './stage.js';
 export type { TrainSummary } from './stage.js';

@@ -1,9 +1,9 @@
 import type { RunConfig } from '@tribar/config';
-import { defineStage, UsageError, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import { defineStage, writeJsonAtomic, type StageDefinition } from '@tribar/core';
 import type { ModelRegistry } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
-import { resultDirName, trainModel, type TrainResult } from './train.js';
+import { checkTrainSection, resultDirName, trainModel, type TrainResult } from './train.js';
 
 export const TRAIN_SUMMARY_VERSION = 1;
 
@@ -45,12 +45,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
     outputs: (config) => ['train/summary.json', ...trainingPlan(config).flatMap((p) => trainOutputs(p.model, p.symbol, p.horizon))],
     async run(context) {
       const { config, logger } = context;
-      const unknown = config.train.models.filter((m) => !registry.has(m));
-      if (unknown.length > 0) {
-        throw new UsageError(`train.models names unknown model(s): ${unknown.join(', ')}`, {
-          hint: `Registered models: ${registry.list().map((c) => c.name).join(', ')}.`,
-        });
-      }
+      checkTrainSection(registry, config.train);
       const tracker = await Tracker.open(resolve(config.train.tracking.dir), { logger });
       const plan = trainingPlan(config);
       const results: TrainResult[] = [];

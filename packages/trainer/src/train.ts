@@ -1,6 +1,6 @@
 import type { RunConfig, TrainConfig } from '@tribar/config';
 import { contractFor } from '@tribar/config';
-import { noProgress, silentLogger, writeJsonAtomic, type Logger, type ProgressReporter } from '@tribar/core';
+import { noProgress, silentLogger, UsageError, writeJsonAtomic, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
 import type { BaseModel, FitResult, LabeledInput, ModelCard, ModelRegistry, Probabilities } from '@tribar/models';
 import type { Tracker } from '@tribar/tracker';
@@ -95,7 +95,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const logger = options.logger ?? silentLogger();
   const progress = options.progress ?? noProgress;
   const card = registry.card(options.model);
-  const hyperparameters = options.hyperparameters ?? findHyperparameters(config.train.hyperparameters, card.name);
+  const hyperparameters = options.hyperparameters ?? findHyperparameters(registry, config.train.hyperparameters, card.name);
   const name = card.name;
   const dirName = resultDirName(name, symbol, horizon);
   const outDir = join(options.runDir, 'train', dirName);
@@ -253,9 +253,34 @@ function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, 
   );
 }
 
-function findHyperparameters(table: Record<string, Record<string, unknown>>, name: string): Record<string, unknown> {
-  const key = Object.keys(table).find((k) => k.toLowerCase() === name.toLowerCase());
+/** `train.hyperparameters` of one model, whether the table keys it by name or by an alias. */
+function findHyperparameters(registry: ModelRegistry, table: Record<string, Record<string, unknown>>, name: string): Record<string, unknown> {
+  const key = Object.keys(table).find((k) => registry.has(k) && registry.card(k).name === name);
   return key === undefined ? {} : { ...table[key] };
+}
+
+/**
+ * Checks what the config cannot check alone: every name in `train.models` and every key of
+ * `train.hyperparameters` is a registered model (or alias), and no model has two keys (`lr` and
+ * `logistic`), so a typo or an ambiguity fails before any training.
+ */
+export function checkTrainSection(registry: ModelRegistry, train: TrainConfig): void {
+  const unknownModels = train.models.filter((m) => !registry.has(m));
+  const keys = Object.keys(train.hyperparameters);
+  const unknownKeys = keys.filter((k) => !registry.has(k));
+  const keysByModel = new Map<string, string[]>();
+  for (const key of keys.filter((k) => registry.has(k))) {
+    const name = registry.card(key).name;
+    keysByModel.set(name, [...(keysByModel.get(name) ?? []), key]);
+  }
+  const repeated = [...keysByModel].filter(([, names]) => names.length > 1);
+  const problems = [
+    ...(unknownModels.length > 0 ? [`train.models names unknown model(s): ${unknownModels.join(', ')}`] : []),
+    ...(unknownKeys.length > 0 ? [`train.hyperparameters has key(s) that name no model: ${unknownKeys.join(', ')}`] : []),
+    ...repeated.map(([name, names]) => `train.hyperparameters names ${name} more than once (${names.join(', ')}): keep one key`),
+  ];
+  if (problems.length === 0) return;
+  throw new UsageError(problems.join('; '), { hint: `Registered models: ${registry.list().map((c) => c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : '')).join(', ')}.` });
 }
 
 function resolvedHyperparameters(registry: ModelRegistry, name: string, given: Record<string, unknown>): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainModel, trainStage, trainOutputs, type TrainResult, type TrainSummary } from '../src/index.js';
+import { checkTrainSection, trainModel, trainStage, trainOutputs, type TrainResult, type TrainSummary } from '../src/index.js';
 
 // A tiny Phase 1 run of one symbol (MES) at horizon 5: 910 five-minute bars,
 //   rows   0…599 train, 600…604 purge gap (−1), 605…754 val, 755…759 gap, 760…909 test.
@@ -227,6 +227,15 @@ describe('trainModel', () => {
     expect(run.params['hp.nEstimators']).toBe('20');
   });
 
+  it('takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train', { timeout: 60_000 }, async () => {
+    const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
+    expect(config.train.models).toEqual([]);
+    const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry: createDefaultRegistry(), config });
+    expect(result.hyperparameters['C']).toBe(0.25);
+    expect(result.hyperparameters['maxIter']).toBe(5);
+    expect(result.fit.epochs).toBeLessThanOrEqual(5);
+  });
+
   it('runs purged 3-fold cross-validation on the train part first', { timeout: 60_000 }, async () => {
     const result = await trainModel({
       runDir,
@@ -283,5 +292,18 @@ describe('trainStage', () => {
     const error = (await run.catch((e: unknown) => e)) as UsageError;
     for (const card of registry.list()) expect(error.hint).toContain(card.name);
     expect(existsSync(join(root, 'unused'))).toBe(false);
+  });
+
+  it('refuses train.hyperparameters keys that name no model, or one model twice, before any training', async () => {
+    const registry = createDefaultRegistry();
+    const config = await configWith('train.hyperparameters.xgbost.maxDepth=4', 'train.hyperparameters.xgb.maxDepth=4');
+    expect(() => checkTrainSection(registry, config.train)).toThrow("train.hyperparameters has key(s) that name no model: xgbost");
+    expect(() => checkTrainSection(registry, { ...config.train, models: ['mlp', 'svm'] })).toThrow(
+      'train.models names unknown model(s): svm; train.hyperparameters has key(s) that name no model: xgbost',
+    );
+    expect(() => checkTrainSection(registry, { ...config.train, hyperparameters: { XGB: {}, LR: {} }, models: ['xgboost'] })).not.toThrow();
+    expect(() => checkTrainSection(registry, { ...config.train, hyperparameters: { logistic: {}, lr: {}, mlp: {} } })).toThrow(
+      'train.hyperparameters names logistic more than once (logistic, lr): keep one key',
+    );
   });
 });
