@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@tribar/config';
-import { TribarError } from '@tribar/core';
+import { TribarError, UsageError } from '@tribar/core';
 import { PipelineDefinitionError, RunNotFoundError } from '@tribar/pipeline';
 import { RunNotFoundError as TrackedRunNotFoundError } from '@tribar/tracker';
 import { configPrint, configSchema, configValidate } from './commands/config.js';
@@ -141,7 +141,7 @@ function reportError(context: CliContext, error: unknown): ExitCode {
   }
   const message = error instanceof Error ? error.message : String(error);
   print(context.io.err, `error: ${message}`);
-  if (error instanceof ConfigError || error instanceof PipelineDefinitionError) return EXIT.usage;
+  if (error instanceof ConfigError || error instanceof PipelineDefinitionError || error instanceof UsageError) return EXIT.usage;
   if (error instanceof RunNotFoundError || error instanceof TrackedRunNotFoundError) return EXIT.notFound;
   if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
   return EXIT.failed;

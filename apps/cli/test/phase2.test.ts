@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registeredStages } from '@tribar/pipeline';
 import { Tracker } from '@tribar/tracker';
 import { EXIT } from '../src/index.js';
 import { runCliCaptured } from './run-cli.js';
@@ -14,7 +15,7 @@ beforeEach(() => {
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
 function cli(argv: string[]) {
-  return runCliCaptured(argv, cwd);
+  return runCliCaptured(argv, cwd, { stages: registeredStages });
 }
 
 describe('tribar models', () => {
@@ -35,6 +36,39 @@ describe('tribar train', () => {
     expect(stderr).toContain('no Phase 1 run with a completed scale stage');
     expect(stderr).toContain('tribar pipeline');
   });
+
+  it("trains on the latest run with the run's own config (its train section and tracking), --config and --set on top", async () => {
+    writeFileSync(
+      join(cwd, 'small.yaml'),
+      ['data:', '  synthetic:', '    days: 21', 'horizons: [20]', 'splits:', '  embargoBars: 288', 'train:', '  hyperparameters:', '    logistic: { maxIter: 7 }', '  tracking:', '    experiment: from-run', ''].join('\n'),
+    );
+    const pipeline = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small']);
+    expect(pipeline.code, pipeline.stderr).toBe(EXIT.ok);
+
+    const own = await cli(['train', '--model', 'logistic', '--symbol', 'MES']);
+    expect(own.code, own.stderr).toBe(EXIT.ok);
+    expect(own.stdout).toContain(`config: ${join(cwd, 'runs', 'small', 'config.json')}\n`);
+    expect(own.stdout).toMatch(/^logistic\s+MES\s+h20\s/m);
+    const tracker = await Tracker.open(join(cwd, 'mlruns'));
+    const [tracked] = await tracker.listRuns('from-run');
+    expect(tracked?.params['hp.maxIter']).toBe('7');
+    expect(tracked?.tags['tribar.pipelineRun']).toBe('small');
+
+    writeFileSync(join(cwd, 'more.yaml'), 'train:\n  hyperparameters:\n    logistic: { C: 0.5 }\n');
+    const other = await cli(['train', '--model', 'logistic', '--symbol', 'MES', '--config', 'more.yaml', '--set', 'train.tracking.experiment=elsewhere']);
+    expect(other.code, other.stderr).toBe(EXIT.ok);
+    expect(other.stdout).toContain(`config: ${join(cwd, 'runs', 'small', 'config.json')} < ${join(cwd, 'more.yaml')} < command line\n`);
+    const [elsewhere] = await tracker.listRuns('elsewhere');
+    // the file's C over the run's own table, whose maxIter stays
+    expect(elsewhere?.params['hp.C']).toBe('0.5');
+    expect(elsewhere?.params['hp.maxIter']).toBe('7');
+    expect(await tracker.listRuns('from-run')).toHaveLength(1);
+
+    const unknown = await cli(['train', '--model', 'svm']);
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.stderr).toContain('train.models names unknown model(s): svm');
+    expect(unknown.stderr).toMatch(/hint: Registered models: logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/);
+  }, 60_000);
 
   it('parses --hp values as JSON when they are, as strings otherwise', () => {
     expect(parseHyperparameters(['maxDepth=4', 'classWeights=none', 'hiddenUnits=[32,16]', 'flag=true'])).toEqual({

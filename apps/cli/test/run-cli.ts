@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { RunConfig } from '@tribar/config';
-import type { StageDefinition } from '@tribar/core';
+import type { CliContext } from '../src/context.js';
 import { runCli } from '../src/index.js';
 
 export interface CliRun {
@@ -13,7 +12,7 @@ export interface CliRun {
 export async function runCliCaptured(
   argv: string[],
   cwd: string,
-  options: { env?: Record<string, string>; stages?: StageDefinition<RunConfig>[] } = {},
+  options: { env?: Record<string, string>; stages?: CliContext['stages'] } = {},
 ): Promise<CliRun> {
   const out = new PassThrough();
   const err = new PassThrough();

@@ -5,8 +5,10 @@ import type { CliContext, ConfigOptions } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { print } from '../io.js';
 
-export async function loadCliConfig(context: CliContext, options: ConfigOptions) {
+/** The config of --config, the environment and --set; on top of a run's resolved config when `runConfig` names one. */
+export async function loadCliConfig(context: CliContext, options: ConfigOptions, runConfig?: string) {
   return loadConfig({
+    ...(runConfig ? { runConfig } : {}),
     ...(options.config ? { file: resolve(context.io.cwd, options.config) } : {}),
     env: context.io.env,
     overrides: options.set ?? [],

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { writeJsonAtomic, type LogLevel } from '@tribar/core';
 import { createDefaultRegistry } from '@tribar/models';
 import { getRun, listRuns, progressEmitter } from '@tribar/pipeline';
-import { trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
+import { checkTrainSection, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
 import { Tracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -28,8 +28,9 @@ const trainable = (state: { stages: Record<string, { status: string } | undefine
 /** `tribar train`: fit models on the latest (or a named) Phase 1 run, track them, add them to the run's summary. */
 export async function trainCommand(context: CliContext, options: TrainOptions): Promise<ExitCode> {
   const { io } = context;
-  const { config } = await loadCliConfig(context, options);
-  const runsDir = resolve(io.cwd, config.paths.runsDir);
+  const cliLoaded = await loadCliConfig(context, options);
+  const cliConfig = cliLoaded.config;
+  const runsDir = resolve(io.cwd, cliConfig.paths.runsDir);
   const run = options.run ? await getRun(runsDir, options.run) : (await listRuns(runsDir)).find((r) => trainable(r.state));
   if (!run) {
     print(io.err, `no Phase 1 run with a completed scale stage in ${runsDir}: run \`tribar pipeline\` first`);
@@ -39,17 +40,17 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
     print(io.err, `run ${run.runId} has no completed scale stage: run \`tribar pipeline --run-id ${run.runId} --resume\` first`);
     return EXIT.notFound;
   }
+  // The run's own config is the truth about its data (contracts and costs, seed) and carries its train
+  // section: it is the base; --config, the environment and --set apply on top of it.
+  const runConfigFile = join(run.runDir, 'config.json');
+  const { config, layers } = existsSync(runConfigFile) ? await loadCliConfig(context, options, runConfigFile) : cliLoaded;
+  print(io.out, `config: ${layers.map((layer) => layer.source).join(' < ')}`);
   const registry = createDefaultRegistry();
   const hyperparameters = parseHyperparameters(options.hp ?? []);
   const symbols = options.symbol?.length ? options.symbol : (config.train.symbols ?? config.symbols);
   const horizons = options.horizon?.length ? options.horizon.map(Number) : (config.train.horizons ?? config.horizons);
   const models = options.model;
-  for (const name of models) {
-    if (!registry.has(name)) {
-      print(io.err, `unknown model '${name}'; registered: ${registry.list().map((c) => c.name).join(', ')}`);
-      return EXIT.usage;
-    }
-  }
+  checkTrainSection(registry, { ...config.train, models });
 
   const display = createProgressDisplay(io);
   const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: join(run.runDir, 'logs', 'train.log'), sink: display.sink }).child({ runId: run.runId });
