@@ -2,10 +2,16 @@
 # System packages the project's tests need beyond npm, all from Debian (never a download):
 #   - chromium, for the report's browser test (driven by playwright-core with executablePath
 #     /usr/bin/chromium; never a browser download);
-#   - libxgboost-dev, the XGBoost C library that @tribar/models calls through koffi.
-# Idempotent: installs only what is missing. Python xgboost for the benchmarks' reference side is
-# separate: tools/scripts/setup-bench.sh.
+#   - libxgboost-dev, the XGBoost C library that @tribar/models calls through koffi;
+#   - python3-xgboost (with numpy) for Debian's /usr/bin/python3, with which a models test checks that
+#     Python's xgboost reads our saved models (and the benchmark's reference side runs).
+# Idempotent: installs only what is missing. With --best-effort (how `npm test` calls it first) a
+# package it cannot install is reported and the script still succeeds: those tests then skip with a
+# message, except under CI=true.
 set -euo pipefail
+
+BEST_EFFORT=0
+[ "${1:-}" = "--best-effort" ] && BEST_EFFORT=1
 
 CHROMIUM="${TRIBAR_CHROMIUM:-/usr/bin/chromium}"
 APT_UPDATED=0
@@ -95,7 +101,33 @@ MSG
   return 1
 }
 
+# Debian's interpreter by its full path: the pyenv python3 first on PATH cannot see Debian's packages.
+PYTHON=/usr/bin/python3
+
+ensure_python_xgboost() {
+  if [ -x "$PYTHON" ] && "$PYTHON" -c 'import xgboost, numpy' >/dev/null 2>&1; then
+    echo "python3-xgboost: present ($("$PYTHON" -c 'import xgboost; print(xgboost.__version__)'))"
+    return 0
+  fi
+  if can_apt; then
+    echo "python3-xgboost: missing; installing Debian's python3-xgboost with apt-get"
+    apt_install python3-xgboost python3-numpy
+    "$PYTHON" -c 'import xgboost; print("python3-xgboost: installed", xgboost.__version__)'
+    return 0
+  fi
+  cat >&2 <<MSG
+python3-xgboost: $PYTHON cannot import xgboost and this script cannot install it (needs root and apt-get).
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends python3-xgboost python3-numpy
+MSG
+  return 1
+}
+
 status=0
 ensure_chromium || status=1
 ensure_xgboost || status=1
+ensure_python_xgboost || status=1
+if [ "$status" -ne 0 ] && [ "$BEST_EFFORT" -eq 1 ]; then
+  echo "setup-system: continuing without the packages above (--best-effort)" >&2
+  exit 0
+fi
 exit "$status"

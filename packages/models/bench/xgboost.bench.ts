@@ -71,7 +71,7 @@ console.log(
 
 const check = spawnSync(PYTHON, ['-c', 'import xgboost, numpy'], { encoding: 'utf8' });
 if (check.status !== 0) {
-  console.log(`python reference skipped: ${PYTHON} lacks xgboost/numpy (bash tools/scripts/setup-bench.sh installs python3-xgboost)`);
+  console.log(`python reference skipped: ${PYTHON} lacks xgboost/numpy (bash tools/scripts/setup-system.sh installs python3-xgboost)`);
 } else {
   const dir = await mkdtemp(join(tmpdir(), 'tribar-xgb-bench-'));
   try {
