@@ -7,30 +7,32 @@ import { TribarError } from '@tribar/core';
 import { readModelHeader } from '../src/model-dir.js';
 import { ModelRegistry } from '../src/registry.js';
 import { XGBOOST_CARD, XGBoostLibraryError, XGBoostModel, locateXGBoost, xgboostFactory } from '../src/xgboost/index.js';
-import { anchorMatrix, sliceRows } from './xgboost-fixtures.js';
+import { anchorMatrix, skipWithoutXGBoost, sliceRows } from './xgboost-fixtures.js';
 
 const PYTHON = '/usr/bin/python3';
 const pythonXGBoost = spawnSync(PYTHON, ['-c', 'import xgboost, numpy'], { encoding: 'utf8' }).status === 0;
+// CI installs python3-xgboost (tools/scripts/setup-system.sh): there a missing one fails instead of skipping.
+const onCi = process.env['CI'] === 'true';
 
 const data = anchorMatrix(1_200, 8, 4, 11);
 const train = sliceRows(data, 0, 900);
 const validation = sliceRows(data, 900, 1_200);
 
-let dir: string;
-let model: XGBoostModel;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tribar-xgb-'));
-  model = new XGBoostModel({ nEstimators: 30, learningRate: 0.2, earlyStoppingRounds: 0 });
-  // Sample weights and balanced class weights both in play, with a best-round slice.
-  const weights = Float32Array.from({ length: train.rows }, (_, i) => 0.5 + (i % 4) / 4);
-  await model.fit({ ...train, weights }, { validation, restoreBest: true });
-});
-afterAll(async () => {
-  model.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+describe.skipIf(skipWithoutXGBoost)('save and load', () => {
+  let dir: string;
+  let model: XGBoostModel;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tribar-xgb-'));
+    model = new XGBoostModel({ nEstimators: 30, learningRate: 0.2, earlyStoppingRounds: 0 });
+    // Sample weights and balanced class weights both in play, with a best-round slice.
+    const weights = Float32Array.from({ length: train.rows }, (_, i) => 0.5 + (i % 4) / 4);
+    await model.fit({ ...train, weights }, { validation, restoreBest: true });
+  });
+  afterAll(async () => {
+    model.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-describe('save and load', () => {
   it('round-trips to bitwise identical probabilities', async () => {
     const saved = join(dir, 'model');
     await model.save(saved);
@@ -52,7 +54,7 @@ describe('save and load', () => {
     loaded.dispose();
   });
 
-  it.skipIf(!pythonXGBoost)(`is read by Python xgboost with the same probabilities (needs ${PYTHON} with xgboost)`, async () => {
+  it.skipIf(!pythonXGBoost && !onCi)(`is read by Python xgboost with the same probabilities (needs ${PYTHON} with xgboost)`, async () => {
     const saved = join(dir, 'for-python');
     await model.save(saved);
     const input = join(dir, 'x.f32');
@@ -86,7 +88,7 @@ describe('save and load', () => {
 });
 
 describe('locateXGBoost', () => {
-  it('finds the installed library', () => {
+  it.skipIf(skipWithoutXGBoost)('finds the installed library', () => {
     expect(locateXGBoost({})).toMatch(/libxgboost\.so/);
   });
 

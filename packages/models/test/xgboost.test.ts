@@ -4,7 +4,7 @@ import type { EpochLog } from '../src/types.js';
 import { trainingWeights } from '../src/xgboost/card.js';
 import { XGBOOST_CARD, XGBoostModel, xgboostFactory } from '../src/xgboost/index.js';
 import { parseEval } from '../src/xgboost/native.js';
-import { accuracy, anchorMatrix, sliceRows } from './xgboost-fixtures.js';
+import { accuracy, anchorMatrix, skipWithoutXGBoost, sliceRows } from './xgboost-fixtures.js';
 
 // 2,000 × 8 rows, 4 informative columns: the first 1,500 train, the last 500 validate.
 const data = anchorMatrix(2_000, 8, 4, 7);
@@ -75,7 +75,7 @@ describe('parseEval', () => {
   });
 });
 
-describe('XGBoostModel.fit', () => {
+describe.skipIf(skipWithoutXGBoost)('XGBoostModel.fit', () => {
   it('learns the terciles: accuracy well above chance, train loss falling, probabilities summing to 1', async () => {
     const model = new XGBoostModel({ ...quick, nEstimators: 60, learningRate: 0.1 });
     const result = await model.fit(train, { validation, restoreBest: false });

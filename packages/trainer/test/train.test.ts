@@ -99,6 +99,7 @@ const xgboostAvailable = (() => {
     locateXGBoost();
     return true;
   } catch {
+    if (process.env['CI'] !== 'true') console.warn('libxgboost not found: the xgboost training test is skipped (bash tools/scripts/setup-system.sh installs it)');
     return false;
   }
 })();
@@ -204,7 +205,8 @@ describe('trainModel', () => {
     expect(run.tags['tribar.model']).toBe('logistic');
   });
 
-  it.skipIf(!xgboostAvailable)('fits xgboost with given hyperparameters, same artifacts', { timeout: 60_000 }, async () => {
+  // CI installs libxgboost (tools/scripts/setup-system.sh): there a missing one fails instead of skipping.
+  it.skipIf(!xgboostAvailable && process.env['CI'] !== 'true')('fits xgboost with given hyperparameters, same artifacts', { timeout: 60_000 }, async () => {
     const tracker = await Tracker.open(join(root, 'mlruns'));
     const result = await trainModel({
       runDir,
