@@ -3,22 +3,14 @@
 // the terciles of z, so every class holds a third of the rows.
 import { Rng } from '@tribar/core';
 import type { LabeledInput } from '../src/types.js';
-import { locateXGBoost } from '../src/xgboost/index.js';
+import { hasXGBoost } from '../src/xgboost/index.js';
 
 /**
  * True when libxgboost cannot be found outside CI: the tests that fit skip with a message. Under
  * CI=true (which installs it: tools/scripts/setup-system.sh) a missing library fails them instead.
  */
-export const skipWithoutXGBoost: boolean = (() => {
-  try {
-    locateXGBoost();
-    return false;
-  } catch {
-    if (process.env['CI'] === 'true') return false;
-    console.warn('libxgboost not found: the xgboost tests that fit are skipped (bash tools/scripts/setup-system.sh installs it)');
-    return true;
-  }
-})();
+export const skipWithoutXGBoost = !hasXGBoost() && process.env['CI'] !== 'true';
+if (skipWithoutXGBoost) console.warn('libxgboost not found: the xgboost tests that fit are skipped (bash tools/scripts/setup-system.sh installs it)');
 
 export function anchorMatrix(rows: number, cols: number, informative: number, seed: number): LabeledInput {
   const rng = new Rng(seed);

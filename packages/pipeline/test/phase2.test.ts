@@ -4,21 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@tribar/config';
-import { locateXGBoost } from '@tribar/models';
+import { hasXGBoost } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { registeredStages, runPipeline } from '../src/index.js';
 
 // Without libxgboost this end-to-end run is skipped with a message, except under CI=true (which installs it).
-const skipWithoutXGBoost = (() => {
-  try {
-    locateXGBoost();
-    return false;
-  } catch {
-    if (process.env['CI'] === 'true') return false;
-    console.warn('libxgboost not found: the Phase 2 pipeline test is skipped (bash tools/scripts/setup-system.sh installs it)');
-    return true;
-  }
-})();
+const skipWithoutXGBoost = !hasXGBoost() && process.env['CI'] !== 'true';
+if (skipWithoutXGBoost) console.warn('libxgboost not found: the Phase 2 pipeline test is skipped (bash tools/scripts/setup-system.sh installs it)');
 
 let dir: string;
 beforeAll(() => {

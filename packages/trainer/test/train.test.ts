@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type RunConfig } from '@tribar/config';
 import { createStageContext, float64Column, readArrowFile, Rng, UsageError, writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { loadDataModule } from '@tribar/datasets';
-import { createDefaultRegistry, locateXGBoost } from '@tribar/models';
+import { createDefaultRegistry, hasXGBoost } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { Float64, Int8, makeData, makeVector, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
 import { existsSync } from 'node:fs';
@@ -94,15 +94,8 @@ const configWith = async (...overrides: string[]): Promise<RunConfig> =>
 
 const readJson = async <T = Record<string, unknown>>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
-const xgboostAvailable = (() => {
-  try {
-    locateXGBoost();
-    return true;
-  } catch {
-    if (process.env['CI'] !== 'true') console.warn('libxgboost not found: the xgboost training test is skipped (bash tools/scripts/setup-system.sh installs it)');
-    return false;
-  }
-})();
+const xgboostAvailable = hasXGBoost();
+if (!xgboostAvailable && process.env['CI'] !== 'true') console.warn('libxgboost not found: the xgboost training test is skipped (bash tools/scripts/setup-system.sh installs it)');
 
 let root: string;
 let runDir: string;

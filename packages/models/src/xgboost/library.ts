@@ -48,6 +48,16 @@ export function locateXGBoost(env: NodeJS.ProcessEnv = process.env): string {
   throw new XGBoostLibraryError(`libxgboost.so not found (tried ${STANDARD_LOCATIONS.join(', ')})`, { hint: INSTALL_HINT });
 }
 
+/** Whether `locateXGBoost` finds the library: for choosing models, or skipping what needs it. */
+export function hasXGBoost(env: NodeJS.ProcessEnv = process.env): boolean {
+  try {
+    locateXGBoost(env);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function loadable(name: string): boolean {
   try {
     koffi.load(name);
