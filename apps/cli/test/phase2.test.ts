@@ -64,6 +64,24 @@ describe('tribar train', () => {
     expect(elsewhere?.params['hp.maxIter']).toBe('7');
     expect(await tracker.listRuns('from-run')).toHaveLength(1);
 
+    // --hp goes on top of the run's table (maxIter 7 stays) for one model; refused for several or when invalid
+    const hp = await cli(['train', '--model', 'lr', '--symbol', 'MES', '--hp', 'C=2']);
+    expect(hp.code, hp.stderr).toBe(EXIT.ok);
+    expect(hp.stdout).toContain(`config: ${join(cwd, 'runs', 'small', 'config.json')} < --hp\n`);
+    const runs = await tracker.listRuns('from-run');
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => [r.params['hp.C'], r.params['hp.maxIter']]).sort()).toEqual([
+      ['1', '7'],
+      ['2', '7'],
+    ]);
+    const several = await cli(['train', '--model', 'lr,mlp', '--hp', 'C=2']);
+    expect(several.code).toBe(EXIT.usage);
+    expect(several.stderr).toContain('--hp applies to a single --model, got 2 (lr, mlp)');
+    const invalid = await cli(['train', '--model', 'lr', '--hp', 'C=-1']);
+    expect(invalid.code).toBe(EXIT.usage);
+    expect(invalid.stderr).toMatch(/\bC\b/);
+    expect(await tracker.listRuns('from-run')).toHaveLength(2);
+
     const unknown = await cli(['train', '--model', 'svm']);
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain('train.models names unknown model(s): svm');

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { writeJsonAtomic, type LogLevel } from '@tribar/core';
-import { createDefaultRegistry } from '@tribar/models';
+import type { RunConfig } from '@tribar/config';
+import { UsageError, writeJsonAtomic, type LogLevel } from '@tribar/core';
+import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
 import { getRun, listRuns, progressEmitter } from '@tribar/pipeline';
 import { checkTrainSection, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
 import { Tracker } from '@tribar/tracker';
@@ -43,14 +44,14 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   // The run's own config is the truth about its data (contracts and costs, seed) and carries its train
   // section: it is the base; --config, the environment and --set apply on top of it.
   const runConfigFile = join(run.runDir, 'config.json');
-  const { config, layers } = existsSync(runConfigFile) ? await loadCliConfig(context, options, runConfigFile) : cliLoaded;
-  print(io.out, `config: ${layers.map((layer) => layer.source).join(' < ')}`);
+  const loaded = existsSync(runConfigFile) ? await loadCliConfig(context, options, runConfigFile) : cliLoaded;
+  print(io.out, `config: ${loaded.layers.map((layer) => layer.source).join(' < ')}${options.hp?.length ? ' < --hp' : ''}`);
   const registry = createDefaultRegistry();
-  const hyperparameters = parseHyperparameters(options.hp ?? []);
+  const models = options.model;
+  checkTrainSection(registry, { ...loaded.config.train, models });
+  const config = withHyperparameters(registry, loaded.config, models, parseHyperparameters(options.hp ?? []));
   const symbols = options.symbol?.length ? options.symbol : (config.train.symbols ?? config.symbols);
   const horizons = options.horizon?.length ? options.horizon.map(Number) : (config.train.horizons ?? config.horizons);
-  const models = options.model;
-  checkTrainSection(registry, { ...config.train, models });
 
   const display = createProgressDisplay(io);
   const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: join(run.runDir, 'logs', 'train.log'), sink: display.sink }).child({ runId: run.runId });
@@ -69,7 +70,6 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
               model,
               registry,
               config,
-              ...(models.length === 1 && Object.keys(hyperparameters).length > 0 ? { hyperparameters } : {}),
               tracker,
               runId: run.runId,
               trials: models.length,
@@ -91,12 +91,35 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   return EXIT.ok;
 }
 
+/**
+ * `--hp` on top of the config's hyperparameters of the one model named: `--hp maxDepth=4` keeps the
+ * config's `nEstimators`. With several models it is refused rather than applied to all or ignored.
+ */
+export function withHyperparameters(registry: ModelRegistry, config: RunConfig, models: readonly string[], hp: Record<string, unknown>): RunConfig {
+  if (Object.keys(hp).length === 0) return config;
+  if (models.length !== 1) {
+    throw new UsageError(`--hp applies to a single --model, got ${models.length} (${models.join(', ')})`, {
+      hint: 'Train them one at a time, or set each model\'s values with --set train.hyperparameters.<model>.<name>=<value>.',
+    });
+  }
+  const name = registry.card(models[0] as string).name;
+  const table: Record<string, Record<string, unknown>> = {};
+  let own: Record<string, unknown> = {};
+  for (const [key, values] of Object.entries(config.train.hyperparameters)) {
+    if (registry.has(key) && registry.card(key).name === name) own = values;
+    else table[key] = values;
+  }
+  table[name] = { ...own, ...hp };
+  resolveHyperparameters(registry.card(name), table[name]); // a wrong name, type or range fails here, before any training
+  return { ...config, train: { ...config.train, hyperparameters: table } };
+}
+
 /** `--hp maxDepth=4`: numbers, booleans and JSON lists are parsed, anything else stays a string. */
 export function parseHyperparameters(pairs: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--hp expects key=value, got '${pair}'`);
+    if (at <= 0) throw new UsageError(`--hp expects key=value, got '${pair}'`, { hint: 'e.g. --hp maxDepth=4 --hp hiddenUnits=[64,32]' });
     const raw = pair.slice(at + 1);
     let value: unknown = raw;
     try {
