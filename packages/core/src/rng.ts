@@ -85,11 +85,13 @@ export class Rng {
     return -mean * Math.log(1 - this.next());
   }
 
-  /** Fisher–Yates shuffle in place; returns the same array. */
-  shuffle<T>(items: T[]): T[] {
+  /** Fisher–Yates shuffle in place (an array or a typed array); returns the same object. */
+  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(0, i);
-      [items[i], items[j]] = [items[j] as T, items[i] as T];
+      const swap = items[i];
+      items[i] = items[j];
+      items[j] = swap;
     }
     return items;
   }

@@ -49,14 +49,7 @@ export function epochOrder(rows: number, options: Pick<BatchOptions, 'shuffle' |
   const order = new Int32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;
   if (!options.shuffle) return order;
-  const rng = new Rng(deriveSeed(options.seed ?? 0, `datasets/epoch/${options.epoch ?? 0}`));
-  for (let i = rows - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    const swap = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = swap;
-  }
-  return order;
+  return new Rng(deriveSeed(options.seed ?? 0, `datasets/epoch/${options.epoch ?? 0}`)).shuffle(order);
 }
 
 function checkOptions(options: BatchOptions): void {

@@ -95,12 +95,7 @@ export class MlpModel implements BaseModel {
       for (let epoch = 0; epoch < hp.maxEpochs; epoch++) {
         const epochStarted = performance.now();
         adam.learningRate = learningRate;
-        for (let i = train.rows - 1; i > 0; i--) {
-          const j = shuffleRng.int(0, i);
-          const t = order[i] as number;
-          order[i] = order[j] as number;
-          order[j] = t;
-        }
+        shuffleRng.shuffle(order);
         let lossSum = 0;
         let weightSum = 0;
         for (let start = 0; start < train.rows; start += batchSize) {
