@@ -1,13 +1,10 @@
-import { DataError, UsageError } from '@tribar/core';
+import { DataError, INVALID_LABEL, UsageError } from '@tribar/core';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/splits';
 import type { SequenceDataset, SplitName, TabularDataset } from './types.js';
 import { sessionIds, windowFits } from './windows.js';
 
 /** The `split_h{h}` code of each split name. */
 export const SPLIT_CODES: Readonly<Record<SplitName, number>> = { train: SPLIT_TRAIN, val: SPLIT_VAL, test: SPLIT_TEST };
-
-/** The label the labeling stage writes for rows without a usable outcome. */
-export const INVALID_LABEL = -99;
 
 /** One symbol × horizon's columns, all of the same length and aligned by row index. */
 export interface ColumnsInput {

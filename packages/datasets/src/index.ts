@@ -2,7 +2,7 @@
 export type { SplitName, DatasetSpec, TabularDataset, SequenceDataset, Dataset, MarketRows, BarrierInfo, DataModule } from './types.js';
 export { sessionIds, windowFits } from './windows.js';
 export type { WindowRule } from './windows.js';
-export { buildTabular, buildSequence, SPLIT_CODES, INVALID_LABEL } from './build.js';
+export { buildTabular, buildSequence, SPLIT_CODES } from './build.js';
 export type { ColumnsInput, SequenceColumnsInput } from './build.js';
 export { batches, forEachBatch, toTfDataset, gatherRows, epochOrder, CLASS_COUNT } from './batches.js';
 export type { Batch, BatchOptions } from './batches.js';

@@ -23,10 +23,6 @@ export function parameterCount(width: number): number {
 }
 
 /**
- * Returns the objective and writes its gradient; `dataLoss[0]` receives the unpenalised
- * weighted mean log loss (what the epoch log reports as `trainLoss`).
- */
-/**
  * The three logits and softmax probabilities of row `base`, written into `out` as
  * `[z0, z1, z2, p0, p1, p2]`; returns log Σ exp z (stable). Shared by the objective and
  * prediction so both read the coefficients the same way; NaN and 0 inputs add nothing.

@@ -1,6 +1,7 @@
 // The xgboost card: defaults are the original's (§14.2); the ranges are what the library accepts
 // sensibly, wide enough to hold the original tuner's search space (§14.5), which each description names.
 import { NUM_CLASSES, type ModelCard } from '../types.js';
+import { balancedClassWeights } from '../dense-input.js';
 
 export const XGBOOST_CARD: ModelCard = {
   name: 'xgboost',
@@ -68,12 +69,7 @@ export function xgboostParams(hp: Record<string, unknown>, seed: number, withVal
  */
 export function trainingWeights(y: Uint8Array, sample: Float32Array | undefined, balanced: boolean): Float32Array | undefined {
   if (!balanced) return sample;
-  const counts = new Float64Array(NUM_CLASSES);
-  for (let i = 0; i < y.length; i++) counts[y[i] as number]! += 1;
-  let present = 0;
-  for (const c of counts) if (c > 0) present++;
-  const factor = new Float64Array(NUM_CLASSES);
-  for (let c = 0; c < NUM_CLASSES; c++) factor[c] = counts[c]! > 0 ? y.length / (present * counts[c]!) : 0;
+  const factor = balancedClassWeights(y);
   const out = new Float32Array(y.length);
   for (let i = 0; i < y.length; i++) out[i] = factor[y[i] as number]! * (sample === undefined ? 1 : (sample[i] as number));
   return out;

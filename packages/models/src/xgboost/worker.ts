@@ -68,7 +68,6 @@ function train(request: TrainRequest): TrainDone {
         break;
       }
     }
-    if (epochs === 0) bestEpoch = -1;
 
     let kept = booster;
     if (request.restoreBest && hasValidation && bestEpoch >= 0 && bestEpoch + 1 < epochs) {
