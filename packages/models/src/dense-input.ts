@@ -80,14 +80,17 @@ export function lastAxisNames(input: ModelInput): string[] {
   return Array.from({ length: features }, (_, j) => `f${j}`);
 }
 
-/** Row-wise argmax of rows × 3 probabilities, ties to the lower class. */
+/** Predicted class of row i of rows × 3 probabilities: the argmax, ties to the lower class. */
+export function argmaxClass(p: ArrayLike<number>, i: number): number {
+  let best = 0;
+  for (let c = 1; c < NUM_CLASSES; c++) if ((p[i * NUM_CLASSES + c] as number) > (p[i * NUM_CLASSES + best] as number)) best = c;
+  return best;
+}
+
+/** Row-wise `argmaxClass` of rows × 3 probabilities. */
 export function argmaxRows(p: Float32Array, rows: number): Uint8Array {
   const out = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    for (let c = 1; c < NUM_CLASSES; c++) if ((p[i * NUM_CLASSES + c] as number) > (p[i * NUM_CLASSES + best] as number)) best = c;
-    out[i] = best;
-  }
+  for (let i = 0; i < rows; i++) out[i] = argmaxClass(p, i);
   return out;
 }
 
@@ -101,9 +104,7 @@ export function weightedLogLoss(p: Float32Array, y: Uint8Array, weights?: Float3
     const w = weights === undefined ? 1 : (weights[i] as number);
     const c = y[i] as number;
     loss -= w * Math.log(Math.max(p[i * NUM_CLASSES + c] as number, 1e-15));
-    let best = 0;
-    for (let k = 1; k < NUM_CLASSES; k++) if ((p[i * NUM_CLASSES + k] as number) > (p[i * NUM_CLASSES + best] as number)) best = k;
-    if (best === c) correct += w;
+    if (argmaxClass(p, i) === c) correct += w;
     total += w;
   }
   return total > 0 ? { loss: loss / total, accuracy: correct / total } : { loss: Number.NaN, accuracy: Number.NaN };

@@ -21,6 +21,7 @@ export { ModelRegistry, ModelRegistryError, HyperparameterError, resolveHyperpar
 export { writeModelDir, readModelHeader, readModelFile, MODEL_HEADER_FILE, MODEL_FORMAT_VERSION } from './model-dir.js';
 export type { ModelHeader } from './model-dir.js';
 export { createDefaultRegistry } from './builtins.js';
+export { argmaxClass } from './dense-input.js';
 export { XGBOOST_CARD, XGBoostLibraryError, locateXGBoost, hasXGBoost, XGBoostModel, xgboostFactory, XGBOOST_MODEL_FILE } from './xgboost/index.js';
 export { LogisticModel, LOGISTIC_CARD, logisticFactory } from './logistic/index.js';
 export { MlpModel, MLP_CARD, mlpFactory } from './mlp/index.js';

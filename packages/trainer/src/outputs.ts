@@ -1,6 +1,6 @@
 import { writeArrowFile } from '@tribar/core';
 import type { Dataset } from '@tribar/datasets';
-import type { LabeledInput, Probabilities } from '@tribar/models';
+import { argmaxClass, type LabeledInput, type Probabilities } from '@tribar/models';
 import { summaryToJson, type BacktestResult } from './backtest/index.js';
 import { Float32, Float64, Int32, Int8, makeData, makeVector, Table, TimestampMillisecond, Uint8 } from 'apache-arrow';
 
@@ -34,13 +34,8 @@ export async function writePredictions(path: string, parts: readonly PredictionP
       row[at] = part.dataset.rowIndex[i]!;
       split[at] = SPLIT_CODE[part.split];
       label[at] = part.input.y[i]!;
-      let best = 0;
-      for (let c = 0; c < 3; c++) {
-        const v = p[i * 3 + c]!;
-        probs[c]![at] = v;
-        if (v > p[i * 3 + best]!) best = c;
-      }
-      predicted[at] = best;
+      for (let c = 0; c < 3; c++) probs[c]![at] = p[i * 3 + c]!;
+      predicted[at] = argmaxClass(p, i);
     }
   }
   const table = new Table({

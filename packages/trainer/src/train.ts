@@ -2,7 +2,7 @@ import type { RunConfig, TrainConfig } from '@tribar/config';
 import { contractFor } from '@tribar/config';
 import { noProgress, silentLogger, UsageError, writeJsonAtomic, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
-import type { BaseModel, FitResult, LabeledInput, ModelCard, ModelRegistry, Probabilities } from '@tribar/models';
+import { resolveHyperparameters, type FitResult, type ModelCard, type ModelRegistry, type Probabilities } from '@tribar/models';
 import type { Tracker } from '@tribar/tracker';
 import { join, relative } from 'node:path';
 import { backtest } from './backtest/index.js';
@@ -122,7 +122,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     : null;
   try {
     if (tracked) {
-      await tracked.logParams({ ...prefixKeys(resolvedHyperparameters(registry, name, hyperparameters), 'hp.'), symbol, horizon, features: data.featureNames.length, seed, lookback: card.inputKind === 'sequence' ? config.train.lookback : 0, trainRows: train.rows, valRows: val.rows, testRows: test.rows });
+      await tracked.logParams({ ...prefixKeys(resolveHyperparameters(card, hyperparameters), 'hp.'), symbol, horizon, features: data.featureNames.length, seed, lookback: card.inputKind === 'sequence' ? config.train.lookback : 0, trainRows: train.rows, valRows: val.rows, testRows: test.rows });
     }
 
     const cv = config.train.cv.folds > 0
@@ -283,15 +283,6 @@ export function checkTrainSection(registry: ModelRegistry, train: TrainConfig): 
   throw new UsageError(problems.join('; '), { hint: `Registered models: ${registry.list().map((c) => c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : '')).join(', ')}.` });
 }
 
-function resolvedHyperparameters(registry: ModelRegistry, name: string, given: Record<string, unknown>): Record<string, unknown> {
-  const model: BaseModel = registry.create(name, given);
-  try {
-    return model.describe().hyperparameters;
-  } finally {
-    model.dispose();
-  }
-}
-
 function prefixKeys(record: Record<string, unknown>, prefix: string): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(record)) {
@@ -300,4 +291,3 @@ function prefixKeys(record: Record<string, unknown>, prefix: string): Record<str
   return out;
 }
 
-export type { LabeledInput };

@@ -1,8 +1,5 @@
 import { DataError, UsageError } from '@tribar/core';
-
-/** Class order everywhere in Phase 2: 0 short, 1 neutral, 2 long (label + 1). */
-const NAMES = ['short', 'neutral', 'long'] as const;
-const K = 3;
+import { argmaxClass, CLASS_NAMES as NAMES, NUM_CLASSES as K } from '@tribar/models';
 const EPS = 1e-15;
 
 export interface ClassScores {
@@ -27,19 +24,8 @@ export interface ClassificationMetrics {
   confusion: number[][];
 }
 
-/** Predicted class of row i: argmax of its three probabilities, ties to the lower class. */
-export function argmaxClass(proba: ArrayLike<number>, i: number): number {
-  let best = 0;
-  let bestP = proba[i * K] as number;
-  for (let c = 1; c < K; c++) {
-    const p = proba[i * K + c] as number;
-    if (p > bestP) {
-      best = c;
-      bestP = p;
-    }
-  }
-  return best;
-}
+// The models' own rule (ties to the lower class), so metrics score exactly what `predict` returns.
+export { argmaxClass };
 
 const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
 
