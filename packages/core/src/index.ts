@@ -55,5 +55,6 @@ export type {
 } from './labels/triple-barrier.js';
 export { adfTest, adfCriticalValue5 } from './stats/adf.js';
 export type { AdfResult } from './stats/adf.js';
+export { barsPerYear } from './stats/bars-per-year.js';
 export { float64Column, float64Columns } from './arrow-columns.js';
 export { workerEntryUrl } from './worker-entry.js';

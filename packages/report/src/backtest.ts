@@ -3,6 +3,7 @@
  * model. On the test rows a position takes the realised label at entry and holds it until the
  * label's own end bar; one position at a time, so trades never overlap.
  */
+import { barsPerYear } from '@tribar/core';
 
 /** Split code of a test row in `splits/<S>.arrow` (`split_h{h}`). */
 export const TEST_SPLIT = 2;
@@ -101,11 +102,6 @@ export interface BacktestMetrics {
   maxDrawdownUsd: number;
   averageBarsHeld: number | null;
   tradesPerYear: number | null;
-}
-
-/** Bars a year for a bar length: 252 CME sessions of 23 hours (1,380 minutes). */
-export function barsPerYear(barMinutes: number): number {
-  return (252 * 1380) / barMinutes;
 }
 
 /**

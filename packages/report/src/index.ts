@@ -6,7 +6,6 @@ export {
   backtestMetrics,
   annualisedSharpe,
   maxDrawdown,
-  barsPerYear,
   countCode,
   TEST_SPLIT,
   INVALID_LABEL_VALUE,

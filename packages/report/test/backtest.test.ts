@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { annualisedSharpe, backtestMetrics, barsPerYear, countCode, maxDrawdown, oracleTrades } from '../src/index.js';
+import { barsPerYear } from '@tribar/core';
+import { annualisedSharpe, backtestMetrics, countCode, maxDrawdown, oracleTrades } from '../src/index.js';
 
 // Twelve bars worked by hand. Row 0 is a train row (never entered); row 4 falls inside the
 // trade opened at row 3 (one position at a time); row 8 is invalid (−99); row 11's label ends

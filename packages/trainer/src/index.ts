@@ -36,7 +36,6 @@ export type { ReturnMoments, Drawdown } from './metrics/sharpe.js';
 export {
   backtest,
   signalAt,
-  defaultPeriodsPerYear,
   summaryToJson,
   EXIT_TAKE_PROFIT,
   EXIT_STOP,

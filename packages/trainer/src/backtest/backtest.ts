@@ -1,5 +1,6 @@
 import { simulate } from './engine.js';
-import { defaultPeriodsPerYear, summarize } from './summary.js';
+import { barsPerYear } from '@tribar/core';
+import { summarize } from './summary.js';
 import type { BacktestInput, BacktestOptions, BacktestResult } from './types.js';
 import { validateBacktest } from './validate.js';
 
@@ -11,7 +12,7 @@ export function backtest(input: BacktestInput, options: BacktestOptions = {}): B
   validateBacktest(input, options);
   const sim = simulate(input, options);
   const summary = summarize(sim, input, {
-    periodsPerYear: options.periodsPerYear ?? defaultPeriodsPerYear(input.barMinutes),
+    periodsPerYear: options.periodsPerYear ?? barsPerYear(input.barMinutes),
     trials: options.trials ?? 1,
     ...(options.trialSharpeVariance !== undefined ? { trialSharpeVariance: options.trialSharpeVariance } : {}),
   });

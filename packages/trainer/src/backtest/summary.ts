@@ -2,11 +2,6 @@ import { calmarRatio, maxDrawdown, probabilisticSharpeRatio, deflatedSharpeRatio
 import type { Simulation } from './engine.js';
 import type { BacktestInput, BacktestSummary } from './types.js';
 
-/** 252 trading days × 23 h × 60 min: CME Globex futures trade about 23 hours a day. */
-export function defaultPeriodsPerYear(barMinutes: number): number {
-  return (252 * 23 * 60) / barMinutes;
-}
-
 export interface SummaryOptions {
   periodsPerYear: number;
   trials: number;
