@@ -1,8 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@tribar/config';
 import { TribarError, UsageError } from '@tribar/core';
-import { PipelineDefinitionError, RunNotFoundError } from '@tribar/pipeline';
-import { RunNotFoundError as TrackedRunNotFoundError } from '@tribar/tracker';
+import { PipelineDefinitionError } from '@tribar/pipeline';
 import { configPrint, configSchema, configValidate } from './commands/config.js';
 import { pipelineCommand, type PipelineOptions } from './commands/pipeline.js';
 import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirOption } from './commands/runs.js';
@@ -142,7 +141,8 @@ function reportError(context: CliContext, error: unknown): ExitCode {
   const message = error instanceof Error ? error.message : String(error);
   print(context.io.err, `error: ${message}`);
   if (error instanceof ConfigError || error instanceof PipelineDefinitionError || error instanceof UsageError) return EXIT.usage;
-  if (error instanceof RunNotFoundError || error instanceof TrackedRunNotFoundError) return EXIT.notFound;
+  // A pipeline run or a tracked run: both packages' RunNotFoundError carry this code.
+  if (error instanceof TribarError && error.code === 'RUN_NOT_FOUND') return EXIT.notFound;
   if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
   return EXIT.failed;
 }

@@ -5,7 +5,7 @@ import type { RunConfig } from '@tribar/config';
 import { UsageError, writeJsonAtomic, type LogLevel } from '@tribar/core';
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
 import { getRun, listRuns, progressEmitter } from '@tribar/pipeline';
-import { checkTrainSection, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
+import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
 import { Tracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -49,36 +49,26 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   const registry = createDefaultRegistry();
   const models = options.model;
   checkTrainSection(registry, { ...loaded.config.train, models });
-  const config = withHyperparameters(registry, loaded.config, models, parseHyperparameters(options.hp ?? []));
-  const symbols = options.symbol?.length ? options.symbol : (config.train.symbols ?? config.symbols);
-  const horizons = options.horizon?.length ? options.horizon.map(Number) : (config.train.horizons ?? config.horizons);
+  const tuned = withHyperparameters(registry, loaded.config, models, parseHyperparameters(options.hp ?? []));
+  // The command line's models, symbols and horizons in place of the config's: the same plan the stage follows.
+  const config: RunConfig = {
+    ...tuned,
+    train: {
+      ...tuned.train,
+      models: [...models],
+      ...(options.symbol?.length ? { symbols: options.symbol } : {}),
+      ...(options.horizon?.length ? { horizons: options.horizon.map(Number) } : {}),
+    },
+  };
 
   const display = createProgressDisplay(io);
   const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: join(run.runDir, 'logs', 'train.log'), sink: display.sink }).child({ runId: run.runId });
   const tracker = await Tracker.open(resolve(io.cwd, config.train.tracking.dir), { logger });
   const results: TrainResult[] = [];
   try {
-    for (const symbol of symbols) {
-      for (const horizon of horizons) {
-        for (const model of models) {
-          const progress = progressEmitter(`train ${model} ${symbol} h${horizon}`, display.onEvent);
-          results.push(
-            await trainModel({
-              runDir: run.runDir,
-              symbol,
-              horizon,
-              model,
-              registry,
-              config,
-              tracker,
-              runId: run.runId,
-              trials: models.length,
-              logger,
-              progress,
-            }),
-          );
-        }
-      }
+    for (const item of trainingPlan(config)) {
+      const progress = progressEmitter(`train ${item.model} ${item.symbol} h${item.horizon}`, display.onEvent);
+      results.push(await trainModel({ ...item, runDir: run.runDir, registry, config, tracker, runId: run.runId, trials: models.length, logger, progress }));
     }
   } finally {
     display.onEvent({ type: 'run-end', runId: run.runId, status: 'completed', durationMs: 0 });
