@@ -4,7 +4,7 @@ import { featuresStage } from '@tribar/features';
 import { gaOptimizeStage } from '@tribar/ga-optimizer';
 import { cleanStage, ingestStage } from '@tribar/ingest';
 import { labelsFinalStage, labelsInitialStage } from '@tribar/labeling';
-import { reportStage } from '@tribar/report';
+import { reportStage, reportStageWithModels } from '@tribar/report';
 import { scaleStage } from '@tribar/scaling';
 import { splitsStage } from '@tribar/splits';
 import { validateStage } from '@tribar/validation';
@@ -29,11 +29,5 @@ export function registeredStages(config?: RunConfig): StageDefinition<RunConfig>
     scaleStage,
     validateStage,
   ];
-  if (!training) return [...phase1, reportStage];
-  const report: StageDefinition<RunConfig> = {
-    ...reportStage,
-    dependsOn: [...reportStage.dependsOn, 'train'],
-    inputs: (c) => [...reportStage.inputs(c), 'train/summary.json'],
-  };
-  return [...phase1, trainStage(createDefaultRegistry()), report];
+  return training ? [...phase1, trainStage(createDefaultRegistry()), reportStageWithModels] : [...phase1, reportStage];
 }

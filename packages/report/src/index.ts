@@ -1,5 +1,5 @@
 // Public API of @tribar/report.
-export { reportStage, renderReport, writeReport, runCharts } from './report.js';
+export { reportStage, reportStageWithModels, renderReport, writeReport, runCharts } from './report.js';
 export type { RenderedReport } from './report.js';
 export {
   oracleTrades,

@@ -20,6 +20,7 @@ import { modelEquitySpec } from './model-charts.js';
 import { MODEL_EQUITY_CHART } from './model-render.js';
 import { buildReportModel, type ReportModel } from './model.js';
 import { loadRunData, type Json, type RunData } from './run-data.js';
+import { TRAIN_SUMMARY } from './train-data.js';
 import { backtestRows, barsToHitRows, convergenceRows, correlationCells, qualityRows, splitSegments } from './shape.js';
 import { htmlPage } from './template.js';
 
@@ -116,3 +117,14 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     return { metrics };
   },
 });
+
+/**
+ * The report stage of a run that trains models: it waits for stage `train` and declares its summary
+ * as an input, so new training results make the report stale (re-rendered) like any other input.
+ * The report reads `train/` whenever it exists; this only tells the runner about it.
+ */
+export const reportStageWithModels: StageDefinition<RunConfig> = {
+  ...reportStage,
+  dependsOn: [...reportStage.dependsOn, 'train'],
+  inputs: (config) => [...reportStage.inputs(config), TRAIN_SUMMARY],
+};
