@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,14 @@ describe('tribar train', () => {
     expect(own.code, own.stderr).toBe(EXIT.ok);
     expect(own.stdout).toContain(`config: ${join(cwd, 'runs', 'small', 'config.json')}\n`);
     expect(own.stdout).toMatch(/^logistic\s+MES\s+h20\s/m);
+    // The report is re-rendered as the command says, and then shows the model.
+    expect(own.stdout).toContain('report: `tribar pipeline --run-id small --from report`');
+    const report = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small', '--from', 'report']);
+    expect(report.code, report.stderr).toBe(EXIT.ok);
+    const rendered = JSON.parse(readFileSync(join(cwd, 'runs', 'small', 'report', 'report.json'), 'utf8')) as { models: { present: boolean; results: { model: string }[] } };
+    expect(rendered.models.present).toBe(true);
+    expect(rendered.models.results.map((r) => r.model)).toEqual(['logistic']);
+
     const tracker = await Tracker.open(join(cwd, 'mlruns'));
     const [tracked] = await tracker.listRuns('from-run');
     expect(tracked?.params['hp.maxIter']).toBe('7');
