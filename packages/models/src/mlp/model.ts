@@ -96,7 +96,9 @@ export class MlpModel implements BaseModel {
         const epochStarted = performance.now();
         adam.learningRate = learningRate;
         shuffleRng.shuffle(order);
-        let lossSum = 0;
+        // The weighted loss sum stays on the device and is read once per epoch: a read per batch
+        // would wait for every step to finish (a full sync on tfjs-node-gpu).
+        let lossSum: Scalar | undefined;
         let weightSum = 0;
         for (let start = 0; start < train.rows; start += batchSize) {
           options.signal?.throwIfAborted();
@@ -127,11 +129,15 @@ export class MlpModel implements BaseModel {
             if (decay !== 1) for (const v of network.variables) v.assign(tf.mul(v, decay));
             // computeGradients keys grads by variable name, which applyGradients accepts at run time.
             optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
-            lossSum += (value.dataSync()[0] as number) * batchWeight;
+            const next = tf.add(tf.mul(value, batchWeight), lossSum ?? 0) as Scalar;
+            lossSum?.dispose();
+            lossSum = tf.keep(next);
             weightSum += batchWeight;
           });
         }
-        const log: EpochLog = { epoch, trainLoss: lossSum / weightSum, learningRate, elapsedMs: 0 };
+        const trainLoss = lossSum === undefined ? Number.NaN : (lossSum.dataSync()[0] as number) / weightSum;
+        lossSum?.dispose();
+        const log: EpochLog = { epoch, trainLoss, learningRate, elapsedMs: 0 };
         if (validation !== undefined) {
           const p = predictRows(tf, network, validation.rows, width, (s, e, into) => fillRows(validation.x, width, s, e, into));
           const { loss, accuracy } = weightedLogLoss(p, validation.y, validation.weights);
