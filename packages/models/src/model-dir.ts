@@ -1,4 +1,4 @@
-import { ArtifactError } from '@tribar/core';
+import { ArtifactError, temporaryPathFor } from '@tribar/core';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -23,8 +23,7 @@ export interface ModelHeader {
  * replaces `dir` only when complete, so a crash leaves the old model or none, never half of one.
  */
 export async function writeModelDir(dir: string, header: Omit<ModelHeader, 'format'>, files: Record<string, string | Uint8Array>): Promise<void> {
-  const temporary = `${dir}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  await rm(temporary, { recursive: true, force: true });
+  const temporary = temporaryPathFor(dir);
   await mkdir(temporary, { recursive: true });
   try {
     for (const [name, content] of Object.entries(files)) {
