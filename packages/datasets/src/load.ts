@@ -86,12 +86,11 @@ function checkAligned(reference: Float64Array, referencePath: string, other: Flo
   }
 }
 
-/** Bar length: `timeframes.targetMinutes` (or `data.timeframeMinutes`) of the run config, else the median step. */
+/** Bar length: `timeframes.targetMinutes` of the run config, else the median step. */
 function barMinutesOf(config: Json | undefined, timestampMs: Float64Array): number {
   const timeframes = config?.['timeframes'];
-  const data = config?.['data'];
-  const candidates = [isObject(timeframes) ? timeframes['targetMinutes'] : undefined, isObject(data) ? data['timeframeMinutes'] : undefined];
-  for (const value of candidates) if (typeof value === 'number' && value > 0) return value;
+  const target = isObject(timeframes) ? timeframes['targetMinutes'] : undefined;
+  if (typeof target === 'number' && target > 0) return target;
   const steps: number[] = [];
   for (let i = 1; i < timestampMs.length; i++) steps.push((timestampMs[i] as number) - (timestampMs[i - 1] as number));
   steps.sort((a, b) => a - b);
@@ -149,7 +148,6 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   const features = await readTable(runDir, `features/${symbol}.arrow`, symbols);
   const reportPath = join(runDir, 'labels', 'report.json');
   const report = (await readJson(reportPath, true)) as Json;
-  const config = await readJson(join(runDir, 'config.json'), false);
 
   const timestampMs = column(labels.table, labels.path, 'timestamp', RERUN);
   for (const other of [scale, splits, features]) {
@@ -185,7 +183,7 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
     labelEndIndex,
   };
 
-  const barMinutes = barMinutesOf(config, timestampMs);
+  const barMinutes = spec.barMinutes ?? barMinutesOf(await readJson(join(runDir, 'config.json'), false), timestampMs);
   const base: Omit<ColumnsInput, 'which'> = { features: featureColumns, featureNames, label, weight, split, timestampMs, symbol, horizon, source: labels.path };
   const lookback = spec.lookback ?? DEFAULT_LOOKBACK;
   const build = (which: SplitName): Dataset =>

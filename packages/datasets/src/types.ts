@@ -15,6 +15,11 @@ export interface DatasetSpec {
    * rows, e.g. the daily maintenance halt or a weekend). Default false: such windows are dropped.
    */
   crossSessions?: boolean;
+  /**
+   * Bar length in minutes, when the caller holds the run's config (`timeframes.targetMinutes`);
+   * otherwise it is read from the run's `config.json`, or taken as the median step.
+   */
+  barMinutes?: number;
 }
 
 /**

@@ -108,6 +108,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     kind: card.inputKind,
     lookback: config.train.lookback,
     crossSessions: config.train.crossSessions,
+    barMinutes: config.timeframes.targetMinutes,
   });
   const train = toModelInput(data.train);
   const val = toModelInput(data.val);
