@@ -178,11 +178,12 @@ export class Tracker {
     return run;
   }
 
-  async #runDirs(experiments: ExperimentInfo[]): Promise<Array<{ dir: string; meta: RunMeta; experiment: ExperimentInfo }>> {
+  /** Active runs of the experiments; `idPrefix` skips, unread, every folder (named by run id) that cannot match. */
+  async #runDirs(experiments: ExperimentInfo[], idPrefix = ''): Promise<Array<{ dir: string; meta: RunMeta; experiment: ExperimentInfo }>> {
     const out = [];
     for (const experiment of experiments) {
       for (const name of await subdirectories(experiment.dir)) {
-        if (EXPERIMENT_RESERVED.has(name)) continue;
+        if (EXPERIMENT_RESERVED.has(name) || !name.startsWith(idPrefix)) continue;
         const dir = join(experiment.dir, name);
         const data = await readMetaFile(dir);
         if (data === undefined) continue;
@@ -215,7 +216,7 @@ export class Tracker {
     if (!/^[0-9a-f]{1,32}$/.test(query)) {
       throw new UsageError(`'${runIdOrPrefix}' is not a run id or id prefix (hex digits)`, { hint: 'pass the 32-hex-digit run id or its first few characters' });
     }
-    const matches = (await this.#runDirs(await this.listExperiments())).filter(({ meta }) => meta.run_id.startsWith(query));
+    const matches = (await this.#runDirs(await this.listExperiments(), query)).filter(({ meta }) => meta.run_id.startsWith(query));
     const first = matches[0];
     if (first === undefined) throw new RunNotFoundError(runIdOrPrefix, this.root);
     if (matches.length > 1) {
