@@ -18,3 +18,21 @@ export function markdownTable(headers: readonly string[], rows: ReadonlyArray<Re
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
 }
+
+export interface HtmlTableOptions {
+  /** Columns from this index (default 1) up to `numericTo` (default: all) are numbers, right-aligned. */
+  numericFrom?: number;
+  numericTo?: number;
+  /** Class of the `<table>`, e.g. `nowrap` for wide tables that scroll sideways. */
+  className?: string;
+}
+
+/** An HTML table of escaped cells; no rows gives a "Nothing to show." note instead. */
+export function htmlTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, options: HtmlTableOptions = {}): string {
+  if (rows.length === 0) return '<p class="empty">Nothing to show.</p>';
+  const { numericFrom = 1, numericTo = headers.length } = options;
+  const num = (i: number) => (i >= numericFrom && i < numericTo ? ' class="num"' : '');
+  const head = headers.map((h, i) => `<th${num(i)}>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${num(i)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}

@@ -33,9 +33,9 @@ export { buildReportModel, modelsSection, flattenScalars, checkRows, splitCountR
 export type { ReportModel, SplitCountRow } from './model.js';
 export { loadRunData, numericColumn, pickFeatures } from './run-data.js';
 export type { RunData, SymbolColumns, Json } from './run-data.js';
-export { htmlPage, escapeHtml, SECTIONS } from './template.js';
+export { htmlPage, SECTIONS } from './template.js';
 export { markdownReport } from './markdown.js';
-export { formatNumber, percent, markdownTable } from './format.js';
+export { escapeHtml, formatNumber, percent, markdownTable } from './format.js';
 export { parseTrainSummary, rowShares, safeRunPath, MODEL_CLASSES } from './model-section.js';
 export type { ModelsSection, ModelResult, ModelBacktest, ClassificationMetrics, ClassScores, ModelClass } from './model-section.js';
 export { loadTrainData, TRAIN_SUMMARY } from './train-data.js';

@@ -1,5 +1,5 @@
 import type { RenderedChart } from './charts.js';
-import { escapeHtml, formatNumber, markdownTable, percent } from './format.js';
+import { escapeHtml, formatNumber, htmlTable, markdownTable, percent } from './format.js';
 import { MODEL_CLASSES, rowShares, type ModelResult, type ModelsSection } from './model-section.js';
 
 /** The Models section of the HTML page and of `report.md`. */
@@ -61,8 +61,7 @@ export function modelTableRow(r: ModelResult): string[] {
 }
 
 /** Confusion cells as `count (row %)`: rows = true class, columns = predicted. */
-export function confusionRows(confusion: readonly (readonly number[])[]): string[][] {
-  const shares = rowShares(confusion);
+export function confusionRows(confusion: readonly (readonly number[])[], shares = rowShares(confusion)): string[][] {
   return confusion.map((row, t) => [
     MODEL_CLASSES[t] as string,
     ...row.map((count, p) => `${formatNumber(count)} (${percent(shares[t]?.[p])})`),
@@ -76,21 +75,13 @@ const trackingRow = (r: ModelResult) => [r.model, r.symbol, `H${r.horizon}`, r.t
 const TRACKING_NOTE = 'Every fit was tracked in the run\u2019s `mlruns` store (MLflow file layout), one tracker run per model × symbol × horizon:';
 const noEquity = (results: readonly ModelResult[]) => results.filter((r) => r.equityPoints === null);
 
-function htmlTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom: number, numericTo = headers.length): string {
-  // Wide tables: cells never wrap (the section scrolls sideways instead).
-  const num = (i: number) => (i >= numericFrom && i < numericTo ? ' class="num"' : '');
-  const head = headers.map((h, i) => `<th${num(i)}>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${num(i)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="nowrap"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
 /** A confusion matrix as an HTML table, each cell shaded by its row share (no script, no chart). */
 function confusionHtml(r: ModelResult): string {
   const title = `<h3>${escapeHtml(resultName(r))} <span class="note">test part${r.test?.rows != null ? `, ${formatNumber(r.test.rows)} rows` : ''}</span></h3>`;
   const confusion = r.test?.confusion;
   if (!confusion) return `<div class="confusion" data-confusion="${escapeHtml(resultName(r))}">${title}<p class="empty">No confusion matrix.</p></div>`;
   const shares = rowShares(confusion);
-  const cells = confusionRows(confusion);
+  const cells = confusionRows(confusion, shares);
   const head = CONFUSION_HEADERS.map((h, i) => `<th${i > 0 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
   const body = cells
     .map((row, t) => {
@@ -127,12 +118,12 @@ export function modelsHtml(models: ModelsSection, charts: ReadonlyMap<string, Re
   }
   return [
     '<p class="note">Each model is fitted on the train part, early-stopped on val and scored once on the test part; its backtest trades the test bars net of the contract costs. PSR/DSR: probabilistic and deflated Sharpe ratio.</p>',
-    htmlTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow), 3, MODEL_TABLE_HEADERS.length - 1),
+    htmlTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow), { numericFrom: 3, numericTo: MODEL_TABLE_HEADERS.length - 1, className: 'nowrap' }),
     equityHtml(models, charts),
     '<h3>Confusion matrices (test part; rows = true class, columns = predicted, % of the row)</h3>',
     `<div class="confusion-grid">${models.results.map(confusionHtml).join('\n')}</div>`,
     `<p class="note">${escapeHtml(TRACKING_NOTE).replace('`mlruns`', '<code>mlruns</code>')}</p>`,
-    htmlTable(TRACKING_HEADERS, models.results.map(trackingRow), 99),
+    htmlTable(TRACKING_HEADERS, models.results.map(trackingRow), { numericFrom: TRACKING_HEADERS.length, className: 'nowrap' }),
     warningsHtml(models.warnings),
   ].join('\n');
 }

@@ -1,20 +1,12 @@
 import type { RenderedChart } from './charts.js';
-import { escapeHtml, formatNumber, percent } from './format.js';
+import { escapeHtml, formatNumber, htmlTable, percent } from './format.js';
 import type { ReportModel } from './model.js';
 import { MODELS_SECTION, modelsHtml } from './model-render.js';
 
 /** The HTML page: one file, inline CSS and SVG, no script and no external URL. */
 
-export { escapeHtml, formatNumber, percent } from './format.js';
 
-function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom = 1): string {
-  if (rows.length === 0) return '<p class="empty">Nothing to show.</p>';
-  const head = headers.map((h, i) => `<th${i >= numericFrom ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr>${row.map((cell, i) => `<td${i >= numericFrom ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
+const table = (headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom = 1): string => htmlTable(headers, rows, { numericFrom });
 
 /** A titled bullet list, the first `limit` items and a count of the rest. */
 function list(title: string, items: readonly string[], limit = 25): string {
