@@ -1,4 +1,5 @@
-import { DataError, INVALID_LABEL, UsageError } from '@tribar/core';
+import { DataError, UsageError } from '@tribar/core';
+import { INVALID_LABEL } from '@tribar/quant';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/splits';
 import type { SequenceDataset, SplitName, TabularDataset } from './types.js';
 import { sessionIds, windowFits } from './windows.js';

@@ -1,7 +1,8 @@
 // Benchmark: the whole feature set on 350,000 five-minute bars × 2 symbols, as the original's
 // pandas/numba stage was measured (performance-anchors.md: 241 s, peak RSS 1.48 GiB, 101 features).
 // Run with `npm run bench` from packages/features.
-import { barsToTable, writeArrowFile, type Bars } from '@tribar/core';
+import { writeArrowFile } from '@tribar/core';
+import { barsToTable, type Bars } from '@tribar/market';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

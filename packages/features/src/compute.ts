@@ -1,4 +1,5 @@
-import { calendarForSymbol, DataError, UsageError, type Bars, type CmeCalendar } from '@tribar/core';
+import { DataError, UsageError } from '@tribar/core';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { crossAssetFamily } from './families/cross-asset.js';
 import { fracdiffFamily, logPrices } from './families/fracdiff.js';
 import { momentumFamily } from './families/momentum.js';

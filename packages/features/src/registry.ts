@@ -1,4 +1,5 @@
-import { UsageError, type Bars, type CmeCalendar } from '@tribar/core';
+import { UsageError } from '@tribar/core';
+import { type Bars, type CmeCalendar } from '@tribar/market';
 import type { RunConfig } from '@tribar/config';
 
 /**

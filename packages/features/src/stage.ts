@@ -1,18 +1,6 @@
 import type { RunConfig } from '@tribar/config';
-import {
-  ArtifactError,
-  barsToTable,
-  calendarCuts,
-  countBefore,
-  DataError,
-  defineStage,
-  readArrowFile,
-  tableToBars,
-  writeArrowFile,
-  writeJsonAtomic,
-  type Bars,
-  type StageDefinition,
-} from '@tribar/core';
+import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import { barsToTable, calendarCuts, countBefore, tableToBars, type Bars } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { checkBars, computeFeatures, featureTable, type SymbolFeatures } from './compute.js';
 import { SCALING_CATEGORIES, type FeatureSpec } from './registry.js';

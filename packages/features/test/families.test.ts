@@ -1,4 +1,5 @@
-import { calendarForSymbol, Rng, type Bars } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { calendarForSymbol, type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
 import {
   alignCloses,
@@ -10,7 +11,7 @@ import {
   higherTimeframeBars,
   kernels,
 } from '../src/index.js';
-import { adfCriticalValue5, adfTest } from '@tribar/core';
+import { adfCriticalValue5, adfTest } from '@tribar/quant';
 import { arr, defaultConfig, randomBars } from './helpers.js';
 
 const MIN = 60_000;

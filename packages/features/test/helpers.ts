@@ -1,5 +1,6 @@
 import { runConfigSchema, type RunConfig } from '@tribar/config';
-import { calendarForSymbol, Rng, type Bars } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { calendarForSymbol, type Bars } from '@tribar/market';
 
 export function defaultConfig(overrides: Record<string, unknown> = {}): RunConfig {
   return runConfigSchema.parse(overrides);

@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
 import { computeFeatures, resolveFracdiff } from '../src/index.js';
 import { defaultConfig, randomBars, replaceAfter } from './helpers.js';

@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeFeatures } from '../src/index.js';

@@ -1,4 +1,5 @@
-import { barsToTable, readArrowFile, Rng, silentLogger, tableToBars, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { readArrowFile, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { barsToTable, tableToBars } from '@tribar/market';
 import type { RunConfig } from '@tribar/config';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

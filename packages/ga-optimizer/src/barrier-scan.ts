@@ -1,4 +1,4 @@
-import type { SameBarRule } from '@tribar/core';
+import type { SameBarRule } from '@tribar/quant';
 import { emptyTally, type LabelTally } from './fitness-tally.js';
 
 /**

@@ -1,10 +1,5 @@
-import {
-  allocateTripleBarrierResult,
-  tripleBarrierInto,
-  UsageError,
-  type SameBarRule,
-  type TripleBarrierResult,
-} from '@tribar/core';
+import { UsageError } from '@tribar/core';
+import { allocateTripleBarrierResult, tripleBarrierInto, type SameBarRule, type TripleBarrierResult } from '@tribar/quant';
 import { buildRangeIndex, tallyBarriers } from './barrier-scan.js';
 import { emptyTally, type LabelTally } from './fitness-tally.js';
 export type { LabelTally } from './fitness-tally.js';

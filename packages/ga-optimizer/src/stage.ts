@@ -1,17 +1,6 @@
 import { barrierFor, contractFor, type RunConfig } from '@tribar/config';
-import {
-  calendarCuts,
-  countBefore,
-  DataError,
-  defineStage,
-  hashValue,
-  readArrowFile,
-  sha256,
-  tableToBars,
-  writeFileAtomic,
-  writeJsonAtomic,
-  type StageDefinition,
-} from '@tribar/core';
+import { DataError, defineStage, hashValue, readArrowFile, sha256, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import { calendarCuts, countBefore, tableToBars } from '@tribar/market';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

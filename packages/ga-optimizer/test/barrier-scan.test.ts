@@ -1,4 +1,5 @@
-import { Rng, tripleBarrier, type SameBarRule } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { tripleBarrier, type SameBarRule } from '@tribar/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { barrierFitness, costReturns, scoreLabels, type BarrierFitnessInit } from '../src/index.js';

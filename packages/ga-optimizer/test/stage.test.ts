@@ -1,5 +1,6 @@
 import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
-import { barsToTable, calendarCuts, countBefore, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { barsToTable, calendarCuts, countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,15 +1,7 @@
 import { resolve } from 'node:path';
 import type { RunConfig } from '@tribar/config';
-import {
-  barsToTable,
-  defineStage,
-  readArrowFile,
-  tableToBars,
-  writeArrowFile,
-  writeJsonAtomic,
-  type Bars,
-  type StageContext,
-} from '@tribar/core';
+import { defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageContext } from '@tribar/core';
+import { barsToTable, tableToBars, type Bars } from '@tribar/market';
 import { cleanBars, cleanOptionsFromConfig, type CleanReport } from './clean/clean.js';
 import { readBars } from './read/read-bars.js';
 import type { ReadStats } from './read/types.js';

@@ -1,4 +1,4 @@
-import { calendarForSymbol, type Bars } from '@tribar/core';
+import { calendarForSymbol, type Bars } from '@tribar/market';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fillSessionGaps, resampleBars } from '../src/index.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactError, arrowToParquet, barsToTable, DataError, emptyBars, writeArrowFile, writeParquetFile } from '@tribar/core';
+import { ArtifactError, arrowToParquet, DataError, writeArrowFile, writeParquetFile } from '@tribar/core';
+import { barsToTable, emptyBars } from '@tribar/market';
 import {
   DateDay,
   Float64,

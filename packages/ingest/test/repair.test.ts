@@ -1,4 +1,4 @@
-import { emptyBars, type Bars } from '@tribar/core';
+import { emptyBars, type Bars } from '@tribar/market';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countOffTick, repairBars } from '../src/repair/repair.js';

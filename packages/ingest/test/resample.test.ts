@@ -1,5 +1,6 @@
 import { defaultConfig } from '@tribar/config';
-import { calendarForSymbol, Rng } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { calendarForSymbol } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticMarket, resampleBars, syntheticOptions } from '../src/index.js';
 import { barsFrom, iso, minuteBars, type Row } from './helpers/bars.js';

@@ -1,5 +1,6 @@
 import { defaultConfig } from '@tribar/config';
-import { Rng, type Bars } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
 import { adjustRolls, contractCycleOf, detectRolls, generateSyntheticMarket, rollWindowOf, syntheticOptions } from '../src/index.js';
 import { barsFrom, iso } from './helpers/bars.js';

@@ -1,5 +1,6 @@
 import { defaultConfig } from '@tribar/config';
-import { calendarForSymbol, Rng, ZoneClock, type Bars } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { calendarForSymbol, ZoneClock, type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticMarket, syntheticOptions, equicorrelationCholesky, type SyntheticMarketOptions } from '../src/index.js';
 

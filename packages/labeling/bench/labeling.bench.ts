@@ -3,7 +3,7 @@
 // beside the original numba kernel's figures. Run with `npm run bench` from packages/labeling.
 // The random draws differ from numpy's, so compare the label mix and bars scanned to check the
 // work is equivalent (performance-anchors.md quotes both).
-import { allocateTripleBarrierResult, INVALID_LABEL, tripleBarrierInto, type TripleBarrierBuffers } from '@tribar/core';
+import { allocateTripleBarrierResult, INVALID_LABEL, tripleBarrierInto, type TripleBarrierBuffers } from '@tribar/quant';
 import { anchorSeries } from './series.js';
 
 const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);

@@ -1,4 +1,5 @@
-import { Rng, type Bars } from '@tribar/core';
+import { Rng } from '@tribar/core';
+import { type Bars } from '@tribar/market';
 
 /** Wilder's ATR (the original's numba kernel, §4.3): mean of the first `period` true ranges, then smoothed. */
 export function wilderAtr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {

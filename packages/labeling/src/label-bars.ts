@@ -1,4 +1,6 @@
-import { DataError, tripleBarrier, type Bars, type SameBarRule, type TripleBarrierResult } from '@tribar/core';
+import { DataError } from '@tribar/core';
+import { type Bars } from '@tribar/market';
+import { tripleBarrier, type SameBarRule, type TripleBarrierResult } from '@tribar/quant';
 
 export interface BarrierChoice {
   kUp: number;

@@ -1,4 +1,5 @@
-import { DataError, INVALID_LABEL, type TripleBarrierResult, float64Columns } from '@tribar/core';
+import { DataError, float64Columns } from '@tribar/core';
+import { INVALID_LABEL, type TripleBarrierResult } from '@tribar/quant';
 import {
   Field,
   Float64,

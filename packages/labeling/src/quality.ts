@@ -1,4 +1,4 @@
-import { INVALID_LABEL } from '@tribar/core';
+import { INVALID_LABEL } from '@tribar/quant';
 import { percentileOf } from './percentile.js';
 
 /**

@@ -1,18 +1,6 @@
 import { barrierFor, type RunConfig } from '@tribar/config';
-import {
-  ArtifactError,
-  calendarCuts,
-  DataError,
-  defineStage,
-  readArrowFile,
-  tableToBars,
-  writeArrowFile,
-  writeJsonAtomic,
-  type Bars,
-  type Logger,
-  type StageContext,
-  type StageDefinition,
-} from '@tribar/core';
+import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
+import { calendarCuts, tableToBars, type Bars } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { afmlLabels } from './afml/pipeline.js';
 import { tripleBarrierLabelWeights } from './afml/label-weights.js';

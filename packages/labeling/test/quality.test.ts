@@ -1,4 +1,4 @@
-import { INVALID_LABEL } from '@tribar/core';
+import { INVALID_LABEL } from '@tribar/quant';
 import { describe, expect, it } from 'vitest';
 import { percentileOf, percentileSorted, qualityScores, tieredSampleWeights, trainPercentileRows } from '../src/index.js';
 

@@ -1,5 +1,7 @@
 import { defaultConfig, parseConfig, type RunConfig } from '@tribar/config';
-import { barsToTable, INVALID_LABEL, readArrowFile, Rng, silentLogger, tripleBarrier, writeArrowFile, writeJsonAtomic, type Bars, type StageContext, createStageContext } from '@tribar/core';
+import { readArrowFile, Rng, silentLogger, writeArrowFile, writeJsonAtomic, type StageContext, createStageContext } from '@tribar/core';
+import { barsToTable, type Bars } from '@tribar/market';
+import { INVALID_LABEL, tripleBarrier } from '@tribar/quant';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

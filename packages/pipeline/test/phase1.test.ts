@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@tribar/config';
-import { ArtifactManifest, readArrowFile, tableToBars } from '@tribar/core';
+import { ArtifactManifest, readArrowFile } from '@tribar/core';
+import { tableToBars } from '@tribar/market';
 import { registeredStages, runPipeline } from '../src/index.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');

@@ -3,7 +3,7 @@
  * model. On the test rows a position takes the realised label at entry and holds it until the
  * label's own end bar; one position at a time, so trades never overlap.
  */
-import { barsPerYear } from '@tribar/core';
+import { barsPerYear } from '@tribar/quant';
 
 /** Split code of a test row in `splits/<S>.arrow` (`split_h{h}`). */
 export const TEST_SPLIT = 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barsPerYear } from '@tribar/core';
+import { barsPerYear } from '@tribar/quant';
 import { annualisedSharpe, backtestMetrics, countCode, maxDrawdown, oracleTrades } from '../src/index.js';
 
 // Twelve bars worked by hand. Row 0 is a train row (never entered); row 4 falls inside the

@@ -1,4 +1,5 @@
-import { ArtifactError, OHLCV_FIELDS, float64Column } from '@tribar/core';
+import { ArtifactError, float64Column } from '@tribar/core';
+import { OHLCV_FIELDS } from '@tribar/market';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { readFile } from 'node:fs/promises';
 import { SCALING_CATEGORIES, type FeatureScaleSpec, type ScalingCategory } from './scaler.js';

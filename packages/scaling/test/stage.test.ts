@@ -1,5 +1,6 @@
 import { runConfigSchema, type RunConfig } from '@tribar/config';
-import { barsToTable, readArrowFile, Rng, silentLogger, writeArrowFile, type Bars, type StageContext, createStageContext } from '@tribar/core';
+import { readArrowFile, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { barsToTable, type Bars } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,6 @@
-import { countBefore, INVALID_LABEL, UsageError, type CalendarCuts } from '@tribar/core';
+import { UsageError } from '@tribar/core';
+import { countBefore, type CalendarCuts } from '@tribar/market';
+import { INVALID_LABEL } from '@tribar/quant';
 
 /** Split codes written to `splits/<S>.arrow` (`split_h{h}`), one per bar and horizon. */
 export const SPLIT_TRAIN = 0;

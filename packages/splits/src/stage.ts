@@ -1,5 +1,6 @@
 import type { RunConfig } from '@tribar/config';
-import { calendarCuts, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type CalendarCuts, type StageContext, type StageDefinition, float64Column } from '@tribar/core';
+import { DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageContext, type StageDefinition, float64Column } from '@tribar/core';
+import { calendarCuts, type CalendarCuts } from '@tribar/market';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
 import { assignSplits, countCodes, SPLIT_CODE_NAMES, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL, type SplitCounts } from './assign.js';

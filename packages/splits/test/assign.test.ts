@@ -1,4 +1,5 @@
-import { calendarCuts, INVALID_LABEL } from '@tribar/core';
+import { calendarCuts } from '@tribar/market';
+import { INVALID_LABEL } from '@tribar/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

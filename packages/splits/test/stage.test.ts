@@ -1,5 +1,7 @@
 import { defaultConfig, type RunConfig } from '@tribar/config';
-import { calendarCuts, INVALID_LABEL, readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { calendarCuts } from '@tribar/market';
+import { INVALID_LABEL } from '@tribar/quant';
 import { Field, Float64, Int32, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

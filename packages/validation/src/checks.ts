@@ -1,6 +1,6 @@
 // The stage-8 checks of the original (§10), each on plain columns so it can be tested by hand.
 import type { RunConfig } from '@tribar/config';
-import { adfTest } from '@tribar/core';
+import { adfTest } from '@tribar/quant';
 import { countBeyond, evenSample, moments, mutualInformation, type Moments } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];

@@ -1,6 +1,7 @@
 // Small hand-made inputs for the validation tests.
 import { defaultConfig, type RunConfig } from '@tribar/config';
-import { barsToTable, writeArrowFile, writeJsonAtomic } from '@tribar/core';
+import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
+import { barsToTable } from '@tribar/market';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
 import type { Frame, ManifestView, SymbolInputs } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adfTest } from '@tribar/core';
+import { adfTest } from '@tribar/quant';
 import { evenSample, moments, mutualInformation, pearson } from '../src/index.js';
 import { normals, uniform } from './fixtures.js';
 

@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 import { pctChange, safeDivide, shift } from '../kernels/elementwise.js';
 import { rollingCorrBeta, rollingMeanStd, rollingSum } from '../kernels/rolling.js';
 import { spec, type FamilyBuilder, type FeatureGroup, type FeatureInput } from '../registry.js';

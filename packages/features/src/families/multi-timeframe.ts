@@ -1,4 +1,4 @@
-import type { CmeCalendar } from '@tribar/core';
+import type { CmeCalendar } from '@tribar/market';
 import { safeDivide } from '../kernels/elementwise.js';
 import { rollingMeanStd } from '../kernels/rolling.js';
 import { atr, ema, rsi } from '../kernels/smoothing.js';

@@ -1,4 +1,4 @@
-import { adfTest, type AdfResult } from '@tribar/core';
+import { adfTest, type AdfResult } from '@tribar/quant';
 // Fractional differentiation with a fixed-width window (FFD) and the ADF test that chooses its
 // order, after López de Prado, Advances in Financial Machine Learning (2018), ch. 5.
 

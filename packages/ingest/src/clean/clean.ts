@@ -1,5 +1,5 @@
 import type { RunConfig } from '@tribar/config';
-import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/core';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { fillOwnedSessionGaps, type GapReport } from './gaps.js';
 import { handleOwnedOutliers, type OutlierAction, type OutlierReport } from './outliers.js';
 import { adjustRolls, detectRolls, type RollAdjustment, type RollCalendarEntry, type RollEvent } from './rolls.js';

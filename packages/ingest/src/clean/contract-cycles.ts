@@ -1,4 +1,4 @@
-import { addCalendarDays } from '@tribar/core';
+import { addCalendarDays } from '@tribar/market';
 
 /**
  * When a continuous front-month series can roll, per product family. A roll-jump detector

@@ -1,4 +1,4 @@
-import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/core';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { sessionIdsOf } from './session-ids.js';
 
 /**

@@ -1,4 +1,4 @@
-import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/core';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { medianOfFinite as median } from './robust.js';
 import { copyBars, selectRows, sessionIdsOf, tickRounder } from './session-ids.js';
 

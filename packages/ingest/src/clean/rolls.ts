@@ -1,4 +1,5 @@
-import { calendarForSymbol, UsageError, type Bars, type CmeCalendar } from '@tribar/core';
+import { UsageError } from '@tribar/core';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { contractCycleOf, rollWindowOf } from './contract-cycles.js';
 import { medianInPlace } from './robust.js';
 import { copyBars, sessionIdsOf, tickRounder } from './session-ids.js';

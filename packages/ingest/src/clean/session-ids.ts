@@ -1,4 +1,5 @@
-import { DataError, type Bars, type CmeCalendar } from '@tribar/core';
+import { DataError } from '@tribar/core';
+import { type Bars, type CmeCalendar } from '@tribar/market';
 
 /** The CME session (`yyyymmdd`, -1 outside sessions) of every bar: `CmeCalendar.sessionIds`. */
 export function sessionIdsOf(timestamps: Float64Array, calendar: CmeCalendar): Int32Array {

@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 
 /**
  * Growable parallel Float64 columns. Capacity doubles when full, so appends stay O(1)

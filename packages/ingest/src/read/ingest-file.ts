@@ -1,4 +1,5 @@
-import { barsToTable, writeArrowFile, writeJsonAtomic, type Bars } from '@tribar/core';
+import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
+import { barsToTable, type Bars } from '@tribar/market';
 import { repairBars, type RepairOptions, type RepairReport } from '../repair/repair.js';
 import { readBars } from './read-bars.js';
 import type { ReadOptions, ReadStats } from './types.js';

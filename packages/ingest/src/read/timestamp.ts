@@ -3,7 +3,8 @@
  * cell into a JS string. Results are epoch milliseconds UTC; sub-millisecond digits are
  * truncated, because bars are stored as whole milliseconds.
  */
-import { DataError, ZoneClock } from '@tribar/core';
+import { DataError } from '@tribar/core';
+import { ZoneClock } from '@tribar/market';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;

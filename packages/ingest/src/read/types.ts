@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 import type { ColumnMapping } from './columns.js';
 
 export interface ReadOptions {

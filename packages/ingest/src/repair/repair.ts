@@ -14,7 +14,7 @@
  * assumption true, and is done before step 4 so the OHLC counts describe kept rows only.
  * As in the original, the step 4 counts include rows that step 5 then drops.
  */
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 
 export interface RepairOptions {
   /** Minimum price increment; when given, prices off its grid are counted (warning only). */

@@ -1,15 +1,6 @@
 import type { RunConfig } from '@tribar/config';
-import {
-  addCalendarDays,
-  calendarForSymbol,
-  toTradingDate,
-  UsageError,
-  ZoneClock,
-  type Bars,
-  type CmeCalendar,
-  type Rng,
-  type Session,
-} from '@tribar/core';
+import { UsageError, type Rng } from '@tribar/core';
+import { addCalendarDays, calendarForSymbol, toTradingDate, ZoneClock, type Bars, type CmeCalendar, type Session } from '@tribar/market';
 import { contractCycleOf, type ContractCycle } from '../clean/contract-cycles.js';
 import { intradayVolatility, intradayVolume } from './profile.js';
 

@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 
 export type Row = [iso: string, open: number, high: number, low: number, close: number, volume: number];
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Bars } from '@tribar/core';
+import type { Bars } from '@tribar/market';
 
 /**
  * The real TopstepX bars of /work/shared/data (see its README): internal fixtures that must

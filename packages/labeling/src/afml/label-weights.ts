@@ -1,4 +1,4 @@
-import { INVALID_LABEL } from '@tribar/core';
+import { INVALID_LABEL } from '@tribar/quant';
 import { averageUniqueness, concurrentEvents } from './concurrency.js';
 import { returnAttributionWeights, timeDecayWeights } from './weights.js';
 

@@ -1,5 +1,5 @@
 import { simulate } from './engine.js';
-import { barsPerYear } from '@tribar/core';
+import { barsPerYear } from '@tribar/quant';
 import { summarize } from './summary.js';
 import type { BacktestInput, BacktestOptions, BacktestResult } from './types.js';
 import { validateBacktest } from './validate.js';

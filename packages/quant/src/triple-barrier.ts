@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '@tribar/core';
 
 /**
  * Triple-barrier labeling kernel (the original's `stage4_labeling.triple_barrier_numba`, BASE+).

@@ -1,6 +1,5 @@
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { float64Column } from './arrow-columns.js';
-import { DataError } from './errors.js';
+import { DataError, float64Column } from '@tribar/core';
 
 /**
  * OHLCV bars of one symbol as parallel typed arrays: the shape every numeric kernel works on.

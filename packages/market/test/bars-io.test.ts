@@ -3,21 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ArtifactError,
-  arrowToParquet,
-  barCount,
-  barsToTable,
-  DataError,
-  emptyBars,
-  parquetToArrow,
-  readArrowFile,
-  readParquetFile,
-  tableToBars,
-  writeArrowFile,
-  writeParquetFile,
-  type Bars,
-} from '../src/index.js';
+import { ArtifactError, arrowToParquet, DataError, parquetToArrow, readArrowFile, readParquetFile, writeArrowFile, writeParquetFile } from '@tribar/core';
+import { barCount, barsToTable, emptyBars, tableToBars, type Bars } from '../src/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -199,7 +186,8 @@ describe('barsToTable with shared column buffers', () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { barsToTable, readArrowFile, tableToBars, writeArrowFile } = await import('../src/index.js');
+    const { barsToTable, tableToBars } = await import('../src/index.js');
+    const { readArrowFile, writeArrowFile } = await import('@tribar/core');
     const dir = mkdtempSync(join(tmpdir(), 'tribar-shared-'));
     try {
       const prices = Float64Array.from([1, 2, 3]);

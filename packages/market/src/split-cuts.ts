@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from '@tribar/core';
 
 export interface SplitRatios {
   train: number;

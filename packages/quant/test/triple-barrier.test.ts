@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   INVALID_LABEL,
-  Rng,
   TOUCH_BOTH,
   allocateTripleBarrierResult,
   tripleBarrier,
@@ -9,6 +8,7 @@ import {
   type TripleBarrierInput,
 } from '../src/index.js';
 
+import { Rng } from '@tribar/core';
 /** Bars from [open, high, low, close] rows and one ATR for all of them. */
 function series(rows: [number, number, number, number][], atr: number | number[] = 2): TripleBarrierInput {
   const column = (index: number) => Float64Array.from(rows, (row) => row[index] as number);

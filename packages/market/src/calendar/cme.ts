@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '@tribar/core';
 import { addCalendarDays, holidayRule, weekday, type CmeProduct, type HolidayRule } from './holidays.js';
 import { ZoneClock } from './timezone.js';
 

@@ -1,0 +1,21 @@
+// Public API of @tribar/quant: the numeric kernels two or more packages share.
+export {
+  tripleBarrier,
+  tripleBarrierInto,
+  allocateTripleBarrierResult,
+  INVALID_LABEL,
+  TOUCH_UPPER,
+  TOUCH_LOWER,
+  TOUCH_NONE,
+  TOUCH_BOTH,
+} from './triple-barrier.js';
+export type {
+  SameBarRule,
+  TripleBarrierInput,
+  TripleBarrierParams,
+  TripleBarrierResult,
+  TripleBarrierBuffers,
+} from './triple-barrier.js';
+export { adfTest, adfCriticalValue5 } from './adf.js';
+export type { AdfResult } from './adf.js';
+export { barsPerYear } from './bars-per-year.js';
