@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { fileArtifact, jsonArtifact } from './artifact.js';
+import { PIPELINE } from './stages.js';
+
+/**
+ * `config.json`: the resolved config the run used. Its full shape is `@tribar/config`'s schema;
+ * here it is only "an object", and `loadConfig({ runConfig })` validates it when a run is reused.
+ */
+export const runConfig = jsonArtifact('config.json', PIPELINE, z.record(z.string(), z.unknown()));
+
+export const STAGE_STATUSES = ['pending', 'running', 'completed', 'failed', 'blocked'] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+const errorRecordSchema = z.object({
+  name: z.string(),
+  code: z.string().optional(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+
+export const stageRecordSchema = z.object({
+  name: z.string(),
+  status: z.enum(STAGE_STATUSES),
+  /** Hash of the stage's version, config slice, seed and input bytes that produced its outputs. */
+  fingerprint: z.string().optional(),
+  /** True when the last invocation found the recorded outputs up to date and did not run the stage. */
+  reused: z.boolean().optional(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  outputs: z.array(z.string()).optional(),
+  metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  error: errorRecordSchema.optional(),
+  /** Why a stage is blocked. */
+  reason: z.string().optional(),
+});
+export type StageRecord = z.infer<typeof stageRecordSchema>;
+
+/** `state.json`: where a run stands, rewritten atomically when a stage starts and when it ends. */
+export const runStateSchema = z.object({
+  stateVersion: z.literal(1),
+  runId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: z.enum(RUN_STATUSES),
+  configHash: z.string(),
+  seed: z.number(),
+  /** Stage names in execution order. */
+  order: z.array(z.string()),
+  stages: z.record(z.string(), stageRecordSchema),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+export const runState = jsonArtifact('state.json', PIPELINE, runStateSchema);
+
+/** Every log record of the run as JSON lines. */
+export const runLog = fileArtifact('logs/pipeline.log', PIPELINE);
