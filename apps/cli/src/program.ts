@@ -141,7 +141,7 @@ function reportError(context: CliContext, error: unknown): ExitCode {
   const message = error instanceof Error ? error.message : String(error);
   print(context.io.err, `error: ${message}`);
   if (error instanceof ConfigError || error instanceof PipelineDefinitionError || error instanceof UsageError) return EXIT.usage;
-  // A pipeline run or a tracked run: both packages' RunNotFoundError carry this code.
+  // A pipeline run or a tracked run: both are core's RunNotFoundError.
   if (error instanceof TribarError && error.code === 'RUN_NOT_FOUND') return EXIT.notFound;
   if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
   return EXIT.failed;

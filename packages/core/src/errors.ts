@@ -73,3 +73,20 @@ export function describeError(error: unknown): { name: string; code?: string; me
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
+
+/**
+ * A run that does not exist: a pipeline run folder under a runs directory, or a tracked training
+ * run under a tracking root. One class, so an app maps both to its "no such run" exit code.
+ */
+export class RunNotFoundError extends TribarError {
+  /** The id (or id prefix) asked for. */
+  readonly query: string;
+  /** Where it was looked for. */
+  readonly root: string;
+
+  constructor(query: string, root: string, hint = '`tribar pipelines` lists the pipeline runs, `tribar runs list` the tracked ones.') {
+    super('RUN_NOT_FOUND', `no run '${query}' in ${root}`, { hint });
+    this.query = query;
+    this.root = root;
+  }
+}

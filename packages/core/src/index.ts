@@ -1,5 +1,5 @@
 // Public API of @tribar/core: the foundation every other package builds on.
-export { TribarError, DataError, ArtifactError, UsageError, describeError } from './errors.js';
+export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, describeError } from './errors.js';
 export type { ErrorDetails, DataLocation } from './errors.js';
 export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './logger.js';
 export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './logger.js';

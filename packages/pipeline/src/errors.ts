@@ -6,10 +6,3 @@ export class PipelineDefinitionError extends TribarError {
     super('PIPELINE_DEFINITION', message, hint ? { hint } : {});
   }
 }
-
-/** A run folder that is missing or unreadable. */
-export class RunNotFoundError extends TribarError {
-  constructor(runId: string, runsDir: string) {
-    super('RUN_NOT_FOUND', `no run '${runId}' in ${runsDir}`, { hint: '`tribar runs` lists the runs that exist.' });
-  }
-}

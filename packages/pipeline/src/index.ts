@@ -10,5 +10,5 @@ export { newRunId, isValidRunId, runDirFor, listRuns, getRun, latestRun, removeR
 export type { RunSummary } from './runs.js';
 export { readRunState, STATE_FILE } from './state.js';
 export type { RunState, RunStatus, StageRecord, StageStatus } from './state.js';
-export { PipelineDefinitionError, RunNotFoundError } from './errors.js';
+export { PipelineDefinitionError } from './errors.js';
 export { registeredStages } from './registry.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RunNotFoundError } from './errors.js';
 import { readRunState, type RunState } from './state.js';
+import { RunNotFoundError } from '@tribar/core';
 
 /** `YYYYMMDD-HHMMSS-xxxx` in UTC: sorts by time, unique across parallel starts. */
 export function newRunId(now = new Date()): string {
@@ -44,7 +44,7 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
 export async function getRun(runsDir: string, runId: string): Promise<RunSummary> {
   const runDir = runDirFor(runsDir, runId);
   const state = isValidRunId(runId) ? await readRunState(runDir) : undefined;
-  if (!state) throw new RunNotFoundError(runId, resolve(runsDir));
+  if (!state) throw new RunNotFoundError(runId, resolve(runsDir), '`tribar pipelines` lists the runs that exist.');
   return { runId, runDir, state };
 }
 

@@ -5,7 +5,6 @@ export { TrackedRun } from './run.js';
 export type { RunRecord } from './record.js';
 export type { RunStatus } from './meta.js';
 export { RUN_STATUS_CODES } from './meta.js';
-export { RunNotFoundError } from './errors.js';
 export { formatRunsTable, formatMetricValue } from './table.js';
 export type { RunsTableOptions } from './table.js';
 export { parseMlflowMetricFile, pythonFloatRepr, flattenParams } from './values.js';

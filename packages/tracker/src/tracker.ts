@@ -3,8 +3,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '@tribar/core';
-import { childLogger, UsageError } from '@tribar/core';
-import { RunNotFoundError } from './errors.js';
+import { childLogger, RunNotFoundError, UsageError } from '@tribar/core';
 import { validateExperimentName, validateKey } from './keys.js';
 import type { ExperimentMeta, RunMeta } from './meta.js';
 import { readMetaFile, RUN_STATUS_CODES, SOURCE_TYPE_LOCAL, toExperimentMeta, toRunMeta, writeMeta } from './meta.js';
@@ -218,7 +217,7 @@ export class Tracker {
     }
     const matches = (await this.#runDirs(await this.listExperiments(), query)).filter(({ meta }) => meta.run_id.startsWith(query));
     const first = matches[0];
-    if (first === undefined) throw new RunNotFoundError(runIdOrPrefix, this.root);
+    if (first === undefined) throw new RunNotFoundError(runIdOrPrefix, this.root, 'list runs with listRuns(), or check that this is the tracking root the run was written to');
     if (matches.length > 1) {
       const ids = matches.map(({ meta }) => meta.run_id);
       throw new UsageError(`Run id prefix '${runIdOrPrefix}' is ambiguous under ${this.root}: it matches ${ids.join(', ')}`, {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '@tribar/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunNotFoundError, Tracker } from '../src/index.js';
+import { RunNotFoundError } from '@tribar/core';
+import { Tracker } from '../src/index.js';
 
 /**
  * A deliberately tiny reader of the flat `key: value` meta.yaml PyYAML writes, independent of
