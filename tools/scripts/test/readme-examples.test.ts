@@ -32,6 +32,13 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
     expect(output.trim().split('\n')).toEqual(['123', '767', 'momentum oscillator 14 false', "{ cross: [ 'MES', 'MGC' ] }", '2233']);
   },
   '@tribar/models': (output) => expect(output.trim().split('\n')).toEqual(['true true', '[ 0, 1, 2 ]', '0.997 0.003 0.000', 'true']),
+  '@tribar/artifacts': (output) =>
+    expect(output.trim().split('\n')).toEqual([
+      'true 2025-09-16T15:05:00.000Z true',
+      expect.stringMatching(/cut\/cut\.json: not a valid cut\/cut\.json \(field 'trainEndMs': .*NaN\)$/),
+    ]),
+  '@tribar/market': (output) => expect(output.trim().split('\n')).toEqual(['2025-01-09T12:00:00.000Z 70', '2025-01-06 2025-01-06T22:00:00.000Z']),
+  '@tribar/quant': (output) => expect(output.trim().split('\n')).toEqual(['[1,1,-1,0,-99,-99,-99] [2,1,1,3,0,0,0]', '-10.77 69552']),
   '@tribar/pipeline': (output) => expect(output.trim()).toBe('completed true'),
   '@tribar/labeling': (output) =>
     expect(output.trim().split('\n')).toEqual([
