@@ -20,19 +20,7 @@ export type { TrainSummary } from './stage.js';
 export { classificationMetrics, argmaxClass } from './metrics/classification.js';
 export type { ClassificationMetrics, ClassScores } from './metrics/classification.js';
 export { normalCdf, normalQuantile } from './metrics/normal.js';
-export {
-  returnMoments,
-  sharpeRatio,
-  sortinoRatio,
-  maxDrawdown,
-  calmarRatio,
-  sharpeEstimatorVariance,
-  probabilisticSharpeRatio,
-  expectedMaxSharpe,
-  deflatedSharpeRatio,
-  EULER_GAMMA,
-} from './metrics/sharpe.js';
-export type { ReturnMoments, Drawdown } from './metrics/sharpe.js';
+export { sharpeEstimatorVariance, probabilisticSharpeRatio, expectedMaxSharpe, deflatedSharpeRatio, EULER_GAMMA } from './metrics/sharpe.js';
 export {
   backtest,
   signalAt,

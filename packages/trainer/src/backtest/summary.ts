@@ -1,4 +1,5 @@
-import { calmarRatio, maxDrawdown, probabilisticSharpeRatio, deflatedSharpeRatio, returnMoments, sharpeRatio, sortinoRatio } from '../metrics/sharpe.js';
+import { calmarRatio, maxDrawdown, returnMoments, sharpeRatio, sortinoRatio, tradeStats } from '@tribar/quant';
+import { probabilisticSharpeRatio, deflatedSharpeRatio } from '../metrics/sharpe.js';
 import type { Simulation } from './engine.js';
 import type { BacktestInput, BacktestSummary } from './types.js';
 
@@ -12,27 +13,14 @@ export function summarize(sim: Simulation, input: BacktestInput, options: Summar
   const { trades, pnl, equity } = sim;
   const m = pnl.length;
   const n = trades.count;
-  let totalUsd = 0;
-  let totalTicks = 0;
-  let grossWin = 0;
-  let grossLoss = 0;
-  let wins = 0;
+  const usd = tradeStats(trades.usd);
+  const ticks = tradeStats(trades.ticks);
   let longs = 0;
-  for (let i = 0; i < n; i++) {
-    const usd = trades.usd[i]!;
-    totalUsd += usd;
-    totalTicks += trades.ticks[i]!;
-    if (usd > 0) {
-      grossWin += usd;
-      wins++;
-    } else {
-      grossLoss -= usd;
-    }
-    if (trades.direction[i]! > 0) longs++;
-  }
+  for (let i = 0; i < n; i++) if (trades.direction[i]! > 0) longs++;
   const { periodsPerYear, trials } = options;
   const moments = returnMoments(pnl);
   const sharpePerBar = sharpeRatio(pnl, 1);
+  // Bar-level drawdown: open positions marked to market at each close, from 0 before the first bar.
   const drawdown = maxDrawdown(equity, 0).amount;
   const annualizedUsd = moments.mean * periodsPerYear;
   const first = m > 0 ? (input.rows[0] as number) : -1;
@@ -43,13 +31,13 @@ export function summarize(sim: Simulation, input: BacktestInput, options: Summar
     longTrades: longs,
     shortTrades: n - longs,
     skippedEntries: sim.skippedEntries,
-    totalUsd,
-    totalTicks,
+    totalUsd: usd.total,
+    totalTicks: ticks.total,
     costsUsd: n * input.cost.roundTripTicks * input.cost.tickValue,
-    avgTradeUsd: n > 0 ? totalUsd / n : 0,
-    avgTradeTicks: n > 0 ? totalTicks / n : 0,
-    winRate: n > 0 ? wins / n : 0,
-    profitFactor: grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Infinity : 0,
+    avgTradeUsd: usd.average,
+    avgTradeTicks: ticks.average,
+    winRate: usd.winRate,
+    profitFactor: usd.profitFactor,
     maxDrawdownUsd: drawdown,
     exposure: m > 0 ? sim.exposedRows / m : 0,
     periodsPerYear,
