@@ -1,4 +1,4 @@
-import { writeArrowFile } from '@tribar/core';
+import { EQUITY_COLUMN, PREDICTION_COLUMN, writeArrowArtifact, type ArrowArtifact, type TrainBacktestEntry } from '@tribar/artifacts';
 import type { Dataset } from '@tribar/datasets';
 import { argmaxClass, type LabeledInput, type Probabilities } from '@tribar/models';
 import { summaryToJson, type BacktestResult } from './backtest/index.js';
@@ -16,9 +16,9 @@ const SPLIT_CODE = { train: 0, val: 1, test: 2 } as const;
 /**
  * `predictions.arrow`: one row per predicted sample — timestamp, its row in the run's per-symbol
  * tables, split code, true class, the three probabilities and the predicted class (argmax, ties
- * to the lower class, as `predict` does).
+ * to the lower class, as `predict` does). `artifact` is `trainPredictions(model, symbol, horizon)`.
  */
-export async function writePredictions(path: string, parts: readonly PredictionPart[]): Promise<void> {
+export async function writePredictions(runDir: string, artifact: ArrowArtifact, parts: readonly PredictionPart[]): Promise<void> {
   const n = parts.reduce((a, p) => a + p.input.rows, 0);
   const timestamp = new Float64Array(n);
   const row = new Int32Array(n);
@@ -39,25 +39,28 @@ export async function writePredictions(path: string, parts: readonly PredictionP
     }
   }
   const table = new Table({
-    timestamp: timestampVector(timestamp),
-    row: makeVector({ type: new Int32(), data: row }),
-    split: makeVector({ type: new Int8(), data: split }),
-    label: makeVector({ type: new Uint8(), data: label }),
-    p_short: makeVector({ type: new Float32(), data: probs[0] }),
-    p_neutral: makeVector({ type: new Float32(), data: probs[1] }),
-    p_long: makeVector({ type: new Float32(), data: probs[2] }),
-    predicted: makeVector({ type: new Uint8(), data: predicted }),
+    [PREDICTION_COLUMN.timestamp]: timestampVector(timestamp),
+    [PREDICTION_COLUMN.row]: makeVector({ type: new Int32(), data: row }),
+    [PREDICTION_COLUMN.split]: makeVector({ type: new Int8(), data: split }),
+    [PREDICTION_COLUMN.label]: makeVector({ type: new Uint8(), data: label }),
+    [PREDICTION_COLUMN.pShort]: makeVector({ type: new Float32(), data: probs[0] }),
+    [PREDICTION_COLUMN.pNeutral]: makeVector({ type: new Float32(), data: probs[1] }),
+    [PREDICTION_COLUMN.pLong]: makeVector({ type: new Float32(), data: probs[2] }),
+    [PREDICTION_COLUMN.predicted]: makeVector({ type: new Uint8(), data: predicted }),
   });
-  await writeArrowFile(path, table);
+  await writeArrowArtifact(runDir, artifact, table);
 }
 
-/** `equity.arrow`: the backtest's equity in dollars per contract at each test bar's close. */
-export async function writeEquity(path: string, timestampMs: Float64Array, equityUsd: Float64Array): Promise<void> {
+/**
+ * `equity.arrow`: the backtest's equity in dollars per contract at each test bar's close.
+ * `artifact` is `trainEquity(model, symbol, horizon)`.
+ */
+export async function writeEquity(runDir: string, artifact: ArrowArtifact, timestampMs: Float64Array, equityUsd: Float64Array): Promise<void> {
   const table = new Table({
-    timestamp: timestampVector(timestampMs),
-    equity_usd: makeVector({ type: new Float64(), data: equityUsd }),
+    [EQUITY_COLUMN.timestamp]: timestampVector(timestampMs),
+    [EQUITY_COLUMN.equityUsd]: makeVector({ type: new Float64(), data: equityUsd }),
   });
-  await writeArrowFile(path, table);
+  await writeArrowArtifact(runDir, artifact, table);
 }
 
 function timestampVector(ms: Float64Array) {
@@ -67,29 +70,8 @@ function timestampVector(ms: Float64Array) {
   return makeVector(makeData({ type, length: ms.length, data: values }));
 }
 
-/** The backtest figures a training result records: non-finite numbers (no trades, no losses) become null. */
-export interface TrainBacktest {
-  trades: number;
-  longTrades: number;
-  shortTrades: number;
-  skippedEntries: number;
-  winRate: number | null;
-  /** null when there was no losing trade. */
-  profitFactor: number | null;
-  totalUsd: number;
-  totalTicks: number;
-  avgTradeUsd: number | null;
-  costsUsd: number;
-  sharpe: number | null;
-  sortino: number | null;
-  calmar: number | null;
-  maxDrawdownUsd: number;
-  exposure: number;
-  psr: number | null;
-  dsr: number | null;
-  trials: number;
-  threshold: number;
-}
+/** The backtest figures a training result records (`train/summary.json`): non-finite numbers (no trades, no losses) become null. */
+export type TrainBacktest = TrainBacktestEntry;
 
 export function backtestSummary(result: BacktestResult, threshold: number): TrainBacktest {
   const s = summaryToJson(result.summary);

@@ -1,16 +1,33 @@
 import type { RunConfig } from '@tribar/config';
-import { defineStage, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import {
+  featureBars,
+  labelBars,
+  labelsReport,
+  scaledBars,
+  splitBars,
+  splitSummary,
+  STAGE,
+  TRAIN_SUMMARY_VERSION,
+  trainEquity,
+  trainHistory,
+  trainMetrics,
+  trainModelDir,
+  trainPredictions,
+  trainSummary,
+  writeJsonArtifact,
+  type TrainSummaryFile,
+} from '@tribar/artifacts';
+import { defineStage, type StageDefinition } from '@tribar/core';
+import { MODEL_HEADER_FILE } from '@tribar/models';
 import type { ModelRegistry } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
-import { checkTrainSection, resultDirName, trainModel, type TrainResult } from './train.js';
+import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
-export const TRAIN_SUMMARY_VERSION = 1;
+export { TRAIN_SUMMARY_VERSION };
 
-export interface TrainSummary {
-  version: number;
-  results: TrainResult[];
-}
+/** `train/summary.json` (the shape is `@tribar/artifacts`' `trainSummarySchema`). */
+export type TrainSummary = TrainSummaryFile;
 
 /** Symbol × horizon × model combinations the config trains, in a stable order. */
 export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon: number; model: string }> {
@@ -21,8 +38,13 @@ export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon
 
 /** Files a series' training writes, run-relative. */
 export function trainOutputs(model: string, symbol: string, horizon: number): string[] {
-  const dir = `train/${resultDirName(model, symbol, horizon)}`;
-  return ['metrics.json', 'history.json', 'predictions.arrow', 'equity.arrow', 'model/tribar-model.json'].map((file) => `${dir}/${file}`);
+  return [
+    trainMetrics(model, symbol, horizon).path,
+    trainHistory(model, symbol, horizon).path,
+    trainPredictions(model, symbol, horizon).path,
+    trainEquity(model, symbol, horizon).path,
+    `${trainModelDir(model, symbol, horizon)}/${MODEL_HEADER_FILE}`,
+  ];
 }
 
 /**
@@ -32,17 +54,17 @@ export function trainOutputs(model: string, symbol: string, horizon: number): st
  */
 export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> {
   return defineStage<RunConfig>({
-    name: 'train',
+    name: STAGE.train,
     description: 'Fit the configured models per symbol × horizon, evaluate on val and test, backtest with costs, track the runs.',
-    dependsOn: ['features', 'labels-final', 'splits', 'scale'],
+    dependsOn: [STAGE.features, STAGE.labelsFinal, STAGE.splits, STAGE.scale],
     version: 1,
-    configKeys: ['seed', 'symbols', 'horizons', 'contracts', 'defaultContract', 'train'],
+    configKeys: ['seed', 'symbols', 'horizons', 'contracts', 'defaultContract', 'timeframes.targetMinutes', 'train'],
     inputs: (config) => [
-      'labels/report.json',
-      'splits/split.json',
-      ...config.symbols.flatMap((s) => [`features/${s}.arrow`, `labels/${s}.arrow`, `splits/${s}.arrow`, `scale/${s}.arrow`]),
+      labelsReport.path,
+      splitSummary.path,
+      ...config.symbols.flatMap((s) => [featureBars(s).path, labelBars(s).path, splitBars(s).path, scaledBars(s).path]),
     ],
-    outputs: (config) => ['train/summary.json', ...trainingPlan(config).flatMap((p) => trainOutputs(p.model, p.symbol, p.horizon))],
+    outputs: (config) => [trainSummary.path, ...trainingPlan(config).flatMap((p) => trainOutputs(p.model, p.symbol, p.horizon))],
     async run(context) {
       const { config, logger } = context;
       checkTrainSection(registry, config.train);
@@ -68,7 +90,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
         );
       }
       const summary: TrainSummary = { version: TRAIN_SUMMARY_VERSION, results };
-      await writeJsonAtomic(context.path('train/summary.json'), summary);
+      await writeJsonArtifact(context.runDir, trainSummary, summary);
       const metrics: Record<string, number | string | boolean> = { models: results.length };
       for (const r of results) {
         const key = `${r.model}_${r.symbol}_h${r.horizon}`;

@@ -1,10 +1,10 @@
 import type { RunConfig, TrainConfig } from '@tribar/config';
 import { contractFor } from '@tribar/config';
-import { noProgress, silentLogger, UsageError, writeJsonAtomic, type Logger, type ProgressReporter } from '@tribar/core';
+import { artifactPath, trainEquity, trainHistory, trainMetrics, trainModelDir, trainPredictions, trainResultDir, trainResultName, writeJsonArtifact, type TrainResultEntry } from '@tribar/artifacts';
+import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
 import { resolveHyperparameters, type FitResult, type ModelCard, type ModelRegistry, type Probabilities } from '@tribar/models';
 import type { Tracker } from '@tribar/tracker';
-import { join, relative } from 'node:path';
 import { backtest } from './backtest/index.js';
 import {
   combineCallbacks,
@@ -14,10 +14,10 @@ import {
   progressCallback,
   type TrainerCallback,
 } from './callbacks.js';
-import { crossValidate, type CvSummary } from './cross-validate.js';
+import { crossValidate } from './cross-validate.js';
 import { toModelInput } from './inputs.js';
-import { classificationMetrics, type ClassificationMetrics } from './metrics/classification.js';
-import { backtestSummary, writeEquity, writePredictions, type TrainBacktest } from './outputs.js';
+import { classificationMetrics } from './metrics/classification.js';
+import { backtestSummary, writeEquity, writePredictions } from './outputs.js';
 
 /** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
 export const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;
@@ -42,26 +42,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-export interface TrainResult {
-  model: string;
-  symbol: string;
-  horizon: number;
-  /** Run-relative folder of the results. */
-  dir: string;
-  trackerRunId: string | null;
-  trackerUri: string | null;
-  backend: string | null;
-  fit: { epochs: number; bestEpoch: number; stoppedEarly: boolean; seconds: number };
-  rows: { train: number; val: number; test: number };
-  val: ClassificationMetrics;
-  test: ClassificationMetrics;
-  backtest: TrainBacktest;
-  cv: CvSummary | null;
-  hyperparameters: Record<string, unknown>;
-}
+/** One fit's result: an entry of `train/summary.json` (the shape is `@tribar/artifacts`' `trainResultSchema`). */
+export type TrainResult = TrainResultEntry;
 
+/** Folder name of a fit's results, `<model>-<symbol>-h<h>` (model lower-cased). */
 export function resultDirName(model: string, symbol: string, horizon: number): string {
-  return `${model.toLowerCase()}-${symbol}-h${horizon}`;
+  return trainResultName(model, symbol, horizon);
 }
 
 /** The callbacks the config asks for, for one model card. */
@@ -98,7 +84,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const hyperparameters = options.hyperparameters ?? findHyperparameters(registry, config.train.hyperparameters, card.name);
   const name = card.name;
   const dirName = resultDirName(name, symbol, horizon);
-  const outDir = join(options.runDir, 'train', dirName);
+  const { runDir } = options;
   const seed = config.seed;
 
   const data = await loadDataModule({
@@ -149,7 +135,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       });
       for (const callback of callbacks) await callback.onTrainEnd?.(fit);
       // Best checkpoint: after `restoreBest` the model holds its best epoch's state.
-      await model.save(join(outDir, 'model'));
+      await model.save(artifactPath(runDir, trainModelDir(name, symbol, horizon)));
 
       const [valProba, testProba] = [await model.predictProba(val), await model.predictProba(test)];
       const valMetrics = classificationMetrics(val.y, valProba.p);
@@ -157,17 +143,17 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const bt = runBacktest(data, testProba, config, symbol, options.trials ?? 1);
       const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
 
-      await writePredictions(join(outDir, 'predictions.arrow'), [
+      await writePredictions(runDir, trainPredictions(name, symbol, horizon), [
         { split: 'val', dataset: data.val, input: val, proba: valProba },
         { split: 'test', dataset: data.test, input: test, proba: testProba },
       ]);
-      await writeEquity(join(outDir, 'equity.arrow'), data.test.timestampMs, bt.equity);
+      await writeEquity(runDir, trainEquity(name, symbol, horizon), data.test.timestampMs, bt.equity);
       const summary = backtestSummary(bt, config.train.backtest.threshold);
       const result: TrainResult = {
         model: name,
         symbol,
         horizon,
-        dir: relative(options.runDir, outDir).split('\\').join('/'),
+        dir: trainResultDir(name, symbol, horizon),
         trackerRunId: tracked?.runId ?? null,
         trackerUri: tracked ? tracked.dir : null,
         backend,
@@ -179,9 +165,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         cv,
         hyperparameters: model.describe().hyperparameters,
       };
-      await writeJsonAtomic(join(outDir, 'metrics.json'), { ...result, runtime: fit.runtime, featureImportance: model.describe().featureImportance ?? null });
-      await writeJsonAtomic(join(outDir, 'history.json'), history.history);
-      if (tracked) await logToTracker(tracked, history.history, result, fit, outDir);
+      await writeJsonArtifact(runDir, trainMetrics(name, symbol, horizon), { ...result, runtime: fit.runtime, featureImportance: model.describe().featureImportance ?? null });
+      await writeJsonArtifact(runDir, trainHistory(name, symbol, horizon), history.history);
+      if (tracked) await logToTracker(tracked, history.history, result, fit, runDir);
       logger.info({ model: name, symbol, horizon, epochs: fit.epochs, bestEpoch: fit.bestEpoch, testMacroF1: testMetrics.macroF1, testLogLoss: testMetrics.logLoss, trades: summary.trades, netUsd: summary.totalUsd, sharpe: summary.sharpe, backend }, 'train: model done');
       return result;
     } finally {
@@ -195,7 +181,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
 
 type TrackedRun = Awaited<ReturnType<Tracker['startRun']>>;
 
-async function logToTracker(tracked: TrackedRun, history: FitResult['history'], result: TrainResult, fit: FitResult, outDir: string): Promise<void> {
+async function logToTracker(tracked: TrackedRun, history: FitResult['history'], result: TrainResult, fit: FitResult, runDir: string): Promise<void> {
   for (const log of history) {
     const step: Record<string, number> = { train_loss: log.trainLoss };
     if (log.valLoss !== undefined) step['val_loss'] = log.valLoss;
@@ -228,8 +214,11 @@ async function logToTracker(tracked: TrackedRun, history: FitResult['history'], 
     ]),
   );
   for (const [key, value] of Object.entries(fit.runtime)) await tracked.setTag(`tribar.runtime.${key}`, String(value));
-  for (const file of ['metrics.json', 'history.json', 'equity.arrow', 'predictions.arrow']) await tracked.logArtifact(join(outDir, file));
-  await tracked.logArtifact(join(outDir, 'model'), 'model');
+  const { model, symbol, horizon } = result;
+  for (const artifact of [trainMetrics(model, symbol, horizon), trainHistory(model, symbol, horizon), trainEquity(model, symbol, horizon), trainPredictions(model, symbol, horizon)]) {
+    await tracked.logArtifact(artifactPath(runDir, artifact));
+  }
+  await tracked.logArtifact(artifactPath(runDir, trainModelDir(model, symbol, horizon)), 'model');
   await tracked.end('FINISHED');
 }
 
