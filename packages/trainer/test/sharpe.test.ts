@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { returnMoments, sharpeRatio } from '@tribar/quant';
-import { normalCdf, normalQuantile } from '../src/metrics/normal.js';
-import { deflatedSharpeRatio, expectedMaxSharpe, probabilisticSharpeRatio } from '../src/metrics/sharpe.js';
+import { normalCdf, normalQuantile } from '../src/internal/metrics/normal.js';
+import { deflatedSharpeRatio, expectedMaxSharpe, probabilisticSharpeRatio } from '../src/internal/metrics/sharpe.js';
 
 describe('normal distribution', () => {
   it('matches known values to 1e-9 or better', () => {
