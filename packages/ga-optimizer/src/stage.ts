@@ -1,6 +1,7 @@
 import { barrierFor, contractFor, type RunConfig } from '@tribar/config';
 import { DataError, defineStage, hashValue, readArrowFile, sha256, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { calendarCuts, countBefore, tableToBars } from '@tribar/market';
+import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
+import { countBefore, tableToBars } from '@tribar/market';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -71,20 +72,17 @@ async function readCache(path: string): Promise<SearchResult | undefined> {
 
 /**
  * Pipeline stage `ga-optimize`: per symbol and horizon, the GA's barrier parameters on a block of
- * the train part (calendar cut shared with the splits stage), with reports, charts and a summary.
+ * the train part (the run's one calendar cut, `cut/cut.json`), with reports, charts and a summary.
  */
 export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'ga-optimize',
+  name: STAGE.gaOptimize,
   description: 'Genetic search of triple-barrier parameters per symbol and horizon on the train part, with a fitness in price-return units.',
-  dependsOn: ['features'],
+  dependsOn: [STAGE.features, STAGE.cut],
   version: 1,
   configKeys: [
     'ga',
     'symbols',
     'horizons',
-    'splits.train',
-    'splits.val',
-    'splits.test',
     'contracts',
     'defaultContract',
     'barriers',
@@ -92,7 +90,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
     'labels.sameBarRule',
     'labels.atrFeature',
   ],
-  inputs: (config) => config.symbols.map((symbol) => `features/${symbol}.arrow`),
+  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), cut.path],
   outputs: (config) => [
     ...config.symbols.flatMap((symbol) =>
       config.horizons.flatMap((horizon) => [`ga-optimize/${symbol}_h${horizon}.json`, `ga-optimize/${symbol}_h${horizon}.svg`]),
@@ -110,8 +108,9 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
       if (timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
       data.set(symbol, { timestamp, series, trainRows: 0 });
     }
-    // THE train part: the calendar cut every stage shares; rows at or after trainEnd are never read.
-    const { trainEnd } = calendarCuts([...data.values()].map((entry) => entry.timestamp), config.splits);
+    // THE train part: the one calendar cut (stage `cut`, on every symbol's clean bars) that every
+    // stage shares; rows at or after trainEnd are never read.
+    const trainEnd = (await readJsonArtifact(context.runDir, cut)).trainEndMs;
     for (const entry of data.values()) entry.trainRows = countBefore(entry.timestamp, trainEnd);
 
     const summary: GaSummary = { results: {} };

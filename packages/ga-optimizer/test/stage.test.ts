@@ -1,12 +1,12 @@
 import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
-import { Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
+import { Rng, silentLogger, writeArrowFile, type StageContext, type StageOutcome, createStageContext } from '@tribar/core';
 import { barsToTable, calendarCuts, countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gaOptimizeStage, type GaSummary } from '../src/index.js';
-import { randomWalkBars, type SeriesBars } from './helpers.js';
+import { randomWalkBars, writeCutFixture, type SeriesBars } from './helpers.js';
 
 const roots: string[] = [];
 afterAll(async () => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
@@ -22,16 +22,22 @@ function config(overrides: RunConfigInput = {}): RunConfig {
 
 const seriesFor = (symbol: string) => randomWalkBars(4000, symbol === 'MES' ? 1 : 2, symbol === 'MES' ? 4500 : 1950);
 
-/** A run folder under `root` with features files for MES and MGC; `edit` may change the bars first. */
-async function runFolder(root: string, name: string, edit?: (symbol: string, bars: SeriesBars) => void): Promise<string> {
+/**
+ * A run folder under `root` with features files for MES and MGC and the run's cut (`cut/cut.json`,
+ * computed as stage `cut` does, unless `trainEndMs` overrides it); `edit` may change the bars first.
+ */
+async function runFolder(root: string, name: string, edit?: (symbol: string, bars: SeriesBars) => void, trainEndMs?: number): Promise<string> {
   const runDir = join(root, name);
   await mkdir(join(runDir, 'features'), { recursive: true });
+  const timestamps: Record<string, Float64Array> = {};
   for (const symbol of ['MES', 'MGC']) {
     const bars = seriesFor(symbol);
     edit?.(symbol, bars);
     const { atr, ...ohlcv } = bars;
+    timestamps[symbol] = bars.timestamp;
     await writeArrowFile(join(runDir, 'features', `${symbol}.arrow`), barsToTable({ symbol, ...ohlcv, columns: { atr_14: atr } }));
   }
+  await writeCutFixture(runDir, timestamps, config().splits, trainEndMs);
   return runDir;
 }
 
@@ -82,6 +88,33 @@ describe('ga-optimize stage', () => {
     const svg = await readFile(join(runDir, 'ga-optimize', 'MGC_h5.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('MGC H5');
+  });
+
+  it('takes the train part from cut/cut.json and computes no cut of its own', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const runConfig = config();
+    // A cut 1,000 bars into the series, far before the one calendarCuts would give (≈ 70 %).
+    const trainEndMs = (seriesFor('MES').timestamp[1000] as number) + 1;
+    const { report, outcome } = await run(await runFolder(root, 'run', undefined, trainEndMs), runConfig);
+    for (const symbol of ['MES', 'MGC']) {
+      const detail = (await report(symbol, 5)) as { trainEnd: string; train: { rows: number }; optimisation: { endRow: number } };
+      expect(detail.train.rows).toBe(1001);
+      expect(detail.trainEnd).toBe(new Date(trainEndMs).toISOString());
+      expect(detail.optimisation.endRow).toBeLessThanOrEqual(1001);
+    }
+    expect((outcome as StageOutcome).metrics?.['trainEnd']).toBe(new Date(trainEndMs).toISOString());
+    expect(gaOptimizeStage.dependsOn).toContain('cut');
+    expect(gaOptimizeStage.inputs(runConfig)).toContain('cut/cut.json');
+    expect(gaOptimizeStage.configKeys.filter((key) => key.startsWith('splits'))).toEqual([]);
+  });
+
+  it('fails naming cut/cut.json when the cut is missing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const runDir = await runFolder(root, 'run');
+    await rm(join(runDir, 'cut'), { recursive: true });
+    await expect(run(runDir, config())).rejects.toThrow(/cut[/\\]cut\.json/);
   });
 
   it('caches across runs by data and config, and recomputes when either changes', async () => {
