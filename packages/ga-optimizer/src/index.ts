@@ -27,4 +27,3 @@ export type { PriceSeries, OptimisationBlock, ConvergenceRow, SearchResult, Sear
 export { convergenceSvg } from './svg.js';
 export type { ChartInput, ConvergencePoint } from './svg.js';
 export { gaOptimizeStage, GA_CODE_VERSION } from './stage.js';
-export type { GaSummary } from './stage.js';

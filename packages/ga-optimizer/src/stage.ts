@@ -1,11 +1,25 @@
 import { barrierFor, contractFor, type RunConfig } from '@tribar/config';
-import { DataError, defineStage, hashValue, readArrowFile, sha256, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
+import {
+  artifactPath,
+  BAR_COLUMNS,
+  cut,
+  featureBars,
+  gaChart,
+  gaResult,
+  gaSummary,
+  readArrowArtifact,
+  readJsonArtifact,
+  STAGE,
+  writeJsonArtifact,
+  type GaLabelMix,
+  type GaSummaryFile,
+} from '@tribar/artifacts';
+import { DataError, defineStage, hashValue, sha256, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
 import { countBefore, tableToBars } from '@tribar/market';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { BarrierParams, FitnessBreakdown } from './fitness.js';
+import { dirname, join } from 'node:path';
+import type { FitnessBreakdown } from './fitness.js';
 import { asymmetryFor, chooseBlock, evaluateParams, searchBarriers, sliceSeries, type ConvergenceRow, type PriceSeries, type SearchResult } from './search.js';
 import { convergenceSvg } from './svg.js';
 import { WorkerPool } from './parallel/pool.js';
@@ -13,18 +27,13 @@ import { WorkerPool } from './parallel/pool.js';
 /** Bump when the search or the fitness changes what it finds: cached results then stop counting. */
 export const GA_CODE_VERSION = 1;
 
-/** `ga-optimize/summary.json`, read by labels-final. */
-export interface GaSummary {
-  results: Record<string, Record<string, BarrierParams & { valid: boolean; fitness: number | null }>>;
-}
-
 interface SymbolData {
   timestamp: Float64Array;
   series: PriceSeries;
   trainRows: number;
 }
 
-function labelMix(breakdown: FitnessBreakdown) {
+function labelMix(breakdown: FitnessBreakdown): GaLabelMix {
   return {
     labeled: breakdown.labeled,
     long: breakdown.long,
@@ -43,12 +52,13 @@ function labelMix(breakdown: FitnessBreakdown) {
   };
 }
 
-async function readSeries(path: string, atrColumn: string): Promise<{ timestamp: Float64Array; series: PriceSeries }> {
-  const table = await readArrowFile(path);
+async function readSeries(runDir: string, symbol: string, atrColumn: string): Promise<{ timestamp: Float64Array; series: PriceSeries }> {
+  const path = artifactPath(runDir, featureBars(symbol));
+  const table = await readArrowArtifact(runDir, featureBars(symbol));
   if (!table.getChild(atrColumn)) {
     throw new DataError(`missing ATR column '${atrColumn}'`, { file: path, field: atrColumn }, { hint: 'Set labels.atrFeature to a column the features stage writes.' });
   }
-  const bars = tableToBars(table.select(['timestamp', 'open', 'high', 'low', 'close', 'volume', atrColumn]), path);
+  const bars = tableToBars(table.select([...BAR_COLUMNS.map((column) => column.name), atrColumn]), path);
   const { open, high, low, close } = bars;
   return { timestamp: bars.timestamp, series: { open, high, low, close, atr: bars.columns[atrColumn] as Float64Array } };
 }
@@ -90,22 +100,20 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
     'labels.sameBarRule',
     'labels.atrFeature',
   ],
-  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), cut.path],
+  inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), cut.path],
   outputs: (config) => [
-    ...config.symbols.flatMap((symbol) =>
-      config.horizons.flatMap((horizon) => [`ga-optimize/${symbol}_h${horizon}.json`, `ga-optimize/${symbol}_h${horizon}.svg`]),
-    ),
-    'ga-optimize/summary.json',
+    ...config.symbols.flatMap((symbol) => config.horizons.flatMap((horizon) => [gaResult(symbol, horizon).path, gaChart(symbol, horizon).path])),
+    gaSummary.path,
   ],
   async run(context) {
     const { config, logger } = context;
     const { ga } = config;
-    await mkdir(context.path('ga-optimize'), { recursive: true });
     const data = new Map<string, SymbolData>();
     for (const symbol of config.symbols) {
-      const path = context.path(`features/${symbol}.arrow`);
-      const { timestamp, series } = await readSeries(path, config.labels.atrFeature);
-      if (timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
+      const { timestamp, series } = await readSeries(context.runDir, symbol, config.labels.atrFeature);
+      if (timestamp.length === 0) {
+        throw new DataError('no bars', { file: artifactPath(context.runDir, featureBars(symbol)) }, { hint: 'Check the features stage output.' });
+      }
       data.set(symbol, { timestamp, series, trainRows: 0 });
     }
     // THE train part: the one calendar cut (stage `cut`, on every symbol's clean bars) that every
@@ -113,13 +121,13 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
     const trainEnd = (await readJsonArtifact(context.runDir, cut)).trainEndMs;
     for (const entry of data.values()) entry.trainRows = countBefore(entry.timestamp, trainEnd);
 
-    const summary: GaSummary = { results: {} };
+    const summary: GaSummaryFile = { results: {} };
     const metrics: Record<string, number | string | boolean> = { trainEnd: new Date(trainEnd).toISOString() };
     const cacheDir = join(context.runDir, '..', '.cache', 'ga-optimize');
     await mkdir(cacheDir, { recursive: true });
     context.progress.start(config.symbols.length * config.horizons.length * (ga.enabled ? ga.generations + 1 : 1), {
       unit: 'generations',
-      label: 'ga-optimize',
+      label: STAGE.gaOptimize,
     });
 
     // One pool for every search of the run, started at the first cache miss: starting threads
@@ -193,7 +201,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
           }
           const fitness = Number.isFinite(search.fitness) ? search.fitness : null;
           summary.results[symbol][String(horizon)] = { ...search.params, valid: search.valid, fitness };
-          await writeJsonAtomic(context.path(`ga-optimize/${name}.json`), {
+          await writeJsonArtifact(context.runDir, gaResult(symbol, horizon), {
             symbol,
             horizon,
             enabled: ga.enabled,
@@ -215,8 +223,10 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
             },
             convergence: search.convergence,
           });
+          const chartPath = artifactPath(context.runDir, gaChart(symbol, horizon));
+          await mkdir(dirname(chartPath), { recursive: true });
           await writeFileAtomic(
-            context.path(`ga-optimize/${name}.svg`),
+            chartPath,
             convergenceSvg({
               title: `${symbol} H${horizon}: kUp ${search.params.kUp.toFixed(2)}, kDown ${search.params.kDown.toFixed(2)}, maxBars ${search.params.maxBars}${ga.enabled ? '' : ' (GA disabled: configured barriers)'}`,
               convergence: search.convergence.map((row) => ({
@@ -241,7 +251,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
       await pool?.close();
     }
     context.progress.done();
-    await writeJsonAtomic(context.path('ga-optimize/summary.json'), summary);
-    return { metrics, artifactMetadata: { 'ga-optimize/summary.json': { trainEnd, sha256: sha256(JSON.stringify(summary)) } } };
+    await writeJsonArtifact(context.runDir, gaSummary, summary);
+    return { metrics, artifactMetadata: { [gaSummary.path]: { trainEnd, sha256: sha256(JSON.stringify(summary)) } } };
   },
 });

@@ -1,11 +1,12 @@
+import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact, type GaSummaryFile } from '@tribar/artifacts';
 import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
 import { Rng, silentLogger, writeArrowFile, type StageContext, type StageOutcome, createStageContext } from '@tribar/core';
 import { barsToTable, calendarCuts, countBefore } from '@tribar/market';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gaOptimizeStage, type GaSummary } from '../src/index.js';
+import { gaOptimizeStage } from '../src/index.js';
 import { randomWalkBars, writeCutFixture, type SeriesBars } from './helpers.js';
 
 const roots: string[] = [];
@@ -44,7 +45,7 @@ async function runFolder(root: string, name: string, edit?: (symbol: string, bar
 async function run(runDir: string, runConfig: RunConfig) {
   const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: runConfig, logger: silentLogger(), rng: new Rng(1) });
   const outcome = await gaOptimizeStage.run(context);
-  const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummary;
+  const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummaryFile;
   const report = async (symbol: string, horizon: number) =>
     JSON.parse(await readFile(join(runDir, 'ga-optimize', `${symbol}_h${horizon}.json`), 'utf8')) as Record<string, unknown>;
   return { outcome, summary, report };
@@ -84,6 +85,14 @@ describe('ga-optimize stage', () => {
       expect(detail.optimisation.pctNeutral).toBeGreaterThanOrEqual(0.15);
       expect(detail.optimisation.pctNeutral).toBeLessThanOrEqual(0.4);
       expect(detail.convergence.map((row) => row.generation)).toEqual([0, 1, 2, 3]);
+    }
+    // The files have exactly the contract's shape: parsing drops no key and changes no value.
+    const rawSummary: unknown = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8'));
+    expect(gaSummarySchema.parse(rawSummary)).toEqual(rawSummary);
+    for (const symbol of ['MES', 'MGC']) {
+      const raw = await report(symbol, 5);
+      expect(gaResultSchema.parse(raw)).toEqual(raw);
+      expect(Object.keys(raw)).toEqual(Object.keys(gaResultSchema.shape));
     }
     const svg = await readFile(join(runDir, 'ga-optimize', 'MGC_h5.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -187,6 +196,22 @@ describe('ga-optimize stage', () => {
     const { summary, report } = await run(await runFolder(root, 'run'), config({ ga: { enabled: false } }));
     expect(summary.results['MES']?.['5']).toEqual({ kUp: 1.5, kDown: 1.0, maxBars: 12, valid: false, fitness: null });
     expect(summary.results['MGC']?.['5']).toMatchObject({ kUp: 1.2, kDown: 1.2, maxBars: 12, valid: false });
-    expect((await report('MES', 5))['evaluations']).toBe(0);
+    const disabled = await report('MES', 5);
+    expect(disabled).toMatchObject({ evaluations: 0, fitness: null, valid: false, best: { kUp: 1.5, kDown: 1.0, maxBars: 12, genes: [] }, convergence: [] });
+    expect(gaResultSchema.parse(disabled)).toEqual(disabled);
+  });
+
+  it('a summary of the wrong shape is refused by the contract, naming the file and the field', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const runDir = join(root, 'run');
+    await mkdir(join(runDir, 'ga-optimize'), { recursive: true });
+    const entry = { kUp: 1.5, kDown: 1.0, maxBars: 12, valid: true, fitness: 1.2 };
+    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': entry } } }));
+    await expect(readJsonArtifact(runDir, gaSummary)).resolves.toEqual({ results: { MES: { '5': entry } } });
+    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': { ...entry, maxBars: 12.5 } } } }));
+    await expect(readJsonArtifact(runDir, gaSummary)).rejects.toThrow(/summary\.json.*field 'results\.MES\.5\.maxBars'/);
+    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': { kUp: 1.5, kDown: 1.0, maxBars: 12 } } } }));
+    await expect(readJsonArtifact(runDir, gaSummary)).rejects.toThrow(/field 'results\.MES\.5\.valid'/);
   });
 });
