@@ -26,4 +26,5 @@ export { SEEDS, asymmetryFor, fitnessInit, chooseBlock, sliceSeries, searchBarri
 export type { PriceSeries, OptimisationBlock, ConvergenceRow, SearchResult, SearchOptions } from './search.js';
 export { convergenceSvg } from './svg.js';
 export type { ChartInput, ConvergencePoint } from './svg.js';
-export { gaOptimizeStage, GA_CODE_VERSION } from './stage.js';
+export { gaOptimizeStage } from './stage.js';
+export { clearGaCache, gaCacheDir, GA_CODE_VERSION } from './cache.js';

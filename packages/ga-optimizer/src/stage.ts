@@ -14,18 +14,19 @@ import {
   type GaLabelMix,
   type GaSummaryFile,
 } from '@tribar/artifacts';
-import { DataError, defineStage, hashValue, sha256, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import { DataError, defineStage, sha256, writeFileAtomic, type StageDefinition } from '@tribar/core';
 import { countBefore, tableToBars } from '@tribar/market';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { gaCacheKey, readGaCache, seriesHash, writeGaCache } from './cache.js';
 import type { FitnessBreakdown } from './fitness.js';
 import { asymmetryFor, chooseBlock, evaluateParams, searchBarriers, sliceSeries, type ConvergenceRow, type PriceSeries, type SearchResult } from './search.js';
 import { convergenceSvg } from './svg.js';
 import { WorkerPool } from './parallel/pool.js';
 
-/** Bump when the search or the fitness changes what it finds: cached results then stop counting. */
-export const GA_CODE_VERSION = 1;
+/** The stage's version: bump when the stage changes what it writes (it is part of the GA cache key too). */
+const STAGE_VERSION = 1;
 
 interface SymbolData {
   timestamp: Float64Array;
@@ -63,21 +64,13 @@ async function readSeries(runDir: string, symbol: string, atrColumn: string): Pr
   return { timestamp: bars.timestamp, series: { open, high, low, close, atr: bars.columns[atrColumn] as Float64Array } };
 }
 
-/** SHA-256 of the block's bytes: the columns the fitness reads, in a fixed order. */
+/** SHA-256 of the block's bytes: the columns the fitness reads, in a fixed order (reported, not a cache key). */
 function blockHash(block: PriceSeries): string {
   const hash = createHash('sha256');
   for (const column of [block.open, block.high, block.low, block.close, block.atr]) {
     hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
   }
   return hash.digest('hex');
-}
-
-async function readCache(path: string): Promise<SearchResult | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as SearchResult;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -88,7 +81,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
   name: STAGE.gaOptimize,
   description: 'Genetic search of triple-barrier parameters per symbol and horizon on the train part, with a fitness in price-return units.',
   dependsOn: [STAGE.features, STAGE.cut],
-  version: 1,
+  version: STAGE_VERSION,
   configKeys: [
     'ga',
     'symbols',
@@ -123,8 +116,8 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
 
     const summary: GaSummaryFile = { results: {} };
     const metrics: Record<string, number | string | boolean> = { trainEnd: new Date(trainEnd).toISOString() };
-    const cacheDir = join(context.runDir, '..', '.cache', 'ga-optimize');
-    await mkdir(cacheDir, { recursive: true });
+    // The GA cache is shared by every run of the runs root that holds this run folder.
+    const runsRoot = resolve(context.runDir, '..');
     context.progress.start(config.symbols.length * config.horizons.length * (ga.enabled ? ga.generations + 1 : 1), {
       unit: 'generations',
       label: STAGE.gaOptimize,
@@ -142,6 +135,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
         const block = chooseBlock(trainRows, ga.subsetFraction, ga.minSubsetBars, context.rng.fork(`block/${symbol}`));
         const blockSeries = sliceSeries(series, block.start, block.end);
         const blockSha = blockHash(blockSeries);
+        const trainSha256 = ga.enabled ? seriesHash(train) : '';
         summary.results[symbol] = {};
         for (const horizon of config.horizons) {
           context.signal.throwIfAborted();
@@ -156,18 +150,18 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
           } else {
             const rng = context.rng.fork(`search/${symbol}/h${horizon}`);
             const { workers: _workers, ...gaSlice } = ga;
-            const key = hashValue({
-              block: blockSha,
+            const key = gaCacheKey({
+              stageVersion: STAGE_VERSION,
+              trainSha256,
+              block: { start: block.start, end: block.end },
+              horizon,
               ga: gaSlice,
               contract: contractFor(config, symbol),
               asymmetry: asymmetryFor(config, symbol),
               labels: { costAware: config.labels.costAware, sameBarRule: config.labels.sameBarRule },
-              horizon,
               seed: rng.seed,
-              code: GA_CODE_VERSION,
             });
-            const cachePath = join(cacheDir, `${key}.json`);
-            const hit = await readCache(cachePath);
+            const hit = await readGaCache(runsRoot, key, ga.generations, logger);
             if (hit !== undefined) {
               search = hit;
               cached = true;
@@ -188,7 +182,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
                   logger.debug({ symbol, horizon, generation: row.generation, best: row.best, validShare: row.validShare }, 'GA generation');
                 },
               });
-              await writeJsonAtomic(cachePath, search);
+              await writeGaCache(runsRoot, key, search);
             }
           }
           const onBlock = evaluateParams(config, symbol, horizon, blockSeries, search.params);

@@ -1,57 +1,15 @@
-import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact, type GaSummaryFile } from '@tribar/artifacts';
-import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
-import { Rng, silentLogger, writeArrowFile, type StageContext, type StageOutcome, createStageContext } from '@tribar/core';
-import { barsToTable, calendarCuts, countBefore } from '@tribar/market';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact } from '@tribar/artifacts';
+import type { StageOutcome } from '@tribar/core';
+import { calendarCuts, countBefore } from '@tribar/market';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gaOptimizeStage } from '../src/index.js';
-import { randomWalkBars, writeCutFixture, type SeriesBars } from './helpers.js';
+import { gaOptimizeStage } from '../src/stage.js';
+import { config, run, runFolder, seriesFor, withoutTiming } from './stage-helpers.js';
 
 const roots: string[] = [];
 afterAll(async () => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
-
-const SMALL_GA: RunConfigInput = {
-  horizons: [5],
-  ga: { populationSize: 12, generations: 3, workers: 1, minSubsetBars: 500, minTrades: 50 },
-};
-
-function config(overrides: RunConfigInput = {}): RunConfig {
-  return parseConfig({ ...SMALL_GA, ...overrides, ga: { ...SMALL_GA.ga, ...overrides.ga } });
-}
-
-const seriesFor = (symbol: string) => randomWalkBars(4000, symbol === 'MES' ? 1 : 2, symbol === 'MES' ? 4500 : 1950);
-
-/**
- * A run folder under `root` with features files for MES and MGC and the run's cut (`cut/cut.json`,
- * computed as stage `cut` does, unless `trainEndMs` overrides it); `edit` may change the bars first.
- */
-async function runFolder(root: string, name: string, edit?: (symbol: string, bars: SeriesBars) => void, trainEndMs?: number): Promise<string> {
-  const runDir = join(root, name);
-  await mkdir(join(runDir, 'features'), { recursive: true });
-  const timestamps: Record<string, Float64Array> = {};
-  for (const symbol of ['MES', 'MGC']) {
-    const bars = seriesFor(symbol);
-    edit?.(symbol, bars);
-    const { atr, ...ohlcv } = bars;
-    timestamps[symbol] = bars.timestamp;
-    await writeArrowFile(join(runDir, 'features', `${symbol}.arrow`), barsToTable({ symbol, ...ohlcv, columns: { atr_14: atr } }));
-  }
-  await writeCutFixture(runDir, timestamps, config().splits, trainEndMs);
-  return runDir;
-}
-
-async function run(runDir: string, runConfig: RunConfig) {
-  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: runConfig, logger: silentLogger(), rng: new Rng(1) });
-  const outcome = await gaOptimizeStage.run(context);
-  const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummaryFile;
-  const report = async (symbol: string, horizon: number) =>
-    JSON.parse(await readFile(join(runDir, 'ga-optimize', `${symbol}_h${horizon}.json`), 'utf8')) as Record<string, unknown>;
-  return { outcome, summary, report };
-}
-
-const withoutTiming = (report: Record<string, unknown>): Record<string, unknown> => ({ ...report, seconds: 0, cached: false });
 
 describe('ga-optimize stage', () => {
   it('writes every declared output, the summary in the agreed shape, valid barriers on the train part', async () => {
@@ -124,31 +82,6 @@ describe('ga-optimize stage', () => {
     const runDir = await runFolder(root, 'run');
     await rm(join(runDir, 'cut'), { recursive: true });
     await expect(run(runDir, config())).rejects.toThrow(/cut[/\\]cut\.json/);
-  });
-
-  it('caches across runs by data and config, and recomputes when either changes', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
-    roots.push(root);
-    const first = await run(await runFolder(root, 'run-1'), config());
-    const again = await run(await runFolder(root, 'run-2'), config());
-    const firstReport = await first.report('MES', 5);
-    const againReport = await again.report('MES', 5);
-    expect(firstReport['cached']).toBe(false);
-    expect(againReport['cached']).toBe(true);
-    expect(withoutTiming(againReport)).toEqual(withoutTiming(firstReport));
-    expect(await readdir(join(root, '.cache', 'ga-optimize'))).toHaveLength(2);
-    // Another config: recomputed.
-    const changed = await run(await runFolder(root, 'run-3'), config({ ga: { generations: 2 } }));
-    expect((await changed.report('MES', 5))['cached']).toBe(false);
-    // Other data inside the train part (every close one tick higher): recomputed.
-    const edited = await run(
-      await runFolder(root, 'run-4', (_symbol, bars) => bars.close.forEach((value, i) => (bars.close[i] = value + 0.25))),
-      config(),
-    );
-    expect((await edited.report('MGC', 5))['cached']).toBe(false);
-    // The worker count is not part of the key (it does not change the result).
-    const twoWorkers = await run(await runFolder(root, 'run-5'), config({ ga: { workers: 2 } }));
-    expect((await twoWorkers.report('MES', 5))['cached']).toBe(true);
   });
 
   it('reads only the train part: changing bars at or after trainEnd changes nothing', async () => {
