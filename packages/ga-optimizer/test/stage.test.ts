@@ -1,5 +1,5 @@
 import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact } from '@tribar/artifacts';
-import type { StageOutcome } from '@tribar/core';
+import { createStageContext, Rng, type StageOutcome } from '@tribar/core';
 import { calendarCuts, countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -132,6 +132,38 @@ describe('ga-optimize stage', () => {
     const disabled = await report('MES', 5);
     expect(disabled).toMatchObject({ evaluations: 0, fitness: null, valid: false, best: { kUp: 1.5, kDown: 1.0, maxBars: 12, genes: [] }, convergence: [] });
     expect(gaResultSchema.parse(disabled)).toEqual(disabled);
+  });
+
+  it('declares every config path it reads (run under a recording proxy, GA on and off)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const read = new Set<string>();
+    // Plain objects are wrapped and walked into; anything else (a number, a string, an array) is a leaf read.
+    const record = <T extends object>(target: T, prefix: string): T =>
+      new Proxy(target, {
+        get(object, key, receiver) {
+          const value: unknown = Reflect.get(object, key, receiver);
+          if (typeof key !== 'string') return value;
+          const path = prefix === '' ? key : `${prefix}.${key}`;
+          if (value !== null && typeof value === 'object' && !Array.isArray(value)) return record(value, path);
+          read.add(path);
+          return value;
+        },
+      });
+    for (const enabled of [true, false]) {
+      const runConfig = config({ ga: { enabled } });
+      // The context is built from the plain config (the harness's own reads, such as the seed, are not the stage's).
+      const context = createStageContext({ runDir: await runFolder(root, `run-${enabled}`), config: runConfig, rng: new Rng(1) });
+      await gaOptimizeStage.run({ ...context, config: record(structuredClone(runConfig), '') });
+    }
+    const covered = (path: string) => gaOptimizeStage.configKeys.some((key) => path === key || path.startsWith(`${key}.`));
+    expect([...read].filter((path) => !covered(path))).toEqual([]);
+    // The proxy sees the reads that matter, including those made inside config helpers.
+    expect([...read]).toEqual(expect.arrayContaining(['symbols', 'horizons', 'ga.enabled', 'labels.atrFeature', 'contracts.MES.tickSize', 'barriers.bySymbol.MES.5.kUp']));
+    // And every declared key is read by one of the two runs (none is stale), except `defaultContract`,
+    // which contractFor reads only for a symbol missing from `contracts`.
+    const unread = gaOptimizeStage.configKeys.filter((key) => ![...read].some((path) => path === key || path.startsWith(`${key}.`)));
+    expect(unread).toEqual(['defaultContract']);
   });
 
   it('a summary of the wrong shape is refused by the contract, naming the file and the field', async () => {
