@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clearGaCache, gaCacheDir, gaCacheEntryPath, gaCacheKey, readGaCache, writeGaCache, type GaCacheKeyInput } from '../src/cache.js';
+import { clearGaCache, gaCacheDir, gaCacheEntryPath, gaCacheKey, readGaCache, writeGaCache, type GaCacheKeyInput } from '../src/internal/cache.js';
 import { config, run, runFolder } from './stage-helpers.js';
 
 const roots: string[] = [];

@@ -4,7 +4,7 @@ import { Rng, silentLogger, writeArrowFile, createStageContext, type Logger, typ
 import { barsToTable } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gaOptimizeStage } from '../src/stage.js';
+import { gaOptimizeStage } from '../src/internal/stage.js';
 import { randomWalkBars, writeCutFixture, type SeriesBars } from './helpers.js';
 
 export const SMALL_GA: RunConfigInput = {

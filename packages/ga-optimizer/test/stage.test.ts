@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gaOptimizeStage } from '../src/stage.js';
+import { gaOptimizeStage } from '../src/internal/stage.js';
 import { config, run, runFolder, seriesFor, withoutTiming } from './stage-helpers.js';
 
 const roots: string[] = [];
