@@ -188,7 +188,7 @@ export function costReturns(close: Float64Array, costPrice: number): Float64Arra
 
 /**
  * How labels are found: `scan` (default) is the GA's fast path (`barrier-scan.ts`, equal labels
- * by test); `kernel` calls `tripleBarrier` from `@tribar/core`, the reference.
+ * by test); `kernel` calls `tripleBarrier` from `@tribar/quant`, the reference.
  */
 export type LabelEngine = 'scan' | 'kernel';
 

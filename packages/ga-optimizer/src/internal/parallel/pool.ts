@@ -20,7 +20,7 @@ type Reply = { id: number; fitness: number[] } | { id: number; error: { message:
  * source) and then imports the TypeScript worker.
  */
 function workerEntry(): URL {
-  return workerEntryUrl(siblingModule('worker', import.meta.url), new URL('../../tsconfig.json', import.meta.url));
+  return workerEntryUrl(siblingModule('worker', import.meta.url), new URL('../../../tsconfig.json', import.meta.url));
 }
 
 /** URL objects do not cross threads: pass the module as text. */

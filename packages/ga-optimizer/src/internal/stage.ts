@@ -1,21 +1,32 @@
 import { barrierFor, contractFor, type RunConfig } from '@tribar/config';
-import { DataError, defineStage, hashValue, readArrowFile, sha256, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { calendarCuts, countBefore, tableToBars } from '@tribar/market';
+import {
+  artifactPath,
+  BAR_COLUMNS,
+  cut,
+  featureBars,
+  gaChart,
+  gaResult,
+  gaSummary,
+  readArrowArtifact,
+  readJsonArtifact,
+  STAGE,
+  writeJsonArtifact,
+  type GaLabelMix,
+  type GaSummaryFile,
+} from '@tribar/artifacts';
+import { DataError, defineStage, sha256, writeFileAtomic, type StageDefinition } from '@tribar/core';
+import { countBefore, tableToBars } from '@tribar/market';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { BarrierParams, FitnessBreakdown } from './fitness.js';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { gaCacheKey, readGaCache, seriesHash, writeGaCache } from './cache.js';
+import type { FitnessBreakdown } from './fitness.js';
 import { asymmetryFor, chooseBlock, evaluateParams, searchBarriers, sliceSeries, type ConvergenceRow, type PriceSeries, type SearchResult } from './search.js';
 import { convergenceSvg } from './svg.js';
 import { WorkerPool } from './parallel/pool.js';
 
-/** Bump when the search or the fitness changes what it finds: cached results then stop counting. */
-export const GA_CODE_VERSION = 1;
-
-/** `ga-optimize/summary.json`, read by labels-final. */
-export interface GaSummary {
-  results: Record<string, Record<string, BarrierParams & { valid: boolean; fitness: number | null }>>;
-}
+/** The stage's version: bump when the stage changes what it writes (it is part of the GA cache key too). */
+const STAGE_VERSION = 1;
 
 interface SymbolData {
   timestamp: Float64Array;
@@ -23,7 +34,7 @@ interface SymbolData {
   trainRows: number;
 }
 
-function labelMix(breakdown: FitnessBreakdown) {
+function labelMix(breakdown: FitnessBreakdown): GaLabelMix {
   return {
     labeled: breakdown.labeled,
     long: breakdown.long,
@@ -42,17 +53,18 @@ function labelMix(breakdown: FitnessBreakdown) {
   };
 }
 
-async function readSeries(path: string, atrColumn: string): Promise<{ timestamp: Float64Array; series: PriceSeries }> {
-  const table = await readArrowFile(path);
+async function readSeries(runDir: string, symbol: string, atrColumn: string): Promise<{ timestamp: Float64Array; series: PriceSeries }> {
+  const path = artifactPath(runDir, featureBars(symbol));
+  const table = await readArrowArtifact(runDir, featureBars(symbol));
   if (!table.getChild(atrColumn)) {
     throw new DataError(`missing ATR column '${atrColumn}'`, { file: path, field: atrColumn }, { hint: 'Set labels.atrFeature to a column the features stage writes.' });
   }
-  const bars = tableToBars(table.select(['timestamp', 'open', 'high', 'low', 'close', 'volume', atrColumn]), path);
+  const bars = tableToBars(table.select([...BAR_COLUMNS.map((column) => column.name), atrColumn]), path);
   const { open, high, low, close } = bars;
   return { timestamp: bars.timestamp, series: { open, high, low, close, atr: bars.columns[atrColumn] as Float64Array } };
 }
 
-/** SHA-256 of the block's bytes: the columns the fitness reads, in a fixed order. */
+/** SHA-256 of the block's bytes: the columns the fitness reads, in a fixed order (reported, not a cache key). */
 function blockHash(block: PriceSeries): string {
   const hash = createHash('sha256');
   for (const column of [block.open, block.high, block.low, block.close, block.atr]) {
@@ -61,30 +73,19 @@ function blockHash(block: PriceSeries): string {
   return hash.digest('hex');
 }
 
-async function readCache(path: string): Promise<SearchResult | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as SearchResult;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Pipeline stage `ga-optimize`: per symbol and horizon, the GA's barrier parameters on a block of
- * the train part (calendar cut shared with the splits stage), with reports, charts and a summary.
+ * the train part (the run's one calendar cut, `cut/cut.json`), with reports, charts and a summary.
  */
 export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'ga-optimize',
+  name: STAGE.gaOptimize,
   description: 'Genetic search of triple-barrier parameters per symbol and horizon on the train part, with a fitness in price-return units.',
-  dependsOn: ['features'],
-  version: 1,
+  dependsOn: [STAGE.features, STAGE.cut],
+  version: STAGE_VERSION,
   configKeys: [
     'ga',
     'symbols',
     'horizons',
-    'splits.train',
-    'splits.val',
-    'splits.test',
     'contracts',
     'defaultContract',
     'barriers',
@@ -92,35 +93,34 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
     'labels.sameBarRule',
     'labels.atrFeature',
   ],
-  inputs: (config) => config.symbols.map((symbol) => `features/${symbol}.arrow`),
+  inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), cut.path],
   outputs: (config) => [
-    ...config.symbols.flatMap((symbol) =>
-      config.horizons.flatMap((horizon) => [`ga-optimize/${symbol}_h${horizon}.json`, `ga-optimize/${symbol}_h${horizon}.svg`]),
-    ),
-    'ga-optimize/summary.json',
+    ...config.symbols.flatMap((symbol) => config.horizons.flatMap((horizon) => [gaResult(symbol, horizon).path, gaChart(symbol, horizon).path])),
+    gaSummary.path,
   ],
   async run(context) {
     const { config, logger } = context;
     const { ga } = config;
-    await mkdir(context.path('ga-optimize'), { recursive: true });
     const data = new Map<string, SymbolData>();
     for (const symbol of config.symbols) {
-      const path = context.path(`features/${symbol}.arrow`);
-      const { timestamp, series } = await readSeries(path, config.labels.atrFeature);
-      if (timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
+      const { timestamp, series } = await readSeries(context.runDir, symbol, config.labels.atrFeature);
+      if (timestamp.length === 0) {
+        throw new DataError('no bars', { file: artifactPath(context.runDir, featureBars(symbol)) }, { hint: 'Check the features stage output.' });
+      }
       data.set(symbol, { timestamp, series, trainRows: 0 });
     }
-    // THE train part: the calendar cut every stage shares; rows at or after trainEnd are never read.
-    const { trainEnd } = calendarCuts([...data.values()].map((entry) => entry.timestamp), config.splits);
+    // THE train part: the one calendar cut (stage `cut`, on every symbol's clean bars) that every
+    // stage shares; rows at or after trainEnd are never read.
+    const trainEnd = (await readJsonArtifact(context.runDir, cut)).trainEndMs;
     for (const entry of data.values()) entry.trainRows = countBefore(entry.timestamp, trainEnd);
 
-    const summary: GaSummary = { results: {} };
+    const summary: GaSummaryFile = { results: {} };
     const metrics: Record<string, number | string | boolean> = { trainEnd: new Date(trainEnd).toISOString() };
-    const cacheDir = join(context.runDir, '..', '.cache', 'ga-optimize');
-    await mkdir(cacheDir, { recursive: true });
+    // The GA cache is shared by every run of the runs root that holds this run folder.
+    const runsRoot = resolve(context.runDir, '..');
     context.progress.start(config.symbols.length * config.horizons.length * (ga.enabled ? ga.generations + 1 : 1), {
       unit: 'generations',
-      label: 'ga-optimize',
+      label: STAGE.gaOptimize,
     });
 
     // One pool for every search of the run, started at the first cache miss: starting threads
@@ -135,6 +135,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
         const block = chooseBlock(trainRows, ga.subsetFraction, ga.minSubsetBars, context.rng.fork(`block/${symbol}`));
         const blockSeries = sliceSeries(series, block.start, block.end);
         const blockSha = blockHash(blockSeries);
+        const trainSha256 = ga.enabled ? seriesHash(train) : '';
         summary.results[symbol] = {};
         for (const horizon of config.horizons) {
           context.signal.throwIfAborted();
@@ -149,18 +150,18 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
           } else {
             const rng = context.rng.fork(`search/${symbol}/h${horizon}`);
             const { workers: _workers, ...gaSlice } = ga;
-            const key = hashValue({
-              block: blockSha,
+            const key = gaCacheKey({
+              stageVersion: STAGE_VERSION,
+              trainSha256,
+              block: { start: block.start, end: block.end },
+              horizon,
               ga: gaSlice,
               contract: contractFor(config, symbol),
               asymmetry: asymmetryFor(config, symbol),
               labels: { costAware: config.labels.costAware, sameBarRule: config.labels.sameBarRule },
-              horizon,
               seed: rng.seed,
-              code: GA_CODE_VERSION,
             });
-            const cachePath = join(cacheDir, `${key}.json`);
-            const hit = await readCache(cachePath);
+            const hit = await readGaCache(runsRoot, key, ga.generations, logger);
             if (hit !== undefined) {
               search = hit;
               cached = true;
@@ -181,7 +182,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
                   logger.debug({ symbol, horizon, generation: row.generation, best: row.best, validShare: row.validShare }, 'GA generation');
                 },
               });
-              await writeJsonAtomic(cachePath, search);
+              await writeGaCache(runsRoot, key, search);
             }
           }
           const onBlock = evaluateParams(config, symbol, horizon, blockSeries, search.params);
@@ -194,7 +195,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
           }
           const fitness = Number.isFinite(search.fitness) ? search.fitness : null;
           summary.results[symbol][String(horizon)] = { ...search.params, valid: search.valid, fitness };
-          await writeJsonAtomic(context.path(`ga-optimize/${name}.json`), {
+          await writeJsonArtifact(context.runDir, gaResult(symbol, horizon), {
             symbol,
             horizon,
             enabled: ga.enabled,
@@ -216,8 +217,10 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
             },
             convergence: search.convergence,
           });
+          const chartPath = artifactPath(context.runDir, gaChart(symbol, horizon));
+          await mkdir(dirname(chartPath), { recursive: true });
           await writeFileAtomic(
-            context.path(`ga-optimize/${name}.svg`),
+            chartPath,
             convergenceSvg({
               title: `${symbol} H${horizon}: kUp ${search.params.kUp.toFixed(2)}, kDown ${search.params.kDown.toFixed(2)}, maxBars ${search.params.maxBars}${ga.enabled ? '' : ' (GA disabled: configured barriers)'}`,
               convergence: search.convergence.map((row) => ({
@@ -242,7 +245,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
       await pool?.close();
     }
     context.progress.done();
-    await writeJsonAtomic(context.path('ga-optimize/summary.json'), summary);
-    return { metrics, artifactMetadata: { 'ga-optimize/summary.json': { trainEnd, sha256: sha256(JSON.stringify(summary)) } } };
+    await writeJsonArtifact(context.runDir, gaSummary, summary);
+    return { metrics, artifactMetadata: { [gaSummary.path]: { trainEnd, sha256: sha256(JSON.stringify(summary)) } } };
   },
 });
