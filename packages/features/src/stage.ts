@@ -1,6 +1,7 @@
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { barsToTable, calendarCuts, countBefore, tableToBars, type Bars } from '@tribar/market';
+import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
+import { barsToTable, countBefore, tableToBars, type Bars } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { checkBars, computeFeatures, featureTable, type SymbolFeatures } from './compute.js';
 import { SCALING_CATEGORIES, type FeatureSpec } from './registry.js';
@@ -86,10 +87,10 @@ function nanCounts(columns: readonly Float64Array[], specs: readonly FeatureSpec
 export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: 'features',
   description: 'Indicators, multi-timeframe, cross-asset, session and fractionally differenced features per symbol.',
-  dependsOn: ['clean'],
+  dependsOn: [STAGE.clean, STAGE.cut],
   version: 1,
-  configKeys: ['features', 'symbols', 'timeframes.targetMinutes', 'splits.train', 'splits.val', 'splits.test'],
-  inputs: (config) => config.symbols.map((symbol) => `clean/${symbol}.arrow`),
+  configKeys: ['features', 'symbols', 'timeframes.targetMinutes'],
+  inputs: (config) => [...config.symbols.map((symbol) => `clean/${symbol}.arrow`), cut.path],
   outputs: (config) => [
     ...config.symbols.map((symbol) => `features/${symbol}.arrow`),
     'features/feature-manifest.json',
@@ -108,8 +109,8 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       all.set(symbol, bars);
     }
     const readMs = performance.now() - started;
-    // "The train part" is one calendar cut for all symbols (core's calendarCuts), as every stage uses.
-    const { trainEnd } = calendarCuts([...all.values()].map((bars) => bars.timestamp), config.splits);
+    // "The train part" is the run's one calendar cut (stage `cut`), as every stage uses.
+    const { trainEndMs: trainEnd } = await readJsonArtifact(context.runDir, cut);
     context.progress.start(config.symbols.length, { unit: 'symbols', label: 'features' });
     const results: SymbolFeatures[] = [];
     const report: Record<string, unknown> = {};

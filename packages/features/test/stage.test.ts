@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { featuresStage, readFeatureManifest } from '../src/index.js';
-import { defaultConfig, randomBars } from './helpers.js';
+import { defaultConfig, randomBars, writeCutFixture } from './helpers.js';
 
 describe('the features stage', () => {
   let runDir = '';
@@ -17,15 +17,15 @@ describe('the features stage', () => {
   it('declares its contract', () => {
     const config = defaultConfig();
     expect(featuresStage.name).toBe('features');
-    expect(featuresStage.dependsOn).toEqual(['clean']);
-    expect(featuresStage.inputs(config)).toEqual(['clean/MES.arrow', 'clean/MGC.arrow']);
+    expect(featuresStage.dependsOn).toEqual(['clean', 'cut']);
+    expect(featuresStage.inputs(config)).toEqual(['clean/MES.arrow', 'clean/MGC.arrow', 'cut/cut.json']);
     expect(featuresStage.outputs(config)).toEqual([
       'features/MES.arrow',
       'features/MGC.arrow',
       'features/feature-manifest.json',
       'features/report.json',
     ]);
-    expect(featuresStage.configKeys).toContain('features');
+    expect(featuresStage.configKeys).toEqual(['features', 'symbols', 'timeframes.targetMinutes']);
   });
 
   it('writes features per symbol as Arrow, the manifest and the report', async () => {
@@ -35,8 +35,10 @@ describe('the features stage', () => {
     const n = 2500;
     const mes = randomBars('MES', n, 1);
     mes.columns.contract = new Float64Array(n).fill(202403);
+    const mgc = randomBars('MGC', n, 2, { startPrice: 1950 });
     await writeArrowFile(join(runDir, 'clean/MES.arrow'), barsToTable(mes));
-    await writeArrowFile(join(runDir, 'clean/MGC.arrow'), barsToTable(randomBars('MGC', n, 2, { startPrice: 1950 })));
+    await writeArrowFile(join(runDir, 'clean/MGC.arrow'), barsToTable(mgc));
+    await writeCutFixture(runDir, config, [mes, mgc]);
     const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
     const outcome = await featuresStage.run(context);
     expect(outcome?.metrics?.featuresPerSymbol).toBeGreaterThanOrEqual(110);
@@ -78,10 +80,42 @@ describe('the features stage', () => {
     try {
       const config: RunConfig = defaultConfig({ symbols: ['MES'], features: { fracdiff: { d: 0.5 } } });
       await mkdir(join(dir, 'clean'), { recursive: true });
-      await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(randomBars('MES', 150, 3)));
+      const bars = randomBars('MES', 150, 3);
+      await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(bars));
+      await writeCutFixture(dir, config, [bars]);
       const context: StageContext<RunConfig> = createStageContext({ runId: 'short', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) });
       await expect(featuresStage.run(context)).rejects.toThrow(/warm-up .*longer history/);
       await expect(readFeatureManifest(join(dir, 'features/feature-manifest.json'))).rejects.toThrow(/feature manifest/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('chooses the FFD order on the bars before the run\'s calendar cut (cut/cut.json), not on its own rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tribar-features-cut-'));
+    try {
+      const config: RunConfig = defaultConfig({ symbols: ['MES'], features: { fracdiff: { d: 'auto', adfMaxRows: 5000 } } });
+      await mkdir(join(dir, 'clean'), { recursive: true });
+      const bars = randomBars('MES', 2000, 4);
+      await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(bars));
+      const context = () => createStageContext({ runId: 'cut', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) });
+      // Without the cut the stage refuses to run, naming the file.
+      await expect(featuresStage.run(context())).rejects.toThrow(/cut\/cut\.json/);
+      const tried = async () => {
+        await featuresStage.run(context());
+        const report = JSON.parse(await readFile(join(dir, 'features/report.json'), 'utf8')) as {
+          symbols: { MES: { fracdiff: { adfTried: { d: number; statistic: number }[] } } };
+        };
+        return report.symbols.MES.fracdiff.adfTried;
+      };
+      const cutFile = await writeCutFixture(dir, config, [bars]);
+      expect(cutFile.trainEndMs).toBe(bars.timestamp[1400]); // 70 % of 2,000 bars
+      const atSeventy = await tried();
+      // The same bars with the cut moved to bar 800: ADF sees 800 bars, so its statistics change.
+      await writeCutFixture(dir, { ...config, splits: { ...config.splits, train: 0.4, val: 0.3, test: 0.3 } }, [bars]);
+      const atForty = await tried();
+      expect(atForty[0]?.d).toBe(0);
+      expect(atForty[0]?.statistic).not.toBe(atSeventy[0]?.statistic);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { barrierFor, type RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
-import { calendarCuts, tableToBars, type Bars } from '@tribar/market';
+import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
+import { tableToBars, type Bars } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { afmlLabels } from './afml/pipeline.js';
 import { tripleBarrierLabelWeights } from './afml/label-weights.js';
@@ -212,10 +213,10 @@ async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, tra
 export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: 'labels-final',
   description: 'Final triple-barrier labels with GA barriers, quality scores and tiered sample weights.',
-  dependsOn: ['features', 'ga-optimize'],
+  dependsOn: [STAGE.features, STAGE.gaOptimize, STAGE.cut],
   version: 1,
-  configKeys: [...LABEL_CONFIG_KEYS, 'barriers', 'splits.train', 'splits.val', 'splits.test'],
-  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), 'ga-optimize/summary.json'],
+  configKeys: [...LABEL_CONFIG_KEYS, 'barriers'],
+  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), 'ga-optimize/summary.json', cut.path],
   outputs: (config) => [
     ...config.symbols.map((symbol) => `labels/${symbol}.arrow`),
     ...(config.labels.afml.enabled ? config.symbols.map((symbol) => `labels/${symbol}.afml-events.arrow`) : []),
@@ -226,7 +227,8 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
     const summary = await readGaSummary(context.path('ga-optimize/summary.json'));
     const all = new Map<string, Bars>();
     for (const symbol of config.symbols) all.set(symbol, await readFeatures(context, symbol));
-    const { trainEnd } = calendarCuts([...all.values()].map((bars) => bars.timestamp), config.splits);
+    // "The train part" is the run's one calendar cut (stage `cut`, over the clean bars).
+    const { trainEndMs: trainEnd } = await readJsonArtifact(context.runDir, cut);
     const quality = config.labels.quality;
     const afml = config.labels.afml;
     await mkdir(context.path('labels'), { recursive: true });

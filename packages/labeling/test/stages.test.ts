@@ -2,16 +2,20 @@ import { defaultConfig, parseConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, writeJsonAtomic, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
 import { INVALID_LABEL, tripleBarrier } from '@tribar/quant';
+import type { CutFile } from '@tribar/artifacts';
+import { countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSeries } from '../bench/series.js';
 import { finalBarrier, labelsFinalStage, labelsInitialStage, readLabelTable } from '../src/index.js';
+import { writeCutFixture } from './cut-fixture.js';
 
 const n = 3000;
 let runDir = '';
 const series: Record<string, Bars> = {};
+let cutFile: CutFile;
 
 function context(config: RunConfig, warnings: unknown[] = []): StageContext<RunConfig> {
   const logger = silentLogger();
@@ -26,14 +30,18 @@ async function readLabels(path: string) {
 beforeAll(async () => {
   runDir = await mkdtemp(join(tmpdir(), 'tribar-labeling-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
+  const clean: Bars[] = [];
   for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
     const bars = anchorSeries(n, seed, symbol);
+    clean.push({ ...bars, timestamp: bars.timestamp.slice() });
     // Features start after warm-up: drop the ATR's NaN rows as the features stage does.
     for (const key of ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const) bars[key] = bars[key].slice(20);
     bars.columns.atr_14 = (bars.columns.atr_14 as Float64Array).slice(20);
     series[symbol] = bars;
     await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(bars));
   }
+  // The run's one calendar cut, over the clean bars (warm-up rows included), as stage `cut` writes it.
+  cutFile = await writeCutFixture(runDir, defaultConfig(), clean);
 });
 
 afterAll(async () => {
@@ -77,6 +85,14 @@ describe('labels-initial', () => {
 });
 
 describe('labels-final', () => {
+  it('declares its contract: the features, the GA summary and the run\'s cut', () => {
+    const config = defaultConfig();
+    expect(labelsFinalStage.name).toBe('labels-final');
+    expect(labelsFinalStage.dependsOn).toEqual(['features', 'ga-optimize', 'cut']);
+    expect(labelsFinalStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'ga-optimize/summary.json', 'cut/cut.json']);
+    expect(labelsFinalStage.configKeys).not.toContain('splits.train');
+  });
+
   it('uses GA barriers when valid, else the configured ones with a warning', () => {
     const config = defaultConfig();
     const summary = { results: { MES: { '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false } } } };
@@ -128,7 +144,9 @@ describe('labels-final', () => {
     expect(mes5).toMatchObject({ params: { kUp: 1.2, kDown: 0.9, maxBars: 12 }, source: 'ga' });
     expect(report.symbols.MES['20']).toMatchObject({ source: 'fallback', params: { kUp: 3, kDown: 2.1, maxBars: 50 } });
     expect(report.symbols.MGC['5']).toMatchObject({ source: 'fallback', params: { kUp: 1.2, kDown: 1.2, maxBars: 12 } });
-    // Both symbols share the calendar: the train part is about 70 % of the rows.
+    // The train part is the run's cut (cut/cut.json, over the clean bars): about 70 % of the rows.
+    expect(report.trainEnd).toBe(cutFile.trainEnd);
+    expect(mes5.mix.train.rows).toBe(countBefore(bars.timestamp, cutFile.trainEndMs));
     expect(mes5.mix.train.rows / mes5.mix.all.rows).toBeCloseTo(0.7, 2);
     expect(mes5.quality.percentileRows).toBeLessThan(mes5.mix.train.valid);
     expect(mes5.quality.percentileRows).toBeGreaterThan(mes5.mix.train.valid - 12);
