@@ -1,6 +1,5 @@
 // Public API of @tribar/features.
 export {
-  SCALING_CATEGORIES,
   FEATURE_FAMILIES,
   SharedSeries,
   featureSpecs,
@@ -8,7 +7,6 @@ export {
   single,
 } from './registry.js';
 export type {
-  ScalingCategory,
   FeatureFamily,
   FeatureInputs,
   FeatureSpec,

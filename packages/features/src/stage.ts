@@ -1,10 +1,10 @@
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
+import { cut, readJsonArtifact, SCALING_CATEGORIES, STAGE } from '@tribar/artifacts';
 import { barsToTable, countBefore, tableToBars, type Bars } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { checkBars, computeFeatures, featureTable, type SymbolFeatures } from './compute.js';
-import { SCALING_CATEGORIES, type FeatureSpec } from './registry.js';
+import { type FeatureSpec } from './registry.js';
 
 /** `features/feature-manifest.json`: what each column is, for the scaler and the validation stage. */
 export interface FeatureManifest {

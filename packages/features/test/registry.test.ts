@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBars, computeFeatures, FEATURE_FAMILIES, featureTable, SCALING_CATEGORIES } from '../src/index.js';
+import { SCALING_CATEGORIES } from '@tribar/artifacts';
+import { checkBars, computeFeatures, FEATURE_FAMILIES, featureTable } from '../src/index.js';
 import { defaultConfig, randomBars } from './helpers.js';
 
 const config = defaultConfig();
