@@ -33,5 +33,4 @@ export type { HigherBars } from './families/multi-timeframe.js';
 export { chooseFracDiffOrder, ffdWeights, fracDiff } from './kernels/fracdiff.js';
 export type { FracDiffChoice } from './kernels/fracdiff.js';
 export * as kernels from './kernels/index.js';
-export { featuresStage, buildManifest, readFeatureManifest, NAN_POLICY } from './stage.js';
-export type { FeatureManifest } from './stage.js';
+export { featuresStage, buildManifest, NAN_POLICY } from './stage.js';

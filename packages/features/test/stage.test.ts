@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { featuresStage, readFeatureManifest } from '../src/index.js';
+import { featureManifest, featuresReport, parseJsonArtifact, readJsonArtifact } from '@tribar/artifacts';
+import { featuresStage } from '../src/index.js';
 import { defaultConfig, randomBars, writeCutFixture } from './helpers.js';
 
 describe('the features stage', () => {
@@ -44,14 +45,15 @@ describe('the features stage', () => {
     expect(outcome?.metrics?.featuresPerSymbol).toBeGreaterThanOrEqual(110);
     expect(outcome?.artifactMetadata?.['features/MES.arrow']).toMatchObject({ features: outcome?.metrics?.featuresPerSymbol });
 
-    const manifest = await readFeatureManifest(join(runDir, 'features/feature-manifest.json'));
-    const report = JSON.parse(await readFile(join(runDir, 'features/report.json'), 'utf8')) as {
-      symbols: Record<string, { rowsIn: number; warmupRowsDropped: number; rowsOut: number; nanCounts: Record<string, number> }>;
-    };
+    const manifest = await readJsonArtifact(runDir, featureManifest);
+    const report = await readJsonArtifact(runDir, featuresReport);
     expect(manifest.features.length).toBeGreaterThanOrEqual(110);
     expect(manifest.passthrough).toContain('contract');
     expect(manifest.features.find((f) => f.name === 'rsi_14')).toMatchObject({ family: 'momentum', category: 'oscillator', flag: false, warmup: 14 });
     expect(manifest.bySymbol.MES?.fracdiff.chosenBy).toBe('adf');
+    // A manifest entry without a known scaling category or flag bit is refused, naming the field.
+    const broken = { ...manifest, features: manifest.features.map((f, j) => (j === 3 ? { ...f, category: 'unknown' } : f)) };
+    expect(() => parseJsonArtifact(featureManifest, broken)).toThrow(/field 'features\[3\]\.category'/);
 
     for (const symbol of ['MES', 'MGC']) {
       const table = await readArrowFile(join(runDir, `features/${symbol}.arrow`));
@@ -85,7 +87,7 @@ describe('the features stage', () => {
       await writeCutFixture(dir, config, [bars]);
       const context: StageContext<RunConfig> = createStageContext({ runId: 'short', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) });
       await expect(featuresStage.run(context)).rejects.toThrow(/warm-up .*longer history/);
-      await expect(readFeatureManifest(join(dir, 'features/feature-manifest.json'))).rejects.toThrow(/feature manifest/);
+      await expect(readJsonArtifact(dir, featureManifest)).rejects.toThrow(/feature-manifest\.json: cannot read the file/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

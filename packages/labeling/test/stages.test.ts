@@ -2,7 +2,17 @@ import { defaultConfig, parseConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, writeJsonAtomic, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
 import { INVALID_LABEL, tripleBarrier } from '@tribar/quant';
-import type { CutFile } from '@tribar/artifacts';
+import {
+  afmlEvents,
+  initialLabelsReport,
+  labelBars,
+  labelsReport,
+  labelsReportHorizon,
+  readArrowArtifact,
+  readJsonArtifact,
+  type CutFile,
+  type LabelsReportAfml,
+} from '@tribar/artifacts';
 import { countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,9 +80,9 @@ describe('labels-initial', () => {
     expect(Array.from(file.columns.label_h20 as Float64Array)).toEqual(Array.from(want.label));
     expect(Array.from(file.columns.label_end_time_h20 as Float64Array).slice(0, 5)).toEqual(Array.from(want.endTime.subarray(0, 5)));
     expect(file.columns.label_end_time_h20?.[n - 21]).toBeNaN();
-    const report = JSON.parse(await readFile(join(runDir, 'labels-initial/report.json'), 'utf8'));
-    expect(report.symbols.MES['5'].params).toEqual({ kUp: 2, kDown: 1, maxBars: 15 });
-    const mix = report.symbols.MES['20'].mix;
+    const report = await readJsonArtifact(runDir, initialLabelsReport);
+    expect(report.symbols.MES!['5']!.params).toEqual({ kUp: 2, kDown: 1, maxBars: 15 });
+    const mix = report.symbols.MES!['20']!.mix;
     expect(mix.invalid).toBe(60);
     expect(mix.long + mix.short + mix.neutral).toBe(mix.valid);
     expect(mix.valid + mix.invalid).toBe(n - 20);
@@ -139,11 +149,11 @@ describe('labels-final', () => {
         expect(quality[i]).toBeLessThanOrEqual(1);
       }
     }
-    const report = JSON.parse(await readFile(join(runDir, 'labels/report.json'), 'utf8'));
-    const mes5 = report.symbols.MES['5'];
+    const report = await readJsonArtifact(runDir, labelsReport);
+    const mes5 = labelsReportHorizon(report, 'MES', 5)!;
     expect(mes5).toMatchObject({ params: { kUp: 1.2, kDown: 0.9, maxBars: 12 }, source: 'ga' });
-    expect(report.symbols.MES['20']).toMatchObject({ source: 'fallback', params: { kUp: 3, kDown: 2.1, maxBars: 50 } });
-    expect(report.symbols.MGC['5']).toMatchObject({ source: 'fallback', params: { kUp: 1.2, kDown: 1.2, maxBars: 12 } });
+    expect(labelsReportHorizon(report, 'MES', 20)).toMatchObject({ source: 'fallback', params: { kUp: 3, kDown: 2.1, maxBars: 50 } });
+    expect(labelsReportHorizon(report, 'MGC', 5)).toMatchObject({ source: 'fallback', params: { kUp: 1.2, kDown: 1.2, maxBars: 12 } });
     // The train part is the run's cut (cut/cut.json, over the clean bars): about 70 % of the rows.
     expect(report.trainEnd).toBe(cutFile.trainEnd);
     expect(mes5.mix.train.rows).toBe(countBefore(bars.timestamp, cutFile.trainEndMs));
@@ -187,9 +197,14 @@ describe('labels-final', () => {
     expect(file.columns.return_weight_h20).toBeDefined();
     const events = await readLabels('labels/MES.afml-events.arrow');
     expect(events.timestamp.length).toBeGreaterThan(10);
-    const report = JSON.parse(await readFile(join(runDir, 'labels/report.json'), 'utf8'));
-    expect(report.symbols.MES.afml.events).toBe(events.timestamp.length);
-    expect(report.symbols.MES.afml.cusumThreshold).toBeGreaterThan(0);
+    const report = await readJsonArtifact(runDir, labelsReport);
+    const afml = report.symbols.MES!.afml as LabelsReportAfml;
+    expect(afml.events).toBe(events.timestamp.length);
+    expect(afml.cusumThreshold).toBeGreaterThan(0);
+    // The files have every column (and type) their artifacts promise, AFML weights included.
+    await expect(readArrowArtifact(runDir, labelBars('MES', [5, 20], true))).resolves.toBeDefined();
+    await expect(readArrowArtifact(runDir, afmlEvents('MGC'))).resolves.toBeDefined();
+    await expect(readArrowArtifact(runDir, labelBars('MES', [60]))).rejects.toThrow(/column 'label_h60' is missing/);
   });
 
   it('fails with the artifact path when the GA summary is malformed', async () => {
