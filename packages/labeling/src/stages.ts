@@ -68,12 +68,15 @@ function warnUnknownContract(config: RunConfig, symbol: string, logger: Logger):
 const LABEL_CONFIG_KEYS = ['labels', 'horizons', 'symbols', 'contracts', 'defaultContract'] as const;
 
 /**
- * Pipeline stage `labels-initial`: triple-barrier labels with `labels.initial` barriers for every
- * symbol and horizon, an input artefact for inspection and the GA (the original stage 4).
+ * Pipeline stage `labels-initial` (optional diagnostics): triple-barrier labels with the
+ * `labels.initial` barriers for every symbol and horizon (the original stage 4), for inspection
+ * only. No stage reads its output (the GA labels its own candidates from `features/`), so it is
+ * not required: a failure does not stop the run.
  */
 export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: STAGE.labelsInitial,
-  description: 'Triple-barrier labels with the initial barriers (k_up 2.0, k_down 1.0, 3h bars) per symbol and horizon.',
+  description: 'diagnostics: labels at the configured initial barriers, read by no stage',
+  required: false,
   dependsOn: [STAGE.features],
   version: 1,
   configKeys: [...LABEL_CONFIG_KEYS],
