@@ -65,6 +65,10 @@ describe('labels-initial', () => {
     expect(labelsInitialStage.dependsOn).toEqual(['features']);
     expect(labelsInitialStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow']);
     expect(labelsInitialStage.outputs(config)).toEqual(['labels-initial/MES.arrow', 'labels-initial/MGC.arrow', 'labels-initial/report.json']);
+    // Diagnostics only: no stage reads its output, so a failure does not stop the run.
+    expect(labelsInitialStage.required).toBe(false);
+    expect(labelsInitialStage.description).toBe('diagnostics: labels at the configured initial barriers, read by no stage');
+    expect(labelsFinalStage.required).not.toBe(false);
   });
 
   it('labels every horizon with 2.0 / 1.0 / 3h and reports the mix', async () => {
