@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { featureManifest, featuresReport, parseJsonArtifact, readJsonArtifact } from '@tribar/artifacts';
 import { featuresStage } from '../src/index.js';
+import { recordConfigReads, undeclaredReads } from './config-reads.js';
 import { defaultConfig, randomBars, writeCutFixture } from './helpers.js';
 
 describe('the features stage', () => {
@@ -118,6 +119,29 @@ describe('the features stage', () => {
       const atForty = await tried();
       expect(atForty[0]?.d).toBe(0);
       expect(atForty[0]?.statistic).not.toBe(atSeventy[0]?.statistic);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('declares every config path it reads in configKeys (directly or through the families)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tribar-features-keys-'));
+    try {
+      const recorded = recordConfigReads(defaultConfig({ features: { fracdiff: { d: 'auto', adfMaxRows: 1000 } } }));
+      await mkdir(join(dir, 'clean'), { recursive: true });
+      const mes = randomBars('MES', 1500, 5);
+      const mgc = randomBars('MGC', 1500, 6, { startPrice: 1950 });
+      await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(mes));
+      await writeArrowFile(join(dir, 'clean/MGC.arrow'), barsToTable(mgc));
+      await writeCutFixture(dir, defaultConfig(), [mes, mgc]);
+      const context = createStageContext({ runId: 'keys', runDir: dir, config: recorded.config, logger: silentLogger(), rng: new Rng(1) });
+      recorded.reads.clear(); // only what the stage reads
+      await featuresStage.run(context);
+      expect(recorded.reads).toContain('timeframes.targetMinutes');
+      expect(recorded.reads).toContain('features.fracdiff.adfMaxRows');
+      expect(undeclaredReads(recorded.reads, featuresStage.configKeys)).toEqual([]);
+      // The split ratios are not read: the cut comes from cut/cut.json.
+      expect([...recorded.reads].filter((path) => path.startsWith('splits'))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

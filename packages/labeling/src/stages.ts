@@ -65,7 +65,8 @@ function warnUnknownContract(config: RunConfig, symbol: string, logger: Logger):
   }
 }
 
-const LABEL_CONFIG_KEYS = ['labels', 'horizons', 'symbols', 'contracts', 'defaultContract'] as const;
+/** What both stages read: the symbols' contracts feed `barrierCostPrice` (config's `contractFor`). */
+const LABEL_CONFIG_KEYS = ['horizons', 'symbols', 'contracts', 'defaultContract'] as const;
 
 /**
  * Pipeline stage `labels-initial` (optional diagnostics): triple-barrier labels with the
@@ -79,7 +80,7 @@ export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunCon
   required: false,
   dependsOn: [STAGE.features],
   version: 1,
-  configKeys: [...LABEL_CONFIG_KEYS],
+  configKeys: [...LABEL_CONFIG_KEYS, 'labels.initial', 'labels.atrFeature', 'labels.sameBarRule', 'labels.costAware'],
   inputs: (config) => config.symbols.map((symbol) => featureBars(symbol).path),
   outputs: (config) => [...config.symbols.map((symbol) => initialLabels(symbol).path), initialLabelsReport.path],
   async run(context) {
@@ -242,7 +243,8 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
   description: 'Final triple-barrier labels with GA barriers, quality scores and tiered sample weights.',
   dependsOn: [STAGE.features, STAGE.gaOptimize, STAGE.cut],
   version: 1,
-  configKeys: [...LABEL_CONFIG_KEYS, 'barriers'],
+  // `labels` whole (quality, afml, …); `barriers` through config's `barrierFor` for the fallback.
+  configKeys: [...LABEL_CONFIG_KEYS, 'labels', 'barriers'],
   inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), gaSummary.path, cut.path],
   outputs: (config) => [
     ...config.symbols.map((symbol) => labelsFile(symbol).path),

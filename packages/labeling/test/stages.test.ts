@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSeries } from '../bench/series.js';
 import { finalBarrier, labelsFinalStage, labelsInitialStage, readLabelTable } from '../src/index.js';
+import { recordConfigReads, undeclaredReads } from './config-reads.js';
 import { writeCutFixture } from './cut-fixture.js';
 
 const n = 3000;
@@ -235,3 +236,26 @@ describe('labels-initial options', () => {
   });
 });
 
+describe('configKeys', () => {
+  it('cover every config path each stage reads, directly or through helpers', async () => {
+    const initial = recordConfigReads(parseConfig({ labels: { costAware: true } }));
+    const initialContext = context(initial.config);
+    initial.reads.clear(); // only what the stage reads, not the context's own setup
+    await labelsInitialStage.run(initialContext);
+    expect(initial.reads).toContain('labels.initial.kUp');
+    expect(initial.reads).toContain('contracts.MES.tickSize');
+    expect(undeclaredReads(initial.reads, labelsInitialStage.configKeys)).toEqual([]);
+    // labels-initial does not read the quality settings, so changing them leaves it up to date.
+    expect([...initial.reads].some((path) => path.startsWith('labels.quality'))).toBe(false);
+
+    await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true } } } });
+    const final = recordConfigReads(parseConfig({ labels: { costAware: true, afml: { enabled: true, volSpan: 50 } } }));
+    const finalContext = context(final.config);
+    final.reads.clear();
+    await labelsFinalStage.run(finalContext);
+    expect(undeclaredReads(final.reads, labelsFinalStage.configKeys)).toEqual([]);
+    // The check bites: without 'barriers' the fallback's reads (config's barrierFor) are undeclared.
+    const withoutBarriers = labelsFinalStage.configKeys.filter((key) => key !== 'barriers');
+    expect(undeclaredReads(final.reads, withoutBarriers)).toEqual(expect.arrayContaining(['barriers.bySymbol.MES.20.kUp']));
+  });
+});
