@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { featureManifest, featuresReport, parseJsonArtifact, readJsonArtifact } from '@tribar/artifacts';
-import { featuresStage } from '../src/index.js';
+import { featuresStage } from '../src/internal/stage.js';
 import { recordConfigReads, undeclaredReads } from './config-reads.js';
 import { defaultConfig, randomBars, writeCutFixture } from './helpers.js';
 

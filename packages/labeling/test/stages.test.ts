@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSeries } from '../bench/series.js';
-import { finalBarrier, labelsFinalStage, labelsInitialStage, readLabelTable } from '../src/index.js';
+import { readLabelTable } from '../src/internal/label-table.js';
+import { finalBarrier, labelsFinalStage, labelsInitialStage } from '../src/internal/stages.js';
 import { recordConfigReads, undeclaredReads } from './config-reads.js';
 import { writeCutFixture } from './cut-fixture.js';
 
