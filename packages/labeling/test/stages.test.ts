@@ -128,7 +128,9 @@ describe('labels-final', () => {
   it('writes labels with quality and weights whose percentiles come from train rows', async () => {
     await mkdir(join(runDir, 'ga-optimize'), { recursive: true });
     await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), {
-      results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false } } },
+      results: {
+        MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null } },
+      },
     });
     const warnings: unknown[] = [];
     const outcome = await labelsFinalStage.run(context(defaultConfig(), warnings));
@@ -215,7 +217,8 @@ describe('labels-final', () => {
 
   it('fails with the artifact path when the GA summary is malformed', async () => {
     await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { best: {} });
-    await expect(labelsFinalStage.run(context(defaultConfig()))).rejects.toThrow(/ga-optimize\/summary\.json: the GA summary has no 'results' object/);
+    // Refused with the file and the field, whether by the artifact's schema or by the check after it.
+    await expect(labelsFinalStage.run(context(defaultConfig()))).rejects.toThrow(/ga-optimize\/summary\.json: .*'results'/);
   });
 });
 
@@ -249,7 +252,7 @@ describe('configKeys', () => {
     // labels-initial does not read the quality settings, so changing them leaves it up to date.
     expect([...initial.reads].some((path) => path.startsWith('labels.quality'))).toBe(false);
 
-    await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true } } } });
+    await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 } } } });
     const final = recordConfigReads(parseConfig({ labels: { costAware: true, afml: { enabled: true, volSpan: 50 } } }));
     const finalContext = context(final.config);
     final.reads.clear();
