@@ -1,23 +1,24 @@
 import type { RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { barsToTable, calendarCuts, countBefore, tableToBars, type Bars } from '@tribar/market';
-import { mkdir, readFile } from 'node:fs/promises';
+import { DataError, defineStage, type StageDefinition } from '@tribar/core';
+import {
+  artifactPath,
+  BAR_COLUMNS,
+  cleanBars,
+  cut,
+  featureBars,
+  featureManifest,
+  featuresReport,
+  readArrowArtifact,
+  readJsonArtifact,
+  STAGE,
+  writeArrowArtifact,
+  writeJsonArtifact,
+  type FeatureManifestFile,
+  type FeaturesReportFile,
+} from '@tribar/artifacts';
+import { barsToTable, countBefore, tableToBars, type Bars } from '@tribar/market';
 import { checkBars, computeFeatures, featureTable, type SymbolFeatures } from './compute.js';
-import { SCALING_CATEGORIES, type FeatureSpec } from './registry.js';
-
-/** `features/feature-manifest.json`: what each column is, for the scaler and the validation stage. */
-export interface FeatureManifest {
-  version: 1;
-  /** Columns carried through from the input bars (timestamp, OHLCV, extras), not features. */
-  passthrough: string[];
-  /** Every feature of any symbol, in column order; warm-up is the largest over symbols. */
-  features: FeatureSpec[];
-  bySymbol: Record<
-    string,
-    { features: string[]; warmupRows: number; fracdiff: { d: number; width: number; chosenBy: 'config' | 'adf' } }
-  >;
-  nanPolicy: string;
-}
+import { type FeatureSpec } from './registry.js';
 
 export const NAN_POLICY =
   'Leading rows are dropped until every own-bar feature is valid (the longest declared warm-up, or later if a ' +
@@ -25,7 +26,8 @@ export const NAN_POLICY =
   'zero variance, a partner symbol without a bar at that time, bars outside a CME session) and is never filled ' +
   'or dropped here; ±Infinity never appears. Downstream stages impute from train statistics.';
 
-export function buildManifest(results: readonly SymbolFeatures[], passthrough: string[]): FeatureManifest {
+/** `features/feature-manifest.json` of the symbols' results, `passthrough` the input columns carried through. */
+export function buildManifest(results: readonly SymbolFeatures[], passthrough: string[]): FeatureManifestFile {
   const byName = new Map<string, FeatureSpec>();
   for (const result of results) {
     for (const feature of result.specs) {
@@ -34,7 +36,7 @@ export function buildManifest(results: readonly SymbolFeatures[], passthrough: s
       else known.warmup = Math.max(known.warmup, feature.warmup);
     }
   }
-  const bySymbol: FeatureManifest['bySymbol'] = {};
+  const bySymbol: FeatureManifestFile['bySymbol'] = {};
   for (const result of results) {
     bySymbol[result.symbol] = {
       features: result.specs.map((feature) => feature.name),
@@ -43,29 +45,6 @@ export function buildManifest(results: readonly SymbolFeatures[], passthrough: s
     };
   }
   return { version: 1, passthrough, features: [...byName.values()], bySymbol, nanPolicy: NAN_POLICY };
-}
-
-/**
- * Read `features/feature-manifest.json` for a downstream stage (scaler, validation): every feature
- * must carry a known category and a flag bit, so nothing has to guess a kind from a name.
- */
-export async function readFeatureManifest(path: string): Promise<FeatureManifest> {
-  let manifest: FeatureManifest;
-  try {
-    manifest = JSON.parse(await readFile(path, 'utf8')) as FeatureManifest;
-  } catch (error) {
-    throw new ArtifactError('cannot read the feature manifest', path, { cause: error, hint: 'Re-run the features stage.' });
-  }
-  const categories: readonly string[] = SCALING_CATEGORIES;
-  const bad = (manifest.features ?? []).filter((f) => !categories.includes(f.category) || typeof f.flag !== 'boolean');
-  if (manifest.version !== 1 || !Array.isArray(manifest.features) || bad.length > 0) {
-    throw new ArtifactError(
-      `not a version-1 feature manifest${bad.length > 0 ? ` (bad entries: ${bad.map((f) => f.name).join(', ')})` : ''}`,
-      path,
-      { hint: 'Re-run the features stage with this version of @tribar/features.' },
-    );
-  }
-  return manifest;
 }
 
 function nanCounts(columns: readonly Float64Array[], specs: readonly FeatureSpec[], from: number): Record<string, number> {
@@ -84,36 +63,31 @@ function nanCounts(columns: readonly Float64Array[], specs: readonly FeatureSpec
  * warm-up rows dropped, written as Arrow beside a manifest and a report.
  */
 export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'features',
+  name: STAGE.features,
   description: 'Indicators, multi-timeframe, cross-asset, session and fractionally differenced features per symbol.',
-  dependsOn: ['clean'],
+  dependsOn: [STAGE.clean, STAGE.cut],
   version: 1,
-  configKeys: ['features', 'symbols', 'timeframes.targetMinutes', 'splits.train', 'splits.val', 'splits.test'],
-  inputs: (config) => config.symbols.map((symbol) => `clean/${symbol}.arrow`),
-  outputs: (config) => [
-    ...config.symbols.map((symbol) => `features/${symbol}.arrow`),
-    'features/feature-manifest.json',
-    'features/report.json',
-  ],
+  configKeys: ['features', 'symbols', 'timeframes.targetMinutes'],
+  inputs: (config) => [...config.symbols.map((symbol) => cleanBars(symbol).path), cut.path],
+  outputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), featureManifest.path, featuresReport.path],
   async run(context) {
     const { config, logger } = context;
     const started = performance.now();
     const all = new Map<string, Bars>();
     for (const symbol of config.symbols) {
-      const path = context.path(`clean/${symbol}.arrow`);
-      const bars = tableToBars(await readArrowFile(path), path);
+      const path = artifactPath(context.runDir, cleanBars(symbol));
+      const bars = tableToBars(await readArrowArtifact(context.runDir, cleanBars(symbol)), path);
       bars.symbol = symbol;
       if (bars.timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the clean stage output.' });
       checkBars(bars, path);
       all.set(symbol, bars);
     }
     const readMs = performance.now() - started;
-    // "The train part" is one calendar cut for all symbols (core's calendarCuts), as every stage uses.
-    const { trainEnd } = calendarCuts([...all.values()].map((bars) => bars.timestamp), config.splits);
-    context.progress.start(config.symbols.length, { unit: 'symbols', label: 'features' });
+    // "The train part" is the run's one calendar cut (stage `cut`), as every stage uses.
+    const { trainEndMs: trainEnd } = await readJsonArtifact(context.runDir, cut);
+    context.progress.start(config.symbols.length, { unit: 'symbols', label: STAGE.features });
     const results: SymbolFeatures[] = [];
-    const report: Record<string, unknown> = {};
-    await mkdir(context.path('features'), { recursive: true });
+    const report: FeaturesReportFile['symbols'] = {};
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
@@ -130,7 +104,7 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       const computeMs = performance.now() - t0;
       const table = featureTable(bars, features);
       const t1 = performance.now();
-      await writeArrowFile(context.path(`features/${symbol}.arrow`), barsToTable(table));
+      await writeArrowArtifact(context.runDir, featureBars(symbol), barsToTable(table));
       const writeMs = performance.now() - t1;
       const rowsIn = bars.timestamp.length;
       const rowsOut = table.timestamp.length;
@@ -147,24 +121,28 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       report[symbol] = {
         rowsIn,
         warmupRowsDropped: features.warmupRows,
-        warmupSetBy: setBy?.name,
+        ...(setBy === undefined ? {} : { warmupSetBy: setBy.name }),
         rowsOut,
         features: features.specs.length,
-        fracdiff: { d: features.fracdiff.d, width: features.fracdiff.width, adfTried: features.fracdiff.choice?.tried },
+        fracdiff: {
+          d: features.fracdiff.d,
+          width: features.fracdiff.width,
+          ...(features.fracdiff.choice === undefined ? {} : { adfTried: features.fracdiff.choice.tried }),
+        },
         nanCounts: nan,
         neverValid,
         timingsMs: { compute: computeMs, write: writeMs, byFamily: features.timings },
       };
-      artifactMetadata[`features/${symbol}.arrow`] = { rows: rowsOut, features: features.specs.length, warmupRowsDropped: features.warmupRows };
+      artifactMetadata[featureBars(symbol).path] = { rows: rowsOut, features: features.specs.length, warmupRowsDropped: features.warmupRows };
       logger.info({ symbol, rowsIn, rowsOut, features: features.specs.length, ms: Math.round(computeMs) }, 'features computed');
       // Free the full-length columns once written; the manifest needs only the specs.
       results.push({ ...features, columns: [] });
       context.progress.advance();
     }
     context.progress.done();
-    const passthrough = ['timestamp', 'open', 'high', 'low', 'close', 'volume', ...Object.keys(all.values().next().value?.columns ?? {})];
-    await writeJsonAtomic(context.path('features/feature-manifest.json'), buildManifest(results, passthrough));
-    await writeJsonAtomic(context.path('features/report.json'), {
+    const passthrough = [...BAR_COLUMNS.map((column) => column.name), ...Object.keys(all.values().next().value?.columns ?? {})];
+    await writeJsonArtifact(context.runDir, featureManifest, buildManifest(results, passthrough));
+    await writeJsonArtifact(context.runDir, featuresReport, {
       symbols: report,
       nanPolicy: NAN_POLICY,
       timingsMs: { read: readMs, total: performance.now() - started },

@@ -1,12 +1,39 @@
 import { barrierFor, type RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
-import { calendarCuts, tableToBars, type Bars } from '@tribar/market';
-import { mkdir, readFile } from 'node:fs/promises';
+import { ArtifactError, DataError, defineStage, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
+import {
+  AFML_EVENT_COLUMNS,
+  afmlEvents,
+  artifactPath,
+  cut,
+  decayWeightColumn,
+  featureBars,
+  gaSummary,
+  initialLabels,
+  initialLabelsReport,
+  labelBars as labelsFile,
+  labelsReport,
+  painToGainColumn,
+  qualityColumn,
+  readArrowArtifact,
+  readJsonArtifact,
+  returnWeightColumn,
+  sampleWeightColumn,
+  STAGE,
+  timeWeightedDdColumn,
+  uniquenessColumn,
+  writeArrowArtifact,
+  writeJsonArtifact,
+  type InitialLabelsReportFile,
+  type LabelsReportAfml,
+  type LabelsReportFile,
+  type LabelsReportHorizon,
+} from '@tribar/artifacts';
+import { tableToBars, type Bars } from '@tribar/market';
 import { afmlLabels } from './afml/pipeline.js';
 import { tripleBarrierLabelWeights } from './afml/label-weights.js';
 import { barrierCostPrice, roundTripCost } from './costs.js';
 import { labelBars, type BarrierChoice } from './label-bars.js';
-import { kernelColumns, labelMix, labelTable, type LabelMix, type NamedColumn } from './label-table.js';
+import { kernelColumns, labelMix, labelTable, type LabelColumn, type NamedColumn } from './label-table.js';
 import { qualityScores, tieredSampleWeights, trainPercentileRows } from './quality.js';
 
 /** `labels.initial`: the original stage 4's barriers (2.0 / 1.0 / 3h), the same for every symbol. */
@@ -16,8 +43,8 @@ export function initialBarrier(config: RunConfig, horizon: number): BarrierChoic
 }
 
 async function readFeatures(context: StageContext<RunConfig>, symbol: string): Promise<Bars> {
-  const path = context.path(`features/${symbol}.arrow`);
-  const bars = tableToBars(await readArrowFile(path), path);
+  const path = artifactPath(context.runDir, featureBars(symbol));
+  const bars = tableToBars(await readArrowArtifact(context.runDir, featureBars(symbol)), path);
   bars.symbol = symbol;
   if (bars.timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
   return bars;
@@ -38,32 +65,35 @@ function warnUnknownContract(config: RunConfig, symbol: string, logger: Logger):
   }
 }
 
-const LABEL_CONFIG_KEYS = ['labels', 'horizons', 'symbols', 'contracts', 'defaultContract'] as const;
+/** What both stages read: the symbols' contracts feed `barrierCostPrice` (config's `contractFor`). */
+const LABEL_CONFIG_KEYS = ['horizons', 'symbols', 'contracts', 'defaultContract'] as const;
 
 /**
- * Pipeline stage `labels-initial`: triple-barrier labels with `labels.initial` barriers for every
- * symbol and horizon, an input artefact for inspection and the GA (the original stage 4).
+ * Pipeline stage `labels-initial` (optional diagnostics): triple-barrier labels with the
+ * `labels.initial` barriers for every symbol and horizon (the original stage 4), for inspection
+ * only. No stage reads its output (the GA labels its own candidates from `features/`), so it is
+ * not required: a failure does not stop the run.
  */
 export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'labels-initial',
-  description: 'Triple-barrier labels with the initial barriers (k_up 2.0, k_down 1.0, 3h bars) per symbol and horizon.',
-  dependsOn: ['features'],
+  name: STAGE.labelsInitial,
+  description: 'diagnostics: labels at the configured initial barriers, read by no stage',
+  required: false,
+  dependsOn: [STAGE.features],
   version: 1,
-  configKeys: [...LABEL_CONFIG_KEYS],
-  inputs: (config) => config.symbols.map((symbol) => `features/${symbol}.arrow`),
-  outputs: (config) => [...config.symbols.map((symbol) => `labels-initial/${symbol}.arrow`), 'labels-initial/report.json'],
+  configKeys: [...LABEL_CONFIG_KEYS, 'labels.initial', 'labels.atrFeature', 'labels.sameBarRule', 'labels.costAware'],
+  inputs: (config) => config.symbols.map((symbol) => featureBars(symbol).path),
+  outputs: (config) => [...config.symbols.map((symbol) => initialLabels(symbol).path), initialLabelsReport.path],
   async run(context) {
     const { config, logger } = context;
-    await mkdir(context.path('labels-initial'), { recursive: true });
-    context.progress.start(config.symbols.length * config.horizons.length, { unit: 'labels', label: 'labels-initial' });
-    const report: Record<string, Record<string, { params: BarrierChoice; costPrice: number; mix: LabelMix }>> = {};
+    context.progress.start(config.symbols.length * config.horizons.length, { unit: 'labels', label: STAGE.labelsInitial });
+    const report: InitialLabelsReportFile['symbols'] = {};
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     let rows = 0;
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
       const bars = await readFeatures(context, symbol);
       warnUnknownContract(config, symbol, logger);
-      const options = labelOptions(config, symbol, context.path(`features/${symbol}.arrow`));
+      const options = labelOptions(config, symbol, artifactPath(context.runDir, featureBars(symbol)));
       const columns: NamedColumn[] = [];
       const bySymbol: (typeof report)[string] = {};
       for (const horizon of config.horizons) {
@@ -76,12 +106,12 @@ export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunCon
         context.progress.advance();
       }
       report[symbol] = bySymbol;
-      await writeArrowFile(context.path(`labels-initial/${symbol}.arrow`), labelTable(symbol, bars.timestamp, columns));
-      artifactMetadata[`labels-initial/${symbol}.arrow`] = { rows: bars.timestamp.length, horizons: config.horizons };
+      await writeArrowArtifact(context.runDir, initialLabels(symbol, config.horizons), labelTable(symbol, bars.timestamp, columns));
+      artifactMetadata[initialLabels(symbol).path] = { rows: bars.timestamp.length, horizons: config.horizons };
       rows += bars.timestamp.length;
     }
     context.progress.done();
-    await writeJsonAtomic(context.path('labels-initial/report.json'), {
+    await writeJsonArtifact(context.runDir, initialLabelsReport, {
       sameBarRule: config.labels.sameBarRule,
       costAware: config.labels.costAware,
       atrFeature: config.labels.atrFeature,
@@ -145,27 +175,22 @@ export function finalBarrier(config: RunConfig, summary: GaSummary | undefined, 
   return { params: { ...configured.params }, source: 'fallback', reason, configPath: configured.path };
 }
 
-export async function readGaSummary(path: string): Promise<GaSummary> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError('cannot read the GA summary', path, { cause: error, hint: 'Re-run the ga-optimize stage.' });
-  }
+/**
+ * `ga-optimize/summary.json`, read and checked through its artifact (`gaSummary` of
+ * `@tribar/artifacts`); each result is checked again by `finalBarrier` before it is used.
+ */
+export async function readGaSummary(runDir: string): Promise<GaSummary> {
+  const parsed: unknown = await readJsonArtifact(runDir, gaSummary);
   const results = (parsed as { results?: unknown } | null)?.results;
   if (typeof results !== 'object' || results === null) {
-    throw new ArtifactError("the GA summary has no 'results' object", path, { hint: 'Re-run the ga-optimize stage.' });
+    throw new ArtifactError("the GA summary has no 'results' object", artifactPath(runDir, gaSummary), {
+      hint: `Re-run the ${STAGE.gaOptimize} stage.`,
+    });
   }
   return parsed as GaSummary;
 }
 
-interface QualityStats {
-  mean: number;
-  scales: { mae: number; mfe: number; painToGain: number; timeWeightedDd: number };
-  tierCuts: { low: number; high: number };
-  weightCounts: { low: number; mid: number; high: number; zero: number };
-  percentileRows: number;
-}
+type QualityStats = LabelsReportHorizon['quality'];
 
 function mean(values: Float64Array): number {
   let sum = 0;
@@ -180,22 +205,26 @@ function mean(values: Float64Array): number {
 }
 
 /** `labels/<S>.afml-events.arrow`: the book's CUSUM-sampled events with bins and weights (one row per event). */
-async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, trainEnd: number): Promise<Record<string, unknown>> {
+async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, trainEnd: number): Promise<LabelsReportAfml> {
   const events = afmlLabels(bars.timestamp, bars.close, { ...context.config.labels.afml, trainEnd });
   const time = (index: Int32Array) => Float64Array.from(index, (i) => bars.timestamp[i] as number);
-  const table = labelTable(bars.symbol, time(events.index), [
-    { name: 'event_index', values: events.index },
-    { name: 'label_end_index', values: events.end },
-    { name: 'label_end_time', values: time(events.end), kind: 'time' },
-    { name: 'target', values: events.target },
-    { name: 'touch', values: events.touch },
-    { name: 'ret', values: events.ret },
-    { name: 'bin', values: events.bin },
-    { name: 'uniqueness', values: events.uniqueness },
-    { name: 'return_weight', values: events.returnWeight },
-    { name: 'decay_weight', values: events.decayWeight },
-  ]);
-  await writeArrowFile(context.path(`labels/${bars.symbol}.afml-events.arrow`), table);
+  // In the order of AFML_EVENT_COLUMNS.
+  const values: LabelColumn[] = [
+    events.index,
+    events.end,
+    time(events.end),
+    events.target,
+    events.touch,
+    events.ret,
+    events.bin,
+    events.uniqueness,
+    events.returnWeight,
+    events.decayWeight,
+  ];
+  const columns = AFML_EVENT_COLUMNS.map(
+    (column, k): NamedColumn => ({ name: column.name, values: values[k] as LabelColumn, ...(column.type === 'timestamp' ? { kind: 'time' as const } : {}) }),
+  );
+  await writeArrowArtifact(context.runDir, afmlEvents(bars.symbol), labelTable(bars.symbol, time(events.index), columns));
   let up = 0;
   let down = 0;
   for (const b of events.bin) {
@@ -210,37 +239,38 @@ async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, tra
  * ones), quality scores and tiered sample weights whose percentiles come from the train part.
  */
 export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'labels-final',
+  name: STAGE.labelsFinal,
   description: 'Final triple-barrier labels with GA barriers, quality scores and tiered sample weights.',
-  dependsOn: ['features', 'ga-optimize'],
+  dependsOn: [STAGE.features, STAGE.gaOptimize, STAGE.cut],
   version: 1,
-  configKeys: [...LABEL_CONFIG_KEYS, 'barriers', 'splits.train', 'splits.val', 'splits.test'],
-  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), 'ga-optimize/summary.json'],
+  // `labels` whole (quality, afml, …); `barriers` through config's `barrierFor` for the fallback.
+  configKeys: [...LABEL_CONFIG_KEYS, 'labels', 'barriers'],
+  inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), gaSummary.path, cut.path],
   outputs: (config) => [
-    ...config.symbols.map((symbol) => `labels/${symbol}.arrow`),
-    ...(config.labels.afml.enabled ? config.symbols.map((symbol) => `labels/${symbol}.afml-events.arrow`) : []),
-    'labels/report.json',
+    ...config.symbols.map((symbol) => labelsFile(symbol).path),
+    ...(config.labels.afml.enabled ? config.symbols.map((symbol) => afmlEvents(symbol).path) : []),
+    labelsReport.path,
   ],
   async run(context) {
     const { config, logger } = context;
-    const summary = await readGaSummary(context.path('ga-optimize/summary.json'));
+    const summary = await readGaSummary(context.runDir);
     const all = new Map<string, Bars>();
     for (const symbol of config.symbols) all.set(symbol, await readFeatures(context, symbol));
-    const { trainEnd } = calendarCuts([...all.values()].map((bars) => bars.timestamp), config.splits);
+    // "The train part" is the run's one calendar cut (stage `cut`, over the clean bars).
+    const { trainEndMs: trainEnd } = await readJsonArtifact(context.runDir, cut);
     const quality = config.labels.quality;
     const afml = config.labels.afml;
-    await mkdir(context.path('labels'), { recursive: true });
-    context.progress.start(config.symbols.length * config.horizons.length, { unit: 'labels', label: 'labels-final' });
-    const report: Record<string, Record<string, unknown>> = {};
+    context.progress.start(config.symbols.length * config.horizons.length, { unit: 'labels', label: STAGE.labelsFinal });
+    const report: LabelsReportFile['symbols'] = {};
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     let fallbacks = 0;
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
       const bars = all.get(symbol) as Bars;
       warnUnknownContract(config, symbol, logger);
-      const options = labelOptions(config, symbol, context.path(`features/${symbol}.arrow`));
+      const options = labelOptions(config, symbol, artifactPath(context.runDir, featureBars(symbol)));
       const columns: NamedColumn[] = [];
-      const bySymbol: Record<string, unknown> = {};
+      const bySymbol: LabelsReportFile['symbols'][string] = {};
       for (const horizon of config.horizons) {
         const barrier = finalBarrier(config, summary, symbol, horizon, logger);
         if (barrier.source === 'fallback') fallbacks++;
@@ -259,20 +289,19 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
           logger.warn({ symbol, horizon }, 'no train rows to set quality percentiles: fallback scales, every weight mid');
         }
         const tiers = tieredSampleWeights(scores.quality, { ...quality.tiers, ...(percentileRows ? { percentileRows } : {}) });
-        const h = `_h${horizon}`;
         columns.push(
           ...kernelColumns(horizon, result),
-          { name: `quality${h}`, values: scores.quality },
-          { name: `sample_weight${h}`, values: tiers.weights },
-          { name: `pain_to_gain${h}`, values: scores.painToGain },
-          { name: `time_weighted_dd${h}`, values: scores.timeWeightedDd },
+          { name: qualityColumn(horizon), values: scores.quality },
+          { name: sampleWeightColumn(horizon), values: tiers.weights },
+          { name: painToGainColumn(horizon), values: scores.painToGain },
+          { name: timeWeightedDdColumn(horizon), values: scores.timeWeightedDd },
         );
         if (afml.enabled) {
           const weights = tripleBarrierLabelWeights(bars.close, result.label, result.endIndex, afml.timeDecay);
           columns.push(
-            { name: `uniqueness${h}`, values: weights.uniqueness },
-            { name: `return_weight${h}`, values: weights.returnWeight },
-            { name: `decay_weight${h}`, values: weights.decayWeight },
+            { name: uniquenessColumn(horizon), values: weights.uniqueness },
+            { name: returnWeightColumn(horizon), values: weights.returnWeight },
+            { name: decayWeightColumn(horizon), values: weights.decayWeight },
           );
         }
         const weightCounts = { low: 0, mid: 0, high: 0, zero: 0 };
@@ -308,11 +337,11 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
       }
       if (afml.enabled) bySymbol['afml'] = await writeAfmlEvents(context, bars, trainEnd);
       report[symbol] = bySymbol;
-      await writeArrowFile(context.path(`labels/${symbol}.arrow`), labelTable(symbol, bars.timestamp, columns));
-      artifactMetadata[`labels/${symbol}.arrow`] = { rows: bars.timestamp.length, horizons: config.horizons };
+      await writeArrowArtifact(context.runDir, labelsFile(symbol, config.horizons, afml.enabled), labelTable(symbol, bars.timestamp, columns));
+      artifactMetadata[labelsFile(symbol).path] = { rows: bars.timestamp.length, horizons: config.horizons };
     }
     context.progress.done();
-    await writeJsonAtomic(context.path('labels/report.json'), {
+    await writeJsonArtifact(context.runDir, labelsReport, {
       trainEnd: new Date(trainEnd).toISOString(),
       sameBarRule: config.labels.sameBarRule,
       costAware: config.labels.costAware,

@@ -9,8 +9,8 @@ export interface BarrierChoice {
 }
 
 export interface LabelBarsOptions {
-  /** Feature column with the ATR that scales the barriers (default `atr_14`). */
-  atrFeature?: string;
+  /** Feature column with the ATR that scales the barriers (`labels.atrFeature`). */
+  atrFeature: string;
   sameBarRule?: SameBarRule;
   /** Price units added to both barrier distances (see `barrierCostPrice`). */
   costPrice?: number;
@@ -29,8 +29,8 @@ export function atrColumn(bars: Bars, name: string, source = '<bars>'): Float64A
 }
 
 /** Triple-barrier labels of one symbol's bars (features table) with the given barriers. */
-export function labelBars(bars: Bars, barrier: BarrierChoice, options: LabelBarsOptions = {}): TripleBarrierResult {
-  const atr = atrColumn(bars, options.atrFeature ?? 'atr_14', options.source);
+export function labelBars(bars: Bars, barrier: BarrierChoice, options: LabelBarsOptions): TripleBarrierResult {
+  const atr = atrColumn(bars, options.atrFeature, options.source);
   return tripleBarrier(
     { open: bars.open, high: bars.high, low: bars.low, close: bars.close, atr, timestamp: bars.timestamp },
     {

@@ -1,3 +1,14 @@
+import {
+  barsToHitColumn,
+  fwdReturnColumn,
+  LABEL_TIMESTAMP_COLUMN,
+  labelColumn,
+  labelEndIndexColumn,
+  labelEndTimeColumn,
+  maeColumn,
+  mfeColumn,
+  touchTypeColumn,
+} from '@tribar/artifacts';
 import { DataError, float64Columns } from '@tribar/core';
 import { INVALID_LABEL, type TripleBarrierResult } from '@tribar/quant';
 import {
@@ -14,6 +25,9 @@ import {
   type DataType,
 } from 'apache-arrow';
 
+/** The schema metadata key that names the symbol (as market's `barsToTable` writes it). */
+const SYMBOL_METADATA = 'symbol';
+
 /** A column of a label file: int8 labels and touch types, int32 counts and indices, float64 the rest. */
 export type LabelColumn = Int8Array | Int32Array | Float64Array;
 
@@ -26,16 +40,15 @@ export interface NamedColumn {
 
 /** The per-horizon columns of the kernel's result, named as in the label files (`label_h5`, …). */
 export function kernelColumns(horizon: number, result: TripleBarrierResult): NamedColumn[] {
-  const h = `_h${horizon}`;
   return [
-    { name: `label${h}`, values: result.label },
-    { name: `bars_to_hit${h}`, values: result.barsToHit },
-    { name: `mae${h}`, values: result.mae },
-    { name: `mfe${h}`, values: result.mfe },
-    { name: `touch_type${h}`, values: result.touchType },
-    { name: `label_end_index${h}`, values: result.endIndex },
-    { name: `label_end_time${h}`, values: result.endTime, kind: 'time' },
-    { name: `fwd_return${h}`, values: result.forwardReturn },
+    { name: labelColumn(horizon), values: result.label },
+    { name: barsToHitColumn(horizon), values: result.barsToHit },
+    { name: maeColumn(horizon), values: result.mae },
+    { name: mfeColumn(horizon), values: result.mfe },
+    { name: touchTypeColumn(horizon), values: result.touchType },
+    { name: labelEndIndexColumn(horizon), values: result.endIndex },
+    { name: labelEndTimeColumn(horizon), values: result.endTime, kind: 'time' },
+    { name: fwdReturnColumn(horizon), values: result.forwardReturn },
   ];
 }
 
@@ -79,9 +92,9 @@ export function labelTable(symbol: string, timestamp: Float64Array, columns: rea
     fields.push(new Field(column.name, type, false));
     children.push(makeData({ type, length: n, data: values } as never));
   };
-  add({ name: 'timestamp', values: timestamp, kind: 'time' });
+  add({ name: LABEL_TIMESTAMP_COLUMN, values: timestamp, kind: 'time' });
   for (const column of columns) add(column);
-  const schema = new Schema(fields, new Map([['symbol', symbol]]));
+  const schema = new Schema(fields, new Map([[SYMBOL_METADATA, symbol]]));
   const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
   return new Table(schema, [new RecordBatch(schema, data)]);
 }
@@ -95,10 +108,12 @@ export interface LabelFile {
 
 export function readLabelTable(table: Table, source = '<table>'): LabelFile {
   const columns = float64Columns(table, source);
-  const timestamp = columns['timestamp'];
-  if (timestamp === undefined) throw new DataError("missing column 'timestamp'", { file: source, field: 'timestamp' });
-  delete columns['timestamp'];
-  return { symbol: table.schema.metadata.get('symbol') ?? '', timestamp, columns };
+  const timestamp = columns[LABEL_TIMESTAMP_COLUMN];
+  if (timestamp === undefined) {
+    throw new DataError(`missing column '${LABEL_TIMESTAMP_COLUMN}'`, { file: source, field: LABEL_TIMESTAMP_COLUMN });
+  }
+  delete columns[LABEL_TIMESTAMP_COLUMN];
+  return { symbol: table.schema.metadata.get(SYMBOL_METADATA) ?? '', timestamp, columns };
 }
 
 /** Counts of each label over rows [from, to) where `keep` holds, and the shares among valid rows. */

@@ -1,23 +1,7 @@
 import { UsageError } from '@tribar/core';
 import { type Bars, type CmeCalendar } from '@tribar/market';
 import type { RunConfig } from '@tribar/config';
-
-/**
- * How the scaler treats a feature. Declared per feature so nothing downstream guesses a kind
- * from its name (the original matched name substrings in order, §9, and so put
- * `supertrend_direction` with price levels and `hl_ratio` with "unknown").
- */
-export const SCALING_CATEGORIES = [
-  'returns',
-  'oscillator',
-  'price_level',
-  'volatility',
-  'volume',
-  'temporal',
-  'binary',
-  'unbounded',
-] as const;
-export type ScalingCategory = (typeof SCALING_CATEGORIES)[number];
+import type { ScalingCategory } from '@tribar/artifacts';
 
 export const FEATURE_FAMILIES = [
   'returns',
@@ -46,6 +30,12 @@ export interface FeatureSpec {
   inputs: FeatureInputs;
   /** Leading bars that are NaN on a gap-free series (the first valid row index). */
   warmup: number;
+  /**
+   * How the scaler treats the feature (`SCALING_CATEGORIES` of `@tribar/artifacts`). Declared per
+   * feature so nothing downstream guesses a kind from its name (the original matched name
+   * substrings in order, §9, and so put `supertrend_direction` with price levels and `hl_ratio`
+   * with "unknown").
+   */
   category: ScalingCategory;
   /** A 0/1 indicator (or a −1/0/1 state): never scaled. */
   flag: boolean;
