@@ -111,7 +111,7 @@ describe('labels-final', () => {
 
   it('uses GA barriers when valid, else the configured ones with a warning', () => {
     const config = defaultConfig();
-    const summary = { results: { MES: { '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false } } } };
+    const summary = { results: { MES: { '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true, fitness: 0.4 }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null } } } };
     const warnings: unknown[] = [];
     const logger = context(config, warnings).logger;
     expect(finalBarrier(config, summary, 'MES', 5, logger)).toEqual({ params: { kUp: 1.1, kDown: 0.9, maxBars: 11 }, source: 'ga' });

@@ -23,6 +23,8 @@ import {
   uniquenessColumn,
   writeArrowArtifact,
   writeJsonArtifact,
+  type GaSummaryEntry,
+  type GaSummaryFile,
   type InitialLabelsReportFile,
   type LabelsReportAfml,
   type LabelsReportFile,
@@ -127,18 +129,6 @@ export const INVALID_POLICY =
   "sameBarRule 'invalid', bars touching both barriers; they carry no quality (NaN) and weight 0 and must be " +
   'excluded by every downstream stage (GA, splits, scaling, training, validation).';
 
-/** One GA result as `ga-optimize/summary.json` holds it. */
-export interface GaBarrierResult {
-  kUp: number;
-  kDown: number;
-  maxBars: number;
-  valid: boolean;
-}
-
-export interface GaSummary {
-  results: Record<string, Record<string, GaBarrierResult>>;
-}
-
 export type FinalBarrierSource = 'ga' | 'fallback';
 
 export interface FinalBarrier {
@@ -149,7 +139,8 @@ export interface FinalBarrier {
   configPath?: string;
 }
 
-function usable(result: GaBarrierResult | undefined): result is GaBarrierResult {
+/** The entry is valid and in range (a boolean, not a type guard: an unusable entry is still an entry). */
+function usable(result: GaSummaryEntry | undefined): boolean {
   return (
     result !== undefined &&
     result.valid === true &&
@@ -163,10 +154,10 @@ function usable(result: GaBarrierResult | undefined): result is GaBarrierResult 
 }
 
 /** The GA's barriers for a symbol and horizon, else the configured ones (`barrierFor`) with a warning. */
-export function finalBarrier(config: RunConfig, summary: GaSummary | undefined, symbol: string, horizon: number, logger?: Logger): FinalBarrier {
+export function finalBarrier(config: RunConfig, summary: GaSummaryFile | undefined, symbol: string, horizon: number, logger?: Logger): FinalBarrier {
   const result = summary?.results?.[symbol]?.[String(horizon)];
-  if (usable(result)) return { params: { kUp: result.kUp, kDown: result.kDown, maxBars: result.maxBars }, source: 'ga' };
-  const reason = result === undefined ? 'no GA result' : (result as GaBarrierResult).valid ? 'GA result out of range' : 'GA result not valid';
+  if (result !== undefined && usable(result)) return { params: { kUp: result.kUp, kDown: result.kDown, maxBars: result.maxBars }, source: 'ga' };
+  const reason = result === undefined ? 'no GA result' : result.valid ? 'GA result out of range' : 'GA result not valid';
   const configured = barrierFor(config, symbol, horizon);
   logger?.warn(
     { symbol, horizon, reason, fallback: configured.params, configPath: configured.path },
@@ -176,18 +167,11 @@ export function finalBarrier(config: RunConfig, summary: GaSummary | undefined, 
 }
 
 /**
- * `ga-optimize/summary.json`, read and checked through its artifact (`gaSummary` of
- * `@tribar/artifacts`); each result is checked again by `finalBarrier` before it is used.
+ * `ga-optimize/summary.json`, parsed by its schema (`gaSummary` of `@tribar/artifacts`: a file of the
+ * wrong shape fails naming the field); each entry is checked again by `finalBarrier` before use.
  */
-export async function readGaSummary(runDir: string): Promise<GaSummary> {
-  const parsed: unknown = await readJsonArtifact(runDir, gaSummary);
-  const results = (parsed as { results?: unknown } | null)?.results;
-  if (typeof results !== 'object' || results === null) {
-    throw new ArtifactError("the GA summary has no 'results' object", artifactPath(runDir, gaSummary), {
-      hint: `Re-run the ${STAGE.gaOptimize} stage.`,
-    });
-  }
-  return parsed as GaSummary;
+export async function readGaSummary(runDir: string): Promise<GaSummaryFile> {
+  return readJsonArtifact(runDir, gaSummary);
 }
 
 type QualityStats = LabelsReportHorizon['quality'];
