@@ -16,3 +16,4 @@ export { purgedKFold, walkForward, combinatorialPurgedCV, cpcvPaths, assembleCpc
 export type { SampleWindows, CvSplit, CpcvSplit, CpcvPath, PurgedKFoldOptions, WalkForwardOptions, CpcvOptions } from './cv.js';
 export { splitsStage, readSplitInput, splitTable, summarize, checkShares } from './stage.js';
 export type { SplitInput, HorizonSummary, SplitShares } from './stage.js';
+export { cutStage } from './cut-stage.js';
