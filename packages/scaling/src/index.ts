@@ -31,7 +31,7 @@ export { serializeState, parseState, serializeScalerFile, parseScalerFile } from
 export type { ScalerFile } from './state-io.js';
 export { columnStats, quantileSorted } from './stats.js';
 export type { ColumnStats } from './stats.js';
-export { readManifest, readSplit, readColumn, scaledTable, LABEL_COLUMN_PATTERN } from './inputs.js';
-export type { ScaleManifest, SplitCuts } from './inputs.js';
+export { readManifest, readColumn, scaledTable, LABEL_COLUMN_PATTERN } from './inputs.js';
+export type { ScaleManifest } from './inputs.js';
 export { scaleStage, DRIFT_Z } from './stage.js';
 export type { ScaleReport, FeatureReport, ScaleWarning } from './stage.js';

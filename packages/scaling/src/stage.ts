@@ -1,7 +1,8 @@
+import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
 import { mkdir } from 'node:fs/promises';
-import { readColumn, readManifest, readSplit, scaledTable, type SplitCuts } from './inputs.js';
+import { readColumn, readManifest, scaledTable } from './inputs.js';
 import { checkLeakage, fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type FeatureState, type LeakageCheck, type ScalerState, type ScalingOptions } from './scaler.js';
 import { parseScalerFile, parseState, serializeScalerFile, serializeState, type ScalerFile } from './state-io.js';
 import { moments, pick, type ColumnStats } from './stats.js';
@@ -9,13 +10,19 @@ import { moments, pick, type ColumnStats } from './stats.js';
 /** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
 export const DRIFT_Z = 5;
 
-type Part = 'train' | 'val' | 'test' | 'afterTrain';
+type Part = 'train' | 'val' | 'test';
 
-function partsOf(timestamp: Float64Array, cuts: SplitCuts): Map<Part, number[]> {
+/** The calendar cut as the scaler uses it (UTC ms): train before `trainEnd`, test from `valEnd`. */
+interface Cuts {
+  trainEnd: number;
+  valEnd: number;
+}
+
+function partsOf(timestamp: Float64Array, cuts: Cuts): Map<Part, number[]> {
   const parts = new Map<Part, number[]>();
   for (let i = 0; i < timestamp.length; i++) {
     const t = timestamp[i] as number;
-    const part: Part = t < cuts.trainEnd ? 'train' : cuts.valEnd === undefined ? 'afterTrain' : t < cuts.valEnd ? 'val' : 'test';
+    const part: Part = t < cuts.trainEnd ? 'train' : t < cuts.valEnd ? 'val' : 'test';
     const rows = parts.get(part) ?? [];
     rows.push(i);
     parts.set(part, rows);
@@ -41,7 +48,7 @@ export interface FeatureReport {
   center: number;
   scale: number;
   train: Omit<ColumnStats, 'rows' | 'finite'>;
-  /** Per split (`train`, `val`, `test`, or `afterTrain` when the split file has no valEnd). */
+  /** Per split (`train`, `val`, `test`) that has rows. */
   bySplit: Record<string, { rows: number; imputed: number; clipped: number; belowLogFloor: number; scaledMean: number | null; scaledStd: number | null }>;
 }
 
@@ -49,7 +56,7 @@ export interface FeatureReport {
 export interface ScaleReport {
   trainEnd: number;
   trainEndIso: string;
-  valEnd: number | null;
+  valEnd: number;
   options: ScalingOptions;
   clipPolicy: string;
   featuresByCategory: Record<string, string[]>;
@@ -100,22 +107,23 @@ function groupBy(specs: readonly FeatureScaleSpec[], key: (spec: FeatureScaleSpe
 
 /**
  * Pipeline stage `scale`: per symbol, fit one scaler per manifest feature on the rows before the
- * split's `trainEnd`, scale every row, write `scale/<S>.arrow` (timestamp + scaled features only),
+ * calendar cut's `trainEnd` (`cut/cut.json`), scale every row, write `scale/<S>.arrow` (timestamp + scaled features only),
  * `scale/scaler.json` (JSON state) and `scale/report.json`. Each state is read back from its JSON
  * and checked against statistics recomputed from the train rows; a mismatch fails the stage.
  */
 export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'scale',
+  name: STAGE.scale,
   description: 'Per-feature scalers chosen by the registry category, fitted on train only; JSON state, leakage check.',
-  dependsOn: ['features', 'splits'],
+  dependsOn: [STAGE.features, STAGE.cut],
   version: 1,
   configKeys: ['scaling', 'symbols'],
-  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), 'features/feature-manifest.json', 'splits/split.json'],
+  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), 'features/feature-manifest.json', cut.path],
   outputs: (config) => [...config.symbols.map((symbol) => `scale/${symbol}.arrow`), 'scale/scaler.json', 'scale/report.json'],
   async run(context) {
     const { config, logger } = context;
     const manifest = await readManifest(context.path('features/feature-manifest.json'));
-    const cuts = await readSplit(context.path('splits/split.json'));
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts: Cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     const options = config.scaling;
     await mkdir(context.path('scale'), { recursive: true });
     const file: ScalerFile = { format: 'tribar-scaler', version: 1, trainEnd: cuts.trainEnd, trainEndIso: new Date(cuts.trainEnd).toISOString(), symbols: {} };
@@ -135,7 +143,7 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       const parts = partsOf(timestamp, cuts);
       const trainCount = parts.get('train')?.length ?? 0;
       if (trainCount === 0) {
-        throw new DataError(`no row before trainEnd ${file.trainEndIso}`, { file: path, field: 'timestamp' }, { hint: 'Check splits/split.json against the features.' });
+        throw new DataError(`no row before trainEnd ${file.trainEndIso}`, { file: path, field: 'timestamp' }, { hint: `Check ${cut.path} against the features.` });
       }
       const trainColumns = trainRows(timestamp, columns, specs.map((spec) => spec.name), cuts.trainEnd);
       const state = fitScaler(trainColumns, specs, options);
@@ -167,7 +175,7 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     const report: ScaleReport = {
       trainEnd: file.trainEnd,
       trainEndIso: file.trainEndIso,
-      valEnd: cuts.valEnd ?? null,
+      valEnd: cuts.valEnd,
       options,
       clipPolicy: 'only scaled features (robust/standard/minmax) are clipped; unscaled returns, temporal and binary features keep their values',
       featuresByCategory: groupBy(specs, (spec) => spec.category),

@@ -1,3 +1,4 @@
+import { cut, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
 import { runConfigSchema, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
@@ -57,10 +58,20 @@ function featureBars(symbol: string, seed: number, laterSeed = seed): Bars {
 
 const config: RunConfig = runConfigSchema.parse({ symbols: ['MES', 'MGC'] });
 
-async function setUp(options: { laterSeed?: number; manifest?: unknown; split?: unknown } = {}) {
+/** `cut/cut.json` with train before bar 280 and validation before bar 340 (of 400 bars per symbol). */
+const CUT: CutFile = {
+  version: 1,
+  trainEndMs: TRAIN_END,
+  trainEnd: new Date(TRAIN_END).toISOString(),
+  valEndMs: VAL_END,
+  valEnd: new Date(VAL_END).toISOString(),
+  ratios: { train: 0.7, val: 0.15, test: 0.15 },
+  bars: { MES: N, MGC: N },
+};
+
+async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown } = {}) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
-  await mkdir(join(runDir, 'splits'), { recursive: true });
   for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
     await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(featureBars(symbol, seed, options.laterSeed ?? seed)));
   }
@@ -72,8 +83,11 @@ async function setUp(options: { laterSeed?: number; manifest?: unknown; split?: 
     nanPolicy: '',
   };
   await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
-  const split = options.split ?? { trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END).toISOString(), valEnd: VAL_END, valEndIso: new Date(VAL_END).toISOString(), purgeBars: 60 };
-  await writeFile(join(runDir, 'splits/split.json'), JSON.stringify(split));
+  if (options.cut === undefined) await writeJsonArtifact(runDir, cut, CUT);
+  else {
+    await mkdir(join(runDir, 'cut'), { recursive: true });
+    await writeFile(join(runDir, 'cut/cut.json'), JSON.stringify(options.cut));
+  }
   const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
   return { runDir, context };
 }
@@ -91,8 +105,8 @@ describe('the scale stage', () => {
 
   it('declares its contract', () => {
     expect(scaleStage.name).toBe('scale');
-    expect(scaleStage.dependsOn).toEqual(['features', 'splits']);
-    expect(scaleStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'features/feature-manifest.json', 'splits/split.json']);
+    expect(scaleStage.dependsOn).toEqual(['features', 'cut']);
+    expect(scaleStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'features/feature-manifest.json', 'cut/cut.json']);
     expect(scaleStage.outputs(config)).toEqual(['scale/MES.arrow', 'scale/MGC.arrow', 'scale/scaler.json', 'scale/report.json']);
     expect(scaleStage.configKeys).toContain('scaling');
   });
@@ -177,24 +191,25 @@ describe('the scale stage', () => {
       const { context } = await run({ manifest });
       await expect(scaleStage.run(context)).rejects.toThrow(error);
     }
-    const splits = [
-      [{ valEnd: VAL_END }, /no `trainEnd`/],
-      [{ trainEnd: 'soon' }, /not a valid instant/],
-      [{ trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END + 1).toISOString() }, /disagree/],
-      [{ trainEnd: T0 - 1 }, /no row before trainEnd/],
-      [[1, 2], /not an object/],
+    const cuts = [
+      [{ ...CUT, trainEndMs: undefined }, /cut\/cut\.json.*field 'trainEndMs'/],
+      [{ ...CUT, valEnd: 7 }, /field 'valEnd'/],
+      [[1, 2], /field '\(root\)'/],
+      [{ ...CUT, trainEndMs: T0 - 1 }, /no row before trainEnd/],
     ] as const;
-    for (const [split, error] of splits) {
-      const { context } = await run({ split });
+    for (const [bad, error] of cuts) {
+      const { context } = await run({ cut: bad });
       await expect(scaleStage.run(context)).rejects.toThrow(error);
     }
   });
 
-  it('accepts an ISO-only trainEnd and works without valEnd', async () => {
-    const { runDir, context } = await run({ split: { trainEndIso: new Date(TRAIN_END).toISOString() } });
+  it('fits before the cut it reads: a later trainEnd fits on more rows', async () => {
+    const later = T0 + 300 * STEP;
+    const { runDir, context } = await run({ cut: { ...CUT, trainEndMs: later, trainEnd: new Date(later).toISOString() } });
     await scaleStage.run(context);
     const report = JSON.parse(await readFile(join(runDir, 'scale/report.json'), 'utf8')) as ScaleReport;
-    expect(report.symbols.MGC!.rowsBySplit).toEqual({ train: 280, afterTrain: 120 });
-    expect(report.valEnd).toBeNull();
+    expect(report.symbols.MGC!.rowsBySplit).toEqual({ train: 300, val: 40, test: 60 });
+    expect([report.trainEnd, report.trainEndIso, report.valEnd]).toEqual([later, new Date(later).toISOString(), VAL_END]);
+    expect(parseScalerFile(await readFile(join(runDir, 'scale/scaler.json'), 'utf8')).symbols.MGC!.trainRows).toBe(300);
   });
 });

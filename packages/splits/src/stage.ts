@@ -1,6 +1,7 @@
 import type { RunConfig } from '@tribar/config';
 import { DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageContext, type StageDefinition, float64Column } from '@tribar/core';
-import { calendarCuts, type CalendarCuts } from '@tribar/market';
+import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
+import type { CalendarCuts } from '@tribar/market';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
 import { assignSplits, countCodes, SPLIT_CODE_NAMES, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL, type SplitCounts } from './assign.js';
@@ -128,18 +129,18 @@ export function checkShares(counts: Record<string, Record<string, SplitCounts>>,
 }
 
 /**
- * Pipeline stage `splits`: one calendar cut for all symbols (`calendarCuts`, as every stage that
- * needs "the train part" uses), then per symbol and horizon purge by label end time, the purgeBars
+ * Pipeline stage `splits`: the one calendar cut for all symbols (`cut/cut.json`, as every stage
+ * that needs "the train part" reads it), then per symbol and horizon purge by label end time, the purgeBars
  * floor, embargo and invalid labels (`assignSplits`); the per-symbol share check; `splits/<S>.arrow`
  * and `splits/split.json`.
  */
 export const splitsStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'splits',
+  name: STAGE.splits,
   description: 'Train/val/test by one calendar cut for all symbols, purged by label end time and embargoed after each boundary.',
-  dependsOn: ['labels-final'],
+  dependsOn: [STAGE.labelsFinal, STAGE.cut],
   version: 1,
-  configKeys: ['splits', 'horizons', 'symbols'],
-  inputs: (config) => config.symbols.map((symbol) => `labels/${symbol}.arrow`),
+  configKeys: ['splits.purgeBars', 'splits.embargoBars', 'splits.minSymbolShare', 'horizons', 'symbols'],
+  inputs: (config) => [...config.symbols.map((symbol) => `labels/${symbol}.arrow`), cut.path],
   outputs: (config) => [...config.symbols.map((symbol) => `splits/${symbol}.arrow`), 'splits/split.json'],
   async run(context: StageContext<RunConfig>) {
     const { config, logger } = context;
@@ -150,10 +151,8 @@ export const splitsStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       const file = context.path(`labels/${symbol}.arrow`);
       inputs.push(readSplitInput(await readArrowFile(file), symbol, config.horizons, file));
     }
-    const cuts: CalendarCuts = calendarCuts(
-      inputs.map((input) => input.timestamp),
-      config.splits,
-    );
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts: CalendarCuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     context.progress.start(inputs.length * config.horizons.length, { unit: 'splits', label: 'splits' });
     const codesBySymbol = new Map<string, Array<[number, Int8Array]>>();
     const summaries: Record<string, Record<string, HorizonSummary>> = {};
@@ -185,7 +184,7 @@ export const splitsStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       trainEndMs: cuts.trainEnd,
       valEnd: new Date(cuts.valEnd).toISOString(),
       valEndMs: cuts.valEnd,
-      ratios: { train: config.splits.train, val: config.splits.val, test: config.splits.test },
+      ratios: { train: theCut.ratios.train, val: theCut.ratios.val, test: theCut.ratios.test },
       purgeBars,
       embargoBars,
       horizons: config.horizons,

@@ -3,7 +3,6 @@ export {
   validateStage,
   validate,
   tableToFrame,
-  parseCuts,
   trainRowsAll,
   summarizeIssues,
   ValidationFailedError,

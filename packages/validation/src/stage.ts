@@ -1,3 +1,4 @@
+import { cut, readJsonArtifact, STAGE } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, readArrowFile, writeJsonAtomic, type StageDefinition, float64Columns } from '@tribar/core';
 import type { Table } from 'apache-arrow';
@@ -42,18 +43,6 @@ async function readJson(path: string, what: string): Promise<unknown> {
   } catch (error) {
     throw new ArtifactError(`cannot read ${what}`, path, { cause: error, hint: 'Re-run the stage that writes it.' });
   }
-}
-
-/** `splits/split.json` cuts in UTC ms (`trainEndMs`/`valEndMs`, else `trainEnd`/`valEnd` as ms or ISO). */
-export function parseCuts(json: unknown, path = 'splits/split.json'): { trainEnd: number; valEnd: number } {
-  const record = (json ?? {}) as Record<string, unknown>;
-  const read = (key: 'trainEnd' | 'valEnd'): number => {
-    const raw = record[`${key}Ms`] ?? record[key];
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-    if (!Number.isFinite(value)) throw new ArtifactError(`no usable ${key}`, path, { hint: 'Re-run the splits stage.' });
-    return value;
-  };
-  return { trainEnd: read('trainEnd'), valEnd: read('valEnd') };
 }
 
 /** Everything the checks need for one symbol. */
@@ -242,15 +231,15 @@ export class ValidationFailedError extends DataError {
  * `validate/report.json` and `validate/feature-selection.json` in every case, then fails on issues.
  */
 export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'validate',
+  name: STAGE.validate,
   description: 'Quality and leakage checks with train-only feature selection, correlation groups and importance.',
-  dependsOn: ['features', 'labels-final', 'splits', 'scale'],
+  dependsOn: [STAGE.features, STAGE.labelsFinal, STAGE.splits, STAGE.scale, STAGE.cut],
   version: 1,
   configKeys: ['validation', 'symbols', 'horizons'],
   inputs: (config) => [
     ...config.symbols.flatMap((s) => [`features/${s}.arrow`, `labels/${s}.arrow`, `splits/${s}.arrow`, `scale/${s}.arrow`]),
     'features/feature-manifest.json',
-    'splits/split.json',
+    cut.path,
   ],
   outputs: () => ['validate/report.json', 'validate/feature-selection.json'],
   async run(context) {
@@ -258,7 +247,8 @@ export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     const manifestPath = context.path('features/feature-manifest.json');
     const manifest = (await readJson(manifestPath, 'the feature manifest')) as ManifestView;
     if (!Array.isArray(manifest.features)) throw new ArtifactError('no features list', manifestPath, { hint: 'Re-run the features stage.' });
-    const cuts = parseCuts(await readJson(context.path('splits/split.json'), 'the split cuts'), context.path('splits/split.json'));
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     const inputs: SymbolInputs[] = [];
     context.progress.start(config.symbols.length + 1, { unit: 'symbols', label: 'validate' });
     for (const symbol of config.symbols) {

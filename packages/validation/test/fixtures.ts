@@ -1,3 +1,4 @@
+import { cut, writeJsonArtifact } from '@tribar/artifacts';
 // Small hand-made inputs for the validation tests.
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
@@ -101,5 +102,13 @@ export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { 
   await writeArrowFile(`${runDir}/splits/${symbol}.arrow`, plain(inputs.splits, Object.keys(inputs.splits.columns)));
   await writeArrowFile(`${runDir}/scale/${symbol}.arrow`, plain(inputs.scaled));
   await writeJsonAtomic(`${runDir}/features/feature-manifest.json`, { version: 1, ...manifest });
-  await writeJsonAtomic(`${runDir}/splits/split.json`, { trainEnd: new Date(cuts.trainEnd).toISOString(), trainEndMs: cuts.trainEnd, valEnd: new Date(cuts.valEnd).toISOString(), valEndMs: cuts.valEnd });
+  await writeJsonArtifact(runDir, cut, {
+    version: 1,
+    trainEndMs: cuts.trainEnd,
+    trainEnd: new Date(cuts.trainEnd).toISOString(),
+    valEndMs: cuts.valEnd,
+    valEnd: new Date(cuts.valEnd).toISOString(),
+    ratios: { train: 0.6, val: 0.2, test: 0.2 },
+    bars: { [symbol]: n },
+  });
 }

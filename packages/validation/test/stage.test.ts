@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCuts, validateStage, ValidationFailedError, type ValidationReport } from '../src/index.js';
+import { validateStage, ValidationFailedError, type ValidationReport } from '../src/index.js';
 import { healthyInputs, MANIFEST, testConfig, writeInputs } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -24,14 +24,14 @@ describe('validateStage', () => {
   it('declares the contract', () => {
     const config = testConfig();
     expect(validateStage.name).toBe('validate');
-    expect(validateStage.dependsOn).toEqual(['features', 'labels-final', 'splits', 'scale']);
+    expect(validateStage.dependsOn).toEqual(['features', 'labels-final', 'splits', 'scale', 'cut']);
     expect(validateStage.inputs(config)).toEqual([
       'features/MES.arrow',
       'labels/MES.arrow',
       'splits/MES.arrow',
       'scale/MES.arrow',
       'features/feature-manifest.json',
-      'splits/split.json',
+      'cut/cut.json',
     ]);
     expect(validateStage.outputs(config)).toEqual(['validate/report.json', 'validate/feature-selection.json']);
   });
@@ -82,8 +82,18 @@ describe('validateStage', () => {
     expect(await readJson(ctx.path('validate/feature-selection.json'))).toHaveProperty('selectedFeatures');
   });
 
-  it('reads the cuts from split.json in ms or ISO form', () => {
-    expect(parseCuts({ trainEnd: '2024-01-02T00:00:00.000Z', valEnd: 5 })).toEqual({ trainEnd: Date.UTC(2024, 0, 2), valEnd: 5 });
-    expect(() => parseCuts({})).toThrow(/trainEnd/);
+  it('checks the splits against the cut it reads from cut/cut.json, and fails without it', async () => {
+    const ctx = await context(testConfig());
+    const { inputs, cuts } = healthyInputs();
+    // A cut 1 ms later than the one the split codes were made with: the first val bar (at the old
+    // trainEnd) now lies before the cut, so its code disagrees with the cut read from cut/cut.json.
+    await writeInputs(ctx.runDir, inputs, { trainEnd: cuts.trainEnd + 1, valEnd: cuts.valEnd });
+    const report = await validateStage.run(ctx).then(
+      () => undefined,
+      (e: unknown) => (e as ValidationFailedError).report,
+    );
+    expect(report?.issues).toContainEqual({ check: 'splits', symbol: 'MES', horizon: 5, message: '1 rows whose split code disagrees with trainEnd/valEnd' });
+    await rm(ctx.path('cut/cut.json'));
+    await expect(validateStage.run(ctx)).rejects.toThrow(/cut\/cut\.json[\s\S]*stage 'cut'/);
   });
 });
