@@ -1,8 +1,8 @@
 import { ArtifactError, float64Column } from '@tribar/core';
 import { OHLCV_FIELDS } from '@tribar/market';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { readFile } from 'node:fs/promises';
-import { SCALING_CATEGORIES, type FeatureScaleSpec, type ScalingCategory } from './scaler.js';
+import { featureManifest, readJsonArtifactFile, SCALING_CATEGORIES, type ScalingCategory } from '@tribar/artifacts';
+import type { FeatureScaleSpec } from './scaler.js';
 
 /**
  * Columns derived from labels (triple-barrier outputs, quality, weights). They are never features:
@@ -21,12 +21,8 @@ export interface ScaleManifest {
 
 /** Read and validate the features stage's manifest by its documented shape (version 1). */
 export async function readManifest(path: string): Promise<ScaleManifest> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError('cannot read the feature manifest', path, { cause: error, hint: 'Re-run the features stage.' });
-  }
+  // The contract checks the shape (version 1); the scaler's own rules follow.
+  const raw: unknown = await readJsonArtifactFile(path, featureManifest);
   const fail = (message: string): never => {
     throw new ArtifactError(`feature manifest: ${message}`, path, { hint: 'Re-run the features stage with a matching version.' });
   };

@@ -1,15 +1,11 @@
+import { SCALING_CATEGORIES, type ScalerKind, type ScalingCategory } from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
 import { meanStd, moments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
 
-/**
- * The feature registry's scaling categories (`@tribar/features` registry.ts). Copied, not imported:
- * two data stages never import each other; the manifest reader checks every entry against this list.
- */
-export const SCALING_CATEGORIES = ['returns', 'oscillator', 'price_level', 'volatility', 'volume', 'temporal', 'binary', 'unbounded'] as const;
-export type ScalingCategory = (typeof SCALING_CATEGORIES)[number];
-
-export const SCALER_KINDS = ['robust', 'standard', 'minmax', 'none'] as const;
-export type ScalerKind = (typeof SCALER_KINDS)[number];
+// The scaling categories (tagged by the features registry) and the scaler kinds are the run
+// folder's contract: one list each, in @tribar/artifacts.
+export { SCALER_KINDS, SCALING_CATEGORIES } from '@tribar/artifacts';
+export type { ScalerKind, ScalingCategory } from '@tribar/artifacts';
 
 /** Version of the JSON state; `parseState` refuses any other. */
 export const SCALER_STATE_VERSION = 1;

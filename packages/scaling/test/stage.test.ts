@@ -1,4 +1,4 @@
-import { cut, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
+import { cut, scaleReport, scalerState, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
 import { runConfigSchema, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
@@ -142,6 +142,10 @@ describe('the scale stage', () => {
       expect(Number.isFinite(readColumn(table, 'atr_14', 'out')[7])).toBe(true);
     }
     const report = JSON.parse(await readFile(join(runDir, 'scale/report.json'), 'utf8')) as ScaleReport;
+    // The contract's schemas know every field (zod drops unknown keys, so equality proves none is extra).
+    expect(scaleReport.schema.parse(report)).toEqual(report);
+    const scalerJson = JSON.parse(await readFile(join(runDir, 'scale/scaler.json'), 'utf8'));
+    expect(scalerState.schema.parse(scalerJson)).toEqual(scalerJson);
     expect(report.leakageCheck.ok).toBe(true);
     expect(report.leakageCheck.bySymbol.MES!.checked).toBeGreaterThan(100);
     expect(report.featuresByCategory).toMatchObject({ oscillator: ['rsi_14'], binary: ['is_rth'], volume: ['obv'] });
@@ -182,7 +186,7 @@ describe('the scale stage', () => {
 
   it('refuses a bad manifest and a bad split file', async () => {
     const manifests = [
-      [{ version: 2, features: [] }, /version 2/],
+      [{ version: 2, features: [] }, /feature-manifest\.json.*field 'version'/],
       [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillators', flag: false }] }, /unknown category/],
       [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillator' }] }, /flag bit/],
       [{ version: 1, features: [{ name: 'not_there', category: 'oscillator', flag: false }] }, /missing column 'not_there'/],

@@ -1,4 +1,4 @@
-import { cut, writeJsonArtifact } from '@tribar/artifacts';
+import { cut, splitSummary, writeJsonArtifact } from '@tribar/artifacts';
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { calendarCuts } from '@tribar/market';
@@ -143,6 +143,9 @@ describe('splits stage', () => {
     const outcome = await splitsStage.run(context(config));
     const json = JSON.parse(await readFile(join(runDir, 'splits/split.json'), 'utf8'));
     expect(json).toMatchObject({ purgeBars: 4, embargoBars: 10, horizons: [5, 20], checks: { minSymbolShare: 0.2, passed: true } });
+    // The contract's schema knows every field (zod drops unknown keys, so equality proves none is extra).
+    expect(splitSummary.schema.parse(json)).toEqual(json);
+    expect(json.codes).toEqual({ '0': 'train', '1': 'val', '2': 'test', '-1': 'purged', '-2': 'embargoed', '-3': 'invalid' });
     expect(new Date(json.trainEnd).getTime()).toBe(json.trainEndMs);
     expect(new Date(json.valEnd).getTime()).toBe(json.valEndMs);
     expect(outcome?.metrics?.symbols).toBe(2);

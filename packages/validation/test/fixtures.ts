@@ -3,7 +3,7 @@ import { cut, writeJsonArtifact } from '@tribar/artifacts';
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { barsToTable } from '@tribar/market';
-import { tableFromArrays, type Table } from 'apache-arrow';
+import { makeData, makeVector, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
 import type { Frame, ManifestView, SymbolInputs } from '../src/index.js';
 
@@ -93,11 +93,13 @@ export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { 
     `${runDir}/features/${symbol}.arrow`,
     barsToTable({ symbol, timestamp: inputs.features.timestamp, open: price(), high: price(), low: price(), close: price(), volume: price(), columns: inputs.features.columns }),
   );
-  const plain = (frame: Frame, int8: readonly string[] = []): Table =>
-    tableFromArrays({
-      timestamp: frame.timestamp,
-      ...Object.fromEntries(Object.entries(frame.columns).map(([k, v]) => [k, int8.includes(k) ? Int8Array.from(v) : v])),
-    }) as unknown as Table;
+  // `timestamp` as a UTC millisecond timestamp column, as every stage writes it; the rest as given.
+  const plain = (frame: Frame, int8: readonly string[] = []): Table => {
+    const type = new TimestampMillisecond('UTC');
+    const time = makeVector(makeData({ type, length: frame.timestamp.length, data: BigInt64Array.from(frame.timestamp, (t) => BigInt(t)) }));
+    const rest = Object.entries(frame.columns).map(([k, v]) => [k, makeVector(int8.includes(k) ? Int8Array.from(v) : v)] as const);
+    return new Table({ timestamp: time, ...Object.fromEntries(rest) });
+  };
   await writeArrowFile(`${runDir}/labels/${symbol}.arrow`, plain(inputs.labels, Object.keys(inputs.labels.columns).filter((k) => k.startsWith('label_h'))));
   await writeArrowFile(`${runDir}/splits/${symbol}.arrow`, plain(inputs.splits, Object.keys(inputs.splits.columns)));
   await writeArrowFile(`${runDir}/scale/${symbol}.arrow`, plain(inputs.scaled));

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { featureSelection, validationReport } from '@tribar/artifacts';
 import { validateStage, ValidationFailedError, type ValidationReport } from '../src/index.js';
 import { healthyInputs, MANIFEST, testConfig, writeInputs } from './fixtures.js';
 
@@ -43,6 +44,9 @@ describe('validateStage', () => {
     const outcome = await validateStage.run(ctx);
     expect(outcome?.metrics).toMatchObject({ status: 'PASSED', issues: 0, selectedFeatures: 2, originalFeatures: 5 });
     const report = (await readJson(ctx.path('validate/report.json'))) as unknown as ValidationReport;
+    // The contract's schemas know every field (zod drops unknown keys, so equality proves none is extra).
+    expect(validationReport.schema.parse(report)).toEqual(report);
+    expect(featureSelection.schema.parse(await readJson(ctx.path('validate/feature-selection.json')))).toEqual(await readJson(ctx.path('validate/feature-selection.json')));
     expect(report.status).toBe('PASSED');
     expect(report.issues).toEqual([]);
     expect(report.warnings.map((w) => w.check)).toContain('constant'); // f_flag is constant in train
