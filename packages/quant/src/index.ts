@@ -19,3 +19,5 @@ export type {
 export { adfTest, adfCriticalValue5 } from './adf.js';
 export type { AdfResult } from './adf.js';
 export { barsPerYear } from './bars-per-year.js';
+export { mean, meanStd, moments, pearson, percentileOf, percentileSorted, std, variance } from './stats.js';
+export type { Moments } from './stats.js';

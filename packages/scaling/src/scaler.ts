@@ -1,6 +1,7 @@
 import { SCALING_CATEGORIES, type ScalerKind, type ScalingCategory } from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
-import { meanStd, moments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
+import { meanStd } from '@tribar/quant';
+import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
 
 // The scaling categories (tagged by the features registry) and the scaler kinds are the run
 // folder's contract: one list each, in @tribar/artifacts.
@@ -151,7 +152,7 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
     scaledTrain: { mean: null, std: null, min: null, max: null },
     warnings,
   };
-  state.scaledTrain = moments(transformColumn(state, values, options).values);
+  state.scaledTrain = finiteMoments(transformColumn(state, values, options).values);
   return state;
 }
 

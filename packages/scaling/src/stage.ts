@@ -18,7 +18,7 @@ import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tr
 import { readColumn, readManifest, scaledTable } from './inputs.js';
 import { checkLeakage, fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type LeakageCheck, type ScalerState } from './scaler.js';
 import { parseState, serializeState, type ScalerFile } from './state-io.js';
-import { moments, pick } from './stats.js';
+import { finiteMoments, pick } from './stats.js';
 
 /** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
 export const DRIFT_Z = 5;
@@ -63,7 +63,7 @@ function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts:
   const trainScaled = feature.scaledTrain;
   for (const [part, rows] of parts) {
     const result = transformColumn(feature, pick(raw, rows), state.options);
-    const stats = moments(result.values);
+    const stats = finiteMoments(result.values);
     bySplit[part] = { rows: rows.length, imputed: result.imputed, clipped: result.clipped, belowLogFloor: result.belowLogFloor, scaledMean: stats.mean, scaledStd: stats.std };
     if (part !== 'train' && stats.mean !== null && trainScaled.mean !== null && trainScaled.std !== null && trainScaled.std > 0) {
       const z = Math.abs(stats.mean - trainScaled.mean) / trainScaled.std;

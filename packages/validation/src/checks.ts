@@ -1,8 +1,8 @@
 // The stage-8 checks of the original (§10), each on plain columns so it can be tested by hand.
 import type { RunConfig } from '@tribar/config';
 import { labelColumn, SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
-import { adfTest } from '@tribar/quant';
-import { countBeyond, evenSample, moments, mutualInformation, type Moments } from './stats.js';
+import { adfTest, moments, type Moments } from '@tribar/quant';
+import { countBeyond, evenSample, mutualInformation } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
 

@@ -27,5 +27,4 @@ export {
 export type { Finding, Frame, FeatureInfo, ValidationConfig } from './checks.js';
 export { selectFeatures, isLowVariance, SELECTION_METHOD } from './selection.js';
 export type { FeatureSelection, CorrelationGroup, TrainView, SelectionOptions } from './selection.js';
-export { moments, countBeyond, pearson, mutualInformation, evenSample } from './stats.js';
-export type { Moments } from './stats.js';
+export { countBeyond, mutualInformation, evenSample } from './stats.js';

@@ -1,85 +1,5 @@
-// Small numeric helpers for the validation checks: moments, Pearson correlation on pairwise
-// finite rows, quantile-binned mutual information and an ADF test (constant, fixed lag).
-
-/** Moments of the finite values of `x` at `rows` (or every row). */
-export interface Moments {
-  count: number;
-  nan: number;
-  inf: number;
-  mean: number;
-  /** Sample variance (ddof 1). */
-  variance: number;
-  std: number;
-  min: number;
-  max: number;
-  /** Fisher–Pearson skewness g1 (as scipy.stats.skew, biased). */
-  skew: number;
-  beyond3: number;
-  beyond5: number;
-  beyond10: number;
-}
-
-export function moments(x: Float64Array, rows?: Int32Array): Moments {
-  const n = rows ? rows.length : x.length;
-  let count = 0;
-  let nan = 0;
-  let inf = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < n; k++) {
-    const v = x[rows ? (rows[k] as number) : k] as number;
-    if (v !== v) nan++;
-    else if (v === Infinity || v === -Infinity) inf++;
-    else {
-      count++;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  const mean = count > 0 ? sum / count : Number.NaN;
-  let m2 = 0;
-  let m3 = 0;
-  for (let k = 0; k < n; k++) {
-    const v = x[rows ? (rows[k] as number) : k] as number;
-    if (!Number.isFinite(v)) continue;
-    const d = v - mean;
-    m2 += d * d;
-    m3 += d * d * d;
-  }
-  const variance = count > 1 ? m2 / (count - 1) : Number.NaN;
-  const std = Math.sqrt(variance);
-  const pop = count > 0 ? m2 / count : 0;
-  const skew = pop > 1e-300 ? m3 / count / pop ** 1.5 : 0;
-  let beyond3 = 0;
-  let beyond5 = 0;
-  let beyond10 = 0;
-  if (std > 0) {
-    for (let k = 0; k < n; k++) {
-      const v = x[rows ? (rows[k] as number) : k] as number;
-      if (!Number.isFinite(v)) continue;
-      const z = Math.abs(v - mean) / std;
-      if (z > 3) beyond3++;
-      if (z > 5) beyond5++;
-      if (z > 10) beyond10++;
-    }
-  }
-  return {
-    count,
-    nan,
-    inf,
-    mean,
-    variance,
-    std,
-    min: count > 0 ? min : Number.NaN,
-    max: count > 0 ? max : Number.NaN,
-    skew,
-    beyond3,
-    beyond5,
-    beyond10,
-  };
-}
+// Small numeric helpers for the validation checks: outlier counts, even sampling and
+// quantile-binned mutual information. Moments and Pearson correlation come from @tribar/quant.
 
 /** Finite values of `x` at `rows` more than `sigma` standard deviations from `mean`. */
 export function countBeyond(x: Float64Array, rows: Int32Array, mean: number, std: number, sigma: number): number {
@@ -90,41 +10,6 @@ export function countBeyond(x: Float64Array, rows: Int32Array, mean: number, std
     if (Number.isFinite(v) && Math.abs(v - mean) / std > sigma) count++;
   }
   return count;
-}
-
-/** Pearson correlation over the rows where both values are finite; NaN when either is constant there. */
-export function pearson(a: Float64Array, b: Float64Array, rows: Int32Array): number {
-  let n = 0;
-  let sa = 0;
-  let sb = 0;
-  for (const i of rows) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    if (Number.isFinite(x) && Number.isFinite(y)) {
-      n++;
-      sa += x;
-      sb += y;
-    }
-  }
-  if (n < 3) return Number.NaN;
-  const ma = sa / n;
-  const mb = sb / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (const i of rows) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    if (Number.isFinite(x) && Number.isFinite(y)) {
-      const dx = x - ma;
-      const dy = y - mb;
-      sab += dx * dy;
-      saa += dx * dx;
-      sbb += dy * dy;
-    }
-  }
-  if (saa <= 0 || sbb <= 0) return Number.NaN;
-  return Math.max(-1, Math.min(1, sab / Math.sqrt(saa * sbb)));
 }
 
 /** `count` evenly spaced entries of `rows` (all of them when there are fewer). Deterministic. */
