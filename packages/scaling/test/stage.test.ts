@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectCovered, recordReads } from './record-config.js';
 import { parseScalerFile, readColumn, scaleStage, transform, type FeatureScaleSpec, type ScaleReport } from '../src/index.js';
 
 const FEATURES: (FeatureScaleSpec & { family: string; warmup: number })[] = [
@@ -69,7 +70,7 @@ const CUT: CutFile = {
   bars: { MES: N, MGC: N },
 };
 
-async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown } = {}) {
+async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig } = {}) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
   for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
@@ -88,7 +89,7 @@ async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: un
     await mkdir(join(runDir, 'cut'), { recursive: true });
     await writeFile(join(runDir, 'cut/cut.json'), JSON.stringify(options.cut));
   }
-  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
+  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: options.config ?? config, logger: silentLogger(), rng: new Rng(1) });
   return { runDir, context };
 }
 
@@ -112,8 +113,10 @@ describe('the scale stage', () => {
   });
 
   it('writes timestamp + scaled features only, the JSON state fitted before trainEnd, and the report', async () => {
-    const { runDir, context } = await run();
+    const recorded = recordReads(config);
+    const { runDir, context } = await run({ config: recorded.config });
     const outcome = await scaleStage.run(context);
+    expectCovered(recorded.reads, scaleStage.configKeys);
     expect(outcome?.metrics).toMatchObject({ symbols: 2, features: FEATURES.length, leakageOk: true });
     const file = parseScalerFile(await readFile(join(runDir, 'scale/scaler.json'), 'utf8'));
     expect(file.trainEnd).toBe(TRAIN_END);

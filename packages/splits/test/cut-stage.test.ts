@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cutFile, cutStage } from '../src/cut-stage.js';
+import { expectCovered, recordReads } from './record-config.js';
 
 const MINUTE = 60_000;
 const ORIGIN = Date.UTC(2024, 0, 2);
@@ -52,8 +53,9 @@ describe('cut stage', () => {
   it('cuts the pooled clean bars of every symbol at one instant (known answer)', async () => {
     // MES: bars 0..9, MGC: bars 4..9. Pooled and sorted (16 bars): 0 1 2 3 4 4 5 5 6 6 7 7 8 8 9 9.
     // train 0.5 → pooled[floor(0.5·16) = 8] = bar 6; train + val 0.75 → pooled[12] = bar 8.
-    const config = await setup({ MES: barsToTable(bars('MES', 10, 0)), MGC: barsToTable(bars('MGC', 6, 4)) });
-    const outcome = await run(config);
+    const recorded = recordReads(await setup({ MES: barsToTable(bars('MES', 10, 0)), MGC: barsToTable(bars('MGC', 6, 4)) }));
+    const outcome = await run(recorded.config);
+    expectCovered(recorded.reads, cutStage.configKeys);
     const text = await readFile(join(runDir, 'cut/cut.json'), 'utf8');
     const trainEndMs = ORIGIN + 30 * MINUTE;
     const valEndMs = ORIGIN + 40 * MINUTE;

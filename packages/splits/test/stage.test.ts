@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectCovered, recordReads } from './record-config.js';
 import { countCodes, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitsStage } from '../src/index.js';
 
 const MINUTE = 60_000;
@@ -140,7 +141,9 @@ describe('splits stage', () => {
   it('cuts both symbols at the same instants, purges by label end time and embargoes each boundary', async () => {
     // MGC starts 100 bars later: the cut is by time, so MGC has fewer train bars but the same cut instants.
     const config = await setup({ MES: [1000, 0], MGC: [900, 100] });
-    const outcome = await splitsStage.run(context(config));
+    const recorded = recordReads(config);
+    const outcome = await splitsStage.run(context(recorded.config));
+    expectCovered(recorded.reads, splitsStage.configKeys);
     const json = JSON.parse(await readFile(join(runDir, 'splits/split.json'), 'utf8'));
     expect(json).toMatchObject({ purgeBars: 4, embargoBars: 10, horizons: [5, 20], checks: { minSymbolShare: 0.2, passed: true } });
     // The contract's schema knows every field (zod drops unknown keys, so equality proves none is extra).

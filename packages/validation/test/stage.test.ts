@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { featureSelection, validationReport } from '@tribar/artifacts';
 import { validateStage, ValidationFailedError, type ValidationReport } from '../src/index.js';
+import { expectCovered, recordReads } from './record-config.js';
 import { healthyInputs, MANIFEST, testConfig, writeInputs } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -38,10 +39,12 @@ describe('validateStage', () => {
   });
 
   it('passes a healthy run and writes the report and the train-only selection', async () => {
-    const ctx = await context(testConfig());
+    const recorded = recordReads(testConfig());
+    const ctx = await context(recorded.config);
     const { inputs, cuts } = healthyInputs();
     await writeInputs(ctx.runDir, inputs, cuts);
     const outcome = await validateStage.run(ctx);
+    expectCovered(recorded.reads, validateStage.configKeys);
     expect(outcome?.metrics).toMatchObject({ status: 'PASSED', issues: 0, selectedFeatures: 2, originalFeatures: 5 });
     const report = (await readJson(ctx.path('validate/report.json'))) as unknown as ValidationReport;
     // The contract's schemas know every field (zod drops unknown keys, so equality proves none is extra).
