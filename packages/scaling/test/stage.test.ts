@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectCovered, recordReads } from './record-config.js';
-import { parseScalerFile, readColumn, scaleStage, transform, type FeatureScaleSpec, type ScaleReport } from '../src/index.js';
+import { readColumn } from '../src/internal/inputs.js';
+import { transform, type FeatureScaleSpec } from '../src/internal/scaler.js';
+import { scaleStage, type ScaleReport } from '../src/internal/stage.js';
+import { parseScalerFile } from '../src/internal/state-io.js';
 
 const FEATURES: (FeatureScaleSpec & { family: string; warmup: number })[] = [
   { name: 'return_1', family: 'returns', category: 'returns', flag: false, warmup: 1 },

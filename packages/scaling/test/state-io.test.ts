@@ -1,19 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_SCALING_OPTIONS,
-  fitOnTrain,
-  fitScaler,
-  inverseTransform,
-  parseScalerFile,
-  parseState,
-  serializeScalerFile,
-  serializeState,
-  transform,
-  type FeatureScaleSpec,
-  type ScalerFile,
-  type ScalingOptions,
-} from '../src/index.js';
+import { DEFAULT_SCALING_OPTIONS, fitOnTrain, fitScaler, inverseTransform, transform, type FeatureScaleSpec, type ScalingOptions } from '../src/internal/scaler.js';
+import { parseScalerFile, parseState, serializeScalerFile, serializeState, type ScalerFile } from '../src/internal/state-io.js';
 
 const specs: FeatureScaleSpec[] = [
   { name: 'sma_10', category: 'price_level', flag: false },

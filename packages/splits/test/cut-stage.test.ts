@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cutFile, cutStage } from '../src/cut-stage.js';
+import { cutFile, cutStage } from '../src/internal/cut-stage.js';
 import { expectCovered, recordReads } from './record-config.js';
 
 const MINUTE = 60_000;

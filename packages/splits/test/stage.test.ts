@@ -1,4 +1,3 @@
-import { cut, splitSummary, writeJsonArtifact } from '@tribar/artifacts';
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { calendarCuts } from '@tribar/market';
@@ -9,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectCovered, recordReads } from './record-config.js';
-import { countCodes, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitsStage } from '../src/index.js';
+import { cut, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitSummary, writeJsonArtifact } from '@tribar/artifacts';
+import { countCodes } from '../src/internal/assign.js';
+import { splitsStage } from '../src/internal/stage.js';
 
 const MINUTE = 60_000;
 const ORIGIN = Date.UTC(2024, 0, 2);

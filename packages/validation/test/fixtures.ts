@@ -5,7 +5,8 @@ import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { barsToTable } from '@tribar/market';
 import { makeData, makeVector, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
-import type { Frame, ManifestView, SymbolInputs } from '../src/index.js';
+import type { Frame } from '../src/internal/checks.js';
+import type { ManifestView, SymbolInputs } from '../src/internal/stage.js';
 
 /** Deterministic uniform [0, 1) (mulberry32). */
 export function uniform(seed: number): () => number {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { featureSelection, validationReport } from '@tribar/artifacts';
-import { validateStage, ValidationFailedError, type ValidationReport } from '../src/index.js';
+import { validateStage, ValidationFailedError, type ValidationReport } from '../src/internal/stage.js';
 import { expectCovered, recordReads } from './record-config.js';
 import { healthyInputs, MANIFEST, testConfig, writeInputs } from './fixtures.js';
 

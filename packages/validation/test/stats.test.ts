@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adfTest } from '@tribar/quant';
-import { evenSample, mutualInformation } from '../src/stats.js';
+import { evenSample, mutualInformation } from '../src/internal/stats.js';
 import { normals, uniform } from './fixtures.js';
 
 describe('mutualInformation', () => {
