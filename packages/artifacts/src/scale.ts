@@ -21,6 +21,7 @@ export const scalingOptionsSchema = z.object({
   logPriceAndVolume: z.boolean(),
   clip: z.object({ enabled: z.boolean(), min: finite, max: finite }),
 });
+export type ScalingOptionsState = z.infer<typeof scalingOptionsSchema>;
 
 /** Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). */
 export const columnStatsSchema = z.object({
@@ -36,6 +37,7 @@ export const columnStatsSchema = z.object({
   q25: finiteOrNull,
   q75: finiteOrNull,
 });
+export type ScalerColumnStats = z.infer<typeof columnStatsSchema>;
 
 /** One fitted feature of one symbol. */
 export const featureScalerSchema = z.object({
@@ -53,6 +55,7 @@ export const featureScalerSchema = z.object({
   scaledTrain: z.object({ mean: finiteOrNull, std: finiteOrNull, min: finiteOrNull, max: finiteOrNull }),
   warnings: z.array(z.string()),
 });
+export type FeatureScalerState = z.infer<typeof featureScalerSchema>;
 
 /** One symbol's fitted scaler (version 1). */
 export const symbolScalerSchema = z.object({

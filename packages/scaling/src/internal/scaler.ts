@@ -1,4 +1,11 @@
-import { SCALING_CATEGORIES, type ScalerKind, type ScalingCategory } from '@tribar/artifacts';
+import {
+  SCALING_CATEGORIES,
+  type FeatureScalerState,
+  type ScalerKind,
+  type ScalingCategory,
+  type ScalingOptionsState,
+  type SymbolScalerState,
+} from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
 import { meanStd } from '@tribar/quant';
 import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
@@ -23,8 +30,8 @@ export interface FeatureScaleSpec {
   flag: boolean;
 }
 
-/** The `scaling` section of the run config. */
-export interface ScalingOptions {
+/** The `scaling` section of the run config (as the contract records it in the state and report). */
+export interface ScalingOptions extends ScalingOptionsState {
   defaultScaler: 'robust' | 'standard' | 'minmax';
   /** Percentiles of the robust spread, e.g. [25, 75]. */
   robustQuantiles: readonly [number, number] | [number, number];
@@ -43,7 +50,7 @@ export const DEFAULT_SCALING_OPTIONS: ScalingOptions = {
  * One fitted feature. Transform: non-finite → `fill`; if `log`, `log1p(max(x + logShift, 0))`;
  * then `(x − center) / scale`; then, if `clip`, clamp to the options' range.
  */
-export interface FeatureState {
+export interface FeatureState extends FeatureScalerState {
   name: string;
   category: ScalingCategory;
   flag: boolean;
@@ -65,7 +72,8 @@ export interface FeatureState {
   warnings: string[];
 }
 
-export interface ScalerState {
+/** One symbol's fitted scaler: an entry of `scale/scaler.json` (the contract's `symbolScalerSchema`). */
+export interface ScalerState extends SymbolScalerState {
   version: typeof SCALER_STATE_VERSION;
   options: ScalingOptions;
   trainRows: number;

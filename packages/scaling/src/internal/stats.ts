@@ -1,20 +1,11 @@
+import type { ScalerColumnStats } from '@tribar/artifacts';
 import { meanStd, moments } from '@tribar/quant';
 
-/** Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). */
-export interface ColumnStats {
-  rows: number;
-  finite: number;
-  nanCount: number;
-  infCount: number;
-  mean: number | null;
-  /** Population standard deviation (ddof 0), as the original's leakage check. */
-  std: number | null;
-  min: number | null;
-  max: number | null;
-  median: number | null;
-  q25: number | null;
-  q75: number | null;
-}
+/**
+ * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
+ * std is the population std (ddof 0), as the original's leakage check. The contract's shape.
+ */
+export type ColumnStats = ScalerColumnStats;
 
 /** The finite values of `values`, sorted ascending, and the NaN / ±Infinity counts. */
 export function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {

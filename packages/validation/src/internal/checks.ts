@@ -1,13 +1,14 @@
 // The stage-8 checks of the original (§10), each on plain columns so it can be tested by hand.
 import type { RunConfig } from '@tribar/config';
-import { labelColumn, SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
+import { type ValidationFinding, labelColumn, SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
 import { adfTest, moments, type Moments } from '@tribar/quant';
 import { countBeyond, evenSample, mutualInformation } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
 
 /** One problem found by a check; issues fail the stage, warnings are reported only. */
-export interface Finding {
+/** One issue or warning (an entry of `validate/report.json` → `issues` / `warnings`). */
+export interface Finding extends ValidationFinding {
   check: string;
   symbol?: string;
   horizon?: number;

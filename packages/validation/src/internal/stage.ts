@@ -16,6 +16,7 @@ import {
   validationReport,
   writeJsonArtifact,
   type ArrowArtifact,
+  type ValidationReportFile,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, float64Columns, readArrowFile, type StageDefinition } from '@tribar/core';
@@ -66,7 +67,8 @@ export interface SymbolInputs {
   scaled: Frame;
 }
 
-export interface ValidationReport {
+/** `validate/report.json`: the contract's shape, with the thresholds typed as the config's section. */
+export interface ValidationReport extends ValidationReportFile {
   status: 'PASSED' | 'FAILED';
   generatedAt: string;
   symbols: string[];
