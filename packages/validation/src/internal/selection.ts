@@ -1,6 +1,6 @@
 // Feature selection on train rows only: low variance, then correlation groups (union-find), keeping
 // greedily the most informative features (mean mutual information; ties alphabetical).
-import { moments, pearson } from './stats.js';
+import { moments, pearson } from '@tribar/quant';
 
 /** One symbol's feature columns and the train rows (indices) statistics may look at. */
 export interface TrainView {

@@ -1,12 +1,14 @@
 // The stage-8 checks of the original (§10), each on plain columns so it can be tested by hand.
 import type { RunConfig } from '@tribar/config';
-import { adfTest } from '@tribar/quant';
-import { countBeyond, evenSample, moments, mutualInformation, type Moments } from './stats.js';
+import { type ValidationFinding, labelColumn, SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
+import { adfTest, moments, type Moments } from '@tribar/quant';
+import { countBeyond, evenSample, mutualInformation } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
 
 /** One problem found by a check; issues fail the stage, warnings are reported only. */
-export interface Finding {
+/** One issue or warning (an entry of `validate/report.json` → `issues` / `warnings`). */
+export interface Finding extends ValidationFinding {
   check: string;
   symbol?: string;
   horizon?: number;
@@ -147,7 +149,15 @@ export function checkGapsAndRange(findings: Findings, symbol: string, timestamp:
   });
 }
 
-export const SPLIT_CODES = { train: 0, val: 1, test: 2, purged: -1, embargoed: -2, invalid: -3 } as const;
+/** The split codes of `splits/<S>.arrow` by name (the contract's codes). */
+export const SPLIT_CODES = {
+  train: SPLIT_TRAIN,
+  val: SPLIT_VAL,
+  test: SPLIT_TEST,
+  purged: SPLIT_PURGED,
+  embargoed: SPLIT_EMBARGOED,
+  invalid: SPLIT_INVALID,
+} as const;
 const CODE_NAMES = new Map<number, string>(Object.entries(SPLIT_CODES).map(([k, v]) => [v, k]));
 
 /**
@@ -208,10 +218,10 @@ export function checkLabels(
   config: ValidationConfig,
 ): void {
   const h = `_h${horizon}`;
-  const label = labels.columns[`label${h}`];
+  const label = labels.columns[labelColumn(horizon)];
   const base = { check: 'label_balance', symbol, horizon };
   if (label === undefined) {
-    findings.issue({ ...base, message: `labels file has no label${h}` });
+    findings.issue({ ...base, message: `labels file has no ${labelColumn(horizon)}` });
     return;
   }
   const bySplit: Record<string, { long: number; short: number; neutral: number; invalid: number }> = {};

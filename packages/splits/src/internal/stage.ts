@@ -1,9 +1,31 @@
+import {
+  artifactPath,
+  cut,
+  labelBars,
+  labelColumn,
+  readJsonArtifact,
+  SPLIT_CODE_NAMES,
+  SPLIT_TEST,
+  SPLIT_TRAIN,
+  SPLIT_VAL,
+  splitBars,
+  splitColumn,
+  splitSummary,
+  STAGE,
+  writeArrowArtifact,
+  writeJsonArtifact,
+  type HorizonSplitSummary,
+  type SplitShares,
+  type SplitSummaryFile,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { DataError, defineStage, readArrowFile, writeArrowFile, writeJsonAtomic, type StageContext, type StageDefinition, float64Column } from '@tribar/core';
-import { calendarCuts, type CalendarCuts } from '@tribar/market';
+import { DataError, defineStage, float64Column, readArrowFile, type StageContext, type StageDefinition } from '@tribar/core';
+import type { CalendarCuts } from '@tribar/market';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { mkdir } from 'node:fs/promises';
-import { assignSplits, countCodes, SPLIT_CODE_NAMES, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL, type SplitCounts } from './assign.js';
+import { assignSplits, countCodes, type SplitCounts } from './assign.js';
+
+/** `label_end_time_h{h}` of `labels/<S>.arrow`. TODO(contract): from `@tribar/artifacts` labels.ts once it names it. */
+const labelEndTimeColumn = (horizon: number) => `label_end_time_h${horizon}`;
 
 /** What the splits stage reads of a label file: times, and per horizon the label and its end time. */
 export interface SplitInput {
@@ -13,7 +35,7 @@ export interface SplitInput {
 }
 
 function column(table: Table, name: string, file: string): Float64Array {
-  return float64Column(table, name, file, 'Re-run the labels-final stage.');
+  return float64Column(table, name, file, `Re-run the ${STAGE.labelsFinal} stage.`);
 }
 
 /** Read the columns the splits need from `labels/<S>.arrow`; times must be finite and strictly ascending. */
@@ -25,10 +47,10 @@ export function readSplitInput(table: Table, symbol: string, horizons: readonly 
       throw new DataError('timestamps must be finite and strictly ascending', { file, row: i + 1, field: 'timestamp' });
     }
   }
-  if (timestamp.length === 0) throw new DataError('no rows', { file }, { hint: 'Check the labels-final stage output.' });
+  if (timestamp.length === 0) throw new DataError('no rows', { file }, { hint: `Check the ${STAGE.labelsFinal} stage output.` });
   const byHorizon: SplitInput['horizons'] = {};
   for (const h of horizons) {
-    byHorizon[String(h)] = { label: column(table, `label_h${h}`, file), labelEndTime: column(table, `label_end_time_h${h}`, file) };
+    byHorizon[String(h)] = { label: column(table, labelColumn(h), file), labelEndTime: column(table, labelEndTimeColumn(h), file) };
   }
   return { symbol, timestamp, horizons: byHorizon };
 }
@@ -40,8 +62,8 @@ export function splitTable(symbol: string, timestamp: Float64Array, codes: Reado
   const fields: Field[] = [new Field('timestamp', timeType, false)];
   const children = [makeData({ type: timeType, length: n, data: BigInt64Array.from(timestamp, (t) => BigInt(Math.round(t))) })] as ReturnType<typeof makeData>[];
   for (const [h, values] of codes) {
-    if (values.length !== n) throw new DataError(`split codes have ${values.length} values for ${n} rows`, { field: `split_h${h}` });
-    fields.push(new Field(`split_h${h}`, new Int8(), false));
+    if (values.length !== n) throw new DataError(`split codes have ${values.length} values for ${n} rows`, { field: splitColumn(h) });
+    fields.push(new Field(splitColumn(h), new Int8(), false));
     children.push(makeData({ type: new Int8(), length: n, data: values }) as never);
   }
   const schema = new Schema(fields, new Map([['symbol', symbol]]));
@@ -52,17 +74,7 @@ export function splitTable(symbol: string, timestamp: Float64Array, codes: Reado
 const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
 
 /** Counts and first/last kept bar of each split for one symbol and horizon, as split.json holds them. */
-export interface HorizonSummary extends SplitCounts {
-  trainStart: string | null;
-  trainEndActual: string | null;
-  valStart: string | null;
-  valEndActual: string | null;
-  testStart: string | null;
-  testEndActual: string | null;
-  /** Latest label end among train (val) bars: before trainEnd (valEnd) by construction, recorded as proof. */
-  maxTrainLabelEnd: string | null;
-  maxValLabelEnd: string | null;
-}
+export type HorizonSummary = HorizonSplitSummary;
 
 export function summarize(timestamp: Float64Array, labelEndTime: Float64Array, codes: Int8Array): HorizonSummary {
   const first: Record<number, number> = {};
@@ -88,7 +100,7 @@ export function summarize(timestamp: Float64Array, labelEndTime: Float64Array, c
   };
 }
 
-export type SplitShares = Record<string, Record<string, { train: number; val: number; test: number }>>;
+export type { SplitShares };
 
 /**
  * Each symbol's share of every split's usable rows, per horizon. Throws a `DataError` when a
@@ -128,32 +140,31 @@ export function checkShares(counts: Record<string, Record<string, SplitCounts>>,
 }
 
 /**
- * Pipeline stage `splits`: one calendar cut for all symbols (`calendarCuts`, as every stage that
- * needs "the train part" uses), then per symbol and horizon purge by label end time, the purgeBars
+ * Pipeline stage `splits`: the one calendar cut for all symbols (`cut/cut.json`, as every stage
+ * that needs "the train part" reads it), then per symbol and horizon purge by label end time, the purgeBars
  * floor, embargo and invalid labels (`assignSplits`); the per-symbol share check; `splits/<S>.arrow`
  * and `splits/split.json`.
  */
 export const splitsStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'splits',
+  name: STAGE.splits,
   description: 'Train/val/test by one calendar cut for all symbols, purged by label end time and embargoed after each boundary.',
-  dependsOn: ['labels-final'],
+  dependsOn: [STAGE.labelsFinal, STAGE.cut],
   version: 1,
-  configKeys: ['splits', 'horizons', 'symbols'],
-  inputs: (config) => config.symbols.map((symbol) => `labels/${symbol}.arrow`),
-  outputs: (config) => [...config.symbols.map((symbol) => `splits/${symbol}.arrow`), 'splits/split.json'],
+  configKeys: ['splits.purgeBars', 'splits.embargoBars', 'splits.minSymbolShare', 'horizons', 'symbols'],
+  inputs: (config) => [...config.symbols.map((symbol) => labelBars(symbol).path), cut.path],
+  outputs: (config) => [...config.symbols.map((symbol) => splitBars(symbol).path), splitSummary.path],
   async run(context: StageContext<RunConfig>) {
     const { config, logger } = context;
     const { purgeBars, embargoBars, minSymbolShare } = config.splits;
     const inputs: SplitInput[] = [];
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      const file = context.path(`labels/${symbol}.arrow`);
+      // Read without labelBars' column check: readSplitInput checks exactly the columns it needs.
+      const file = artifactPath(context.runDir, labelBars(symbol));
       inputs.push(readSplitInput(await readArrowFile(file), symbol, config.horizons, file));
     }
-    const cuts: CalendarCuts = calendarCuts(
-      inputs.map((input) => input.timestamp),
-      config.splits,
-    );
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts: CalendarCuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     context.progress.start(inputs.length * config.horizons.length, { unit: 'splits', label: 'splits' });
     const codesBySymbol = new Map<string, Array<[number, Int8Array]>>();
     const summaries: Record<string, Record<string, HorizonSummary>> = {};
@@ -173,19 +184,18 @@ export const splitsStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     context.progress.done();
     // Fail before writing anything: a split that breaks the share rule must not feed training.
     const shares = checkShares(summaries, config.horizons, minSymbolShare);
-    await mkdir(context.path('splits'), { recursive: true });
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     for (const input of inputs) {
-      const path = `splits/${input.symbol}.arrow`;
-      await writeArrowFile(context.path(path), splitTable(input.symbol, input.timestamp, codesBySymbol.get(input.symbol) ?? []));
-      artifactMetadata[path] = { rows: input.timestamp.length, horizons: config.horizons };
+      const artifact = splitBars(input.symbol);
+      await writeArrowArtifact(context.runDir, artifact, splitTable(input.symbol, input.timestamp, codesBySymbol.get(input.symbol) ?? []));
+      artifactMetadata[artifact.path] = { rows: input.timestamp.length, horizons: config.horizons };
     }
-    await writeJsonAtomic(context.path('splits/split.json'), {
+    const summary: SplitSummaryFile = {
       trainEnd: new Date(cuts.trainEnd).toISOString(),
       trainEndMs: cuts.trainEnd,
       valEnd: new Date(cuts.valEnd).toISOString(),
       valEndMs: cuts.valEnd,
-      ratios: { train: config.splits.train, val: config.splits.val, test: config.splits.test },
+      ratios: { train: theCut.ratios.train, val: theCut.ratios.val, test: theCut.ratios.test },
       purgeBars,
       embargoBars,
       horizons: config.horizons,
@@ -195,7 +205,8 @@ export const splitsStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       embargoRule: 'embargoed: one of the first embargoBars bars of the symbol at or after each boundary',
       symbols: summaries,
       checks: { minSymbolShare, shares, passed: true },
-    });
+    };
+    await writeJsonArtifact(context.runDir, splitSummary, summary);
     const metrics: Record<string, number | string> = { symbols: inputs.length, trainEnd: new Date(cuts.trainEnd).toISOString() };
     for (const h of config.horizons) {
       for (const part of ['train', 'val', 'test'] as const) {

@@ -1,26 +1,7 @@
+import { SPLIT_CODE_NAMES, SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
 import { countBefore, type CalendarCuts } from '@tribar/market';
 import { INVALID_LABEL } from '@tribar/quant';
-
-/** Split codes written to `splits/<S>.arrow` (`split_h{h}`), one per bar and horizon. */
-export const SPLIT_TRAIN = 0;
-export const SPLIT_VAL = 1;
-export const SPLIT_TEST = 2;
-/** The label window reaches into the next split, or the bar sits within `purgeBars` before a boundary. */
-export const SPLIT_PURGED = -1;
-/** Within the embargo after a boundary. */
-export const SPLIT_EMBARGOED = -2;
-/** Label −99 (no full look-ahead window, or an invalid double touch): never used by any split. */
-export const SPLIT_INVALID = -3;
-
-export const SPLIT_CODE_NAMES: Readonly<Record<number, string>> = {
-  [SPLIT_TRAIN]: 'train',
-  [SPLIT_VAL]: 'val',
-  [SPLIT_TEST]: 'test',
-  [SPLIT_PURGED]: 'purged',
-  [SPLIT_EMBARGOED]: 'embargoed',
-  [SPLIT_INVALID]: 'invalid',
-};
 
 /** One symbol and horizon: bar times, labels and label end times (UTC ms), all the same length. */
 export interface LabelWindows {

@@ -1,18 +1,11 @@
-/** Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). */
-export interface ColumnStats {
-  rows: number;
-  finite: number;
-  nanCount: number;
-  infCount: number;
-  mean: number | null;
-  /** Population standard deviation (ddof 0), as the original's leakage check. */
-  std: number | null;
-  min: number | null;
-  max: number | null;
-  median: number | null;
-  q25: number | null;
-  q75: number | null;
-}
+import type { ScalerColumnStats } from '@tribar/artifacts';
+import { meanStd, moments } from '@tribar/quant';
+
+/**
+ * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
+ * std is the population std (ddof 0), as the original's leakage check. The contract's shape.
+ */
+export type ColumnStats = ScalerColumnStats;
 
 /** The finite values of `values`, sorted ascending, and the NaN / ±Infinity counts. */
 export function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {
@@ -29,7 +22,12 @@ export function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array;
   return { sorted: out.slice(0, n).sort(), nanCount, infCount };
 }
 
-/** Percentile `p` (0–100) of ascending values by linear interpolation (numpy's default); NaN when empty. */
+/**
+ * Percentile `p` (0–100) of ascending values by linear interpolation (numpy's default); NaN when
+ * empty. Unlike `@tribar/quant`'s `percentileSorted` it clamps `p`, returns the sample itself at an
+ * exact rank (a −0 median stays −0, which the scaled bytes depend on) and cannot overflow on values
+ * near ±Number.MAX_VALUE; kept so the fitted scalers stay bit-identical.
+ */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
@@ -45,49 +43,17 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return Number.isFinite(span) ? a + span * t : a * (1 - t) + b * t;
 }
 
-/** Mean and population std of ascending values (two-pass, so large offsets such as prices stay exact). */
-export function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
-  const n = values.length;
-  if (n === 0) return { mean: Number.NaN, std: Number.NaN };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i] as number;
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (values[i] as number) - mean;
-    squares += d * d;
-  }
-  return { mean, std: Math.sqrt(squares / n) };
-}
-
 const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 export function columnStats(values: ArrayLike<number>): ColumnStats {
   return statsWithSorted(values).stats;
 }
 
-/** Mean, population std, min and max of the finite values, without sorting (NaN/null when none). */
-export function moments(values: ArrayLike<number>): { mean: number | null; std: number | null; min: number | null; max: number | null } {
-  let n = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (!Number.isFinite(v)) continue;
-    n++;
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (n === 0) return { mean: null, std: null, min: null, max: null };
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
-  }
-  return { mean: orNull(mean), std: orNull(Math.sqrt(squares / n)), min, max };
+/** Mean, population std, min and max of the finite values, without sorting (null when none). */
+export function finiteMoments(values: ArrayLike<number>): { mean: number | null; std: number | null; min: number | null; max: number | null } {
+  const m = moments(values);
+  if (m.count === 0) return { mean: null, std: null, min: null, max: null };
+  return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.popVariance)), min: m.min, max: m.max };
 }
 
 /** `columnStats` and the sorted finite values it was computed from. */

@@ -1,8 +1,8 @@
 import { ArtifactError, float64Column } from '@tribar/core';
 import { OHLCV_FIELDS } from '@tribar/market';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { readFile } from 'node:fs/promises';
-import { SCALING_CATEGORIES, type FeatureScaleSpec, type ScalingCategory } from './scaler.js';
+import { featureManifest, readJsonArtifactFile, SCALING_CATEGORIES, type ScalingCategory } from '@tribar/artifacts';
+import type { FeatureScaleSpec } from './scaler.js';
 
 /**
  * Columns derived from labels (triple-barrier outputs, quality, weights). They are never features:
@@ -21,12 +21,8 @@ export interface ScaleManifest {
 
 /** Read and validate the features stage's manifest by its documented shape (version 1). */
 export async function readManifest(path: string): Promise<ScaleManifest> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError('cannot read the feature manifest', path, { cause: error, hint: 'Re-run the features stage.' });
-  }
+  // The contract checks the shape (version 1); the scaler's own rules follow.
+  const raw: unknown = await readJsonArtifactFile(path, featureManifest);
   const fail = (message: string): never => {
     throw new ArtifactError(`feature manifest: ${message}`, path, { hint: 'Re-run the features stage with a matching version.' });
   };
@@ -63,49 +59,6 @@ export async function readManifest(path: string): Promise<ScaleManifest> {
     }
   }
   return { features, bySymbol };
-}
-
-/** The cuts read from `splits/split.json`. */
-export interface SplitCuts {
-  trainEnd: number;
-  valEnd?: number;
-}
-
-function instant(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
-  if (typeof value === 'string') return Date.parse(value);
-  return undefined;
-}
-
-/**
- * Read `splits/split.json` defensively: `trainEnd` in UTC ms (or an ISO string), and when
- * `trainEndIso` is present too it must name the same instant. `valEnd` is optional (reporting only).
- */
-export async function readSplit(path: string): Promise<SplitCuts> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError('cannot read the split file', path, { cause: error, hint: 'Re-run the splits stage.' });
-  }
-  const fail = (message: string): never => {
-    throw new ArtifactError(`split file: ${message}`, path, { hint: 'Re-run the splits stage.' });
-  };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not an object');
-  const s = raw as Record<string, unknown>;
-  const cut = (key: string, required: boolean): number | undefined => {
-    const ms = instant(s[key]);
-    const iso = instant(s[`${key}Iso`]);
-    const value = ms ?? iso;
-    if (value === undefined) return required ? fail(`no \`${key}\``) : undefined;
-    if (!Number.isFinite(value)) return fail(`\`${key}\` is not a valid instant: ${JSON.stringify(s[key] ?? s[`${key}Iso`])}`);
-    if (ms !== undefined && iso !== undefined && ms !== iso) fail(`\`${key}\` (${String(s[key])}) and \`${key}Iso\` (${String(s[`${key}Iso`])}) disagree`);
-    return value;
-  };
-  const trainEnd = cut('trainEnd', true) as number;
-  const valEnd = cut('valEnd', false);
-  if (valEnd !== undefined && valEnd < trainEnd) fail('`valEnd` is before `trainEnd`');
-  return valEnd === undefined ? { trainEnd } : { trainEnd, valEnd };
 }
 
 /** A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. */

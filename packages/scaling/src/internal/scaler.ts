@@ -1,15 +1,19 @@
+import {
+  SCALING_CATEGORIES,
+  type FeatureScalerState,
+  type ScalerKind,
+  type ScalingCategory,
+  type ScalingOptionsState,
+  type SymbolScalerState,
+} from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
-import { meanStd, moments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
+import { meanStd } from '@tribar/quant';
+import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
 
-/**
- * The feature registry's scaling categories (`@tribar/features` registry.ts). Copied, not imported:
- * two data stages never import each other; the manifest reader checks every entry against this list.
- */
-export const SCALING_CATEGORIES = ['returns', 'oscillator', 'price_level', 'volatility', 'volume', 'temporal', 'binary', 'unbounded'] as const;
-export type ScalingCategory = (typeof SCALING_CATEGORIES)[number];
-
-export const SCALER_KINDS = ['robust', 'standard', 'minmax', 'none'] as const;
-export type ScalerKind = (typeof SCALER_KINDS)[number];
+// The scaling categories (tagged by the features registry) and the scaler kinds are the run
+// folder's contract: one list each, in @tribar/artifacts.
+export { SCALER_KINDS, SCALING_CATEGORIES } from '@tribar/artifacts';
+export type { ScalerKind, ScalingCategory } from '@tribar/artifacts';
 
 /** Version of the JSON state; `parseState` refuses any other. */
 export const SCALER_STATE_VERSION = 1;
@@ -26,8 +30,8 @@ export interface FeatureScaleSpec {
   flag: boolean;
 }
 
-/** The `scaling` section of the run config. */
-export interface ScalingOptions {
+/** The `scaling` section of the run config (as the contract records it in the state and report). */
+export interface ScalingOptions extends ScalingOptionsState {
   defaultScaler: 'robust' | 'standard' | 'minmax';
   /** Percentiles of the robust spread, e.g. [25, 75]. */
   robustQuantiles: readonly [number, number] | [number, number];
@@ -46,7 +50,7 @@ export const DEFAULT_SCALING_OPTIONS: ScalingOptions = {
  * One fitted feature. Transform: non-finite → `fill`; if `log`, `log1p(max(x + logShift, 0))`;
  * then `(x − center) / scale`; then, if `clip`, clamp to the options' range.
  */
-export interface FeatureState {
+export interface FeatureState extends FeatureScalerState {
   name: string;
   category: ScalingCategory;
   flag: boolean;
@@ -68,7 +72,8 @@ export interface FeatureState {
   warnings: string[];
 }
 
-export interface ScalerState {
+/** One symbol's fitted scaler: an entry of `scale/scaler.json` (the contract's `symbolScalerSchema`). */
+export interface ScalerState extends SymbolScalerState {
   version: typeof SCALER_STATE_VERSION;
   options: ScalingOptions;
   trainRows: number;
@@ -155,7 +160,7 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
     scaledTrain: { mean: null, std: null, min: null, max: null },
     warnings,
   };
-  state.scaledTrain = moments(transformColumn(state, values, options).values);
+  state.scaledTrain = finiteMoments(transformColumn(state, values, options).values);
   return state;
 }
 

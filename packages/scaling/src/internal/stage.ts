@@ -1,21 +1,41 @@
+import {
+  artifactPath,
+  cut,
+  featureBars,
+  featureManifest,
+  readArrowArtifact,
+  readJsonArtifact,
+  scaledBars,
+  scaleReport,
+  scalerState,
+  STAGE,
+  writeArrowArtifact,
+  writeJsonArtifact,
+  type ScaleReportFile,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, readArrowFile, writeArrowFile, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
-import { mkdir } from 'node:fs/promises';
-import { readColumn, readManifest, readSplit, scaledTable, type SplitCuts } from './inputs.js';
-import { checkLeakage, fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type FeatureState, type LeakageCheck, type ScalerState, type ScalingOptions } from './scaler.js';
-import { parseScalerFile, parseState, serializeScalerFile, serializeState, type ScalerFile } from './state-io.js';
-import { moments, pick, type ColumnStats } from './stats.js';
+import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
+import { readColumn, readManifest, scaledTable } from './inputs.js';
+import { checkLeakage, fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type LeakageCheck, type ScalerState } from './scaler.js';
+import { parseState, serializeState, type ScalerFile } from './state-io.js';
+import { finiteMoments, pick } from './stats.js';
 
 /** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
 export const DRIFT_Z = 5;
 
-type Part = 'train' | 'val' | 'test' | 'afterTrain';
+type Part = 'train' | 'val' | 'test';
 
-function partsOf(timestamp: Float64Array, cuts: SplitCuts): Map<Part, number[]> {
+/** The calendar cut as the scaler uses it (UTC ms): train before `trainEnd`, test from `valEnd`. */
+interface Cuts {
+  trainEnd: number;
+  valEnd: number;
+}
+
+function partsOf(timestamp: Float64Array, cuts: Cuts): Map<Part, number[]> {
   const parts = new Map<Part, number[]>();
   for (let i = 0; i < timestamp.length; i++) {
     const t = timestamp[i] as number;
-    const part: Part = t < cuts.trainEnd ? 'train' : cuts.valEnd === undefined ? 'afterTrain' : t < cuts.valEnd ? 'val' : 'test';
+    const part: Part = t < cuts.trainEnd ? 'train' : t < cuts.valEnd ? 'val' : 'test';
     const rows = parts.get(part) ?? [];
     rows.push(i);
     parts.set(part, rows);
@@ -30,35 +50,10 @@ export interface ScaleWarning {
 }
 
 /** One feature of one symbol in `scale/report.json`. */
-export interface FeatureReport {
-  category: FeatureState['category'];
-  flag: boolean;
-  scaler: FeatureState['scaler'];
-  log: boolean;
-  logShift: number;
-  clip: boolean;
-  fill: number;
-  center: number;
-  scale: number;
-  train: Omit<ColumnStats, 'rows' | 'finite'>;
-  /** Per split (`train`, `val`, `test`, or `afterTrain` when the split file has no valEnd). */
-  bySplit: Record<string, { rows: number; imputed: number; clipped: number; belowLogFloor: number; scaledMean: number | null; scaledStd: number | null }>;
-}
+export type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
 
-/** `scale/report.json`. */
-export interface ScaleReport {
-  trainEnd: number;
-  trainEndIso: string;
-  valEnd: number | null;
-  options: ScalingOptions;
-  clipPolicy: string;
-  featuresByCategory: Record<string, string[]>;
-  featuresByScaler: Record<string, string[]>;
-  logFeatures: string[];
-  leakageCheck: { ok: boolean; bySymbol: Record<string, LeakageCheck> };
-  warnings: ScaleWarning[];
-  symbols: Record<string, { rows: number; rowsBySplit: Record<string, number>; features: Record<string, FeatureReport> }>;
-}
+/** `scale/report.json` (the contract's shape). */
+export type ScaleReport = ScaleReportFile;
 
 /** Per feature summary for the report, with counts and scaled means per split. */
 function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts: Map<Part, number[]>, symbol: string, warnings: ScaleWarning[]): FeatureReport {
@@ -68,7 +63,7 @@ function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts:
   const trainScaled = feature.scaledTrain;
   for (const [part, rows] of parts) {
     const result = transformColumn(feature, pick(raw, rows), state.options);
-    const stats = moments(result.values);
+    const stats = finiteMoments(result.values);
     bySplit[part] = { rows: rows.length, imputed: result.imputed, clipped: result.clipped, belowLogFloor: result.belowLogFloor, scaledMean: stats.mean, scaledStd: stats.std };
     if (part !== 'train' && stats.mean !== null && trainScaled.mean !== null && trainScaled.std !== null && trainScaled.std > 0) {
       const z = Math.abs(stats.mean - trainScaled.mean) / trainScaled.std;
@@ -100,24 +95,24 @@ function groupBy(specs: readonly FeatureScaleSpec[], key: (spec: FeatureScaleSpe
 
 /**
  * Pipeline stage `scale`: per symbol, fit one scaler per manifest feature on the rows before the
- * split's `trainEnd`, scale every row, write `scale/<S>.arrow` (timestamp + scaled features only),
+ * calendar cut's `trainEnd` (`cut/cut.json`), scale every row, write `scale/<S>.arrow` (timestamp + scaled features only),
  * `scale/scaler.json` (JSON state) and `scale/report.json`. Each state is read back from its JSON
  * and checked against statistics recomputed from the train rows; a mismatch fails the stage.
  */
 export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'scale',
+  name: STAGE.scale,
   description: 'Per-feature scalers chosen by the registry category, fitted on train only; JSON state, leakage check.',
-  dependsOn: ['features', 'splits'],
+  dependsOn: [STAGE.features, STAGE.cut],
   version: 1,
   configKeys: ['scaling', 'symbols'],
-  inputs: (config) => [...config.symbols.map((symbol) => `features/${symbol}.arrow`), 'features/feature-manifest.json', 'splits/split.json'],
-  outputs: (config) => [...config.symbols.map((symbol) => `scale/${symbol}.arrow`), 'scale/scaler.json', 'scale/report.json'],
+  inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), featureManifest.path, cut.path],
+  outputs: (config) => [...config.symbols.map((symbol) => scaledBars(symbol).path), scalerState.path, scaleReport.path],
   async run(context) {
     const { config, logger } = context;
-    const manifest = await readManifest(context.path('features/feature-manifest.json'));
-    const cuts = await readSplit(context.path('splits/split.json'));
+    const manifest = await readManifest(artifactPath(context.runDir, featureManifest));
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts: Cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     const options = config.scaling;
-    await mkdir(context.path('scale'), { recursive: true });
     const file: ScalerFile = { format: 'tribar-scaler', version: 1, trainEnd: cuts.trainEnd, trainEndIso: new Date(cuts.trainEnd).toISOString(), symbols: {} };
     const leakage: Record<string, LeakageCheck> = {};
     const symbols: ScaleReport['symbols'] = {};
@@ -126,8 +121,8 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     context.progress.start(config.symbols.length, { unit: 'symbols', label: 'scale' });
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      const path = context.path(`features/${symbol}.arrow`);
-      const table = await readArrowFile(path);
+      const path = artifactPath(context.runDir, featureBars(symbol));
+      const table = await readArrowArtifact(context.runDir, featureBars(symbol));
       const listed = manifest.bySymbol[symbol];
       const specs = listed === undefined ? manifest.features : manifest.features.filter((spec) => listed.includes(spec.name));
       const timestamp = readColumn(table, 'timestamp', path);
@@ -135,7 +130,7 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       const parts = partsOf(timestamp, cuts);
       const trainCount = parts.get('train')?.length ?? 0;
       if (trainCount === 0) {
-        throw new DataError(`no row before trainEnd ${file.trainEndIso}`, { file: path, field: 'timestamp' }, { hint: 'Check splits/split.json against the features.' });
+        throw new DataError(`no row before trainEnd ${file.trainEndIso}`, { file: path, field: 'timestamp' }, { hint: `Check ${cut.path} against the features.` });
       }
       const trainColumns = trainRows(timestamp, columns, specs.map((spec) => spec.name), cuts.trainEnd);
       const state = fitScaler(trainColumns, specs, options);
@@ -144,20 +139,19 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       // from the rows (per symbol, so the train columns can be dropped before the next symbol).
       leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
       const scaled = state.features.map((feature) => [feature.name, transformColumn(feature, columns.get(feature.name) as Float64Array, options).values] as [string, Float64Array]);
-      await writeArrowFile(context.path(`scale/${symbol}.arrow`), scaledTable(symbol, timestamp, scaled));
+      await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
       const features: Record<string, FeatureReport> = {};
       state.features.forEach((feature, j) => {
         features[feature.name] = featureSummary(state, j, columns.get(feature.name) as Float64Array, parts, symbol, warnings);
       });
       symbols[symbol] = { rows: timestamp.length, rowsBySplit: Object.fromEntries([...parts].map(([part, rows]) => [part, rows.length])), features };
-      artifactMetadata[`scale/${symbol}.arrow`] = { rows: timestamp.length, trainRows: trainCount, features: state.features.length };
+      artifactMetadata[scaledBars(symbol).path] = { rows: timestamp.length, trainRows: trainCount, features: state.features.length };
       logger.info({ symbol, rows: timestamp.length, trainRows: trainCount, features: state.features.length }, 'scaler fitted on train');
       context.progress.advance();
     }
     context.progress.done();
-    const text = serializeScalerFile(file);
-    parseScalerFile(text, context.path('scale/scaler.json')); // what is written must read back
-    await writeFileAtomic(context.path('scale/scaler.json'), text);
+    // Checked against the contract's schema, then written as given (what is written reads back).
+    const scalerFile = await writeJsonArtifact(context.runDir, scalerState, file);
     const leakageOk = Object.values(leakage).every((check) => check.ok);
     const specs = manifest.features;
     const scalerOf = (spec: FeatureScaleSpec) =>
@@ -167,7 +161,7 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     const report: ScaleReport = {
       trainEnd: file.trainEnd,
       trainEndIso: file.trainEndIso,
-      valEnd: cuts.valEnd ?? null,
+      valEnd: cuts.valEnd,
       options,
       clipPolicy: 'only scaled features (robust/standard/minmax) are clipped; unscaled returns, temporal and binary features keep their values',
       featuresByCategory: groupBy(specs, (spec) => spec.category),
@@ -177,10 +171,10 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       warnings,
       symbols,
     };
-    await writeJsonAtomic(context.path('scale/report.json'), report);
+    await writeJsonArtifact(context.runDir, scaleReport, report);
     if (!leakageOk) {
-      throw new ArtifactError('leakage check failed: stored scaler statistics differ from the train statistics', context.path('scale/scaler.json'), {
-        hint: 'See scale/report.json → leakageCheck.',
+      throw new ArtifactError('leakage check failed: stored scaler statistics differ from the train statistics', scalerFile, {
+        hint: `See ${scaleReport.path} → leakageCheck.`,
       });
     }
     return {

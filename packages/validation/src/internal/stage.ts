@@ -1,7 +1,26 @@
+import {
+  artifactPath,
+  cut,
+  featureBars,
+  featureManifest,
+  featureSelection as featureSelectionFile,
+  labelBars,
+  labelColumn,
+  readArrowArtifact,
+  readJsonArtifact,
+  scaledBars,
+  splitBars,
+  splitColumn,
+  SPLIT_TRAIN,
+  STAGE,
+  validationReport,
+  writeJsonArtifact,
+  type ArrowArtifact,
+  type ValidationReportFile,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, readArrowFile, writeJsonAtomic, type StageDefinition, float64Columns } from '@tribar/core';
+import { ArtifactError, DataError, defineStage, float64Columns, readArrowFile, type StageDefinition } from '@tribar/core';
 import type { Table } from 'apache-arrow';
-import { mkdir, readFile } from 'node:fs/promises';
 import {
   checkAlignment,
   checkFeatureQuality,
@@ -36,25 +55,8 @@ export interface ManifestView {
   features: { name: string; family: string; category: string; flag: boolean }[];
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError(`cannot read ${what}`, path, { cause: error, hint: 'Re-run the stage that writes it.' });
-  }
-}
-
-/** `splits/split.json` cuts in UTC ms (`trainEndMs`/`valEndMs`, else `trainEnd`/`valEnd` as ms or ISO). */
-export function parseCuts(json: unknown, path = 'splits/split.json'): { trainEnd: number; valEnd: number } {
-  const record = (json ?? {}) as Record<string, unknown>;
-  const read = (key: 'trainEnd' | 'valEnd'): number => {
-    const raw = record[`${key}Ms`] ?? record[key];
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-    if (!Number.isFinite(value)) throw new ArtifactError(`no usable ${key}`, path, { hint: 'Re-run the splits stage.' });
-    return value;
-  };
-  return { trainEnd: read('trainEnd'), valEnd: read('valEnd') };
-}
+/** `label_end_time_h{h}` of `labels/<S>.arrow`. TODO(contract): from `@tribar/artifacts` labels.ts once it names it. */
+const labelEndTimeColumn = (horizon: number) => `label_end_time_h${horizon}`;
 
 /** Everything the checks need for one symbol. */
 export interface SymbolInputs {
@@ -65,7 +67,8 @@ export interface SymbolInputs {
   scaled: Frame;
 }
 
-export interface ValidationReport {
+/** `validate/report.json`: the contract's shape, with the thresholds typed as the config's section. */
+export interface ValidationReport extends ValidationReportFile {
   status: 'PASSED' | 'FAILED';
   generatedAt: string;
   symbols: string[];
@@ -87,8 +90,8 @@ export const IMPORTANCE_METHOD =
 /** Rows whose split code is 0 for every horizon: the strict train set used wherever a choice is made. */
 export function trainRowsAll(splits: Frame, horizons: readonly number[]): Int32Array {
   const rows: number[] = [];
-  const codes = horizons.map((h) => splits.columns[`split_h${h}`]);
-  for (let i = 0; i < splits.timestamp.length; i++) if (codes.every((c) => c !== undefined && c[i] === 0)) rows.push(i);
+  const codes = horizons.map((h) => splits.columns[splitColumn(h)]);
+  for (let i = 0; i < splits.timestamp.length; i++) if (codes.every((c) => c !== undefined && c[i] === SPLIT_TRAIN)) rows.push(i);
   return Int32Array.from(rows);
 }
 
@@ -112,29 +115,30 @@ export function validate(
   const importanceBySymbol: Record<string, Record<string, Record<string, number>>> = {};
   for (const input of inputs) {
     const { symbol } = input;
-    checkTimestamps(findings, symbol, `features/${symbol}.arrow`, input.features.timestamp);
-    checkTimestamps(findings, symbol, `labels/${symbol}.arrow`, input.labels.timestamp);
-    checkTimestamps(findings, symbol, `splits/${symbol}.arrow`, input.splits.timestamp);
-    checkTimestamps(findings, symbol, `scale/${symbol}.arrow`, input.scaled.timestamp);
-    checkAlignment(findings, symbol, `labels/${symbol}.arrow`, input.features.timestamp, input.labels.timestamp);
-    checkAlignment(findings, symbol, `splits/${symbol}.arrow`, input.features.timestamp, input.splits.timestamp);
-    checkAlignment(findings, symbol, `scale/${symbol}.arrow`, input.features.timestamp, input.scaled.timestamp);
+    const files = { features: featureBars(symbol).path, labels: labelBars(symbol).path, splits: splitBars(symbol).path, scaled: scaledBars(symbol).path };
+    checkTimestamps(findings, symbol, files.features, input.features.timestamp);
+    checkTimestamps(findings, symbol, files.labels, input.labels.timestamp);
+    checkTimestamps(findings, symbol, files.splits, input.splits.timestamp);
+    checkTimestamps(findings, symbol, files.scaled, input.scaled.timestamp);
+    checkAlignment(findings, symbol, files.labels, input.features.timestamp, input.labels.timestamp);
+    checkAlignment(findings, symbol, files.splits, input.features.timestamp, input.splits.timestamp);
+    checkAlignment(findings, symbol, files.scaled, input.features.timestamp, input.scaled.timestamp);
     const missing = names.filter((name) => !(name in input.features.columns));
     if (missing.length > 0) findings.record('alignment', `${symbol}:featuresNotInFile`, missing);
     const scaledLeaks = Object.keys(input.scaled.columns).filter(isLabelDerived);
-    for (const name of scaledLeaks) findings.issue({ check: 'leakage', symbol, feature: name, message: `scale/${symbol}.arrow carries label-derived column ${name}` });
-    checkFinite(findings, symbol, `features/${symbol}.arrow`, input.features, names);
-    checkFinite(findings, symbol, `scale/${symbol}.arrow`, input.scaled, Object.keys(input.scaled.columns));
+    for (const name of scaledLeaks) findings.issue({ check: 'leakage', symbol, feature: name, message: `${files.scaled} carries label-derived column ${name}` });
+    checkFinite(findings, symbol, files.features, input.features, names);
+    checkFinite(findings, symbol, files.scaled, input.scaled, Object.keys(input.scaled.columns));
     checkGapsAndRange(findings, symbol, input.features.timestamp, v);
     const aligned = input.splits.timestamp.length === input.labels.timestamp.length;
     for (const h of horizons) {
-      const split = input.splits.columns[`split_h${h}`];
+      const split = input.splits.columns[splitColumn(h)];
       if (split === undefined) {
-        findings.issue({ check: 'splits', symbol, horizon: h, message: `splits file has no split_h${h}` });
+        findings.issue({ check: 'splits', symbol, horizon: h, message: `splits file has no ${splitColumn(h)}` });
         continue;
       }
-      const label = aligned ? input.labels.columns[`label_h${h}`] : undefined;
-      const labelEnd = aligned ? input.labels.columns[`label_end_time_h${h}`] : undefined;
+      const label = aligned ? input.labels.columns[labelColumn(h)] : undefined;
+      const labelEnd = aligned ? input.labels.columns[labelEndTimeColumn(h)] : undefined;
       checkSplit(findings, symbol, h, input.splits.timestamp, split, label, labelEnd, cuts);
       checkLabels(findings, symbol, h, input.labels, aligned ? split : undefined, v);
     }
@@ -152,11 +156,11 @@ export function validate(
     views.push({ symbol, columns: input.features.columns, trainRows: evenSample(train, v.sampleRows) });
     const bySymbol: Record<string, Record<string, number>> = {};
     for (const h of horizons) {
-      const label = input.labels.columns[`label_h${h}`];
-      const split = input.splits.columns[`split_h${h}`];
+      const label = input.labels.columns[labelColumn(h)];
+      const split = input.splits.columns[splitColumn(h)];
       if (label === undefined || split === undefined || !aligned) continue;
       const rows: number[] = [];
-      for (let i = 0; i < split.length; i++) if (split[i] === 0) rows.push(i);
+      for (let i = 0; i < split.length; i++) if (split[i] === SPLIT_TRAIN) rows.push(i);
       bySymbol[`h${h}`] = featureImportance(input.features, present.map((f) => f.name), label, Int32Array.from(rows), v);
     }
     importanceBySymbol[symbol] = bySymbol;
@@ -242,41 +246,44 @@ export class ValidationFailedError extends DataError {
  * `validate/report.json` and `validate/feature-selection.json` in every case, then fails on issues.
  */
 export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'validate',
+  name: STAGE.validate,
   description: 'Quality and leakage checks with train-only feature selection, correlation groups and importance.',
-  dependsOn: ['features', 'labels-final', 'splits', 'scale'],
+  dependsOn: [STAGE.features, STAGE.labelsFinal, STAGE.splits, STAGE.scale, STAGE.cut],
   version: 1,
   configKeys: ['validation', 'symbols', 'horizons'],
   inputs: (config) => [
-    ...config.symbols.flatMap((s) => [`features/${s}.arrow`, `labels/${s}.arrow`, `splits/${s}.arrow`, `scale/${s}.arrow`]),
-    'features/feature-manifest.json',
-    'splits/split.json',
+    ...config.symbols.flatMap((s) => [featureBars(s).path, labelBars(s).path, splitBars(s).path, scaledBars(s).path]),
+    featureManifest.path,
+    cut.path,
   ],
-  outputs: () => ['validate/report.json', 'validate/feature-selection.json'],
+  outputs: () => [validationReport.path, featureSelectionFile.path],
   async run(context) {
     const { config, logger } = context;
-    const manifestPath = context.path('features/feature-manifest.json');
-    const manifest = (await readJson(manifestPath, 'the feature manifest')) as ManifestView;
-    if (!Array.isArray(manifest.features)) throw new ArtifactError('no features list', manifestPath, { hint: 'Re-run the features stage.' });
-    const cuts = parseCuts(await readJson(context.path('splits/split.json'), 'the split cuts'), context.path('splits/split.json'));
+    const manifest = (await readJsonArtifact(context.runDir, featureManifest)) as unknown as ManifestView;
+    if (!Array.isArray(manifest.features)) {
+      throw new ArtifactError('no features list', artifactPath(context.runDir, featureManifest), { hint: `Re-run the ${STAGE.features} stage.` });
+    }
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     const inputs: SymbolInputs[] = [];
     context.progress.start(config.symbols.length + 1, { unit: 'symbols', label: 'validate' });
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      const load = async (file: string) => tableToFrame(await readArrowFile(context.path(file)), context.path(file));
+      const load = async (artifact: ArrowArtifact) => tableToFrame(await readArrowArtifact(context.runDir, artifact), artifactPath(context.runDir, artifact));
+      // Labels without labelBars' column check: the checks report each missing label column.
+      const labelsFile = artifactPath(context.runDir, labelBars(symbol));
       inputs.push({
         symbol,
-        features: await load(`features/${symbol}.arrow`),
-        labels: await load(`labels/${symbol}.arrow`),
-        splits: await load(`splits/${symbol}.arrow`),
-        scaled: await load(`scale/${symbol}.arrow`),
+        features: await load(featureBars(symbol)),
+        labels: tableToFrame(await readArrowFile(labelsFile), labelsFile),
+        splits: await load(splitBars(symbol)),
+        scaled: await load(scaledBars(symbol)),
       });
       context.progress.advance();
     }
     const report = validate(inputs, manifest, cuts, config);
-    await mkdir(context.path('validate'), { recursive: true });
     const { featureSelection } = report;
-    await writeJsonAtomic(context.path('validate/feature-selection.json'), {
+    await writeJsonArtifact(context.runDir, featureSelectionFile, {
       basis: 'train rows (split code 0 for every horizon)',
       selectedFeatures: featureSelection.selected,
       removedFeatures: featureSelection.removed,
@@ -289,8 +296,7 @@ export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       importanceTop: report.importance.top,
       method: featureSelection.method,
     });
-    const reportPath = context.path('validate/report.json');
-    await writeJsonAtomic(reportPath, report);
+    const reportPath = await writeJsonArtifact(context.runDir, validationReport, report);
     context.progress.advance();
     context.progress.done();
     for (const w of report.warnings) logger.warn({ check: w.check, symbol: w.symbol, horizon: w.horizon }, w.message);
