@@ -1,5 +1,5 @@
 import { INVALID_LABEL } from '@tribar/quant';
-import { percentileOf } from '../percentile.js';
+import { percentileOf } from '@tribar/quant';
 
 /**
  * Label quality scores and tiered sample weights: the original stage 6 (`compute_quality_scores`,
