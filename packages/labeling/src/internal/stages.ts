@@ -1,5 +1,5 @@
 import { barrierFor, type RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
+import { DataError, defineStage, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
 import {
   AFML_EVENT_COLUMNS,
   afmlEvents,

@@ -17,6 +17,7 @@ import {
   type HorizonSplitSummary,
   type SplitShares,
   type SplitSummaryFile,
+  labelEndTimeColumn,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { DataError, defineStage, float64Column, readArrowFile, type StageContext, type StageDefinition } from '@tribar/core';
@@ -24,8 +25,6 @@ import type { CalendarCuts } from '@tribar/market';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { assignSplits, countCodes, type SplitCounts } from './assign.js';
 
-/** `label_end_time_h{h}` of `labels/<S>.arrow`. TODO(contract): from `@tribar/artifacts` labels.ts once it names it. */
-const labelEndTimeColumn = (horizon: number) => `label_end_time_h${horizon}`;
 
 /** What the splits stage reads of a label file: times, and per horizon the label and its end time. */
 export interface SplitInput {

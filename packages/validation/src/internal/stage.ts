@@ -17,9 +17,11 @@ import {
   writeJsonArtifact,
   type ArrowArtifact,
   type ValidationReportFile,
+  labelEndTimeColumn,
+  type FeatureManifestFile,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, float64Columns, readArrowFile, type StageDefinition } from '@tribar/core';
+import { DataError, defineStage, float64Columns, readArrowFile, type StageDefinition } from '@tribar/core';
 import type { Table } from 'apache-arrow';
 import {
   checkAlignment,
@@ -50,13 +52,13 @@ export function tableToFrame(table: Table, source = '<table>'): Frame {
   return { timestamp, columns };
 }
 
-/** What the stage reads of `features/feature-manifest.json` (read as JSON, not via @tribar/features). */
+/** What the checks read of the feature manifest (`FeatureManifestFile` is one; tests pass smaller ones). */
 export interface ManifestView {
-  features: { name: string; family: string; category: string; flag: boolean }[];
+  features: readonly { name: string; family: string; category: string; flag: boolean }[];
 }
+/** The manifest as written is a view: this fails to compile if the contract's shape drifts from what the checks read. */
+const _manifestIsView: (file: FeatureManifestFile) => ManifestView = (file) => file;
 
-/** `label_end_time_h{h}` of `labels/<S>.arrow`. TODO(contract): from `@tribar/artifacts` labels.ts once it names it. */
-const labelEndTimeColumn = (horizon: number) => `label_end_time_h${horizon}`;
 
 /** Everything the checks need for one symbol. */
 export interface SymbolInputs {
@@ -259,10 +261,7 @@ export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
   outputs: () => [validationReport.path, featureSelectionFile.path],
   async run(context) {
     const { config, logger } = context;
-    const manifest = (await readJsonArtifact(context.runDir, featureManifest)) as unknown as ManifestView;
-    if (!Array.isArray(manifest.features)) {
-      throw new ArtifactError('no features list', artifactPath(context.runDir, featureManifest), { hint: `Re-run the ${STAGE.features} stage.` });
-    }
+    const manifest = await readJsonArtifact(context.runDir, featureManifest);
     const theCut = await readJsonArtifact(context.runDir, cut);
     const cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     const inputs: SymbolInputs[] = [];
