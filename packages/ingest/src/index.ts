@@ -1,6 +1,5 @@
 // Public API of @tribar/ingest: bars in, validated, repaired, cleaned and resampled.
-export { ingestStage, cleanStage, ingestArtifacts, cleanArtifacts } from './stages.js';
-export type { IngestSymbolReport, CleanSymbolReport } from './stages.js';
+export { ingestStage, cleanStage } from './stages.js';
 export { readBars } from './read/read-bars.js';
 export { readCsvBars, detectDelimiter, symbolFromPath } from './read/csv.js';
 export { readParquetBars, readArrowBars, tableToBarsWithAliases } from './read/table.js';
