@@ -15,7 +15,7 @@ import { ArtifactError, createStageContext, writeArrowFile, type StageDefinition
 import { tableToBars } from '@tribar/market';
 import { Float64, Table, TimestampMillisecond, vectorFromArray } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanStage, ingestStage } from '../src/stages.js';
+import { cleanStage, ingestStage } from '../src/internal/stages.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
