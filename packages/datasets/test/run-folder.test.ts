@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadDataModule } from '../src/index.js';
-import type { SequenceDataset, TabularDataset } from '../src/index.js';
+import { loadDataModule } from '../src/internal/load.js';
+import type { SequenceDataset, TabularDataset } from '../src/internal/types.js';
 import { TWELVE, f0Of, f1Of, tableWithTime, twelveColumns } from './twelve-rows.js';
 
 interface RunOptions {
