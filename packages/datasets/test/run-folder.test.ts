@@ -148,7 +148,7 @@ describe('loadDataModule errors', () => {
     expect(error).toBeInstanceOf(ArtifactError);
     expect(error.message).toContain(join(runDir, 'labels', 'MES.arrow'));
     expect(error.message).toContain("missing column 'label_h20'");
-    expect(error.message).toContain('Horizons labeled in this run: 5');
+    expect(error.message).toContain('Horizons labeled in this run: 5;');
   });
 
   it('a row-count mismatch names the short file', async () => {
