@@ -103,6 +103,9 @@ describe('ingest and clean stages', () => {
     expect(mesRolls[0]!.time.slice(0, 10) >= '2025-03-06' && mesRolls[0]!.time.slice(0, 10) <= '2025-03-18').toBe(true);
     expect(cleanFile.symbols[1]!.rolls).toEqual([]);
     expect(Object.keys(cleaned.artifactMetadata ?? {})).toEqual(['clean/MES.arrow', 'clean/MGC.arrow']);
+    // The schemas are exact: parsing drops nothing the stages wrote.
+    expect(ingestFile).toEqual(JSON.parse(await readFile(join(dir, ingestReport.path), 'utf8')));
+    expect(cleanFile).toEqual(JSON.parse(await readFile(join(dir, cleanReport.path), 'utf8')));
   });
 
   it('reads files, with the reader stats and every repair in the report', async () => {
@@ -130,6 +133,7 @@ describe('ingest and clean stages', () => {
     // Bytes as written: key order of the reader stats kept (timezone before delimiter).
     const text = await readFile(join(dir, ingestReport.path), 'utf8');
     expect(text.indexOf('"timezone"')).toBeLessThan(text.indexOf('"delimiter"'));
+    expect(report).toEqual(JSON.parse(text));
 
     await runStage(cleanStage, dir, config);
     const cleaned = tableToBars(await readArrowArtifact(dir, cleanBars('MES')));
