@@ -22,13 +22,16 @@ export const readStatsSchema = z.object({
   rowsRead: z.number().int().nonnegative(),
   /** Rows turned into bars. */
   rowsParsed: z.number().int().nonnegative(),
+  /** Rows skipped with `onBadRow: skip`. */
   badRowsSkipped: z.number().int().nonnegative(),
   /** First few skipped rows: 1-based line (CSV) or row number, field and reason. */
   badRowSamples: z.array(z.object({ row: z.number().int(), field: z.string(), reason: z.string() })),
   blankLines: z.number().int().nonnegative(),
   /** Column names used per bar field. */
   columns: z.record(z.string(), z.string()),
+  /** CSV only: the detected delimiter. */
   delimiter: z.string().optional(),
+  /** IANA zone that timestamps without one were read in. */
   timezone: z.string(),
 });
 export type ReadStatsFile = z.infer<typeof readStatsSchema>;
@@ -37,6 +40,7 @@ export type ReadStatsFile = z.infer<typeof readStatsSchema>;
 export const repairCountsSchema = z.object({
   nanPriceRowsDropped: z.number().int().nonnegative(),
   nanVolumeSetToZero: z.number().int().nonnegative(),
+  /** Rows whose timestamp is earlier than the row before (0 when the input was sorted). */
   outOfOrderRows: z.number().int().nonnegative(),
   duplicateTimestampsDropped: z.number().int().nonnegative(),
   highLowSwapped: z.number().int().nonnegative(),
@@ -46,16 +50,21 @@ export const repairCountsSchema = z.object({
   lowLoweredToClose: z.number().int().nonnegative(),
   nonPositivePriceRowsDropped: z.number().int().nonnegative(),
   negativeVolumeSetToZero: z.number().int().nonnegative(),
+  /** Rows with at least one of O, H, L, C off the tick grid; not changed. */
   offTickRows: z.number().int().nonnegative(),
 });
+export type RepairCountsFile = z.infer<typeof repairCountsSchema>;
 
 export const repairReportSchema = z.object({
   rowsIn: z.number().int().nonnegative(),
   rowsOut: z.number().int().nonnegative(),
+  /** Whether the input had to be sorted. */
   sorted: z.boolean(),
   counts: repairCountsSchema,
+  /** Sum of every count except `offTickRows` and `outOfOrderRows`, which change nothing by themselves. */
   totalFixes: z.number().int().nonnegative(),
   warnings: z.array(z.string()),
+  /** The tick size the grid check used, or `null` when none was given. */
   tickSize: z.number().nullable(),
 });
 export type RepairReportFile = z.infer<typeof repairReportSchema>;
@@ -83,13 +92,14 @@ export const cleanBars = (symbol: string) => arrowArtifact(`clean/${symbol}.arro
 /** One contract roll found (and back-adjusted) in a symbol's bars. */
 export const rollEventSchema = z.object({
   symbol: z.string(),
-  /** Index of the first bar of the new contract in the one-minute bars. */
+  /** Index of the first bar of the new contract in the bars the roll was detected in. */
   index: z.number().int().nonnegative(),
+  /** Bar start of that first bar, UTC ms, and as ISO text for reports. */
   timestamp: z.number(),
   time: z.string(),
-  /** New-contract price minus old-contract price. */
+  /** New-contract price minus old-contract price, price units (what difference adjustment adds). */
   gap: z.number(),
-  /** New over old price. */
+  /** New over old price (what ratio adjustment multiplies by). */
   ratio: z.number(),
   source: z.enum(['contract', 'calendar', 'jump']),
   method: z.enum(['difference', 'ratio', 'none']),
@@ -106,22 +116,28 @@ export const outlierReportSchema = z.object({
   dropped: z.number().int().nonnegative(),
   winsorized: z.number().int().nonnegative(),
 });
+export type OutlierReportFile = z.infer<typeof outlierReportSchema>;
 
 export const gapReportSchema = z.object({
+  /** Gaps inside a session that were filled, and the bars added. */
   filledGaps: z.number().int().nonnegative(),
   filledBars: z.number().int().nonnegative(),
+  /** Gaps inside a session longer than maxFillMinutes (left open), and their missing bars. */
   longGaps: z.number().int().nonnegative(),
   longGapBars: z.number().int().nonnegative(),
+  /** Steps between bars that are not whole multiples of the bar length (left open). */
   irregularSteps: z.number().int().nonnegative(),
+  /** Bars outside every CME session (kept, never filled around). */
   barsOutsideSessions: z.number().int().nonnegative(),
 });
+export type GapReportFile = z.infer<typeof gapReportSchema>;
 
 export const cleanSymbolReportSchema = z.object({
   symbol: z.string(),
   inputBars: z.number().int().nonnegative(),
   outputBars: z.number().int().nonnegative(),
   rolls: z.array(rollEventSchema),
-  /** Prices ≤ 0 produced by difference back-adjustment. */
+  /** Prices ≤ 0 produced by difference back-adjustment (switch to ratio if not 0). */
   nonPositiveAfterAdjustment: z.number().int().nonnegative(),
   outliers: outlierReportSchema,
   gaps: gapReportSchema,
