@@ -157,6 +157,20 @@ describe('ingest and clean stages', () => {
     await expect(failure).rejects.toMatchObject({ message: expect.stringContaining(join(dir, 'ingest/MES.arrow')) });
   });
 
+  it('a report of the wrong shape fails naming the file and the field', async () => {
+    const dir = await runDir();
+    const config: RunConfig = { ...syntheticConfig(), symbols: ['MES'] };
+    await runStage(ingestStage, dir, config);
+    const file = join(dir, ingestReport.path);
+    const written = JSON.parse(await readFile(file, 'utf8')) as { symbols: { repair: { counts: Record<string, unknown> } }[] };
+    written.symbols[0]!.repair.counts['highLowSwapped'] = 'none';
+    await writeFile(file, JSON.stringify(written));
+    const failure = readJsonArtifact(dir, ingestReport);
+    await expect(failure).rejects.toThrow(ArtifactError);
+    await expect(failure).rejects.toThrow(/field 'symbols\[0\]\.repair\.counts\.highLowSwapped'/);
+    await expect(failure).rejects.toThrow(file);
+  });
+
   it('declare every config path they read', async () => {
     const dir = await runDir();
     const config = syntheticConfig();
