@@ -1,3 +1,4 @@
+import type { OutlierReportFile } from '@tribar/artifacts';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { medianOfFinite as median } from './robust.js';
 import { copyBars, selectRows, sessionIdsOf, tickRounder } from './session-ids.js';
@@ -20,7 +21,7 @@ import { copyBars, selectRows, sessionIdsOf, tickRounder } from './session-ids.j
  *   set the yardstick for the re-open).
  */
 
-export type OutlierAction = 'flag' | 'drop' | 'winsorize';
+export type OutlierAction = OutlierReportFile['action'];
 
 export interface OutlierOptions {
   returnZ: number;
@@ -52,14 +53,8 @@ export interface OutlierDetection {
   atrBefore: Float64Array;
 }
 
-export interface OutlierReport {
-  action: OutlierAction;
-  returnOutliers: number;
-  rangeOutliers: number;
-  flagged: number;
-  dropped: number;
-  winsorized: number;
-}
+/** Part of `clean-report.json`, so the contract's type. */
+export type OutlierReport = OutlierReportFile;
 
 const MAD_TO_SIGMA = 1.4826;
 const MIN_BUCKET_RETURNS = 20;

@@ -1,9 +1,10 @@
+import { featureBars, labelBars, labelColumn, labelsReport, runConfig, scaledBars, splitBars, splitColumn } from '@tribar/artifacts';
 import { ArtifactError, UsageError, childLogger, float64Column, readArrowFile } from '@tribar/core';
 import type { Logger } from '@tribar/core';
 import type { Table } from 'apache-arrow';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { buildSequence, buildTabular } from './build.js';
 import type { ColumnsInput } from './build.js';
 import { describeDataset } from './describe.js';
@@ -35,24 +36,21 @@ async function readJson(path: string, required: boolean): Promise<Json | undefin
   return parsed;
 }
 
-/** Symbols that have a file in `scale/` (what a spec may name). */
+/** Symbols that have a scaled file (what a spec may name). */
 function runSymbols(runDir: string): string[] {
-  const dir = join(runDir, 'scale');
+  const dir = join(runDir, dirname(scaledBars('-').path));
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => name.endsWith('.arrow'))
-    .map((name) => name.slice(0, -'.arrow'.length))
+    .map((name) => ({ name, symbol: name.replace(/\.[^.]*$/, '') }))
+    .filter(({ name, symbol }) => symbol !== '' && basename(scaledBars(symbol).path) === name)
+    .map(({ symbol }) => symbol)
     .sort();
 }
 
-/** Horizons a table carries, from its `<prefix>{h}` column names. */
-function horizonsOf(table: Table, prefix: string): number[] {
-  const pattern = new RegExp(`^${prefix}(\\d+)$`);
-  return table.schema.fields
-    .map((field) => pattern.exec(field.name)?.[1])
-    .filter((h): h is string => h !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+/** Horizons a table carries: those h whose column `columnOf(h)` it has. */
+function horizonsOf(table: Table, columnOf: (horizon: number) => string): number[] {
+  const candidates = new Set(table.schema.fields.map((field) => Number(/(\d+)$/.exec(field.name)?.[1])));
+  return [...candidates].filter((h) => Number.isInteger(h) && table.getChild(columnOf(h)) !== null).sort((a, b) => a - b);
 }
 
 async function readTable(runDir: string, relative: string, symbols: () => string[]): Promise<{ table: Table; path: string }> {
@@ -142,11 +140,11 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   if (!existsSync(runDir)) throw new ArtifactError('run folder not found', runDir, { hint: 'Pass a runs/<id> folder written by the pipeline.' });
   const symbols = () => runSymbols(runDir);
 
-  const scale = await readTable(runDir, `scale/${symbol}.arrow`, symbols);
-  const labels = await readTable(runDir, `labels/${symbol}.arrow`, symbols);
-  const splits = await readTable(runDir, `splits/${symbol}.arrow`, symbols);
-  const features = await readTable(runDir, `features/${symbol}.arrow`, symbols);
-  const reportPath = join(runDir, 'labels', 'report.json');
+  const scale = await readTable(runDir, scaledBars(symbol).path, symbols);
+  const labels = await readTable(runDir, labelBars(symbol).path, symbols);
+  const splits = await readTable(runDir, splitBars(symbol).path, symbols);
+  const features = await readTable(runDir, featureBars(symbol).path, symbols);
+  const reportPath = join(runDir, labelsReport.path);
   const report = (await readJson(reportPath, true)) as Json;
 
   const timestampMs = column(labels.table, labels.path, 'timestamp', RERUN);
@@ -154,13 +152,13 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
     checkAligned(timestampMs, labels.path, column(other.table, other.path, 'timestamp', RERUN), other.path);
   }
 
-  const labeled = horizonsOf(labels.table, 'label_h');
+  const labeled = horizonsOf(labels.table, labelColumn);
   const labelHint = `Horizons labeled in this run: ${labeled.join(', ') || 'none'}; pick one of them or re-run the pipeline with horizon ${horizon}.`;
-  const label = column(labels.table, labels.path, `label_h${horizon}`, labelHint);
+  const label = column(labels.table, labels.path, labelColumn(horizon), labelHint);
   const weight = column(labels.table, labels.path, `sample_weight_h${horizon}`, labelHint);
   const labelEndIndex = column(labels.table, labels.path, `label_end_index_h${horizon}`, labelHint);
-  const splitHint = `Horizons split in this run: ${horizonsOf(splits.table, 'split_h').join(', ') || 'none'}; ${RERUN}`;
-  const split = column(splits.table, splits.path, `split_h${horizon}`, splitHint);
+  const splitHint = `Horizons split in this run: ${horizonsOf(splits.table, splitColumn).join(', ') || 'none'}; ${RERUN}`;
+  const split = column(splits.table, splits.path, splitColumn(horizon), splitHint);
 
   const scaled = scale.table.schema.fields.map((field) => field.name).filter((name) => name !== 'timestamp');
   const featureNames = spec.features ? [...spec.features] : scaled;
@@ -183,7 +181,7 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
     labelEndIndex,
   };
 
-  const barMinutes = spec.barMinutes ?? barMinutesOf(await readJson(join(runDir, 'config.json'), false), timestampMs);
+  const barMinutes = spec.barMinutes ?? barMinutesOf(await readJson(join(runDir, runConfig.path), false), timestampMs);
   const base: Omit<ColumnsInput, 'which'> = { features: featureColumns, featureNames, label, weight, split, timestampMs, symbol, horizon, source: labels.path };
   const lookback = spec.lookback ?? DEFAULT_LOOKBACK;
   const build = (which: SplitName): Dataset =>

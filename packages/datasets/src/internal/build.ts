@@ -1,3 +1,4 @@
+import { labelColumn } from '@tribar/artifacts';
 import { DataError, UsageError } from '@tribar/core';
 import { INVALID_LABEL } from '@tribar/quant';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/splits';
@@ -66,7 +67,7 @@ function eligibleRows(input: ColumnsInput, fits?: Uint8Array): number[] {
   for (let t = 0; t < label.length; t++) {
     const l = label[t] as number;
     if (l !== -1 && l !== 0 && l !== 1 && l !== INVALID_LABEL) {
-      throw new DataError(`label ${l} is not −1, 0, 1 or −99`, { file: input.source ?? '<memory>', row: t + 1, field: `label_h${input.horizon}` }, {
+      throw new DataError(`label ${l} is not −1, 0, 1 or −99`, { file: input.source ?? '<memory>', row: t + 1, field: labelColumn(input.horizon) }, {
         hint: 'Re-run the labeling stage; the labels file is corrupt.',
       });
     }

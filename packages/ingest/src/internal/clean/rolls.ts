@@ -1,3 +1,4 @@
+import type { RollEventFile } from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { contractCycleOf, rollWindowOf } from './contract-cycles.js';
@@ -12,25 +13,11 @@ import { copyBars, sessionIdsOf, tickRounder } from './session-ids.js';
  * the data as a one-bar return of several hundred ticks: a fake label, a fake feature spike.
  */
 
-export type RollSource = 'contract' | 'calendar' | 'jump';
-export type RollAdjustment = 'difference' | 'ratio' | 'none';
+export type RollSource = RollEventFile['source'];
+export type RollAdjustment = RollEventFile['method'];
 
-export interface RollEvent {
-  symbol: string;
-  /** Index of the first bar of the new contract in the bars the roll was detected in. */
-  index: number;
-  /** Bar start of that first bar, UTC ms, and as ISO text for reports. */
-  timestamp: number;
-  time: string;
-  /** New-contract price minus old-contract price, price units (what difference adjustment adds). */
-  gap: number;
-  /** New over old price (what ratio adjustment multiplies by). */
-  ratio: number;
-  source: RollSource;
-  method: RollAdjustment;
-  /** For jump detections: |gap| over the typical session-open gap around it. */
-  multiple?: number;
-}
+/** One roll as `clean-report.json` lists it, so the contract's type. */
+export type RollEvent = RollEventFile;
 
 export interface RollCalendarEntry {
   symbol: string;

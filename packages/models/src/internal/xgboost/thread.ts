@@ -8,7 +8,7 @@ import { ACKED, CONTROL_SLOTS, STOP, type TrainDone, type TrainRequest, type Wor
 /** The worker's module, `.ts` from source and `.js` from the build. */
 function workerEntry(): URL {
   const extension = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  return workerEntryUrl(new URL(`./worker${extension}`, import.meta.url), new URL('../../tsconfig.json', import.meta.url));
+  return workerEntryUrl(new URL(`./worker${extension}`, import.meta.url), new URL('../../../tsconfig.json', import.meta.url));
 }
 
 export interface TrainRun {

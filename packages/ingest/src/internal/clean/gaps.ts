@@ -1,3 +1,4 @@
+import type { GapReportFile } from '@tribar/artifacts';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { sessionIdsOf } from './session-ids.js';
 
@@ -23,18 +24,8 @@ export interface FillGapsOptions {
   carryColumns?: readonly string[];
 }
 
-export interface GapReport {
-  /** Gaps inside a session that were filled, and the bars added. */
-  filledGaps: number;
-  filledBars: number;
-  /** Gaps inside a session longer than maxFillMinutes (left open), and their missing bars. */
-  longGaps: number;
-  longGapBars: number;
-  /** Steps between bars that are not whole multiples of the bar length (left open). */
-  irregularSteps: number;
-  /** Bars outside every CME session (kept, never filled around). */
-  barsOutsideSessions: number;
-}
+/** Part of `clean-report.json`, so the contract's type. */
+export type GapReport = GapReportFile;
 
 export function fillSessionGaps(bars: Bars, options: FillGapsOptions): { bars: Bars; report: GapReport } {
   return fillGaps(bars, options, false, sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol)));

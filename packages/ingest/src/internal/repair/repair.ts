@@ -14,6 +14,7 @@
  * assumption true, and is done before step 4 so the OHLC counts describe kept rows only.
  * As in the original, the step 4 counts include rows that step 5 then drops.
  */
+import type { RepairCountsFile, RepairReportFile } from '@tribar/artifacts';
 import type { Bars } from '@tribar/market';
 
 export interface RepairOptions {
@@ -23,35 +24,10 @@ export interface RepairOptions {
   tickTolerance?: number;
 }
 
-/** Counts per rule, in the order the rules run; becomes part of `ingest-report.json`. */
-export interface RepairCounts {
-  nanPriceRowsDropped: number;
-  nanVolumeSetToZero: number;
-  /** Rows whose timestamp is earlier than the row before (0 when the input was sorted). */
-  outOfOrderRows: number;
-  duplicateTimestampsDropped: number;
-  highLowSwapped: number;
-  highRaisedToOpen: number;
-  highRaisedToClose: number;
-  lowLoweredToOpen: number;
-  lowLoweredToClose: number;
-  nonPositivePriceRowsDropped: number;
-  negativeVolumeSetToZero: number;
-  /** Rows with at least one of O, H, L, C off the tick grid; not changed. */
-  offTickRows: number;
-}
+/** Counts per rule, in the order the rules run; part of `ingest-report.json`, so the contract's type. */
+export type RepairCounts = RepairCountsFile;
 
-export interface RepairReport {
-  rowsIn: number;
-  rowsOut: number;
-  /** Whether the input had to be sorted. */
-  sorted: boolean;
-  counts: RepairCounts;
-  /** Sum of every count except `offTickRows` and `outOfOrderRows`, which change nothing by themselves. */
-  totalFixes: number;
-  warnings: string[];
-  tickSize: number | null;
-}
+export type RepairReport = RepairReportFile;
 
 export interface RepairResult {
   bars: Bars;

@@ -1,3 +1,4 @@
+import type { ReadStatsFile } from '@tribar/artifacts';
 import type { Bars } from '@tribar/market';
 import type { ColumnMapping } from './columns.js';
 
@@ -14,23 +15,8 @@ export interface ReadOptions {
   maxBadRowSamples?: number;
 }
 
-/** What the reader saw, for `ingest-report.json`. */
-export interface ReadStats {
-  file: string;
-  format: 'csv' | 'csv.gz' | 'parquet' | 'arrow';
-  /** Data rows seen (excluding header and blank lines). */
-  rowsRead: number;
-  /** Rows turned into bars. */
-  rowsParsed: number;
-  badRowsSkipped: number;
-  /** First few skipped rows: 1-based line (CSV) or row number, field and reason. */
-  badRowSamples: { row: number; field: string; reason: string }[];
-  blankLines: number;
-  /** Column names used per bar field. */
-  columns: Record<string, string>;
-  delimiter?: string;
-  timezone: string;
-}
+/** What the reader saw: its entry of `ingest-report.json`, so the contract's type. */
+export type ReadStats = ReadStatsFile;
 
 export interface ReadResult {
   bars: Bars;

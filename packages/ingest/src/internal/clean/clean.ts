@@ -1,8 +1,9 @@
+import type { CleanSymbolReportFile } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
-import { fillOwnedSessionGaps, type GapReport } from './gaps.js';
-import { handleOwnedOutliers, type OutlierAction, type OutlierReport } from './outliers.js';
-import { adjustRolls, detectRolls, type RollAdjustment, type RollCalendarEntry, type RollEvent } from './rolls.js';
+import { fillOwnedSessionGaps } from './gaps.js';
+import { handleOwnedOutliers, type OutlierAction } from './outliers.js';
+import { adjustRolls, detectRolls, type RollAdjustment, type RollCalendarEntry } from './rolls.js';
 import { assertStrictlyIncreasing } from './session-ids.js';
 
 /**
@@ -23,16 +24,8 @@ export interface CleanOptions {
   sessions?: CmeCalendar;
 }
 
-export interface CleanReport {
-  symbol: string;
-  inputBars: number;
-  outputBars: number;
-  rolls: RollEvent[];
-  /** Prices ≤ 0 produced by difference back-adjustment (switch to ratio if not 0). */
-  nonPositiveAfterAdjustment: number;
-  outliers: OutlierReport;
-  gaps: GapReport;
-}
+/** One symbol's cleaning as `clean-report.json` lists it (before the stage adds resampling and output). */
+export type CleanReport = Omit<CleanSymbolReportFile, 'resample' | 'output'>;
 
 /** Cleaning options for one symbol from a run config's `clean` section and its contract. */
 export function cleanOptionsFromConfig(config: RunConfig, symbol: string): CleanOptions {
