@@ -73,19 +73,25 @@ const CUT: CutFile = {
   bars: { MES: N, MGC: N },
 };
 
+/** A feature manifest in the contract's full shape; each feature's missing fields get neutral values. */
+function manifestOf(features: readonly object[]) {
+  const full = features.map((f) => ({ family: 'test', inputs: 'own', warmup: 0, description: '', ...f }) as { name: string });
+  return {
+    version: 1,
+    passthrough: ['timestamp', 'open', 'high', 'low', 'close', 'volume', 'contract'],
+    features: full,
+    bySymbol: Object.fromEntries(['MES', 'MGC'].map((s) => [s, { features: full.map((f) => f.name), warmupRows: 14, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } }])),
+    nanPolicy: '',
+  };
+}
+
 async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig } = {}) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
   for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
     await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(featureBars(symbol, seed, options.laterSeed ?? seed)));
   }
-  const manifest = options.manifest ?? {
-    version: 1,
-    passthrough: ['timestamp', 'open', 'high', 'low', 'close', 'volume', 'contract'],
-    features: FEATURES.map((f) => ({ ...f, inputs: 'own', description: '' })),
-    bySymbol: Object.fromEntries(['MES', 'MGC'].map((s) => [s, { features: FEATURES.map((f) => f.name), warmupRows: 14, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } }])),
-    nanPolicy: '',
-  };
+  const manifest = options.manifest ?? manifestOf(FEATURES);
   await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
   if (options.cut === undefined) await writeJsonArtifact(runDir, cut, CUT);
   else {
@@ -185,7 +191,7 @@ describe('the scale stage', () => {
   it('refuses a label-derived column or OHLCV listed as a feature', async () => {
     const base = FEATURES.map((f) => ({ ...f }));
     for (const name of ['mfe_h5', 'pain_to_gain_h5', 'touch_type_h5', 'bars_to_hit_h5', 'quality_h5', 'sample_weight_h5', 'close']) {
-      const { context } = await run({ manifest: { version: 1, passthrough: ['timestamp', 'close'], features: [...base, { name, category: 'unbounded', flag: false }] } });
+      const { context } = await run({ manifest: manifestOf([...base, { name, category: 'unbounded', flag: false }]) });
       await expect(scaleStage.run(context), name).rejects.toThrow(/label-derived|OHLCV/);
     }
   });
@@ -193,9 +199,9 @@ describe('the scale stage', () => {
   it('refuses a bad manifest and a bad split file', async () => {
     const manifests = [
       [{ version: 2, features: [] }, /feature-manifest\.json.*field 'version'/],
-      [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillators', flag: false }] }, /unknown category/],
-      [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillator' }] }, /flag bit/],
-      [{ version: 1, features: [{ name: 'not_there', category: 'oscillator', flag: false }] }, /missing column 'not_there'/],
+      [manifestOf([{ name: 'rsi_14', category: 'oscillators', flag: false }]), /feature-manifest\.json.*field 'features\[0\]\.category'/],
+      [manifestOf([{ name: 'rsi_14', category: 'oscillator' }]), /feature-manifest\.json.*field 'features\[0\]\.flag'/],
+      [manifestOf([{ name: 'not_there', category: 'oscillator', flag: false }]), /missing column 'not_there'/],
     ] as const;
     for (const [manifest, error] of manifests) {
       const { context } = await run({ manifest });

@@ -104,7 +104,15 @@ export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { 
   await writeArrowFile(`${runDir}/labels/${symbol}.arrow`, plain(inputs.labels, Object.keys(inputs.labels.columns).filter((k) => k.startsWith('label_h'))));
   await writeArrowFile(`${runDir}/splits/${symbol}.arrow`, plain(inputs.splits, Object.keys(inputs.splits.columns)));
   await writeArrowFile(`${runDir}/scale/${symbol}.arrow`, plain(inputs.scaled));
-  await writeJsonAtomic(`${runDir}/features/feature-manifest.json`, { version: 1, ...manifest });
+  // The contract's full manifest shape; the checks read only name, family, category and flag.
+  const features = manifest.features.map((f) => ({ ...f, inputs: 'own', warmup: 0, description: '' }));
+  await writeJsonAtomic(`${runDir}/features/feature-manifest.json`, {
+    version: 1,
+    passthrough: ['timestamp'],
+    features,
+    bySymbol: { [inputs.symbol]: { features: features.map((f) => f.name), warmupRows: 0, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } } },
+    nanPolicy: '',
+  });
   await writeJsonArtifact(runDir, cut, {
     version: 1,
     trainEndMs: cuts.trainEnd,
