@@ -38,7 +38,7 @@ export { markdownReport } from './markdown.js';
 export { escapeHtml, formatNumber, percent, markdownTable } from './format.js';
 export { parseTrainSummary, rowShares, safeRunPath, MODEL_CLASSES } from './model-section.js';
 export type { ModelsSection, ModelResult, ModelBacktest, ClassificationMetrics, ClassScores, ModelClass } from './model-section.js';
-export { loadTrainData, TRAIN_SUMMARY } from './train-data.js';
+export { loadTrainData } from './train-data.js';
 export type { TrainData, ModelEquity } from './train-data.js';
 export { modelEquitySpec, modelEquityRows, decimateIndexes, EQUITY_POINTS } from './model-charts.js';
 export { modelsHtml, modelsMarkdown, modelTableRow, confusionRows, MODEL_TABLE_HEADERS, MODELS_SECTION, MODEL_EQUITY_CHART } from './model-render.js';

@@ -1,5 +1,8 @@
+import { trainResultDir, trainSummary } from '@tribar/artifacts';
+
 /**
- * The trained models of a run as the report shows them: `train/summary.json` read defensively.
+ * The trained models of a run as the report shows them: the trainer's summary (already checked
+ * against its contract) read defensively.
  * A field of the wrong type becomes `null`; a result without model, symbol or horizon is left out
  * with a warning. Nothing here throws on a malformed summary.
  */
@@ -160,7 +163,7 @@ function modelResult(value: unknown, where: string, warnings: string[]): ModelRe
     return undefined;
   }
   const result = value as Json;
-  const fallbackDir = `train/${model}-${symbol}-h${horizon}`;
+  const fallbackDir = trainResultDir(model, symbol, horizon);
   let dir = str(result['dir']) ?? fallbackDir;
   if (!safeRunPath(dir)) {
     warnings.push(`${where}: dir '${dir}' is not a folder inside the run; reading ${fallbackDir} instead.`);
@@ -188,8 +191,8 @@ function modelResult(value: unknown, where: string, warnings: string[]): ModelRe
   };
 }
 
-/** `train/summary.json` (already parsed) → its results and what was wrong with it. */
-export function parseTrainSummary(summary: unknown, file = 'train/summary.json'): { results: ModelResult[]; warnings: string[] } {
+/** The train summary (`TrainSummaryFile` as read through its contract; any value is taken) → its results and what was wrong with it. */
+export function parseTrainSummary(summary: unknown, file = trainSummary.path): { results: ModelResult[]; warnings: string[] } {
   const warnings: string[] = [];
   if (!isRecord(summary)) return { results: [], warnings: [`${file}: expected a JSON object; no model results shown.`] };
   if (summary['version'] !== 1) warnings.push(`${file}: version ${JSON.stringify(summary['version'] ?? null)}, this report reads version 1; showing what it can.`);

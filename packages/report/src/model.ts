@@ -1,3 +1,4 @@
+import { STAGE, type RunState } from '@tribar/artifacts';
 import { SPLIT_ZONES, barMinutes, backtestRows, healthRows, labelMixRows, stageRows, type BacktestRow, type HealthRow, type LabelMixRow, type StageRow } from './shape.js';
 import type { ModelsSection } from './model-section.js';
 import { asNumber, isObject, type Json, type RunData } from './run-data.js';
@@ -214,13 +215,11 @@ function splitRows(split: Json | undefined): Array<[string, string]> {
  * The run's status as the report can know it. The report is written by the run's last stage,
  * while `state.json` still says `running`: judge by every other stage instead.
  */
-export function runStatusAtReport(state: Record<string, unknown> | undefined): string | null {
-  const status = state?.['status'];
-  if (typeof status !== 'string') return null;
+export function runStatusAtReport(state: Pick<RunState, 'status' | 'stages'> | undefined): string | null {
+  if (state === undefined) return null;
+  const status = state.status;
   if (status !== 'running') return status;
-  const stages = Object.values((state?.['stages'] ?? {}) as Record<string, { name?: string; status?: string }>).filter(
-    (stage) => stage.name !== 'report',
-  );
+  const stages = Object.values(state.stages).filter((stage) => stage.name !== STAGE.report);
   if (stages.some((stage) => stage.status === 'failed')) return 'failed';
   return stages.length > 0 && stages.every((stage) => stage.status === 'completed') ? 'completed' : 'running';
 }

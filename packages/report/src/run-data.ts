@@ -1,8 +1,31 @@
-import { ArtifactError, readArrowFile, float64Column } from '@tribar/core';
+import {
+  artifactPath,
+  cleanReport,
+  featureBars,
+  featureManifest as featureManifestArtifact,
+  gaResult,
+  gaSummary,
+  ingestReport,
+  labelBars,
+  labelColumn,
+  labelsReport,
+  readJsonArtifact,
+  runConfig,
+  runManifest,
+  runState,
+  scaleReport,
+  splitBars,
+  splitColumn,
+  splitSummary,
+  validationReport,
+  type ArrowArtifact,
+  type JsonArtifact,
+  type RunManifestFile,
+  type RunState,
+} from '@tribar/artifacts';
+import { readArrowFile, float64Column } from '@tribar/core';
 import type { Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadTrainData, type TrainData } from './train-data.js';
 
 /** A JSON object read from a run folder; every section the report reads may be missing. */
@@ -30,8 +53,8 @@ export interface RunData {
   config: Json;
   symbols: string[];
   horizons: number[];
-  state?: Json | undefined;
-  manifest?: Json | undefined;
+  state?: RunState | undefined;
+  manifest?: RunManifestFile | undefined;
   ingest?: Json | undefined;
   clean?: Json | undefined;
   featureManifest?: Json | undefined;
@@ -57,26 +80,23 @@ export function asNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-async function readJson(runDir: string, path: string, missing: string[]): Promise<Json | undefined> {
-  const file = join(runDir, path);
-  if (!existsSync(file)) {
-    missing.push(path);
+/** A JSON artifact through its contract; a missing file is recorded in `missing`, a malformed one fails naming file and field. */
+async function readOptional<T>(runDir: string, artifact: JsonArtifact<T>, missing: string[]): Promise<T | undefined> {
+  if (!existsSync(artifactPath(runDir, artifact))) {
+    missing.push(artifact.path);
     return undefined;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError('not readable JSON', file, { cause: error, hint: 'Re-run the stage that writes it.' });
-  }
-  if (!isObject(parsed)) throw new ArtifactError('expected a JSON object', file, { hint: 'Re-run the stage that writes it.' });
-  return parsed;
+  return readJsonArtifact(runDir, artifact);
 }
 
-async function readTable(runDir: string, path: string, missing: string[]): Promise<Table | undefined> {
-  const file = join(runDir, path);
+/**
+ * An Arrow artifact, or `undefined` (recorded in `missing`) when the stage left none. Columns are
+ * not checked against the contract: the report shows whatever columns it finds.
+ */
+async function readTable(runDir: string, artifact: ArrowArtifact, missing: string[]): Promise<Table | undefined> {
+  const file = artifactPath(runDir, artifact);
   if (!existsSync(file)) {
-    missing.push(path);
+    missing.push(artifact.path);
     return undefined;
   }
   return readArrowFile(file);
@@ -124,9 +144,9 @@ function alignByTime(values: Float64Array, fromTime: Float64Array, toTime: Float
 }
 
 async function readSymbol(runDir: string, symbol: string, horizons: readonly number[], featureManifest: Json | undefined, missing: string[]) {
-  const features = await readTable(runDir, `features/${symbol}.arrow`, missing);
-  const labels = await readTable(runDir, `labels/${symbol}.arrow`, missing);
-  const splits = await readTable(runDir, `splits/${symbol}.arrow`, missing);
+  const features = await readTable(runDir, featureBars(symbol), missing);
+  const labels = await readTable(runDir, labelBars(symbol), missing);
+  const splits = await readTable(runDir, splitBars(symbol), missing);
   const timestamp = numericColumn(labels, 'timestamp') ?? numericColumn(features, 'timestamp') ?? new Float64Array(0);
   const featureTime = numericColumn(features, 'timestamp') ?? timestamp;
   const close = alignByTime(numericColumn(features, 'close') ?? new Float64Array(timestamp.length).fill(Number.NaN), featureTime, timestamp);
@@ -149,14 +169,19 @@ async function readSymbol(runDir: string, symbol: string, horizons: readonly num
   const splitTime = numericColumn(splits, 'timestamp') ?? timestamp;
   for (const h of horizons) {
     const put = (target: Map<number, Float64Array>, values: Float64Array | undefined) => values && target.set(h, values);
-    put(columns.label, numericColumn(labels, `label_h${h}`));
+    put(columns.label, numericColumn(labels, labelColumn(h)));
     put(columns.barsToHit, numericColumn(labels, `bars_to_hit_h${h}`));
     put(columns.quality, numericColumn(labels, `quality_h${h}`));
     put(columns.endIndex, numericColumn(labels, `label_end_index_h${h}`));
-    const split = numericColumn(splits, `split_h${h}`);
+    const split = numericColumn(splits, splitColumn(h));
     if (split) columns.split.set(h, alignByTime(split, splitTime, timestamp));
   }
   return columns;
+}
+
+/** Key of one GA search in `RunData.ga`: `<S>_h<h>`. */
+export function gaSeriesKey(symbol: string, horizon: number): string {
+  return `${symbol}_h${horizon}`;
 }
 
 function numberList(value: unknown): number[] {
@@ -166,37 +191,37 @@ function numberList(value: unknown): number[] {
 /** Read every artifact the report uses from a run folder; a missing optional file is recorded, not fatal. */
 export async function loadRunData(runDir: string, options: { config?: Json; runId?: string } = {}): Promise<RunData> {
   const missing: string[] = [];
-  const config = options.config ?? (await readJson(runDir, 'config.json', missing)) ?? {};
+  const config = options.config ?? (await readOptional(runDir, runConfig, missing)) ?? {};
   const symbols = Array.isArray(config['symbols']) ? config['symbols'].filter((s): s is string => typeof s === 'string') : [];
   const horizons = numberList(config['horizons']);
-  const state = await readJson(runDir, 'state.json', missing);
-  const featureManifest = await readJson(runDir, 'features/feature-manifest.json', missing);
+  const state = await readOptional(runDir, runState, missing);
+  const featureManifest = await readOptional(runDir, featureManifestArtifact, missing);
   const ga = new Map<string, Json>();
   for (const symbol of symbols) {
     for (const h of horizons) {
-      const report = await readJson(runDir, `ga-optimize/${symbol}_h${h}.json`, missing);
-      if (report) ga.set(`${symbol}_h${h}`, report);
+      const report = await readOptional(runDir, gaResult(symbol, h), missing);
+      if (report) ga.set(gaSeriesKey(symbol, h), report);
     }
   }
   const columns: SymbolColumns[] = [];
   for (const symbol of symbols) columns.push(await readSymbol(runDir, symbol, horizons, featureManifest, missing));
   return {
     runDir,
-    runId: options.runId ?? (typeof state?.['runId'] === 'string' ? state['runId'] : (runDir.split('/').filter(Boolean).at(-1) ?? 'run')),
+    runId: options.runId ?? state?.runId ?? (runDir.split('/').filter(Boolean).at(-1) ?? 'run'),
     config,
     symbols,
     horizons,
     state,
-    manifest: await readJson(runDir, 'manifest.json', missing),
-    ingest: await readJson(runDir, 'ingest/ingest-report.json', missing),
-    clean: await readJson(runDir, 'clean/clean-report.json', missing),
+    manifest: await readOptional(runDir, runManifest, missing),
+    ingest: await readOptional(runDir, ingestReport, missing),
+    clean: await readOptional(runDir, cleanReport, missing),
     featureManifest,
-    labelsReport: await readJson(runDir, 'labels/report.json', missing),
-    gaSummary: await readJson(runDir, 'ga-optimize/summary.json', missing),
+    labelsReport: await readOptional(runDir, labelsReport, missing),
+    gaSummary: await readOptional(runDir, gaSummary, missing),
     ga,
-    split: await readJson(runDir, 'splits/split.json', missing),
-    scale: await readJson(runDir, 'scale/report.json', missing),
-    validate: await readJson(runDir, 'validate/report.json', missing),
+    split: await readOptional(runDir, splitSummary, missing),
+    scale: await readOptional(runDir, scaleReport, missing),
+    validate: await readOptional(runDir, validationReport, missing),
     columns,
     train: await loadTrainData(runDir),
     missing,

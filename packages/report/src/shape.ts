@@ -1,3 +1,4 @@
+import type { RunState } from '@tribar/artifacts';
 import { contractFor, type RunConfig } from '@tribar/config';
 import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from './backtest.js';
 import { asNumber, isObject, type Json, type RunData, type SymbolColumns } from './run-data.js';
@@ -256,17 +257,16 @@ export interface StageRow {
   outputs: number;
 }
 
-export function stageRows(state: Json | undefined): StageRow[] {
-  const stages = isObject(state?.['stages']) ? state['stages'] : {};
-  const order = Array.isArray(state?.['order']) ? (state['order'] as unknown[]).filter((s): s is string => typeof s === 'string') : Object.keys(stages);
-  return order.map((name) => {
-    const stage = isObject(stages[name]) ? stages[name] : {};
-    const ms = asNumber(stage['durationMs']);
+export function stageRows(state: Pick<RunState, 'order' | 'stages'> | undefined): StageRow[] {
+  if (state === undefined) return [];
+  return state.order.map((name) => {
+    const stage = state.stages[name];
+    const ms = stage?.durationMs;
     return {
       name,
-      status: typeof stage['status'] === 'string' ? stage['status'] : 'not run',
+      status: stage?.status ?? 'not run',
       seconds: ms === undefined ? null : ms / 1000,
-      outputs: Array.isArray(stage['outputs']) ? stage['outputs'].length : 0,
+      outputs: stage?.outputs?.length ?? 0,
     };
   });
 }

@@ -64,12 +64,17 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
   });
   const stages = ['ingest', 'clean', 'features', 'labels-initial', 'ga-optimize', 'labels-final', 'splits', 'scale', 'validate'];
   await writeJsonAtomic(join(dir, 'state.json'), {
+    stateVersion: 1,
     runId: 'fixture-run',
+    createdAt: '2026-01-10T00:00:00.000Z',
+    updatedAt: '2026-01-10T00:10:00.000Z',
     status: 'completed',
+    configHash: 'fixture',
+    seed: 7,
     order: stages,
     stages: Object.fromEntries(stages.map((name, i) => [name, { name, status: 'completed', durationMs: 100 * (i + 1), outputs: [`${name}/x`] }])),
   });
-  await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, artifacts: {} });
+  await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, runId: 'fixture-run', artifacts: {} });
   await writeJsonAtomic(join(dir, 'ingest/ingest-report.json'), {
     stage: 'ingest',
     symbols: SYMBOLS.map((symbol, s) => ({ symbol, repair: { rowsIn: ROWS * 5, rowsOut: ROWS * 5, totalFixes: 3 + s } })),

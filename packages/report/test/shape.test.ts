@@ -1,3 +1,4 @@
+import type { StageStatus } from '@tribar/artifacts';
 import { describe, expect, it } from 'vitest';
 import {
   checkRows,
@@ -93,7 +94,7 @@ describe('data shaping', () => {
   });
 
   it('stageRows follows the state order and converts durations to seconds', () => {
-    expect(stageRows({ order: ['a', 'b'], stages: { a: { status: 'completed', durationMs: 1500, outputs: ['x', 'y'] } } })).toEqual([
+    expect(stageRows({ order: ['a', 'b'], stages: { a: { name: 'a', status: 'completed', durationMs: 1500, outputs: ['x', 'y'] } } })).toEqual([
       { name: 'a', status: 'completed', seconds: 1.5, outputs: 2 },
       { name: 'b', status: 'not run', seconds: null, outputs: 0 },
     ]);
@@ -140,9 +141,9 @@ describe('data shaping', () => {
 });
 
 describe('runStatusAtReport', () => {
-  const stage = (name: string, status: string) => ({ name, status });
+  const stage = (name: string, status: StageStatus) => ({ name, status });
   it('reads the run as complete when every stage but the report is', () => {
-    const state = { status: 'running', stages: { a: stage('a', 'completed'), report: stage('report', 'running') } };
+    const state = { status: 'running' as const, stages: { a: stage('a', 'completed'), report: stage('report', 'running') } };
     expect(runStatusAtReport(state)).toBe('completed');
   });
   it('keeps a finished status, and says failed or running when other stages are', () => {
