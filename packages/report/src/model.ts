@@ -1,4 +1,5 @@
 import { STAGE, type RunState } from '@tribar/artifacts';
+import type { RunConfig } from '@tribar/config';
 import { SPLIT_ZONES, barMinutes, backtestRows, healthRows, labelMixRows, stageRows, type BacktestRow, type HealthRow, type LabelMixRow, type StageRow } from './shape.js';
 import type { ModelsSection } from './model-section.js';
 import { asNumber, isObject, type Json, type RunData } from './run-data.js';
@@ -191,11 +192,23 @@ function gaRows(data: RunData): ReportModel['ga'] {
   return rows;
 }
 
-const CONFIG_KEYS = ['timeframes', 'horizons', 'splits', 'labels.sameBarRule', 'labels.costAware', 'ga.enabled', 'ga.populationSize', 'ga.generations', 'scaling.defaultScaler', 'contracts'];
+/** The config paths the report's Configuration table shows (each declared in the stage's `configKeys`). */
+export const CONFIG_TABLE_KEYS = [
+  'timeframes',
+  'horizons',
+  'splits',
+  'labels.sameBarRule',
+  'labels.costAware',
+  'ga.enabled',
+  'ga.populationSize',
+  'ga.generations',
+  'scaling.defaultScaler',
+  'contracts',
+] as const;
 
-function configRows(config: Json): Array<[string, string]> {
+function configRows(config: RunConfig): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
-  for (const key of CONFIG_KEYS) {
+  for (const key of CONFIG_TABLE_KEYS) {
     const value = key.split('.').reduce<unknown>((node, part) => (isObject(node) ? node[part] : undefined), config);
     if (value === undefined) continue;
     if (isObject(value)) rows.push(...flattenScalars(value, 30, key));
@@ -238,12 +251,12 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
     runId: data.runId,
     generatedAt: generatedAt.toISOString(),
     summary: {
-      description: typeof data.config['description'] === 'string' ? data.config['description'] : null,
+      description: data.config.description,
       status: runStatusAtReport(data.state),
       symbols: data.symbols,
       horizons: data.horizons,
       barMinutes: barMinutes(data.config, first?.timestamp ?? []),
-      seed: asNumber(data.config['seed']) ?? null,
+      seed: data.config.seed,
       rows: Object.fromEntries(data.columns.map((c) => [c.symbol, c.timestamp.length])),
     },
     config: configRows(data.config),

@@ -39,8 +39,8 @@ import {
 import { markdownReport } from './markdown.js';
 import { modelEquitySpec } from './model-charts.js';
 import { MODEL_EQUITY_CHART } from './model-render.js';
-import { buildReportModel, type ReportModel } from './model.js';
-import { loadRunData, type Json, type RunData } from './run-data.js';
+import { buildReportModel, CONFIG_TABLE_KEYS, type ReportModel } from './model.js';
+import { loadRunData, type RunData } from './run-data.js';
 import { backtestRows, barsToHitRows, convergenceRows, correlationCells, qualityRows, splitSegments } from './shape.js';
 import { htmlPage } from './template.js';
 
@@ -80,7 +80,7 @@ export async function runCharts(data: RunData, backtest = backtestRows(data)): P
 }
 
 /** Read a run folder and render the report (nothing written). */
-export async function renderReport(runDir: string, options: { config?: Json; runId?: string; generatedAt?: Date } = {}): Promise<RenderedReport> {
+export async function renderReport(runDir: string, options: { config?: RunConfig; runId?: string; generatedAt?: Date } = {}): Promise<RenderedReport> {
   const data = await loadRunData(runDir, options);
   const backtest = backtestRows(data);
   const model = buildReportModel(data, backtest, options.generatedAt);
@@ -89,7 +89,7 @@ export async function renderReport(runDir: string, options: { config?: Json; run
 }
 
 /** Render a run's report and write `report/index.html`, `report/report.md` and `report/report.json`. */
-export async function writeReport(runDir: string, options: { config?: Json; runId?: string } = {}): Promise<RenderedReport> {
+export async function writeReport(runDir: string, options: { config?: RunConfig; runId?: string } = {}): Promise<RenderedReport> {
   const report = await renderReport(runDir, options);
   await mkdir(dirname(artifactPath(runDir, reportHtml)), { recursive: true });
   await writeFileAtomic(artifactPath(runDir, reportHtml), report.html);
@@ -97,6 +97,10 @@ export async function writeReport(runDir: string, options: { config?: Json; runI
   await writeJsonArtifact(runDir, reportJson, { ...report.model, charts: report.charts.map((c) => c.name) });
   return report;
 }
+
+const REPORT_CONFIG_KEYS: readonly string[] = [
+  ...new Set(['symbols', 'horizons', 'description', 'seed', 'timeframes', 'contracts', 'defaultContract', ...CONFIG_TABLE_KEYS]),
+];
 
 /**
  * Pipeline stage `report`: the run's HTML (self-contained, server-rendered SVG charts), Markdown
@@ -108,7 +112,9 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   dependsOn: [STAGE.validate],
   // 2: the Models section (train/summary.json, equity curves, confusion matrices).
   version: 2,
-  configKeys: ['symbols', 'horizons', 'contracts', 'defaultContract', 'timeframes'],
+  // Every path the report reads: the series (symbols, horizons), the summary (description, seed, bar
+  // length), the baseline's costs (contracts, defaultContract) and the Configuration table.
+  configKeys: REPORT_CONFIG_KEYS,
   inputs: (config) => [
     ingestReport.path,
     cleanReport.path,
@@ -125,7 +131,7 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   ],
   outputs: () => [reportHtml.path, reportMarkdown.path, reportJson.path],
   async run(context) {
-    const report = await writeReport(context.runDir, { config: context.config as unknown as Json, runId: context.runId });
+    const report = await writeReport(context.runDir, { config: context.config, runId: context.runId });
     if (report.model.missing.length > 0) context.logger.warn({ missing: report.model.missing }, 'report: some artifacts were not found');
     const metrics: Record<string, number | string | boolean> = { charts: report.charts.length };
     for (const row of report.model.backtest) {

@@ -23,6 +23,7 @@ import {
   type RunManifestFile,
   type RunState,
 } from '@tribar/artifacts';
+import { parseConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, float64Column } from '@tribar/core';
 import type { Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
@@ -50,7 +51,8 @@ export interface SymbolColumns {
 export interface RunData {
   runDir: string;
   runId: string;
-  config: Json;
+  /** The run's resolved config: the stage's own, or `config.json` validated by `@tribar/config`. */
+  config: RunConfig;
   symbols: string[];
   horizons: number[];
   state?: RunState | undefined;
@@ -179,21 +181,22 @@ async function readSymbol(runDir: string, symbol: string, horizons: readonly num
   return columns;
 }
 
+/** The run's `config.json`, checked by `@tribar/config` (a run folder without one is not a run). */
+export async function readRunConfig(runDir: string): Promise<RunConfig> {
+  return parseConfig(await readJsonArtifact(runDir, runConfig), artifactPath(runDir, runConfig));
+}
+
 /** Key of one GA search in `RunData.ga`: `<S>_h<h>`. */
 export function gaSeriesKey(symbol: string, horizon: number): string {
   return `${symbol}_h${horizon}`;
 }
 
-function numberList(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
-}
-
 /** Read every artifact the report uses from a run folder; a missing optional file is recorded, not fatal. */
-export async function loadRunData(runDir: string, options: { config?: Json; runId?: string } = {}): Promise<RunData> {
+export async function loadRunData(runDir: string, options: { config?: RunConfig; runId?: string } = {}): Promise<RunData> {
   const missing: string[] = [];
-  const config = options.config ?? (await readOptional(runDir, runConfig, missing)) ?? {};
-  const symbols = Array.isArray(config['symbols']) ? config['symbols'].filter((s): s is string => typeof s === 'string') : [];
-  const horizons = numberList(config['horizons']);
+  const config = options.config ?? (await readRunConfig(runDir));
+  const symbols = [...config.symbols];
+  const horizons = [...config.horizons];
   const state = await readOptional(runDir, runState, missing);
   const featureManifest = await readOptional(runDir, featureManifestArtifact, missing);
   const ga = new Map<string, Json>();

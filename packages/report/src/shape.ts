@@ -281,9 +281,8 @@ export interface BacktestRow extends BacktestMetrics {
 }
 
 /** The bar length: `timeframes.targetMinutes`, else the median timestamp step. */
-export function barMinutes(config: Json, timestamp: ArrayLike<number>): number {
-  const timeframes = isObject(config['timeframes']) ? config['timeframes'] : {};
-  const configured = asNumber(timeframes['targetMinutes']);
+export function barMinutes(config: Pick<RunConfig, 'timeframes'> | undefined, timestamp: ArrayLike<number>): number {
+  const configured = config?.timeframes.targetMinutes;
   if (configured !== undefined && configured > 0) return configured;
   const steps: number[] = [];
   for (let i = 1; i < Math.min(timestamp.length, 2001); i++) steps.push((timestamp[i] as number) - (timestamp[i - 1] as number));
@@ -292,9 +291,8 @@ export function barMinutes(config: Json, timestamp: ArrayLike<number>): number {
   return median !== undefined && median > 0 ? median / 60_000 : 1;
 }
 
-export function costFor(config: Json, symbol: string): CostModel {
-  if (!isObject(config['defaultContract'])) return { roundTripPrice: 0, tickSize: 1, tickValue: 1 };
-  const contract = contractFor({ contracts: {}, ...config } as unknown as RunConfig, symbol);
+export function costFor(config: RunConfig, symbol: string): CostModel {
+  const contract = contractFor(config, symbol);
   return { roundTripPrice: contract.roundTripPrice, tickSize: contract.tickSize, tickValue: contract.tickValue };
 }
 

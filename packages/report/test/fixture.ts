@@ -1,3 +1,4 @@
+import { parseConfig } from '@tribar/config';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { tableFromArrays } from 'apache-arrow';
 import { mkdtemp } from 'node:fs/promises';
@@ -47,7 +48,8 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
   const dir = await mkdtemp(join(tmpdir(), 'tribar-report-'));
   const withSplits = options.withSplits ?? true;
   const timestamp = Float64Array.from({ length: ROWS }, (_, i) => START + i * STEP);
-  await writeJsonAtomic(join(dir, 'config.json'), {
+  // The resolved config as the pipeline writes it: every default filled in.
+  await writeJsonAtomic(join(dir, 'config.json'), parseConfig({
     description: 'Report fixture: two symbols, two horizons',
     seed: 7,
     symbols: [...SYMBOLS],
@@ -58,10 +60,10 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       MGC: { tickSize: 0.1, tickValue: 1, commissionTicks: 0.3, slippageTicks: 0.75 },
     },
     defaultContract: { tickSize: 0.01, tickValue: 1, commissionTicks: 0.5, slippageTicks: 0.5 },
-    splits: { train: 0.6, val: 0.2, test: 0.2, purgeBars: 10, embargoBars: 5 },
+    splits: { train: 0.6, val: 0.2, test: 0.2, purgeBars: 60, embargoBars: 5 },
     labels: { sameBarRule: 'nearerOpen', costAware: false },
     ga: { enabled: true, populationSize: 8, generations: 5 },
-  });
+  }));
   const stages = ['ingest', 'clean', 'features', 'labels-initial', 'ga-optimize', 'labels-final', 'splits', 'scale', 'validate'];
   await writeJsonAtomic(join(dir, 'state.json'), {
     stateVersion: 1,
