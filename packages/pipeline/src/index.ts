@@ -8,7 +8,7 @@ export type { PipelineEvent, PipelineEventListener } from './events.js';
 export { configSlice, stageFingerprint } from './fingerprint.js';
 export { newRunId, isValidRunId, runDirFor, listRuns, getRun, latestRun, removeRun } from './runs.js';
 export type { RunSummary } from './runs.js';
-export { readRunState, STATE_FILE } from './state.js';
+export { readRunState } from './state.js';
 export type { RunState, RunStatus, StageRecord, StageStatus } from './state.js';
 export { PipelineDefinitionError } from './errors.js';
 export { registeredStages } from './registry.js';
