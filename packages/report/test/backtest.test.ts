@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barsPerYear } from '@tribar/quant';
-import { annualisedSharpe, backtestMetrics, countCode, maxDrawdown, oracleTrades } from '../src/index.js';
+import { annualisedSharpe, backtestMetrics, countCode, maxDrawdown, oracleTrades } from '../src/backtest.js';
 
 // Twelve bars worked by hand. Row 0 is a train row (never entered); row 4 falls inside the
 // trade opened at row 3 (one position at a time); row 8 is invalid (−99); row 11's label ends

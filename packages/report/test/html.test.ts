@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport, renderSvg, reportStage, SECTIONS, writeReport, type RenderedReport } from '../src/index.js';
+import { renderSvg } from '../src/internal/charts.js';
+import { renderReport, reportStage, writeReport, type RenderedReport } from '../src/internal/report.js';
+import { SECTIONS } from '../src/internal/template.js';
 import { HORIZONS, SYMBOLS, writeFixtureRun } from './fixture.js';
 
 const EXPECTED_CHARTS = [

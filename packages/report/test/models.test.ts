@@ -4,7 +4,10 @@ import { tableFromArrays } from 'apache-arrow';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decimateIndexes, parseTrainSummary, renderReport, reportStage, rowShares, writeReport, type RenderedReport, type ReportModel } from '../src/index.js';
+import { decimateIndexes } from '../src/internal/model-charts.js';
+import { parseTrainSummary, rowShares } from '../src/internal/model-section.js';
+import type { ReportModel } from '../src/internal/model.js';
+import { renderReport, reportStage, writeReport, type RenderedReport } from '../src/internal/report.js';
 import { writeFixtureRun } from './fixture.js';
 import { TEST_BARS, XGB_MES, writeTrainOutputs } from './train-fixture.js';
 

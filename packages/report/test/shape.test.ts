@@ -1,19 +1,9 @@
 import type { StageStatus } from '@tribar/artifacts';
 import { describe, expect, it } from 'vitest';
-import {
-  checkRows,
-  equitySpec,
-  convergenceRows,
-  correlationCells,
-  flattenScalars,
-  healthRows,
-  histogram,
-  labelMixRows,
-  pickFeatures,
-  splitSegments,
-  stageRows,
-  runStatusAtReport,
-} from '../src/index.js';
+import { equitySpec } from '../src/internal/charts.js';
+import { checkRows, flattenScalars, runStatusAtReport } from '../src/internal/model.js';
+import { pickFeatures } from '../src/internal/run-data.js';
+import { convergenceRows, correlationCells, healthRows, histogram, labelMixRows, splitSegments, stageRows } from '../src/internal/shape.js';
 
 describe('data shaping', () => {
   it('labelMixRows counts each class and the invalid rows', () => {

@@ -1,6 +1,6 @@
 import type { RunState } from '@tribar/artifacts';
 import { contractFor, type RunConfig } from '@tribar/config';
-import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from './backtest.js';
+import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from '../backtest.js';
 import { asNumber, isObject, type Json, type RunData, type SymbolColumns } from './run-data.js';
 
 /** Pure reshaping of run artifacts into the rows the tables and charts show. */
