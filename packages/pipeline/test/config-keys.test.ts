@@ -5,8 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type RunConfig } from '@tribar/config';
 import type { StageDefinition } from '@tribar/core';
-import { registeredStages } from '../src/registry.js';
-import { runPipeline } from '../src/runner.js';
+import { registeredStages } from '../src/internal/registry.js';
+import { runPipeline } from '../src/internal/runner.js';
 import { coveredBy, materialize, recordReads } from './record-reads.js';
 
 /**

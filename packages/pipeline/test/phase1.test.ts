@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@tribar/config';
 import { ArtifactManifest, readArrowFile } from '@tribar/core';
 import { tableToBars } from '@tribar/market';
-import { registeredStages, runPipeline } from '../src/index.js';
+import { registeredStages } from '../src/internal/registry.js';
+import { runPipeline } from '../src/internal/runner.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');
 const sharedData = join(repoRoot, '../shared/data');
