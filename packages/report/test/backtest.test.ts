@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barsPerYear } from '@tribar/quant';
-import { annualisedSharpe, backtestMetrics, countCode, maxDrawdown, oracleTrades } from '../src/backtest.js';
+import { annualisedSharpe, backtestMetrics, countCode, oracleTrades } from '../src/backtest.js';
 
 // Twelve bars worked by hand. Row 0 is a train row (never entered); row 4 falls inside the
 // trade opened at row 3 (one position at a time); row 8 is invalid (−99); row 11's label ends
@@ -76,8 +76,12 @@ describe('metric edge cases', () => {
     expect(backtestMetrics([], { spanBars: 0, barMinutes: 5 })).toMatchObject({ trades: 0, winRate: null, sharpe: null, tradesPerYear: null });
   });
 
-  it('maxDrawdown starts its peak at zero; Sharpe is null for a constant series', () => {
-    expect(maxDrawdown([-1, -2, 4, -1])).toBe(3);
+  it('the drawdown starts its peak at zero; Sharpe is null for a constant series', () => {
+    // Long 100 → 99 (−1), long 99 → 97 (−2), long 97 → 101 (+4), short 101 → 102 (−1): running sum
+    // −1, −3, 1, 0, so the deepest fall is 0 → −3 = 3 points (the later 1 → 0 is only 1).
+    const trades = oracleTrades({ close: [100, 99, 97, 101, 102], label: [1, 1, 1, -1, 0], endIndex: [1, 2, 3, 4, 4] }, { roundTripPrice: 0, tickSize: 0.5, tickValue: 5 });
+    expect(trades.map((t) => t.pnlPoints)).toEqual([-1, -2, 4, -1]);
+    expect(backtestMetrics(trades, { spanBars: 5, barMinutes: 5 })).toMatchObject({ maxDrawdownPoints: 3, maxDrawdownUsd: 30, totalPoints: 0, wins: 1, profitFactor: 1 });
     expect(annualisedSharpe([0.01, 0.01, 0.01], 100)).toBeNull();
   });
 });
