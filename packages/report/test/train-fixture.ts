@@ -56,6 +56,7 @@ export const XGB_MES = {
     trades: 150,
     longTrades: 80,
     shortTrades: 70,
+    skippedEntries: 4,
     winRate: 0.52,
     profitFactor: 1.1,
     totalUsd: 420.5,
@@ -72,6 +73,8 @@ export const XGB_MES = {
     trials: 3,
     threshold: 0.5,
   },
+  cv: null,
+  hyperparameters: { nEstimators: 120, maxDepth: 4 },
 };
 
 /** A neural model on the same series: wasm backend, no losing trade (profit factor null). */
