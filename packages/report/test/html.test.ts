@@ -1,3 +1,4 @@
+import { reportJsonSchema } from '@tribar/artifacts';
 import { Rng, silentLogger, createStageContext } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { existsSync } from 'node:fs';
@@ -143,6 +144,9 @@ describe('reportStage', () => {
       const outcome = await reportStage.run(createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
       expect(outcome?.metrics?.['charts']).toBe(EXPECTED_CHARTS.length);
       for (const output of reportStage.outputs(config)) expect(existsSync(join(dir, output))).toBe(true);
+      // report.json has exactly the contract's fields: parsing (which drops unknown keys) changes nothing.
+      const json: unknown = JSON.parse(await readFile(join(dir, 'report/report.json'), 'utf8'));
+      expect(reportJsonSchema.parse(json)).toEqual(json);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { reportJsonSchema } from '@tribar/artifacts';
 import { Rng, createStageContext, silentLogger, writeArrowFile, writeFileAtomic } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { tableFromArrays } from 'apache-arrow';
@@ -44,6 +45,7 @@ describe('Models section on a run with a train stage', () => {
     expect(mlp?.fit).toEqual({ epochs: 40, bestEpoch: 40, stoppedEarly: false, seconds: 30.5 });
     expect(json.models.warnings).toEqual(['train/xgboost-MGC-h5/equity.arrow not found: no equity curve for xgboost MGC H5.']);
     expect(json.charts).toContain('model-equity');
+    expect(reportJsonSchema.parse(json)).toEqual(json);
     // Phase 1 parts stay: the model section adds, it does not replace.
     expect(json.backtest).toHaveLength(4);
     expect(json.missing).toEqual([]);
