@@ -19,7 +19,7 @@ import { join } from 'node:path';
 
 export const SYMBOLS = ['MES', 'MGC'] as const;
 export const HORIZONS = [5, 20] as const;
-export const ROWS = 300;
+const ROWS = 300;
 const START = Date.UTC(2026, 0, 5, 14, 0);
 const STEP = 5 * 60_000;
 
@@ -37,7 +37,7 @@ function walk(seed: number, n: number, start: number, scale: number): Float64Arr
 }
 
 /** Split codes of a few hundred rows: train, purge, val, embargo, test, invalid tail. */
-export function splitCodes(n: number, maxBars: number): Int8Array {
+function splitCodes(n: number, maxBars: number): Int8Array {
   const codes = new Int8Array(n);
   const trainEnd = Math.floor(n * 0.6);
   const valEnd = Math.floor(n * 0.8);

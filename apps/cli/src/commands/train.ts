@@ -87,7 +87,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
  * `--hp` on top of the config's hyperparameters of the one model named: `--hp maxDepth=4` keeps the
  * config's `nEstimators`. With several models it is refused rather than applied to all or ignored.
  */
-export function withHyperparameters(registry: ModelRegistry, config: RunConfig, models: readonly string[], hp: Record<string, unknown>): RunConfig {
+function withHyperparameters(registry: ModelRegistry, config: RunConfig, models: readonly string[], hp: Record<string, unknown>): RunConfig {
   if (Object.keys(hp).length === 0) return config;
   if (models.length !== 1) {
     throw new UsageError(`--hp applies to a single --model, got ${models.length} (${models.join(', ')})`, {

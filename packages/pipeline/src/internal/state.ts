@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { artifactPath, readJsonArtifact, runState, writeJsonArtifact, type RunState } from '@tribar/artifacts';
 import { ArtifactError } from '@tribar/core';
 
-export type { RunState, RunStatus, StageRecord, StageStatus } from '@tribar/artifacts';
+export type { RunState, RunStatus, StageRecord } from '@tribar/artifacts';
 
 /** A run's `state.json` through its contract; `undefined` when the folder has none (not a run yet). */
 export async function readRunState(runDir: string): Promise<RunState | undefined> {

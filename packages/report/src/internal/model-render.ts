@@ -11,7 +11,7 @@ const EQUITY_FILE = trainEquity('m', 's', 1).path.split('/').at(-1) ?? '';
 export const MODELS_SECTION = ['models', 'Models'] as const;
 export const MODEL_EQUITY_CHART = 'model-equity';
 
-export const MODEL_TABLE_HEADERS = [
+const MODEL_TABLE_HEADERS = [
   'model',
   'symbol',
   'H',
@@ -31,7 +31,7 @@ export const MODEL_TABLE_HEADERS = [
   'backend',
 ] as const;
 
-export const resultName = (r: Pick<ModelResult, 'model' | 'symbol' | 'horizon'>) => `${r.model} ${r.symbol} H${r.horizon}`;
+const resultName = (r: Pick<ModelResult, 'model' | 'symbol' | 'horizon'>) => `${r.model} ${r.symbol} H${r.horizon}`;
 
 function epochs(fit: ModelResult['fit']): string {
   if (fit.epochs === null && fit.bestEpoch === null) return '—';
@@ -39,7 +39,7 @@ function epochs(fit: ModelResult['fit']): string {
 }
 
 /** One row of the metrics table, as text (the same cells in HTML and Markdown). */
-export function modelTableRow(r: ModelResult): string[] {
+function modelTableRow(r: ModelResult): string[] {
   const b = r.backtest;
   const trades = b?.trades ?? null;
   const profitFactor = b === null ? '—' : b.profitFactor === null ? (trades !== null && trades > 0 ? '∞ (no loss)' : '—') : formatNumber(b.profitFactor);
@@ -65,7 +65,7 @@ export function modelTableRow(r: ModelResult): string[] {
 }
 
 /** Confusion cells as `count (row %)`: rows = true class, columns = predicted. */
-export function confusionRows(confusion: readonly (readonly number[])[], shares = rowShares(confusion)): string[][] {
+function confusionRows(confusion: readonly (readonly number[])[], shares = rowShares(confusion)): string[][] {
   return confusion.map((row, t) => [
     MODEL_CLASSES[t] as string,
     ...row.map((count, p) => `${formatNumber(count)} (${percent(shares[t]?.[p])})`),

@@ -9,7 +9,7 @@ import { trainResultDir, trainSummary } from '@tribar/artifacts';
 
 /** Class order of the confusion matrices: rows = true class, columns = predicted. */
 export const MODEL_CLASSES = ['short', 'neutral', 'long'] as const;
-export type ModelClass = (typeof MODEL_CLASSES)[number];
+type ModelClass = (typeof MODEL_CLASSES)[number];
 
 export interface ClassScores {
   precision: number | null;
@@ -150,7 +150,7 @@ function modelBacktest(value: unknown): ModelBacktest | null {
 }
 
 /** A run-relative folder that stays inside the run: no absolute path, no `..` part. */
-export function safeRunPath(path: string): boolean {
+function safeRunPath(path: string): boolean {
   return !path.startsWith('/') && !/^[A-Za-z]:/.test(path) && !path.split(/[\\/]/).includes('..');
 }
 

@@ -118,7 +118,7 @@ export function checkRows(checks: unknown, findings: { issues?: unknown; warning
   return [];
 }
 
-export interface SplitCountRow {
+interface SplitCountRow {
   symbol: string;
   horizon: number;
   train: number;
@@ -130,7 +130,7 @@ export interface SplitCountRow {
 }
 
 /** Rows per split zone, counted from the split columns themselves. */
-export function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): SplitCountRow[] {
+function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): SplitCountRow[] {
   const rows: SplitCountRow[] = [];
   for (const c of data.columns) {
     for (const h of data.horizons) {
@@ -150,7 +150,7 @@ export function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): Spl
 const count = (value: unknown) => (Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : 0);
 
 /** The scaling report's headline: cut, options, policy, leakage check, features per scaler and category, rows per split. */
-export function scalingSummary(scale: Json | undefined): ReportModel['scaling'] {
+function scalingSummary(scale: Json | undefined): ReportModel['scaling'] {
   if (scale === undefined) return { present: false, rows: [], byScaler: [], warnings: [] };
   const known = 'featuresByScaler' in scale || 'options' in scale || 'leakageCheck' in scale;
   if (!known) return { present: true, rows: flattenScalars(scale, 60), byScaler: [], warnings: textList(scale['warnings']) };
@@ -238,7 +238,7 @@ export function runStatusAtReport(state: Pick<RunState, 'status' | 'stages'> | u
 }
 
 /** The train stage's results as the report shows them (equity curves left to the chart). */
-export function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
+function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
   const train = data.train;
   if (train === undefined) return { present: false, results: [], warnings: [] };
   return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings] };

@@ -52,7 +52,7 @@ export interface RenderedReport {
 }
 
 /** Every chart of a run, rendered to SVG; charts without data are left out. */
-export async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
+async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
   const model = buildReportModel(data, backtest);
   const segments = data.columns.flatMap((c) => data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])));
   const bars = barsToHitRows(data.columns, data.horizons);

@@ -105,7 +105,7 @@ async function readTable(runDir: string, artifact: ArrowArtifact, missing: strin
 }
 
 /** A numeric column as float64 (int8/int32/float/bigint/timestamp alike; null as NaN). */
-export function numericColumn(table: Table | undefined, name: string): Float64Array | undefined {
+function numericColumn(table: Table | undefined, name: string): Float64Array | undefined {
   return table?.getChild(name) ? float64Column(table, name) : undefined;
 }
 
@@ -182,12 +182,12 @@ async function readSymbol(runDir: string, symbol: string, horizons: readonly num
 }
 
 /** The run's `config.json`, checked by `@tribar/config` (a run folder without one is not a run). */
-export async function readRunConfig(runDir: string): Promise<RunConfig> {
+async function readRunConfig(runDir: string): Promise<RunConfig> {
   return parseConfig(await readJsonArtifact(runDir, runConfig), artifactPath(runDir, runConfig));
 }
 
 /** Key of one GA search in `RunData.ga`: `<S>_h<h>`. */
-export function gaSeriesKey(symbol: string, horizon: number): string {
+function gaSeriesKey(symbol: string, horizon: number): string {
   return `${symbol}_h${horizon}`;
 }
 

@@ -291,7 +291,7 @@ export function barMinutes(config: Pick<RunConfig, 'timeframes'> | undefined, ti
   return median !== undefined && median > 0 ? median / 60_000 : 1;
 }
 
-export function costFor(config: RunConfig, symbol: string): CostModel {
+function costFor(config: RunConfig, symbol: string): CostModel {
   const contract = contractFor(config, symbol);
   return { roundTripPrice: contract.roundTripPrice, tickSize: contract.tickSize, tickValue: contract.tickValue };
 }
