@@ -4,6 +4,17 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { declaredWorkspaceDeps } from './rules/declared-workspace-deps.js';
+import { noArtifactPathLiteral } from './rules/no-artifact-path-literal.js';
+
+/** Tribar's own rules, as an ESLint plugin. */
+export const tribarPlugin = {
+  meta: { name: '@tribar/eslint-config' },
+  rules: {
+    'declared-workspace-deps': declaredWorkspaceDeps,
+    'no-artifact-path-literal': noArtifactPathLiteral,
+  },
+};
 
 /** Layers from the bottom up; a layer may import only the layers listed for it. */
 export const LAYER_RULES = [
@@ -48,8 +59,9 @@ export function tribarLintConfig(options = {}) {
     {
       files: SOURCE_FILES,
       languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
-      plugins: { '@nx': nx },
+      plugins: { '@nx': nx, tribar: tribarPlugin },
       rules: {
+        'tribar/declared-workspace-deps': 'error',
         'max-lines': ['error', { max: MAX_LINES_PER_FILE, skipBlankLines: false, skipComments: false }],
         '@nx/enforce-module-boundaries': [
           'error',
@@ -76,6 +88,13 @@ export function tribarLintConfig(options = {}) {
         eqeqeq: ['error', 'always', { null: 'ignore' }],
         'no-console': 'off',
       },
+    },
+    {
+      // Package and app sources spell no artifact path or shared column: `@tribar/artifacts` does, once.
+      // Tests may write literal paths: they check the contract from the outside.
+      files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+      ignores: ['packages/artifacts/**'],
+      rules: { 'tribar/no-artifact-path-literal': 'error' },
     },
     {
       // Tool configuration (vitest, eslint) is workspace plumbing, not package code.

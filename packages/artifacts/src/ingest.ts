@@ -6,15 +6,154 @@ import { STAGE } from './stages.js';
 /** `ingest/<symbol>.arrow`: one symbol's bars as read and repaired, before cleaning. */
 export const ingestBars = (symbol: string) => arrowArtifact(`ingest/${symbol}.arrow`, STAGE.ingest, BAR_COLUMNS);
 
-// TODO(contract): the report's exact shape.
-export const ingestReportSchema = z.looseObject({});
+/** First and last bar of a written bar file (ISO times; `null` when it has no bars). */
+export const barsSummarySchema = z.object({
+  bars: z.number().int().nonnegative(),
+  first: z.string().nullable(),
+  last: z.string().nullable(),
+});
+export type BarsSummary = z.infer<typeof barsSummarySchema>;
+
+/** What the reader saw in one data file (absent for the synthetic market). */
+export const readStatsSchema = z.object({
+  file: z.string(),
+  format: z.enum(['csv', 'csv.gz', 'parquet', 'arrow']),
+  /** Data rows seen (excluding header and blank lines). */
+  rowsRead: z.number().int().nonnegative(),
+  /** Rows turned into bars. */
+  rowsParsed: z.number().int().nonnegative(),
+  /** Rows skipped with `onBadRow: skip`. */
+  badRowsSkipped: z.number().int().nonnegative(),
+  /** First few skipped rows: 1-based line (CSV) or row number, field and reason. */
+  badRowSamples: z.array(z.object({ row: z.number().int(), field: z.string(), reason: z.string() })),
+  blankLines: z.number().int().nonnegative(),
+  /** Column names used per bar field. */
+  columns: z.record(z.string(), z.string()),
+  /** CSV only: the detected delimiter. */
+  delimiter: z.string().optional(),
+  /** IANA zone that timestamps without one were read in. */
+  timezone: z.string(),
+});
+export type ReadStatsFile = z.infer<typeof readStatsSchema>;
+
+/** Counts per repair rule, in the order the rules run. */
+export const repairCountsSchema = z.object({
+  nanPriceRowsDropped: z.number().int().nonnegative(),
+  nanVolumeSetToZero: z.number().int().nonnegative(),
+  /** Rows whose timestamp is earlier than the row before (0 when the input was sorted). */
+  outOfOrderRows: z.number().int().nonnegative(),
+  duplicateTimestampsDropped: z.number().int().nonnegative(),
+  highLowSwapped: z.number().int().nonnegative(),
+  highRaisedToOpen: z.number().int().nonnegative(),
+  highRaisedToClose: z.number().int().nonnegative(),
+  lowLoweredToOpen: z.number().int().nonnegative(),
+  lowLoweredToClose: z.number().int().nonnegative(),
+  nonPositivePriceRowsDropped: z.number().int().nonnegative(),
+  negativeVolumeSetToZero: z.number().int().nonnegative(),
+  /** Rows with at least one of O, H, L, C off the tick grid; not changed. */
+  offTickRows: z.number().int().nonnegative(),
+});
+export type RepairCountsFile = z.infer<typeof repairCountsSchema>;
+
+export const repairReportSchema = z.object({
+  rowsIn: z.number().int().nonnegative(),
+  rowsOut: z.number().int().nonnegative(),
+  /** Whether the input had to be sorted. */
+  sorted: z.boolean(),
+  counts: repairCountsSchema,
+  /** Sum of every count except `offTickRows` and `outOfOrderRows`, which change nothing by themselves. */
+  totalFixes: z.number().int().nonnegative(),
+  warnings: z.array(z.string()),
+  /** The tick size the grid check used, or `null` when none was given. */
+  tickSize: z.number().nullable(),
+});
+export type RepairReportFile = z.infer<typeof repairReportSchema>;
+
+export const ingestSymbolReportSchema = z.object({
+  symbol: z.string(),
+  source: z.enum(['synthetic', 'file']),
+  read: readStatsSchema.optional(),
+  repair: repairReportSchema,
+  output: barsSummarySchema,
+});
+export type IngestSymbolReportFile = z.infer<typeof ingestSymbolReportSchema>;
+
+/** `ingest/ingest-report.json`: per symbol, what was read, every repair counted, first/last bar. */
+export const ingestReportSchema = z.object({
+  stage: z.literal(STAGE.ingest),
+  symbols: z.array(ingestSymbolReportSchema),
+});
 export type IngestReportFile = z.infer<typeof ingestReportSchema>;
 export const ingestReport = jsonArtifact('ingest/ingest-report.json', STAGE.ingest, ingestReportSchema);
 
 /** `clean/<symbol>.arrow`: one symbol's clean bars at the target bar length. */
 export const cleanBars = (symbol: string) => arrowArtifact(`clean/${symbol}.arrow`, STAGE.clean, BAR_COLUMNS);
 
-// TODO(contract): the report's exact shape.
-export const cleanReportSchema = z.looseObject({});
+/** One contract roll found (and back-adjusted) in a symbol's bars. */
+export const rollEventSchema = z.object({
+  symbol: z.string(),
+  /** Index of the first bar of the new contract in the bars the roll was detected in. */
+  index: z.number().int().nonnegative(),
+  /** Bar start of that first bar, UTC ms, and as ISO text for reports. */
+  timestamp: z.number(),
+  time: z.string(),
+  /** New-contract price minus old-contract price, price units (what difference adjustment adds). */
+  gap: z.number(),
+  /** New over old price (what ratio adjustment multiplies by). */
+  ratio: z.number(),
+  source: z.enum(['contract', 'calendar', 'jump']),
+  method: z.enum(['difference', 'ratio', 'none']),
+  /** For jump detections: |gap| over the typical session-open gap around it. */
+  multiple: z.number().optional(),
+});
+export type RollEventFile = z.infer<typeof rollEventSchema>;
+
+export const outlierReportSchema = z.object({
+  action: z.enum(['flag', 'drop', 'winsorize']),
+  returnOutliers: z.number().int().nonnegative(),
+  rangeOutliers: z.number().int().nonnegative(),
+  flagged: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
+  winsorized: z.number().int().nonnegative(),
+});
+export type OutlierReportFile = z.infer<typeof outlierReportSchema>;
+
+export const gapReportSchema = z.object({
+  /** Gaps inside a session that were filled, and the bars added. */
+  filledGaps: z.number().int().nonnegative(),
+  filledBars: z.number().int().nonnegative(),
+  /** Gaps inside a session longer than maxFillMinutes (left open), and their missing bars. */
+  longGaps: z.number().int().nonnegative(),
+  longGapBars: z.number().int().nonnegative(),
+  /** Steps between bars that are not whole multiples of the bar length (left open). */
+  irregularSteps: z.number().int().nonnegative(),
+  /** Bars outside every CME session (kept, never filled around). */
+  barsOutsideSessions: z.number().int().nonnegative(),
+});
+export type GapReportFile = z.infer<typeof gapReportSchema>;
+
+export const cleanSymbolReportSchema = z.object({
+  symbol: z.string(),
+  inputBars: z.number().int().nonnegative(),
+  outputBars: z.number().int().nonnegative(),
+  rolls: z.array(rollEventSchema),
+  /** Prices ≤ 0 produced by difference back-adjustment (switch to ratio if not 0). */
+  nonPositiveAfterAdjustment: z.number().int().nonnegative(),
+  outliers: outlierReportSchema,
+  gaps: gapReportSchema,
+  resample: z.object({
+    minutes: z.number().int().positive(),
+    inputBars: z.number().int().nonnegative(),
+    outputBars: z.number().int().nonnegative(),
+  }),
+  output: barsSummarySchema,
+});
+export type CleanSymbolReportFile = z.infer<typeof cleanSymbolReportSchema>;
+
+/** `clean/clean-report.json`: per symbol, rolls, outliers, gaps, resample counts, first/last bar. */
+export const cleanReportSchema = z.object({
+  stage: z.literal(STAGE.clean),
+  symbols: z.array(cleanSymbolReportSchema),
+});
 export type CleanReportFile = z.infer<typeof cleanReportSchema>;
 export const cleanReport = jsonArtifact('clean/clean-report.json', STAGE.clean, cleanReportSchema);

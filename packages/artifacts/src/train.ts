@@ -2,19 +2,195 @@ import { z } from 'zod';
 import { arrowArtifact, jsonArtifact } from './artifact.js';
 import { STAGE } from './stages.js';
 
-/** Folder of one fit's results: `train/<model>-<symbol>-h<h>/`. */
-export const trainResultDir = (model: string, symbol: string, horizon: number) => `train/${model}-${symbol}-h${horizon}`;
+/**
+ * The train stage's files: per fit `train/<model>-<symbol>-h<h>/` (model lower-cased) with
+ * `metrics.json`, `history.json`, `predictions.arrow`, `equity.arrow` and the saved `model/`; one
+ * `train/summary.json` listing every fit. The shapes are exactly what the trainer writes.
+ */
 
-// TODO(contract): exact shapes of metrics, history, predictions, equity and the summary.
-export const trainMetrics = (model: string, symbol: string, horizon: number) =>
-  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/metrics.json`, STAGE.train, z.looseObject({}));
-export const trainHistory = (model: string, symbol: string, horizon: number) =>
-  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/history.json`, STAGE.train, z.looseObject({}));
-export const trainPredictions = (model: string, symbol: string, horizon: number) =>
-  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/predictions.arrow`, STAGE.train, []);
-export const trainEquity = (model: string, symbol: string, horizon: number) =>
-  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/equity.arrow`, STAGE.train, []);
+/** Folder name of one fit: `<model>-<symbol>-h<h>`, the model lower-cased. */
+export const trainResultName = (model: string, symbol: string, horizon: number) => `${model.toLowerCase()}-${symbol}-h${horizon}`;
+/** Folder of one fit's results: `train/<model>-<symbol>-h<h>/`. */
+export const trainResultDir = (model: string, symbol: string, horizon: number) => `train/${trainResultName(model, symbol, horizon)}`;
+/** The saved model's folder (its files are `@tribar/models`' format). */
 export const trainModelDir = (model: string, symbol: string, horizon: number) => `${trainResultDir(model, symbol, horizon)}/model`;
-export const trainSummarySchema = z.looseObject({ version: z.literal(1) });
+
+/**
+ * A number as a JSON file carries it: finite in the file, or null where the value in memory was
+ * NaN or ±Infinity (JSON.stringify writes those as null). For values a diverging fit can make
+ * non-finite (losses, importances).
+ */
+const jsonNumber = z.custom<number | null>((value) => value === null || typeof value === 'number', { message: 'expected a number or null' });
+
+const count = z.number().int().nonnegative();
+
+export const classScoresSchema = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  /** Rows whose true class is this one. */
+  support: count,
+});
+export type ClassScoresEntry = z.infer<typeof classScoresSchema>;
+
+/** Classification metrics of one part (val, test): scikit-learn's definitions, zero_division = 0. */
+export const classificationMetricsSchema = z.object({
+  rows: count,
+  accuracy: z.number(),
+  macroF1: z.number(),
+  weightedF1: z.number(),
+  macroPrecision: z.number(),
+  macroRecall: z.number(),
+  logLoss: z.number(),
+  perClass: z.object({ short: classScoresSchema, neutral: classScoresSchema, long: classScoresSchema }),
+  /** confusion[true][predicted], unweighted counts, classes short, neutral, long. */
+  confusion: z.array(z.array(count).length(3)).length(3),
+});
+export type ClassificationMetricsEntry = z.infer<typeof classificationMetricsSchema>;
+
+/** The model backtest's figures on the test part; null where the figure is undefined (no trades, no loss). */
+export const trainBacktestSchema = z.object({
+  trades: count,
+  longTrades: count,
+  shortTrades: count,
+  skippedEntries: count,
+  winRate: z.number().nullable(),
+  /** null when there was no losing trade. */
+  profitFactor: z.number().nullable(),
+  totalUsd: z.number(),
+  totalTicks: z.number(),
+  avgTradeUsd: z.number().nullable(),
+  costsUsd: z.number(),
+  sharpe: z.number().nullable(),
+  sortino: z.number().nullable(),
+  calmar: z.number().nullable(),
+  maxDrawdownUsd: z.number(),
+  exposure: z.number(),
+  psr: z.number().nullable(),
+  dsr: z.number().nullable(),
+  trials: z.number().int().positive(),
+  threshold: z.number(),
+});
+export type TrainBacktestEntry = z.infer<typeof trainBacktestSchema>;
+
+export const CV_STABILITY = ['excellent', 'good', 'acceptable', 'poor', 'unstable'] as const;
+
+/** Purged k-fold cross-validation on the train part. */
+export const cvSummarySchema = z.object({
+  folds: z.array(
+    z.object({
+      fold: count,
+      trainRows: count,
+      testRows: count,
+      purged: count,
+      embargoed: count,
+      accuracy: z.number(),
+      macroF1: z.number(),
+      logLoss: z.number(),
+      epochs: count,
+    }),
+  ),
+  macroF1Mean: z.number(),
+  macroF1Std: z.number(),
+  /** Coefficient of variation of the folds' macro F1, graded. */
+  stability: z.enum(CV_STABILITY),
+});
+export type CvSummaryEntry = z.infer<typeof cvSummarySchema>;
+
+/** One fit: a `results` entry of `train/summary.json`, and the start of its `metrics.json`. */
+export const trainResultSchema = z.object({
+  model: z.string().min(1),
+  symbol: z.string().min(1),
+  horizon: z.number().int().positive(),
+  /** Run-relative folder of the results (`trainResultDir`). */
+  dir: z.string(),
+  trackerRunId: z.string().nullable(),
+  trackerUri: z.string().nullable(),
+  /** tfjs backend of a neural model (e.g. `wasm`); null for others. */
+  backend: z.string().nullable(),
+  fit: z.object({ epochs: count, bestEpoch: z.number().int(), stoppedEarly: z.boolean(), seconds: z.number() }),
+  rows: z.object({ train: count, val: count, test: count }),
+  val: classificationMetricsSchema,
+  test: classificationMetricsSchema,
+  backtest: trainBacktestSchema,
+  cv: cvSummarySchema.nullable(),
+  /** The model's resolved hyperparameters. */
+  hyperparameters: z.record(z.string(), z.unknown()),
+});
+export type TrainResultEntry = z.infer<typeof trainResultSchema>;
+
+/** `metrics.json`: the fit's summary entry plus the runtime and the feature importance. */
+export const trainMetricsSchema = trainResultSchema.extend({
+  runtime: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  featureImportance: z.record(z.string(), jsonNumber).nullable(),
+});
+export type TrainMetricsFile = z.infer<typeof trainMetricsSchema>;
+
+/** One epoch of `history.json`. */
+export const epochLogSchema = z.object({
+  /** 0-based. */
+  epoch: count,
+  trainLoss: jsonNumber,
+  valLoss: jsonNumber.optional(),
+  valAccuracy: jsonNumber.optional(),
+  learningRate: jsonNumber.optional(),
+  elapsedMs: z.number(),
+});
+export const trainHistorySchema = z.array(epochLogSchema);
+export type TrainHistoryFile = z.infer<typeof trainHistorySchema>;
+
+export const TRAIN_SUMMARY_VERSION = 1 as const;
+/** `train/summary.json`: every fit of the run (the `tribar train` command merges into it). */
+export const trainSummarySchema = z.object({
+  version: z.literal(TRAIN_SUMMARY_VERSION),
+  results: z.array(trainResultSchema),
+});
 export type TrainSummaryFile = z.infer<typeof trainSummarySchema>;
+
 export const trainSummary = jsonArtifact('train/summary.json', STAGE.train, trainSummarySchema);
+export const trainMetrics = (model: string, symbol: string, horizon: number) =>
+  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/metrics.json`, STAGE.train, trainMetricsSchema);
+export const trainHistory = (model: string, symbol: string, horizon: number) =>
+  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/history.json`, STAGE.train, trainHistorySchema);
+
+/** Columns of `predictions.arrow`, in the file's order. */
+export const PREDICTION_COLUMN = {
+  timestamp: 'timestamp',
+  /** The sample's row in the run's per-symbol tables. */
+  row: 'row',
+  /** Split code: 0 train, 1 val, 2 test. */
+  split: 'split',
+  /** True class 0 short, 1 neutral, 2 long. */
+  label: 'label',
+  pShort: 'p_short',
+  pNeutral: 'p_neutral',
+  pLong: 'p_long',
+  /** argmax class, ties to the lower class. */
+  predicted: 'predicted',
+} as const;
+
+/** Columns of `equity.arrow`. */
+export const EQUITY_COLUMN = {
+  timestamp: 'timestamp',
+  /** Dollars per contract at each test bar's close, open positions marked to market. */
+  equityUsd: 'equity_usd',
+} as const;
+
+/** `predictions.arrow`: one row per val and test sample (label and predicted are uint8). */
+export const trainPredictions = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/predictions.arrow`, STAGE.train, [
+    { name: PREDICTION_COLUMN.timestamp, type: 'timestamp' },
+    { name: PREDICTION_COLUMN.row, type: 'int32' },
+    { name: PREDICTION_COLUMN.split, type: 'int8' },
+    { name: PREDICTION_COLUMN.label, type: 'number' },
+    { name: PREDICTION_COLUMN.pShort, type: 'float32' },
+    { name: PREDICTION_COLUMN.pNeutral, type: 'float32' },
+    { name: PREDICTION_COLUMN.pLong, type: 'float32' },
+    { name: PREDICTION_COLUMN.predicted, type: 'number' },
+  ]);
+/** `equity.arrow`: the backtest's equity curve on the test bars. */
+export const trainEquity = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/equity.arrow`, STAGE.train, [
+    { name: EQUITY_COLUMN.timestamp, type: 'timestamp' },
+    { name: EQUITY_COLUMN.equityUsd, type: 'float64' },
+  ]);

@@ -1,11 +1,11 @@
 // Public API of @tribar/core: the foundation every other package builds on.
-export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, describeError } from './errors.js';
-export type { ErrorDetails, DataLocation } from './errors.js';
-export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './logger.js';
-export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './logger.js';
-export { writeAtomically, writeFileAtomic, writeJsonAtomic, temporaryPathFor } from './atomic-write.js';
-export { sha256, sha256File, stableStringify, hashValue } from './hash.js';
-export { Rng, deriveSeed } from './rng.js';
+export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, describeError } from './internal/errors.js';
+export type { ErrorDetails, DataLocation } from './internal/errors.js';
+export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './internal/logger.js';
+export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './internal/logger.js';
+export { writeAtomically, writeFileAtomic, writeJsonAtomic, temporaryPathFor } from './internal/atomic-write.js';
+export { sha256, sha256File, stableStringify, hashValue } from './internal/hash.js';
+export { Rng, deriveSeed } from './internal/rng.js';
 export {
   readArrowFile,
   writeArrowFile,
@@ -13,10 +13,10 @@ export {
   writeParquetFile,
   parquetToArrow,
   arrowToParquet,
-} from './arrow-io.js';
-export { ArtifactManifest, diffManifests, verifyEntry } from './manifest.js';
-export type { ArtifactEntry, ManifestData, ManifestDiff, ManifestProblem } from './manifest.js';
-export { defineStage, noProgress, createStageContext } from './stage.js';
-export type { StageDefinition, StageContext, StageContextOptions, StageOutcome, ProgressReporter } from './stage.js';
-export { float64Column, float64Columns } from './arrow-columns.js';
-export { workerEntryUrl } from './worker-entry.js';
+} from './internal/arrow-io.js';
+export { ArtifactManifest, diffManifests, verifyEntry } from './internal/manifest.js';
+export type { ArtifactEntry, ManifestData, ManifestDiff, ManifestProblem } from './internal/manifest.js';
+export { defineStage, noProgress, createStageContext } from './internal/stage.js';
+export type { StageDefinition, StageContext, StageContextOptions, StageOutcome, ProgressReporter } from './internal/stage.js';
+export { float64Column, float64Columns } from './internal/arrow-columns.js';
+export { workerEntryUrl } from './internal/worker-entry.js';

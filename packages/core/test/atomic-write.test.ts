@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { temporaryPathFor, writeAtomically, writeFileAtomic, writeJsonAtomic } from '../src/index.js';
+import { temporaryPathFor, writeAtomically, writeFileAtomic, writeJsonAtomic } from '../src/internal/atomic-write.js';
 
 let dir: string;
 beforeEach(() => {

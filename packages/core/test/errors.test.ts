@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactError, DataError, describeError, TribarError, UsageError } from '../src/index.js';
+import { ArtifactError, DataError, describeError, TribarError, UsageError } from '../src/internal/errors.js';
 
 describe('DataError', () => {
   it('names the file, the row and the field before the message', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashValue, sha256, sha256File, stableStringify } from '../src/index.js';
+import { hashValue, sha256, sha256File, stableStringify } from '../src/internal/hash.js';
 
 let dir: string;
 beforeEach(() => {

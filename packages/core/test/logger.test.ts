@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { childLogger, createRootLogger, jsonLinesFile, silentLogger } from '../src/index.js';
+import { childLogger, createRootLogger, jsonLinesFile, silentLogger } from '../src/internal/logger.js';
 
 /** A destination that keeps every line pino writes. */
 function memoryStream() {
@@ -96,7 +96,7 @@ describe('silentLogger', () => {
 
   it('writes nothing to stdout, unlike a default pino logger (checked in a child process)', () => {
     const script = (body: string) =>
-      `import { pino } from 'pino'; import { silentLogger, childLogger } from './src/logger.ts'; ${body}`;
+      `import { pino } from 'pino'; import { silentLogger, childLogger } from './src/internal/logger.ts'; ${body}`;
     const run = (body: string) =>
       execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(body)], {
         cwd: join(import.meta.dirname, '..'),

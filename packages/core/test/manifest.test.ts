@@ -3,7 +3,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArtifactError, ArtifactManifest, diffManifests, sha256, verifyEntry, type ArtifactEntry, type ManifestData } from '../src/index.js';
+import { ArtifactError } from '../src/internal/errors.js';
+import { sha256 } from '../src/internal/hash.js';
+import { ArtifactManifest, diffManifests, verifyEntry, type ArtifactEntry, type ManifestData } from '../src/internal/manifest.js';
 
 let root: string;
 let runDir: string;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, Rng, UsageError } from '../src/index.js';
+import { UsageError } from '../src/internal/errors.js';
+import { deriveSeed, Rng } from '../src/internal/rng.js';
 
 const draws = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.next());
 

@@ -2,7 +2,8 @@
 // Run: npm run bench -w @tribar/datasets
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tribar/core';
-import { buildSequence, buildTabular, forEachBatch } from '../src/index.js';
+import { forEachBatch } from '../src/internal/batches.js';
+import { buildSequence, buildTabular } from '../src/internal/build.js';
 
 const ROWS = 350_000;
 const FEATURES = 100;

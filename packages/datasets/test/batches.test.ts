@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { batches, buildSequence, buildTabular, epochOrder, forEachBatch, gatherRows, toTfDataset } from '../src/index.js';
-import type { Dataset } from '../src/index.js';
+import { batches, epochOrder, forEachBatch, gatherRows, toTfDataset } from '../src/internal/batches.js';
+import { buildSequence, buildTabular } from '../src/internal/build.js';
+import type { Dataset } from '../src/internal/types.js';
 import { BAR_MS, caseColumns } from './fixture.js';
 
 /** A 23-row tabular set: f0 = row, f1 = 100 + row, labels cycling −1, 0, 1, weights row / 10. */

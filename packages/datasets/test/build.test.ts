@@ -1,7 +1,9 @@
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { buildSequence, buildTabular, classCounts, describeDataset, sessionIds, windowFits } from '../src/index.js';
-import type { SplitName } from '../src/index.js';
+import { buildSequence, buildTabular } from '../src/internal/build.js';
+import { classCounts, describeDataset } from '../src/internal/describe.js';
+import { sessionIds, windowFits } from '../src/internal/windows.js';
+import type { SplitName } from '../src/internal/types.js';
 import { BAR_MS, CASE, caseColumns, T0 } from './fixture.js';
 
 describe('sessionIds', () => {

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { buildSequence, buildTabular, epochOrder, forEachBatch } from '../src/index.js';
-import type { BatchOptions, Dataset } from '../src/index.js';
+import { epochOrder, forEachBatch } from '../src/internal/batches.js';
+import { buildSequence, buildTabular } from '../src/internal/build.js';
+import type { BatchOptions } from '../src/internal/batches.js';
+import type { Dataset } from '../src/internal/types.js';
 import { BAR_MS, f0Of, f1Of } from './twelve-rows.js';
 
 /**

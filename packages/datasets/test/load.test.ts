@@ -2,8 +2,8 @@ import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadDataModule } from '../src/index.js';
-import type { SequenceDataset } from '../src/index.js';
+import { loadDataModule } from '../src/internal/load.js';
+import type { SequenceDataset } from '../src/internal/types.js';
 import { writeRunFixture } from './fixture.js';
 
 let runDir = '';

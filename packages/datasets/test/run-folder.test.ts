@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadDataModule } from '../src/index.js';
-import type { SequenceDataset, TabularDataset } from '../src/index.js';
+import { loadDataModule } from '../src/internal/load.js';
+import type { SequenceDataset, TabularDataset } from '../src/internal/types.js';
 import { TWELVE, f0Of, f1Of, tableWithTime, twelveColumns } from './twelve-rows.js';
 
 interface RunOptions {
@@ -148,7 +148,7 @@ describe('loadDataModule errors', () => {
     expect(error).toBeInstanceOf(ArtifactError);
     expect(error.message).toContain(join(runDir, 'labels', 'MES.arrow'));
     expect(error.message).toContain("missing column 'label_h20'");
-    expect(error.message).toContain('Horizons labeled in this run: 5');
+    expect(error.message).toContain('Horizons labeled in this run: 5;');
   });
 
   it('a row-count mismatch names the short file', async () => {

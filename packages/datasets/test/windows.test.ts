@@ -1,8 +1,9 @@
 import { DataError } from '@tribar/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSequence, buildTabular, sessionIds, windowFits } from '../src/index.js';
-import type { SequenceDataset, SplitName } from '../src/index.js';
+import { buildSequence, buildTabular } from '../src/internal/build.js';
+import { sessionIds, windowFits } from '../src/internal/windows.js';
+import type { SequenceDataset, SplitName } from '../src/internal/types.js';
 import { BAR_MS, TWELVE, twelveColumns } from './twelve-rows.js';
 
 const at = (iso: string): number => Date.parse(iso);

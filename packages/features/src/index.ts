@@ -1,39 +1,6 @@
-// Public API of @tribar/features.
-export {
-  SCALING_CATEGORIES,
-  FEATURE_FAMILIES,
-  SharedSeries,
-  featureSpecs,
-  spec,
-  single,
-} from './registry.js';
-export type {
-  ScalingCategory,
-  FeatureFamily,
-  FeatureInputs,
-  FeatureSpec,
-  FeatureGroup,
-  FeatureInput,
-  FeaturesConfig,
-  RegistryContext,
-  FamilyBuilder,
-} from './registry.js';
-export {
-  FAMILY_BUILDERS,
-  buildRegistry,
-  checkBars,
-  computeFeatures,
-  featureTable,
-  hasUsableVolume,
-  resolveFracdiff,
-  warmupRows,
-} from './compute.js';
-export type { ComputeOptions, SymbolFeatures, FracDiffResolution } from './compute.js';
-export { crossPairs, alignCloses } from './families/cross-asset.js';
-export { higherTimeframeBars } from './families/multi-timeframe.js';
-export type { HigherBars } from './families/multi-timeframe.js';
-export { chooseFracDiffOrder, ffdWeights, fracDiff } from './kernels/fracdiff.js';
-export type { FracDiffChoice } from './kernels/fracdiff.js';
-export * as kernels from './kernels/index.js';
-export { featuresStage, buildManifest, readFeatureManifest, NAN_POLICY } from './stage.js';
-export type { FeatureManifest } from './stage.js';
+// Public API of @tribar/features: the pipeline stage, and the computation for use outside a run.
+export { featuresStage } from './internal/stage.js';
+export { computeFeatures, featureTable } from './internal/compute.js';
+export type { ComputeOptions, SymbolFeatures, FracDiffResolution } from './internal/compute.js';
+export type { FeatureSpec, FeatureFamily, FeatureInputs, FeaturesConfig } from './internal/registry.js';
+export type { FracDiffChoice } from './internal/kernels/fracdiff.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, kernels } from '../src/index.js';
+import { computeFeatures } from '../src/internal/compute.js';
+import * as kernels from '../src/internal/kernels/index.js';
 import { defaultConfig, randomBars } from './helpers.js';
 
 // Known answers for the features built from other series: each recomputed here from its definition

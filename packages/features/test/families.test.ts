@@ -1,16 +1,11 @@
 import { Rng } from '@tribar/core';
 import { calendarForSymbol, type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import {
-  alignCloses,
-  chooseFracDiffOrder,
-  computeFeatures,
-  crossPairs,
-  ffdWeights,
-  fracDiff,
-  higherTimeframeBars,
-  kernels,
-} from '../src/index.js';
+import { computeFeatures } from '../src/internal/compute.js';
+import { alignCloses, crossPairs } from '../src/internal/families/cross-asset.js';
+import { higherTimeframeBars } from '../src/internal/families/multi-timeframe.js';
+import { chooseFracDiffOrder, ffdWeights, fracDiff } from '../src/internal/kernels/fracdiff.js';
+import * as kernels from '../src/internal/kernels/index.js';
 import { adfCriticalValue5, adfTest } from '@tribar/quant';
 import { arr, defaultConfig, randomBars } from './helpers.js';
 

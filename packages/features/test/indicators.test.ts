@@ -13,7 +13,8 @@ import {
   SuperTrend,
   WilliamsR,
 } from 'trading-signals';
-import { computeFeatures, kernels } from '../src/index.js';
+import { computeFeatures } from '../src/internal/compute.js';
+import * as kernels from '../src/internal/kernels/index.js';
 import { defaultConfig, randomBars } from './helpers.js';
 
 // Known answers against the trading-signals package (test-only dependency). Where its seeding

@@ -1,6 +1,6 @@
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../src/index.js';
+import * as kernels from '../src/internal/kernels/index.js';
 import { arr } from './helpers.js';
 
 const { rollingMeanStd, rollingMax, rollingMin, rollingSum, rollingMedian, rollingCorrBeta, rollingMeanAbsDev, ema, atr, rsi, wilderMean, trueRange } =

@@ -1,6 +1,6 @@
 import type { Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, resolveFracdiff } from '../src/index.js';
+import { computeFeatures, resolveFracdiff } from '../src/internal/compute.js';
 import { defaultConfig, randomBars, replaceAfter } from './helpers.js';
 
 // The no-look-ahead property over every registered feature: replace every bar after t (own and

@@ -1,7 +1,7 @@
 import type { Bars } from '@tribar/market';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { computeFeatures } from '../src/index.js';
+import { computeFeatures } from '../src/internal/compute.js';
 import { defaultConfig } from './helpers.js';
 
 // Real TopstepX one-minute bars (internal fixtures, not shipped), resampled to five minutes.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkBars, computeFeatures, FEATURE_FAMILIES, featureTable, SCALING_CATEGORIES } from '../src/index.js';
+import { SCALING_CATEGORIES } from '@tribar/artifacts';
+import { checkBars, computeFeatures, featureTable } from '../src/internal/compute.js';
+import { FEATURE_FAMILIES } from '../src/internal/registry.js';
 import { defaultConfig, randomBars } from './helpers.js';
 
 const config = defaultConfig();

@@ -4,7 +4,8 @@
 // Run with `npm run bench` from packages/ga-optimizer. BENCH_BARS, BENCH_RUNS, BENCH_WORKERS override.
 import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
-import { chooseBlock, searchBarriers, sliceSeries, WorkerPool } from '../src/index.js';
+import { WorkerPool } from '../src/internal/parallel/pool.js';
+import { chooseBlock, searchBarriers, sliceSeries } from '../src/internal/search.js';
 import { randomWalkBars } from '../test/helpers.js';
 
 const BARS = Number(process.env.BENCH_BARS ?? 350_000);

@@ -2,7 +2,7 @@ import { Rng } from '@tribar/core';
 import { tripleBarrier, type SameBarRule } from '@tribar/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { barrierFitness, costReturns, scoreLabels, type BarrierFitnessInit } from '../src/index.js';
+import { barrierFitness, costReturns, scoreLabels, type BarrierFitnessInit } from '../src/internal/fitness.js';
 import { randomWalkBars } from './helpers.js';
 
 /** A random walk with holes: NaN and zero ATR, NaN highs and lows, a bad close, flat stretches. */

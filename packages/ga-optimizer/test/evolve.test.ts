@@ -1,6 +1,7 @@
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { evolve, WorkerPool, type EvolveOptions } from '../src/index.js';
+import { evolve, type EvolveOptions } from '../src/internal/ga/evolve.js';
+import { WorkerPool } from '../src/internal/parallel/pool.js';
 
 const fixture = new URL('./fixtures/shifted-sphere.ts', import.meta.url);
 

@@ -9,7 +9,7 @@ import {
   scoreLabels,
   type BarrierFitnessInit,
   type FitnessRules,
-} from '../src/index.js';
+} from '../src/internal/fitness.js';
 import { randomWalkBars } from './helpers.js';
 
 const rules: FitnessRules = {

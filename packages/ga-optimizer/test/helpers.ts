@@ -1,4 +1,6 @@
+import { cut, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
 import { Rng } from '@tribar/core';
+import { calendarCuts, type SplitRatios } from '@tribar/market';
 
 export interface SeriesBars {
   timestamp: Float64Array;
@@ -62,4 +64,29 @@ export function randomWalkBars(n: number, seed: number, start = 4500, tick = 0.2
   for (let i = 0; i < 13; i++) atr[i] = atr[13] as number;
   bars.atr = atr;
   return bars;
+}
+
+/**
+ * `cut/cut.json` as stage `cut` writes it: `calendarCuts` over every symbol's clean bars (here
+ * the test's bars, which are both clean and features bars). `trainEndMs` overrides the cut.
+ */
+export async function writeCutFixture(
+  runDir: string,
+  timestampsBySymbol: Record<string, Float64Array>,
+  ratios: SplitRatios,
+  trainEndMs?: number,
+): Promise<CutFile> {
+  const cuts = calendarCuts(Object.values(timestampsBySymbol), ratios);
+  const trainEnd = trainEndMs ?? cuts.trainEnd;
+  const file: CutFile = {
+    version: 1,
+    trainEndMs: trainEnd,
+    trainEnd: new Date(trainEnd).toISOString(),
+    valEndMs: cuts.valEnd,
+    valEnd: new Date(cuts.valEnd).toISOString(),
+    ratios: { train: ratios.train, val: ratios.val, test: ratios.test },
+    bars: Object.fromEntries(Object.entries(timestampsBySymbol).map(([symbol, timestamps]) => [symbol, timestamps.length])),
+  };
+  await writeJsonArtifact(runDir, cut, file);
+  return file;
 }

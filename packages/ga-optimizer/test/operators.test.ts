@@ -1,6 +1,7 @@
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { blendCrossover, clampToBounds, gaussianMutation, HallOfFame, randomIndividual, tournamentSelect, type RandomSource } from '../src/index.js';
+import { HallOfFame } from '../src/internal/ga/hall-of-fame.js';
+import { blendCrossover, clampToBounds, gaussianMutation, randomIndividual, tournamentSelect, type RandomSource } from '../src/internal/ga/operators.js';
 
 /** A source that replays fixed draws, so each operator can be checked by hand. */
 function scripted(uniforms: number[], normals: number[] = [], ints: number[] = []): RandomSource & { left(): number } {

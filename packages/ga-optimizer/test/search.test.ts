@@ -1,7 +1,8 @@
 import { parseConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { chooseBlock, INVALID_SCORE, searchBarriers, SEEDS, sliceSeries } from '../src/index.js';
+import { INVALID_SCORE } from '../src/internal/fitness.js';
+import { chooseBlock, searchBarriers, SEEDS, sliceSeries } from '../src/internal/search.js';
 import { randomWalkBars } from './helpers.js';
 
 describe('searchBarriers', () => {

@@ -1,50 +1,15 @@
-import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
-import { Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
-import { barsToTable, calendarCuts, countBefore } from '@tribar/market';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact } from '@tribar/artifacts';
+import { createStageContext, Rng, type StageOutcome } from '@tribar/core';
+import { calendarCuts, countBefore } from '@tribar/market';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gaOptimizeStage, type GaSummary } from '../src/index.js';
-import { randomWalkBars, type SeriesBars } from './helpers.js';
+import { gaOptimizeStage } from '../src/internal/stage.js';
+import { config, run, runFolder, seriesFor, withoutTiming } from './stage-helpers.js';
 
 const roots: string[] = [];
 afterAll(async () => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
-
-const SMALL_GA: RunConfigInput = {
-  horizons: [5],
-  ga: { populationSize: 12, generations: 3, workers: 1, minSubsetBars: 500, minTrades: 50 },
-};
-
-function config(overrides: RunConfigInput = {}): RunConfig {
-  return parseConfig({ ...SMALL_GA, ...overrides, ga: { ...SMALL_GA.ga, ...overrides.ga } });
-}
-
-const seriesFor = (symbol: string) => randomWalkBars(4000, symbol === 'MES' ? 1 : 2, symbol === 'MES' ? 4500 : 1950);
-
-/** A run folder under `root` with features files for MES and MGC; `edit` may change the bars first. */
-async function runFolder(root: string, name: string, edit?: (symbol: string, bars: SeriesBars) => void): Promise<string> {
-  const runDir = join(root, name);
-  await mkdir(join(runDir, 'features'), { recursive: true });
-  for (const symbol of ['MES', 'MGC']) {
-    const bars = seriesFor(symbol);
-    edit?.(symbol, bars);
-    const { atr, ...ohlcv } = bars;
-    await writeArrowFile(join(runDir, 'features', `${symbol}.arrow`), barsToTable({ symbol, ...ohlcv, columns: { atr_14: atr } }));
-  }
-  return runDir;
-}
-
-async function run(runDir: string, runConfig: RunConfig) {
-  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: runConfig, logger: silentLogger(), rng: new Rng(1) });
-  const outcome = await gaOptimizeStage.run(context);
-  const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummary;
-  const report = async (symbol: string, horizon: number) =>
-    JSON.parse(await readFile(join(runDir, 'ga-optimize', `${symbol}_h${horizon}.json`), 'utf8')) as Record<string, unknown>;
-  return { outcome, summary, report };
-}
-
-const withoutTiming = (report: Record<string, unknown>): Record<string, unknown> => ({ ...report, seconds: 0, cached: false });
 
 describe('ga-optimize stage', () => {
   it('writes every declared output, the summary in the agreed shape, valid barriers on the train part', async () => {
@@ -79,34 +44,44 @@ describe('ga-optimize stage', () => {
       expect(detail.optimisation.pctNeutral).toBeLessThanOrEqual(0.4);
       expect(detail.convergence.map((row) => row.generation)).toEqual([0, 1, 2, 3]);
     }
+    // The files have exactly the contract's shape: parsing drops no key and changes no value.
+    const rawSummary: unknown = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8'));
+    expect(gaSummarySchema.parse(rawSummary)).toEqual(rawSummary);
+    for (const symbol of ['MES', 'MGC']) {
+      const raw = await report(symbol, 5);
+      expect(gaResultSchema.parse(raw)).toEqual(raw);
+      expect(Object.keys(raw)).toEqual(Object.keys(gaResultSchema.shape));
+    }
     const svg = await readFile(join(runDir, 'ga-optimize', 'MGC_h5.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('MGC H5');
   });
 
-  it('caches across runs by data and config, and recomputes when either changes', async () => {
+  it('takes the train part from cut/cut.json and computes no cut of its own', async () => {
     const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
     roots.push(root);
-    const first = await run(await runFolder(root, 'run-1'), config());
-    const again = await run(await runFolder(root, 'run-2'), config());
-    const firstReport = await first.report('MES', 5);
-    const againReport = await again.report('MES', 5);
-    expect(firstReport['cached']).toBe(false);
-    expect(againReport['cached']).toBe(true);
-    expect(withoutTiming(againReport)).toEqual(withoutTiming(firstReport));
-    expect(await readdir(join(root, '.cache', 'ga-optimize'))).toHaveLength(2);
-    // Another config: recomputed.
-    const changed = await run(await runFolder(root, 'run-3'), config({ ga: { generations: 2 } }));
-    expect((await changed.report('MES', 5))['cached']).toBe(false);
-    // Other data inside the train part (every close one tick higher): recomputed.
-    const edited = await run(
-      await runFolder(root, 'run-4', (_symbol, bars) => bars.close.forEach((value, i) => (bars.close[i] = value + 0.25))),
-      config(),
-    );
-    expect((await edited.report('MGC', 5))['cached']).toBe(false);
-    // The worker count is not part of the key (it does not change the result).
-    const twoWorkers = await run(await runFolder(root, 'run-5'), config({ ga: { workers: 2 } }));
-    expect((await twoWorkers.report('MES', 5))['cached']).toBe(true);
+    const runConfig = config();
+    // A cut 1,000 bars into the series, far before the one calendarCuts would give (≈ 70 %).
+    const trainEndMs = (seriesFor('MES').timestamp[1000] as number) + 1;
+    const { report, outcome } = await run(await runFolder(root, 'run', undefined, trainEndMs), runConfig);
+    for (const symbol of ['MES', 'MGC']) {
+      const detail = (await report(symbol, 5)) as { trainEnd: string; train: { rows: number }; optimisation: { endRow: number } };
+      expect(detail.train.rows).toBe(1001);
+      expect(detail.trainEnd).toBe(new Date(trainEndMs).toISOString());
+      expect(detail.optimisation.endRow).toBeLessThanOrEqual(1001);
+    }
+    expect((outcome as StageOutcome).metrics?.['trainEnd']).toBe(new Date(trainEndMs).toISOString());
+    expect(gaOptimizeStage.dependsOn).toContain('cut');
+    expect(gaOptimizeStage.inputs(runConfig)).toContain('cut/cut.json');
+    expect(gaOptimizeStage.configKeys.filter((key) => key.startsWith('splits'))).toEqual([]);
+  });
+
+  it('fails naming cut/cut.json when the cut is missing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const runDir = await runFolder(root, 'run');
+    await rm(join(runDir, 'cut'), { recursive: true });
+    await expect(run(runDir, config())).rejects.toThrow(/cut[/\\]cut\.json/);
   });
 
   it('reads only the train part: changing bars at or after trainEnd changes nothing', async () => {
@@ -154,6 +129,54 @@ describe('ga-optimize stage', () => {
     const { summary, report } = await run(await runFolder(root, 'run'), config({ ga: { enabled: false } }));
     expect(summary.results['MES']?.['5']).toEqual({ kUp: 1.5, kDown: 1.0, maxBars: 12, valid: false, fitness: null });
     expect(summary.results['MGC']?.['5']).toMatchObject({ kUp: 1.2, kDown: 1.2, maxBars: 12, valid: false });
-    expect((await report('MES', 5))['evaluations']).toBe(0);
+    const disabled = await report('MES', 5);
+    expect(disabled).toMatchObject({ evaluations: 0, fitness: null, valid: false, best: { kUp: 1.5, kDown: 1.0, maxBars: 12, genes: [] }, convergence: [] });
+    expect(gaResultSchema.parse(disabled)).toEqual(disabled);
+  });
+
+  it('declares every config path it reads (run under a recording proxy, GA on and off)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const read = new Set<string>();
+    // Plain objects are wrapped and walked into; anything else (a number, a string, an array) is a leaf read.
+    const record = <T extends object>(target: T, prefix: string): T =>
+      new Proxy(target, {
+        get(object, key, receiver) {
+          const value: unknown = Reflect.get(object, key, receiver);
+          if (typeof key !== 'string') return value;
+          const path = prefix === '' ? key : `${prefix}.${key}`;
+          if (value !== null && typeof value === 'object' && !Array.isArray(value)) return record(value, path);
+          read.add(path);
+          return value;
+        },
+      });
+    for (const enabled of [true, false]) {
+      const runConfig = config({ ga: { enabled } });
+      // The context is built from the plain config (the harness's own reads, such as the seed, are not the stage's).
+      const context = createStageContext({ runDir: await runFolder(root, `run-${enabled}`), config: runConfig, rng: new Rng(1) });
+      await gaOptimizeStage.run({ ...context, config: record(structuredClone(runConfig), '') });
+    }
+    const covered = (path: string) => gaOptimizeStage.configKeys.some((key) => path === key || path.startsWith(`${key}.`));
+    expect([...read].filter((path) => !covered(path))).toEqual([]);
+    // The proxy sees the reads that matter, including those made inside config helpers.
+    expect([...read]).toEqual(expect.arrayContaining(['symbols', 'horizons', 'ga.enabled', 'labels.atrFeature', 'contracts.MES.tickSize', 'barriers.bySymbol.MES.5.kUp']));
+    // And every declared key is read by one of the two runs (none is stale), except `defaultContract`,
+    // which contractFor reads only for a symbol missing from `contracts`.
+    const unread = gaOptimizeStage.configKeys.filter((key) => ![...read].some((path) => path === key || path.startsWith(`${key}.`)));
+    expect(unread).toEqual(['defaultContract']);
+  });
+
+  it('a summary of the wrong shape is refused by the contract, naming the file and the field', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(root);
+    const runDir = join(root, 'run');
+    await mkdir(join(runDir, 'ga-optimize'), { recursive: true });
+    const entry = { kUp: 1.5, kDown: 1.0, maxBars: 12, valid: true, fitness: 1.2 };
+    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': entry } } }));
+    await expect(readJsonArtifact(runDir, gaSummary)).resolves.toEqual({ results: { MES: { '5': entry } } });
+    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': { ...entry, maxBars: 12.5 } } } }));
+    await expect(readJsonArtifact(runDir, gaSummary)).rejects.toThrow(/summary\.json.*field 'results\.MES\.5\.maxBars'/);
+    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': { kUp: 1.5, kDown: 1.0, maxBars: 12 } } } }));
+    await expect(readJsonArtifact(runDir, gaSummary)).rejects.toThrow(/field 'results\.MES\.5\.valid'/);
   });
 });

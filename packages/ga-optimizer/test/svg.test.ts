@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convergenceSvg } from '../src/index.js';
+import { convergenceSvg } from '../src/internal/svg.js';
 
 describe('convergenceSvg', () => {
   const mix = { long: 0.4, short: 0.35, neutral: 0.25 };

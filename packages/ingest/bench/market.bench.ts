@@ -9,9 +9,9 @@
  */
 import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
-import { generateSyntheticMarket, syntheticOptions } from '../src/synthetic/generate.js';
-import { cleanBars, cleanOptionsFromConfig } from '../src/clean/clean.js';
-import { resampleBars } from '../src/resample/resample.js';
+import { generateSyntheticMarket, syntheticOptions } from '../src/internal/synthetic/generate.js';
+import { cleanBars, cleanOptionsFromConfig } from '../src/internal/clean/clean.js';
+import { resampleBars } from '../src/internal/resample/resample.js';
 
 const RUNS = 5;
 

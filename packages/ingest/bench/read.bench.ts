@@ -20,10 +20,10 @@ import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
 import { calendarForSymbol } from '@tribar/market';
-import { cleanBars, cleanOptionsFromConfig } from '../src/clean/clean.js';
-import { readBars } from '../src/read/read-bars.js';
-import { repairBars } from '../src/repair/repair.js';
-import { resampleBars } from '../src/resample/resample.js';
+import { cleanBars, cleanOptionsFromConfig } from '../src/internal/clean/clean.js';
+import { readBars } from '../src/internal/read/read-bars.js';
+import { repairBars } from '../src/internal/repair/repair.js';
+import { resampleBars } from '../src/internal/resample/resample.js';
 
 const PANDAS_1M_SECONDS = 1.08;
 const RUNS = 5;

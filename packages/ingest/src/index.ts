@@ -1,30 +1,18 @@
-// Public API of @tribar/ingest: bars in, validated, repaired, cleaned and resampled.
-export { ingestStage, cleanStage, ingestArtifacts, cleanArtifacts } from './stages.js';
-export type { IngestSymbolReport, CleanSymbolReport } from './stages.js';
-export { readBars } from './read/read-bars.js';
-export { readCsvBars, detectDelimiter, symbolFromPath } from './read/csv.js';
-export { readParquetBars, readArrowBars, tableToBarsWithAliases } from './read/table.js';
-export { resolveColumns, normaliseHeader } from './read/columns.js';
-export type { ColumnMapping, ResolvedColumns, TimestampSource } from './read/columns.js';
-export { ZoneConverter, TimestampParser, parseTimestampString, TIMESTAMP_FORMATS_HINT } from './read/timestamp.js';
-export type { ReadOptions, ReadStats, ReadResult } from './read/types.js';
-export { ingestBarsFile } from './read/ingest-file.js';
-export type { IngestFileOptions, IngestFileReport } from './read/ingest-file.js';
-export { repairBars, countOffTick } from './repair/repair.js';
-export type { RepairOptions, RepairReport, RepairCounts, RepairResult } from './repair/repair.js';
-export { generateSyntheticMarket, syntheticOptions, equicorrelationCholesky, SYNTHETIC_MODEL_DEFAULTS } from './synthetic/generate.js';
-export type { SyntheticMarketOptions, SyntheticSymbol } from './synthetic/generate.js';
-export { intradayVolatility, intradayVolume } from './synthetic/profile.js';
-export { cleanBars, cleanOptionsFromConfig } from './clean/clean.js';
-export type { CleanOptions, CleanReport } from './clean/clean.js';
-export { fillSessionGaps } from './clean/gaps.js';
-export type { FillGapsOptions, GapReport } from './clean/gaps.js';
-export { detectOutliers, handleOutliers, RETURN_OUTLIER, RANGE_OUTLIER } from './clean/outliers.js';
-export type { OutlierAction, OutlierOptions, OutlierDetection, OutlierReport } from './clean/outliers.js';
-export { detectRolls, adjustRolls } from './clean/rolls.js';
-export type { RollEvent, RollSource, RollAdjustment, RollCalendarEntry, DetectRollsOptions } from './clean/rolls.js';
-export { contractCycleOf, rollWindowOf } from './clean/contract-cycles.js';
-export type { ContractCycle } from './clean/contract-cycles.js';
-export { sessionIdsOf } from './clean/session-ids.js';
-export { resampleBars } from './resample/resample.js';
-export type { ResampleOptions } from './resample/resample.js';
+// Public API of @tribar/ingest: the `ingest` and `clean` stages, and the steps they are made of
+// for use outside the pipeline (read a file, repair it, generate the synthetic market, clean,
+// resample). Everything else is internal.
+export { ingestStage, cleanStage } from './internal/stages.js';
+export { readBars } from './internal/read/read-bars.js';
+export type { ReadOptions, ReadStats, ReadResult } from './internal/read/types.js';
+export type { ColumnMapping } from './internal/read/columns.js';
+export { repairBars } from './internal/repair/repair.js';
+export type { RepairOptions, RepairReport, RepairCounts, RepairResult } from './internal/repair/repair.js';
+export { generateSyntheticMarket, syntheticOptions } from './internal/synthetic/generate.js';
+export type { SyntheticMarketOptions, SyntheticSymbol } from './internal/synthetic/generate.js';
+export { cleanBars, cleanOptionsFromConfig } from './internal/clean/clean.js';
+export type { CleanOptions, CleanReport } from './internal/clean/clean.js';
+export type { GapReport } from './internal/clean/gaps.js';
+export type { OutlierAction, OutlierReport } from './internal/clean/outliers.js';
+export type { RollAdjustment, RollCalendarEntry, RollEvent, RollSource } from './internal/clean/rolls.js';
+export { resampleBars } from './internal/resample/resample.js';
+export type { ResampleOptions } from './internal/resample/resample.js';

@@ -1,7 +1,9 @@
 import { defaultConfig, parseConfig } from '@tribar/config';
 import { DataError, Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { cleanBars, cleanOptionsFromConfig, generateSyntheticMarket, resampleBars, syntheticOptions, type CleanOptions } from '../src/index.js';
+import { cleanBars, cleanOptionsFromConfig, type CleanOptions } from '../src/internal/clean/clean.js';
+import { resampleBars } from '../src/internal/resample/resample.js';
+import { generateSyntheticMarket, syntheticOptions } from '../src/internal/synthetic/generate.js';
 import { barsFrom } from './helpers/bars.js';
 import { hasRealData, MES_1M, MGC_1M, readRealBars } from './helpers/real-data.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillSessionGaps } from '../src/index.js';
+import { fillSessionGaps } from '../src/internal/clean/gaps.js';
 import { barsFrom, iso, minuteBars } from './helpers/bars.js';
 import { hasRealData, MES_1M, MGC_1M, readRealBars } from './helpers/real-data.js';
 

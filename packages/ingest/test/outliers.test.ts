@@ -1,6 +1,6 @@
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
-import { detectOutliers, handleOutliers, RANGE_OUTLIER, RETURN_OUTLIER } from '../src/index.js';
+import { detectOutliers, handleOutliers, RANGE_OUTLIER, RETURN_OUTLIER } from '../src/internal/clean/outliers.js';
 import { iso, minuteBars } from './helpers/bars.js';
 import { hasRealData, MGC_1M, readRealBars } from './helpers/real-data.js';
 

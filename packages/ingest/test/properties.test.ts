@@ -1,7 +1,8 @@
 import { calendarForSymbol, type Bars } from '@tribar/market';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fillSessionGaps, resampleBars } from '../src/index.js';
+import { fillSessionGaps } from '../src/internal/clean/gaps.js';
+import { resampleBars } from '../src/internal/resample/resample.js';
 
 const calendar = calendarForSymbol('MES');
 // Thursday 2026-03-05 18:00 UTC → Monday 2026-03-09 06:00 UTC: a halt, a weekend, the DST switch.

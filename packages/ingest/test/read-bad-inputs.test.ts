@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { ArtifactError, DataError } from '@tribar/core';
 import { type Bars } from '@tribar/market';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestBarsFile } from '../src/read/ingest-file.js';
-import { readBars } from '../src/read/read-bars.js';
-import type { ReadOptions } from '../src/read/types.js';
-import { repairBars } from '../src/repair/repair.js';
+import { ingestBarsFile } from '../src/internal/read/ingest-file.js';
+import { readBars } from '../src/internal/read/read-bars.js';
+import type { ReadOptions } from '../src/internal/read/types.js';
+import { repairBars } from '../src/internal/repair/repair.js';
 
 const BAD = join(import.meta.dirname, 'fixtures/bad');
 const fixture = (name: string): string => join(BAD, name);

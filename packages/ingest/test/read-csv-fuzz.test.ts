@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsvBars } from '../src/read/csv.js';
+import { readCsvBars } from '../src/internal/read/csv.js';
 
 let dir: string;
 beforeAll(async () => {

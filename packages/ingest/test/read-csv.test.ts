@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataError } from '@tribar/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectDelimiter, readCsvBars, symbolFromPath } from '../src/read/csv.js';
-import { readBars } from '../src/read/read-bars.js';
-import { repairBars } from '../src/repair/repair.js';
+import { detectDelimiter, readCsvBars, symbolFromPath } from '../src/internal/read/csv.js';
+import { readBars } from '../src/internal/read/read-bars.js';
+import { repairBars } from '../src/internal/repair/repair.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -19,8 +19,8 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBars } from '../src/read/read-bars.js';
-import { readArrowBars, readParquetBars, tableToBarsWithAliases } from '../src/read/table.js';
+import { readBars } from '../src/internal/read/read-bars.js';
+import { readArrowBars, readParquetBars, tableToBarsWithAliases } from '../src/internal/read/table.js';
 
 let dir: string;
 beforeAll(async () => {

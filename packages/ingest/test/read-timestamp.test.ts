@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysFromCivil, parseTimestampString, ZoneConverter } from '../src/read/timestamp.js';
+import { daysFromCivil, parseTimestampString, ZoneConverter } from '../src/internal/read/timestamp.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 

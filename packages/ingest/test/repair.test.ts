@@ -1,7 +1,7 @@
 import { emptyBars, type Bars } from '@tribar/market';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countOffTick, repairBars } from '../src/repair/repair.js';
+import { countOffTick, repairBars } from '../src/internal/repair/repair.js';
 
 type Row = [t: number, o: number, h: number, l: number, c: number, v: number];
 

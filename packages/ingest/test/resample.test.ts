@@ -2,7 +2,8 @@ import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
 import { calendarForSymbol } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticMarket, resampleBars, syntheticOptions } from '../src/index.js';
+import { resampleBars } from '../src/internal/resample/resample.js';
+import { generateSyntheticMarket, syntheticOptions } from '../src/internal/synthetic/generate.js';
 import { barsFrom, iso, minuteBars, type Row } from './helpers/bars.js';
 import { hasRealData, MES_1M, readRealBars } from './helpers/real-data.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { medianInPlace } from '../src/clean/robust.js';
+import { medianInPlace } from '../src/internal/clean/robust.js';
 
 const sortedMedian = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

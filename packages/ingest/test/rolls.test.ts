@@ -2,7 +2,9 @@ import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
 import { type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import { adjustRolls, contractCycleOf, detectRolls, generateSyntheticMarket, rollWindowOf, syntheticOptions } from '../src/index.js';
+import { contractCycleOf, rollWindowOf } from '../src/internal/clean/contract-cycles.js';
+import { adjustRolls, detectRolls } from '../src/internal/clean/rolls.js';
+import { generateSyntheticMarket, syntheticOptions } from '../src/internal/synthetic/generate.js';
 import { barsFrom, iso } from './helpers/bars.js';
 import { hasRealData, MES_1M, MGC_1M, readRealBars } from './helpers/real-data.js';
 

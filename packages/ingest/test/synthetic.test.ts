@@ -2,7 +2,7 @@ import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
 import { calendarForSymbol, ZoneClock, type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticMarket, syntheticOptions, equicorrelationCholesky, type SyntheticMarketOptions } from '../src/index.js';
+import { generateSyntheticMarket, syntheticOptions, equicorrelationCholesky, type SyntheticMarketOptions } from '../src/internal/synthetic/generate.js';
 
 function options(overrides: Partial<SyntheticMarketOptions> = {}): SyntheticMarketOptions {
   const config = defaultConfig();

@@ -1,22 +1,10 @@
-// Public API of @tribar/labeling: triple-barrier labels, costs, quality scores and weights, AFML tools, stages.
-export { roundTripCost, barrierCostPrice, costAsReturn } from './costs.js';
-export type { RoundTripCost } from './costs.js';
-export { labelBars, atrColumn } from './label-bars.js';
-export type { BarrierChoice, LabelBarsOptions } from './label-bars.js';
-export { kernelColumns, labelTable, readLabelTable, labelMix } from './label-table.js';
-export type { LabelColumn, NamedColumn, LabelFile, LabelMix } from './label-table.js';
-export { qualityScores, tieredSampleWeights, trainPercentileRows } from './quality.js';
-export type { QualityOptions, QualityWeights, QualityScores, LabelColumns, TierOptions, TieredWeights } from './quality.js';
-export { percentileOf, percentileSorted } from './percentile.js';
-export {
-  labelsInitialStage,
-  labelsFinalStage,
-  initialBarrier,
-  finalBarrier,
-  readGaSummary,
-  INVALID_POLICY,
-} from './stages.js';
-export type { GaSummary, GaBarrierResult, FinalBarrier, FinalBarrierSource } from './stages.js';
+// Public API of @tribar/labeling: the two pipeline stages, round-trip costs, quality scores and
+// tiered weights, and the AFML tools (López de Prado, ch. 2–4).
+export { labelsInitialStage, labelsFinalStage } from './internal/stages.js';
+export { roundTripCost } from './internal/costs.js';
+export type { RoundTripCost } from './internal/costs.js';
+export { qualityScores, tieredSampleWeights } from './internal/quality.js';
+export type { QualityOptions, QualityWeights, QualityScores, LabelColumns, TierOptions, TieredWeights } from './internal/quality.js';
 export {
   cusumEvents,
   dailyVolatility,
@@ -32,5 +20,5 @@ export {
   timeDecayWeights,
   afmlLabels,
   tripleBarrierLabelWeights,
-} from './afml/index.js';
-export type { AfmlEvents, GetEventsOptions, AfmlBins, AfmlLabelOptions, AfmlLabels, LabelWeights } from './afml/index.js';
+} from './internal/afml/index.js';
+export type { AfmlEvents, GetEventsOptions, AfmlBins, AfmlLabelOptions, AfmlLabels, LabelWeights } from './internal/afml/index.js';

@@ -14,7 +14,7 @@ import {
   timeDecayWeights,
   tripleBarrierLabelWeights,
   verticalBarriers,
-} from '../src/index.js';
+} from '../src/internal/afml/index.js';
 
 const fromLogReturns = (start: number, returns: number[]) => {
   const out = [start];

@@ -1,6 +1,6 @@
 import { defaultConfig, parseConfig } from '@tribar/config';
 import { describe, expect, it } from 'vitest';
-import { barrierCostPrice, costAsReturn, roundTripCost } from '../src/index.js';
+import { barrierCostPrice, costAsReturn, roundTripCost } from '../src/internal/costs.js';
 
 describe('costs in one unit', () => {
   it('is (commission + 2 × slippage) ticks × tick size, per symbol', () => {

@@ -1,6 +1,7 @@
 import { INVALID_LABEL } from '@tribar/quant';
 import { describe, expect, it } from 'vitest';
-import { percentileOf, percentileSorted, qualityScores, tieredSampleWeights, trainPercentileRows } from '../src/index.js';
+import { qualityScores, tieredSampleWeights, trainPercentileRows } from '../src/internal/quality.js';
+import { percentileOf, percentileSorted } from '@tribar/quant';
 
 const weights = { speed: 0.2, mae: 0.25, mfe: 0.2, painToGain: 0.2, drawdown: 0.15 };
 

@@ -2,16 +2,32 @@ import { defaultConfig, parseConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, writeJsonAtomic, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
 import { INVALID_LABEL, tripleBarrier } from '@tribar/quant';
+import {
+  afmlEvents,
+  initialLabelsReport,
+  labelBars,
+  labelsReport,
+  labelsReportHorizon,
+  readArrowArtifact,
+  readJsonArtifact,
+  type CutFile,
+  type LabelsReportAfml,
+} from '@tribar/artifacts';
+import { countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSeries } from '../bench/series.js';
-import { finalBarrier, labelsFinalStage, labelsInitialStage, readLabelTable } from '../src/index.js';
+import { readLabelTable } from '../src/internal/label-table.js';
+import { finalBarrier, labelsFinalStage, labelsInitialStage } from '../src/internal/stages.js';
+import { recordConfigReads, undeclaredReads } from './config-reads.js';
+import { writeCutFixture } from './cut-fixture.js';
 
 const n = 3000;
 let runDir = '';
 const series: Record<string, Bars> = {};
+let cutFile: CutFile;
 
 function context(config: RunConfig, warnings: unknown[] = []): StageContext<RunConfig> {
   const logger = silentLogger();
@@ -26,14 +42,18 @@ async function readLabels(path: string) {
 beforeAll(async () => {
   runDir = await mkdtemp(join(tmpdir(), 'tribar-labeling-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
+  const clean: Bars[] = [];
   for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
     const bars = anchorSeries(n, seed, symbol);
+    clean.push({ ...bars, timestamp: bars.timestamp.slice() });
     // Features start after warm-up: drop the ATR's NaN rows as the features stage does.
     for (const key of ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const) bars[key] = bars[key].slice(20);
     bars.columns.atr_14 = (bars.columns.atr_14 as Float64Array).slice(20);
     series[symbol] = bars;
     await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(bars));
   }
+  // The run's one calendar cut, over the clean bars (warm-up rows included), as stage `cut` writes it.
+  cutFile = await writeCutFixture(runDir, defaultConfig(), clean);
 });
 
 afterAll(async () => {
@@ -47,6 +67,10 @@ describe('labels-initial', () => {
     expect(labelsInitialStage.dependsOn).toEqual(['features']);
     expect(labelsInitialStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow']);
     expect(labelsInitialStage.outputs(config)).toEqual(['labels-initial/MES.arrow', 'labels-initial/MGC.arrow', 'labels-initial/report.json']);
+    // Diagnostics only: no stage reads its output, so a failure does not stop the run.
+    expect(labelsInitialStage.required).toBe(false);
+    expect(labelsInitialStage.description).toBe('diagnostics: labels at the configured initial barriers, read by no stage');
+    expect(labelsFinalStage.required).not.toBe(false);
   });
 
   it('labels every horizon with 2.0 / 1.0 / 3h and reports the mix', async () => {
@@ -62,9 +86,9 @@ describe('labels-initial', () => {
     expect(Array.from(file.columns.label_h20 as Float64Array)).toEqual(Array.from(want.label));
     expect(Array.from(file.columns.label_end_time_h20 as Float64Array).slice(0, 5)).toEqual(Array.from(want.endTime.subarray(0, 5)));
     expect(file.columns.label_end_time_h20?.[n - 21]).toBeNaN();
-    const report = JSON.parse(await readFile(join(runDir, 'labels-initial/report.json'), 'utf8'));
-    expect(report.symbols.MES['5'].params).toEqual({ kUp: 2, kDown: 1, maxBars: 15 });
-    const mix = report.symbols.MES['20'].mix;
+    const report = await readJsonArtifact(runDir, initialLabelsReport);
+    expect(report.symbols.MES!['5']!.params).toEqual({ kUp: 2, kDown: 1, maxBars: 15 });
+    const mix = report.symbols.MES!['20']!.mix;
     expect(mix.invalid).toBe(60);
     expect(mix.long + mix.short + mix.neutral).toBe(mix.valid);
     expect(mix.valid + mix.invalid).toBe(n - 20);
@@ -77,9 +101,17 @@ describe('labels-initial', () => {
 });
 
 describe('labels-final', () => {
+  it('declares its contract: the features, the GA summary and the run\'s cut', () => {
+    const config = defaultConfig();
+    expect(labelsFinalStage.name).toBe('labels-final');
+    expect(labelsFinalStage.dependsOn).toEqual(['features', 'ga-optimize', 'cut']);
+    expect(labelsFinalStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'ga-optimize/summary.json', 'cut/cut.json']);
+    expect(labelsFinalStage.configKeys).not.toContain('splits.train');
+  });
+
   it('uses GA barriers when valid, else the configured ones with a warning', () => {
     const config = defaultConfig();
-    const summary = { results: { MES: { '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false } } } };
+    const summary = { results: { MES: { '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true, fitness: 0.4 }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null } } } };
     const warnings: unknown[] = [];
     const logger = context(config, warnings).logger;
     expect(finalBarrier(config, summary, 'MES', 5, logger)).toEqual({ params: { kUp: 1.1, kDown: 0.9, maxBars: 11 }, source: 'ga' });
@@ -96,7 +128,9 @@ describe('labels-final', () => {
   it('writes labels with quality and weights whose percentiles come from train rows', async () => {
     await mkdir(join(runDir, 'ga-optimize'), { recursive: true });
     await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), {
-      results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false } } },
+      results: {
+        MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null } },
+      },
     });
     const warnings: unknown[] = [];
     const outcome = await labelsFinalStage.run(context(defaultConfig(), warnings));
@@ -123,12 +157,14 @@ describe('labels-final', () => {
         expect(quality[i]).toBeLessThanOrEqual(1);
       }
     }
-    const report = JSON.parse(await readFile(join(runDir, 'labels/report.json'), 'utf8'));
-    const mes5 = report.symbols.MES['5'];
+    const report = await readJsonArtifact(runDir, labelsReport);
+    const mes5 = labelsReportHorizon(report, 'MES', 5)!;
     expect(mes5).toMatchObject({ params: { kUp: 1.2, kDown: 0.9, maxBars: 12 }, source: 'ga' });
-    expect(report.symbols.MES['20']).toMatchObject({ source: 'fallback', params: { kUp: 3, kDown: 2.1, maxBars: 50 } });
-    expect(report.symbols.MGC['5']).toMatchObject({ source: 'fallback', params: { kUp: 1.2, kDown: 1.2, maxBars: 12 } });
-    // Both symbols share the calendar: the train part is about 70 % of the rows.
+    expect(labelsReportHorizon(report, 'MES', 20)).toMatchObject({ source: 'fallback', params: { kUp: 3, kDown: 2.1, maxBars: 50 } });
+    expect(labelsReportHorizon(report, 'MGC', 5)).toMatchObject({ source: 'fallback', params: { kUp: 1.2, kDown: 1.2, maxBars: 12 } });
+    // The train part is the run's cut (cut/cut.json, over the clean bars): about 70 % of the rows.
+    expect(report.trainEnd).toBe(cutFile.trainEnd);
+    expect(mes5.mix.train.rows).toBe(countBefore(bars.timestamp, cutFile.trainEndMs));
     expect(mes5.mix.train.rows / mes5.mix.all.rows).toBeCloseTo(0.7, 2);
     expect(mes5.quality.percentileRows).toBeLessThan(mes5.mix.train.valid);
     expect(mes5.quality.percentileRows).toBeGreaterThan(mes5.mix.train.valid - 12);
@@ -169,14 +205,20 @@ describe('labels-final', () => {
     expect(file.columns.return_weight_h20).toBeDefined();
     const events = await readLabels('labels/MES.afml-events.arrow');
     expect(events.timestamp.length).toBeGreaterThan(10);
-    const report = JSON.parse(await readFile(join(runDir, 'labels/report.json'), 'utf8'));
-    expect(report.symbols.MES.afml.events).toBe(events.timestamp.length);
-    expect(report.symbols.MES.afml.cusumThreshold).toBeGreaterThan(0);
+    const report = await readJsonArtifact(runDir, labelsReport);
+    const afml = report.symbols.MES!.afml as LabelsReportAfml;
+    expect(afml.events).toBe(events.timestamp.length);
+    expect(afml.cusumThreshold).toBeGreaterThan(0);
+    // The files have every column (and type) their artifacts promise, AFML weights included.
+    await expect(readArrowArtifact(runDir, labelBars('MES', [5, 20], true))).resolves.toBeDefined();
+    await expect(readArrowArtifact(runDir, afmlEvents('MGC'))).resolves.toBeDefined();
+    await expect(readArrowArtifact(runDir, labelBars('MES', [60]))).rejects.toThrow(/column 'label_h60' is missing/);
   });
 
   it('fails with the artifact path when the GA summary is malformed', async () => {
     await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { best: {} });
-    await expect(labelsFinalStage.run(context(defaultConfig()))).rejects.toThrow(/ga-optimize\/summary\.json: the GA summary has no 'results' object/);
+    // Refused with the file and the field, whether by the artifact's schema or by the check after it.
+    await expect(labelsFinalStage.run(context(defaultConfig()))).rejects.toThrow(/ga-optimize\/summary\.json: .*'results'/);
   });
 });
 
@@ -198,3 +240,26 @@ describe('labels-initial options', () => {
   });
 });
 
+describe('configKeys', () => {
+  it('cover every config path each stage reads, directly or through helpers', async () => {
+    const initial = recordConfigReads(parseConfig({ labels: { costAware: true } }));
+    const initialContext = context(initial.config);
+    initial.reads.clear(); // only what the stage reads, not the context's own setup
+    await labelsInitialStage.run(initialContext);
+    expect(initial.reads).toContain('labels.initial.kUp');
+    expect(initial.reads).toContain('contracts.MES.tickSize');
+    expect(undeclaredReads(initial.reads, labelsInitialStage.configKeys)).toEqual([]);
+    // labels-initial does not read the quality settings, so changing them leaves it up to date.
+    expect([...initial.reads].some((path) => path.startsWith('labels.quality'))).toBe(false);
+
+    await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 } } } });
+    const final = recordConfigReads(parseConfig({ labels: { costAware: true, afml: { enabled: true, volSpan: 50 } } }));
+    const finalContext = context(final.config);
+    final.reads.clear();
+    await labelsFinalStage.run(finalContext);
+    expect(undeclaredReads(final.reads, labelsFinalStage.configKeys)).toEqual([]);
+    // The check bites: without 'barriers' the fallback's reads (config's barrierFor) are undeclared.
+    const withoutBarriers = labelsFinalStage.configKeys.filter((key) => key !== 'barriers');
+    expect(undeclaredReads(final.reads, withoutBarriers)).toEqual(expect.arrayContaining(['barriers.bySymbol.MES.20.kUp']));
+  });
+});

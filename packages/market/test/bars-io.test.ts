@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactError, arrowToParquet, DataError, parquetToArrow, readArrowFile, readParquetFile, writeArrowFile, writeParquetFile } from '@tribar/core';
-import { barCount, barsToTable, emptyBars, tableToBars, type Bars } from '../src/index.js';
+import { barCount, barsToTable, emptyBars, tableToBars, type Bars } from '../src/internal/bars.js';
 
 let dir: string;
 beforeEach(() => {
@@ -186,7 +186,7 @@ describe('barsToTable with shared column buffers', () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { barsToTable, tableToBars } = await import('../src/index.js');
+    const { barsToTable, tableToBars } = await import('../src/internal/bars.js');
     const { readArrowFile, writeArrowFile } = await import('@tribar/core');
     const dir = mkdtempSync(join(tmpdir(), 'tribar-shared-'));
     try {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CmeCalendar, easterSunday, holidayRule, productForSymbol } from '../src/index.js';
+import { CmeCalendar, easterSunday, holidayRule, productForSymbol } from '../src/internal/calendar/index.js';
 
 const utc = (iso: string): number => Date.parse(iso);
 const equity = new CmeCalendar('equity');

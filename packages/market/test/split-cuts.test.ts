@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarCuts, countBefore } from '../src/index.js';
+import { calendarCuts, countBefore } from '../src/internal/split-cuts.js';
 
 const minutes = (...values: number[]) => Float64Array.from(values, (m) => m * 60_000);
 

@@ -9,9 +9,9 @@
 import { Rng, UsageError } from '@tribar/core';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mlpFactory } from '../src/mlp/index.js';
-import { selectTfjsBackend } from '../src/tfjs/index.js';
-import type { LabeledInput } from '../src/types.js';
+import { mlpFactory } from '../src/internal/mlp/index.js';
+import { selectTfjsBackend } from '../src/internal/tfjs/index.js';
+import type { LabeledInput } from '../src/internal/types.js';
 
 function data(rows: number, shape: number[], seed: number): LabeledInput {
   const rng = new Rng(seed);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@tribar/core';
-import { XGBoostModel } from '../src/xgboost/index.js';
+import { XGBoostModel } from '../src/internal/xgboost/index.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 350_000);
 const COLS = 100;

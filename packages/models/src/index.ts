@@ -1,5 +1,6 @@
-// Public API of @tribar/models.
-export { NUM_CLASSES, CLASS_NAMES } from './types.js';
+// Public API of @tribar/models: the model interface, the registry, the three built-in families
+// and the tfjs backend choice. Everything else is internal.
+export { NUM_CLASSES, CLASS_NAMES } from './internal/types.js';
 export type {
   InputKind,
   ModelFamily,
@@ -16,14 +17,12 @@ export type {
   HyperparameterSpec,
   ModelCard,
   ModelFactory,
-} from './types.js';
-export { ModelRegistry, ModelRegistryError, HyperparameterError, resolveHyperparameters } from './registry.js';
-export { writeModelDir, readModelHeader, readModelFile, MODEL_HEADER_FILE, MODEL_FORMAT_VERSION } from './model-dir.js';
-export type { ModelHeader } from './model-dir.js';
-export { createDefaultRegistry } from './builtins.js';
-export { argmaxClass } from './dense-input.js';
-export { XGBOOST_CARD, XGBoostLibraryError, locateXGBoost, hasXGBoost, XGBoostModel, xgboostFactory, XGBOOST_MODEL_FILE } from './xgboost/index.js';
-export { LogisticModel, LOGISTIC_CARD, logisticFactory } from './logistic/index.js';
-export { MlpModel, MLP_CARD, mlpFactory } from './mlp/index.js';
-export { selectTfjsBackend, TFJS_BACKEND_ORDER } from './tfjs/index.js';
-export type { BackendAttempt, SelectTfjsBackendOptions, TfjsSelection, Tfjs } from './tfjs/index.js';
+} from './internal/types.js';
+export { ModelRegistry, resolveHyperparameters } from './internal/registry.js';
+export { createDefaultRegistry } from './internal/builtins.js';
+export { argmaxClass } from './internal/dense-input.js';
+export { XGBOOST_CARD, XGBoostLibraryError, locateXGBoost, hasXGBoost, XGBoostModel, xgboostFactory } from './internal/xgboost/index.js';
+export { LOGISTIC_CARD, logisticFactory } from './internal/logistic/index.js';
+export { MLP_CARD, mlpFactory } from './internal/mlp/index.js';
+export { selectTfjsBackend, TFJS_BACKEND_ORDER } from './internal/tfjs/index.js';
+export type { SelectTfjsBackendOptions, TfjsSelection } from './internal/tfjs/index.js';

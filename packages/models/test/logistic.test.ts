@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LogisticModel, logisticFactory, LOGISTIC_CARD } from '../src/logistic/index.js';
-import { lbfgs } from '../src/logistic/lbfgs.js';
-import type { EpochLog, LabeledInput } from '../src/types.js';
+import { LogisticModel, logisticFactory, LOGISTIC_CARD } from '../src/internal/logistic/index.js';
+import { lbfgs } from '../src/internal/logistic/lbfgs.js';
+import type { EpochLog, LabeledInput } from '../src/internal/types.js';
 
 /** rows × f standard normals; latent z = Σ w_j·x_j + N(0, 1), w = 1.0 … 0.5 evenly; classes by terciles of z. */
 function tercileData(rows: number, f: number, seed: number): LabeledInput & { oracle: Uint8Array } {

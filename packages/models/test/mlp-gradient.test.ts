@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
-import { createNetwork, forward, initialWeights } from '../src/mlp/network.js';
-import { selectTfjsBackend } from '../src/tfjs/index.js';
+import { createNetwork, forward, initialWeights } from '../src/internal/mlp/network.js';
+import { selectTfjsBackend } from '../src/internal/tfjs/index.js';
 
 describe('the MLP forward pass with its hand-written layer gradient', () => {
   it('gives the same logits and parameter gradients as tfjs autodiff of matMul + bias + relu', async () => {

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MLP_CARD, mlpFactory, MlpModel } from '../src/mlp/index.js';
-import { selectTfjsBackend } from '../src/tfjs/index.js';
-import type { LabeledInput, ModelInput } from '../src/types.js';
+import { MLP_CARD, mlpFactory, MlpModel } from '../src/internal/mlp/index.js';
+import { selectTfjsBackend } from '../src/internal/tfjs/index.js';
+import type { LabeledInput, ModelInput } from '../src/internal/types.js';
 
 /** rows × f standard normals; latent z = Σ x_j + N(0, 1); classes by terciles of z. */
 function tercileData(rows: number, f: number, seed: number): LabeledInput {

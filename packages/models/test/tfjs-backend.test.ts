@@ -1,7 +1,7 @@
 import type { Logger } from '@tribar/core';
 import { UsageError } from '@tribar/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectTfjsBackend, TFJS_BACKEND_ORDER } from '../src/tfjs/index.js';
+import { selectTfjsBackend, TFJS_BACKEND_ORDER } from '../src/internal/tfjs/index.js';
 
 const notInstalled = (specifier: string): Promise<never> =>
   Promise.reject(Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' }));

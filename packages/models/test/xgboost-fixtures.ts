@@ -2,8 +2,8 @@
 // z = Σ w_j·x_j + N(0, 1) over the first `informative` columns (w evenly 1.0 → 0.1), classes by
 // the terciles of z, so every class holds a third of the rows.
 import { Rng } from '@tribar/core';
-import type { LabeledInput } from '../src/types.js';
-import { hasXGBoost } from '../src/xgboost/index.js';
+import type { LabeledInput } from '../src/internal/types.js';
+import { hasXGBoost } from '../src/internal/xgboost/index.js';
 
 /**
  * True when libxgboost cannot be found outside CI: the tests that fit skip with a message. Under

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TribarError } from '@tribar/core';
-import { readModelHeader } from '../src/model-dir.js';
-import { ModelRegistry } from '../src/registry.js';
-import { XGBOOST_CARD, XGBoostLibraryError, XGBoostModel, locateXGBoost, xgboostFactory } from '../src/xgboost/index.js';
+import { readModelHeader } from '../src/internal/model-dir.js';
+import { ModelRegistry } from '../src/internal/registry.js';
+import { XGBOOST_CARD, XGBoostLibraryError, XGBoostModel, locateXGBoost, xgboostFactory } from '../src/internal/xgboost/index.js';
 import { anchorMatrix, skipWithoutXGBoost, sliceRows } from './xgboost-fixtures.js';
 
 const PYTHON = '/usr/bin/python3';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HyperparameterError, resolveHyperparameters } from '../src/registry.js';
-import type { EpochLog } from '../src/types.js';
-import { trainingWeights } from '../src/xgboost/card.js';
-import { XGBOOST_CARD, XGBoostModel, xgboostFactory } from '../src/xgboost/index.js';
-import { parseEval } from '../src/xgboost/native.js';
+import { HyperparameterError, resolveHyperparameters } from '../src/internal/registry.js';
+import type { EpochLog } from '../src/internal/types.js';
+import { trainingWeights } from '../src/internal/xgboost/card.js';
+import { XGBOOST_CARD, XGBoostModel, xgboostFactory } from '../src/internal/xgboost/index.js';
+import { parseEval } from '../src/internal/xgboost/native.js';
 import { accuracy, anchorMatrix, skipWithoutXGBoost, sliceRows } from './xgboost-fixtures.js';
 
 // 2,000 × 8 rows, 4 informative columns: the first 1,500 train, the last 500 validate.

@@ -19,3 +19,9 @@ export type {
 export { adfTest, adfCriticalValue5 } from './adf.js';
 export type { AdfResult } from './adf.js';
 export { barsPerYear } from './bars-per-year.js';
+export { maxDrawdown, cumulativeSum } from './drawdown.js';
+export type { Drawdown } from './drawdown.js';
+export { tradeStats, tradesPerYear, returnMoments, sharpeRatio, sortinoRatio, calmarRatio } from './trade-stats.js';
+export type { TradeStats, ReturnMoments } from './trade-stats.js';
+export { mean, meanStd, moments, pearson, percentileOf, percentileSorted, std, variance } from './stats.js';
+export type { Moments } from './stats.js';

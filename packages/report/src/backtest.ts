@@ -3,7 +3,7 @@
  * model. On the test rows a position takes the realised label at entry and holds it until the
  * label's own end bar; one position at a time, so trades never overlap.
  */
-import { barsPerYear } from '@tribar/quant';
+import { returnMoments, sharpeRatio, tradesPerYear, tradeStats } from '@tribar/quant';
 
 /** Split code of a test row in `splits/<S>.arrow` (`split_h{h}`). */
 export const TEST_SPLIT = 2;
@@ -106,29 +106,15 @@ export interface BacktestMetrics {
 
 /**
  * Sharpe of per-trade returns: mean over sample standard deviation (n − 1), times
- * √(trades per year), where trades per year = trades / (span of the test rows in years).
+ * √(trades per year) (`sharpeRatio` of @tribar/quant); null below two trades or zero spread.
  */
 export function annualisedSharpe(returns: readonly number[], tradesPerYear: number): number | null {
-  const n = returns.length;
-  if (n < 2 || !(tradesPerYear > 0)) return null;
-  const mean = returns.reduce((sum, r) => sum + r, 0) / n;
-  const variance = returns.reduce((sum, r) => sum + (r - mean) ** 2, 0) / (n - 1);
-  if (!(variance > 0)) return null;
-  return (mean / Math.sqrt(variance)) * Math.sqrt(tradesPerYear);
+  if (returns.length < 2 || !(tradesPerYear > 0) || !(returnMoments(returns).std > 0)) return null;
+  return sharpeRatio(returns, tradesPerYear);
 }
 
-/** Largest peak-to-trough fall of the running sum of `pnl`, starting from a peak of 0. */
-export function maxDrawdown(pnl: readonly number[]): number {
-  let equity = 0;
-  let peak = 0;
-  let worst = 0;
-  for (const value of pnl) {
-    equity += value;
-    if (equity > peak) peak = equity;
-    if (peak - equity > worst) worst = peak - equity;
-  }
-  return worst;
-}
+/** @deprecated re-exported for the report's face until it is narrowed: use `maxDrawdown` of @tribar/quant. */
+export { maxDrawdown } from '@tribar/quant';
 
 export interface MetricsOptions {
   /** Number of bars the test part spans (rows that could have been entered). */
@@ -137,43 +123,30 @@ export interface MetricsOptions {
   barMinutes: number;
 }
 
+/** The oracle's trades through @tribar/quant's trade statistics; "undefined" figures are null here. */
 export function backtestMetrics(trades: readonly OracleTrade[], options: MetricsOptions): BacktestMetrics {
   const n = trades.length;
-  let wins = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let totalPoints = 0;
-  let totalTicks = 0;
-  let totalUsd = 0;
+  // Wins, the profit factor and the points drawdown on points; the USD figures on USD.
+  const points = tradeStats(trades.map((t) => t.pnlPoints));
+  const usd = tradeStats(trades.map((t) => t.pnlUsd));
+  const ticks = tradeStats(trades.map((t) => t.pnlTicks));
   let bars = 0;
-  for (const trade of trades) {
-    if (trade.pnlPoints > 0) {
-      wins++;
-      grossProfit += trade.pnlPoints;
-    } else {
-      grossLoss -= trade.pnlPoints;
-    }
-    totalPoints += trade.pnlPoints;
-    totalTicks += trade.pnlTicks;
-    totalUsd += trade.pnlUsd;
-    bars += trade.exitIndex - trade.entryIndex;
-  }
-  const years = options.spanBars / barsPerYear(options.barMinutes);
-  const tradesPerYear = years > 0 && n > 0 ? n / years : null;
+  for (const trade of trades) bars += trade.exitIndex - trade.entryIndex;
+  const perYear = tradesPerYear(n, options.spanBars, options.barMinutes);
   return {
     trades: n,
-    wins,
-    winRate: n === 0 ? null : wins / n,
-    profitFactor: grossLoss > 0 ? grossProfit / grossLoss : null,
-    totalPoints,
-    totalTicks,
-    totalUsd,
-    averageUsd: n === 0 ? null : totalUsd / n,
-    sharpe: tradesPerYear === null ? null : annualisedSharpe(trades.map((t) => t.netReturn), tradesPerYear),
-    maxDrawdownPoints: maxDrawdown(trades.map((t) => t.pnlPoints)),
-    maxDrawdownUsd: maxDrawdown(trades.map((t) => t.pnlUsd)),
+    wins: points.wins,
+    winRate: n === 0 ? null : points.winRate,
+    profitFactor: points.grossLoss > 0 ? points.profitFactor : null,
+    totalPoints: points.total,
+    totalTicks: ticks.total,
+    totalUsd: usd.total,
+    averageUsd: n === 0 ? null : usd.average,
+    sharpe: perYear > 0 ? annualisedSharpe(trades.map((t) => t.netReturn), perYear) : null,
+    maxDrawdownPoints: points.maxDrawdown,
+    maxDrawdownUsd: usd.maxDrawdown,
     averageBarsHeld: n === 0 ? null : bars / n,
-    tradesPerYear,
+    tradesPerYear: perYear > 0 ? perYear : null,
   };
 }
 

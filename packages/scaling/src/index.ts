@@ -1,37 +1,13 @@
-// Public API of @tribar/scaling.
+// Public API of @tribar/scaling: the stage `scale` and the scaler itself (fit on train, transform,
+// inverse, JSON state, leakage check).
+export { scaleStage } from './internal/stage.js';
 export {
-  SCALING_CATEGORIES,
-  SCALER_KINDS,
-  SCALER_STATE_VERSION,
-  NEAR_ZERO_STD,
   DEFAULT_SCALING_OPTIONS,
-  scalerFor,
-  logFor,
   fitScaler,
   fitOnTrain,
-  trainRows,
   transform,
-  transformColumn,
   inverseTransform,
   checkLeakage,
-} from './scaler.js';
-export type {
-  ScalingCategory,
-  ScalerKind,
-  FeatureScaleSpec,
-  ScalingOptions,
-  FeatureState,
-  ScalerState,
-  ColumnSource,
-  ColumnTransform,
-  LeakageCheck,
-  LeakageMismatch,
-} from './scaler.js';
-export { serializeState, parseState, serializeScalerFile, parseScalerFile } from './state-io.js';
-export type { ScalerFile } from './state-io.js';
-export { columnStats, quantileSorted } from './stats.js';
-export type { ColumnStats } from './stats.js';
-export { readManifest, readSplit, readColumn, scaledTable, LABEL_COLUMN_PATTERN } from './inputs.js';
-export type { ScaleManifest, SplitCuts } from './inputs.js';
-export { scaleStage, DRIFT_Z } from './stage.js';
-export type { ScaleReport, FeatureReport, ScaleWarning } from './stage.js';
+} from './internal/scaler.js';
+export type { FeatureScaleSpec, ScalingOptions, FeatureState, ScalerState, ColumnSource, LeakageCheck, LeakageMismatch } from './internal/scaler.js';
+export { serializeState, parseState } from './internal/state-io.js';

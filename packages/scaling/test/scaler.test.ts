@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCALING_CATEGORIES } from '@tribar/artifacts';
 import {
   DEFAULT_SCALING_OPTIONS,
   checkLeakage,
@@ -7,10 +8,9 @@ import {
   logFor,
   scalerFor,
   transform,
-  SCALING_CATEGORIES,
   type FeatureScaleSpec,
   type ScalingOptions,
-} from '../src/index.js';
+} from '../src/internal/scaler.js';
 
 const f = (name: string, category: FeatureScaleSpec['category'], flag = false): FeatureScaleSpec => ({ name, category, flag });
 const opts = (over: Partial<ScalingOptions> = {}): ScalingOptions => ({ ...DEFAULT_SCALING_OPTIONS, ...over });

@@ -1,3 +1,4 @@
+import { cut, scaleReport, scalerState, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
 import { runConfigSchema, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
@@ -5,7 +6,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseScalerFile, readColumn, scaleStage, transform, type FeatureScaleSpec, type ScaleReport } from '../src/index.js';
+import { expectCovered, recordReads } from './record-config.js';
+import { readColumn } from '../src/internal/inputs.js';
+import { transform, type FeatureScaleSpec } from '../src/internal/scaler.js';
+import { scaleStage, type ScaleReport } from '../src/internal/stage.js';
+import { parseScalerFile } from '../src/internal/state-io.js';
 
 const FEATURES: (FeatureScaleSpec & { family: string; warmup: number })[] = [
   { name: 'return_1', family: 'returns', category: 'returns', flag: false, warmup: 1 },
@@ -57,10 +62,20 @@ function featureBars(symbol: string, seed: number, laterSeed = seed): Bars {
 
 const config: RunConfig = runConfigSchema.parse({ symbols: ['MES', 'MGC'] });
 
-async function setUp(options: { laterSeed?: number; manifest?: unknown; split?: unknown } = {}) {
+/** `cut/cut.json` with train before bar 280 and validation before bar 340 (of 400 bars per symbol). */
+const CUT: CutFile = {
+  version: 1,
+  trainEndMs: TRAIN_END,
+  trainEnd: new Date(TRAIN_END).toISOString(),
+  valEndMs: VAL_END,
+  valEnd: new Date(VAL_END).toISOString(),
+  ratios: { train: 0.7, val: 0.15, test: 0.15 },
+  bars: { MES: N, MGC: N },
+};
+
+async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig } = {}) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
-  await mkdir(join(runDir, 'splits'), { recursive: true });
   for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
     await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(featureBars(symbol, seed, options.laterSeed ?? seed)));
   }
@@ -72,9 +87,12 @@ async function setUp(options: { laterSeed?: number; manifest?: unknown; split?: 
     nanPolicy: '',
   };
   await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
-  const split = options.split ?? { trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END).toISOString(), valEnd: VAL_END, valEndIso: new Date(VAL_END).toISOString(), purgeBars: 60 };
-  await writeFile(join(runDir, 'splits/split.json'), JSON.stringify(split));
-  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config, logger: silentLogger(), rng: new Rng(1) });
+  if (options.cut === undefined) await writeJsonArtifact(runDir, cut, CUT);
+  else {
+    await mkdir(join(runDir, 'cut'), { recursive: true });
+    await writeFile(join(runDir, 'cut/cut.json'), JSON.stringify(options.cut));
+  }
+  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: options.config ?? config, logger: silentLogger(), rng: new Rng(1) });
   return { runDir, context };
 }
 
@@ -91,15 +109,17 @@ describe('the scale stage', () => {
 
   it('declares its contract', () => {
     expect(scaleStage.name).toBe('scale');
-    expect(scaleStage.dependsOn).toEqual(['features', 'splits']);
-    expect(scaleStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'features/feature-manifest.json', 'splits/split.json']);
+    expect(scaleStage.dependsOn).toEqual(['features', 'cut']);
+    expect(scaleStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'features/feature-manifest.json', 'cut/cut.json']);
     expect(scaleStage.outputs(config)).toEqual(['scale/MES.arrow', 'scale/MGC.arrow', 'scale/scaler.json', 'scale/report.json']);
     expect(scaleStage.configKeys).toContain('scaling');
   });
 
   it('writes timestamp + scaled features only, the JSON state fitted before trainEnd, and the report', async () => {
-    const { runDir, context } = await run();
+    const recorded = recordReads(config);
+    const { runDir, context } = await run({ config: recorded.config });
     const outcome = await scaleStage.run(context);
+    expectCovered(recorded.reads, scaleStage.configKeys);
     expect(outcome?.metrics).toMatchObject({ symbols: 2, features: FEATURES.length, leakageOk: true });
     const file = parseScalerFile(await readFile(join(runDir, 'scale/scaler.json'), 'utf8'));
     expect(file.trainEnd).toBe(TRAIN_END);
@@ -128,6 +148,10 @@ describe('the scale stage', () => {
       expect(Number.isFinite(readColumn(table, 'atr_14', 'out')[7])).toBe(true);
     }
     const report = JSON.parse(await readFile(join(runDir, 'scale/report.json'), 'utf8')) as ScaleReport;
+    // The contract's schemas know every field (zod drops unknown keys, so equality proves none is extra).
+    expect(scaleReport.schema.parse(report)).toEqual(report);
+    const scalerJson = JSON.parse(await readFile(join(runDir, 'scale/scaler.json'), 'utf8'));
+    expect(scalerState.schema.parse(scalerJson)).toEqual(scalerJson);
     expect(report.leakageCheck.ok).toBe(true);
     expect(report.leakageCheck.bySymbol.MES!.checked).toBeGreaterThan(100);
     expect(report.featuresByCategory).toMatchObject({ oscillator: ['rsi_14'], binary: ['is_rth'], volume: ['obv'] });
@@ -168,7 +192,7 @@ describe('the scale stage', () => {
 
   it('refuses a bad manifest and a bad split file', async () => {
     const manifests = [
-      [{ version: 2, features: [] }, /version 2/],
+      [{ version: 2, features: [] }, /feature-manifest\.json.*field 'version'/],
       [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillators', flag: false }] }, /unknown category/],
       [{ version: 1, features: [{ name: 'rsi_14', category: 'oscillator' }] }, /flag bit/],
       [{ version: 1, features: [{ name: 'not_there', category: 'oscillator', flag: false }] }, /missing column 'not_there'/],
@@ -177,24 +201,25 @@ describe('the scale stage', () => {
       const { context } = await run({ manifest });
       await expect(scaleStage.run(context)).rejects.toThrow(error);
     }
-    const splits = [
-      [{ valEnd: VAL_END }, /no `trainEnd`/],
-      [{ trainEnd: 'soon' }, /not a valid instant/],
-      [{ trainEnd: TRAIN_END, trainEndIso: new Date(TRAIN_END + 1).toISOString() }, /disagree/],
-      [{ trainEnd: T0 - 1 }, /no row before trainEnd/],
-      [[1, 2], /not an object/],
+    const cuts = [
+      [{ ...CUT, trainEndMs: undefined }, /cut\/cut\.json.*field 'trainEndMs'/],
+      [{ ...CUT, valEnd: 7 }, /field 'valEnd'/],
+      [[1, 2], /field '\(root\)'/],
+      [{ ...CUT, trainEndMs: T0 - 1 }, /no row before trainEnd/],
     ] as const;
-    for (const [split, error] of splits) {
-      const { context } = await run({ split });
+    for (const [bad, error] of cuts) {
+      const { context } = await run({ cut: bad });
       await expect(scaleStage.run(context)).rejects.toThrow(error);
     }
   });
 
-  it('accepts an ISO-only trainEnd and works without valEnd', async () => {
-    const { runDir, context } = await run({ split: { trainEndIso: new Date(TRAIN_END).toISOString() } });
+  it('fits before the cut it reads: a later trainEnd fits on more rows', async () => {
+    const later = T0 + 300 * STEP;
+    const { runDir, context } = await run({ cut: { ...CUT, trainEndMs: later, trainEnd: new Date(later).toISOString() } });
     await scaleStage.run(context);
     const report = JSON.parse(await readFile(join(runDir, 'scale/report.json'), 'utf8')) as ScaleReport;
-    expect(report.symbols.MGC!.rowsBySplit).toEqual({ train: 280, afterTrain: 120 });
-    expect(report.valEnd).toBeNull();
+    expect(report.symbols.MGC!.rowsBySplit).toEqual({ train: 300, val: 40, test: 60 });
+    expect([report.trainEnd, report.trainEndIso, report.valEnd]).toEqual([later, new Date(later).toISOString(), VAL_END]);
+    expect(parseScalerFile(await readFile(join(runDir, 'scale/scaler.json'), 'utf8')).symbols.MGC!.trainRows).toBe(300);
   });
 });

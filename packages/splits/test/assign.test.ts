@@ -2,17 +2,8 @@ import { calendarCuts } from '@tribar/market';
 import { INVALID_LABEL } from '@tribar/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  assignSplits,
-  countCodes,
-  indicesOf,
-  SPLIT_EMBARGOED,
-  SPLIT_INVALID,
-  SPLIT_PURGED,
-  SPLIT_TEST,
-  SPLIT_TRAIN,
-  SPLIT_VAL,
-} from '../src/index.js';
+import { SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
+import { assignSplits, countCodes, indicesOf } from '../src/internal/assign.js';
 
 interface Series {
   timestamp: Float64Array;

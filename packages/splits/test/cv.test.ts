@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assembleCpcvPaths, binomial, combinatorialPurgedCV, cpcvPaths, purgedKFold, walkForward, type CvSplit, type SampleWindows } from '../src/index.js';
+import { assembleCpcvPaths, binomial, combinatorialPurgedCV, cpcvPaths, purgedKFold, walkForward, type CvSplit, type SampleWindows } from '../src/internal/cv.js';
 
 // Twenty samples at t = 0…19 with label windows [i, end[i]] of 0–3 bars.
 const start = Array.from({ length: 20 }, (_, i) => i);

@@ -3,11 +3,14 @@ import { readArrowFile, Rng, silentLogger, TribarError, writeArrowFile, type Sta
 import { calendarCuts } from '@tribar/market';
 import { INVALID_LABEL } from '@tribar/quant';
 import { Field, Float64, Int32, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countCodes, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitsStage } from '../src/index.js';
+import { expectCovered, recordReads } from './record-config.js';
+import { cut, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitSummary, writeJsonArtifact } from '@tribar/artifacts';
+import { countCodes } from '../src/internal/assign.js';
+import { splitsStage } from '../src/internal/stage.js';
 
 const MINUTE = 60_000;
 const ORIGIN = Date.UTC(2024, 0, 2);
@@ -78,7 +81,24 @@ async function setup(files: Record<string, [n: number, offset: number]>, horizon
   await mkdir(join(runDir, 'labels'), { recursive: true });
   for (const [symbol, [n, offset]] of Object.entries(files)) await writeArrowFile(join(runDir, `labels/${symbol}.arrow`), labelFile(symbol, n, offset, horizons));
   const config = defaultConfig();
+  await writeCut(Object.fromEntries(Object.entries(files).map(([symbol, [n, offset]]) => [symbol, times(n, offset)])), config.splits);
   return { ...config, symbols: Object.keys(files), horizons, splits: { ...config.splits, purgeBars: 4, embargoBars: 10 } };
+}
+
+const times = (n: number, offset: number) => Float64Array.from({ length: n }, (_, i) => ORIGIN + (offset + i) * 5 * MINUTE);
+
+/** `cut/cut.json` as stage `cut` writes it, from the given bar times. */
+async function writeCut(bySymbol: Record<string, Float64Array>, ratios: { train: number; val: number; test: number }): Promise<void> {
+  const cuts = calendarCuts(Object.values(bySymbol), ratios);
+  await writeJsonArtifact(runDir, cut, {
+    version: 1,
+    trainEndMs: cuts.trainEnd,
+    trainEnd: new Date(cuts.trainEnd).toISOString(),
+    valEndMs: cuts.valEnd,
+    valEnd: new Date(cuts.valEnd).toISOString(),
+    ratios: { train: ratios.train, val: ratios.val, test: ratios.test },
+    bars: Object.fromEntries(Object.entries(bySymbol).map(([symbol, t]) => [symbol, t.length])),
+  });
 }
 
 afterEach(async () => {
@@ -90,18 +110,46 @@ describe('splits stage', () => {
   it('declares its contract', () => {
     const config = defaultConfig();
     expect(splitsStage.name).toBe('splits');
-    expect(splitsStage.dependsOn).toEqual(['labels-final']);
-    expect(splitsStage.inputs(config)).toEqual(['labels/MES.arrow', 'labels/MGC.arrow']);
+    expect(splitsStage.dependsOn).toEqual(['labels-final', 'cut']);
+    expect(splitsStage.inputs(config)).toEqual(['labels/MES.arrow', 'labels/MGC.arrow', 'cut/cut.json']);
     expect(splitsStage.outputs(config)).toEqual(['splits/MES.arrow', 'splits/MGC.arrow', 'splits/split.json']);
-    expect(splitsStage.configKeys).toContain('splits');
+    expect([...splitsStage.configKeys].sort()).toEqual(['horizons', 'splits.embargoBars', 'splits.minSymbolShare', 'splits.purgeBars', 'symbols']);
+  });
+
+  it('cuts where cut/cut.json says, not where the label files would cut', async () => {
+    // Labels of 1000 bars, but a cut made from other bars: train ends at bar 300, validation at bar 600.
+    const config = await setup({ MES: [1000, 0] }, [5]);
+    await writeCut({ MES: times(1000, 0) }, { train: 0.3, val: 0.3, test: 0.4 });
+    await splitsStage.run(context(config));
+    const json = JSON.parse(await readFile(join(runDir, 'splits/split.json'), 'utf8'));
+    expect(json.trainEndMs).toBe(ORIGIN + 300 * 5 * MINUTE);
+    expect(json.valEndMs).toBe(ORIGIN + 600 * 5 * MINUTE);
+    expect(json.ratios).toEqual({ train: 0.3, val: 0.3, test: 0.4 });
+    // 300 train bars, minus the 4-bar floor and the labels crossing the cut; the first val bar is 300 + 10 embargoed.
+    expect(json.symbols.MES['5'].trainEndActual < json.trainEnd).toBe(true);
+    expect(json.symbols.MES['5'].valStart).toBe(new Date(ORIGIN + 310 * 5 * MINUTE).toISOString());
+  });
+
+  it('fails naming cut/cut.json when the cut is missing or damaged', async () => {
+    const config = await setup({ MES: [1000, 0] }, [5]);
+    await rm(join(runDir, 'cut'), { recursive: true });
+    await expect(splitsStage.run(context(config))).rejects.toThrow(/cut\/cut\.json[\s\S]*stage 'cut'|stage 'cut'[\s\S]*cut\.json/);
+    await mkdir(join(runDir, 'cut'));
+    await writeFile(join(runDir, 'cut/cut.json'), JSON.stringify({ version: 1, trainEndMs: 'soon' }));
+    await expect(splitsStage.run(context(config))).rejects.toThrow(/field 'trainEndMs'/);
   });
 
   it('cuts both symbols at the same instants, purges by label end time and embargoes each boundary', async () => {
     // MGC starts 100 bars later: the cut is by time, so MGC has fewer train bars but the same cut instants.
     const config = await setup({ MES: [1000, 0], MGC: [900, 100] });
-    const outcome = await splitsStage.run(context(config));
+    const recorded = recordReads(config);
+    const outcome = await splitsStage.run(context(recorded.config));
+    expectCovered(recorded.reads, splitsStage.configKeys);
     const json = JSON.parse(await readFile(join(runDir, 'splits/split.json'), 'utf8'));
     expect(json).toMatchObject({ purgeBars: 4, embargoBars: 10, horizons: [5, 20], checks: { minSymbolShare: 0.2, passed: true } });
+    // The contract's schema knows every field (zod drops unknown keys, so equality proves none is extra).
+    expect(splitSummary.schema.parse(json)).toEqual(json);
+    expect(json.codes).toEqual({ '0': 'train', '1': 'val', '2': 'test', '-1': 'purged', '-2': 'embargoed', '-3': 'invalid' });
     expect(new Date(json.trainEnd).getTime()).toBe(json.trainEndMs);
     expect(new Date(json.valEnd).getTime()).toBe(json.valEndMs);
     expect(outcome?.metrics?.symbols).toBe(2);

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from '@tribar/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunNotFoundError } from '@tribar/core';
-import { Tracker } from '../src/index.js';
+import { Tracker } from '../src/internal/tracker.js';
 
 /**
  * A deliberately tiny reader of the flat `key: value` meta.yaml PyYAML writes, independent of

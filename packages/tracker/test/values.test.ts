@@ -1,7 +1,9 @@
 import { DataError, UsageError } from '@tribar/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flattenParams, formatMetricValue, parseMlflowMetricFile, pythonFloatRepr, validateKey } from '../src/index.js';
+import { validateKey } from '../src/internal/keys.js';
+import { formatMetricValue } from '../src/internal/table.js';
+import { flattenParams, parseMlflowMetricFile, pythonFloatRepr } from '../src/internal/values.js';
 
 describe('pythonFloatRepr (what MLflow writes for a metric value)', () => {
   // Each right-hand side is what CPython 3 prints for repr(float(x)).

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backtest } from '../src/backtest/index.js';
-import type { BacktestInput, BacktestOptions } from '../src/backtest/index.js';
+import { backtest } from '../src/internal/backtest/index.js';
+import type { BacktestInput, BacktestOptions } from '../src/internal/backtest/index.js';
 
 const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
 

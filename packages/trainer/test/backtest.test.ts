@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '@tribar/core';
-import { backtest, summaryToJson, EXIT_DATA_END, EXIT_SIGNAL, EXIT_STOP, EXIT_TAKE_PROFIT, EXIT_TIMEOUT } from '../src/backtest/index.js';
-import type { BacktestInput } from '../src/backtest/index.js';
+import { backtest, summaryToJson, EXIT_DATA_END, EXIT_SIGNAL, EXIT_STOP, EXIT_TAKE_PROFIT, EXIT_TIMEOUT } from '../src/internal/backtest/index.js';
+import type { BacktestInput } from '../src/internal/backtest/index.js';
 
 const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
 const L = [0.1, 0.2, 0.7];

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '@tribar/config';
 import { UsageError, type ProgressReporter } from '@tribar/core';
 import { LOGISTIC_CARD, MLP_CARD, type EpochLog } from '@tribar/models';
-import {
-  combineCallbacks,
-  configuredCallbacks,
-  earlyStopping,
-  historyCallback,
-  learningRateAt,
-  learningRateSchedule,
-  progressCallback,
-  DEFAULT_PATIENCE,
-  type TrainerCallback,
-} from '../src/index.js';
+import { combineCallbacks, earlyStopping, historyCallback, learningRateAt, learningRateSchedule, progressCallback, type TrainerCallback } from '../src/internal/callbacks.js';
+import { configuredCallbacks, DEFAULT_PATIENCE } from '../src/internal/train.js';
 
 const log = (epoch: number, valLoss?: number): EpochLog => ({ epoch, trainLoss: 1, elapsedMs: 0, ...(valLoss !== undefined ? { valLoss } : {}) });
 

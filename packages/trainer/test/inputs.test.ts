@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '@tribar/core';
 import { buildSequence, buildTabular, type ColumnsInput } from '@tribar/datasets';
 import type { LabeledInput } from '@tribar/models';
-import { sampleWindows, subsetInput, toModelInput } from '../src/index.js';
+import { sampleWindows, subsetInput, toModelInput } from '../src/internal/inputs.js';
 
 describe('sampleWindows', () => {
   it('maps label end rows to sample positions across gaps', () => {

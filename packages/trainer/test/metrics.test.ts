@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '@tribar/core';
-import { argmaxClass, classificationMetrics } from '../src/metrics/classification.js';
+import { argmaxClass, classificationMetrics } from '../src/internal/metrics/classification.js';
 
 // Ten rows, classes 0 short / 1 neutral / 2 long. Predicted = argmax, ties → lower class (row 9).
 //

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrainSection, trainModel, trainStage, trainOutputs, type TrainResult, type TrainSummary } from '../src/index.js';
+import { trainStage, trainOutputs, type TrainSummary } from '../src/internal/stage.js';
+import { checkTrainSection, trainModel, type TrainResult } from '../src/internal/train.js';
 
 // A tiny Phase 1 run of one symbol (MES) at horizon 5: 910 five-minute bars,
 //   rows   0…599 train, 600…604 purge gap (−1), 605…754 val, 755…759 gap, 760…909 test.

@@ -9,7 +9,7 @@ import {
   checkTimestamps,
   Findings,
   isLabelDerived,
-} from '../src/index.js';
+} from '../src/internal/checks.js';
 import { BAR_MS, T0, testConfig } from './fixtures.js';
 
 const v = testConfig().validation;

@@ -1,10 +1,12 @@
+import { cut, writeJsonArtifact } from '@tribar/artifacts';
 // Small hand-made inputs for the validation tests.
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { barsToTable } from '@tribar/market';
-import { tableFromArrays, type Table } from 'apache-arrow';
+import { makeData, makeVector, Table, TimestampMillisecond } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
-import type { Frame, ManifestView, SymbolInputs } from '../src/index.js';
+import type { Frame } from '../src/internal/checks.js';
+import type { ManifestView, SymbolInputs } from '../src/internal/stage.js';
 
 /** Deterministic uniform [0, 1) (mulberry32). */
 export function uniform(seed: number): () => number {
@@ -92,14 +94,24 @@ export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { 
     `${runDir}/features/${symbol}.arrow`,
     barsToTable({ symbol, timestamp: inputs.features.timestamp, open: price(), high: price(), low: price(), close: price(), volume: price(), columns: inputs.features.columns }),
   );
-  const plain = (frame: Frame, int8: readonly string[] = []): Table =>
-    tableFromArrays({
-      timestamp: frame.timestamp,
-      ...Object.fromEntries(Object.entries(frame.columns).map(([k, v]) => [k, int8.includes(k) ? Int8Array.from(v) : v])),
-    }) as unknown as Table;
+  // `timestamp` as a UTC millisecond timestamp column, as every stage writes it; the rest as given.
+  const plain = (frame: Frame, int8: readonly string[] = []): Table => {
+    const type = new TimestampMillisecond('UTC');
+    const time = makeVector(makeData({ type, length: frame.timestamp.length, data: BigInt64Array.from(frame.timestamp, (t) => BigInt(t)) }));
+    const rest = Object.entries(frame.columns).map(([k, v]) => [k, makeVector(int8.includes(k) ? Int8Array.from(v) : v)] as const);
+    return new Table({ timestamp: time, ...Object.fromEntries(rest) });
+  };
   await writeArrowFile(`${runDir}/labels/${symbol}.arrow`, plain(inputs.labels, Object.keys(inputs.labels.columns).filter((k) => k.startsWith('label_h'))));
   await writeArrowFile(`${runDir}/splits/${symbol}.arrow`, plain(inputs.splits, Object.keys(inputs.splits.columns)));
   await writeArrowFile(`${runDir}/scale/${symbol}.arrow`, plain(inputs.scaled));
   await writeJsonAtomic(`${runDir}/features/feature-manifest.json`, { version: 1, ...manifest });
-  await writeJsonAtomic(`${runDir}/splits/split.json`, { trainEnd: new Date(cuts.trainEnd).toISOString(), trainEndMs: cuts.trainEnd, valEnd: new Date(cuts.valEnd).toISOString(), valEndMs: cuts.valEnd });
+  await writeJsonArtifact(runDir, cut, {
+    version: 1,
+    trainEndMs: cuts.trainEnd,
+    trainEnd: new Date(cuts.trainEnd).toISOString(),
+    valEndMs: cuts.valEnd,
+    valEnd: new Date(cuts.valEnd).toISOString(),
+    ratios: { train: 0.6, val: 0.2, test: 0.2 },
+    bars: { [symbol]: n },
+  });
 }

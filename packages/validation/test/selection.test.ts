@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLowVariance, selectFeatures, validate, type TrainView } from '../src/index.js';
+import { isLowVariance, selectFeatures, type TrainView } from '../src/internal/selection.js';
+import { validate } from '../src/internal/stage.js';
 import { healthyInputs, MANIFEST, normals, testConfig } from './fixtures.js';
 
 const options = { correlationThreshold: 0.85, varianceThreshold: 0.01, minFiniteValues: 100 };

@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCuts, validateStage, ValidationFailedError, type ValidationReport } from '../src/index.js';
+import { featureSelection, validationReport } from '@tribar/artifacts';
+import { validateStage, ValidationFailedError, type ValidationReport } from '../src/internal/stage.js';
+import { expectCovered, recordReads } from './record-config.js';
 import { healthyInputs, MANIFEST, testConfig, writeInputs } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -24,25 +26,30 @@ describe('validateStage', () => {
   it('declares the contract', () => {
     const config = testConfig();
     expect(validateStage.name).toBe('validate');
-    expect(validateStage.dependsOn).toEqual(['features', 'labels-final', 'splits', 'scale']);
+    expect(validateStage.dependsOn).toEqual(['features', 'labels-final', 'splits', 'scale', 'cut']);
     expect(validateStage.inputs(config)).toEqual([
       'features/MES.arrow',
       'labels/MES.arrow',
       'splits/MES.arrow',
       'scale/MES.arrow',
       'features/feature-manifest.json',
-      'splits/split.json',
+      'cut/cut.json',
     ]);
     expect(validateStage.outputs(config)).toEqual(['validate/report.json', 'validate/feature-selection.json']);
   });
 
   it('passes a healthy run and writes the report and the train-only selection', async () => {
-    const ctx = await context(testConfig());
+    const recorded = recordReads(testConfig());
+    const ctx = await context(recorded.config);
     const { inputs, cuts } = healthyInputs();
     await writeInputs(ctx.runDir, inputs, cuts);
     const outcome = await validateStage.run(ctx);
+    expectCovered(recorded.reads, validateStage.configKeys);
     expect(outcome?.metrics).toMatchObject({ status: 'PASSED', issues: 0, selectedFeatures: 2, originalFeatures: 5 });
     const report = (await readJson(ctx.path('validate/report.json'))) as unknown as ValidationReport;
+    // The contract's schemas know every field (zod drops unknown keys, so equality proves none is extra).
+    expect(validationReport.schema.parse(report)).toEqual(report);
+    expect(featureSelection.schema.parse(await readJson(ctx.path('validate/feature-selection.json')))).toEqual(await readJson(ctx.path('validate/feature-selection.json')));
     expect(report.status).toBe('PASSED');
     expect(report.issues).toEqual([]);
     expect(report.warnings.map((w) => w.check)).toContain('constant'); // f_flag is constant in train
@@ -82,8 +89,18 @@ describe('validateStage', () => {
     expect(await readJson(ctx.path('validate/feature-selection.json'))).toHaveProperty('selectedFeatures');
   });
 
-  it('reads the cuts from split.json in ms or ISO form', () => {
-    expect(parseCuts({ trainEnd: '2024-01-02T00:00:00.000Z', valEnd: 5 })).toEqual({ trainEnd: Date.UTC(2024, 0, 2), valEnd: 5 });
-    expect(() => parseCuts({})).toThrow(/trainEnd/);
+  it('checks the splits against the cut it reads from cut/cut.json, and fails without it', async () => {
+    const ctx = await context(testConfig());
+    const { inputs, cuts } = healthyInputs();
+    // A cut 1 ms later than the one the split codes were made with: the first val bar (at the old
+    // trainEnd) now lies before the cut, so its code disagrees with the cut read from cut/cut.json.
+    await writeInputs(ctx.runDir, inputs, { trainEnd: cuts.trainEnd + 1, valEnd: cuts.valEnd });
+    const report = await validateStage.run(ctx).then(
+      () => undefined,
+      (e: unknown) => (e as ValidationFailedError).report,
+    );
+    expect(report?.issues).toContainEqual({ check: 'splits', symbol: 'MES', horizon: 5, message: '1 rows whose split code disagrees with trainEnd/valEnd' });
+    await rm(ctx.path('cut/cut.json'));
+    await expect(validateStage.run(ctx)).rejects.toThrow(/cut\/cut\.json[\s\S]*stage 'cut'/);
   });
 });

@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adfTest } from '@tribar/quant';
-import { evenSample, moments, mutualInformation, pearson } from '../src/index.js';
+import { evenSample, mutualInformation } from '../src/internal/stats.js';
 import { normals, uniform } from './fixtures.js';
-
-describe('moments', () => {
-  it('counts NaN and inf apart and uses finite values only', () => {
-    const m = moments(Float64Array.from([1, 2, 3, Number.NaN, Infinity, -Infinity]));
-    expect(m).toMatchObject({ count: 3, nan: 1, inf: 2, mean: 2, variance: 1, min: 1, max: 3, skew: 0 });
-  });
-  it('reads only the given rows', () => {
-    expect(moments(Float64Array.from([1, 100, 3]), Int32Array.from([0, 2])).mean).toBe(2);
-  });
-  it('skewness of a right-tailed sample is positive', () => {
-    expect(moments(Float64Array.from([0, 0, 0, 0, 10])).skew).toBeGreaterThan(1);
-  });
-});
-
-describe('pearson', () => {
-  const rows = Int32Array.from({ length: 5 }, (_, i) => i);
-  it('is ±1 for exact linear relations and skips non-finite pairs', () => {
-    const a = Float64Array.from([1, 2, 3, 4, Number.NaN]);
-    expect(pearson(a, a.map((x) => 3 * x - 2), rows)).toBeCloseTo(1, 12);
-    expect(pearson(a, a.map((x) => -x), rows)).toBeCloseTo(-1, 12);
-  });
-  it('is NaN when a side is constant', () => {
-    expect(pearson(Float64Array.from([1, 1, 1, 1, 1]), Float64Array.from([1, 2, 3, 4, 5]), rows)).toBeNaN();
-  });
-});
 
 describe('mutualInformation', () => {
   const n = 3000;

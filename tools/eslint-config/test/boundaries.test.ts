@@ -15,6 +15,8 @@ import { LAYER_RULES, MAX_LINES_PER_FILE } from '../index.js';
 const BOUNDARIES = '@nx/enforce-module-boundaries';
 const RESTRICTED = 'no-restricted-imports';
 const MAX_LINES = 'max-lines';
+const DECLARED = 'tribar/declared-workspace-deps';
+const ARTIFACT = 'tribar/no-artifact-path-literal';
 
 const configDir = resolve(import.meta.dirname, '..');
 const repoRoot = resolve(configDir, '..', '..');
@@ -59,11 +61,12 @@ function linesOfCode(count: number): string {
   return `${Array.from({ length: count }, (_, i) => `export const line${i + 1} = ${i + 1};`).join('\n')}\n`;
 }
 
+// Each planted import is declared (so only the rule under test trips), except the one planted undeclared.
 const FIXTURE_PACKAGES = [
-  { dir: 'core', tag: 'layer:foundation', exportName: 'core' },
-  { dir: 'stage-a', tag: 'layer:data', exportName: 'stageA' },
-  { dir: 'stage-b', tag: 'layer:data', exportName: 'stageB' },
-  { dir: 'pipeline', tag: 'layer:orchestration', exportName: 'pipeline' },
+  { dir: 'core', tag: 'layer:foundation', exportName: 'core', dependencies: ['pipeline'] },
+  { dir: 'stage-a', tag: 'layer:data', exportName: 'stageA', dependencies: ['core', 'stage-b'] },
+  { dir: 'stage-b', tag: 'layer:data', exportName: 'stageB', dependencies: [] },
+  { dir: 'pipeline', tag: 'layer:orchestration', exportName: 'pipeline', dependencies: [] },
 ] as const;
 
 /** Planted files and the exact rules each must trip (an empty list: the file must lint clean). */
@@ -89,6 +92,17 @@ const PLANTED: Record<string, { text: string; expected: string[] }> = {
     expected: [RESTRICTED],
   },
   'packages/core/src/internal.ts': { text: 'export const internal = 1;\n', expected: [] },
+  // 4. an import the package's manifest does not declare: works in the workspace, breaks from a registry.
+  'packages/stage-b/src/undeclared.ts': {
+    text: "import { core } from '@tribar/core';\n\nexport const undeclared = core;\n",
+    expected: [DECLARED],
+  },
+  // 5. an artifact path or shared column spelled outside @tribar/artifacts (sources only; tests may).
+  'packages/stage-a/src/artifact-literal.ts': {
+    text: "export const file = 'splits/split.json';\nexport const column = (h: number) => `label_h${h}`;\nexport const metric = 'train/loss';\n",
+    expected: [ARTIFACT, ARTIFACT],
+  },
+  'packages/stage-a/test/artifact-literal.ts': { text: "export const file = 'splits/split.json';\n", expected: [] },
   // 3. file length: one line over the limit fails, exactly at the limit passes.
   'packages/stage-b/src/too-long.ts': { text: linesOfCode(MAX_LINES_PER_FILE + 1), expected: [MAX_LINES] },
   'packages/stage-b/src/at-limit.ts': { text: linesOfCode(MAX_LINES_PER_FILE), expected: [] },
@@ -120,7 +134,7 @@ function createFixture(root: string): void {
     symlinkSync(join(repoModules, entry), join(root, 'node_modules', entry), 'dir');
   }
 
-  for (const { dir, tag, exportName } of FIXTURE_PACKAGES) {
+  for (const { dir, tag, exportName, dependencies } of FIXTURE_PACKAGES) {
     write(
       root,
       `packages/${dir}/package.json`,
@@ -130,6 +144,7 @@ function createFixture(root: string): void {
         private: true,
         type: 'module',
         exports: { '.': './src/index.ts' },
+        dependencies: Object.fromEntries(dependencies.map((name) => [`@tribar/${name}`, '^0.0.0'])),
         nx: { name: dir, tags: [tag] },
       }),
     );
@@ -232,6 +247,20 @@ describe('lint rules on a planted fixture workspace', () => {
       `(${MAX_LINES_PER_FILE + 1}). Maximum allowed is ${MAX_LINES_PER_FILE}`,
     );
     expect(rulesFor('packages/stage-b/src/at-limit.ts')).toEqual([]);
+  });
+
+  it('rejects an import of a workspace package the manifest does not declare', () => {
+    const path = 'packages/stage-b/src/undeclared.ts';
+    expect(rulesFor(path)).toEqual([DECLARED]);
+    expect(messagesFor(path, DECLARED)[0]).toContain("'@tribar/core' is imported here but not declared in packages/stage-b/package.json");
+  });
+
+  it('rejects artifact paths and shared column names spelled in sources, not metric names or tests', () => {
+    expect(messagesFor('packages/stage-a/src/artifact-literal.ts', ARTIFACT)).toEqual([
+      expect.stringContaining("run-folder path 'splits/split.json…'"),
+      expect.stringContaining("shared column 'label_h…'"),
+    ]);
+    expect(rulesFor('packages/stage-a/test/artifact-literal.ts')).toEqual([]);
   });
 
   it('reports exactly the planted violations and nothing else', () => {

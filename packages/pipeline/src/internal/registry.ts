@@ -6,7 +6,7 @@ import { cleanStage, ingestStage } from '@tribar/ingest';
 import { labelsFinalStage, labelsInitialStage } from '@tribar/labeling';
 import { reportStage, reportStageWithModels } from '@tribar/report';
 import { scaleStage } from '@tribar/scaling';
-import { splitsStage } from '@tribar/splits';
+import { cutStage, splitsStage } from '@tribar/splits';
 import { validateStage } from '@tribar/validation';
 import { createDefaultRegistry } from '@tribar/models';
 import { trainStage } from '@tribar/trainer';
@@ -21,6 +21,7 @@ export function registeredStages(config?: RunConfig): StageDefinition<RunConfig>
   const phase1: StageDefinition<RunConfig>[] = [
     ingestStage,
     cleanStage,
+    cutStage,
     featuresStage,
     labelsInitialStage,
     gaOptimizeStage,

@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Float32, Float64, Int32, Int8, makeData, makeVector, Table, TimestampMillisecond, Uint8 } from 'apache-arrow';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseJsonArtifact, readArrowArtifact, readJsonArtifact, writeArrowArtifact, writeJsonArtifact } from '../src/artifact.js';
+import { trainEquity, trainHistory, trainMetrics, trainPredictions, trainResultDir, trainSummary, type TrainSummaryFile } from '../src/train.js';
+
+// The fixtures are files the trainer wrote (logistic, mlp and xgboost on its test fixture, with 3-fold CV).
+const fixture = async (name: string): Promise<unknown> => JSON.parse(await readFile(join(import.meta.dirname, 'fixtures', name), 'utf8'));
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tribar-artifacts-train-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function place(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), JSON.stringify(value, null, 2));
+}
+
+describe('train artifacts', () => {
+  it('names the folder of a fit with the model lower-cased', () => {
+    expect(trainResultDir('XGBoost', 'MES', 5)).toBe('train/xgboost-MES-h5');
+    expect(trainMetrics('mlp', 'MNQ', 20).path).toBe('train/mlp-MNQ-h20/metrics.json');
+  });
+
+  it("reads the trainer's summary, metrics and history", async () => {
+    await place(trainSummary.path, await fixture('train-summary.json'));
+    const summary = await readJsonArtifact(dir, trainSummary);
+    expect(summary.results.map((r) => [r.model, r.symbol, r.horizon, r.dir])).toEqual([
+      ['logistic', 'MES', 5, 'train/logistic-MES-h5'],
+      ['mlp', 'MES', 5, 'train/mlp-MES-h5'],
+      ['xgboost', 'MES', 5, 'train/xgboost-MES-h5'],
+    ]);
+    const first = summary.results[0]!;
+    expect(first.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(first.rows.test);
+    expect(first.cv?.folds.length).toBe(3);
+    expect(first.backtest.trades).toBe(first.backtest.longTrades + first.backtest.shortTrades);
+
+    await place(trainMetrics('xgboost', 'MES', 5).path, await fixture('train-xgboost-MES-h5-metrics.json'));
+    const metrics = await readJsonArtifact(dir, trainMetrics('xgboost', 'MES', 5));
+    expect(metrics.model).toBe('xgboost');
+    expect(Object.keys(metrics.featureImportance ?? {})).toContain('feature0');
+
+    await place(trainHistory('mlp', 'MES', 5).path, await fixture('train-mlp-MES-h5-history.json'));
+    expect((await readJsonArtifact(dir, trainHistory('mlp', 'MES', 5))).map((e) => e.epoch)).toEqual([0, 1, 2]);
+  });
+
+  it('fails on a summary of the wrong shape, naming the field', async () => {
+    const summary = (await fixture('train-summary.json')) as TrainSummaryFile;
+    const broken = structuredClone(summary) as unknown as { results: Array<{ backtest: Record<string, unknown> }> };
+    broken.results[1]!.backtest['winRate'] = 'high';
+    expect(() => parseJsonArtifact(trainSummary, broken)).toThrow(/field 'results\[1\]\.backtest\.winRate'/);
+    expect(() => parseJsonArtifact(trainSummary, { ...summary, version: 2 })).toThrow(/field 'version'/);
+    const wrongConfusion = structuredClone(summary);
+    wrongConfusion.results[0]!.test.confusion = [[1, 2]];
+    expect(() => parseJsonArtifact(trainSummary, wrongConfusion)).toThrow(/results\[0\]\.test\.confusion/);
+  });
+
+  it('writes a diverged history (NaN losses) as JSON null, and reads it back', async () => {
+    const history = [{ epoch: 0, trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY, elapsedMs: 3 }];
+    await writeJsonArtifact(dir, trainHistory('mlp', 'MES', 5), history);
+    expect(await readJsonArtifact(dir, trainHistory('mlp', 'MES', 5))).toEqual([{ epoch: 0, trainLoss: null, valLoss: null, elapsedMs: 3 }]);
+  });
+
+  it('checks the columns of predictions and equity', async () => {
+    const n = 2;
+    const ts = makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: n, data: new BigInt64Array([1n, 2n]) }));
+    const predictions = new Table({
+      timestamp: ts,
+      row: makeVector({ type: new Int32(), data: new Int32Array([4, 5]) }),
+      split: makeVector({ type: new Int8(), data: new Int8Array([1, 2]) }),
+      label: makeVector({ type: new Uint8(), data: new Uint8Array([0, 2]) }),
+      p_short: makeVector({ type: new Float32(), data: new Float32Array([0.5, 0.1]) }),
+      p_neutral: makeVector({ type: new Float32(), data: new Float32Array([0.25, 0.1]) }),
+      p_long: makeVector({ type: new Float32(), data: new Float32Array([0.25, 0.8]) }),
+      predicted: makeVector({ type: new Uint8(), data: new Uint8Array([0, 2]) }),
+    });
+    await writeArrowArtifact(dir, trainPredictions('mlp', 'MES', 5), predictions);
+    expect((await readArrowArtifact(dir, trainPredictions('mlp', 'MES', 5))).numRows).toBe(2);
+    const equity = new Table({ timestamp: ts, equity_usd: makeVector({ type: new Float32(), data: new Float32Array([1, 2]) }) });
+    await expect(writeArrowArtifact(dir, trainEquity('mlp', 'MES', 5), equity)).rejects.toThrow(/column 'equity_usd' is .*not float64/);
+    const good = new Table({ timestamp: ts, equity_usd: makeVector({ type: new Float64(), data: new Float64Array([1, 2]) }) });
+    await writeArrowArtifact(dir, trainEquity('mlp', 'MES', 5), good);
+    expect((await readArrowArtifact(dir, trainEquity('mlp', 'MES', 5))).numRows).toBe(2);
+  });
+});

@@ -1,0 +1,167 @@
+import { gaBarrierParamsSchema, gaConvergenceRowSchema } from '@tribar/artifacts';
+import { hashValue, writeJsonAtomic, type Logger } from '@tribar/core';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { PriceSeries, SearchResult } from './search.js';
+
+/**
+ * The GA cache: a content-addressed store of search results shared by every run under one runs
+ * root (README "Cache"). An entry is `<runsRoot>/.cache/ga/<first 2 hex of key>/<key>.json`, its
+ * value the search's result as JSON, written atomically. The key is the SHA-256 of everything the
+ * result is a function of, so an entry is never stale: it is found again exactly when the
+ * evolution would repeat itself.
+ */
+
+/** Bump when the search or the fitness changes what it finds: cached results then stop counting. */
+export const GA_CODE_VERSION = 1;
+
+/** The folder of the GA cache under a runs root (the folder that holds the run folders). */
+export function gaCacheDir(runsRoot: string): string {
+  return join(resolve(runsRoot), '.cache', 'ga');
+}
+
+/** Where the store of earlier versions lived (`<runsRoot>/.cache/ga-optimize/<key>.json`); only cleared. */
+function legacyCacheDir(runsRoot: string): string {
+  return join(resolve(runsRoot), '.cache', 'ga-optimize');
+}
+
+export function gaCacheEntryPath(runsRoot: string, key: string): string {
+  return join(gaCacheDir(runsRoot), key.slice(0, 2), `${key}.json`);
+}
+
+/** SHA-256 of the fitness's price columns (open, high, low, close, ATR), in that order, with their length. */
+export function seriesHash(series: PriceSeries): string {
+  const hash = createHash('sha256');
+  hash.update(`rows ${series.close.length}\n`);
+  for (const column of [series.open, series.high, series.low, series.close, series.atr]) {
+    hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+/** Everything one search's result depends on. */
+export interface GaCacheKeyInput {
+  /** The stage's version. */
+  stageVersion: number;
+  /** `seriesHash` of the symbol's train part: every bar the block may be drawn from. */
+  trainSha256: string;
+  /** The optimisation block, rows [start, end) of the train part. */
+  block: { start: number; end: number };
+  horizon: number;
+  /** The `ga` config section without `workers` (which cannot change a result). */
+  ga: unknown;
+  /** The symbol's resolved contract (its round-trip cost enters the fitness). */
+  contract: unknown;
+  asymmetry: string;
+  labels: { costAware: boolean; sameBarRule: string };
+  /** The search's own seed (`rng.fork('search/<S>/h<h>').seed`). */
+  seed: number;
+}
+
+/** The cache key: SHA-256 (hex) of the inputs, keys sorted, with `GA_CODE_VERSION`. */
+export function gaCacheKey(input: GaCacheKeyInput): string {
+  return hashValue({ code: GA_CODE_VERSION, ...input });
+}
+
+const entrySchema = z.strictObject({
+  params: z.strictObject(gaBarrierParamsSchema.shape),
+  genes: z.array(z.number()).length(3),
+  fitness: z.number(),
+  valid: z.boolean(),
+  evaluations: z.number().int().nonnegative(),
+  convergence: z.array(z.strictObject(gaConvergenceRowSchema.shape)),
+});
+
+/** Why an entry's text is not a usable result, or undefined when it is one. */
+function entryProblem(raw: unknown, generations: number): string | undefined {
+  const parsed = entrySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `wrong shape at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`;
+  }
+  const entry = parsed.data;
+  if (entry.convergence.length !== generations + 1) return `${entry.convergence.length} generations recorded, ${generations + 1} expected`;
+  if (entry.convergence.reduce((sum, row) => sum + row.evaluations, 0) !== entry.evaluations) return 'evaluations do not add up';
+  return undefined;
+}
+
+/**
+ * The cached result under `key`, or undefined on a miss. An entry that cannot be read, is not
+ * JSON or is not a result of `generations` generations is never trusted: it is logged as a
+ * warning and treated as a miss (the search then runs and overwrites it).
+ */
+export async function readGaCache(runsRoot: string, key: string, generations: number, logger?: Logger): Promise<SearchResult | undefined> {
+  const path = gaCacheEntryPath(runsRoot, key);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger?.warn({ path, err: (error as Error).message }, 'GA cache entry unreadable: recomputing');
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    logger?.warn({ path, err: (error as Error).message }, 'GA cache entry is not valid JSON: ignored, recomputing');
+    return undefined;
+  }
+  const problem = entryProblem(raw, generations);
+  if (problem !== undefined) {
+    logger?.warn({ path, problem }, 'GA cache entry of the wrong shape: ignored, recomputing');
+    return undefined;
+  }
+  // The text as written (key order kept), so a hit writes the same bytes as the search did.
+  return raw as SearchResult;
+}
+
+/** Store a result under `key`, atomically (a reader sees the old entry, none, or the whole new one). */
+export async function writeGaCache(runsRoot: string, key: string, result: SearchResult): Promise<string> {
+  const path = gaCacheEntryPath(runsRoot, key);
+  await writeJsonAtomic(path, result);
+  return path;
+}
+
+async function measure(dir: string): Promise<{ entries: number; bytes: number }> {
+  let entries = 0;
+  let bytes = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries, bytes };
+    throw error;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      const inner = await measure(path);
+      entries += inner.entries;
+      bytes += inner.bytes;
+    } else {
+      bytes += info.size;
+      if (name.endsWith('.json')) entries++;
+    }
+  }
+  return { entries, bytes };
+}
+
+/**
+ * Delete the GA cache of a runs root (`gaCacheDir(runsRoot)`, and the folder earlier versions
+ * used, `<runsRoot>/.cache/ga-optimize`). Returns how many entries and bytes were removed; a
+ * missing store gives zeros. Runs keep their results: only later searches recompute.
+ */
+export async function clearGaCache(runsRoot: string): Promise<{ entries: number; bytes: number }> {
+  let entries = 0;
+  let bytes = 0;
+  for (const dir of [gaCacheDir(runsRoot), legacyCacheDir(runsRoot)]) {
+    const removed = await measure(dir);
+    await rm(dir, { recursive: true, force: true });
+    entries += removed.entries;
+    bytes += removed.bytes;
+  }
+  return { entries, bytes };
+}

@@ -1,0 +1,349 @@
+import type { OutlierReportFile } from '@tribar/artifacts';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
+import { medianOfFinite as median } from './robust.js';
+import { copyBars, selectRows, sessionIdsOf, tickRounder } from './session-ids.js';
+
+/**
+ * Bad-print detection on one-minute bars, replacing the original's rules (original-system.md
+ * §3): a plain z-score of pct_change > 5 and |Δclose| > 5 ATR, whose mean and standard
+ * deviation are inflated by the very spikes they hunt, computed across overnight and weekend
+ * gaps (so every large weekend gap was a "spike"), and whose hits were deleted outright.
+ *
+ * Here:
+ * - one-bar log return r_i = ln(C_i / C_{i−1}) inside a session; the first bar of a session uses
+ *   ln(C_i / O_i), so session-open gaps (and the roll jumps that sit there) are never returns;
+ * - robust z = (r − median) / (1.4826 · MAD) (Rousseeuw & Croux 1993; 1.4826 makes the MAD a
+ *   consistent σ under normality), with median and MAD taken per session hour, because the
+ *   1-minute volatility of index futures varies several-fold between overnight and the US open
+ *   and one scale for the day would flag ordinary open-auction bars;
+ * - range outlier: H − L > rangeAtr × ATR(14) of the session's bars before it (Wilder's
+ *   smoothing, restarted each session so neither a weekend gap nor the quiet pre-halt minutes
+ *   set the yardstick for the re-open).
+ */
+
+export type OutlierAction = OutlierReportFile['action'];
+
+export interface OutlierOptions {
+  returnZ: number;
+  rangeAtr: number;
+  sessions?: CmeCalendar;
+  /** ATR period (Wilder), default 14. */
+  atrPeriod?: number;
+  /** Bars to leave alone (e.g. roll bars when rolls are not adjusted, or filled bars): 1 = skip. */
+  skip?: Uint8Array;
+  /** Price grid: a robust scale never drops below one tick, and rebuilt bars land on the grid. */
+  tickSize?: number | undefined;
+}
+
+export const RETURN_OUTLIER = 1;
+export const RANGE_OUTLIER = 2;
+
+export interface OutlierDetection {
+  /** Per bar: 0, or RETURN_OUTLIER | RANGE_OUTLIER bits. */
+  kind: Uint8Array;
+  returnOutliers: number;
+  rangeOutliers: number;
+  /** Bars with either kind. */
+  flagged: number;
+  /** Per bar: the return (NaN when not defined), median and robust σ it was judged against. */
+  logReturn: Float64Array;
+  center: Float64Array;
+  scale: Float64Array;
+  /** Per bar: ATR of the bars before it (NaN during warm-up). */
+  atrBefore: Float64Array;
+}
+
+/** Part of `clean-report.json`, so the contract's type. */
+export type OutlierReport = OutlierReportFile;
+
+const MAD_TO_SIGMA = 1.4826;
+const MIN_BUCKET_RETURNS = 20;
+
+/** Median and MAD·1.4826 of `values` at `indices` [from, to) where eligible; writes into `result`. */
+function robustLocation(
+  values: Float64Array,
+  eligible: Uint8Array,
+  from: number,
+  to: number,
+  scratch: Float64Array,
+  result: Float64Array,
+): number {
+  let size = 0;
+  for (let i = from; i < to; i++) if (eligible[i] === 1) scratch[size++] = values[i] as number;
+  if (size === 0) return 0;
+  const center = median(scratch, size);
+  for (let k = 0; k < size; k++) scratch[k] = Math.abs((scratch[k] as number) - center);
+  result[0] = center;
+  result[1] = MAD_TO_SIGMA * median(scratch, size);
+  return size;
+}
+
+export function detectOutliers(bars: Bars, options: OutlierOptions): OutlierDetection {
+  const sessionIds = sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
+  const judgement = judge(bars, options, sessionIds, true);
+  const { kind, returnOutliers, rangeOutliers, flagged } = judgement;
+  return { kind, returnOutliers, rangeOutliers, flagged, ...(judgement.detail as Detail) };
+}
+
+type Detail = Pick<OutlierDetection, 'logReturn' | 'center' | 'scale' | 'atrBefore'>;
+
+/**
+ * The verdict on every bar. Per-bar detail (four n-long arrays) is kept only when asked for:
+ * acting on the verdict needs the center, σ and ATR of the flagged bars alone, and on this
+ * hardware every fresh n-long array costs milliseconds in page faults.
+ */
+interface Judgement {
+  kind: Uint8Array;
+  returnOutliers: number;
+  rangeOutliers: number;
+  flagged: number;
+  /** Center, σ and ATR-before of each flagged bar, in bar order. */
+  flaggedCenter: number[];
+  flaggedScale: number[];
+  flaggedAtr: number[];
+  detail: Detail | undefined;
+}
+
+function judge(bars: Bars, options: OutlierOptions, sessionIds: Int32Array, withDetail: boolean): Judgement {
+  const n = bars.timestamp.length;
+  const skip = options.skip;
+  const closes = bars.close;
+  const logReturn = new Float64Array(n);
+  const eligible = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const sameSession = i > 0 && sessionIds[i] !== -1 && sessionIds[i] === sessionIds[i - 1];
+    const reference = sameSession ? (closes[i - 1] as number) : (bars.open[i] as number);
+    logReturn[i] = Math.log((closes[i] as number) / reference);
+    eligible[i] = skip?.[i] === 1 || !Number.isFinite(logReturn[i]) ? 0 : 1;
+  }
+
+  // Buckets: one session hour (sessions open on the hour, so a UTC hour never spans two). Their
+  // locations are all taken from the unmodified one-bar returns before any bar is judged.
+  // Touched (and so paid for) only up to the largest set it holds: an hour unless the global
+  // fallback below is needed.
+  const scratch = new Float64Array(n);
+  const location = new Float64Array(2);
+  const bucketEnd: number[] = [];
+  const bucketCenter: number[] = [];
+  const bucketScale: number[] = [];
+  // The global median/MAD is only a fallback for thin or flat hours, and two selections over
+  // every return cost as much as all the hourly ones: computed on first use, not up front.
+  let globalCenter = Number.NaN;
+  let globalScale = Number.NaN;
+  let haveGlobal = false;
+  const timestamps = bars.timestamp;
+  let start = 0;
+  while (start < n) {
+    const hour = Math.floor((timestamps[start] as number) / 3_600_000);
+    const id = sessionIds[start] as number;
+    let end = start + 1;
+    while (end < n && sessionIds[end] === id && Math.floor((timestamps[end] as number) / 3_600_000) === hour) end++;
+    const size = robustLocation(logReturn, eligible, start, end, scratch, location);
+    if (size >= MIN_BUCKET_RETURNS && (location[1] as number) > 0) {
+      bucketCenter.push(location[0] as number);
+      bucketScale.push(location[1] as number);
+    } else {
+      if (!haveGlobal) {
+        // With no eligible return at all the fallback is 0, 0 (σ then comes from the tick).
+        const globalSize = robustLocation(logReturn, eligible, 0, n, scratch, location);
+        globalCenter = globalSize > 0 ? (location[0] as number) : 0;
+        globalScale = globalSize > 0 ? (location[1] as number) : 0;
+        haveGlobal = true;
+      }
+      bucketCenter.push(globalCenter);
+      bucketScale.push(globalScale);
+    }
+    bucketEnd.push(end);
+    start = end;
+  }
+
+  const detail: Detail | undefined = withDetail
+    ? { logReturn, center: new Float64Array(n), scale: new Float64Array(n), atrBefore: new Float64Array(n) }
+    : undefined;
+  const flaggedCenter: number[] = [];
+  const flaggedScale: number[] = [];
+  const flaggedAtr: number[] = [];
+  const period = options.atrPeriod ?? 14;
+  const tickSize = options.tickSize;
+  const returnZ = options.returnZ;
+  const rangeAtr = options.rangeAtr;
+  const kind = new Uint8Array(n);
+  let atr = Number.NaN;
+  let seedSum = 0;
+  let seedCount = 0;
+  let lastGoodClose = Number.NaN;
+  let returnOutliers = 0;
+  let rangeOutliers = 0;
+  let flagged = 0;
+  let bucket = 0;
+  let nextBucket = n > 0 ? (bucketEnd[0] as number) : 0;
+  let center = n > 0 ? (bucketCenter[0] as number) : 0;
+  let scale = n > 0 ? (bucketScale[0] as number) : 0;
+  for (let i = 0; i < n; i++) {
+    if (i === nextBucket) {
+      bucket++;
+      nextBucket = bucketEnd[bucket] as number;
+      center = bucketCenter[bucket] as number;
+      scale = bucketScale[bucket] as number;
+    }
+    const high = bars.high[i] as number;
+    const low = bars.low[i] as number;
+    const close = closes[i] as number;
+    const sameSession = i > 0 && sessionIds[i] !== -1 && sessionIds[i] === sessionIds[i - 1];
+    if (!sameSession) {
+      // The ATR restarts each session: the last quiet minutes before a halt say nothing about
+      // the busy re-open, so the first `period` bars of a session get only the return test.
+      atr = Number.NaN;
+      seedSum = 0;
+      seedCount = 0;
+      lastGoodClose = Number.NaN;
+    }
+    // A price tick is the finest move the market can show, so it bounds σ from below.
+    const tickScale = tickSize ? tickSize / close : 0;
+    const sigma = Math.max(scale, tickScale);
+    if (detail) {
+      detail.center[i] = center;
+      detail.scale[i] = sigma;
+      detail.atrBefore[i] = atr;
+    }
+    let bits = 0;
+    if (eligible[i] === 1) {
+      const limit = returnZ * sigma;
+      if (sameSession && !Number.isNaN(lastGoodClose)) {
+        // Judge the move from the last good close, so the bar after a bad print (its mirror
+        // image) is not flagged too; but if the bar is in line with the bar just before it,
+        // the level really moved and it is accepted, so a genuine jump cannot cascade.
+        // Usually the last good close is the previous close, whose log return is already known.
+        const fromGood = lastGoodClose === closes[i - 1] ? (logReturn[i] as number) : Math.log(close / lastGoodClose);
+        let judged = fromGood;
+        if (Math.abs(fromGood - center) > limit) {
+          const fromPrevious = Math.log(close / (closes[i - 1] as number));
+          if (Math.abs(fromPrevious - center) > limit) bits |= RETURN_OUTLIER;
+          else judged = fromPrevious;
+        }
+        // Only the detail shows the return each bar was judged on; the one-bar returns above
+        // must stay as they are while later buckets may still need the global fallback.
+        if (detail) logReturn[i] = judged;
+      } else if (sigma > 0 && Math.abs((logReturn[i] as number) - center) > limit) {
+        bits |= RETURN_OUTLIER;
+      }
+      if (atr > 0 && high - low > rangeAtr * atr) bits |= RANGE_OUTLIER;
+      if (bits !== 0) {
+        kind[i] = bits;
+        if (bits & RETURN_OUTLIER) returnOutliers++;
+        if (bits & RANGE_OUTLIER) rangeOutliers++;
+        flagged++;
+        flaggedCenter.push(center);
+        flaggedScale.push(sigma);
+        flaggedAtr.push(atr);
+      }
+    }
+    if ((bits & RETURN_OUTLIER) === 0) lastGoodClose = close;
+    if (bits !== 0 || skip?.[i] === 1) continue; // a bad print must not inflate the ATR that judges the next bars
+    const previousClose = closes[i - 1] as number;
+    const trueRange = sameSession ? Math.max(high, previousClose) - Math.min(low, previousClose) : high - low;
+    if (seedCount < period) {
+      seedSum += trueRange;
+      seedCount++;
+      if (seedCount === period) atr = seedSum / period;
+    } else {
+      atr += (trueRange - atr) / period;
+    }
+  }
+  return { kind, returnOutliers, rangeOutliers, flagged, flaggedCenter, flaggedScale, flaggedAtr, detail };
+}
+
+/**
+ * Apply the configured action. `flag` adds an `outlier` column (1 = flagged); `drop` removes
+ * the bars (a later gap fill may replace them with flat bars); `winsorize` rebuilds each
+ * flagged bar: its return clipped to median ± returnZ·σ from the (already cleaned) previous
+ * close, its wicks cut so the range is at most rangeAtr × ATR, and marks it in `outlier`.
+ */
+export function handleOutliers(
+  bars: Bars,
+  action: OutlierAction,
+  options: OutlierOptions,
+): { bars: Bars; report: OutlierReport; detection: OutlierDetection } {
+  const sessionIds = sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
+  const judgement = judge(bars, options, sessionIds, true);
+  const { kind, returnOutliers, rangeOutliers, flagged } = judgement;
+  const { bars: out, report } = act(bars, action, options, judgement, sessionIds, false);
+  return { bars: out, report, detection: { kind, returnOutliers, rangeOutliers, flagged, ...(judgement.detail as Detail) } };
+}
+
+/**
+ * `handleOutliers` for cleanBars: the bars are its own roll-adjusted copy, given up, so they
+ * are flagged and rebuilt in place (no copy of every column), `sessionIds` are the ones it
+ * already has for these timestamps, and no per-bar detail is kept.
+ */
+export function handleOwnedOutliers(
+  bars: Bars,
+  action: OutlierAction,
+  options: OutlierOptions,
+  sessionIds: Int32Array,
+): { bars: Bars; report: OutlierReport } {
+  return act(bars, action, options, judge(bars, options, sessionIds, false), sessionIds, true);
+}
+
+function act(
+  bars: Bars,
+  action: OutlierAction,
+  options: OutlierOptions,
+  judgement: Judgement,
+  sessionIds: Int32Array,
+  owned: boolean,
+): { bars: Bars; report: OutlierReport } {
+  const n = bars.timestamp.length;
+  const kind = judgement.kind;
+  const report: OutlierReport = {
+    action,
+    returnOutliers: judgement.returnOutliers,
+    rangeOutliers: judgement.rangeOutliers,
+    flagged: judgement.flagged,
+    dropped: 0,
+    winsorized: 0,
+  };
+  if (action === 'drop') {
+    const keep = new Uint8Array(n);
+    for (let i = 0; i < n; i++) keep[i] = kind[i] === 0 ? 1 : 0;
+    report.dropped = judgement.flagged;
+    return { bars: selectRows(bars, keep), report };
+  }
+  const out = owned ? { ...bars, columns: { ...bars.columns } } : copyBars(bars);
+  const flags = new Float64Array(n);
+  for (let i = 0; i < n; i++) flags[i] = kind[i] === 0 ? 0 : 1;
+  out.columns['outlier'] = flags;
+  if (action === 'flag') return { bars: out, report };
+
+  const round = tickRounder(options.tickSize);
+  let f = 0; // index of the current flagged bar in the judgement's flagged-bar lists
+  for (let i = 0; i < n; i++) {
+    const bits = kind[i] as number;
+    if (bits === 0) continue;
+    let open = out.open[i] as number;
+    let close = out.close[i] as number;
+    if (bits & RETURN_OUTLIER) {
+      const sameSession = i > 0 && sessionIds[i] !== -1 && sessionIds[i] === sessionIds[i - 1];
+      // The previous close is read from `out`, so a run of bad bars is rebuilt from cleaned data.
+      const reference = sameSession ? (out.close[i - 1] as number) : open;
+      const limit = options.returnZ * (judgement.flaggedScale[f] as number);
+      const centerReturn = judgement.flaggedCenter[f] as number;
+      const clipped = Math.min(centerReturn + limit, Math.max(centerReturn - limit, Math.log(close / reference)));
+      close = round(reference * Math.exp(clipped));
+      // The open stays unless it is itself beyond the clipped move.
+      open = Math.min(Math.max(open, Math.min(reference, close)), Math.max(reference, close));
+    }
+    const atr = judgement.flaggedAtr[f] as number;
+    f++;
+    const allowed = atr > 0 ? options.rangeAtr * atr : Number.POSITIVE_INFINITY;
+    const bodyHigh = Math.max(open, close);
+    const bodyLow = Math.min(open, close);
+    const wick = Math.max(0, allowed - (bodyHigh - bodyLow)) / 2;
+    out.open[i] = open;
+    out.close[i] = close;
+    out.high[i] = Math.max(bodyHigh, Math.min(out.high[i] as number, round(bodyHigh + wick)));
+    out.low[i] = Math.min(bodyLow, Math.max(out.low[i] as number, round(bodyLow - wick)));
+    report.winsorized++;
+  }
+  return { bars: out, report };
+}

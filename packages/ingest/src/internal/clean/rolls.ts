@@ -1,0 +1,194 @@
+import type { RollEventFile } from '@tribar/artifacts';
+import { UsageError } from '@tribar/core';
+import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
+import { contractCycleOf, rollWindowOf } from './contract-cycles.js';
+import { medianInPlace } from './robust.js';
+import { copyBars, sessionIdsOf, tickRounder } from './session-ids.js';
+
+/**
+ * Contract rolls in a continuous front-month series, and back-adjustment.
+ *
+ * The original never adjusted rolls (original-system.md §3: its DataCleaner only *reported*
+ * |pct_change| > 5 %, which no real roll reaches: MES's is 0.5 %), so every roll stayed in
+ * the data as a one-bar return of several hundred ticks: a fake label, a fake feature spike.
+ */
+
+export type RollSource = RollEventFile['source'];
+export type RollAdjustment = RollEventFile['method'];
+
+/** One roll as `clean-report.json` lists it, so the contract's type. */
+export type RollEvent = RollEventFile;
+
+export interface RollCalendarEntry {
+  symbol: string;
+  /** ISO time of the first bar of the new contract. */
+  at: string;
+  /** The known spread new − old; without it the open gap measured in the bars is used. */
+  gap?: number | undefined;
+}
+
+export interface DetectRollsOptions {
+  /** A session-open gap beyond this multiple of the typical open gap is a roll candidate. */
+  jumpMultiple: number;
+  /** Known rolls; they win over detected ones at the same bar. */
+  calendar?: readonly RollCalendarEntry[];
+  /** Detect from the size of session-open gaps (a `contract` column, when present, always wins). */
+  detectJumps?: boolean;
+  /** Session calendar; defaults to the symbol's CME calendar. */
+  sessions?: CmeCalendar;
+  /** Accept jumps only inside the symbol's roll windows and in its carry direction (default true). */
+  useContractCycle?: boolean;
+  /** Session opens on each side that define the typical open gap (default 20). */
+  neighbourhood?: number;
+  /** Measured gaps are rounded to this grid (a difference of two tick prices is a tick multiple). */
+  tickSize?: number | undefined;
+}
+
+function makeEvent(bars: Bars, index: number, gap: number, source: RollSource): RollEvent {
+  const previousClose = bars.close[index - 1] as number;
+  const timestamp = bars.timestamp[index] as number;
+  return {
+    symbol: bars.symbol,
+    index,
+    timestamp,
+    time: new Date(timestamp).toISOString(),
+    gap,
+    ratio: (previousClose + gap) / previousClose,
+    source,
+    method: 'none',
+  };
+}
+
+/**
+ * Session-open jumps: gap_j = open of a session's first bar − close of the previous bar. The
+ * typical gap is the median |gap| of the `neighbourhood` opens on each side (a local scale, so
+ * a calm month and a volatile one are judged against themselves); a roll candidate exceeds
+ * `jumpMultiple` times it. With a known contract cycle only candidates inside a roll window
+ * and in the carry direction count, and at most one per window: the largest.
+ */
+function detectJumps(bars: Bars, sessionIds: Int32Array, options: DetectRollsOptions): RollEvent[] {
+  const opens: number[] = [];
+  for (let i = 1; i < sessionIds.length; i++) if (sessionIds[i] !== sessionIds[i - 1] && sessionIds[i] !== -1) opens.push(i);
+  const gaps = Float64Array.from(opens, (i) => (bars.open[i] as number) - (bars.close[i - 1] as number));
+  const reach = options.neighbourhood ?? 20;
+  const scratch = new Float64Array(2 * reach);
+  const cycle = options.useContractCycle === false ? undefined : contractCycleOf(bars.symbol);
+  const bestByWindow = new Map<number, RollEvent>();
+  const events: RollEvent[] = [];
+  for (let j = 0; j < opens.length; j++) {
+    let size = 0;
+    for (let m = Math.max(0, j - reach); m <= Math.min(opens.length - 1, j + reach); m++) {
+      if (m !== j) scratch[size++] = Math.abs(gaps[m] as number);
+    }
+    const typical = size > 0 ? medianInPlace(scratch, size) : Number.NaN;
+    const gap = gaps[j] as number;
+    if (!(typical > 0) || !(Math.abs(gap) > options.jumpMultiple * typical)) continue;
+    const index = opens[j] as number;
+    const event = { ...makeEvent(bars, index, gap, 'jump'), multiple: Math.abs(gap) / typical };
+    if (!cycle) {
+      events.push(event);
+      continue;
+    }
+    const window = rollWindowOf(cycle, sessionIds[index] as number);
+    if (window === -1 || (cycle.carrySign !== 0 && Math.sign(gap) !== cycle.carrySign)) continue;
+    const best = bestByWindow.get(window);
+    if (!best || (best.multiple as number) < event.multiple) bestByWindow.set(window, event);
+  }
+  return cycle ? [...bestByWindow.values()] : events;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** First index with timestamp ≥ t (binary search), or the length when none. */
+function firstAtOrAfter(timestamps: Float64Array, t: number): number {
+  let low = 0;
+  let high = timestamps.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((timestamps[middle] as number) < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * Every roll in one symbol's bars, in time order, from (by precedence) a calendar entry, a
+ * change in a `contract` column, or a session-open jump. Entries for other symbols or outside
+ * the bars' time range are ignored. `sessionIds`, when given, must be the calendar's session
+ * ids of these timestamps: a caller that already has them saves the lookup.
+ */
+export function detectRolls(bars: Bars, options: DetectRollsOptions, sessionIds?: Int32Array): RollEvent[] {
+  const roundGap = tickRounder(options.tickSize);
+  const byIndex = new Map<number, RollEvent>();
+  const n = bars.timestamp.length;
+  const contract = bars.columns['contract'];
+  if (contract) {
+    for (let i = 1; i < n; i++) {
+      if (contract[i] !== contract[i - 1]) {
+        byIndex.set(i, makeEvent(bars, i, roundGap((bars.open[i] as number) - (bars.close[i - 1] as number)), 'contract'));
+      }
+    }
+  } else if (options.detectJumps !== false && n > 1) {
+    const ids = sessionIds ?? sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol));
+    for (const event of detectJumps(bars, ids, options)) {
+      byIndex.set(event.index, { ...makeEvent(bars, event.index, roundGap(event.gap), 'jump'), multiple: event.multiple });
+    }
+  }
+  for (const entry of options.calendar ?? []) {
+    if (entry.symbol !== bars.symbol) continue;
+    // Strict ISO with a zone: V8's Date.parse would read 'March 15' as 2001-03-15 local time.
+    const at = ISO_INSTANT.test(entry.at) ? Date.parse(entry.at) : Number.NaN;
+    if (Number.isNaN(at)) {
+      throw new UsageError(`roll calendar time '${entry.at}' for ${entry.symbol} is not an ISO time`, {
+        hint: 'write clean.rolls.calendar[].at with a zone, like 2026-03-15T22:00:00Z',
+      });
+    }
+    const index = firstAtOrAfter(bars.timestamp, at);
+    if (index === 0 || index >= n) continue;
+    const measured = roundGap((bars.open[index] as number) - (bars.close[index - 1] as number));
+    byIndex.set(index, makeEvent(bars, index, entry.gap ?? measured, 'calendar'));
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Back-adjust: prices before each roll are moved onto the newest contract, so the last price
+ * is a real traded price and no roll leaves a jump. `difference` adds each later roll's gap
+ * (keeps point moves and the tick grid; can drive old prices ≤ 0 over long histories);
+ * `ratio` multiplies by each later roll's ratio (keeps percentage returns, leaves the grid).
+ * Volume is untouched. Returns new bars and the rolls stamped with the method used.
+ */
+export function adjustRolls(
+  bars: Bars,
+  rolls: readonly RollEvent[],
+  method: RollAdjustment,
+  tickSize?: number,
+): { bars: Bars; rolls: RollEvent[]; nonPositivePrices: number } {
+  const stamped = rolls.map((roll) => ({ ...roll, method }));
+  const out = copyBars(bars);
+  if (method === 'none' || rolls.length === 0) return { bars: out, rolls: stamped, nonPositivePrices: 0 };
+  const order = [...rolls].sort((a, b) => b.index - a.index);
+  const round = method === 'difference' ? tickRounder(tickSize) : (price: number) => price;
+  const fields = [out.open, out.high, out.low, out.close];
+  let offset = 0;
+  let factor = 1;
+  let next = 0;
+  let nonPositivePrices = 0;
+  for (let i = out.timestamp.length - 1; i >= 0; i--) {
+    // Rolls at index i+1 and later apply to bar i.
+    while (next < order.length && (order[next] as RollEvent).index > i) {
+      const roll = order[next] as RollEvent;
+      offset += roll.gap;
+      factor *= roll.ratio;
+      next++;
+    }
+    if (next === 0) continue;
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f] as Float64Array;
+      const value = method === 'difference' ? round((field[i] as number) + offset) : (field[i] as number) * factor;
+      field[i] = value;
+      if (!(value > 0)) nonPositivePrices++;
+    }
+  }
+  return { bars: out, rolls: stamped, nonPositivePrices };
+}

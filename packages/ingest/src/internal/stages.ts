@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import {
+  artifactPath,
+  cleanBars as cleanBarsArtifact,
+  cleanReport,
+  ingestBars,
+  ingestReport,
+  readArrowArtifact,
+  STAGE,
+  writeArrowArtifact,
+  writeJsonArtifact,
+  type BarsSummary,
+  type CleanSymbolReportFile,
+  type IngestSymbolReportFile,
+} from '@tribar/artifacts';
+import type { RunConfig } from '@tribar/config';
+import { defineStage, type StageContext } from '@tribar/core';
+import { barsToTable, tableToBars, type Bars } from '@tribar/market';
+import { cleanBars, cleanOptionsFromConfig } from './clean/clean.js';
+import { readBars } from './read/read-bars.js';
+import type { ReadStats } from './read/types.js';
+import { repairBars } from './repair/repair.js';
+import { resampleBars } from './resample/resample.js';
+import { generateSyntheticMarket } from './synthetic/generate.js';
+
+const dataFile = (config: RunConfig, symbol: string): string => resolve(config.data.files[symbol] as string);
+
+function summary(bars: Bars): BarsSummary {
+  const n = bars.timestamp.length;
+  return {
+    bars: n,
+    first: n ? new Date(bars.timestamp[0] as number).toISOString() : null,
+    last: n ? new Date(bars.timestamp[n - 1] as number).toISOString() : null,
+  };
+}
+
+
+async function loadSymbols(context: StageContext<RunConfig>): Promise<{ bars: Bars; read?: ReadStats }[]> {
+  const { config } = context;
+  if (config.data.source === 'synthetic') {
+    context.logger.info({ days: config.data.synthetic.days, symbols: config.symbols }, 'generating the synthetic market');
+    return generateSyntheticMarket(config, context.rng.fork('synthetic')).map((bars) => ({ bars }));
+  }
+  const loaded: { bars: Bars; read?: ReadStats }[] = [];
+  for (const symbol of config.symbols) {
+    const file = dataFile(config, symbol);
+    context.logger.info({ symbol, file }, 'reading bars');
+    const { bars, stats } = await readBars(file, { ...config.data, symbol });
+    loaded.push({ bars, read: stats });
+  }
+  return loaded;
+}
+
+/**
+ * `ingest`: one-minute bars per symbol, from the configured files or the seeded synthetic
+ * market, validated and repaired; every repair counted in `ingest/ingest-report.json`.
+ */
+export const ingestStage = defineStage<RunConfig>({
+  name: STAGE.ingest,
+  description: 'read or generate one-minute bars, validate and repair them',
+  dependsOn: [],
+  version: 1,
+  // `seed` reaches the synthetic market through `context.rng`; the fingerprint holds it already.
+  configKeys: ['symbols', 'data', 'contracts', 'defaultContract'],
+  inputs: () => [],
+  externalInputs: (config) => (config.data.source === 'files' ? config.symbols.map((symbol) => dataFile(config, symbol)) : []),
+  outputs: (config) => [...config.symbols.map((symbol) => ingestBars(symbol).path), ingestReport.path],
+  async run(context) {
+    const { config } = context;
+    const loaded = await loadSymbols(context);
+    context.progress.start(loaded.length, { unit: 'symbols' });
+    const reports: IngestSymbolReportFile[] = [];
+    for (const { bars, read } of loaded) {
+      const tickSize = (config.contracts[bars.symbol] ?? config.defaultContract).tickSize;
+      const { bars: repaired, report } = repairBars(bars, { tickSize });
+      for (const warning of report.warnings) context.logger.warn({ symbol: bars.symbol }, warning);
+      await writeArrowArtifact(context.runDir, ingestBars(bars.symbol), barsToTable(repaired));
+      reports.push({
+        symbol: bars.symbol,
+        source: read ? 'file' : 'synthetic',
+        ...(read ? { read } : {}),
+        repair: report,
+        output: summary(repaired),
+      });
+      context.logger.info({ symbol: bars.symbol, bars: repaired.timestamp.length, fixes: report.totalFixes }, 'bars ingested');
+      context.progress.advance();
+    }
+    await writeJsonArtifact(context.runDir, ingestReport, { stage: STAGE.ingest, symbols: reports });
+    return {
+      metrics: Object.fromEntries(reports.map((report) => [`${report.symbol}.bars`, report.output.bars])),
+      artifactMetadata: Object.fromEntries(
+        reports.map((report) => [ingestBars(report.symbol).path, { symbol: report.symbol, timeframeMinutes: 1, ...report.output }]),
+      ),
+    };
+  },
+});
+
+
+/**
+ * `clean`: calendar-aware gap filling, outliers, contract-roll back-adjustment, then resampling
+ * to `timeframes.targetMinutes` without spanning a session break.
+ */
+export const cleanStage = defineStage<RunConfig>({
+  name: STAGE.clean,
+  description: 'fill session gaps, handle outliers, back-adjust rolls, resample',
+  dependsOn: [STAGE.ingest],
+  version: 1,
+  configKeys: ['symbols', 'clean', 'timeframes.targetMinutes', 'contracts', 'defaultContract'],
+  inputs: (config) => config.symbols.map((symbol) => ingestBars(symbol).path),
+  outputs: (config) => [...config.symbols.map((symbol) => cleanBarsArtifact(symbol).path), cleanReport.path],
+  async run(context) {
+    const { config } = context;
+    const minutes = config.timeframes.targetMinutes;
+    context.progress.start(config.symbols.length, { unit: 'symbols' });
+    const reports: CleanSymbolReportFile[] = [];
+    for (const symbol of config.symbols) {
+      const source = ingestBars(symbol);
+      const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
+      const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
+      for (const roll of report.rolls) {
+        context.logger.info({ symbol, at: new Date(roll.timestamp).toISOString(), gap: roll.gap, source: roll.source }, 'contract roll back-adjusted');
+      }
+      const resampled = resampleBars(cleaned, minutes);
+      await writeArrowArtifact(context.runDir, cleanBarsArtifact(symbol), barsToTable(resampled));
+      reports.push({
+        ...report,
+        resample: { minutes, inputBars: cleaned.timestamp.length, outputBars: resampled.timestamp.length },
+        output: summary(resampled),
+      });
+      context.progress.advance();
+    }
+    await writeJsonArtifact(context.runDir, cleanReport, { stage: STAGE.clean, symbols: reports });
+    return {
+      metrics: Object.fromEntries(reports.flatMap((report) => [
+        [`${report.symbol}.bars`, report.output.bars],
+        [`${report.symbol}.rolls`, report.rolls.length],
+      ])),
+      artifactMetadata: Object.fromEntries(
+        reports.map((report) => [cleanBarsArtifact(report.symbol).path, { symbol: report.symbol, timeframeMinutes: minutes, ...report.output }]),
+      ),
+    };
+  },
+});

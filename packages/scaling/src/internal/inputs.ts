@@ -1,0 +1,85 @@
+import { ArtifactError, float64Column } from '@tribar/core';
+import { OHLCV_FIELDS } from '@tribar/market';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
+import { featureManifest, readJsonArtifactFile, SCALING_CATEGORIES, type ScalingCategory } from '@tribar/artifacts';
+import type { FeatureScaleSpec } from './scaler.js';
+
+/**
+ * Columns derived from labels (triple-barrier outputs, quality, weights). They are never features:
+ * the original scaled `mfe_*`, `pain_to_gain_*`, `time_weighted_dd_*` as features (§17.9). A manifest
+ * listing one is refused. This is a guard on a corrupt manifest, not how a feature's kind is chosen.
+ */
+export const LABEL_COLUMN_PATTERN =
+  /^(label|bars_to_hit|mae|mfe|touch_type|fwd_return|quality|pain_to_gain|time_weighted_dd|sample_weight|weight)(_|$)/i;
+
+/** The part of `features/feature-manifest.json` the scaler reads. */
+export interface ScaleManifest {
+  features: FeatureScaleSpec[];
+  /** Per symbol, the manifest's feature list (absent: every feature). */
+  bySymbol: Record<string, string[]>;
+}
+
+/** Read and validate the features stage's manifest by its documented shape (version 1). */
+export async function readManifest(path: string): Promise<ScaleManifest> {
+  // The contract checks the shape (version 1); the scaler's own rules follow.
+  const raw: unknown = await readJsonArtifactFile(path, featureManifest);
+  const fail = (message: string): never => {
+    throw new ArtifactError(`feature manifest: ${message}`, path, { hint: 'Re-run the features stage with a matching version.' });
+  };
+  if (typeof raw !== 'object' || raw === null) return fail('not an object');
+  const m = raw as Record<string, unknown>;
+  if (m['version'] !== 1) fail(`version ${JSON.stringify(m['version'])} is not 1`);
+  if (!Array.isArray(m['features'])) return fail('`features` must be an array');
+  // Timestamp and OHLCV are never features. (An extra passthrough column that shares a feature's
+  // name was replaced by the feature in the features stage, so only these are refused.)
+  const reserved = new Set<string>(['timestamp', ...OHLCV_FIELDS]);
+  const seen = new Set<string>();
+  const features = (m['features'] as unknown[]).map((entry, i): FeatureScaleSpec => {
+    const f = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const name = f['name'];
+    if (typeof name !== 'string' || name === '') return fail(`features[${i}] has no name`);
+    if (!(SCALING_CATEGORIES as readonly unknown[]).includes(f['category'])) fail(`feature '${name}' has unknown category ${JSON.stringify(f['category'])}`);
+    if (typeof f['flag'] !== 'boolean') fail(`feature '${name}' has no flag bit`);
+    if (seen.has(name)) fail(`feature '${name}' is listed twice`);
+    if (reserved.has(name)) fail(`'${name}' is the timestamp or an OHLCV column, not a feature`);
+    if (LABEL_COLUMN_PATTERN.test(name)) fail(`'${name}' is a label-derived column; labels are never features`);
+    seen.add(name);
+    return { name, category: f['category'] as ScalingCategory, flag: f['flag'] as boolean };
+  });
+  const bySymbol: Record<string, string[]> = {};
+  const per = m['bySymbol'];
+  if (per !== undefined) {
+    if (typeof per !== 'object' || per === null) fail('`bySymbol` must be an object');
+    for (const [symbol, value] of Object.entries(per as Record<string, unknown>)) {
+      const list = (value as { features?: unknown } | null)?.features;
+      if (!Array.isArray(list) || list.some((name) => typeof name !== 'string' || !seen.has(name))) {
+        fail(`bySymbol.${symbol}.features must list features of the manifest`);
+      }
+      bySymbol[symbol] = list as string[];
+    }
+  }
+  return { features, bySymbol };
+}
+
+/** A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. */
+export function readColumn(table: Table, name: string, path: string): Float64Array {
+  const column = table.getChild(name);
+  if (!column) throw new ArtifactError(`missing column '${name}'`, path, { hint: 'Re-run the features stage; the manifest and the file disagree.' });
+  return float64Column(table, name, path);
+}
+
+/** `timestamp` (UTC ms) then float64 columns, in order, with the symbol in the schema metadata. */
+export function scaledTable(symbol: string, timestamp: Float64Array, columns: readonly [string, Float64Array][]): Table {
+  const n = timestamp.length;
+  const millis = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) millis[i] = BigInt(Math.round(timestamp[i] as number));
+  const fields: Field[] = [new Field('timestamp', new TimestampMillisecond('UTC'), false)];
+  const children = [makeData({ type: new TimestampMillisecond('UTC'), length: n, data: millis })];
+  for (const [name, values] of columns) {
+    fields.push(new Field(name, new Float64(), false));
+    children.push(makeData({ type: new Float64(), length: n, data: values }) as never);
+  }
+  const schema = new Schema(fields, new Map([['symbol', symbol]]));
+  const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
+  return new Table(schema, [new RecordBatch(schema, data)]);
+}

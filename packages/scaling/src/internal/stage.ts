@@ -1,0 +1,185 @@
+import {
+  artifactPath,
+  cut,
+  featureBars,
+  featureManifest,
+  readArrowArtifact,
+  readJsonArtifact,
+  scaledBars,
+  scaleReport,
+  scalerState,
+  STAGE,
+  writeArrowArtifact,
+  writeJsonArtifact,
+  type ScaleReportFile,
+} from '@tribar/artifacts';
+import type { RunConfig } from '@tribar/config';
+import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
+import { readColumn, readManifest, scaledTable } from './inputs.js';
+import { checkLeakage, fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type LeakageCheck, type ScalerState } from './scaler.js';
+import { parseState, serializeState, type ScalerFile } from './state-io.js';
+import { finiteMoments, pick } from './stats.js';
+
+/** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
+export const DRIFT_Z = 5;
+
+type Part = 'train' | 'val' | 'test';
+
+/** The calendar cut as the scaler uses it (UTC ms): train before `trainEnd`, test from `valEnd`. */
+interface Cuts {
+  trainEnd: number;
+  valEnd: number;
+}
+
+function partsOf(timestamp: Float64Array, cuts: Cuts): Map<Part, number[]> {
+  const parts = new Map<Part, number[]>();
+  for (let i = 0; i < timestamp.length; i++) {
+    const t = timestamp[i] as number;
+    const part: Part = t < cuts.trainEnd ? 'train' : t < cuts.valEnd ? 'val' : 'test';
+    const rows = parts.get(part) ?? [];
+    rows.push(i);
+    parts.set(part, rows);
+  }
+  return parts;
+}
+
+export interface ScaleWarning {
+  symbol: string;
+  feature: string;
+  message: string;
+}
+
+/** One feature of one symbol in `scale/report.json`. */
+export type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
+
+/** `scale/report.json` (the contract's shape). */
+export type ScaleReport = ScaleReportFile;
+
+/** Per feature summary for the report, with counts and scaled means per split. */
+function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts: Map<Part, number[]>, symbol: string, warnings: ScaleWarning[]): FeatureReport {
+  const feature = state.features[j] as NonNullable<ScalerState['features'][number]>;
+  for (const message of feature.warnings) warnings.push({ symbol, feature: feature.name, message });
+  const bySplit: FeatureReport['bySplit'] = {};
+  const trainScaled = feature.scaledTrain;
+  for (const [part, rows] of parts) {
+    const result = transformColumn(feature, pick(raw, rows), state.options);
+    const stats = finiteMoments(result.values);
+    bySplit[part] = { rows: rows.length, imputed: result.imputed, clipped: result.clipped, belowLogFloor: result.belowLogFloor, scaledMean: stats.mean, scaledStd: stats.std };
+    if (part !== 'train' && stats.mean !== null && trainScaled.mean !== null && trainScaled.std !== null && trainScaled.std > 0) {
+      const z = Math.abs(stats.mean - trainScaled.mean) / trainScaled.std;
+      if (z > DRIFT_Z) warnings.push({ symbol, feature: feature.name, message: `${part} scaled mean is ${z.toFixed(1)} train std from the train mean` });
+    }
+    if (result.belowLogFloor > 0) warnings.push({ symbol, feature: feature.name, message: `${result.belowLogFloor} ${part} values below the train log shift, floored` });
+  }
+  const { train } = feature;
+  return {
+    category: feature.category,
+    flag: feature.flag,
+    scaler: feature.scaler,
+    log: feature.log,
+    logShift: feature.logShift,
+    clip: feature.clip,
+    fill: feature.fill,
+    center: feature.center,
+    scale: feature.scale,
+    train: { mean: train.mean, std: train.std, min: train.min, max: train.max, median: train.median, q25: train.q25, q75: train.q75, nanCount: train.nanCount, infCount: train.infCount },
+    bySplit,
+  };
+}
+
+function groupBy(specs: readonly FeatureScaleSpec[], key: (spec: FeatureScaleSpec) => string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const spec of specs) (out[key(spec)] ??= []).push(spec.name);
+  return out;
+}
+
+/**
+ * Pipeline stage `scale`: per symbol, fit one scaler per manifest feature on the rows before the
+ * calendar cut's `trainEnd` (`cut/cut.json`), scale every row, write `scale/<S>.arrow` (timestamp + scaled features only),
+ * `scale/scaler.json` (JSON state) and `scale/report.json`. Each state is read back from its JSON
+ * and checked against statistics recomputed from the train rows; a mismatch fails the stage.
+ */
+export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: STAGE.scale,
+  description: 'Per-feature scalers chosen by the registry category, fitted on train only; JSON state, leakage check.',
+  dependsOn: [STAGE.features, STAGE.cut],
+  version: 1,
+  configKeys: ['scaling', 'symbols'],
+  inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), featureManifest.path, cut.path],
+  outputs: (config) => [...config.symbols.map((symbol) => scaledBars(symbol).path), scalerState.path, scaleReport.path],
+  async run(context) {
+    const { config, logger } = context;
+    const manifest = await readManifest(artifactPath(context.runDir, featureManifest));
+    const theCut = await readJsonArtifact(context.runDir, cut);
+    const cuts: Cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
+    const options = config.scaling;
+    const file: ScalerFile = { format: 'tribar-scaler', version: 1, trainEnd: cuts.trainEnd, trainEndIso: new Date(cuts.trainEnd).toISOString(), symbols: {} };
+    const leakage: Record<string, LeakageCheck> = {};
+    const symbols: ScaleReport['symbols'] = {};
+    const warnings: ScaleWarning[] = [];
+    const artifactMetadata: Record<string, Record<string, unknown>> = {};
+    context.progress.start(config.symbols.length, { unit: 'symbols', label: 'scale' });
+    for (const symbol of config.symbols) {
+      context.signal.throwIfAborted();
+      const path = artifactPath(context.runDir, featureBars(symbol));
+      const table = await readArrowArtifact(context.runDir, featureBars(symbol));
+      const listed = manifest.bySymbol[symbol];
+      const specs = listed === undefined ? manifest.features : manifest.features.filter((spec) => listed.includes(spec.name));
+      const timestamp = readColumn(table, 'timestamp', path);
+      const columns = new Map(specs.map((spec) => [spec.name, readColumn(table, spec.name, path)]));
+      const parts = partsOf(timestamp, cuts);
+      const trainCount = parts.get('train')?.length ?? 0;
+      if (trainCount === 0) {
+        throw new DataError(`no row before trainEnd ${file.trainEndIso}`, { file: path, field: 'timestamp' }, { hint: `Check ${cut.path} against the features.` });
+      }
+      const trainColumns = trainRows(timestamp, columns, specs.map((spec) => spec.name), cuts.trainEnd);
+      const state = fitScaler(trainColumns, specs, options);
+      file.symbols[symbol] = state;
+      // The leakage check runs on the state as JSON read back, against train statistics recomputed
+      // from the rows (per symbol, so the train columns can be dropped before the next symbol).
+      leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
+      const scaled = state.features.map((feature) => [feature.name, transformColumn(feature, columns.get(feature.name) as Float64Array, options).values] as [string, Float64Array]);
+      await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
+      const features: Record<string, FeatureReport> = {};
+      state.features.forEach((feature, j) => {
+        features[feature.name] = featureSummary(state, j, columns.get(feature.name) as Float64Array, parts, symbol, warnings);
+      });
+      symbols[symbol] = { rows: timestamp.length, rowsBySplit: Object.fromEntries([...parts].map(([part, rows]) => [part, rows.length])), features };
+      artifactMetadata[scaledBars(symbol).path] = { rows: timestamp.length, trainRows: trainCount, features: state.features.length };
+      logger.info({ symbol, rows: timestamp.length, trainRows: trainCount, features: state.features.length }, 'scaler fitted on train');
+      context.progress.advance();
+    }
+    context.progress.done();
+    // Checked against the contract's schema, then written as given (what is written reads back).
+    const scalerFile = await writeJsonArtifact(context.runDir, scalerState, file);
+    const leakageOk = Object.values(leakage).every((check) => check.ok);
+    const specs = manifest.features;
+    const scalerOf = (spec: FeatureScaleSpec) =>
+      Object.values(file.symbols)
+        .map((state) => state.features.find((f) => f.name === spec.name))
+        .find((f) => f !== undefined);
+    const report: ScaleReport = {
+      trainEnd: file.trainEnd,
+      trainEndIso: file.trainEndIso,
+      valEnd: cuts.valEnd,
+      options,
+      clipPolicy: 'only scaled features (robust/standard/minmax) are clipped; unscaled returns, temporal and binary features keep their values',
+      featuresByCategory: groupBy(specs, (spec) => spec.category),
+      featuresByScaler: groupBy(specs, (spec) => scalerOf(spec)?.scaler ?? 'absent'),
+      logFeatures: specs.filter((spec) => scalerOf(spec)?.log === true).map((spec) => spec.name),
+      leakageCheck: { ok: leakageOk, bySymbol: leakage },
+      warnings,
+      symbols,
+    };
+    await writeJsonArtifact(context.runDir, scaleReport, report);
+    if (!leakageOk) {
+      throw new ArtifactError('leakage check failed: stored scaler statistics differ from the train statistics', scalerFile, {
+        hint: `See ${scaleReport.path} → leakageCheck.`,
+      });
+    }
+    return {
+      metrics: { symbols: config.symbols.length, features: specs.length, leakageOk, warnings: warnings.length },
+      artifactMetadata,
+    };
+  },
+});

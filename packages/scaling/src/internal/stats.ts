@@ -1,0 +1,84 @@
+import type { ScalerColumnStats } from '@tribar/artifacts';
+import { meanStd, moments } from '@tribar/quant';
+
+/**
+ * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
+ * std is the population std (ddof 0), as the original's leakage check. The contract's shape.
+ */
+export type ColumnStats = ScalerColumnStats;
+
+/** The finite values of `values`, sorted ascending, and the NaN / ±Infinity counts. */
+export function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  let nanCount = 0;
+  let infCount = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) out[n++] = v;
+    else if (Number.isNaN(v)) nanCount++;
+    else infCount++;
+  }
+  return { sorted: out.slice(0, n).sort(), nanCount, infCount };
+}
+
+/**
+ * Percentile `p` (0–100) of ascending values by linear interpolation (numpy's default); NaN when
+ * empty. Unlike `@tribar/quant`'s `percentileSorted` it clamps `p`, returns the sample itself at an
+ * exact rank (a −0 median stays −0, which the scaled bytes depend on) and cannot overflow on values
+ * near ±Number.MAX_VALUE; kept so the fitted scalers stay bit-identical.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const position = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
+  const low = Math.floor(position);
+  const high = Math.min(n - 1, low + 1);
+  const a = sorted[low] as number;
+  const b = sorted[high] as number;
+  const t = position - low;
+  if (t === 0 || a === b) return a;
+  const span = b - a;
+  // The convex form cannot overflow when the span does (values near ±Number.MAX_VALUE).
+  return Number.isFinite(span) ? a + span * t : a * (1 - t) + b * t;
+}
+
+const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+export function columnStats(values: ArrayLike<number>): ColumnStats {
+  return statsWithSorted(values).stats;
+}
+
+/** Mean, population std, min and max of the finite values, without sorting (null when none). */
+export function finiteMoments(values: ArrayLike<number>): { mean: number | null; std: number | null; min: number | null; max: number | null } {
+  const m = moments(values);
+  if (m.count === 0) return { mean: null, std: null, min: null, max: null };
+  return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.popVariance)), min: m.min, max: m.max };
+}
+
+/** `columnStats` and the sorted finite values it was computed from. */
+export function statsWithSorted(values: ArrayLike<number>): { stats: ColumnStats; sorted: Float64Array } {
+  const { sorted, nanCount, infCount } = finiteSorted(values);
+  const { mean, std } = meanStd(sorted);
+  const stats: ColumnStats = {
+    rows: values.length,
+    finite: sorted.length,
+    nanCount,
+    infCount,
+    mean: orNull(mean),
+    std: orNull(std),
+    min: orNull(sorted.length > 0 ? (sorted[0] as number) : Number.NaN),
+    max: orNull(sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN),
+    median: orNull(quantileSorted(sorted, 50)),
+    q25: orNull(quantileSorted(sorted, 25)),
+    q75: orNull(quantileSorted(sorted, 75)),
+  };
+  return { stats, sorted };
+}
+
+/** `values` at the given row indices, in that order. */
+export function pick(values: ArrayLike<number>, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k] as number] as number;
+  return out;
+}

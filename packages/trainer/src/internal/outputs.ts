@@ -1,0 +1,100 @@
+import { EQUITY_COLUMN, PREDICTION_COLUMN, writeArrowArtifact, type ArrowArtifact, type TrainBacktestEntry } from '@tribar/artifacts';
+import type { Dataset } from '@tribar/datasets';
+import { argmaxClass, type LabeledInput, type Probabilities } from '@tribar/models';
+import { summaryToJson, type BacktestResult } from './backtest/index.js';
+import { Float32, Float64, Int32, Int8, makeData, makeVector, Table, TimestampMillisecond, Uint8 } from 'apache-arrow';
+
+export interface PredictionPart {
+  split: 'train' | 'val' | 'test';
+  dataset: Dataset;
+  input: LabeledInput;
+  proba: Probabilities;
+}
+
+const SPLIT_CODE = { train: 0, val: 1, test: 2 } as const;
+
+/**
+ * `predictions.arrow`: one row per predicted sample — timestamp, its row in the run's per-symbol
+ * tables, split code, true class, the three probabilities and the predicted class (argmax, ties
+ * to the lower class, as `predict` does). `artifact` is `trainPredictions(model, symbol, horizon)`.
+ */
+export async function writePredictions(runDir: string, artifact: ArrowArtifact, parts: readonly PredictionPart[]): Promise<void> {
+  const n = parts.reduce((a, p) => a + p.input.rows, 0);
+  const timestamp = new Float64Array(n);
+  const row = new Int32Array(n);
+  const split = new Int8Array(n);
+  const label = new Uint8Array(n);
+  const probs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+  const predicted = new Uint8Array(n);
+  let at = 0;
+  for (const part of parts) {
+    const { p } = part.proba;
+    for (let i = 0; i < part.input.rows; i++, at++) {
+      timestamp[at] = part.dataset.timestampMs[i]!;
+      row[at] = part.dataset.rowIndex[i]!;
+      split[at] = SPLIT_CODE[part.split];
+      label[at] = part.input.y[i]!;
+      for (let c = 0; c < 3; c++) probs[c]![at] = p[i * 3 + c]!;
+      predicted[at] = argmaxClass(p, i);
+    }
+  }
+  const table = new Table({
+    [PREDICTION_COLUMN.timestamp]: timestampVector(timestamp),
+    [PREDICTION_COLUMN.row]: makeVector({ type: new Int32(), data: row }),
+    [PREDICTION_COLUMN.split]: makeVector({ type: new Int8(), data: split }),
+    [PREDICTION_COLUMN.label]: makeVector({ type: new Uint8(), data: label }),
+    [PREDICTION_COLUMN.pShort]: makeVector({ type: new Float32(), data: probs[0] }),
+    [PREDICTION_COLUMN.pNeutral]: makeVector({ type: new Float32(), data: probs[1] }),
+    [PREDICTION_COLUMN.pLong]: makeVector({ type: new Float32(), data: probs[2] }),
+    [PREDICTION_COLUMN.predicted]: makeVector({ type: new Uint8(), data: predicted }),
+  });
+  await writeArrowArtifact(runDir, artifact, table);
+}
+
+/**
+ * `equity.arrow`: the backtest's equity in dollars per contract at each test bar's close.
+ * `artifact` is `trainEquity(model, symbol, horizon)`.
+ */
+export async function writeEquity(runDir: string, artifact: ArrowArtifact, timestampMs: Float64Array, equityUsd: Float64Array): Promise<void> {
+  const table = new Table({
+    [EQUITY_COLUMN.timestamp]: timestampVector(timestampMs),
+    [EQUITY_COLUMN.equityUsd]: makeVector({ type: new Float64(), data: equityUsd }),
+  });
+  await writeArrowArtifact(runDir, artifact, table);
+}
+
+function timestampVector(ms: Float64Array) {
+  const type = new TimestampMillisecond('UTC');
+  const values = new BigInt64Array(ms.length);
+  for (let i = 0; i < ms.length; i++) values[i] = BigInt(Math.round(ms[i]!));
+  return makeVector(makeData({ type, length: ms.length, data: values }));
+}
+
+/** The backtest figures a training result records (`train/summary.json`): non-finite numbers (no trades, no losses) become null. */
+export type TrainBacktest = TrainBacktestEntry;
+
+export function backtestSummary(result: BacktestResult, threshold: number): TrainBacktest {
+  const s = summaryToJson(result.summary);
+  const num = (key: keyof BacktestResult['summary']) => s[key] ?? 0;
+  return {
+    trades: num('trades'),
+    longTrades: num('longTrades'),
+    shortTrades: num('shortTrades'),
+    skippedEntries: num('skippedEntries'),
+    winRate: s['winRate'] ?? null,
+    profitFactor: s['profitFactor'] ?? null,
+    totalUsd: num('totalUsd'),
+    totalTicks: num('totalTicks'),
+    avgTradeUsd: s['avgTradeUsd'] ?? null,
+    costsUsd: num('costsUsd'),
+    sharpe: s['sharpe'] ?? null,
+    sortino: s['sortino'] ?? null,
+    calmar: s['calmar'] ?? null,
+    maxDrawdownUsd: num('maxDrawdownUsd'),
+    exposure: num('exposure'),
+    psr: s['psr'] ?? null,
+    dsr: s['dsr'] ?? null,
+    trials: num('trials'),
+    threshold,
+  };
+}

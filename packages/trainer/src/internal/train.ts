@@ -1,0 +1,283 @@
+import type { RunConfig, TrainConfig } from '@tribar/config';
+import { contractFor } from '@tribar/config';
+import { artifactPath, trainEquity, trainHistory, trainMetrics, trainModelDir, trainPredictions, trainResultDir, trainResultName, writeJsonArtifact, type TrainResultEntry } from '@tribar/artifacts';
+import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
+import { loadDataModule, type DataModule } from '@tribar/datasets';
+import { resolveHyperparameters, type FitResult, type ModelCard, type ModelRegistry, type Probabilities } from '@tribar/models';
+import type { Tracker } from '@tribar/tracker';
+import { backtest } from './backtest/index.js';
+import {
+  combineCallbacks,
+  earlyStopping,
+  historyCallback,
+  learningRateSchedule,
+  progressCallback,
+  type TrainerCallback,
+} from './callbacks.js';
+import { crossValidate } from './cross-validate.js';
+import { toModelInput } from './inputs.js';
+import { classificationMetrics } from './metrics/classification.js';
+import { backtestSummary, writeEquity, writePredictions } from './outputs.js';
+
+/** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
+export const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;
+
+export interface TrainOptions {
+  /** Phase 1 run folder the data comes from; results go into `<runDir>/train/<model>-<symbol>-h<h>/`. */
+  runDir: string;
+  symbol: string;
+  horizon: number;
+  model: string;
+  registry: ModelRegistry;
+  config: RunConfig;
+  /** Hyperparameters over the card's defaults (default: `config.train.hyperparameters[model]`). */
+  hyperparameters?: Record<string, unknown>;
+  tracker?: Tracker;
+  /** Pipeline run id, recorded as a tag of the tracked run. */
+  runId?: string;
+  /** Models tried on this symbol × horizon, for the deflated Sharpe ratio (default 1). */
+  trials?: number;
+  logger?: Logger;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+}
+
+/** One fit's result: an entry of `train/summary.json` (the shape is `@tribar/artifacts`' `trainResultSchema`). */
+export type TrainResult = TrainResultEntry;
+
+/** Folder name of a fit's results, `<model>-<symbol>-h<h>` (model lower-cased). */
+export function resultDirName(model: string, symbol: string, horizon: number): string {
+  return trainResultName(model, symbol, horizon);
+}
+
+/** The callbacks the config asks for, for one model card. */
+export function configuredCallbacks(
+  card: ModelCard,
+  hyperparameters: Record<string, unknown>,
+  train: TrainConfig,
+  progress: ProgressReporter,
+  label: string,
+): { callbacks: TrainerCallback[]; history: ReturnType<typeof historyCallback>; initialLearningRate?: number } {
+  const maxEpochs = Number(hyperparameters['maxEpochs'] ?? hyperparameters['nEstimators'] ?? hyperparameters['maxIter'] ?? 100);
+  const history = historyCallback();
+  const patience = train.earlyStopping.patience ?? DEFAULT_PATIENCE[card.family];
+  const callbacks: TrainerCallback[] = [history, earlyStopping({ patience, minDelta: train.earlyStopping.minDelta }), progressCallback(progress, maxEpochs, label)];
+  const baseRate = hyperparameters['learningRate'];
+  if (card.family === 'neural' && typeof baseRate === 'number') {
+    const schedule = learningRateSchedule({ schedule: train.learningRate.schedule, baseRate, warmupEpochs: train.learningRate.warmupEpochs, maxEpochs });
+    callbacks.push(schedule);
+    return { callbacks, history, initialLearningRate: schedule.initialRate };
+  }
+  return { callbacks, history };
+}
+
+/**
+ * Fit one model on a symbol × horizon of a Phase 1 run: (optional) purged CV on the train part,
+ * fit on train with early stopping on val, metrics on val and test, the cost-aware backtest on
+ * test, artifacts in the run, and everything logged to the tracker.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const { config, registry, symbol, horizon } = options;
+  const logger = options.logger ?? silentLogger();
+  const progress = options.progress ?? noProgress;
+  const card = registry.card(options.model);
+  const hyperparameters = options.hyperparameters ?? findHyperparameters(registry, config.train.hyperparameters, card.name);
+  const name = card.name;
+  const dirName = resultDirName(name, symbol, horizon);
+  const { runDir } = options;
+  const seed = config.seed;
+
+  const data = await loadDataModule({
+    runDir: options.runDir,
+    symbol,
+    horizon,
+    kind: card.inputKind,
+    lookback: config.train.lookback,
+    crossSessions: config.train.crossSessions,
+    barMinutes: config.timeframes.targetMinutes,
+  });
+  const train = toModelInput(data.train);
+  const val = toModelInput(data.val);
+  const test = toModelInput(data.test);
+  logger.info({ model: name, symbol, horizon, rows: { train: train.rows, val: val.rows, test: test.rows }, features: data.featureNames.length }, 'train: data loaded');
+
+  const tracked = options.tracker
+    ? await options.tracker.startRun(config.train.tracking.experiment, {
+        runName: `${dirName}${options.runId ? ` (${options.runId})` : ''}`,
+        tags: { 'tribar.model': name, 'tribar.family': card.family, 'tribar.symbol': symbol, 'tribar.horizon': String(horizon), ...(options.runId ? { 'tribar.pipelineRun': options.runId } : {}) },
+      })
+    : null;
+  try {
+    if (tracked) {
+      await tracked.logParams({ ...prefixKeys(resolveHyperparameters(card, hyperparameters), 'hp.'), symbol, horizon, features: data.featureNames.length, seed, lookback: card.inputKind === 'sequence' ? config.train.lookback : 0, trainRows: train.rows, valRows: val.rows, testRows: test.rows });
+    }
+
+    const cv = config.train.cv.folds > 0
+      ? await crossValidate({ registry, model: name, hyperparameters, data, input: train, folds: config.train.cv.folds, embargo: config.train.cv.embargoBars, seed, logger, signal: options.signal })
+      : null;
+    if (cv && tracked) {
+      for (const fold of cv.folds) await tracked.logMetrics({ cv_macro_f1: fold.macroF1, cv_log_loss: fold.logLoss, cv_accuracy: fold.accuracy }, fold.fold);
+      await tracked.logMetrics({ cv_macro_f1_mean: cv.macroF1Mean, cv_macro_f1_std: cv.macroF1Std });
+    }
+
+    const model = registry.create(name, hyperparameters);
+    try {
+      const { callbacks, history, initialLearningRate } = configuredCallbacks(card, model.describe().hyperparameters, config.train, progress, `${dirName}`);
+      for (const callback of callbacks) callback.onTrainBegin?.();
+      const fit: FitResult = await model.fit(train, {
+        validation: val,
+        onEpoch: combineCallbacks(callbacks),
+        restoreBest: true,
+        seed,
+        logger,
+        ...(initialLearningRate !== undefined ? { initialLearningRate } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      for (const callback of callbacks) await callback.onTrainEnd?.(fit);
+      // Best checkpoint: after `restoreBest` the model holds its best epoch's state.
+      await model.save(artifactPath(runDir, trainModelDir(name, symbol, horizon)));
+
+      const [valProba, testProba] = [await model.predictProba(val), await model.predictProba(test)];
+      const valMetrics = classificationMetrics(val.y, valProba.p);
+      const testMetrics = classificationMetrics(test.y, testProba.p);
+      const bt = runBacktest(data, testProba, config, symbol, options.trials ?? 1);
+      const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
+
+      await writePredictions(runDir, trainPredictions(name, symbol, horizon), [
+        { split: 'val', dataset: data.val, input: val, proba: valProba },
+        { split: 'test', dataset: data.test, input: test, proba: testProba },
+      ]);
+      await writeEquity(runDir, trainEquity(name, symbol, horizon), data.test.timestampMs, bt.equity);
+      const summary = backtestSummary(bt, config.train.backtest.threshold);
+      const result: TrainResult = {
+        model: name,
+        symbol,
+        horizon,
+        dir: trainResultDir(name, symbol, horizon),
+        trackerRunId: tracked?.runId ?? null,
+        trackerUri: tracked ? tracked.dir : null,
+        backend,
+        fit: { epochs: fit.epochs, bestEpoch: fit.bestEpoch, stoppedEarly: fit.stoppedEarly, seconds: fit.seconds },
+        rows: { train: train.rows, val: val.rows, test: test.rows },
+        val: valMetrics,
+        test: testMetrics,
+        backtest: summary,
+        cv,
+        hyperparameters: model.describe().hyperparameters,
+      };
+      await writeJsonArtifact(runDir, trainMetrics(name, symbol, horizon), { ...result, runtime: fit.runtime, featureImportance: model.describe().featureImportance ?? null });
+      await writeJsonArtifact(runDir, trainHistory(name, symbol, horizon), history.history);
+      if (tracked) await logToTracker(tracked, history.history, result, fit, runDir);
+      logger.info({ model: name, symbol, horizon, epochs: fit.epochs, bestEpoch: fit.bestEpoch, testMacroF1: testMetrics.macroF1, testLogLoss: testMetrics.logLoss, trades: summary.trades, netUsd: summary.totalUsd, sharpe: summary.sharpe, backend }, 'train: model done');
+      return result;
+    } finally {
+      model.dispose();
+    }
+  } catch (error) {
+    await tracked?.end('FAILED');
+    throw error;
+  }
+}
+
+type TrackedRun = Awaited<ReturnType<Tracker['startRun']>>;
+
+async function logToTracker(tracked: TrackedRun, history: FitResult['history'], result: TrainResult, fit: FitResult, runDir: string): Promise<void> {
+  for (const log of history) {
+    const step: Record<string, number> = { train_loss: log.trainLoss };
+    if (log.valLoss !== undefined) step['val_loss'] = log.valLoss;
+    if (log.valAccuracy !== undefined) step['val_accuracy'] = log.valAccuracy;
+    if (log.learningRate !== undefined) step['learning_rate'] = log.learningRate;
+    await tracked.logMetrics(step, log.epoch);
+  }
+  const finite = (entries: Array<[string, number | null]>) => Object.fromEntries(entries.filter((e): e is [string, number] => e[1] !== null && Number.isFinite(e[1])));
+  await tracked.logMetrics(
+    finite([
+      ['val_accuracy_final', result.val.accuracy],
+      ['val_macro_f1', result.val.macroF1],
+      ['val_log_loss', result.val.logLoss],
+      ['test_accuracy', result.test.accuracy],
+      ['test_macro_f1', result.test.macroF1],
+      ['test_log_loss', result.test.logLoss],
+      ['bt_trades', result.backtest.trades],
+      ['bt_win_rate', result.backtest.winRate],
+      ['bt_profit_factor', result.backtest.profitFactor],
+      ['bt_net_usd', result.backtest.totalUsd],
+      ['bt_sharpe', result.backtest.sharpe],
+      ['bt_sortino', result.backtest.sortino],
+      ['bt_calmar', result.backtest.calmar],
+      ['bt_max_drawdown_usd', result.backtest.maxDrawdownUsd],
+      ['bt_psr', result.backtest.psr],
+      ['bt_dsr', result.backtest.dsr],
+      ['epochs', fit.epochs],
+      ['best_epoch', fit.bestEpoch],
+      ['fit_seconds', fit.seconds],
+    ]),
+  );
+  for (const [key, value] of Object.entries(fit.runtime)) await tracked.setTag(`tribar.runtime.${key}`, String(value));
+  const { model, symbol, horizon } = result;
+  for (const artifact of [trainMetrics(model, symbol, horizon), trainHistory(model, symbol, horizon), trainEquity(model, symbol, horizon), trainPredictions(model, symbol, horizon)]) {
+    await tracked.logArtifact(artifactPath(runDir, artifact));
+  }
+  await tracked.logArtifact(artifactPath(runDir, trainModelDir(model, symbol, horizon)), 'model');
+  await tracked.end('FINISHED');
+}
+
+function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number) {
+  const contract = contractFor(config, symbol);
+  const { market, barrier } = data;
+  return backtest(
+    {
+      rows: data.test.rowIndex,
+      proba: proba.p,
+      open: market.open,
+      high: market.high,
+      low: market.low,
+      close: market.close,
+      atr: market.atr,
+      timestampMs: market.timestampMs,
+      barrier: { kUp: barrier.kUp, kDown: barrier.kDown, maxBars: barrier.maxBars },
+      cost: { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks },
+      barMinutes: data.barMinutes,
+    },
+    { threshold: config.train.backtest.threshold, entry: config.train.backtest.entry, allowReverse: config.train.backtest.allowReverse, trials },
+  );
+}
+
+/** `train.hyperparameters` of one model, whether the table keys it by name or by an alias. */
+function findHyperparameters(registry: ModelRegistry, table: Record<string, Record<string, unknown>>, name: string): Record<string, unknown> {
+  const key = Object.keys(table).find((k) => registry.has(k) && registry.card(k).name === name);
+  return key === undefined ? {} : { ...table[key] };
+}
+
+/**
+ * Checks what the config cannot check alone: every name in `train.models` and every key of
+ * `train.hyperparameters` is a registered model (or alias), and no model has two keys (`lr` and
+ * `logistic`), so a typo or an ambiguity fails before any training.
+ */
+export function checkTrainSection(registry: ModelRegistry, train: TrainConfig): void {
+  const unknownModels = train.models.filter((m) => !registry.has(m));
+  const keys = Object.keys(train.hyperparameters);
+  const unknownKeys = keys.filter((k) => !registry.has(k));
+  const keysByModel = new Map<string, string[]>();
+  for (const key of keys.filter((k) => registry.has(k))) {
+    const name = registry.card(key).name;
+    keysByModel.set(name, [...(keysByModel.get(name) ?? []), key]);
+  }
+  const repeated = [...keysByModel].filter(([, names]) => names.length > 1);
+  const problems = [
+    ...(unknownModels.length > 0 ? [`train.models names unknown model(s): ${unknownModels.join(', ')}`] : []),
+    ...(unknownKeys.length > 0 ? [`train.hyperparameters has key(s) that name no model: ${unknownKeys.join(', ')}`] : []),
+    ...repeated.map(([name, names]) => `train.hyperparameters names ${name} more than once (${names.join(', ')}): keep one key`),
+  ];
+  if (problems.length === 0) return;
+  throw new UsageError(problems.join('; '), { hint: `Registered models: ${registry.list().map((c) => c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : '')).join(', ')}.` });
+}
+
+function prefixKeys(record: Record<string, unknown>, prefix: string): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(record)) {
+    out[`${prefix}${key}`] = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+

@@ -1,0 +1,81 @@
+// Small numeric helpers for the validation checks: outlier counts, even sampling and
+// quantile-binned mutual information. Moments and Pearson correlation come from @tribar/quant.
+
+/** Finite values of `x` at `rows` more than `sigma` standard deviations from `mean`. */
+export function countBeyond(x: Float64Array, rows: Int32Array, mean: number, std: number, sigma: number): number {
+  if (!(std > 0)) return 0;
+  let count = 0;
+  for (const i of rows) {
+    const v = x[i] as number;
+    if (Number.isFinite(v) && Math.abs(v - mean) / std > sigma) count++;
+  }
+  return count;
+}
+
+/** `count` evenly spaced entries of `rows` (all of them when there are fewer). Deterministic. */
+export function evenSample(rows: Int32Array, count: number): Int32Array {
+  if (rows.length <= count) return rows;
+  const out = new Int32Array(count);
+  const step = rows.length / count;
+  for (let k = 0; k < count; k++) out[k] = rows[Math.floor(k * step)] as number;
+  return out;
+}
+
+/**
+ * Mutual information (nats) between a feature cut into `bins` quantile bins and a discrete label,
+ * over `rows` where the feature is finite and the label is one of −1, 0, 1. Miller–Madow bias
+ * correction ((B−1)(K−1)/2N) is subtracted, so an unrelated feature scores about 0 (floored at 0).
+ */
+export function mutualInformation(x: Float64Array, label: Float64Array, rows: Int32Array, bins: number): number {
+  const values: number[] = [];
+  const classes: number[] = [];
+  for (const i of rows) {
+    const v = x[i] as number;
+    const l = label[i] as number;
+    if (Number.isFinite(v) && (l === -1 || l === 0 || l === 1)) {
+      values.push(v);
+      classes.push(l + 1);
+    }
+  }
+  const n = values.length;
+  if (n < bins * 3) return 0;
+  const sorted = Float64Array.from(values).sort();
+  const edges: number[] = [];
+  for (let b = 1; b < bins; b++) {
+    const edge = sorted[Math.floor((b * n) / bins)] as number;
+    if (edges.length === 0 || edge > (edges[edges.length - 1] as number)) edges.push(edge);
+  }
+  const nb = edges.length + 1;
+  const joint = new Float64Array(nb * 3);
+  for (let k = 0; k < n; k++) {
+    const v = values[k] as number;
+    let lo = 0;
+    let hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v < (edges[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    const cell = lo * 3 + (classes[k] as number);
+    joint[cell] = (joint[cell] as number) + 1;
+  }
+  const px = new Float64Array(nb);
+  const py = new Float64Array(3);
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < 3; c++) {
+      const j = joint[b * 3 + c] as number;
+      px[b] = (px[b] as number) + j;
+      py[c] = (py[c] as number) + j;
+    }
+  }
+  let mi = 0;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < 3; c++) {
+      const j = joint[b * 3 + c] as number;
+      if (j > 0) mi += (j / n) * Math.log((j * n) / ((px[b] as number) * (py[c] as number)));
+    }
+  }
+  const usedBins = px.filter((p) => p > 0).length;
+  const usedClasses = py.filter((p) => p > 0).length;
+  return Math.max(0, mi - ((usedBins - 1) * (usedClasses - 1)) / (2 * n));
+}
