@@ -26,3 +26,4 @@ export { LOGISTIC_CARD, logisticFactory } from './internal/logistic/index.js';
 export { MLP_CARD, mlpFactory } from './internal/mlp/index.js';
 export { selectTfjsBackend, TFJS_BACKEND_ORDER } from './internal/tfjs/index.js';
 export type { SelectTfjsBackendOptions, TfjsSelection } from './internal/tfjs/index.js';
+export { MODEL_HEADER_FILE } from './internal/model-dir.js';

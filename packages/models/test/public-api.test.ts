@@ -7,6 +7,7 @@ import * as api from '../src/index.js';
 const VALUES = [
   'CLASS_NAMES',
   'LOGISTIC_CARD',
+  'MODEL_HEADER_FILE',
   'MLP_CARD',
   'ModelRegistry',
   'NUM_CLASSES',
