@@ -32,6 +32,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     expect(result.state.order).toEqual([
       'ingest',
       'clean',
+      'cut',
       'features',
       'labels-initial',
       'ga-optimize',
@@ -69,7 +70,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     expect(await manifest.verify()).toEqual([]);
 
     const again = await runPipeline({ stages: registeredStages(), config, runsDir, runId: 'syn' });
-    expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual(Array(10).fill(true));
+    expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual(Array(11).fill(true));
   }, 120_000);
 });
 

@@ -6,11 +6,11 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decimateIndexes } from '../src/internal/model-charts.js';
-import { parseTrainSummary, rowShares } from '../src/internal/model-section.js';
+import { modelResults, rowShares } from '../src/internal/model-section.js';
 import type { ReportModel } from '../src/internal/model.js';
 import { renderReport, reportStage, writeReport, type RenderedReport } from '../src/internal/report.js';
 import { writeFixtureRun } from './fixture.js';
-import { TEST_BARS, XGB_MES, writeTrainOutputs } from './train-fixture.js';
+import { MLP_MES, TEST_BARS, XGB_MES, writeTrainOutputs } from './train-fixture.js';
 
 describe('Models section on a run with a train stage', () => {
   let dir: string;
@@ -127,31 +127,27 @@ describe('Models section with broken inputs', () => {
     }
   });
 
-  it('parseTrainSummary keeps what it can and says what it left out', () => {
-    expect(parseTrainSummary([1, 2])).toEqual({ results: [], warnings: ['train/summary.json: expected a JSON object; no model results shown.'] });
-    expect(parseTrainSummary({ version: 1, results: 'none' }).warnings).toEqual(["train/summary.json: 'results' is not a list; no model results shown."]);
-    const { results, warnings } = parseTrainSummary({
-      version: 2,
-      results: [
-        { symbol: 'MES', horizon: 20 },
-        { model: 'lstm', symbol: 'MES', horizon: 5, dir: '../../etc', test: { accuracy: '0.4', confusion: [[1, 2], [3, 4]] }, backtest: { trades: 3, profitFactor: 'x' } },
-      ],
-    });
-    expect(results).toHaveLength(1);
-    const [lstm] = results;
-    expect(lstm?.dir).toBe('train/lstm-MES-h5');
-    expect(lstm?.test?.accuracy).toBeNull();
-    expect(lstm?.test?.confusion).toBeNull();
-    expect(lstm?.backtest?.trades).toBe(3);
-    expect(lstm?.backtest?.profitFactor).toBeNull();
-    expect(lstm?.val).toBeNull();
-    expect(lstm?.fit).toEqual({ epochs: null, bestEpoch: null, stoppedEarly: null, seconds: null });
-    expect(warnings).toEqual([
-      'train/summary.json: version 2, this report reads version 1; showing what it can.',
-      'train/summary.json results[0]: needs a model, a symbol and a horizon; left out of the report.',
-      "train/summary.json results[1]: dir '../../etc' is not a folder inside the run; reading train/lstm-MES-h5 instead.",
-      'train/summary.json results[1] (lstm MES H5): test confusion is not a 3 × 3 matrix of counts.',
-    ]);
+  it('a summary that does not match the trainer\'s contract gives one warning naming the field', async () => {
+    const dir = await writeFixtureRun({ withSplits: false });
+    try {
+      await writeTrainOutputs(dir, { version: 2, results: [{ symbol: 'MES', horizon: 20 }] });
+      const { model, markdown } = await renderReport(dir);
+      expect(model.models.present).toBe(true);
+      expect(model.models.results).toEqual([]);
+      expect(model.models.warnings).toHaveLength(1);
+      expect(model.models.warnings[0]).toMatch(/^train\/summary\.json does not match the trainer's contract \(.*field 'version'.*field 'results\[0\]\.model'/);
+      expect(markdown).toContain('_train/summary.json holds no readable model result._');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('modelResults keeps the summary\'s figures and reads a dir outside the run as the trainer\'s own folder', () => {
+    const { results, warnings } = modelResults({ version: 1, results: [{ ...XGB_MES, dir: '../../etc' }, MLP_MES] });
+    expect(results.map((r) => r.dir)).toEqual(['train/xgboost-MES-h20', 'train/mlp-MES-h20']);
+    expect(results[1]?.backtest.profitFactor).toBeNull();
+    expect(results[0]?.test.confusion).toEqual(XGB_MES.test.confusion);
+    expect(warnings).toEqual(["train/summary.json results[0]: dir '../../etc' is not a folder inside the run; reading train/xgboost-MES-h20 instead."]);
   });
 });
 

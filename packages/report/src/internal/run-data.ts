@@ -6,9 +6,12 @@ import {
   gaResult,
   gaSummary,
   ingestReport,
+  barsToHitColumn,
   labelBars,
   labelColumn,
+  labelEndIndexColumn,
   labelsReport,
+  qualityColumn,
   readJsonArtifact,
   runConfig,
   runManifest,
@@ -172,9 +175,9 @@ async function readSymbol(runDir: string, symbol: string, horizons: readonly num
   for (const h of horizons) {
     const put = (target: Map<number, Float64Array>, values: Float64Array | undefined) => values && target.set(h, values);
     put(columns.label, numericColumn(labels, labelColumn(h)));
-    put(columns.barsToHit, numericColumn(labels, `bars_to_hit_h${h}`));
-    put(columns.quality, numericColumn(labels, `quality_h${h}`));
-    put(columns.endIndex, numericColumn(labels, `label_end_index_h${h}`));
+    put(columns.barsToHit, numericColumn(labels, barsToHitColumn(h)));
+    put(columns.quality, numericColumn(labels, qualityColumn(h)));
+    put(columns.endIndex, numericColumn(labels, labelEndIndexColumn(h)));
     const split = numericColumn(splits, splitColumn(h));
     if (split) columns.split.set(h, alignByTime(split, splitTime, timestamp));
   }

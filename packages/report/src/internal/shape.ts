@@ -1,11 +1,11 @@
-import type { RunState } from '@tribar/artifacts';
+import { SPLIT_CODE_NAMES, type RunState } from '@tribar/artifacts';
 import { contractFor, type RunConfig } from '@tribar/config';
 import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from '../backtest.js';
 import { asNumber, isObject, type Json, type RunData, type SymbolColumns } from './run-data.js';
 
 /** Pure reshaping of run artifacts into the rows the tables and charts show. */
 
-export const SPLIT_ZONES: Record<number, string> = { 0: 'train', 1: 'val', 2: 'test', [-1]: 'purged', [-2]: 'embargoed', [-3]: 'invalid' };
+export const SPLIT_ZONES: Readonly<Record<number, string>> = SPLIT_CODE_NAMES;
 
 export interface LabelMixRow {
   symbol: string;

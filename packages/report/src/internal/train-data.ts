@@ -1,8 +1,8 @@
-import { artifactPath, readJsonArtifact, trainEquity, trainSummary, type TrainSummaryFile } from '@tribar/artifacts';
+import { artifactPath, EQUITY_COLUMN, readJsonArtifact, trainEquity, trainSummary, type TrainSummaryFile } from '@tribar/artifacts';
 import { ArtifactError, float64Column, readArrowFile } from '@tribar/core';
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { parseTrainSummary, type ModelResult } from './model-section.js';
+import { modelResults, type ModelResult } from './model-section.js';
 
 /** One result's equity curve on the test bars (`<dir>/equity.arrow`). */
 export interface ModelEquity {
@@ -33,8 +33,8 @@ async function readEquity(runDir: string, result: ModelResult, warnings: string[
   }
   try {
     const table = await readArrowFile(file);
-    const timestamp = float64Column(table, 'timestamp', file);
-    const equityUsd = float64Column(table, 'equity_usd', file);
+    const timestamp = float64Column(table, EQUITY_COLUMN.timestamp, file);
+    const equityUsd = float64Column(table, EQUITY_COLUMN.equityUsd, file);
     return { model: result.model, symbol: result.symbol, horizon: result.horizon, timestamp, equityUsd };
   } catch (error) {
     warnings.push(`${path} not readable (${reason(error)}): no equity curve for ${result.model} ${result.symbol} H${result.horizon}.`);
@@ -57,7 +57,7 @@ export async function loadTrainData(runDir: string): Promise<TrainData | undefin
     const what = problem.startsWith('not valid JSON') ? 'is not readable JSON' : 'does not match the trainer\'s contract';
     return { results: [], warnings: [`${trainSummary.path} ${what} (${problem}); no model results shown. Re-run the train stage.`], equity: [] };
   }
-  const { results, warnings } = parseTrainSummary(summary, trainSummary.path);
+  const { results, warnings } = modelResults(summary, trainSummary.path);
   const equity: ModelEquity[] = [];
   for (const result of results) {
     const curve = await readEquity(runDir, result, warnings);
