@@ -72,11 +72,22 @@ describe('data shaping', () => {
     ]);
   });
 
-  it('healthRows reads repairs, gaps, rolls and outliers and tolerates missing sections', () => {
+  it('healthRows reads repairs, gaps, rolls and outliers and tolerates a symbol or report without them', () => {
     const rows = healthRows(
       ['MES', 'MGC'],
       { symbols: [{ symbol: 'MES', repair: { rowsIn: 10, totalFixes: 2 } }] },
-      { symbols: [{ symbol: 'MES', rolls: [{ time: 't', gap: 1.5, source: 'calendar' }], gaps: { filledGaps: 1, longGapBars: 4 }, outliers: { flagged: 3 } }] },
+      {
+        symbols: [
+          {
+            symbol: 'MES',
+            inputBars: 50,
+            output: { bars: 10 },
+            rolls: [{ time: 't', gap: 1.5, source: 'calendar' }],
+            gaps: { filledGaps: 1, filledBars: 2, longGaps: 1, longGapBars: 4, irregularSteps: 0, barsOutsideSessions: 0 },
+            outliers: { flagged: 3 },
+          },
+        ],
+      },
     );
     expect(rows[0]).toMatchObject({ symbol: 'MES', barsIn: 10, repairs: 2, filledGaps: 1, longGapBars: 4, rolls: 1, outliersFlagged: 3, rollDetails: ['t gap 1.5 (calendar)'] });
     expect(rows[1]).toMatchObject({ symbol: 'MGC', repairs: null, rolls: 0, outliersFlagged: null });
@@ -108,11 +119,11 @@ describe('data shaping', () => {
     ]);
     const manifest = {
       features: [
-        { name: 'r1', category: 'returns' },
-        { name: 'r2', category: 'returns' },
-        { name: 'v1', category: 'volatility' },
-        { name: 'flag', category: 'binary', flag: true },
-        { name: 'gone', category: 'volume' },
+        { name: 'r1', category: 'returns' as const, flag: false },
+        { name: 'r2', category: 'returns' as const, flag: false },
+        { name: 'v1', category: 'volatility' as const, flag: false },
+        { name: 'flag', category: 'binary' as const, flag: true },
+        { name: 'gone', category: 'volume' as const, flag: false },
       ],
     };
     expect(pickFeatures(manifest, ['r1', 'r2', 'v1', 'flag'], 2)).toEqual(['r1', 'v1']);

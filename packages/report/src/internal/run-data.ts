@@ -22,6 +22,16 @@ import {
   splitSummary,
   validationReport,
   type ArrowArtifact,
+  type CleanReportFile,
+  type FeatureManifestFile,
+  type FeatureSpecEntry,
+  type GaResultFile,
+  type GaSummaryFile,
+  type IngestReportFile,
+  type LabelsReportFile,
+  type ScaleReportFile,
+  type SplitSummaryFile,
+  type ValidationReportFile,
   type JsonArtifact,
   type RunManifestFile,
   type RunState,
@@ -32,7 +42,7 @@ import type { Table } from 'apache-arrow';
 import { existsSync } from 'node:fs';
 import { loadTrainData, type TrainData } from './train-data.js';
 
-/** A JSON object read from a run folder; every section the report reads may be missing. */
+/** A JSON object walked generically (config values, validation checks). */
 export type Json = Record<string, unknown>;
 
 /** Per symbol: the columns the report reads from features, labels and splits. */
@@ -60,16 +70,16 @@ export interface RunData {
   horizons: number[];
   state?: RunState | undefined;
   manifest?: RunManifestFile | undefined;
-  ingest?: Json | undefined;
-  clean?: Json | undefined;
-  featureManifest?: Json | undefined;
-  labelsReport?: Json | undefined;
-  gaSummary?: Json | undefined;
+  ingest?: IngestReportFile | undefined;
+  clean?: CleanReportFile | undefined;
+  featureManifest?: FeatureManifestFile | undefined;
+  labelsReport?: LabelsReportFile | undefined;
+  gaSummary?: GaSummaryFile | undefined;
   /** `ga-optimize/<S>_h<h>.json` by `<S>_h<h>`. */
-  ga: Map<string, Json>;
-  split?: Json | undefined;
-  scale?: Json | undefined;
-  validate?: Json | undefined;
+  ga: Map<string, GaResultFile>;
+  split?: SplitSummaryFile | undefined;
+  scale?: ScaleReportFile | undefined;
+  validate?: ValidationReportFile | undefined;
   columns: SymbolColumns[];
   /** The training stage's results (`train/summary.json` and equity curves); absent when the run trained no model. */
   train?: TrainData | undefined;
@@ -81,9 +91,6 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** A JSON artifact through its contract; a missing file is recorded in `missing`, a malformed one fails naming file and field. */
 async function readOptional<T>(runDir: string, artifact: JsonArtifact<T>, missing: string[]): Promise<T | undefined> {
@@ -112,19 +119,21 @@ function numericColumn(table: Table | undefined, name: string): Float64Array | u
   return table?.getChild(name) ? float64Column(table, name) : undefined;
 }
 
+/** What the heatmap's pick reads of the feature manifest (`FeatureManifestFile`). */
+interface PickFrom {
+  features: ReadonlyArray<Pick<FeatureSpecEntry, 'name' | 'category' | 'flag'>>;
+}
+
 /**
  * Feature columns for the heatmap: at most `limit`, taken round-robin across the manifest's
  * categories (binary flags left out) so every family shows.
  */
-export function pickFeatures(featureManifest: Json | undefined, available: readonly string[], limit = 20): string[] {
+export function pickFeatures(featureManifest: PickFrom | undefined, available: readonly string[], limit = 20): string[] {
   const present = new Set(available);
   const byCategory = new Map<string, string[]>();
-  const entries = Array.isArray(featureManifest?.['features']) ? (featureManifest['features'] as unknown[]) : [];
-  for (const entry of entries) {
-    if (!isObject(entry) || typeof entry['name'] !== 'string' || entry['flag'] === true || entry['category'] === 'binary') continue;
-    if (!present.has(entry['name'])) continue;
-    const category = typeof entry['category'] === 'string' ? entry['category'] : 'other';
-    byCategory.set(category, [...(byCategory.get(category) ?? []), entry['name']]);
+  for (const entry of featureManifest?.features ?? []) {
+    if (entry.flag || entry.category === 'binary' || !present.has(entry.name)) continue;
+    byCategory.set(entry.category, [...(byCategory.get(entry.category) ?? []), entry.name]);
   }
   const lists = [...byCategory.values()];
   const picked: string[] = [];
@@ -148,7 +157,7 @@ function alignByTime(values: Float64Array, fromTime: Float64Array, toTime: Float
   });
 }
 
-async function readSymbol(runDir: string, symbol: string, horizons: readonly number[], featureManifest: Json | undefined, missing: string[]) {
+async function readSymbol(runDir: string, symbol: string, horizons: readonly number[], featureManifest: FeatureManifestFile | undefined, missing: string[]) {
   const features = await readTable(runDir, featureBars(symbol), missing);
   const labels = await readTable(runDir, labelBars(symbol), missing);
   const splits = await readTable(runDir, splitBars(symbol), missing);
@@ -202,7 +211,7 @@ export async function loadRunData(runDir: string, options: { config?: RunConfig;
   const horizons = [...config.horizons];
   const state = await readOptional(runDir, runState, missing);
   const featureManifest = await readOptional(runDir, featureManifestArtifact, missing);
-  const ga = new Map<string, Json>();
+  const ga = new Map<string, GaResultFile>();
   for (const symbol of symbols) {
     for (const h of horizons) {
       const report = await readOptional(runDir, gaResult(symbol, h), missing);
