@@ -8,7 +8,7 @@ export interface ConsoleSink {
   write(text: string): void;
 }
 
-export function streamSink(stream: NodeJS.WritableStream): ConsoleSink {
+function streamSink(stream: NodeJS.WritableStream): ConsoleSink {
   return { write: (text) => void stream.write(text) };
 }
 

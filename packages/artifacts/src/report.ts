@@ -2,7 +2,165 @@ import { z } from 'zod';
 import { fileArtifact, jsonArtifact } from './artifact.js';
 import { STAGE } from './stages.js';
 
+/** `report/index.html`: the self-contained page (inline CSS and SVG charts). */
 export const reportHtml = fileArtifact('report/index.html', STAGE.report);
+/** `report/report.md`: the report's tables without the charts. */
 export const reportMarkdown = fileArtifact('report/report.md', STAGE.report);
-// TODO(contract): exact shape.
-export const reportJson = jsonArtifact('report/report.json', STAGE.report, z.looseObject({}));
+
+/**
+ * A number as the report's JSON carries it: a number, or null where the report has none or the
+ * value in memory was not finite (JSON.stringify writes NaN and ±Infinity as null).
+ */
+const num = z.custom<number | null>((value) => value === null || typeof value === 'number', { message: 'expected a number or null' });
+/** A `[label, value]` row of a key–value table. */
+const textRow = z.tuple([z.string(), z.string()]);
+
+const classScoresSchema = z.object({ precision: num, recall: num, f1: num, support: num });
+
+/** A trained model's classification metrics as the report shows them (null where the summary had no number). */
+const reportClassificationSchema = z.object({
+  rows: num,
+  accuracy: num,
+  macroF1: num,
+  weightedF1: num,
+  macroPrecision: num,
+  macroRecall: num,
+  logLoss: num,
+  perClass: z.object({ short: classScoresSchema, neutral: classScoresSchema, long: classScoresSchema }),
+  /** 3 × 3, rows = true class, columns = predicted; null when the summary's was not a 3 × 3 matrix of counts. */
+  confusion: z.array(z.array(num)).nullable(),
+});
+
+const reportModelBacktestSchema = z.object({
+  trades: num,
+  longTrades: num,
+  shortTrades: num,
+  winRate: num,
+  profitFactor: num,
+  totalUsd: num,
+  totalTicks: num,
+  avgTradeUsd: num,
+  costsUsd: num,
+  sharpe: num,
+  sortino: num,
+  calmar: num,
+  maxDrawdownUsd: num,
+  exposure: num,
+  psr: num,
+  dsr: num,
+  trials: num,
+  threshold: num,
+});
+
+/** One model × symbol × horizon of the train summary, as the report shows it. */
+export const reportModelResultSchema = z.object({
+  model: z.string(),
+  symbol: z.string(),
+  horizon: z.number(),
+  dir: z.string(),
+  trackerRunId: z.string().nullable(),
+  trackerUri: z.string().nullable(),
+  backend: z.string().nullable(),
+  fit: z.object({ epochs: num, bestEpoch: num, stoppedEarly: z.boolean().nullable(), seconds: num }),
+  rows: z.object({ train: num, val: num, test: num }),
+  val: reportClassificationSchema.nullable(),
+  test: reportClassificationSchema.nullable(),
+  backtest: reportModelBacktestSchema.nullable(),
+  /** Points of the result's equity curve; null when its file is missing or unreadable. */
+  equityPoints: num,
+});
+
+/** `report/report.json`: every table of the report (the report model) and the names of the rendered charts. */
+export const reportJsonSchema = z.object({
+  runId: z.string(),
+  generatedAt: z.string(),
+  summary: z.object({
+    description: z.string().nullable(),
+    status: z.string().nullable(),
+    symbols: z.array(z.string()),
+    horizons: z.array(z.number()),
+    barMinutes: num,
+    seed: num,
+    /** Label rows per symbol. */
+    rows: z.record(z.string(), num),
+  }),
+  config: z.array(textRow),
+  stages: z.array(z.object({ name: z.string(), status: z.string(), seconds: num, outputs: z.number() })),
+  health: z.array(
+    z.object({
+      symbol: z.string(),
+      barsIn: num,
+      barsOut: num,
+      repairs: num,
+      filledGaps: num,
+      filledBars: num,
+      longGaps: num,
+      longGapBars: num,
+      rolls: z.number(),
+      rollDetails: z.array(z.string()),
+      outliersFlagged: num,
+    }),
+  ),
+  labelMix: z.array(
+    z.object({ symbol: z.string(), horizon: z.number(), label: z.enum(['short', 'neutral', 'long', 'invalid']), count: z.number(), share: num }),
+  ),
+  ga: z.array(z.object({ series: z.string(), kUp: num, kDown: num, maxBars: num, fitness: num, valid: z.boolean().nullable() })),
+  splits: z.object({
+    present: z.boolean(),
+    rows: z.array(textRow),
+    counts: z.array(
+      z.object({
+        symbol: z.string(),
+        horizon: z.number(),
+        train: z.number(),
+        val: z.number(),
+        test: z.number(),
+        purged: z.number(),
+        embargoed: z.number(),
+        invalid: z.number(),
+      }),
+    ),
+  }),
+  scaling: z.object({
+    present: z.boolean(),
+    rows: z.array(textRow),
+    byScaler: z.array(z.object({ scaler: z.string(), features: z.number() })),
+    warnings: z.array(z.string()),
+  }),
+  validation: z.object({
+    present: z.boolean(),
+    status: z.string().nullable(),
+    issues: z.array(z.string()),
+    warnings: z.array(z.string()),
+    checks: z.array(z.object({ name: z.string(), status: z.string(), detail: z.string() })),
+  }),
+  /** The label-oracle baseline per symbol × horizon (its equity curve is left to the chart). */
+  backtest: z.array(
+    z.object({
+      symbol: z.string(),
+      horizon: z.number(),
+      testRows: z.number(),
+      cost: z.object({ roundTripPrice: num, tickSize: num, tickValue: num }),
+      trades: z.number(),
+      wins: z.number(),
+      winRate: num,
+      profitFactor: num,
+      totalPoints: num,
+      totalTicks: num,
+      totalUsd: num,
+      averageUsd: num,
+      sharpe: num,
+      maxDrawdownPoints: num,
+      maxDrawdownUsd: num,
+      averageBarsHeld: num,
+      tradesPerYear: num,
+    }),
+  ),
+  models: z.object({ present: z.boolean(), results: z.array(reportModelResultSchema), warnings: z.array(z.string()) }),
+  /** Run-relative paths the report looked for and did not find. */
+  missing: z.array(z.string()),
+  /** Names of the rendered charts (`data-chart` of the page). */
+  charts: z.array(z.string()),
+});
+export type ReportJsonFile = z.infer<typeof reportJsonSchema>;
+export const reportJson = jsonArtifact('report/report.json', STAGE.report, reportJsonSchema);

@@ -54,5 +54,27 @@ export const runStateSchema = z.object({
 export type RunState = z.infer<typeof runStateSchema>;
 export const runState = jsonArtifact('state.json', PIPELINE, runStateSchema);
 
+const manifestEntrySchema = z.object({
+  /** Run-relative path, `/`-separated; also the entry's key. */
+  path: z.string(),
+  stage: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  createdAt: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+/** `manifest.json`: every artifact the run wrote with its SHA-256, size, producing stage and time (core's `ArtifactManifest`). */
+export const runManifestSchema = z.object({
+  manifestVersion: z.literal(1),
+  runId: z.string(),
+  artifacts: z.record(z.string(), manifestEntrySchema),
+});
+export type RunManifestFile = z.infer<typeof runManifestSchema>;
+export const runManifest = jsonArtifact('manifest.json', PIPELINE, runManifestSchema);
+
 /** Every log record of the run as JSON lines. */
 export const runLog = fileArtifact('logs/pipeline.log', PIPELINE);
+
+/** The log of `tribar train` on an existing run (training outside the pipeline), JSON lines. */
+export const trainLog = fileArtifact('logs/train.log', PIPELINE);

@@ -1,14 +1,10 @@
-// Public API of @tribar/pipeline: run stages as a resumable, content-addressed DAG.
-export { runPipeline } from './runner.js';
-export type { RunPipelineOptions, PipelineResult, PipelineConfigShape } from './runner.js';
-export { orderStages, selectStages, ancestorsOf, descendantsOf, checkInputs } from './dag.js';
-export type { Selection } from './dag.js';
-export { progressEmitter } from './events.js';
-export type { PipelineEvent, PipelineEventListener } from './events.js';
-export { configSlice, stageFingerprint } from './fingerprint.js';
-export { newRunId, isValidRunId, runDirFor, listRuns, getRun, latestRun, removeRun } from './runs.js';
-export type { RunSummary } from './runs.js';
-export { readRunState, STATE_FILE } from './state.js';
-export type { RunState, RunStatus, StageRecord, StageStatus } from './state.js';
-export { PipelineDefinitionError } from './errors.js';
-export { registeredStages } from './registry.js';
+// Public API of @tribar/pipeline: run stages as a resumable, content-addressed DAG, and find the
+// runs it left. Everything else is in src/internal/.
+export { runPipeline } from './internal/runner.js';
+export type { RunPipelineOptions, PipelineResult, PipelineConfigShape } from './internal/runner.js';
+export { progressEmitter } from './internal/events.js';
+export type { PipelineEvent, PipelineEventListener } from './internal/events.js';
+export { newRunId, runDirFor, listRuns, getRun, latestRun, removeRun } from './internal/runs.js';
+export type { RunSummary } from './internal/runs.js';
+export { PipelineDefinitionError } from './internal/errors.js';
+export { registeredStages } from './internal/registry.js';

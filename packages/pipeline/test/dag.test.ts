@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineStage, type StageDefinition } from '@tribar/core';
-import { ancestorsOf, checkInputs, descendantsOf, orderStages, PipelineDefinitionError, selectStages } from '../src/index.js';
+import { ancestorsOf, checkInputs, descendantsOf, orderStages, selectStages } from '../src/internal/dag.js';
+import { PipelineDefinitionError } from '../src/internal/errors.js';
 import { testStages, type TestConfig } from './stages.js';
 
 const stub = (name: string, dependsOn: string[], io: { inputs?: string[]; outputs?: string[] } = {}) =>

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@tribar/config';
 import { ArtifactManifest, readArrowFile } from '@tribar/core';
 import { tableToBars } from '@tribar/market';
-import { registeredStages, runPipeline } from '../src/index.js';
+import { registeredStages } from '../src/internal/registry.js';
+import { runPipeline } from '../src/internal/runner.js';
 
 const repoRoot = join(import.meta.dirname, '../../..');
 const sharedData = join(repoRoot, '../shared/data');
@@ -31,6 +32,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     expect(result.state.order).toEqual([
       'ingest',
       'clean',
+      'cut',
       'features',
       'labels-initial',
       'ga-optimize',
@@ -68,7 +70,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     expect(await manifest.verify()).toEqual([]);
 
     const again = await runPipeline({ stages: registeredStages(), config, runsDir, runId: 'syn' });
-    expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual(Array(10).fill(true));
+    expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual(Array(11).fill(true));
   }, 120_000);
 });
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@tribar/config';
 import { hasXGBoost } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
-import { registeredStages, runPipeline } from '../src/index.js';
+import { registeredStages } from '../src/internal/registry.js';
+import { runPipeline } from '../src/internal/runner.js';
 
 // Without libxgboost this end-to-end run is skipped with a message, except under CI=true (which installs it).
 const skipWithoutXGBoost = !hasXGBoost() && process.env['CI'] !== 'true';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactManifest, diffManifests } from '@tribar/core';
-import { readRunState, runPipeline } from '../src/index.js';
+import { runPipeline } from '../src/internal/runner.js';
+import { readRunState } from '../src/internal/state.js';
 import { readCalls, testStages, type TestConfig } from './stages.js';
 
 const harness = join(import.meta.dirname, 'run-harness.ts');

@@ -1,6 +1,6 @@
 // Runs the test stages in a separate process so a test can kill it mid-stage (SIGKILL).
 // Usage: node --import tsx run-harness.ts <runsDir> <runId> <config JSON>
-import { runPipeline } from '../src/index.js';
+import { runPipeline } from '../src/internal/runner.js';
 import { testStages, type TestConfig } from './stages.js';
 
 const [runsDir, runId, configJson] = process.argv.slice(2);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactManifest, defineStage } from '@tribar/core';
-import { runPipeline, type PipelineEvent } from '../src/index.js';
+import type { PipelineEvent } from '../src/internal/events.js';
+import { runPipeline } from '../src/internal/runner.js';
 import { readCalls, testStages, type TestConfig } from './stages.js';
 
 let dir: string;

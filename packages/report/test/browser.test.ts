@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport } from '../src/index.js';
+import { writeReport } from '../src/internal/report.js';
 import { writeFixtureRun } from './fixture.js';
 import { writeTrainOutputs } from './train-fixture.js';
 

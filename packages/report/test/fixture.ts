@@ -1,3 +1,16 @@
+import { parseConfig } from '@tribar/config';
+import {
+  cleanReport,
+  featureManifest,
+  gaResult,
+  gaSummary,
+  ingestReport,
+  labelsReport,
+  scaleReport,
+  splitSummary,
+  validationReport,
+  writeJsonArtifact,
+} from '@tribar/artifacts';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { tableFromArrays } from 'apache-arrow';
 import { mkdtemp } from 'node:fs/promises';
@@ -6,7 +19,7 @@ import { join } from 'node:path';
 
 export const SYMBOLS = ['MES', 'MGC'] as const;
 export const HORIZONS = [5, 20] as const;
-export const ROWS = 300;
+const ROWS = 300;
 const START = Date.UTC(2026, 0, 5, 14, 0);
 const STEP = 5 * 60_000;
 
@@ -24,7 +37,7 @@ function walk(seed: number, n: number, start: number, scale: number): Float64Arr
 }
 
 /** Split codes of a few hundred rows: train, purge, val, embargo, test, invalid tail. */
-export function splitCodes(n: number, maxBars: number): Int8Array {
+function splitCodes(n: number, maxBars: number): Int8Array {
   const codes = new Int8Array(n);
   const trainEnd = Math.floor(n * 0.6);
   const valEnd = Math.floor(n * 0.8);
@@ -47,7 +60,8 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
   const dir = await mkdtemp(join(tmpdir(), 'tribar-report-'));
   const withSplits = options.withSplits ?? true;
   const timestamp = Float64Array.from({ length: ROWS }, (_, i) => START + i * STEP);
-  await writeJsonAtomic(join(dir, 'config.json'), {
+  // The resolved config as the pipeline writes it: every default filled in.
+  await writeJsonAtomic(join(dir, 'config.json'), parseConfig({
     description: 'Report fixture: two symbols, two horizons',
     seed: 7,
     symbols: [...SYMBOLS],
@@ -58,40 +72,71 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       MGC: { tickSize: 0.1, tickValue: 1, commissionTicks: 0.3, slippageTicks: 0.75 },
     },
     defaultContract: { tickSize: 0.01, tickValue: 1, commissionTicks: 0.5, slippageTicks: 0.5 },
-    splits: { train: 0.6, val: 0.2, test: 0.2, purgeBars: 10, embargoBars: 5 },
+    splits: { train: 0.6, val: 0.2, test: 0.2, purgeBars: 60, embargoBars: 5 },
     labels: { sameBarRule: 'nearerOpen', costAware: false },
     ga: { enabled: true, populationSize: 8, generations: 5 },
-  });
+  }));
   const stages = ['ingest', 'clean', 'features', 'labels-initial', 'ga-optimize', 'labels-final', 'splits', 'scale', 'validate'];
   await writeJsonAtomic(join(dir, 'state.json'), {
+    stateVersion: 1,
     runId: 'fixture-run',
+    createdAt: '2026-01-10T00:00:00.000Z',
+    updatedAt: '2026-01-10T00:10:00.000Z',
     status: 'completed',
+    configHash: 'fixture',
+    seed: 7,
     order: stages,
     stages: Object.fromEntries(stages.map((name, i) => [name, { name, status: 'completed', durationMs: 100 * (i + 1), outputs: [`${name}/x`] }])),
   });
-  await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, artifacts: {} });
-  await writeJsonAtomic(join(dir, 'ingest/ingest-report.json'), {
+  await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, runId: 'fixture-run', artifacts: {} });
+  // Every JSON artifact through its contract, in the exact shape its stage writes.
+  const first = new Date(START).toISOString();
+  const last = new Date(START + (ROWS - 1) * STEP).toISOString();
+  const repairCounts = { nanPriceRowsDropped: 0, nanVolumeSetToZero: 0, outOfOrderRows: 0, duplicateTimestampsDropped: 0, highLowSwapped: 0, highRaisedToOpen: 0 };
+  await writeJsonArtifact(dir, ingestReport, {
     stage: 'ingest',
-    symbols: SYMBOLS.map((symbol, s) => ({ symbol, repair: { rowsIn: ROWS * 5, rowsOut: ROWS * 5, totalFixes: 3 + s } })),
+    symbols: SYMBOLS.map((symbol, s) => ({
+      symbol,
+      source: 'synthetic' as const,
+      repair: {
+        rowsIn: ROWS * 5,
+        rowsOut: ROWS * 5,
+        sorted: true,
+        counts: { ...repairCounts, highRaisedToClose: 0, lowLoweredToOpen: 0, lowLoweredToClose: 0, nonPositivePriceRowsDropped: 0, negativeVolumeSetToZero: 0, offTickRows: 3 + s },
+        totalFixes: 3 + s,
+        warnings: [],
+        tickSize: symbol === 'MES' ? 0.25 : 0.1,
+      },
+      output: { bars: ROWS * 5, first, last },
+    })),
   });
-  await writeJsonAtomic(join(dir, 'clean/clean-report.json'), {
+  await writeJsonArtifact(dir, cleanReport, {
     stage: 'clean',
     symbols: SYMBOLS.map((symbol, s) => ({
       symbol,
       inputBars: ROWS * 5,
-      rolls: s === 0 ? [{ symbol, time: '2026-01-05T20:00:00.000Z', gap: 49.5, source: 'calendar' }] : [],
-      outliers: { flagged: 4 + s },
-      gaps: { filledGaps: 2, filledBars: 6, longGaps: s, longGapBars: 40 * s },
-      output: { bars: ROWS },
+      outputBars: ROWS,
+      rolls:
+        s === 0
+          ? [{ symbol, index: 360, timestamp: Date.UTC(2026, 0, 5, 20), time: '2026-01-05T20:00:00.000Z', gap: 49.5, ratio: 1.01, source: 'calendar' as const, method: 'difference' as const }]
+          : [],
+      nonPositiveAfterAdjustment: 0,
+      outliers: { action: 'flag' as const, returnOutliers: 2 + s, rangeOutliers: 2, flagged: 4 + s, dropped: 0, winsorized: 0 },
+      gaps: { filledGaps: 2, filledBars: 6, longGaps: s, longGapBars: 40 * s, irregularSteps: 0, barsOutsideSessions: 0 },
+      resample: { minutes: 5, inputBars: ROWS * 5, outputBars: ROWS },
+      output: { bars: ROWS, first, last },
     })),
   });
   const featureNames = ['return_1', 'sma_10', 'rsi_14', 'atr_14', 'volume_ratio', 'is_rth'];
-  const categories = ['returns', 'price_level', 'oscillator', 'volatility', 'volume', 'binary'];
-  await writeJsonAtomic(join(dir, 'features/feature-manifest.json'), {
+  const categories = ['returns', 'price_level', 'oscillator', 'volatility', 'volume', 'binary'] as const;
+  await writeJsonArtifact(dir, featureManifest, {
     version: 1,
-    features: featureNames.map((name, i) => ({ name, category: categories[i], flag: name === 'is_rth' })),
+    passthrough: ['timestamp', 'close'],
+    features: featureNames.map((name, i) => ({ name, family: name.replace(/_\d+$/, ''), inputs: 'own' as const, warmup: 9, category: categories[i] as (typeof categories)[number], flag: name === 'is_rth', description: name })),
+    bySymbol: Object.fromEntries(SYMBOLS.map((symbol) => [symbol, { features: featureNames, warmupRows: 9, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' as const } }])),
+    nanPolicy: 'warm-up rows dropped',
   });
-  const summary: Record<string, Record<string, unknown>> = {};
+  const summary: Record<string, Record<string, { kUp: number; kDown: number; maxBars: number; valid: boolean; fitness: number | null }>> = {};
   for (const [s, symbol] of SYMBOLS.entries()) {
     const close = walk(11 + s, ROWS, symbol === 'MES' ? 5000 : 2000, 4);
     const returns = Float64Array.from(close, (c, i) => (i === 0 ? Number.NaN : c / (close[i - 1] as number) - 1));
@@ -132,20 +177,53 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       Object.assign(columns, { [`label_h${h}`]: label, [`bars_to_hit_h${h}`]: barsToHit, [`quality_h${h}`]: quality, [`fwd_return_h${h}`]: fwd, [`label_end_index_h${h}`]: endIndex });
       splits[`split_h${h}`] = splitCodes(ROWS, maxBars);
       summary[symbol][String(h)] = { kUp: 1.5 + s, kDown: 1.2, maxBars, valid: true, fitness: 1.1 + h / 100 };
-      await writeJsonAtomic(join(dir, `ga-optimize/${symbol}_h${h}.json`), {
+      const mix = { labeled: 200, long: 80, short: 70, neutral: 50, pctLong: 0.4, pctShort: 0.35, pctNeutral: 0.25, trades: 150, meanNetReturn: 0.001, stdNetReturn: 0.01, ratio: 0.1, fitness: 1.1 + h / 100, valid: true, violation: 0 };
+      await writeJsonArtifact(dir, gaResult(symbol, h), {
         symbol,
         horizon: h,
-        convergence: Array.from({ length: 6 }, (_, g) => ({ generation: g, best: 1 + g * 0.05, meanValid: g === 0 ? null : 0.5 + g * 0.08, validShare: 0.3 + g * 0.1 })),
+        enabled: true,
+        best: { kUp: 1.5 + s, kDown: 1.2, maxBars, genes: [1.5 + s, 1.2, maxBars] },
+        fitness: 1.1 + h / 100,
+        valid: true,
+        cached: false,
+        seconds: 1.5,
+        evaluations: 48,
+        trainEnd: new Date(START + 180 * STEP).toISOString(),
+        optimisation: { ...mix, startRow: 0, endRow: 170, rows: 170, sha256: '0'.repeat(64) },
+        train: { ...mix, rows: 180 },
+        costPrice: symbol === 'MES' ? 0.375 : 0.18,
+        ga: { populationSize: 8, generations: 5, workers: 1, asymmetry: 'symmetric' as const },
+        convergence: Array.from({ length: 6 }, (_, g) => ({
+          generation: g,
+          evaluations: 8,
+          mean: 0.4 + g * 0.05,
+          std: 0.2,
+          min: 0,
+          max: 1 + g * 0.05,
+          best: 1 + g * 0.05,
+          bestGenes: [1.5 + s, 1.2, maxBars],
+          validShare: 0.3 + g * 0.1,
+          meanValid: g === 0 ? null : 0.5 + g * 0.08,
+        })),
       });
     }
     await writeArrowFile(join(dir, `labels/${symbol}.arrow`), tableFromArrays(columns));
     if (withSplits) await writeArrowFile(join(dir, `splits/${symbol}.arrow`), tableFromArrays(splits));
   }
-  await writeJsonAtomic(join(dir, 'labels/report.json'), { trainEnd: new Date(START + 180 * STEP).toISOString(), symbols: {} });
-  await writeJsonAtomic(join(dir, 'ga-optimize/summary.json'), { results: summary });
+  await writeJsonArtifact(dir, labelsReport, {
+    trainEnd: new Date(START + 180 * STEP).toISOString(),
+    sameBarRule: 'nearerOpen',
+    costAware: false,
+    atrFeature: 'atr_14',
+    percentilesFrom: 'train',
+    invalidPolicy: 'label -99, excluded downstream',
+    symbols: {},
+  });
+  await writeJsonArtifact(dir, gaSummary, { results: summary });
   if (withSplits) {
     // Shapes as the splits, scale and validate stages write them.
-    await writeJsonAtomic(join(dir, 'splits/split.json'), {
+    const iso = (row: number) => new Date(START + row * STEP).toISOString();
+    await writeJsonArtifact(dir, splitSummary, {
       trainEnd: new Date(START + 180 * STEP).toISOString(),
       trainEndMs: START + 180 * STEP,
       valEnd: new Date(START + 240 * STEP).toISOString(),
@@ -155,14 +233,35 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       embargoBars: 5,
       horizons: [...HORIZONS],
       codes: { 0: 'train', 1: 'val', 2: 'test', [-1]: 'purged', [-2]: 'embargoed', [-3]: 'invalid' },
-      symbols: { MES: { '5': { train: 170, val: 55, test: 52, purged: 15, embargoed: 5, invalid: 8 } } },
-      checks: { minSymbolShare: 0.2, passed: true },
+      purgeRule: 'a train or val label whose end reaches the next part is purged',
+      embargoRule: 'the first embargoBars rows after each cut',
+      symbols: {
+        MES: {
+          '5': {
+            train: 170,
+            val: 55,
+            test: 52,
+            purged: 15,
+            embargoed: 5,
+            invalid: 8,
+            trainStart: iso(0),
+            trainEndActual: iso(169),
+            valStart: iso(180),
+            valEndActual: iso(234),
+            testStart: iso(245),
+            testEndActual: iso(291),
+            maxTrainLabelEnd: iso(179),
+            maxValLabelEnd: iso(239),
+          },
+        },
+      },
+      checks: { minSymbolShare: 0.2, shares: { MES: { '5': { train: 0.6, val: 0.2, test: 0.2 } } }, passed: true },
     });
-    await writeJsonAtomic(join(dir, 'scale/report.json'), {
+    await writeJsonArtifact(dir, scaleReport, {
       trainEnd: START + 180 * STEP,
       trainEndIso: new Date(START + 180 * STEP).toISOString(),
       valEnd: START + 240 * STEP,
-      options: { defaultScaler: 'robust', clip: { enabled: true, min: -5, max: 5 } },
+      options: { defaultScaler: 'robust', robustQuantiles: [0.25, 0.75], logPriceAndVolume: false, clip: { enabled: true, min: -5, max: 5 } },
       clipPolicy: 'only scaled features are clipped',
       featuresByCategory: { returns: ['return_1'], oscillator: ['rsi_14'], volatility: ['atr_14'], price_level: ['sma_10'], volume: ['volume_ratio'] },
       featuresByScaler: { robust: ['sma_10', 'atr_14', 'volume_ratio'], none: ['return_1'], minmax: ['rsi_14'] },
@@ -171,11 +270,27 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       warnings: [{ symbol: 'MGC', feature: 'atr_14', message: '12 % of val rows clipped' }],
       symbols: { MES: { rows: ROWS, rowsBySplit: { train: 170, val: 55, test: 52 }, features: {} } },
     });
-    await writeJsonAtomic(join(dir, 'validate/report.json'), {
+    await writeJsonArtifact(dir, validationReport, {
       status: 'PASSED',
+      generatedAt: '2026-01-10T00:09:00.000Z',
+      symbols: [...SYMBOLS],
+      horizons: [...HORIZONS],
+      thresholds: { labelShareMin: 0.2, labelShareMax: 0.3 },
       issues: [],
       warnings: [{ check: 'labelBalance', symbol: 'MGC', horizon: 20, message: 'neutral share 35 % outside 20–30 %' }],
       checks: { duplicates: { MES: 0, MGC: 0 }, labelBalance: { 'MGC/20': { neutral: 0.35 } } },
+      featureSelection: {
+        selected: featureNames,
+        removed: {},
+        originalCount: featureNames.length,
+        finalCount: featureNames.length,
+        reductionPct: 0,
+        lowVarianceFeatures: [],
+        correlationGroups: [],
+        correlatedPairs: [],
+        method: 'fixture',
+      },
+      importance: { method: 'fixture', byHorizon: {}, top: [] },
     });
   }
   return dir;

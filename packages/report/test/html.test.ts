@@ -1,10 +1,13 @@
+import { reportJsonSchema } from '@tribar/artifacts';
 import { Rng, silentLogger, createStageContext } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport, renderSvg, reportStage, SECTIONS, writeReport, type RenderedReport } from '../src/index.js';
+import { renderSvg } from '../src/internal/charts.js';
+import { renderReport, reportStage, writeReport, type RenderedReport } from '../src/internal/report.js';
+import { SECTIONS } from '../src/internal/template.js';
 import { HORIZONS, SYMBOLS, writeFixtureRun } from './fixture.js';
 
 const EXPECTED_CHARTS = [
@@ -141,6 +144,9 @@ describe('reportStage', () => {
       const outcome = await reportStage.run(createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
       expect(outcome?.metrics?.['charts']).toBe(EXPECTED_CHARTS.length);
       for (const output of reportStage.outputs(config)) expect(existsSync(join(dir, output))).toBe(true);
+      // report.json has exactly the contract's fields: parsing (which drops unknown keys) changes nothing.
+      const json: unknown = JSON.parse(await readFile(join(dir, 'report/report.json'), 'utf8'));
+      expect(reportJsonSchema.parse(json)).toEqual(json);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

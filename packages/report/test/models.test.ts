@@ -1,12 +1,16 @@
+import { reportJsonSchema } from '@tribar/artifacts';
 import { Rng, createStageContext, silentLogger, writeArrowFile, writeFileAtomic } from '@tribar/core';
 import type { RunConfig } from '@tribar/config';
 import { tableFromArrays } from 'apache-arrow';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decimateIndexes, parseTrainSummary, renderReport, reportStage, rowShares, writeReport, type RenderedReport, type ReportModel } from '../src/index.js';
+import { decimateIndexes } from '../src/internal/model-charts.js';
+import { modelResults, rowShares } from '../src/internal/model-section.js';
+import type { ReportModel } from '../src/internal/model.js';
+import { renderReport, reportStage, writeReport, type RenderedReport } from '../src/internal/report.js';
 import { writeFixtureRun } from './fixture.js';
-import { TEST_BARS, XGB_MES, writeTrainOutputs } from './train-fixture.js';
+import { MLP_MES, TEST_BARS, XGB_MES, writeTrainOutputs } from './train-fixture.js';
 
 describe('Models section on a run with a train stage', () => {
   let dir: string;
@@ -29,7 +33,9 @@ describe('Models section on a run with a train stage', () => {
       ['xgboost', 'MGC', 5, null, null],
     ]);
     const [xgb, mlp] = json.models.results;
-    expect(xgb).toEqual({ ...XGB_MES, equityPoints: TEST_BARS });
+    // Every figure as the summary has it; the report leaves out CV, hyperparameters and skipped entries.
+    const { cv: _cv, hyperparameters: _hyperparameters, backtest: { skippedEntries: _skipped, ...backtest }, ...shown } = XGB_MES;
+    expect(xgb).toEqual({ ...shown, backtest, equityPoints: TEST_BARS });
     expect(xgb?.test?.confusion).toEqual([
       [300, 120, 80],
       [150, 900, 150],
@@ -39,6 +45,7 @@ describe('Models section on a run with a train stage', () => {
     expect(mlp?.fit).toEqual({ epochs: 40, bestEpoch: 40, stoppedEarly: false, seconds: 30.5 });
     expect(json.models.warnings).toEqual(['train/xgboost-MGC-h5/equity.arrow not found: no equity curve for xgboost MGC H5.']);
     expect(json.charts).toContain('model-equity');
+    expect(reportJsonSchema.parse(json)).toEqual(json);
     // Phase 1 parts stay: the model section adds, it does not replace.
     expect(json.backtest).toHaveLength(4);
     expect(json.missing).toEqual([]);
@@ -120,31 +127,27 @@ describe('Models section with broken inputs', () => {
     }
   });
 
-  it('parseTrainSummary keeps what it can and says what it left out', () => {
-    expect(parseTrainSummary([1, 2])).toEqual({ results: [], warnings: ['train/summary.json: expected a JSON object; no model results shown.'] });
-    expect(parseTrainSummary({ version: 1, results: 'none' }).warnings).toEqual(["train/summary.json: 'results' is not a list; no model results shown."]);
-    const { results, warnings } = parseTrainSummary({
-      version: 2,
-      results: [
-        { symbol: 'MES', horizon: 20 },
-        { model: 'lstm', symbol: 'MES', horizon: 5, dir: '../../etc', test: { accuracy: '0.4', confusion: [[1, 2], [3, 4]] }, backtest: { trades: 3, profitFactor: 'x' } },
-      ],
-    });
-    expect(results).toHaveLength(1);
-    const [lstm] = results;
-    expect(lstm?.dir).toBe('train/lstm-MES-h5');
-    expect(lstm?.test?.accuracy).toBeNull();
-    expect(lstm?.test?.confusion).toBeNull();
-    expect(lstm?.backtest?.trades).toBe(3);
-    expect(lstm?.backtest?.profitFactor).toBeNull();
-    expect(lstm?.val).toBeNull();
-    expect(lstm?.fit).toEqual({ epochs: null, bestEpoch: null, stoppedEarly: null, seconds: null });
-    expect(warnings).toEqual([
-      'train/summary.json: version 2, this report reads version 1; showing what it can.',
-      'train/summary.json results[0]: needs a model, a symbol and a horizon; left out of the report.',
-      "train/summary.json results[1]: dir '../../etc' is not a folder inside the run; reading train/lstm-MES-h5 instead.",
-      'train/summary.json results[1] (lstm MES H5): test confusion is not a 3 × 3 matrix of counts.',
-    ]);
+  it('a summary that does not match the trainer\'s contract gives one warning naming the field', async () => {
+    const dir = await writeFixtureRun({ withSplits: false });
+    try {
+      await writeTrainOutputs(dir, { version: 2, results: [{ symbol: 'MES', horizon: 20 }] });
+      const { model, markdown } = await renderReport(dir);
+      expect(model.models.present).toBe(true);
+      expect(model.models.results).toEqual([]);
+      expect(model.models.warnings).toHaveLength(1);
+      expect(model.models.warnings[0]).toMatch(/^train\/summary\.json does not match the trainer's contract \(.*field 'version'.*field 'results\[0\]\.model'/);
+      expect(markdown).toContain('_train/summary.json holds no readable model result._');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('modelResults keeps the summary\'s figures and reads a dir outside the run as the trainer\'s own folder', () => {
+    const { results, warnings } = modelResults({ version: 1, results: [{ ...XGB_MES, dir: '../../etc' }, MLP_MES] });
+    expect(results.map((r) => r.dir)).toEqual(['train/xgboost-MES-h20', 'train/mlp-MES-h20']);
+    expect(results[1]?.backtest.profitFactor).toBeNull();
+    expect(results[0]?.test.confusion).toEqual(XGB_MES.test.confusion);
+    expect(warnings).toEqual(["train/summary.json results[0]: dir '../../etc' is not a folder inside the run; reading train/xgboost-MES-h20 instead."]);
   });
 });
 

@@ -1,18 +1,9 @@
+import type { StageStatus } from '@tribar/artifacts';
 import { describe, expect, it } from 'vitest';
-import {
-  checkRows,
-  equitySpec,
-  convergenceRows,
-  correlationCells,
-  flattenScalars,
-  healthRows,
-  histogram,
-  labelMixRows,
-  pickFeatures,
-  splitSegments,
-  stageRows,
-  runStatusAtReport,
-} from '../src/index.js';
+import { equitySpec } from '../src/internal/charts.js';
+import { checkRows, flattenScalars, runStatusAtReport } from '../src/internal/model.js';
+import { pickFeatures } from '../src/internal/run-data.js';
+import { convergenceRows, correlationCells, healthRows, histogram, labelMixRows, splitSegments, stageRows } from '../src/internal/shape.js';
 
 describe('data shaping', () => {
   it('labelMixRows counts each class and the invalid rows', () => {
@@ -81,11 +72,22 @@ describe('data shaping', () => {
     ]);
   });
 
-  it('healthRows reads repairs, gaps, rolls and outliers and tolerates missing sections', () => {
+  it('healthRows reads repairs, gaps, rolls and outliers and tolerates a symbol or report without them', () => {
     const rows = healthRows(
       ['MES', 'MGC'],
       { symbols: [{ symbol: 'MES', repair: { rowsIn: 10, totalFixes: 2 } }] },
-      { symbols: [{ symbol: 'MES', rolls: [{ time: 't', gap: 1.5, source: 'calendar' }], gaps: { filledGaps: 1, longGapBars: 4 }, outliers: { flagged: 3 } }] },
+      {
+        symbols: [
+          {
+            symbol: 'MES',
+            inputBars: 50,
+            output: { bars: 10 },
+            rolls: [{ time: 't', gap: 1.5, source: 'calendar' }],
+            gaps: { filledGaps: 1, filledBars: 2, longGaps: 1, longGapBars: 4, irregularSteps: 0, barsOutsideSessions: 0 },
+            outliers: { flagged: 3 },
+          },
+        ],
+      },
     );
     expect(rows[0]).toMatchObject({ symbol: 'MES', barsIn: 10, repairs: 2, filledGaps: 1, longGapBars: 4, rolls: 1, outliersFlagged: 3, rollDetails: ['t gap 1.5 (calendar)'] });
     expect(rows[1]).toMatchObject({ symbol: 'MGC', repairs: null, rolls: 0, outliersFlagged: null });
@@ -93,7 +95,7 @@ describe('data shaping', () => {
   });
 
   it('stageRows follows the state order and converts durations to seconds', () => {
-    expect(stageRows({ order: ['a', 'b'], stages: { a: { status: 'completed', durationMs: 1500, outputs: ['x', 'y'] } } })).toEqual([
+    expect(stageRows({ order: ['a', 'b'], stages: { a: { name: 'a', status: 'completed', durationMs: 1500, outputs: ['x', 'y'] } } })).toEqual([
       { name: 'a', status: 'completed', seconds: 1.5, outputs: 2 },
       { name: 'b', status: 'not run', seconds: null, outputs: 0 },
     ]);
@@ -117,11 +119,11 @@ describe('data shaping', () => {
     ]);
     const manifest = {
       features: [
-        { name: 'r1', category: 'returns' },
-        { name: 'r2', category: 'returns' },
-        { name: 'v1', category: 'volatility' },
-        { name: 'flag', category: 'binary', flag: true },
-        { name: 'gone', category: 'volume' },
+        { name: 'r1', category: 'returns' as const, flag: false },
+        { name: 'r2', category: 'returns' as const, flag: false },
+        { name: 'v1', category: 'volatility' as const, flag: false },
+        { name: 'flag', category: 'binary' as const, flag: true },
+        { name: 'gone', category: 'volume' as const, flag: false },
       ],
     };
     expect(pickFeatures(manifest, ['r1', 'r2', 'v1', 'flag'], 2)).toEqual(['r1', 'v1']);
@@ -140,9 +142,9 @@ describe('data shaping', () => {
 });
 
 describe('runStatusAtReport', () => {
-  const stage = (name: string, status: string) => ({ name, status });
+  const stage = (name: string, status: StageStatus) => ({ name, status });
   it('reads the run as complete when every stage but the report is', () => {
-    const state = { status: 'running', stages: { a: stage('a', 'completed'), report: stage('report', 'running') } };
+    const state = { status: 'running' as const, stages: { a: stage('a', 'completed'), report: stage('report', 'running') } };
     expect(runStatusAtReport(state)).toBe('completed');
   });
   it('keeps a finished status, and says failed or running when other stages are', () => {

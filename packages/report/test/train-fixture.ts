@@ -3,10 +3,10 @@ import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, Timestamp
 import { join } from 'node:path';
 
 /** The fixture run's bars: 5-minute bars from 2026-01-05 14:00 UTC (see fixture.ts). */
-export const START = Date.UTC(2026, 0, 5, 14, 0);
-export const STEP = 5 * 60_000;
+const START = Date.UTC(2026, 0, 5, 14, 0);
+const STEP = 5 * 60_000;
 /** Test rows of the fixture at H20: 245–291 (47 bars). */
-export const TEST_FROM = 245;
+const TEST_FROM = 245;
 export const TEST_BARS = 47;
 
 const perClass = (precision: number, recall: number, f1: number, support: number) => ({ precision, recall, f1, support });
@@ -56,6 +56,7 @@ export const XGB_MES = {
     trades: 150,
     longTrades: 80,
     shortTrades: 70,
+    skippedEntries: 4,
     winRate: 0.52,
     profitFactor: 1.1,
     totalUsd: 420.5,
@@ -72,6 +73,8 @@ export const XGB_MES = {
     trials: 3,
     threshold: 0.5,
   },
+  cv: null,
+  hyperparameters: { nEstimators: 120, maxDepth: 4 },
 };
 
 /** A neural model on the same series: wasm backend, no losing trade (profit factor null). */
@@ -87,10 +90,10 @@ export const MLP_MES = {
 };
 
 /** A result whose equity file the test leaves out. */
-export const XGB_MGC = { ...XGB_MES, symbol: 'MGC', horizon: 5, dir: 'train/xgboost-MGC-h5', trackerRunId: 'fedcba9876543210fedcba9876543210' };
+const XGB_MGC = { ...XGB_MES, symbol: 'MGC', horizon: 5, dir: 'train/xgboost-MGC-h5', trackerRunId: 'fedcba9876543210fedcba9876543210' };
 
 /** Equity `i × step` USD on the test bars (the trainer's layout: UTC ms timestamp + float64). */
-export function equityTable(step: number, bars = TEST_BARS): Table {
+function equityTable(step: number, bars = TEST_BARS): Table {
   const millis = new BigInt64Array(bars);
   const equity = new Float64Array(bars);
   for (let i = 0; i < bars; i++) {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { latestRun, newRunId, runPipeline, type PipelineResult } from '@tribar/pipeline';
+import { resolve } from 'node:path';
+import { artifactPath, reportHtml, runLog, STAGE } from '@tribar/artifacts';
+import { latestRun, newRunId, runDirFor, runPipeline, type PipelineResult } from '@tribar/pipeline';
 import type { LogLevel } from '@tribar/core';
 import type { CliContext, ConfigOptions } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -38,7 +39,7 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   const display = createProgressDisplay(io);
   const logger = createCliLogger(io, {
     level: options.logLevel ?? config.logging.level,
-    logFile: join(runsDir, runId, 'logs', 'pipeline.log'),
+    logFile: artifactPath(runDirFor(runsDir, runId), runLog),
     sink: display.sink,
   }).child({ runId });
 
@@ -78,9 +79,9 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   if (rows.length) print(io.out, formatTable(['stage', 'status', 'duration', 'note'], rows));
   print(io.out, `run ${result.runId}: ${result.status}`);
   print(io.out, `run folder: ${result.runDir}`);
-  if (result.state.stages['train']?.status === 'completed') await printTrainSummary(context, result.runDir);
-  const report = join(result.runDir, 'report', 'index.html');
-  if (result.state.stages['report']?.status === 'completed' && existsSync(report)) print(io.out, `report: ${report}`);
+  if (result.state.stages[STAGE.train]?.status === 'completed') await printTrainSummary(context, result.runDir);
+  const report = artifactPath(result.runDir, reportHtml);
+  if (result.state.stages[STAGE.report]?.status === 'completed' && existsSync(report)) print(io.out, `report: ${report}`);
   if (result.status === 'cancelled') return EXIT.cancelled;
   return result.status === 'completed' ? EXIT.ok : EXIT.failed;
 }

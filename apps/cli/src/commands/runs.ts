@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { readJsonArtifact, runManifest, type RunManifestFile } from '@tribar/artifacts';
 import { ArtifactManifest, diffManifests } from '@tribar/core';
 import { getRun, latestRun, listRuns, removeRun } from '@tribar/pipeline';
 import type { CliContext } from '../context.js';
@@ -66,10 +67,10 @@ export async function compareCommand(
 ): Promise<ExitCode> {
   const runsDir = runsDirOf(context, options);
   const [a, b] = await Promise.all([getRun(runsDir, first), getRun(runsDir, second)]);
-  const diff = diffManifests(
-    await ArtifactManifest.read(join(a.runDir, 'manifest.json')).catch(() => ({ manifestVersion: 1 as const, runId: first, artifacts: {} })),
-    await ArtifactManifest.read(join(b.runDir, 'manifest.json')).catch(() => ({ manifestVersion: 1 as const, runId: second, artifacts: {} })),
-  );
+  // A run without a readable manifest compares as one without artifacts.
+  const manifestOf = (runDir: string, runId: string): Promise<RunManifestFile> =>
+    readJsonArtifact(runDir, runManifest).catch(() => ({ manifestVersion: 1 as const, runId, artifacts: {} }));
+  const diff = diffManifests(await manifestOf(a.runDir, first), await manifestOf(b.runDir, second));
   if (options.json) print(context.io.out, JSON.stringify(diff, null, 2));
   else {
     for (const path of diff.added) print(context.io.out, `+ ${path}`);

@@ -36,7 +36,7 @@ export async function trackedList(context: CliContext, options: TrackedOptions):
 }
 
 /** Metrics shown by default: the ones that compare models at a glance. */
-export const DEFAULT_METRICS = ['test_accuracy', 'test_macro_f1', 'test_log_loss', 'bt_trades', 'bt_net_usd', 'bt_sharpe', 'bt_dsr'];
+const DEFAULT_METRICS = ['test_accuracy', 'test_macro_f1', 'test_log_loss', 'bt_trades', 'bt_net_usd', 'bt_sharpe', 'bt_dsr'];
 
 /** `tribar runs show <id>`: one tracked run's params, final metrics and tags. */
 export async function trackedShow(context: CliContext, id: string, options: TrackedOptions): Promise<ExitCode> {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { artifactPath, readJsonArtifact, runConfig, STAGE, trainLog, trainSummary, writeJsonArtifact, type RunState, type TrainSummaryFile } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { UsageError, writeJsonAtomic, type LogLevel } from '@tribar/core';
+import { UsageError, type LogLevel } from '@tribar/core';
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
 import { getRun, listRuns, progressEmitter } from '@tribar/pipeline';
-import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult, type TrainSummary } from '@tribar/trainer';
+import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult } from '@tribar/trainer';
 import { Tracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -24,7 +24,7 @@ export interface TrainOptions extends ConfigOptions {
 }
 
 /** A Phase 1 run is trainable once its scale stage has completed. */
-const trainable = (state: { stages: Record<string, { status: string } | undefined> }) => state.stages['scale']?.status === 'completed';
+const trainable = (state: RunState) => state.stages[STAGE.scale]?.status === 'completed';
 
 /** `tribar train`: fit models on the latest (or a named) Phase 1 run, track them, add them to the run's summary. */
 export async function trainCommand(context: CliContext, options: TrainOptions): Promise<ExitCode> {
@@ -43,7 +43,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   }
   // The run's own config is the truth about its data (contracts and costs, seed) and carries its train
   // section: it is the base; --config, the environment and --set apply on top of it.
-  const runConfigFile = join(run.runDir, 'config.json');
+  const runConfigFile = artifactPath(run.runDir, runConfig);
   const loaded = existsSync(runConfigFile) ? await loadCliConfig(context, options, runConfigFile) : cliLoaded;
   print(io.out, `config: ${loaded.layers.map((layer) => layer.source).join(' < ')}${options.hp?.length ? ' < --hp' : ''}`);
   const registry = createDefaultRegistry();
@@ -62,7 +62,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   };
 
   const display = createProgressDisplay(io);
-  const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: join(run.runDir, 'logs', 'train.log'), sink: display.sink }).child({ runId: run.runId });
+  const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: artifactPath(run.runDir, trainLog), sink: display.sink }).child({ runId: run.runId });
   const tracker = await Tracker.open(resolve(io.cwd, config.train.tracking.dir), { logger });
   const results: TrainResult[] = [];
   try {
@@ -74,7 +74,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
     display.onEvent({ type: 'run-end', runId: run.runId, status: 'completed', durationMs: 0 });
     display.stop();
   }
-  await mergeSummary(join(run.runDir, 'train', 'summary.json'), results);
+  await mergeSummary(run.runDir, results);
   print(io.out, formatTrainResults(results));
   print(io.out, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
@@ -87,7 +87,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
  * `--hp` on top of the config's hyperparameters of the one model named: `--hp maxDepth=4` keeps the
  * config's `nEstimators`. With several models it is refused rather than applied to all or ignored.
  */
-export function withHyperparameters(registry: ModelRegistry, config: RunConfig, models: readonly string[], hp: Record<string, unknown>): RunConfig {
+function withHyperparameters(registry: ModelRegistry, config: RunConfig, models: readonly string[], hp: Record<string, unknown>): RunConfig {
   if (Object.keys(hp).length === 0) return config;
   if (models.length !== 1) {
     throw new UsageError(`--hp applies to a single --model, got ${models.length} (${models.join(', ')})`, {
@@ -124,17 +124,18 @@ export function parseHyperparameters(pairs: readonly string[]): Record<string, u
   return out;
 }
 
-/** Replace results of the same model × symbol × horizon, keep the others. */
-async function mergeSummary(path: string, results: TrainResult[]): Promise<void> {
-  let previous: TrainResult[] = [];
-  if (existsSync(path)) {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<TrainSummary>;
-    previous = Array.isArray(parsed.results) ? parsed.results : [];
-  }
+/** The results of a train summary read through its contract. */
+function summaryResults(summary: TrainSummaryFile): TrainResult[] {
+  const results: unknown = summary['results'];
+  return Array.isArray(results) ? (results as TrainResult[]) : [];
+}
+
+/** Replace results of the same model × symbol × horizon in the run's train summary, keep the others. */
+async function mergeSummary(runDir: string, results: TrainResult[]): Promise<void> {
+  const previous = existsSync(artifactPath(runDir, trainSummary)) ? summaryResults(await readJsonArtifact(runDir, trainSummary)) : [];
   const key = (r: TrainResult) => `${r.model}|${r.symbol}|${r.horizon}`;
   const fresh = new Set(results.map(key));
-  const summary: TrainSummary = { version: TRAIN_SUMMARY_VERSION, results: [...previous.filter((r) => !fresh.has(key(r))), ...results] };
-  await writeJsonAtomic(path, summary);
+  await writeJsonArtifact(runDir, trainSummary, { version: TRAIN_SUMMARY_VERSION, results: [...previous.filter((r) => !fresh.has(key(r))), ...results] });
 }
 
 const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
@@ -163,8 +164,7 @@ export function formatTrainResults(results: readonly TrainResult[]): string {
 
 /** Print the run's training summary after a pipeline run, when it trained. */
 export async function printTrainSummary(context: CliContext, runDir: string): Promise<void> {
-  const path = join(runDir, 'train', 'summary.json');
-  if (!existsSync(path)) return;
-  const summary = JSON.parse(await readFile(path, 'utf8')) as TrainSummary;
-  if (Array.isArray(summary.results) && summary.results.length > 0) print(context.io.out, formatTrainResults(summary.results));
+  if (!existsSync(artifactPath(runDir, trainSummary))) return;
+  const results = summaryResults(await readJsonArtifact(runDir, trainSummary));
+  if (results.length > 0) print(context.io.out, formatTrainResults(results));
 }

@@ -1,6 +1,8 @@
+import { STAGE, type RunState, type ScaleReportFile, type SplitSummaryFile } from '@tribar/artifacts';
+import type { RunConfig } from '@tribar/config';
 import { SPLIT_ZONES, barMinutes, backtestRows, healthRows, labelMixRows, stageRows, type BacktestRow, type HealthRow, type LabelMixRow, type StageRow } from './shape.js';
 import type { ModelsSection } from './model-section.js';
-import { asNumber, isObject, type Json, type RunData } from './run-data.js';
+import { isObject, type RunData } from './run-data.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
 export interface ReportModel {
@@ -116,7 +118,7 @@ export function checkRows(checks: unknown, findings: { issues?: unknown; warning
   return [];
 }
 
-export interface SplitCountRow {
+interface SplitCountRow {
   symbol: string;
   horizon: number;
   train: number;
@@ -128,7 +130,7 @@ export interface SplitCountRow {
 }
 
 /** Rows per split zone, counted from the split columns themselves. */
-export function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): SplitCountRow[] {
+function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): SplitCountRow[] {
   const rows: SplitCountRow[] = [];
   for (const c of data.columns) {
     for (const h of data.horizons) {
@@ -145,56 +147,53 @@ export function splitCountRows(data: Pick<RunData, 'columns' | 'horizons'>): Spl
   return rows;
 }
 
-const count = (value: unknown) => (Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : 0);
-
-/** The scaling report's headline: cut, options, policy, leakage check, features per scaler and category, rows per split. */
-export function scalingSummary(scale: Json | undefined): ReportModel['scaling'] {
+/** The scaling report's headline: cut, policy, leakage check, options, features per category and scaler, rows per split. */
+function scalingSummary(scale: ScaleReportFile | undefined): ReportModel['scaling'] {
   if (scale === undefined) return { present: false, rows: [], byScaler: [], warnings: [] };
-  const known = 'featuresByScaler' in scale || 'options' in scale || 'leakageCheck' in scale;
-  if (!known) return { present: true, rows: flattenScalars(scale, 60), byScaler: [], warnings: textList(scale['warnings']) };
-  const rows: Array<[string, string]> = [];
-  for (const key of ['trainEndIso', 'clipPolicy']) if (scale[key] !== undefined) rows.push([key, display(scale[key])]);
-  if (isObject(scale['leakageCheck'])) rows.push(['leakageCheck.ok', display(scale['leakageCheck']['ok'])]);
-  rows.push(...flattenScalars(scale['options'], 20, 'options'));
-  if (isObject(scale['featuresByCategory'])) {
-    for (const [category, names] of Object.entries(scale['featuresByCategory'])) rows.push([`features in ${category}`, String(count(names))]);
+  const rows: Array<[string, string]> = [
+    ['trainEndIso', scale.trainEndIso],
+    ['clipPolicy', scale.clipPolicy],
+    ['leakageCheck.ok', display(scale.leakageCheck.ok)],
+    ...flattenScalars(scale.options, 20, 'options'),
+  ];
+  for (const [category, names] of Object.entries(scale.featuresByCategory)) rows.push([`features in ${category}`, String(names.length)]);
+  rows.push(['log-transformed features', String(scale.logFeatures.length)]);
+  for (const [symbol, entry] of Object.entries(scale.symbols)) {
+    rows.push([`${symbol} rows by split`, Object.entries(entry.rowsBySplit).map(([k, v]) => `${k} ${display(v)}`).join(', ')]);
   }
-  if (Array.isArray(scale['logFeatures'])) rows.push(['log-transformed features', String(scale['logFeatures'].length)]);
-  if (isObject(scale['symbols'])) {
-    for (const [symbol, entry] of Object.entries(scale['symbols'])) {
-      if (isObject(entry) && isObject(entry['rowsBySplit'])) rows.push([`${symbol} rows by split`, Object.entries(entry['rowsBySplit']).map(([k, v]) => `${k} ${display(v)}`).join(', ')]);
-    }
-  }
-  const byScaler = isObject(scale['featuresByScaler']) ? Object.entries(scale['featuresByScaler']).map(([scaler, names]) => ({ scaler, features: count(names) })) : [];
-  return { present: true, rows, byScaler, warnings: textList(scale['warnings']) };
+  const byScaler = Object.entries(scale.featuresByScaler).map(([scaler, names]) => ({ scaler, features: names.length }));
+  return { present: true, rows, byScaler, warnings: scale.warnings.map(findingText) };
 }
 
-function gaRows(data: RunData): ReportModel['ga'] {
-  const results = isObject(data.gaSummary?.['results']) ? data.gaSummary['results'] : {};
+function gaRows(data: Pick<RunData, 'gaSummary' | 'symbols' | 'horizons'>): ReportModel['ga'] {
   const rows: ReportModel['ga'] = [];
   for (const symbol of data.symbols) {
-    const bySymbol = isObject(results[symbol]) ? results[symbol] : {};
     for (const h of data.horizons) {
-      const result = isObject(bySymbol[String(h)]) ? (bySymbol[String(h)] as Json) : undefined;
+      const result = data.gaSummary?.results[symbol]?.[String(h)];
       if (!result) continue;
-      rows.push({
-        series: `${symbol} H${h}`,
-        kUp: asNumber(result['kUp']) ?? null,
-        kDown: asNumber(result['kDown']) ?? null,
-        maxBars: asNumber(result['maxBars']) ?? null,
-        fitness: asNumber(result['fitness']) ?? null,
-        valid: typeof result['valid'] === 'boolean' ? result['valid'] : null,
-      });
+      rows.push({ series: `${symbol} H${h}`, kUp: result.kUp, kDown: result.kDown, maxBars: result.maxBars, fitness: result.fitness, valid: result.valid });
     }
   }
   return rows;
 }
 
-const CONFIG_KEYS = ['timeframes', 'horizons', 'splits', 'labels.sameBarRule', 'labels.costAware', 'ga.enabled', 'ga.populationSize', 'ga.generations', 'scaling.defaultScaler', 'contracts'];
+/** The config paths the report's Configuration table shows (each declared in the stage's `configKeys`). */
+export const CONFIG_TABLE_KEYS = [
+  'timeframes',
+  'horizons',
+  'splits',
+  'labels.sameBarRule',
+  'labels.costAware',
+  'ga.enabled',
+  'ga.populationSize',
+  'ga.generations',
+  'scaling.defaultScaler',
+  'contracts',
+] as const;
 
-function configRows(config: Json): Array<[string, string]> {
+function configRows(config: RunConfig): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
-  for (const key of CONFIG_KEYS) {
+  for (const key of CONFIG_TABLE_KEYS) {
     const value = key.split('.').reduce<unknown>((node, part) => (isObject(node) ? node[part] : undefined), config);
     if (value === undefined) continue;
     if (isObject(value)) rows.push(...flattenScalars(value, 30, key));
@@ -204,7 +203,7 @@ function configRows(config: Json): Array<[string, string]> {
 }
 
 /** `split.json` without its per-symbol summaries (the count table shows them) and code legend. */
-function splitRows(split: Json | undefined): Array<[string, string]> {
+function splitRows(split: SplitSummaryFile | undefined): Array<[string, string]> {
   if (split === undefined) return [];
   const { symbols: _symbols, codes: _codes, ...rest } = split;
   return flattenScalars(rest, 40);
@@ -214,19 +213,17 @@ function splitRows(split: Json | undefined): Array<[string, string]> {
  * The run's status as the report can know it. The report is written by the run's last stage,
  * while `state.json` still says `running`: judge by every other stage instead.
  */
-export function runStatusAtReport(state: Record<string, unknown> | undefined): string | null {
-  const status = state?.['status'];
-  if (typeof status !== 'string') return null;
+export function runStatusAtReport(state: Pick<RunState, 'status' | 'stages'> | undefined): string | null {
+  if (state === undefined) return null;
+  const status = state.status;
   if (status !== 'running') return status;
-  const stages = Object.values((state?.['stages'] ?? {}) as Record<string, { name?: string; status?: string }>).filter(
-    (stage) => stage.name !== 'report',
-  );
+  const stages = Object.values(state.stages).filter((stage) => stage.name !== STAGE.report);
   if (stages.some((stage) => stage.status === 'failed')) return 'failed';
   return stages.length > 0 && stages.every((stage) => stage.status === 'completed') ? 'completed' : 'running';
 }
 
 /** The train stage's results as the report shows them (equity curves left to the chart). */
-export function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
+function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
   const train = data.train;
   if (train === undefined) return { present: false, results: [], warnings: [] };
   return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings] };
@@ -239,12 +236,12 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
     runId: data.runId,
     generatedAt: generatedAt.toISOString(),
     summary: {
-      description: typeof data.config['description'] === 'string' ? data.config['description'] : null,
+      description: data.config.description,
       status: runStatusAtReport(data.state),
       symbols: data.symbols,
       horizons: data.horizons,
       barMinutes: barMinutes(data.config, first?.timestamp ?? []),
-      seed: asNumber(data.config['seed']) ?? null,
+      seed: data.config.seed,
       rows: Object.fromEntries(data.columns.map((c) => [c.symbol, c.timestamp.length])),
     },
     config: configRows(data.config),
@@ -256,10 +253,10 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
     scaling: scalingSummary(data.scale),
     validation: {
       present: validate !== undefined,
-      status: typeof validate?.['status'] === 'string' ? validate['status'] : null,
-      issues: textList(validate?.['issues']),
-      warnings: textList(validate?.['warnings']),
-      checks: checkRows(validate?.['checks'], { issues: validate?.['issues'], warnings: validate?.['warnings'] }),
+      status: validate?.status ?? null,
+      issues: textList(validate?.issues),
+      warnings: textList(validate?.warnings),
+      checks: checkRows(validate?.checks, { issues: validate?.issues, warnings: validate?.warnings }),
     },
     backtest: backtest.map(({ equity: _equity, ...row }) => row),
     models: modelsSection(data),

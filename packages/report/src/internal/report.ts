@@ -1,7 +1,28 @@
+import {
+  artifactPath,
+  cleanReport,
+  featureBars,
+  featureManifest,
+  gaResult,
+  gaSummary,
+  ingestReport,
+  labelBars,
+  labelsReport,
+  reportHtml,
+  reportJson,
+  reportMarkdown,
+  scaleReport,
+  splitBars,
+  splitSummary,
+  STAGE,
+  trainSummary,
+  validationReport,
+  writeJsonArtifact,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { defineStage, writeFileAtomic, writeJsonAtomic, type StageDefinition } from '@tribar/core';
+import { defineStage, writeFileAtomic, type StageDefinition } from '@tribar/core';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import {
   barsToHitSpec,
   convergenceSpec,
@@ -18,9 +39,8 @@ import {
 import { markdownReport } from './markdown.js';
 import { modelEquitySpec } from './model-charts.js';
 import { MODEL_EQUITY_CHART } from './model-render.js';
-import { buildReportModel, type ReportModel } from './model.js';
-import { loadRunData, type Json, type RunData } from './run-data.js';
-import { TRAIN_SUMMARY } from './train-data.js';
+import { buildReportModel, CONFIG_TABLE_KEYS, type ReportModel } from './model.js';
+import { loadRunData, type RunData } from './run-data.js';
 import { backtestRows, barsToHitRows, convergenceRows, correlationCells, qualityRows, splitSegments } from './shape.js';
 import { htmlPage } from './template.js';
 
@@ -32,7 +52,7 @@ export interface RenderedReport {
 }
 
 /** Every chart of a run, rendered to SVG; charts without data are left out. */
-export async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
+async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
   const model = buildReportModel(data, backtest);
   const segments = data.columns.flatMap((c) => data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])));
   const bars = barsToHitRows(data.columns, data.horizons);
@@ -60,7 +80,7 @@ export async function runCharts(data: RunData, backtest = backtestRows(data)): P
 }
 
 /** Read a run folder and render the report (nothing written). */
-export async function renderReport(runDir: string, options: { config?: Json; runId?: string; generatedAt?: Date } = {}): Promise<RenderedReport> {
+export async function renderReport(runDir: string, options: { config?: RunConfig; runId?: string; generatedAt?: Date } = {}): Promise<RenderedReport> {
   const data = await loadRunData(runDir, options);
   const backtest = backtestRows(data);
   const model = buildReportModel(data, backtest, options.generatedAt);
@@ -69,43 +89,49 @@ export async function renderReport(runDir: string, options: { config?: Json; run
 }
 
 /** Render a run's report and write `report/index.html`, `report/report.md` and `report/report.json`. */
-export async function writeReport(runDir: string, options: { config?: Json; runId?: string } = {}): Promise<RenderedReport> {
+export async function writeReport(runDir: string, options: { config?: RunConfig; runId?: string } = {}): Promise<RenderedReport> {
   const report = await renderReport(runDir, options);
-  await mkdir(join(runDir, 'report'), { recursive: true });
-  await writeFileAtomic(join(runDir, 'report', 'index.html'), report.html);
-  await writeFileAtomic(join(runDir, 'report', 'report.md'), report.markdown);
-  await writeJsonAtomic(join(runDir, 'report', 'report.json'), { ...report.model, charts: report.charts.map((c) => c.name) });
+  await mkdir(dirname(artifactPath(runDir, reportHtml)), { recursive: true });
+  await writeFileAtomic(artifactPath(runDir, reportHtml), report.html);
+  await writeFileAtomic(artifactPath(runDir, reportMarkdown), report.markdown);
+  await writeJsonArtifact(runDir, reportJson, { ...report.model, charts: report.charts.map((c) => c.name) });
   return report;
 }
+
+const REPORT_CONFIG_KEYS: readonly string[] = [
+  ...new Set(['symbols', 'horizons', 'description', 'seed', 'timeframes', 'contracts', 'defaultContract', ...CONFIG_TABLE_KEYS]),
+];
 
 /**
  * Pipeline stage `report`: the run's HTML (self-contained, server-rendered SVG charts), Markdown
  * and JSON report, with the label-oracle baseline backtest on the test rows.
  */
 export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
-  name: 'report',
+  name: STAGE.report,
   description: 'Self-contained HTML, Markdown and JSON report of the run with vega-lite charts and a label-oracle baseline backtest.',
-  dependsOn: ['validate'],
+  dependsOn: [STAGE.validate],
   // 2: the Models section (train/summary.json, equity curves, confusion matrices).
   version: 2,
-  configKeys: ['symbols', 'horizons', 'contracts', 'defaultContract', 'timeframes'],
+  // Every path the report reads: the series (symbols, horizons), the summary (description, seed, bar
+  // length), the baseline's costs (contracts, defaultContract) and the Configuration table.
+  configKeys: REPORT_CONFIG_KEYS,
   inputs: (config) => [
-    'ingest/ingest-report.json',
-    'clean/clean-report.json',
-    'features/feature-manifest.json',
-    ...config.symbols.map((symbol) => `features/${symbol}.arrow`),
-    ...config.symbols.map((symbol) => `labels/${symbol}.arrow`),
-    'labels/report.json',
-    'ga-optimize/summary.json',
-    ...config.symbols.flatMap((symbol) => config.horizons.map((h) => `ga-optimize/${symbol}_h${h}.json`)),
-    'splits/split.json',
-    ...config.symbols.map((symbol) => `splits/${symbol}.arrow`),
-    'scale/report.json',
-    'validate/report.json',
+    ingestReport.path,
+    cleanReport.path,
+    featureManifest.path,
+    ...config.symbols.map((symbol) => featureBars(symbol).path),
+    ...config.symbols.map((symbol) => labelBars(symbol).path),
+    labelsReport.path,
+    gaSummary.path,
+    ...config.symbols.flatMap((symbol) => config.horizons.map((h) => gaResult(symbol, h).path)),
+    splitSummary.path,
+    ...config.symbols.map((symbol) => splitBars(symbol).path),
+    scaleReport.path,
+    validationReport.path,
   ],
-  outputs: () => ['report/index.html', 'report/report.md', 'report/report.json'],
+  outputs: () => [reportHtml.path, reportMarkdown.path, reportJson.path],
   async run(context) {
-    const report = await writeReport(context.runDir, { config: context.config as unknown as Json, runId: context.runId });
+    const report = await writeReport(context.runDir, { config: context.config, runId: context.runId });
     if (report.model.missing.length > 0) context.logger.warn({ missing: report.model.missing }, 'report: some artifacts were not found');
     const metrics: Record<string, number | string | boolean> = { charts: report.charts.length };
     for (const row of report.model.backtest) {
@@ -125,6 +151,6 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
  */
 export const reportStageWithModels: StageDefinition<RunConfig> = {
   ...reportStage,
-  dependsOn: [...reportStage.dependsOn, 'train'],
-  inputs: (config) => [...reportStage.inputs(config), TRAIN_SUMMARY],
+  dependsOn: [...reportStage.dependsOn, STAGE.train],
+  inputs: (config) => [...reportStage.inputs(config), trainSummary.path],
 };

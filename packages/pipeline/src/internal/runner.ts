@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { artifactPath, runConfig, writeJsonArtifact } from '@tribar/artifacts';
 import {
   ArtifactManifest,
   childLogger,
@@ -10,7 +11,6 @@ import {
   sha256File,
   TribarError,
   verifyEntry,
-  writeJsonAtomic,
   type Logger,
   type StageDefinition,
 } from '@tribar/core';
@@ -130,7 +130,8 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   }
 
   await mkdir(runDir, { recursive: true });
-  await writeJsonAtomic(join(runDir, 'config.json'), config);
+  // The resolved config as given (key order kept); `@tribar/config` validates it when the run is reused.
+  await writeJsonArtifact(runDir, runConfig, config as unknown as Record<string, unknown>);
   await writeRunState(runDir, state);
   const started = Date.now();
   emit({ type: 'run-start', runId, runDir, stages: selected.map((stage) => stage.name) });
@@ -236,9 +237,9 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   let record: StageRecord;
   try {
     const outputs = stage.outputs(config);
-    await Promise.all(outputs.map((path) => mkdir(dirname(join(runDir, path)), { recursive: true })));
+    await Promise.all(outputs.map((path) => mkdir(dirname(artifactPath(runDir, path)), { recursive: true })));
     const outcome = (await stage.run(context)) ?? {};
-    const missing = outputs.filter((path) => !existsSync(join(runDir, path)));
+    const missing = outputs.filter((path) => !existsSync(artifactPath(runDir, path)));
     if (missing.length) {
       throw new TribarError('STAGE_OUTPUT_MISSING', `stage '${stage.name}' finished without writing ${missing.join(', ')}`);
     }

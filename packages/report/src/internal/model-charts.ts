@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ModelEquity } from './train-data.js';
 
 /** Points kept per equity curve in the chart: the SVG stays small for long test parts. */
-export const EQUITY_POINTS = 800;
+const EQUITY_POINTS = 800;
 
 /**
  * Indexes of at most `limit` points that keep a curve's shape: per bucket its lowest and highest
@@ -37,7 +37,7 @@ export function decimateIndexes(values: Float64Array, limit = EQUITY_POINTS): nu
 }
 
 /** The chart's rows: one per kept point of every curve. */
-export function modelEquityRows(curves: readonly ModelEquity[], limit = EQUITY_POINTS): Array<{ symbol: string; model: string; horizon: string; time: number; usd: number }> {
+function modelEquityRows(curves: readonly ModelEquity[], limit = EQUITY_POINTS): Array<{ symbol: string; model: string; horizon: string; time: number; usd: number }> {
   const rows: Array<{ symbol: string; model: string; horizon: string; time: number; usd: number }> = [];
   for (const curve of curves) {
     const horizon = `H${curve.horizon}`;

@@ -1,11 +1,8 @@
-import { float64Column, readArrowFile } from '@tribar/core';
+import { artifactPath, EQUITY_COLUMN, readJsonArtifact, trainEquity, trainSummary, type TrainSummaryFile } from '@tribar/artifacts';
+import { ArtifactError, float64Column, readArrowFile } from '@tribar/core';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseTrainSummary, type ModelResult } from './model-section.js';
-
-/** Where the training stage leaves its summary, run-relative. */
-export const TRAIN_SUMMARY = 'train/summary.json';
+import { posix } from 'node:path';
+import { modelResults, type ModelResult } from './model-section.js';
 
 /** One result's equity curve on the test bars (`<dir>/equity.arrow`). */
 export interface ModelEquity {
@@ -27,16 +24,17 @@ export interface TrainData {
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function readEquity(runDir: string, result: ModelResult, warnings: string[]): Promise<ModelEquity | undefined> {
-  const path = `${result.dir}/equity.arrow`;
-  const file = join(runDir, path);
+  // The summary names each result's folder; the file in it is the trainer's equity artifact.
+  const path = posix.join(result.dir, posix.basename(trainEquity(result.model, result.symbol, result.horizon).path));
+  const file = artifactPath(runDir, path);
   if (!existsSync(file)) {
     warnings.push(`${path} not found: no equity curve for ${result.model} ${result.symbol} H${result.horizon}.`);
     return undefined;
   }
   try {
     const table = await readArrowFile(file);
-    const timestamp = float64Column(table, 'timestamp', file);
-    const equityUsd = float64Column(table, 'equity_usd', file);
+    const timestamp = float64Column(table, EQUITY_COLUMN.timestamp, file);
+    const equityUsd = float64Column(table, EQUITY_COLUMN.equityUsd, file);
     return { model: result.model, symbol: result.symbol, horizon: result.horizon, timestamp, equityUsd };
   } catch (error) {
     warnings.push(`${path} not readable (${reason(error)}): no equity curve for ${result.model} ${result.symbol} H${result.horizon}.`);
@@ -49,15 +47,17 @@ async function readEquity(runDir: string, result: ModelResult, warnings: string[
  * `undefined` (no Models section); a malformed summary or equity file gives warnings, never an error.
  */
 export async function loadTrainData(runDir: string): Promise<TrainData | undefined> {
-  const file = join(runDir, TRAIN_SUMMARY);
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
+  if (!existsSync(artifactPath(runDir, trainSummary))) return undefined;
+  let summary: TrainSummaryFile;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    summary = await readJsonArtifact(runDir, trainSummary);
   } catch (error) {
-    return { results: [], warnings: [`${TRAIN_SUMMARY} is not readable JSON (${reason(error)}); no model results shown. Re-run the train stage.`], equity: [] };
+    // The contract's message without the absolute file name (the warning names the run-relative one).
+    const problem = error instanceof ArtifactError ? error.message.slice(error.path.length + 2) : reason(error);
+    const what = problem.startsWith('not valid JSON') ? 'is not readable JSON' : 'does not match the trainer\'s contract';
+    return { results: [], warnings: [`${trainSummary.path} ${what} (${problem}); no model results shown. Re-run the train stage.`], equity: [] };
   }
-  const { results, warnings } = parseTrainSummary(parsed, TRAIN_SUMMARY);
+  const { results, warnings } = modelResults(summary, trainSummary.path);
   const equity: ModelEquity[] = [];
   for (const result of results) {
     const curve = await readEquity(runDir, result, warnings);

@@ -1,13 +1,17 @@
+import { trainEquity, trainSummary } from '@tribar/artifacts';
 import type { RenderedChart } from './charts.js';
 import { escapeHtml, formatNumber, htmlTable, markdownTable, percent } from './format.js';
 import { MODEL_CLASSES, rowShares, type ModelResult, type ModelsSection } from './model-section.js';
+
+/** File name of a result's equity curve in its folder (the trainer's artifact). */
+const EQUITY_FILE = trainEquity('m', 's', 1).path.split('/').at(-1) ?? '';
 
 /** The Models section of the HTML page and of `report.md`. */
 
 export const MODELS_SECTION = ['models', 'Models'] as const;
 export const MODEL_EQUITY_CHART = 'model-equity';
 
-export const MODEL_TABLE_HEADERS = [
+const MODEL_TABLE_HEADERS = [
   'model',
   'symbol',
   'H',
@@ -27,7 +31,7 @@ export const MODEL_TABLE_HEADERS = [
   'backend',
 ] as const;
 
-export const resultName = (r: Pick<ModelResult, 'model' | 'symbol' | 'horizon'>) => `${r.model} ${r.symbol} H${r.horizon}`;
+const resultName = (r: Pick<ModelResult, 'model' | 'symbol' | 'horizon'>) => `${r.model} ${r.symbol} H${r.horizon}`;
 
 function epochs(fit: ModelResult['fit']): string {
   if (fit.epochs === null && fit.bestEpoch === null) return '—';
@@ -35,7 +39,7 @@ function epochs(fit: ModelResult['fit']): string {
 }
 
 /** One row of the metrics table, as text (the same cells in HTML and Markdown). */
-export function modelTableRow(r: ModelResult): string[] {
+function modelTableRow(r: ModelResult): string[] {
   const b = r.backtest;
   const trades = b?.trades ?? null;
   const profitFactor = b === null ? '—' : b.profitFactor === null ? (trades !== null && trades > 0 ? '∞ (no loss)' : '—') : formatNumber(b.profitFactor);
@@ -61,7 +65,7 @@ export function modelTableRow(r: ModelResult): string[] {
 }
 
 /** Confusion cells as `count (row %)`: rows = true class, columns = predicted. */
-export function confusionRows(confusion: readonly (readonly number[])[], shares = rowShares(confusion)): string[][] {
+function confusionRows(confusion: readonly (readonly number[])[], shares = rowShares(confusion)): string[][] {
   return confusion.map((row, t) => [
     MODEL_CLASSES[t] as string,
     ...row.map((count, p) => `${formatNumber(count)} (${percent(shares[t]?.[p])})`),
@@ -105,7 +109,7 @@ function warningsHtml(warnings: readonly string[]): string {
 function equityHtml(models: ModelsSection, charts: ReadonlyMap<string, RenderedChart>): string {
   const found = charts.get(MODEL_EQUITY_CHART);
   const missing = noEquity(models.results);
-  if (!found) return '<p class="empty">No equity curve: no readable <code>equity.arrow</code> for any model.</p>';
+  if (!found) return `<p class="empty">No equity curve: no readable <code>${EQUITY_FILE}</code> for any model.</p>`;
   const figure = `<figure class="chart" data-chart="${MODEL_EQUITY_CHART}" aria-label="${escapeHtml(found.title)}">${found.svg}</figure>`;
   const note = missing.length > 0 ? `<p class="note">No equity curve for ${escapeHtml(missing.map(resultName).join(', '))}.</p>` : '';
   return figure + note;
@@ -114,7 +118,7 @@ function equityHtml(models: ModelsSection, charts: ReadonlyMap<string, RenderedC
 /** The body of the HTML Models section. */
 export function modelsHtml(models: ModelsSection, charts: ReadonlyMap<string, RenderedChart>): string {
   if (models.results.length === 0) {
-    return ['<p class="empty">train/summary.json holds no readable model result.</p>', warningsHtml(models.warnings)].join('\n');
+    return [`<p class="empty">${trainSummary.path} holds no readable model result.</p>`, warningsHtml(models.warnings)].join('\n');
   }
   return [
     '<p class="note">Each model is fitted on the train part, early-stopped on val and scored once on the test part; its backtest trades the test bars net of the contract costs. PSR/DSR: probabilistic and deflated Sharpe ratio.</p>',
@@ -132,7 +136,7 @@ export function modelsHtml(models: ModelsSection, charts: ReadonlyMap<string, Re
 export function modelsMarkdown(models: ModelsSection): string {
   if (!models.present) return '';
   const parts = ['## Models'];
-  if (models.results.length === 0) parts.push('_train/summary.json holds no readable model result._');
+  if (models.results.length === 0) parts.push(`_${trainSummary.path} holds no readable model result._`);
   else {
     parts.push(markdownTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow)));
     const missing = noEquity(models.results);

@@ -1,10 +1,20 @@
+import {
+  SPLIT_CODE_NAMES,
+  type CleanSymbolReportFile,
+  type GaConvergenceRow,
+  type IngestSymbolReportFile,
+  type OutlierReportFile,
+  type RepairReportFile,
+  type RollEventFile,
+  type RunState,
+} from '@tribar/artifacts';
 import { contractFor, type RunConfig } from '@tribar/config';
-import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from './backtest.js';
-import { asNumber, isObject, type Json, type RunData, type SymbolColumns } from './run-data.js';
+import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from '../backtest.js';
+import type { RunData, SymbolColumns } from './run-data.js';
 
 /** Pure reshaping of run artifacts into the rows the tables and charts show. */
 
-export const SPLIT_ZONES: Record<number, string> = { 0: 'train', 1: 'val', 2: 'test', [-1]: 'purged', [-2]: 'embargoed', [-3]: 'invalid' };
+export const SPLIT_ZONES: Readonly<Record<number, string>> = SPLIT_CODE_NAMES;
 
 export interface LabelMixRow {
   symbol: string;
@@ -116,20 +126,13 @@ export interface ConvergenceRow {
 }
 
 /** GA fitness per generation; penalised values (≤ −1e5, no valid individual) are left out as the GA's own chart does. */
-export function convergenceRows(ga: ReadonlyMap<string, Json>): ConvergenceRow[] {
+export function convergenceRows(ga: ReadonlyMap<string, { convergence: ReadonlyArray<Pick<GaConvergenceRow, 'generation' | 'best' | 'meanValid' | 'validShare'>> }>): ConvergenceRow[] {
   const rows: ConvergenceRow[] = [];
   for (const [name, report] of ga) {
-    const convergence = Array.isArray(report['convergence']) ? report['convergence'] : [];
-    for (const entry of convergence) {
-      if (!isObject(entry)) continue;
-      const generation = asNumber(entry['generation']);
-      if (generation === undefined) continue;
-      const validShare = asNumber(entry['validShare']) ?? null;
-      const best = asNumber(entry['best']);
-      const meanValid = asNumber(entry['meanValid']);
+    for (const { generation, best, meanValid, validShare } of report.convergence) {
       const series = name.replace('_h', ' H');
-      if (best !== undefined && best > -1e5) rows.push({ series, generation, measure: 'best', fitness: best, validShare });
-      if (meanValid !== undefined && meanValid > -1e5) rows.push({ series, generation, measure: 'mean of valid', fitness: meanValid, validShare });
+      if (best > -1e5) rows.push({ series, generation, measure: 'best', fitness: best, validShare });
+      if (meanValid !== null && meanValid > -1e5) rows.push({ series, generation, measure: 'mean of valid', fitness: meanValid, validShare });
     }
   }
   return rows;
@@ -217,34 +220,41 @@ export interface HealthRow {
   outliersFlagged: number | null;
 }
 
-function symbolEntries(report: Json | undefined): Json[] {
-  return Array.isArray(report?.['symbols']) ? (report['symbols'] as unknown[]).filter(isObject) : [];
+/** What the health table reads of the ingest report (`IngestReportFile`). */
+export interface HealthIngest {
+  symbols: ReadonlyArray<Pick<IngestSymbolReportFile, 'symbol'> & { repair: Pick<RepairReportFile, 'rowsIn' | 'totalFixes'> }>;
+}
+
+/** What the health table reads of the clean report (`CleanReportFile`). */
+export interface HealthClean {
+  symbols: ReadonlyArray<
+    Pick<CleanSymbolReportFile, 'symbol' | 'inputBars' | 'gaps'> & {
+      output: Pick<CleanSymbolReportFile['output'], 'bars'>;
+      rolls: ReadonlyArray<Pick<RollEventFile, 'time' | 'gap' | 'source'>>;
+      outliers: Pick<OutlierReportFile, 'flagged'>;
+    }
+  >;
 }
 
 /** Repairs from the ingest report, gaps, rolls and outliers from the clean report, per symbol. */
-export function healthRows(symbols: readonly string[], ingest: Json | undefined, clean: Json | undefined): HealthRow[] {
-  const ingestBy = new Map(symbolEntries(ingest).map((entry) => [entry['symbol'], entry]));
-  const cleanBy = new Map(symbolEntries(clean).map((entry) => [entry['symbol'], entry]));
+export function healthRows(symbols: readonly string[], ingest: HealthIngest | undefined, clean: HealthClean | undefined): HealthRow[] {
+  const ingestBy = new Map(ingest?.symbols.map((entry) => [entry.symbol, entry]));
+  const cleanBy = new Map(clean?.symbols.map((entry) => [entry.symbol, entry]));
   return symbols.map((symbol) => {
-    const i = ingestBy.get(symbol);
+    const repair = ingestBy.get(symbol)?.repair;
     const c = cleanBy.get(symbol);
-    const repair = isObject(i?.['repair']) ? i['repair'] : undefined;
-    const gaps = isObject(c?.['gaps']) ? c['gaps'] : undefined;
-    const outliers = isObject(c?.['outliers']) ? c['outliers'] : undefined;
-    const output = isObject(c?.['output']) ? c['output'] : undefined;
-    const rolls = Array.isArray(c?.['rolls']) ? (c['rolls'] as unknown[]).filter(isObject) : [];
     return {
       symbol,
-      barsIn: asNumber(repair?.['rowsIn']) ?? asNumber(c?.['inputBars']) ?? null,
-      barsOut: asNumber(output?.['bars']) ?? null,
-      repairs: asNumber(repair?.['totalFixes']) ?? null,
-      filledGaps: asNumber(gaps?.['filledGaps']) ?? null,
-      filledBars: asNumber(gaps?.['filledBars']) ?? null,
-      longGaps: asNumber(gaps?.['longGaps']) ?? null,
-      longGapBars: asNumber(gaps?.['longGapBars']) ?? null,
-      rolls: rolls.length,
-      rollDetails: rolls.map((roll) => `${String(roll['time'] ?? roll['timestamp'] ?? '?')} gap ${String(roll['gap'] ?? '?')} (${String(roll['source'] ?? '?')})`),
-      outliersFlagged: asNumber(outliers?.['flagged']) ?? null,
+      barsIn: repair?.rowsIn ?? c?.inputBars ?? null,
+      barsOut: c?.output.bars ?? null,
+      repairs: repair?.totalFixes ?? null,
+      filledGaps: c?.gaps.filledGaps ?? null,
+      filledBars: c?.gaps.filledBars ?? null,
+      longGaps: c?.gaps.longGaps ?? null,
+      longGapBars: c?.gaps.longGapBars ?? null,
+      rolls: c?.rolls.length ?? 0,
+      rollDetails: c?.rolls.map((roll) => `${roll.time} gap ${roll.gap} (${roll.source})`) ?? [],
+      outliersFlagged: c?.outliers.flagged ?? null,
     };
   });
 }
@@ -256,17 +266,16 @@ export interface StageRow {
   outputs: number;
 }
 
-export function stageRows(state: Json | undefined): StageRow[] {
-  const stages = isObject(state?.['stages']) ? state['stages'] : {};
-  const order = Array.isArray(state?.['order']) ? (state['order'] as unknown[]).filter((s): s is string => typeof s === 'string') : Object.keys(stages);
-  return order.map((name) => {
-    const stage = isObject(stages[name]) ? stages[name] : {};
-    const ms = asNumber(stage['durationMs']);
+export function stageRows(state: Pick<RunState, 'order' | 'stages'> | undefined): StageRow[] {
+  if (state === undefined) return [];
+  return state.order.map((name) => {
+    const stage = state.stages[name];
+    const ms = stage?.durationMs;
     return {
       name,
-      status: typeof stage['status'] === 'string' ? stage['status'] : 'not run',
+      status: stage?.status ?? 'not run',
       seconds: ms === undefined ? null : ms / 1000,
-      outputs: Array.isArray(stage['outputs']) ? stage['outputs'].length : 0,
+      outputs: stage?.outputs?.length ?? 0,
     };
   });
 }
@@ -281,9 +290,8 @@ export interface BacktestRow extends BacktestMetrics {
 }
 
 /** The bar length: `timeframes.targetMinutes`, else the median timestamp step. */
-export function barMinutes(config: Json, timestamp: ArrayLike<number>): number {
-  const timeframes = isObject(config['timeframes']) ? config['timeframes'] : {};
-  const configured = asNumber(timeframes['targetMinutes']);
+export function barMinutes(config: Pick<RunConfig, 'timeframes'> | undefined, timestamp: ArrayLike<number>): number {
+  const configured = config?.timeframes.targetMinutes;
   if (configured !== undefined && configured > 0) return configured;
   const steps: number[] = [];
   for (let i = 1; i < Math.min(timestamp.length, 2001); i++) steps.push((timestamp[i] as number) - (timestamp[i - 1] as number));
@@ -292,9 +300,8 @@ export function barMinutes(config: Json, timestamp: ArrayLike<number>): number {
   return median !== undefined && median > 0 ? median / 60_000 : 1;
 }
 
-export function costFor(config: Json, symbol: string): CostModel {
-  if (!isObject(config['defaultContract'])) return { roundTripPrice: 0, tickSize: 1, tickValue: 1 };
-  const contract = contractFor({ contracts: {}, ...config } as unknown as RunConfig, symbol);
+function costFor(config: RunConfig, symbol: string): CostModel {
+  const contract = contractFor(config, symbol);
   return { roundTripPrice: contract.roundTripPrice, tickSize: contract.tickSize, tickValue: contract.tickValue };
 }
 
