@@ -1,3 +1,4 @@
+import { MANIFEST_FILE } from '@tribar/core';
 import { z } from 'zod';
 import { fileArtifact, jsonArtifact } from './artifact.js';
 import { PIPELINE } from './stages.js';
@@ -71,7 +72,7 @@ export const runManifestSchema = z.object({
   artifacts: z.record(z.string(), manifestEntrySchema),
 });
 export type RunManifestFile = z.infer<typeof runManifestSchema>;
-export const runManifest = jsonArtifact('manifest.json', PIPELINE, runManifestSchema);
+export const runManifest = jsonArtifact(MANIFEST_FILE, PIPELINE, runManifestSchema);
 
 /** Every log record of the run as JSON lines. */
 export const runLog = fileArtifact('logs/pipeline.log', PIPELINE);

@@ -14,7 +14,7 @@ export {
   parquetToArrow,
   arrowToParquet,
 } from './internal/arrow-io.js';
-export { ArtifactManifest, diffManifests, verifyEntry } from './internal/manifest.js';
+export { ArtifactManifest, diffManifests, verifyEntry, MANIFEST_FILE } from './internal/manifest.js';
 export type { ArtifactEntry, ManifestData, ManifestDiff, ManifestProblem } from './internal/manifest.js';
 export { defineStage, noProgress, createStageContext } from './internal/stage.js';
 export type { StageDefinition, StageContext, StageContextOptions, StageOutcome, ProgressReporter } from './internal/stage.js';

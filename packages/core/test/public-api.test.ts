@@ -7,6 +7,7 @@ import * as api from '../src/index.js';
 const VALUES = [
   'ArtifactError',
   'ArtifactManifest',
+  'MANIFEST_FILE',
   'DataError',
   'Rng',
   'RunNotFoundError',

@@ -3,19 +3,15 @@
  * model. On the test rows a position takes the realised label at entry and holds it until the
  * label's own end bar; one position at a time, so trades never overlap.
  */
+import { SPLIT_TEST } from '@tribar/artifacts';
 import { returnMoments, sharpeRatio, tradesPerYear, tradeStats } from '@tribar/quant';
-
-/** Split code of a test row in `splits/<S>.arrow` (`split_h{h}`). */
-export const TEST_SPLIT = 2;
-/** The label of a row without a full look-ahead window. */
-export const INVALID_LABEL_VALUE = -99;
 
 export interface OracleInput {
   close: ArrayLike<number>;
   label: ArrayLike<number>;
   /** `label_end_index_h{h}`: the row the label's barrier (or time-out) was reached. */
   endIndex: ArrayLike<number>;
-  /** `split_h{h}` codes; rows not equal to `TEST_SPLIT` are never entered. Omitted: every row. */
+  /** `split_h{h}` codes; rows not equal to `SPLIT_TEST` are never entered. Omitted: every row. */
   split?: ArrayLike<number>;
 }
 
@@ -55,7 +51,7 @@ export function oracleTrades(input: OracleInput, cost: CostModel): OracleTrade[]
     const side = label[i] as number;
     const exit = endIndex[i] as number;
     const tradable =
-      (split === undefined || split[i] === TEST_SPLIT) && (side === 1 || side === -1) && Number.isInteger(exit) && exit > i && exit < n;
+      (split === undefined || split[i] === SPLIT_TEST) && (side === 1 || side === -1) && Number.isInteger(exit) && exit > i && exit < n;
     if (!tradable) {
       i++;
       continue;
@@ -113,8 +109,6 @@ export function annualisedSharpe(returns: readonly number[], tradesPerYear: numb
   return sharpeRatio(returns, tradesPerYear);
 }
 
-/** @deprecated re-exported for the report's face until it is narrowed: use `maxDrawdown` of @tribar/quant. */
-export { maxDrawdown } from '@tribar/quant';
 
 export interface MetricsOptions {
   /** Number of bars the test part spans (rows that could have been entered). */

@@ -37,7 +37,12 @@ export interface ManifestDiff {
   unchanged: string[];
 }
 
-const MANIFEST_FILE = 'manifest.json';
+/**
+ * The manifest's run-relative name. The manifest is the runtime's own file (core sits below `@tribar/artifacts`,
+ * which re-exports this name as its `runManifest` descriptor), so it is the one path spelled here.
+ */
+// eslint-disable-next-line tribar/no-artifact-path-literal -- core owns the manifest; artifacts reuses this constant.
+export const MANIFEST_FILE = 'manifest.json';
 
 function toRunRelative(runDir: string, path: string): string {
   // Resolved first, so `a/../../x` cannot climb out and a name such as `..x` stays inside.

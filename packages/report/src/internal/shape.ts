@@ -7,9 +7,10 @@ import {
   type RepairReportFile,
   type RollEventFile,
   type RunState,
+  SPLIT_TEST,
 } from '@tribar/artifacts';
 import { contractFor, type RunConfig } from '@tribar/config';
-import { backtestMetrics, countCode, oracleTrades, TEST_SPLIT, type BacktestMetrics, type CostModel } from '../backtest.js';
+import { backtestMetrics, countCode, oracleTrades, type BacktestMetrics, type CostModel } from '../backtest.js';
 import type { RunData, SymbolColumns } from './run-data.js';
 
 /** Pure reshaping of run artifacts into the rows the tables and charts show. */
@@ -317,7 +318,7 @@ export function backtestRows(data: Pick<RunData, 'config' | 'columns' | 'horizon
       const split = c.split.get(h);
       if (!label || !endIndex || !split) continue;
       const trades = oracleTrades({ close: c.close, label, endIndex, split }, cost);
-      const testRows = countCode(split, TEST_SPLIT, label.length);
+      const testRows = countCode(split, SPLIT_TEST, label.length);
       let equity = 0;
       rows.push({
         symbol: c.symbol,
