@@ -3,7 +3,7 @@ import type { Vector } from 'apache-arrow';
 
 export const BAR_MS = 5 * 60_000;
 /** Thursday 2026-01-08 20:00 UTC. */
-export const T0 = Date.UTC(2026, 0, 8, 20, 0);
+const T0 = Date.UTC(2026, 0, 8, 20, 0);
 
 /**
  * The brief's 12-row case (5-minute bars, minutes after T0):
@@ -41,7 +41,7 @@ export function twelveColumns() {
 }
 
 /** A `timestamp` column the way the pipeline writes it (core's `barsToTable`): UTC milliseconds. */
-export function timestampVector(timestampMs: ArrayLike<number>): Vector {
+function timestampVector(timestampMs: ArrayLike<number>): Vector {
   const data = BigInt64Array.from(Array.from(timestampMs, (t) => BigInt(Math.round(t))));
   return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: data.length, data }));
 }

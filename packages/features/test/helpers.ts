@@ -27,7 +27,7 @@ export function randomBars(symbol: string, count: number, seed: number, options:
   return fillBars(symbol, timestamp, rng, options.startPrice ?? 4500);
 }
 
-export function fillBars(symbol: string, timestamp: Float64Array, rng: Rng, startPrice: number): Bars {
+function fillBars(symbol: string, timestamp: Float64Array, rng: Rng, startPrice: number): Bars {
   const n = timestamp.length;
   const open = new Float64Array(n);
   const high = new Float64Array(n);

@@ -13,7 +13,7 @@ export interface SeriesBars {
 }
 
 /** Wilder's ATR(period); the first period − 1 rows are NaN. */
-export function wilderAtr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
+function wilderAtr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
   const n = close.length;
   const out = new Float64Array(n).fill(Number.NaN);
   let atr = 0;

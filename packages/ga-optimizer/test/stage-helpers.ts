@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gaOptimizeStage } from '../src/internal/stage.js';
 import { randomWalkBars, writeCutFixture, type SeriesBars } from './helpers.js';
 
-export const SMALL_GA: RunConfigInput = {
+const SMALL_GA: RunConfigInput = {
   horizons: [5],
   ga: { populationSize: 12, generations: 3, workers: 1, minSubsetBars: 500, minTrades: 50 },
 };

@@ -3,7 +3,7 @@ import { Rng, UsageError, deriveSeed } from '@tribar/core';
 import type { Dataset } from './types.js';
 
 /** Number of classes: 0 short, 1 neutral, 2 long. */
-export const CLASS_COUNT = 3;
+const CLASS_COUNT = 3;
 
 export interface BatchOptions {
   batchSize: number;

@@ -6,7 +6,7 @@ import type { SequenceDataset, SplitName, TabularDataset } from './types.js';
 import { sessionIds, windowFits } from './windows.js';
 
 /** The `split_h{h}` code of each split name. */
-export const SPLIT_CODES: Readonly<Record<SplitName, number>> = { train: SPLIT_TRAIN, val: SPLIT_VAL, test: SPLIT_TEST };
+const SPLIT_CODES: Readonly<Record<SplitName, number>> = { train: SPLIT_TRAIN, val: SPLIT_VAL, test: SPLIT_TEST };
 
 /** One symbol × horizon's columns, all of the same length and aligned by row index. */
 export interface ColumnsInput {

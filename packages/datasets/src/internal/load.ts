@@ -11,7 +11,7 @@ import { describeDataset } from './describe.js';
 import type { BarrierInfo, DataModule, Dataset, DatasetSpec, MarketRows, SplitName } from './types.js';
 
 /** Bars per window when a sequence spec gives none: the original trainer's `sequence_length` (§14.3). */
-export const DEFAULT_LOOKBACK = 60;
+const DEFAULT_LOOKBACK = 60;
 
 const RERUN = 'Re-run the pipeline (`npx nx run cli:pipeline`) to rebuild the run folder.';
 

@@ -27,7 +27,7 @@ import {
 } from './registry.js';
 
 /** Every family, in output column order. */
-export const FAMILY_BUILDERS: readonly FamilyBuilder[] = [
+const FAMILY_BUILDERS: readonly FamilyBuilder[] = [
   returnsFamily,
   ratiosFamily,
   movingAveragesFamily,
@@ -45,7 +45,7 @@ export const FAMILY_BUILDERS: readonly FamilyBuilder[] = [
 ];
 
 /** The feature groups for one symbol: what the registry holds once the data-dependent facts are known. */
-export function buildRegistry(context: RegistryContext): FeatureGroup[] {
+function buildRegistry(context: RegistryContext): FeatureGroup[] {
   const groups = FAMILY_BUILDERS.flatMap((build) => build(context));
   featureSpecs(groups); // throws on a duplicate name
   return groups;
@@ -80,7 +80,7 @@ export function checkBars(bars: Bars, source: string): void {
 }
 
 /** Volume features need a volume column that is not all zero, as the original (§4.2). */
-export function hasUsableVolume(bars: Bars): boolean {
+function hasUsableVolume(bars: Bars): boolean {
   for (const v of bars.volume) if (v > 0) return true;
   return false;
 }
@@ -192,7 +192,7 @@ export function computeFeatures(bars: Bars, options: ComputeOptions): SymbolFeat
  * feature with no valid value at all counts with its declared warm-up and is reported rather than
  * allowed to drop every row.
  */
-export function warmupRows(specs: readonly FeatureSpec[], firstValid: readonly number[], n: number): number {
+function warmupRows(specs: readonly FeatureSpec[], firstValid: readonly number[], n: number): number {
   let rows = 0;
   specs.forEach((feature, j) => {
     const first = firstValid[j] as number;

@@ -20,14 +20,14 @@ import { barsToTable, countBefore, tableToBars, type Bars } from '@tribar/market
 import { checkBars, computeFeatures, featureTable, type SymbolFeatures } from './compute.js';
 import { type FeatureSpec } from './registry.js';
 
-export const NAN_POLICY =
+const NAN_POLICY =
   'Leading rows are dropped until every own-bar feature is valid (the longest declared warm-up, or later if a ' +
   'feature starts later in the data). After that, NaN is kept where a value is undefined (zero range or volume, ' +
   'zero variance, a partner symbol without a bar at that time, bars outside a CME session) and is never filled ' +
   'or dropped here; ±Infinity never appears. Downstream stages impute from train statistics.';
 
 /** `features/feature-manifest.json` of the symbols' results, `passthrough` the input columns carried through. */
-export function buildManifest(results: readonly SymbolFeatures[], passthrough: string[]): FeatureManifestFile {
+function buildManifest(results: readonly SymbolFeatures[], passthrough: string[]): FeatureManifestFile {
   const byName = new Map<string, FeatureSpec>();
   for (const result of results) {
     for (const feature of result.specs) {

@@ -15,7 +15,7 @@ import type { PriceSeries, SearchResult } from './search.js';
  */
 
 /** Bump when the search or the fitness changes what it finds: cached results then stop counting. */
-export const GA_CODE_VERSION = 1;
+const GA_CODE_VERSION = 1;
 
 /** The folder of the GA cache under a runs root (the folder that holds the run folders). */
 export function gaCacheDir(runsRoot: string): string {

@@ -2,7 +2,7 @@ import { UsageError } from '@tribar/core';
 import { allocateTripleBarrierResult, tripleBarrierInto, type SameBarRule, type TripleBarrierResult } from '@tribar/quant';
 import { buildRangeIndex, tallyBarriers } from './barrier-scan.js';
 import { emptyTally, type LabelTally } from './fitness-tally.js';
-export type { LabelTally } from './fitness-tally.js';
+;
 
 /**
  * The barrier fitness (README "Fitness"): every individual that meets the constraints scores in
@@ -13,11 +13,11 @@ export type { LabelTally } from './fitness-tally.js';
  */
 export const INVALID_SCORE = -1e6;
 /** Per-trade ratio cap; with the bounded bonuses a valid score stays well above INVALID_SCORE. */
-export const RATIO_LIMIT = 10;
+const RATIO_LIMIT = 10;
 /** Weight of the original's dimensionless shaping terms (neutral, balance, speed, asymmetry). */
 export const BONUS_WEIGHT = 0.1;
 /** Invalid individuals: INVALID_SCORE − VIOLATION_SLOPE × violation, so nearer the constraints ranks higher. */
-export const VIOLATION_SLOPE = 1000;
+const VIOLATION_SLOPE = 1000;
 
 export type AsymmetryRule = 'symmetric' | 'upperWider';
 
@@ -110,7 +110,7 @@ export function scoreLabels(
 }
 
 /** The score of a tally (README "Fitness"). */
-export function scoreTally(tally: LabelTally, params: BarrierParams, rules: FitnessRules): FitnessBreakdown {
+function scoreTally(tally: LabelTally, params: BarrierParams, rules: FitnessRules): FitnessBreakdown {
   const { long, short, neutral, sum, sumSquares, barsSum } = tally;
   const trades = long + short;
   const labeled = trades + neutral;
@@ -223,7 +223,10 @@ export function barrierFitness(
   };
 }
 
-/** The evaluator-module entry the worker pool loads: `(init) => (genes) => score`. */
+/**
+ * The evaluator-module entry the worker pool loads by name: `(init) => (genes) => score`.
+ * @public (imported by name at run time, so static analysis sees no importer)
+ */
 export function createEvaluator(init: BarrierFitnessInit): (genes: readonly number[]) => number {
   const evaluate = barrierFitness(init);
   return (genes) => evaluate(genes).score;

@@ -47,7 +47,7 @@ export function asymmetryFor(config: RunConfig, symbol: string): AsymmetryRule {
 }
 
 /** The fitness inputs for one symbol and horizon on the given rows. */
-export function fitnessInit(config: RunConfig, symbol: string, horizon: number, series: PriceSeries): BarrierFitnessInit {
+function fitnessInit(config: RunConfig, symbol: string, horizon: number, series: PriceSeries): BarrierFitnessInit {
   const rules: FitnessRules = {
     horizon,
     neutralBand: config.ga.neutralBand,

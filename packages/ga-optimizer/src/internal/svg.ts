@@ -1,5 +1,5 @@
 /** One generation as the chart needs it; undefined where no individual was valid. */
-export interface ConvergencePoint {
+interface ConvergencePoint {
   generation: number;
   best: number | undefined;
   meanValid: number | undefined;

@@ -7,7 +7,7 @@ import type { Bars } from '@tribar/market';
  * never be copied into the repository, so tests read them in place and skip when absent.
  * A minimal parser of their known format keeps these tests independent of src/read.
  */
-export const realDataDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data');
+const realDataDir = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data');
 export const MES_1M = 'mes_1m_20260120_20260408.csv';
 export const MGC_1M = 'mgc_1m_20260121_20260326.csv';
 

@@ -19,7 +19,7 @@ export interface LabelBarsOptions {
 }
 
 /** The ATR column of a features table, or an error naming the ATR-like columns there are. */
-export function atrColumn(bars: Bars, name: string, source = '<bars>'): Float64Array {
+function atrColumn(bars: Bars, name: string, source = '<bars>'): Float64Array {
   const atr = bars.columns[name];
   if (atr !== undefined) return atr;
   const candidates = Object.keys(bars.columns).filter((column) => column.toLowerCase().includes('atr'));

@@ -39,7 +39,7 @@ import { kernelColumns, labelMix, labelTable, type LabelColumn, type NamedColumn
 import { qualityScores, tieredSampleWeights, trainPercentileRows } from './quality.js';
 
 /** `labels.initial`: the original stage 4's barriers (2.0 / 1.0 / 3h), the same for every symbol. */
-export function initialBarrier(config: RunConfig, horizon: number): BarrierChoice {
+function initialBarrier(config: RunConfig, horizon: number): BarrierChoice {
   const { kUp, kDown, maxBarsPerHorizonBar } = config.labels.initial;
   return { kUp, kDown, maxBars: Math.ceil(maxBarsPerHorizonBar * horizon) };
 }
@@ -124,12 +124,12 @@ export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunCon
   },
 });
 
-export const INVALID_POLICY =
+const INVALID_POLICY =
   'label −99 marks rows without a full look-ahead window (the last maxBars rows of each series) and, under ' +
   "sameBarRule 'invalid', bars touching both barriers; they carry no quality (NaN) and weight 0 and must be " +
   'excluded by every downstream stage (GA, splits, scaling, training, validation).';
 
-export type FinalBarrierSource = 'ga' | 'fallback';
+type FinalBarrierSource = 'ga' | 'fallback';
 
 export interface FinalBarrier {
   params: BarrierChoice;
@@ -170,7 +170,7 @@ export function finalBarrier(config: RunConfig, summary: GaSummaryFile | undefin
  * `ga-optimize/summary.json`, parsed by its schema (`gaSummary` of `@tribar/artifacts`: a file of the
  * wrong shape fails naming the field); each entry is checked again by `finalBarrier` before use.
  */
-export async function readGaSummary(runDir: string): Promise<GaSummaryFile> {
+async function readGaSummary(runDir: string): Promise<GaSummaryFile> {
   return readJsonArtifact(runDir, gaSummary);
 }
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 
 /** The file every saved model directory starts with: which family reads the rest. */
 export const MODEL_HEADER_FILE = 'tribar-model.json';
-export const MODEL_FORMAT_VERSION = 1;
+const MODEL_FORMAT_VERSION = 1;
 
 export interface ModelHeader {
   format: number;

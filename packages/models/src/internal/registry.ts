@@ -8,7 +8,7 @@ interface Entry {
 }
 
 /** A model name that is not registered (or a duplicate registration). */
-export class ModelRegistryError extends UsageError {}
+class ModelRegistryError extends UsageError {}
 
 /** A hyperparameter that is unknown, of the wrong type or outside its card's range. */
 export class HyperparameterError extends UsageError {}

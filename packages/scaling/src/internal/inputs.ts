@@ -9,7 +9,7 @@ import type { FeatureScaleSpec } from './scaler.js';
  * the original scaled `mfe_*`, `pain_to_gain_*`, `time_weighted_dd_*` as features (§17.9). A manifest
  * listing one is refused. This is a guard on a corrupt manifest, not how a feature's kind is chosen.
  */
-export const LABEL_COLUMN_PATTERN =
+const LABEL_COLUMN_PATTERN =
   /^(label|bars_to_hit|mae|mfe|touch_type|fwd_return|quality|pain_to_gain|time_weighted_dd|sample_weight|weight)(_|$)/i;
 
 /** The part of `features/feature-manifest.json` the scaler reads. */

@@ -12,14 +12,14 @@ import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats 
 
 // The scaling categories (tagged by the features registry) and the scaler kinds are the run
 // folder's contract: one list each, in @tribar/artifacts.
-export { SCALER_KINDS, SCALING_CATEGORIES } from '@tribar/artifacts';
-export type { ScalerKind, ScalingCategory } from '@tribar/artifacts';
+;
+export type { ScalerKind,  } from '@tribar/artifacts';
 
 /** Version of the JSON state; `parseState` refuses any other. */
-export const SCALER_STATE_VERSION = 1;
+const SCALER_STATE_VERSION = 1;
 
 /** Below this train std a feature is reported as (near) constant. */
-export const NEAR_ZERO_STD = 1e-10;
+const NEAR_ZERO_STD = 1e-10;
 /** A fitted spread below this is replaced by 1 (sklearn's `_handle_zeros_in_scale`), with a warning. */
 const MIN_SCALE = 10 * Number.EPSILON;
 

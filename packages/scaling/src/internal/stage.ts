@@ -21,7 +21,7 @@ import { parseState, serializeState, type ScalerFile } from './state-io.js';
 import { finiteMoments, pick } from './stats.js';
 
 /** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
-export const DRIFT_Z = 5;
+const DRIFT_Z = 5;
 
 type Part = 'train' | 'val' | 'test';
 
@@ -43,14 +43,14 @@ function partsOf(timestamp: Float64Array, cuts: Cuts): Map<Part, number[]> {
   return parts;
 }
 
-export interface ScaleWarning {
+interface ScaleWarning {
   symbol: string;
   feature: string;
   message: string;
 }
 
 /** One feature of one symbol in `scale/report.json`. */
-export type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
+type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
 
 /** `scale/report.json` (the contract's shape). */
 export type ScaleReport = ScaleReportFile;

@@ -8,7 +8,7 @@ import { meanStd, moments } from '@tribar/quant';
 export type ColumnStats = ScalerColumnStats;
 
 /** The finite values of `values`, sorted ascending, and the NaN / ±Infinity counts. */
-export function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {
+function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {
   const out = new Float64Array(values.length);
   let n = 0;
   let nanCount = 0;
@@ -44,10 +44,6 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 }
 
 const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
-
-export function columnStats(values: ArrayLike<number>): ColumnStats {
-  return statsWithSorted(values).stats;
-}
 
 /** Mean, population std, min and max of the finite values, without sorting (null when none). */
 export function finiteMoments(values: ArrayLike<number>): { mean: number | null; std: number | null; min: number | null; max: number | null } {

@@ -44,7 +44,7 @@ function checkCount(value: number, name: string, caller: string, min: number): v
 }
 
 /** `count` contiguous blocks of [0, n), sizes differing by at most one (the first n mod count one larger). */
-export function contiguousGroups(n: number, count: number): Array<[number, number]> {
+function contiguousGroups(n: number, count: number): Array<[number, number]> {
   const base = Math.floor(n / count);
   const extra = n % count;
   const groups: Array<[number, number]> = [];
@@ -184,7 +184,7 @@ export function binomial(n: number, k: number): number {
 }
 
 /** Every k-subset of [0, n) in lexicographic order. */
-export function combinations(n: number, k: number): number[][] {
+function combinations(n: number, k: number): number[][] {
   const out: number[][] = [];
   const pick: number[] = [];
   const walk = (from: number) => {

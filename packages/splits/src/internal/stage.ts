@@ -27,7 +27,7 @@ import { assignSplits, countCodes, type SplitCounts } from './assign.js';
 
 
 /** What the splits stage reads of a label file: times, and per horizon the label and its end time. */
-export interface SplitInput {
+interface SplitInput {
   symbol: string;
   timestamp: Float64Array;
   horizons: Record<string, { label: Float64Array; labelEndTime: Float64Array }>;
@@ -38,7 +38,7 @@ function column(table: Table, name: string, file: string): Float64Array {
 }
 
 /** Read the columns the splits need from `labels/<S>.arrow`; times must be finite and strictly ascending. */
-export function readSplitInput(table: Table, symbol: string, horizons: readonly number[], file: string): SplitInput {
+function readSplitInput(table: Table, symbol: string, horizons: readonly number[], file: string): SplitInput {
   const timestamp = column(table, 'timestamp', file);
   for (let i = 0; i < timestamp.length; i++) {
     const t = timestamp[i] as number;
@@ -55,7 +55,7 @@ export function readSplitInput(table: Table, symbol: string, horizons: readonly 
 }
 
 /** `splits/<S>.arrow`: `timestamp` (UTC ms) and one int8 `split_h{h}` per horizon, symbol in the metadata. */
-export function splitTable(symbol: string, timestamp: Float64Array, codes: ReadonlyArray<[horizon: number, codes: Int8Array]>): Table {
+function splitTable(symbol: string, timestamp: Float64Array, codes: ReadonlyArray<[horizon: number, codes: Int8Array]>): Table {
   const n = timestamp.length;
   const timeType = new TimestampMillisecond('UTC');
   const fields: Field[] = [new Field('timestamp', timeType, false)];
@@ -73,9 +73,9 @@ export function splitTable(symbol: string, timestamp: Float64Array, codes: Reado
 const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
 
 /** Counts and first/last kept bar of each split for one symbol and horizon, as split.json holds them. */
-export type HorizonSummary = HorizonSplitSummary;
+type HorizonSummary = HorizonSplitSummary;
 
-export function summarize(timestamp: Float64Array, labelEndTime: Float64Array, codes: Int8Array): HorizonSummary {
+function summarize(timestamp: Float64Array, labelEndTime: Float64Array, codes: Int8Array): HorizonSummary {
   const first: Record<number, number> = {};
   const last: Record<number, number> = {};
   const maxEnd: Record<number, number> = {};
@@ -99,14 +99,14 @@ export function summarize(timestamp: Float64Array, labelEndTime: Float64Array, c
   };
 }
 
-export type { SplitShares };
+;
 
 /**
  * Each symbol's share of every split's usable rows, per horizon. Throws a `DataError` when a
  * split has no rows at all or a symbol's share is below `minShare` (the original's 20 % rule,
  * counted here after purge, embargo and invalid labels are removed).
  */
-export function checkShares(counts: Record<string, Record<string, SplitCounts>>, horizons: readonly number[], minShare: number): SplitShares {
+function checkShares(counts: Record<string, Record<string, SplitCounts>>, horizons: readonly number[], minShare: number): SplitShares {
   const shares: SplitShares = {};
   // Every violation in one error, so a user fixing the data sees the whole picture at once.
   const problems: string[] = [];

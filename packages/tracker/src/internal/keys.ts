@@ -1,10 +1,10 @@
 import { UsageError } from '@tribar/core';
 
 /** MLflow's limits (mlflow/utils/validation.py): the UI and other stores reject anything longer. */
-export const MAX_KEY_LENGTH = 250;
-export const MAX_PARAM_VALUE_LENGTH = 6000;
-export const MAX_TAG_VALUE_LENGTH = 5000;
-export const MAX_EXPERIMENT_NAME_LENGTH = 500;
+const MAX_KEY_LENGTH = 250;
+const MAX_PARAM_VALUE_LENGTH = 6000;
+const MAX_TAG_VALUE_LENGTH = 5000;
+const MAX_EXPERIMENT_NAME_LENGTH = 500;
 
 // Python's `\w` is Unicode-aware, hence letters and digits of any script.
 const VALID_KEY = /^[/\p{L}\p{N}_.\- ]*$/u;
@@ -13,7 +13,7 @@ const VALID_KEY = /^[/\p{L}\p{N}_.\- ]*$/u;
  * Python's `posixpath.normpath`, which MLflow uses to reject names that would not map to
  * exactly one file: Node's `path.posix.normalize` keeps trailing slashes and so disagrees.
  */
-export function pythonNormpath(path: string): string {
+function pythonNormpath(path: string): string {
   if (path === '') return '.';
   const leading = path.startsWith('/') ? (path.startsWith('//') && !path.startsWith('///') ? 2 : 1) : 0;
   const parts: string[] = [];

@@ -25,7 +25,7 @@ export interface RunRecord {
 }
 
 /** Files under `dir`, as `/`-separated paths relative to it (keys may contain `/`). */
-export async function listKeyFiles(dir: string): Promise<string[]> {
+async function listKeyFiles(dir: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });

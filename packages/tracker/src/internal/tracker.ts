@@ -13,8 +13,8 @@ import { readMetricHistory, readRunRecord } from './record.js';
 import { RUN_NAME_TAG, TrackedRun } from './run.js';
 import type { MetricPoint } from './values.js';
 
-export const DEFAULT_EXPERIMENT_ID = '0';
-export const DEFAULT_EXPERIMENT_NAME = 'Default';
+const DEFAULT_EXPERIMENT_ID = '0';
+const DEFAULT_EXPERIMENT_NAME = 'Default';
 // Folders MLflow keeps at the root (deleted experiments, model registry) and inside an experiment.
 const ROOT_RESERVED = new Set(['.trash', 'models']);
 const EXPERIMENT_RESERVED = new Set(['tags', 'datasets', 'traces', 'models']);

@@ -66,7 +66,7 @@ const PY_INT = /^[+-]?\d+$/;
 const PY_FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 
 /** Python's `float()` on the strings MLflow writes and reads (`nan`, `inf`, `1e-05`, `3.0`). */
-export function parsePythonFloat(text: string): number | undefined {
+function parsePythonFloat(text: string): number | undefined {
   if (!PY_FLOAT.test(text)) return undefined;
   const lower = text.toLowerCase();
   const negative = lower.startsWith('-');

@@ -5,7 +5,7 @@ import { purgedKFold } from '@tribar/splits';
 import { sampleWindows, subsetInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
 
-export interface CvFold {
+interface CvFold {
   fold: number;
   trainRows: number;
   testRows: number;
@@ -82,7 +82,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvSu
 }
 
 /** The original's grades of the fold-F1 coefficient of variation. */
-export function stabilityGrade(cv: number): CvSummary['stability'] {
+function stabilityGrade(cv: number): CvSummary['stability'] {
   if (cv < 0.15) return 'excellent';
   if (cv < 0.25) return 'good';
   if (cv < 0.4) return 'acceptable';

@@ -46,7 +46,7 @@ export interface TrainOptions {
 export type TrainResult = TrainResultEntry;
 
 /** Folder name of a fit's results, `<model>-<symbol>-h<h>` (model lower-cased). */
-export function resultDirName(model: string, symbol: string, horizon: number): string {
+function resultDirName(model: string, symbol: string, horizon: number): string {
   return trainResultName(model, symbol, horizon);
 }
 

@@ -41,7 +41,7 @@ export interface Frame {
 }
 
 /** Prefixes of columns derived from the labels (the future): never features (§17.9). */
-export const LABEL_DERIVED_PREFIXES = [
+const LABEL_DERIVED_PREFIXES = [
   'label_',
   'label_end_',
   'bars_to_hit_',
@@ -150,7 +150,7 @@ export function checkGapsAndRange(findings: Findings, symbol: string, timestamp:
 }
 
 /** The split codes of `splits/<S>.arrow` by name (the contract's codes). */
-export const SPLIT_CODES = {
+const SPLIT_CODES = {
   train: SPLIT_TRAIN,
   val: SPLIT_VAL,
   test: SPLIT_TEST,

@@ -18,7 +18,7 @@ export interface SelectionOptions {
   importance?: Readonly<Record<string, number>>;
 }
 
-export interface CorrelationGroup {
+interface CorrelationGroup {
   kept: string;
   /** The kept feature first, then those removed for correlating with it. */
   members: string[];
@@ -39,7 +39,7 @@ export interface FeatureSelection {
   method: string;
 }
 
-export const SELECTION_METHOD =
+const SELECTION_METHOD =
   'Train rows (split code 0) only. (1) Low variance: sample variance (ddof 1) and variance/mean² (variance when ' +
   '|mean| ≤ 1e-10) both below varianceThreshold in every symbol with at least minFiniteValues finite train values. ' +
   '(2) Correlation: Pearson on pairwise finite train rows per symbol; a pair links when |r| ≥ correlationThreshold ' +

@@ -44,7 +44,7 @@ import { selectFeatures, type FeatureSelection, type TrainView } from './selecti
 import { evenSample } from './stats.js';
 
 /** Every column of an Arrow table as float64 (null → NaN; timestamps in UTC ms). */
-export function tableToFrame(table: Table, source = '<table>'): Frame {
+function tableToFrame(table: Table, source = '<table>'): Frame {
   const columns = float64Columns(table, source);
   const timestamp = columns['timestamp'];
   if (timestamp === undefined) throw new DataError("missing column 'timestamp'", { file: source, field: 'timestamp' });
@@ -83,14 +83,14 @@ export interface ValidationReport extends ValidationReportFile {
   importance: { method: string; byHorizon: Record<string, Record<string, number>>; top: { feature: string; score: number }[] };
 }
 
-export const IMPORTANCE_METHOD =
+const IMPORTANCE_METHOD =
   'Univariate mutual information (nats) between each unscaled feature, cut into importanceBins train quantile bins, ' +
   'and label_h{h} (−1/0/1; −99 excluded), on up to sampleRows evenly spaced train rows (split code 0) per symbol, ' +
   'minus the Miller–Madow bias (B−1)(K−1)/2N; averaged over symbols; the overall score averages horizons. ' +
   'It ranks marginal information only (no interactions), unlike the original random forest.';
 
 /** Rows whose split code is 0 for every horizon: the strict train set used wherever a choice is made. */
-export function trainRowsAll(splits: Frame, horizons: readonly number[]): Int32Array {
+function trainRowsAll(splits: Frame, horizons: readonly number[]): Int32Array {
   const rows: number[] = [];
   const codes = horizons.map((h) => splits.columns[splitColumn(h)]);
   for (let i = 0; i < splits.timestamp.length; i++) if (codes.every((c) => c !== undefined && c[i] === SPLIT_TRAIN)) rows.push(i);

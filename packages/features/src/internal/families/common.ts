@@ -1,4 +1,4 @@
-import { logReturn, pctChange } from '../kernels/elementwise.js';
+import { logReturn } from '../kernels/elementwise.js';
 import { rollingMax, rollingMean, rollingMin, rollingStd } from '../kernels/rolling.js';
 import { atr as wilderAtr, ema as emaKernel } from '../kernels/smoothing.js';
 import type { FeatureInput } from '../registry.js';
@@ -8,12 +8,8 @@ import type { FeatureInput } from '../registry.js';
 /** √(252·78): the original's annualisation factor for five-minute bars (§4.2). */
 export const ANNUALISATION = Math.sqrt(252 * 78);
 
-export function closeLogReturn(input: FeatureInput): Float64Array {
+function closeLogReturn(input: FeatureInput): Float64Array {
   return input.shared.get('log_return_1', () => logReturn(input.bars.close, 1));
-}
-
-export function closeSimpleReturn(input: FeatureInput): Float64Array {
-  return input.shared.get('return_1', () => pctChange(input.bars.close, 1));
 }
 
 export function sharedAtr(input: FeatureInput, p: number): Float64Array {

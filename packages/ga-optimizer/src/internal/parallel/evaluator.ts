@@ -17,7 +17,7 @@ export interface EvaluatorModule {
 /** What `evolve` accepts: a function (evaluated on the main thread) or a module for workers. */
 export type Evaluate = FitnessFunction | EvaluatorModule;
 
-export type EvaluatorFactory = (init: unknown) => FitnessFunction;
+type EvaluatorFactory = (init: unknown) => FitnessFunction;
 
 /** Import an evaluator module and build its fitness function (on whichever thread calls this). */
 export async function loadEvaluator(spec: EvaluatorModule): Promise<FitnessFunction> {
@@ -49,7 +49,7 @@ export function evaluateAll(fitness: FitnessFunction, genomes: readonly (readonl
   return genomes.map((genes) => checkedFitness(fitness(genes), genes));
 }
 
-export function checkedFitness(value: number, genes: readonly number[]): number {
+function checkedFitness(value: number, genes: readonly number[]): number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new UsageError(`fitness of [${genes.join(', ')}] is ${String(value)}, not a number`, {
       hint: 'a fitness must return a number for every individual (use a large negative one for infeasible genes)',

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UsageError, workerEntryUrl } from '@tribar/core';
 import { evaluateAll, loadEvaluator, siblingModule, type Evaluate, type EvaluatorModule } from './evaluator.js';
@@ -139,11 +138,6 @@ export class WorkerPool implements BatchEvaluator {
   async close(): Promise<void> {
     await Promise.all(this.#threads.map((thread) => thread.terminate()));
   }
-}
-
-/** The number of workers `workers: 'auto'` would use: one per available core. */
-export function defaultWorkerCount(): number {
-  return Math.max(1, availableParallelism());
 }
 
 /**

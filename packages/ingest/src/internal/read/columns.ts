@@ -17,12 +17,11 @@ export interface ColumnMapping {
   volume?: string;
 }
 
-export const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
-export const VALUE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
-export type ValueField = (typeof VALUE_FIELDS)[number];
+const VALUE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+type ValueField = (typeof VALUE_FIELDS)[number];
 
 /** Where the timestamp comes from: one column, or a date column plus a time-of-day column. */
-export type TimestampSource = { kind: 'single'; index: number } | { kind: 'split'; dateIndex: number; timeIndex: number };
+type TimestampSource = { kind: 'single'; index: number } | { kind: 'split'; dateIndex: number; timeIndex: number };
 
 export interface ResolvedColumns {
   timestamp: TimestampSource;
@@ -49,7 +48,7 @@ const VALUE_ALIASES: Record<ValueField, string[]> = {
 };
 
 /** Header cell → comparable key: BOM, quotes and surrounding blanks removed, lower-cased. */
-export function normaliseHeader(name: string): string {
+function normaliseHeader(name: string): string {
   return name.replace(/^\uFEFF/, '').trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase();
 }
 

@@ -7,9 +7,6 @@
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const decoder = new TextDecoder();
 
-/** Returned for a cell that holds no number and is not a recognised missing-value marker. */
-export const NOT_A_NUMBER = Symbol('not a number');
-
 /**
  * Value of bytes[start, end): a number, NaN for an empty or missing-value cell
  * (`NaN`, `nan`, `NA`, `null`, `None`, `-`), or -Infinity as the sentinel for text.

@@ -324,7 +324,7 @@ function trimEnd(bytes: Uint8Array, start: number, end: number): number {
  * seconds (to year 5138), 12–14 ms, 15–17 µs, 18–19 ns. Digits below a millisecond are
  * split off before conversion because a 19-digit ns count is not exact as a double.
  */
-export function parseEpoch(bytes: Uint8Array, start: number, end: number): number {
+function parseEpoch(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   let negative = false;
   if (bytes[i] === 0x2d) {

@@ -75,7 +75,7 @@ const CARRY_RATE: Record<string, number> = { MES: 0.03, ES: 0.03, MGC: 0.045, GC
 /** Rolls happen at the first session on or after this many days before the cycle's deadline. */
 const ROLL_DAYS_BEFORE_DEADLINE = 4;
 
-export const SYNTHETIC_MODEL_DEFAULTS = {
+const SYNTHETIC_MODEL_DEFAULTS = {
   // Minute-level GARCH: persistence 0.995 gives a volatility half-life of about 2 hours.
   garchAlpha: 0.035,
   garchBeta: 0.96,

@@ -48,7 +48,7 @@ export function productForSymbol(symbol: string): CmeProduct {
 }
 
 /** `yyyymmdd` of the UTC calendar date containing `utcMs`. */
-export function utcDateOf(utcMs: number): number {
+function utcDateOf(utcMs: number): number {
   const t = new Date(utcMs);
   return t.getUTCFullYear() * 10000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
 }

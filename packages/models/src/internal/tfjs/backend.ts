@@ -13,7 +13,7 @@ export type Tfjs = typeof TfjsNamespace;
  */
 export const TFJS_BACKEND_ORDER = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 
-export interface BackendAttempt {
+interface BackendAttempt {
   name: string;
   ok: boolean;
   reason?: string;

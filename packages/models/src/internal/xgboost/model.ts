@@ -21,7 +21,7 @@ import { xgboostApi, locateXGBoost, type XGBoostApi } from './library.js';
 import { NativeBooster, NativeMatrix, type MatrixData } from './native.js';
 import { trainInWorker } from './thread.js';
 
-export const XGBOOST_MODEL_FILE = 'xgboost.json';
+const XGBOOST_MODEL_FILE = 'xgboost.json';
 
 interface Fitted {
   api: XGBoostApi;

@@ -13,7 +13,7 @@ export interface Simulation {
 }
 
 /** +1 / −1 / 0: the argmax class when it is long or short and its probability reaches the threshold. */
-export function signalAt(proba: ArrayLike<number>, k: number, threshold: number): number {
+function signalAt(proba: ArrayLike<number>, k: number, threshold: number): number {
   const c = argmaxClass(proba, k);
   if (c === 1 || (proba[k * 3 + c] as number) < threshold) return 0;
   return c === 2 ? 1 : -1;

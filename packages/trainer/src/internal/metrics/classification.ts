@@ -2,7 +2,7 @@ import { DataError, UsageError } from '@tribar/core';
 import { argmaxClass, CLASS_NAMES as NAMES, NUM_CLASSES as K } from '@tribar/models';
 const EPS = 1e-15;
 
-export interface ClassScores {
+interface ClassScores {
   precision: number;
   recall: number;
   f1: number;

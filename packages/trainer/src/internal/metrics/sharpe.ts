@@ -7,7 +7,7 @@ import { normalCdf, normalQuantile } from './normal.js';
  */
 
 /** Variance of the Sharpe estimator: (1 − γ3·SR + (γ4 − 1)/4·SR²) / (n − 1), SR per period. */
-export function sharpeEstimatorVariance(sr: number, n: number, skew: number, kurtosis: number): number {
+function sharpeEstimatorVariance(sr: number, n: number, skew: number, kurtosis: number): number {
   return (1 - skew * sr + ((kurtosis - 1) / 4) * sr * sr) / (n - 1);
 }
 
@@ -25,7 +25,7 @@ export function probabilisticSharpeRatio(sr: number, n: number, skew: number, ku
 }
 
 /** Euler–Mascheroni constant γ. */
-export const EULER_GAMMA = 0.5772156649015329;
+const EULER_GAMMA = 0.5772156649015329;
 
 /**
  * Expected maximum of `trials` Sharpe estimates with variance `variance` when every true Sharpe is 0:
