@@ -22,7 +22,7 @@ function configOptions(command: Command): Command {
 }
 
 type StatusOptions = RunsDirOption & { verify?: boolean; json?: boolean };
-type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean };
+type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean };
 
 const runsDirOption = () => new Option('--runs-dir <dir>', 'folder holding the runs').default('runs');
 
@@ -112,8 +112,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
 
   program
     .command('clean [runs...]')
-    .description('delete run folders')
+    .description('delete run folders, and with --cache the shared caches (the GA store in <runs-dir>/.cache/ga)')
     .addOption(runsDirOption())
+    .option('--cache', 'empty the content-addressed caches (results are recomputed on the next run, never changed)')
     .option('--all', 'every run (needs --force)')
     .option('--force', 'confirm --all')
     .action(act((runs: string[], options: CleanOptions) => cleanCommand(context, runs, options)));

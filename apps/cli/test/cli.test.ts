@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,16 @@ describe('tribar pipeline and run inspection', () => {
     const tampered = await cli(['status', 'a', '--verify']);
     expect(tampered.code).toBe(EXIT.integrity);
     expect(tampered.stdout).toContain('size-mismatch: echo/out.json');
+
+    // The GA's store: one planted entry of 5 bytes, removed by --cache (no run named: the runs stay).
+    mkdirSync(join(cwd, 'runs', '.cache', 'ga', 'ab'), { recursive: true });
+    writeFileSync(join(cwd, 'runs', '.cache', 'ga', 'ab', 'abcd.json'), '{"a":1}'.slice(0, 5));
+    const cache = await cli(['clean', '--cache']);
+    expect(cache.code).toBe(EXIT.ok);
+    expect(cache.stdout).toMatch(/cleared ga-optimize cache: 1 entries, 5 B \(.*\.cache[/\\]ga\)/);
+    expect(existsSync(join(cwd, 'runs', '.cache', 'ga'))).toBe(false);
+    expect((await cli(['status', 'b'])).code).toBe(EXIT.ok);
+    expect((await cli(['clean', '--cache'])).stdout).toContain('cleared ga-optimize cache: 0 entries, 0 B');
 
     expect((await cli(['clean', 'b'])).stdout).toContain('deleted b');
     expect((await cli(['status', 'b'])).code).toBe(EXIT.notFound);

@@ -5,6 +5,7 @@ describe('the public face of @tribar/pipeline', () => {
   it('exports the runner, run lookup, events, the definition error and the registered stages, nothing else', () => {
     expect(Object.keys(pipeline).sort()).toEqual([
       'PipelineDefinitionError',
+      'clearCaches',
       'getRun',
       'latestRun',
       'listRuns',

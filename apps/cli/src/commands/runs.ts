@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readJsonArtifact, runManifest, type RunManifestFile } from '@tribar/artifacts';
 import { ArtifactManifest, diffManifests } from '@tribar/core';
-import { getRun, latestRun, listRuns, removeRun } from '@tribar/pipeline';
+import { clearCaches, getRun, latestRun, listRuns, removeRun } from '@tribar/pipeline';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatDuration, formatTable, print } from '../io.js';
@@ -87,9 +87,15 @@ export async function compareCommand(
 export async function cleanCommand(
   context: CliContext,
   runIds: string[],
-  options: RunsDirOption & { all?: boolean; force?: boolean },
+  options: RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean },
 ): Promise<ExitCode> {
   const runsDir = runsDirOf(context, options);
+  if (options.cache) {
+    for (const cleared of await clearCaches(runsDir)) {
+      print(context.io.out, `cleared ${cleared.stage} cache: ${cleared.entries} entries, ${formatBytes(cleared.bytes)} (${cleared.dir})`);
+    }
+    if (!options.all && runIds.length === 0) return EXIT.ok;
+  }
   if (options.all && !options.force) {
     print(context.io.err, 'refusing to delete every run without --force');
     return EXIT.usage;
@@ -106,3 +112,9 @@ export async function cleanCommand(
   return EXIT.ok;
 }
 
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readRunState, type RunState } from './state.js';
+import { STAGE } from '@tribar/artifacts';
 import { RunNotFoundError } from '@tribar/core';
+import { clearGaCache, gaCacheDir } from '@tribar/ga-optimizer';
 
 /** `YYYYMMDD-HHMMSS-xxxx` in UTC: sorts by time, unique across parallel starts. */
 export function newRunId(now = new Date()): string {
@@ -55,4 +57,23 @@ export async function latestRun(runsDir: string): Promise<RunSummary | undefined
 export async function removeRun(runsDir: string, runId: string): Promise<void> {
   const { runDir } = await getRun(runsDir, runId);
   await rm(runDir, { recursive: true, force: true });
+}
+
+/** What `clearCaches` removed from one stage's store. */
+export interface ClearedCache {
+  /** The stage whose cache it was. */
+  stage: string;
+  dir: string;
+  entries: number;
+  bytes: number;
+}
+
+/**
+ * Empty the runs folder's shared caches (today: the GA's content-addressed store in `<runsDir>/.cache/ga`).
+ * Entries are keyed by the bytes and settings they were computed from, so clearing never changes a result: the
+ * next run recomputes (and stores) what it needs.
+ */
+export async function clearCaches(runsDir: string): Promise<ClearedCache[]> {
+  const cleared = await clearGaCache(runsDir);
+  return [{ stage: STAGE.gaOptimize, dir: gaCacheDir(runsDir), ...cleared }];
 }
