@@ -44,15 +44,7 @@ const SOURCE_FILES = ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.cjs'];
 export function tribarLintConfig(options = {}) {
   return [
     {
-      ignores: [
-        '**/node_modules/**',
-        '**/dist/**',
-        '**/.nx/**',
-        '**/.turbo/**',
-        '**/coverage/**',
-        'runs/**',
-        ...(options.ignores ?? []),
-      ],
+      ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.turbo/**', '**/coverage/**', 'runs/**', ...(options.ignores ?? [])],
     },
     js.configs.recommended,
     ...tseslint.configs.recommended,

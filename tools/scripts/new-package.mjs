@@ -54,21 +54,20 @@ const manifest = {
 
 const files = {
   'package.json': JSON.stringify(manifest, null, 2) + '\n',
-  'tsconfig.json': JSON.stringify(
-    { extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'test', 'bench'] },
-    null,
-    2,
-  ) + '\n',
-  'tsconfig.build.json': JSON.stringify(
-    {
-      extends: '../../tsconfig.base.json',
-      // No source paths here: a build resolves sibling packages through their built `dist/`.
-      compilerOptions: { rootDir: 'src', outDir: 'dist', paths: {} },
-      include: ['src'],
-    },
-    null,
-    2,
-  ) + '\n',
+  'tsconfig.json':
+    JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'test', 'bench'] }, null, 2) +
+    '\n',
+  'tsconfig.build.json':
+    JSON.stringify(
+      {
+        extends: '../../tsconfig.base.json',
+        // No source paths here: a build resolves sibling packages through their built `dist/`.
+        compilerOptions: { rootDir: 'src', outDir: 'dist', paths: {} },
+        include: ['src'],
+      },
+      null,
+      2,
+    ) + '\n',
   'vitest.config.ts': `import { packageTestConfig } from '../../vitest.shared.ts';\n\nexport default packageTestConfig('${dir}');\n`,
   'src/index.ts': `// Public API of @tribar/${dir}.\nexport {};\n`,
   'README.md': `# @tribar/${dir}\n\n${description}\n\n\`\`\`ts\nimport {} from '@tribar/${dir}';\n\`\`\`\n`,

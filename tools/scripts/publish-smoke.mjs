@@ -73,10 +73,14 @@ try {
   log(`installed ${names.join(', ')} into a fresh project`);
 
   for (const name of names) {
-    const exported = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`], {
-      cwd: consumer,
-      encoding: 'utf8',
-    }).trim();
+    const exported = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`],
+      {
+        cwd: consumer,
+        encoding: 'utf8',
+      },
+    ).trim();
     if (!(Number(exported) > 0)) throw new Error(`${name} exports nothing`);
     log(`${name}: ${exported} exports`);
   }
@@ -96,7 +100,18 @@ try {
   );
   writeFileSync(
     join(consumer, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['use.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2023',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+      },
+      files: ['use.ts'],
+    }),
   );
   execFileSync(process.execPath, [join(workspaceRoot, 'node_modules/typescript/bin/tsc'), '-p', consumer], { stdio: 'inherit' });
   log('a consumer type-checks against the published declarations');

@@ -13,7 +13,13 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { print } from './io.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function configOptions(command: Command): Command {
   return command
@@ -105,7 +111,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
 
   program
     .command('compare <runA> <runB>')
-    .description('diff two runs\' manifests by content hash (exit 1 when they differ)')
+    .description("diff two runs' manifests by content hash (exit 1 when they differ)")
     .addOption(runsDirOption())
     .option('--json', 'machine-readable output')
     .action(act((a: string, b: string, options: RunsDirOption & { json?: boolean }) => compareCommand(context, a, b, options)));
@@ -120,12 +126,16 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .action(act((runs: string[], options: CleanOptions) => cleanCommand(context, runs, options)));
 
   const config = program.command('config').description('inspect the configuration');
-  configOptions(config.command('validate').description('check a config; lists every problem at once'))
-    .action(act((options: ConfigOptions) => configValidate(context, options)));
+  configOptions(config.command('validate').description('check a config; lists every problem at once')).action(
+    act((options: ConfigOptions) => configValidate(context, options)),
+  );
   configOptions(config.command('print').description('print the config in effect (defaults, file, env, --set)'))
     .option('--json', 'JSON instead of YAML')
     .action(act((options: ConfigOptions & { json?: boolean }) => configPrint(context, options)));
-  config.command('schema').description('print the JSON Schema of config files').action(act(() => configSchema(context)));
+  config
+    .command('schema')
+    .description('print the JSON Schema of config files')
+    .action(act(() => configSchema(context)));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

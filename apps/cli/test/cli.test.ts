@@ -45,12 +45,23 @@ describe('tribar config', () => {
   it('validate names both numbers when the purge is shorter than a label window, and exits 2', async () => {
     const file = writeConfig(
       'bad.yaml',
-      ['splits:', '  purgeBars: 20', 'barriers:', '  bySymbol:', '    MES:', "      '20': { kUp: 2, kDown: 1, maxBars: 60 }", 'ga:', '  enabled: false'].join('\n'),
+      [
+        'splits:',
+        '  purgeBars: 20',
+        'barriers:',
+        '  bySymbol:',
+        '    MES:',
+        "      '20': { kUp: 2, kDown: 1, maxBars: 60 }",
+        'ga:',
+        '  enabled: false',
+      ].join('\n'),
     );
     const result = await cli(['config', 'validate', '--config', file]);
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toContain('splits.purgeBars');
-    expect(result.stderr).toMatch(/purge of 20 bars is smaller than the longest label window, 60 bars \(barriers\.bySymbol\.MES\.20\.maxBars\)/);
+    expect(result.stderr).toMatch(
+      /purge of 20 bars is smaller than the longest label window, 60 bars \(barriers\.bySymbol\.MES\.20\.maxBars\)/,
+    );
   });
 
   it('validate passes the defaults and lists the layers used', async () => {
@@ -149,7 +160,9 @@ describe('tribar pipeline and run inspection', () => {
   it('writes a JSON-lines log file in the run folder', async () => {
     await cli(['pipeline', '--run-id', 'logged']);
     const { readFileSync } = await import('node:fs');
-    const lines = readFileSync(join(cwd, 'runs', 'logged', 'logs', 'pipeline.log'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(cwd, 'runs', 'logged', 'logs', 'pipeline.log'), 'utf8')
+      .trim()
+      .split('\n');
     const records = lines.map((line) => JSON.parse(line) as { msg: string; runId: string });
     expect(records.map((record) => record.msg)).toContain('run finished');
     expect(records.every((record) => record.runId === 'logged')).toBe(true);
@@ -160,13 +173,17 @@ describe('the tribar process', () => {
   it('sets the process exit code from the command', () => {
     const file = writeConfig('ratios.yaml', 'splits: { train: 0.5, val: 0.2, test: 0.2 }\n');
     const tsx = createRequire(import.meta.url).resolve('tsx');
-    const result = spawnSync(process.execPath, ['--import', tsx, join(import.meta.dirname, '../src/main.ts'), 'config', 'validate', '--config', file], {
-      cwd,
-      encoding: 'utf8',
-      // The run happens in a temporary folder: name the tsconfig whose paths map @tribar/* to sources,
-      // so the test never depends on a previous build.
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '../tsconfig.json') },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', tsx, join(import.meta.dirname, '../src/main.ts'), 'config', 'validate', '--config', file],
+      {
+        cwd,
+        encoding: 'utf8',
+        // The run happens in a temporary folder: name the tsconfig whose paths map @tribar/* to sources,
+        // so the test never depends on a previous build.
+        env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '../tsconfig.json') },
+      },
+    );
     expect(result.status, result.stderr).toBe(EXIT.usage);
     expect(result.stderr).toContain('train + val + test must sum to 1, got 0.5 + 0.2 + 0.2 = 0.9');
   }, 60_000);

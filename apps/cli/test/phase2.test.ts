@@ -40,7 +40,20 @@ describe('tribar train', () => {
   it("trains on the latest run with the run's own config (its train section and tracking), --config and --set on top", async () => {
     writeFileSync(
       join(cwd, 'small.yaml'),
-      ['data:', '  synthetic:', '    days: 21', 'horizons: [20]', 'splits:', '  embargoBars: 288', 'train:', '  hyperparameters:', '    logistic: { maxIter: 7 }', '  tracking:', '    experiment: from-run', ''].join('\n'),
+      [
+        'data:',
+        '  synthetic:',
+        '    days: 21',
+        'horizons: [20]',
+        'splits:',
+        '  embargoBars: 288',
+        'train:',
+        '  hyperparameters:',
+        '    logistic: { maxIter: 7 }',
+        '  tracking:',
+        '    experiment: from-run',
+        '',
+      ].join('\n'),
     );
     const pipeline = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small']);
     expect(pipeline.code, pipeline.stderr).toBe(EXIT.ok);
@@ -53,7 +66,9 @@ describe('tribar train', () => {
     expect(own.stdout).toContain('report: `tribar pipeline --run-id small --from report`');
     const report = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small', '--from', 'report']);
     expect(report.code, report.stderr).toBe(EXIT.ok);
-    const rendered = JSON.parse(readFileSync(join(cwd, 'runs', 'small', 'report', 'report.json'), 'utf8')) as { models: { present: boolean; results: { model: string }[] } };
+    const rendered = JSON.parse(readFileSync(join(cwd, 'runs', 'small', 'report', 'report.json'), 'utf8')) as {
+      models: { present: boolean; results: { model: string }[] };
+    };
     expect(rendered.models.present).toBe(true);
     expect(rendered.models.results.map((r) => r.model)).toEqual(['logistic']);
 
@@ -63,7 +78,17 @@ describe('tribar train', () => {
     expect(tracked?.tags['tribar.pipelineRun']).toBe('small');
 
     writeFileSync(join(cwd, 'more.yaml'), 'train:\n  hyperparameters:\n    logistic: { C: 0.5 }\n');
-    const other = await cli(['train', '--model', 'logistic', '--symbol', 'MES', '--config', 'more.yaml', '--set', 'train.tracking.experiment=elsewhere']);
+    const other = await cli([
+      'train',
+      '--model',
+      'logistic',
+      '--symbol',
+      'MES',
+      '--config',
+      'more.yaml',
+      '--set',
+      'train.tracking.experiment=elsewhere',
+    ]);
     expect(other.code, other.stderr).toBe(EXIT.ok);
     expect(other.stdout).toContain(`config: ${join(cwd, 'runs', 'small', 'config.json')} < ${join(cwd, 'more.yaml')} < command line\n`);
     const [elsewhere] = await tracker.listRuns('elsewhere');
@@ -107,14 +132,77 @@ describe('tribar train', () => {
   });
 
   it('prints models side by side, with – for undefined figures', () => {
-    const metrics = { rows: 10, accuracy: 0.5, macroF1: 0.4, weightedF1: 0.4, macroPrecision: 0.4, macroRecall: 0.4, logLoss: 1.05, perClass: {} as never, confusion: [] };
-    const backtest = { trades: 3, longTrades: 2, shortTrades: 1, skippedEntries: 0, winRate: 2 / 3, profitFactor: null, totalUsd: 12.5, totalTicks: 10, avgTradeUsd: 4.1667, costsUsd: 5.625, sharpe: 1.234, sortino: null, calmar: null, maxDrawdownUsd: 2.5, exposure: 0.1, psr: 0.7, dsr: 0.6, trials: 1, threshold: 0.5 };
+    const metrics = {
+      rows: 10,
+      accuracy: 0.5,
+      macroF1: 0.4,
+      weightedF1: 0.4,
+      macroPrecision: 0.4,
+      macroRecall: 0.4,
+      logLoss: 1.05,
+      perClass: {} as never,
+      confusion: [],
+    };
+    const backtest = {
+      trades: 3,
+      longTrades: 2,
+      shortTrades: 1,
+      skippedEntries: 0,
+      winRate: 2 / 3,
+      profitFactor: null,
+      totalUsd: 12.5,
+      totalTicks: 10,
+      avgTradeUsd: 4.1667,
+      costsUsd: 5.625,
+      sharpe: 1.234,
+      sortino: null,
+      calmar: null,
+      maxDrawdownUsd: 2.5,
+      exposure: 0.1,
+      psr: 0.7,
+      dsr: 0.6,
+      trials: 1,
+      threshold: 0.5,
+    };
     const text = formatTrainResults([
-      { model: 'logistic', symbol: 'MES', horizon: 20, dir: 'train/logistic-MES-h20', trackerRunId: 'abcdef0123456789', trackerUri: null, backend: null, fit: { epochs: 21, bestEpoch: 10, stoppedEarly: true, seconds: 1 }, rows: { train: 1, val: 1, test: 10 }, val: metrics, test: metrics, backtest, cv: null, hyperparameters: {} },
+      {
+        model: 'logistic',
+        symbol: 'MES',
+        horizon: 20,
+        dir: 'train/logistic-MES-h20',
+        trackerRunId: 'abcdef0123456789',
+        trackerUri: null,
+        backend: null,
+        fit: { epochs: 21, bestEpoch: 10, stoppedEarly: true, seconds: 1 },
+        rows: { train: 1, val: 1, test: 10 },
+        val: metrics,
+        test: metrics,
+        backtest,
+        cv: null,
+        hyperparameters: {},
+      },
     ]);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^model\s+symbol\s+H\s+acc\s+macroF1\s+logloss\s+trades\s+win\s+PF\s+net \$\s+sharpe\s+maxDD \$\s+DSR\s+best\/epochs\s+tracked$/);
-    expect(lines[2]?.split(/\s+/)).toEqual(['logistic', 'MES', 'h20', '0.500', '0.400', '1.050', '3', '0.667', '–', '12.50', '1.23', '2.50', '0.600', '11/21', 'abcdef01']);
+    expect(lines[0]).toMatch(
+      /^model\s+symbol\s+H\s+acc\s+macroF1\s+logloss\s+trades\s+win\s+PF\s+net \$\s+sharpe\s+maxDD \$\s+DSR\s+best\/epochs\s+tracked$/,
+    );
+    expect(lines[2]?.split(/\s+/)).toEqual([
+      'logistic',
+      'MES',
+      'h20',
+      '0.500',
+      '0.400',
+      '1.050',
+      '3',
+      '0.667',
+      '–',
+      '12.50',
+      '1.23',
+      '2.50',
+      '0.600',
+      '11/21',
+      'abcdef01',
+    ]);
   });
 });
 

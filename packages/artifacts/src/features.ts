@@ -10,7 +10,16 @@ export const featureBars = (symbol: string) => arrowArtifact(`features/${symbol}
  * How the scaler treats a feature. The features registry tags each feature with one; the scaler
  * has one transform per category. One list, here, so the two never drift.
  */
-export const SCALING_CATEGORIES = ['returns', 'oscillator', 'price_level', 'volatility', 'volume', 'temporal', 'binary', 'unbounded'] as const;
+export const SCALING_CATEGORIES = [
+  'returns',
+  'oscillator',
+  'price_level',
+  'volatility',
+  'volume',
+  'temporal',
+  'binary',
+  'unbounded',
+] as const;
 export type ScalingCategory = (typeof SCALING_CATEGORIES)[number];
 
 /** A number that JSON writes as null when it is NaN (e.g. an ADF statistic on a constant series). */

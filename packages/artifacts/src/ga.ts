@@ -99,7 +99,8 @@ export const gaResultSchema = z.object({
   convergence: z.array(gaConvergenceRowSchema),
 });
 export type GaResultFile = z.infer<typeof gaResultSchema>;
-export const gaResult = (symbol: string, horizon: number) => jsonArtifact(`ga-optimize/${symbol}_h${horizon}.json`, STAGE.gaOptimize, gaResultSchema);
+export const gaResult = (symbol: string, horizon: number) =>
+  jsonArtifact(`ga-optimize/${symbol}_h${horizon}.json`, STAGE.gaOptimize, gaResultSchema);
 export const gaChart = (symbol: string, horizon: number) => fileArtifact(`ga-optimize/${symbol}_h${horizon}.svg`, STAGE.gaOptimize);
 
 /**

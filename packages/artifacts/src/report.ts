@@ -102,7 +102,13 @@ export const reportJsonSchema = z.object({
     }),
   ),
   labelMix: z.array(
-    z.object({ symbol: z.string(), horizon: z.number(), label: z.enum(['short', 'neutral', 'long', 'invalid']), count: z.number(), share: num }),
+    z.object({
+      symbol: z.string(),
+      horizon: z.number(),
+      label: z.enum(['short', 'neutral', 'long', 'invalid']),
+      count: z.number(),
+      share: num,
+    }),
   ),
   ga: z.array(z.object({ series: z.string(), kUp: num, kDown: num, maxBars: num, fitness: num, valid: z.boolean().nullable() })),
   splits: z.object({

@@ -4,7 +4,8 @@ import { SCALING_CATEGORIES } from './features.js';
 import { STAGE } from './stages.js';
 
 /** `scale/<S>.arrow`: `timestamp` then one float64 column per scaled feature, symbol in the metadata. */
-export const scaledBars = (symbol: string) => arrowArtifact(`scale/${symbol}.arrow`, STAGE.scale, [{ name: 'timestamp', type: 'timestamp' }]);
+export const scaledBars = (symbol: string) =>
+  arrowArtifact(`scale/${symbol}.arrow`, STAGE.scale, [{ name: 'timestamp', type: 'timestamp' }]);
 
 /** The transform a feature gets; `none` leaves it as it is (flags, returns, temporal, binary). */
 export const SCALER_KINDS = ['robust', 'standard', 'minmax', 'none'] as const;

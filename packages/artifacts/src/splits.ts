@@ -27,7 +27,8 @@ export const SPLIT_CODE_NAMES: Readonly<Record<number, string>> = {
 export const splitColumn = (horizon: number) => `split_h${horizon}`;
 
 /** `splits/<S>.arrow`: `timestamp` then one int8 `split_h{h}` per horizon, symbol in the schema metadata. */
-export const splitBars = (symbol: string) => arrowArtifact(`splits/${symbol}.arrow`, STAGE.splits, [{ name: 'timestamp', type: 'timestamp' }]);
+export const splitBars = (symbol: string) =>
+  arrowArtifact(`splits/${symbol}.arrow`, STAGE.splits, [{ name: 'timestamp', type: 'timestamp' }]);
 
 const count = z.number().int().nonnegative();
 const isoOrNull = z.string().nullable();

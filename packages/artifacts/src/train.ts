@@ -20,7 +20,9 @@ export const trainModelDir = (model: string, symbol: string, horizon: number) =>
  * NaN or ±Infinity (JSON.stringify writes those as null). For values a diverging fit can make
  * non-finite (losses, importances).
  */
-const jsonNumber = z.custom<number | null>((value) => value === null || typeof value === 'number', { message: 'expected a number or null' });
+const jsonNumber = z.custom<number | null>((value) => value === null || typeof value === 'number', {
+  message: 'expected a number or null',
+});
 
 const count = z.number().int().nonnegative();
 

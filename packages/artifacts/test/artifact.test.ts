@@ -5,7 +5,14 @@ import { tableFromArrays } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ArtifactError } from '@tribar/core';
-import { arrowArtifact, jsonArtifact, readArrowArtifact, readJsonArtifact, writeArrowArtifact, writeJsonArtifact } from '../src/artifact.js';
+import {
+  arrowArtifact,
+  jsonArtifact,
+  readArrowArtifact,
+  readJsonArtifact,
+  writeArrowArtifact,
+  writeJsonArtifact,
+} from '../src/artifact.js';
 import { runState } from '../src/run.js';
 
 let dir: string;
@@ -65,8 +72,8 @@ describe('Arrow artifacts', () => {
     await expect(writeArrowArtifact(dir, bars, tableFromArrays({ close: Float64Array.of(1) }))).rejects.toThrow(
       /bars\.arrow: column 'label' is missing/,
     );
-    await expect(
-      writeArrowArtifact(dir, bars, tableFromArrays({ close: Float32Array.of(1), label: Int8Array.of(0) })),
-    ).rejects.toThrow(/column 'close' is Float32, not float64/);
+    await expect(writeArrowArtifact(dir, bars, tableFromArrays({ close: Float32Array.of(1), label: Int8Array.of(0) }))).rejects.toThrow(
+      /column 'close' is Float32, not float64/,
+    );
   });
 });

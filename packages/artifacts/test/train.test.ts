@@ -4,7 +4,15 @@ import { dirname, join } from 'node:path';
 import { Float32, Float64, Int32, Int8, makeData, makeVector, Table, TimestampMillisecond, Uint8 } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJsonArtifact, readArrowArtifact, readJsonArtifact, writeArrowArtifact, writeJsonArtifact } from '../src/artifact.js';
-import { trainEquity, trainHistory, trainMetrics, trainPredictions, trainResultDir, trainSummary, type TrainSummaryFile } from '../src/train.js';
+import {
+  trainEquity,
+  trainHistory,
+  trainMetrics,
+  trainPredictions,
+  trainResultDir,
+  trainSummary,
+  type TrainSummaryFile,
+} from '../src/train.js';
 
 // The fixtures are files the trainer wrote (logistic, mlp and xgboost on its test fixture, with 3-fold CV).
 const fixture = async (name: string): Promise<unknown> => JSON.parse(await readFile(join(import.meta.dirname, 'fixtures', name), 'utf8'));
@@ -64,7 +72,9 @@ describe('train artifacts', () => {
   it('writes a diverged history (NaN losses) as JSON null, and reads it back', async () => {
     const history = [{ epoch: 0, trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY, elapsedMs: 3 }];
     await writeJsonArtifact(dir, trainHistory('mlp', 'MES', 5), history);
-    expect(await readJsonArtifact(dir, trainHistory('mlp', 'MES', 5))).toEqual([{ epoch: 0, trainLoss: null, valLoss: null, elapsedMs: 3 }]);
+    expect(await readJsonArtifact(dir, trainHistory('mlp', 'MES', 5))).toEqual([
+      { epoch: 0, trainLoss: null, valLoss: null, elapsedMs: 3 },
+    ]);
   });
 
   it('checks the columns of predictions and equity', async () => {

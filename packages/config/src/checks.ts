@@ -128,7 +128,10 @@ const crossAssetPairsAreConfigured: Check = ({ features, symbols }) =>
 // the trainer (config is below the ML layer); hyperparameters may name a model the pipeline does not
 // train, for `tribar train`. Here only what config alone can decide: symbols and horizons the run labels.
 const trainNamesConfiguredSeries: Check = ({ train, symbols, horizons }) => [
-  ...noDuplicates('train.models', train.models.map((m) => m.toLowerCase())),
+  ...noDuplicates(
+    'train.models',
+    train.models.map((m) => m.toLowerCase()),
+  ),
   ...(train.symbols ?? [])
     .filter((symbol) => !symbols.includes(symbol))
     .map((symbol) => ({ path: 'train.symbols', message: `symbol ${symbol} is not among the configured symbols [${symbols.join(', ')}]` })),

@@ -14,11 +14,9 @@ export class ConfigError extends TribarError {
   constructor(issues: readonly ConfigIssue[], source?: string) {
     const where = source ? ` (${source})` : '';
     const lines = issues.map((issue) => `  - ${issue.path || '<root>'}: ${issue.message}`);
-    super(
-      'CONFIG_INVALID',
-      `Invalid config${where}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`,
-      { hint: 'Fix the fields listed above; `tribar config print` shows the values in effect.' },
-    );
+    super('CONFIG_INVALID', `Invalid config${where}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
+      hint: 'Fix the fields listed above; `tribar config print` shows the values in effect.',
+    });
     this.issues = issues;
     this.source = source;
   }

@@ -32,8 +32,7 @@ export interface LoadedConfig {
 
 type Plain = Record<string, unknown>;
 
-const isPlainObject = (value: unknown): value is Plain =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Plain => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Overlay `top` on `base`: objects merge key by key, everything else (arrays too) is replaced. */
 export function deepMerge(base: Plain, top: Plain): Plain {
@@ -177,7 +176,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   // A run's resolved config replaces the defaults rather than layering on them: its tables (barriers,
   // contracts) are complete, and merging the shipped ones back in would add entries the run never had.
   const layers: LoadedConfig['layers'] = [
-    options.runConfig ? { source: options.runConfig, values: await readConfigFile(options.runConfig) } : { source: 'defaults', values: defaults },
+    options.runConfig
+      ? { source: options.runConfig, values: await readConfigFile(options.runConfig) }
+      : { source: 'defaults', values: defaults },
   ];
   if (options.file) layers.push({ source: options.file, values: await readConfigFile(options.file) });
   const fromEnv = envLayer(options.env ?? {}, defaults);
@@ -185,6 +186,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (options.overrides?.length) layers.push({ source: 'command line', values: overridesLayer(options.overrides) });
   const merged = layers.reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
   const explicit = layers.slice(1).reduce<Plain>((acc, layer) => deepMerge(acc, layer.values), {});
-  const source = layers.filter((layer) => layer.source !== 'defaults').map((layer) => layer.source).join(' + ') || 'defaults';
+  const source =
+    layers
+      .filter((layer) => layer.source !== 'defaults')
+      .map((layer) => layer.source)
+      .join(' + ') || 'defaults';
   return { config: parseConfig(merged, source, explicit), layers };
 }

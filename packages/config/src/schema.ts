@@ -139,20 +139,35 @@ const featuresSchema = z
     sma: periods([10, 20, 50, 100, 200]),
     ema: periods([9, 12, 21, 26, 50]),
     rsi: period(14),
-    macd: z.object({ fast: period(12), slow: period(26), signal: period(9) }).strict().prefault({}),
-    stochastic: z.object({ k: period(14), d: period(3) }).strict().prefault({}),
+    macd: z
+      .object({ fast: period(12), slow: period(26), signal: period(9) })
+      .strict()
+      .prefault({}),
+    stochastic: z
+      .object({ k: period(14), d: period(3) })
+      .strict()
+      .prefault({}),
     williams: period(14),
     roc: periods([5, 10, 20]),
     cci: period(20),
     mfi: period(14),
     atr: periods([7, 14, 21]),
-    bollinger: z.object({ period: period(20), std: z.number().positive().default(2) }).strict().prefault({}),
-    keltner: z.object({ period: period(20), atrMultiple: z.number().positive().default(2) }).strict().prefault({}),
+    bollinger: z
+      .object({ period: period(20), std: z.number().positive().default(2) })
+      .strict()
+      .prefault({}),
+    keltner: z
+      .object({ period: period(20), atrMultiple: z.number().positive().default(2) })
+      .strict()
+      .prefault({}),
     historicalVolatility: periods([10, 20, 60]),
     rangeVolatility: period(20),
     volume: period(20),
     adx: period(14),
-    supertrend: z.object({ period: period(10), multiplier: z.number().positive().default(3) }).strict().prefault({}),
+    supertrend: z
+      .object({ period: period(10), multiplier: z.number().positive().default(3) })
+      .strict()
+      .prefault({}),
     regimeLookback: period(100),
     crossAsset: z
       .object({
@@ -177,7 +192,9 @@ const featuresSchema = z
         d: z
           .union([z.literal('auto'), z.number().min(0).max(2)])
           .default('auto')
-          .describe("Fractional-differencing order; 'auto' = smallest d on the grid whose FFD of log close passes ADF (5 %) on the train part."),
+          .describe(
+            "Fractional-differencing order; 'auto' = smallest d on the grid whose FFD of log close passes ADF (5 %) on the train part.",
+          ),
         threshold: z.number().gt(0).lt(1).default(1e-4).describe('FFD weights below this magnitude are cut (fixed-width window).'),
         maxWidth: z.number().int().min(1).default(2000).describe('Hard cap on the FFD window width, in bars.'),
         dStep: z.number().gt(0).max(1).default(0.05).describe("Grid step for d = 'auto' over [0, 1]."),
@@ -204,7 +221,7 @@ const labelsSchema = z
     sameBarRule: z
       .enum(['nearerOpen', 'invalid'])
       .default('nearerOpen')
-      .describe("A bar touching both barriers: the barrier nearer its open wins (the original), or the row is −99."),
+      .describe('A bar touching both barriers: the barrier nearer its open wins (the original), or the row is −99.'),
     costAware: z
       .boolean()
       .default(false)
@@ -251,7 +268,7 @@ const labelsSchema = z
         percentilesFrom: z
           .enum(['train', 'all'])
           .default('train')
-          .describe("Rows the percentiles come from: the train part (no look-ahead) or all rows (the original)."),
+          .describe('Rows the percentiles come from: the train part (no look-ahead) or all rows (the original).'),
       })
       .strict()
       .superRefine((quality, context) => {
@@ -276,10 +293,18 @@ const labelsSchema = z
           .default(null)
           .describe('CUSUM filter threshold on log returns; null = mean daily volatility over the train part.'),
         verticalBarrierDays: z.number().positive().default(1).describe('Vertical barrier, in calendar days after the event.'),
-        ptSl: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).default([1, 1]).describe('Barrier multiples of daily volatility [profit taking, stop loss]; 0 disables one.'),
+        ptSl: z
+          .tuple([z.number().nonnegative(), z.number().nonnegative()])
+          .default([1, 1])
+          .describe('Barrier multiples of daily volatility [profit taking, stop loss]; 0 disables one.'),
         minReturn: z.number().nonnegative().default(0).describe('Events whose target (daily volatility) is below this are dropped.'),
         minLabelShare: probability.default(0.05).describe('Labels rarer than this share are dropped (AFML drop_labels).'),
-        timeDecay: z.number().min(-1).max(1).default(1).describe('AFML 4.11 c: 1 = no decay, 0 = linear to zero, < 0 = oldest share weighs zero.'),
+        timeDecay: z
+          .number()
+          .min(-1)
+          .max(1)
+          .default(1)
+          .describe('AFML 4.11 c: 1 = no decay, 0 = linear to zero, < 0 = oldest share weighs zero.'),
       })
       .strict()
       .prefault({}),
@@ -300,7 +325,12 @@ const validationSchema = z
     outlierSigma: z.number().positive().default(5),
     outlierShare: z.number().min(0).max(1).default(0.01).describe('Share of train values beyond outlierSigma that warns.'),
     extremeRange: z.number().positive().default(1e6).describe('Train max − min above this is recorded.'),
-    sampleRows: z.number().int().positive().default(50000).describe('Evenly spaced train rows per symbol for correlation, importance, ADF.'),
+    sampleRows: z
+      .number()
+      .int()
+      .positive()
+      .default(50000)
+      .describe('Evenly spaced train rows per symbol for correlation, importance, ADF.'),
     importanceBins: z.number().int().min(2).default(10).describe('Quantile bins for mutual-information importance.'),
     adfLags: z.number().int().nonnegative().default(1),
   })
@@ -329,14 +359,19 @@ const trainSchema = z
           .positive()
           .nullable()
           .default(null)
-          .describe('Epochs (boosting rounds) without a val-loss improvement before stopping; null = the family default (boosting 50, neural 15, classical 10).'),
+          .describe(
+            'Epochs (boosting rounds) without a val-loss improvement before stopping; null = the family default (boosting 50, neural 15, classical 10).',
+          ),
         minDelta: z.number().nonnegative().default(1e-4).describe('Smallest val-loss decrease that counts as an improvement.'),
       })
       .strict()
       .prefault({}),
     learningRate: z
       .object({
-        schedule: z.enum(['constant', 'cosine']).default('cosine').describe('Neural models: linear warm-up then cosine decay (the original), or constant.'),
+        schedule: z
+          .enum(['constant', 'cosine'])
+          .default('cosine')
+          .describe('Neural models: linear warm-up then cosine decay (the original), or constant.'),
         warmupEpochs: z.number().int().nonnegative().default(5),
       })
       .strict()
@@ -356,7 +391,10 @@ const trainSchema = z
     backtest: z
       .object({
         threshold: probability.default(0.5).describe('Enter when the predicted class is long/short with at least this probability.'),
-        entry: z.enum(['close', 'nextOpen']).default('close').describe("Fill at the signal bar's close (the labels' convention) or the next open."),
+        entry: z
+          .enum(['close', 'nextOpen'])
+          .default('close')
+          .describe("Fill at the signal bar's close (the labels' convention) or the next open."),
         allowReverse: z.boolean().default(true).describe('An opposite signal closes the position and opens the other side.'),
       })
       .strict()
@@ -413,9 +451,12 @@ export const runConfigSchema = z
         onBadRow: z.enum(['error', 'skip']).default('error').describe('A row that cannot be parsed: fail, or skip and count it.'),
         synthetic: z
           .object({
-            startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').default('2025-01-05'),
+            startDate: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+              .default('2025-01-05'),
             days: z.number().int().positive().default(365).describe('Calendar days of one-minute bars to generate.'),
-            correlation: z.number().min(-1).max(1).default(0.15).describe('Correlation of the symbols\' returns.'),
+            correlation: z.number().min(-1).max(1).default(0.15).describe("Correlation of the symbols' returns."),
             symbols: z
               .record(
                 symbolName,

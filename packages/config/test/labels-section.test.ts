@@ -9,14 +9,22 @@ describe('labels section', () => {
       costAware: false,
       atrFeature: 'atr_14',
       initial: { kUp: 2.0, kDown: 1.0, maxBarsPerHorizonBar: 3 },
-      quality: { idealSpeedPerHorizon: 1.5, percentilesFrom: 'train', weights: { speed: 0.2, mae: 0.25, mfe: 0.2, painToGain: 0.2, drawdown: 0.15 } },
+      quality: {
+        idealSpeedPerHorizon: 1.5,
+        percentilesFrom: 'train',
+        weights: { speed: 0.2, mae: 0.25, mfe: 0.2, painToGain: 0.2, drawdown: 0.15 },
+      },
       afml: { enabled: false, volSpan: 100, cusumThreshold: null },
     });
   });
 
   it('rejects an unknown same-bar rule, weights that do not sum to 1 and crossed tiers', () => {
     expect(() => parseConfig({ labels: { sameBarRule: 'upperFirst' } })).toThrow(ConfigError);
-    expect(() => parseConfig({ labels: { quality: { weights: { speed: 0.5 } } } })).toThrow(/labels\.quality\.weights: quality weights must sum to 1/);
-    expect(() => parseConfig({ labels: { quality: { tiers: { lowPercentile: 90 } } } })).toThrow(/lowPercentile must be below highPercentile/);
+    expect(() => parseConfig({ labels: { quality: { weights: { speed: 0.5 } } } })).toThrow(
+      /labels\.quality\.weights: quality weights must sum to 1/,
+    );
+    expect(() => parseConfig({ labels: { quality: { tiers: { lowPercentile: 90 } } } })).toThrow(
+      /lowPercentile must be below highPercentile/,
+    );
   });
 });

@@ -94,7 +94,14 @@ describe('precedence: defaults < file < env < overrides', () => {
     { name: 'defaults alone', file: false, env: false, override: false, seed: 42, sources: ['defaults'] },
     { name: 'file over defaults', file: true, env: false, override: false, seed: 1, sources: ['defaults', 'FILE'] },
     { name: 'env over file', file: true, env: true, override: false, seed: 2, sources: ['defaults', 'FILE', 'environment'] },
-    { name: 'override over env', file: true, env: true, override: true, seed: 3, sources: ['defaults', 'FILE', 'environment', 'command line'] },
+    {
+      name: 'override over env',
+      file: true,
+      env: true,
+      override: true,
+      seed: 3,
+      sources: ['defaults', 'FILE', 'environment', 'command line'],
+    },
     { name: 'override over file', file: true, env: false, override: true, seed: 3, sources: ['defaults', 'FILE', 'command line'] },
     { name: 'env over defaults', file: false, env: true, override: false, seed: 2, sources: ['defaults', 'environment'] },
   ];

@@ -24,7 +24,9 @@ describe('the train section', () => {
   });
 
   it('accepts models, a subset of series and per-model hyperparameters', () => {
-    const config = parseConfig({ train: { models: ['xgboost', 'logistic'], horizons: [20], hyperparameters: { xgboost: { maxDepth: 4 } } } });
+    const config = parseConfig({
+      train: { models: ['xgboost', 'logistic'], horizons: [20], hyperparameters: { xgboost: { maxDepth: 4 } } },
+    });
     expect(config.train.models).toEqual(['xgboost', 'logistic']);
     expect(config.train.horizons).toEqual([20]);
     expect(config.train.hyperparameters).toEqual({ xgboost: { maxDepth: 4 } });
@@ -42,7 +44,9 @@ describe('the train section', () => {
   });
 
   it('refuses one-fold cross-validation and thresholds outside [0, 1]', () => {
-    const paths = issuesOf({ train: { cv: { folds: 1 }, backtest: { threshold: 1.5 } } }).map((i) => i.path).sort();
+    const paths = issuesOf({ train: { cv: { folds: 1 }, backtest: { threshold: 1.5 } } })
+      .map((i) => i.path)
+      .sort();
     expect(paths).toEqual(['train.backtest.threshold', 'train.cv.folds']);
   });
 });

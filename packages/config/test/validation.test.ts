@@ -47,11 +47,11 @@ describe('cross-field checks', () => {
 
   it('unknown horizon in barriers.bySymbol', () => {
     const error = configError({ barriers: { bySymbol: { MGC: { '10': { kUp: 1.6, kDown: 1.6, maxBars: 25 } } } } });
-    expect(error.issues).toEqual([
-      { path: 'barriers.bySymbol.MGC.10', message: 'unknown horizon 10; configured horizons are [5, 20]' },
-    ]);
-    expect(parseConfig({ horizons: [5, 10, 20], barriers: { bySymbol: { MGC: { '10': { kUp: 1.6, kDown: 1.6, maxBars: 25 } } } } })
-      .barriers.bySymbol['MGC']?.['10']?.maxBars).toBe(25);
+    expect(error.issues).toEqual([{ path: 'barriers.bySymbol.MGC.10', message: 'unknown horizon 10; configured horizons are [5, 20]' }]);
+    expect(
+      parseConfig({ horizons: [5, 10, 20], barriers: { bySymbol: { MGC: { '10': { kUp: 1.6, kDown: 1.6, maxBars: 25 } } } } }).barriers
+        .bySymbol['MGC']?.['10']?.maxBars,
+    ).toBe(25);
   });
 
   it('does not blame the shipped tables for horizons the run leaves out', () => {

@@ -60,8 +60,14 @@ describe('createRootLogger', () => {
     const logger = createRootLogger({ streams: [{ stream: jsonLinesFile(file) }], base: { runId: 'r-1' } });
     logger.info('one');
     logger.warn('two');
-    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records.map((r) => [r['level'], r['msg'], r['runId']])).toEqual([[30, 'one', 'r-1'], [40, 'two', 'r-1']]);
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((r) => [r['level'], r['msg'], r['runId']])).toEqual([
+      [30, 'one', 'r-1'],
+      [40, 'two', 'r-1'],
+    ]);
   });
 });
 

@@ -172,8 +172,19 @@ const manifestOf = (runId: string, entries: ArtifactEntry[]): ManifestData => ({
 
 describe('diffManifests', () => {
   it('reports added, removed, modified and unchanged paths exactly, sorted', () => {
-    const before = manifestOf('a', [entry('z/same.arrow', 'a'), entry('b/gone.arrow', 'b'), entry('c/changed.arrow', 'c'), entry('a/same.arrow', 'd')]);
-    const after = manifestOf('b', [entry('a/same.arrow', 'd'), entry('c/changed.arrow', 'e'), entry('z/same.arrow', 'a'), entry('y/new.arrow', 'f'), entry('d/new.arrow', '1')]);
+    const before = manifestOf('a', [
+      entry('z/same.arrow', 'a'),
+      entry('b/gone.arrow', 'b'),
+      entry('c/changed.arrow', 'c'),
+      entry('a/same.arrow', 'd'),
+    ]);
+    const after = manifestOf('b', [
+      entry('a/same.arrow', 'd'),
+      entry('c/changed.arrow', 'e'),
+      entry('z/same.arrow', 'a'),
+      entry('y/new.arrow', 'f'),
+      entry('d/new.arrow', '1'),
+    ]);
     expect(diffManifests(before, after)).toEqual({
       added: ['d/new.arrow', 'y/new.arrow'],
       removed: ['b/gone.arrow'],
@@ -202,7 +213,7 @@ describe('diffManifests', () => {
     await put('clean/MES.arrow', 'clean bars of MES'); // same bytes, new mtime
     await put('labels/MES.arrow', 'labels of MES, h5 and h60'); // same size, new bytes
     await first.record('clean/MES.arrow', 'clean');
-    const before = (await ArtifactManifest.read(join(runDir, 'manifest.json')));
+    const before = await ArtifactManifest.read(join(runDir, 'manifest.json'));
     await first.record('labels/MES.arrow', 'label');
     const diff = diffManifests(before, first.toJSON());
     expect(diff.unchanged).toEqual(['clean/MES.arrow']);

@@ -1,6 +1,15 @@
 // Public API of @tribar/datasets: load a run's split into datasets, or build them from columns,
 // and batch them into tfjs tensors. Everything else is internal.
-export type { SplitName, DatasetSpec, TabularDataset, SequenceDataset, Dataset, MarketRows, BarrierInfo, DataModule } from './internal/types.js';
+export type {
+  SplitName,
+  DatasetSpec,
+  TabularDataset,
+  SequenceDataset,
+  Dataset,
+  MarketRows,
+  BarrierInfo,
+  DataModule,
+} from './internal/types.js';
 export { loadDataModule } from './internal/load.js';
 export type { LoadOptions } from './internal/load.js';
 export { buildTabular, buildSequence } from './internal/build.js';

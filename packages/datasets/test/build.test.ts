@@ -20,7 +20,8 @@ describe('sessionIds', () => {
 });
 
 describe('buildSequence on the 12-row case, lookback 3', () => {
-  const build = (which: SplitName, crossSessions: boolean) => buildSequence({ ...caseColumns(), which, lookback: 3, crossSessions, barMs: BAR_MS });
+  const build = (which: SplitName, crossSessions: boolean) =>
+    buildSequence({ ...caseColumns(), which, lookback: 3, crossSessions, barMs: BAR_MS });
 
   it('lists the exact window end rows without crossing sessions', () => {
     // Train runs (same split and session): rows 0–5 and 6–7. Ends with 3 rows behind them in the run:
@@ -98,10 +99,14 @@ describe('buildTabular on the 12-row case', () => {
 
   it('refuses misaligned columns and corrupt labels', () => {
     const c = caseColumns();
-    expect(() => buildTabular({ ...c, label: c.label.subarray(1), which: 'train' })).toThrow(/column 'label' has 11 rows, timestampMs has 12/);
+    expect(() => buildTabular({ ...c, label: c.label.subarray(1), which: 'train' })).toThrow(
+      /column 'label' has 11 rows, timestampMs has 12/,
+    );
     const bad = caseColumns();
     bad.label[7] = 2;
-    expect(() => buildTabular({ ...bad, which: 'train', source: 'labels/MES.arrow' })).toThrow(/labels\/MES\.arrow, row 8, field 'label_h5'/);
+    expect(() => buildTabular({ ...bad, which: 'train', source: 'labels/MES.arrow' })).toThrow(
+      /labels\/MES\.arrow, row 8, field 'label_h5'/,
+    );
     expect(() => buildSequence({ ...c, which: 'train', lookback: 0, barMs: BAR_MS })).toThrow(/lookback must be a positive integer/);
   });
 
@@ -136,7 +141,20 @@ describe('property: windows never cross split or session boundaries', () => {
       const f0 = Float64Array.from({ length: n }, (_, i) => i);
       for (const crossSessions of [false, true]) {
         for (const which of ['train', 'val', 'test'] as const) {
-          const ds = buildSequence({ features: [f0], featureNames: ['f0'], label, weight, split, timestampMs, which, symbol: 'X', horizon: 1, lookback, crossSessions, barMs: BAR_MS });
+          const ds = buildSequence({
+            features: [f0],
+            featureNames: ['f0'],
+            label,
+            weight,
+            split,
+            timestampMs,
+            which,
+            symbol: 'X',
+            horizon: 1,
+            lookback,
+            crossSessions,
+            barMs: BAR_MS,
+          });
           const codeOf = { train: 0, val: 1, test: 2 }[which];
           const expected: number[] = [];
           for (let t = lookback - 1; t < n; t++) {

@@ -52,7 +52,11 @@ describe('an epoch of batches', () => {
     const ds = tabular();
     const plain = await epoch(ds, { batchSize: 16 });
     expect(plain.positions).toEqual(range(40));
-    expect(plain.shapes).toEqual([[16, 2], [16, 2], [8, 2]]); // 40 = 16 + 16 + 8
+    expect(plain.shapes).toEqual([
+      [16, 2],
+      [16, 2],
+      [8, 2],
+    ]); // 40 = 16 + 16 + 8
     const shuffled = await epoch(ds, { batchSize: 16, shuffle: true, seed: 11 });
     expect(sorted(shuffled.positions)).toEqual(range(40));
     expect(shuffled.positions).not.toEqual(range(40));
@@ -79,7 +83,12 @@ describe('an epoch of batches', () => {
     });
     expect(sorted(seen)).toEqual(range(37));
     const shapes = (await epoch(ds, { batchSize: 10 })).shapes;
-    expect(shapes).toEqual([[10, 4, 2], [10, 4, 2], [10, 4, 2], [7, 4, 2]]);
+    expect(shapes).toEqual([
+      [10, 4, 2],
+      [10, 4, 2],
+      [10, 4, 2],
+      [7, 4, 2],
+    ]);
   });
 
   it('the seeded shuffle is reproducible; other seeds and other epochs give other orders', () => {

@@ -67,7 +67,10 @@ export async function writeRunFixture(runDir: string, options: FixtureOptions = 
   );
   const splitTime = Float64Array.from(c.timestampMs);
   if (options.shiftSplitRow !== undefined) splitTime[options.shiftSplitRow] = (splitTime[options.shiftSplitRow] as number) + 60_000;
-  await writeArrowFile(join(runDir, 'splits', 'MES.arrow'), tableFromArrays({ timestamp: splitTime, split_h5: Int8Array.from(CASE.split) }));
+  await writeArrowFile(
+    join(runDir, 'splits', 'MES.arrow'),
+    tableFromArrays({ timestamp: splitTime, split_h5: Int8Array.from(CASE.split) }),
+  );
   const m = options.featureRows ?? n;
   const price = (offset: number) => Float64Array.from({ length: m }, (_, i) => 5000 + i + offset);
   await writeArrowFile(
@@ -87,5 +90,9 @@ export async function writeRunFixture(runDir: string, options: FixtureOptions = 
     sameBarRule: 'nearerOpen',
     symbols: { MES: { '5': { params: { kUp: 2, kDown: 1.5, maxBars: 10 } } } },
   });
-  await writeJsonAtomic(join(runDir, 'config.json'), { symbols: ['MES'], horizons: [5], timeframes: { sourceMinutes: 1, targetMinutes: 5 } });
+  await writeJsonAtomic(join(runDir, 'config.json'), {
+    symbols: ['MES'],
+    horizons: [5],
+    timeframes: { sourceMinutes: 1, targetMinutes: 5 },
+  });
 }

@@ -44,8 +44,12 @@ describe('loadDataModule', () => {
   it('a missing file is named, with the run symbols in the hint', async () => {
     await writeRunFixture(runDir);
     await unlink(join(runDir, 'splits', 'MES.arrow'));
-    await expect(loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).rejects.toThrow(/splits\/MES\.arrow: missing file[\s\S]*Symbols with scaled data in this run: MES/);
-    await expect(loadDataModule({ runDir, symbol: 'MGC', horizon: 5, kind: 'tabular' })).rejects.toThrow(/scale\/MGC\.arrow: missing file[\s\S]*MES/);
+    await expect(loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).rejects.toThrow(
+      /splits\/MES\.arrow: missing file[\s\S]*Symbols with scaled data in this run: MES/,
+    );
+    await expect(loadDataModule({ runDir, symbol: 'MGC', horizon: 5, kind: 'tabular' })).rejects.toThrow(
+      /scale\/MGC\.arrow: missing file[\s\S]*MES/,
+    );
   });
 
   it('a horizon the run did not label names the file, the column and the labeled horizons', async () => {
@@ -79,6 +83,8 @@ describe('loadDataModule', () => {
   it('a missing labels report is named', async () => {
     await writeRunFixture(runDir);
     await unlink(join(runDir, 'labels', 'report.json'));
-    await expect(loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).rejects.toThrow(/labels\/report\.json: missing file/);
+    await expect(loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).rejects.toThrow(
+      /labels\/report\.json: missing file/,
+    );
   });
 });

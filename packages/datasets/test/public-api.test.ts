@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 
 /** The values `@tribar/datasets` exports; anything else stays in `src/internal/`. */
-const VALUES = [
-  'batches',
-  'buildSequence',
-  'buildTabular',
-  'describeDataset',
-  'forEachBatch',
-  'loadDataModule',
-  'toTfDataset',
-];
+const VALUES = ['batches', 'buildSequence', 'buildTabular', 'describeDataset', 'forEachBatch', 'loadDataModule', 'toTfDataset'];
 
 const packageDir = join(import.meta.dirname, '..');
 
@@ -22,7 +14,14 @@ function exportedNames(): string[] {
   return [...index.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((match) =>
     (match[1] ?? '')
       .split(',')
-      .map((name) => name.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1) ?? '')
+      .map(
+        (name) =>
+          name
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)
+            .at(-1) ?? '',
+      )
       .filter((name) => name !== ''),
   );
 }

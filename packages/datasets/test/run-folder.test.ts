@@ -38,7 +38,10 @@ async function writeRun(runDir: string, options: RunOptions = {}): Promise<void>
     }),
   );
   const m = options.splitRows ?? n;
-  await writeArrowFile(join(runDir, 'splits', 'MES.arrow'), tableWithTime(c.timestampMs.slice(0, m), { split_h5: Int8Array.from(TWELVE.split.slice(0, m)) }));
+  await writeArrowFile(
+    join(runDir, 'splits', 'MES.arrow'),
+    tableWithTime(c.timestampMs.slice(0, m), { split_h5: Int8Array.from(TWELVE.split.slice(0, m)) }),
+  );
   const open = Float64Array.from({ length: n }, (_, r) => 5000 + r);
   await writeArrowFile(
     join(runDir, 'features', 'MES.arrow'),
@@ -104,7 +107,15 @@ describe('loadDataModule on a run folder with train, val and test rows', () => {
     expect([...m.val.rowIndex]).toEqual([9]);
     expect([...m.test.rowIndex]).toEqual([11]);
     expect(m.train.shape).toEqual([2, 2]);
-    const crossing = await loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'sequence', lookback: 3, crossSessions: true, features: ['f1'] });
+    const crossing = await loadDataModule({
+      runDir,
+      symbol: 'MES',
+      horizon: 5,
+      kind: 'sequence',
+      lookback: 3,
+      crossSessions: true,
+      features: ['f1'],
+    });
     expect([...crossing.val.rowIndex]).toEqual([8, 9]);
     const val = crossing.val as SequenceDataset;
     expect(val.shape).toEqual([3, 1]);

@@ -27,9 +27,12 @@ describe('sessionIds', () => {
     // A hand-made list: Thursday 21:50, 21:55, the CME halt (22:00–23:00 UTC in January), 23:00, 23:05,
     // then the weekend (the step to Sunday 23:00 stands for it), Sunday 23:05, and 23:15 (the 23:10 bar is missing).
     const times = [
-      '2026-01-08T21:50Z', '2026-01-08T21:55Z',
-      '2026-01-08T23:00Z', '2026-01-08T23:05Z',
-      '2026-01-11T23:00Z', '2026-01-11T23:05Z',
+      '2026-01-08T21:50Z',
+      '2026-01-08T21:55Z',
+      '2026-01-08T23:00Z',
+      '2026-01-08T23:05Z',
+      '2026-01-11T23:00Z',
+      '2026-01-11T23:05Z',
       '2026-01-11T23:15Z',
     ].map(at);
     // Steps (min): 5, 65 (> 5 → +1), 5, 3835 (> 5 → +1), 5, 10 (> 5 → +1).
@@ -48,7 +51,9 @@ describe('sessionIds', () => {
     } catch (error) {
       // Row 3 (1-based) repeats row 2.
       expect((error as DataError).location).toEqual({ file: 'labels/MES.arrow', row: 3, field: 'timestamp' });
-      expect((error as DataError).message).toMatch(/labels\/MES\.arrow, row 3, field 'timestamp': timestamps must increase strictly; row 3 is 0 ms/);
+      expect((error as DataError).message).toMatch(
+        /labels\/MES\.arrow, row 3, field 'timestamp': timestamps must increase strictly; row 3 is 0 ms/,
+      );
     }
     // Row 4 goes back one bar.
     expect(() => sessionIds([0, BAR_MS, 2 * BAR_MS, BAR_MS], BAR_MS)).toThrow(/row 4 is -300000 ms after the row before/);
@@ -171,7 +176,10 @@ describe('buildTabular on the 12-row case', () => {
 describe('property (fast-check): windows are sound and complete', () => {
   const MAX = 90;
   const scenario = fc.record({
-    segments: fc.array(fc.record({ code: fc.integer({ min: -3, max: 2 }), length: fc.integer({ min: 1, max: 18 }) }), { minLength: 1, maxLength: 8 }),
+    segments: fc.array(fc.record({ code: fc.integer({ min: -3, max: 2 }), length: fc.integer({ min: 1, max: 18 }) }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
     // Bars since the previous row: mostly adjacent, sometimes a missing bar, a halt (13 bars) or a weekend.
     steps: fc.array(fc.constantFrom(1, 1, 1, 1, 1, 1, 1, 2, 13, 803), { minLength: MAX, maxLength: MAX }),
     labels: fc.array(fc.constantFrom(-1, 0, 1, -99), { minLength: MAX, maxLength: MAX }),
@@ -201,9 +209,23 @@ describe('property (fast-check): windows are sound and complete', () => {
         const weight = Float64Array.from(weights.slice(0, n));
         const split = Int8Array.from(codes);
         const f0 = Float64Array.from({ length: n }, (_, r) => r + 0.1); // names its row, not float32-exact
-        const ds = buildSequence({ features: [f0], featureNames: ['f0'], label, weight, split, timestampMs, which, symbol: 'X', horizon: 1, lookback, crossSessions, barMs: BAR_MS });
+        const ds = buildSequence({
+          features: [f0],
+          featureNames: ['f0'],
+          label,
+          weight,
+          split,
+          timestampMs,
+          which,
+          symbol: 'X',
+          horizon: 1,
+          lookback,
+          crossSessions,
+          barMs: BAR_MS,
+        });
         const code = { train: 0, val: 1, test: 2 }[which];
-        const usable = (t: number) => split[t] === code && label[t] !== -99 && Number.isFinite(weight[t] as number) && (weight[t] as number) >= 0;
+        const usable = (t: number) =>
+          split[t] === code && label[t] !== -99 && Number.isFinite(weight[t] as number) && (weight[t] as number) >= 0;
         const windowOk = (t: number) => {
           if (t - lookback + 1 < 0) return false;
           for (let r = t - lookback + 1; r <= t; r++) {

@@ -71,8 +71,12 @@ const writePeakMiB = process.resourceUsage().maxRSS / 1024;
 const rows = 2 * BARS;
 console.log(`features per symbol:   ${last.features}`);
 console.log(`compute, 2 symbols:    ${median.toFixed(2)} s median of ${RUNS} (min ${times[0]!.toFixed(2)} s)`);
-console.log(`throughput:            ${Math.round(rows / median).toLocaleString('en-US')} rows/s (${Math.round((rows * last.features) / median / 1e6)} M values/s)`);
+console.log(
+  `throughput:            ${Math.round(rows / median).toLocaleString('en-US')} rows/s (${Math.round((rows * last.features) / median / 1e6)} M values/s)`,
+);
 console.log(`rows out after warm-up: ${last.rowsOut.toLocaleString('en-US')}`);
 console.log(`Arrow write, 1 symbol: ${writeSeconds.toFixed(2)} s`);
 console.log(`peak RSS:              ${computePeakMiB.toFixed(0)} MiB computing; ${writePeakMiB.toFixed(0)} MiB after the Arrow write`);
-console.log(`original (pandas/numba, 101 features): ${ORIGINAL_SECONDS} s, peak RSS 1,516 MiB → ${(ORIGINAL_SECONDS / median).toFixed(0)}× faster`);
+console.log(
+  `original (pandas/numba, 101 features): ${ORIGINAL_SECONDS} s, peak RSS 1,516 MiB → ${(ORIGINAL_SECONDS / median).toFixed(0)}× faster`,
+);

@@ -27,7 +27,12 @@ function features(bars: Bars, partners: Bars[] = [], symbols = [bars.symbol, ...
   };
 }
 
-function barsOf(symbol: string, timestamp: number[], close: number[], extra: Partial<Record<'open' | 'high' | 'low' | 'volume', number[]>> = {}): Bars {
+function barsOf(
+  symbol: string,
+  timestamp: number[],
+  close: number[],
+  extra: Partial<Record<'open' | 'high' | 'low' | 'volume', number[]>> = {},
+): Bars {
   return {
     symbol,
     timestamp: arr(timestamp),
@@ -42,7 +47,11 @@ function barsOf(symbol: string, timestamp: number[], close: number[], extra: Par
 
 describe('returns, ratios and temporal encodings by hand', () => {
   const t0 = Date.UTC(2024, 0, 2, 14, 35); // Tuesday 14:35 UTC = 08:35 CT
-  const bars = barsOf('MES', [t0, t0 + 5 * MIN, t0 + 10 * MIN], [100, 110, 99], { open: [99, 100, 110], high: [101, 112, 110], low: [98, 99, 99] });
+  const bars = barsOf('MES', [t0, t0 + 5 * MIN, t0 + 10 * MIN], [100, 110, 99], {
+    open: [99, 100, 110],
+    high: [101, 112, 110],
+    low: [98, 99, 99],
+  });
   const get = features(bars);
   it('returns and ratios', () => {
     expect(get('return_1')[1]).toBeCloseTo(0.1, 15);
@@ -86,7 +95,9 @@ describe('range-based volatility by hand', () => {
   it('Parkinson, Garman–Klass, Rogers–Satchell and Yang–Zhang on constant bars', () => {
     const n = 40;
     const ts = Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 2, 15) + i * 5 * MIN);
-    const get = features(barsOf('MES', ts, Array(n).fill(101), { open: Array(n).fill(100), high: Array(n).fill(102), low: Array(n).fill(99) }));
+    const get = features(
+      barsOf('MES', ts, Array(n).fill(101), { open: Array(n).fill(100), high: Array(n).fill(102), low: Array(n).fill(99) }),
+    );
     const hl = Math.log(102 / 99);
     const co = Math.log(101 / 100);
     const af = Math.sqrt(252 * 78);
@@ -234,7 +245,7 @@ describe('fractional differentiation and ADF', () => {
     }
     expect(failures).toBeLessThanOrEqual(1);
   });
-  it("chooses d > 0 for a random walk of log prices, and d = 0 for a stationary series", () => {
+  it('chooses d > 0 for a random walk of log prices, and d = 0 for a stationary series', () => {
     const rng = new Rng(3);
     const walk = new Float64Array(20000);
     let level = Math.log(4500);

@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ADX,
-  ATR,
-  BollingerBands,
-  CCI,
-  EMA,
-  MFI,
-  OBV,
-  RSI,
-  SMA,
-  StochasticOscillator,
-  SuperTrend,
-  WilliamsR,
-} from 'trading-signals';
+import { ADX, ATR, BollingerBands, CCI, EMA, MFI, OBV, RSI, SMA, StochasticOscillator, SuperTrend, WilliamsR } from 'trading-signals';
 import { computeFeatures } from '../src/internal/compute.js';
 import * as kernels from '../src/internal/kernels/index.js';
 import { defaultConfig, randomBars } from './helpers.js';
@@ -75,15 +62,35 @@ describe('indicators against trading-signals', () => {
 
   it('stoch_k = fast %K(14) and stoch_d its 3-bar mean', () => {
     const reference = new StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 1, dPeriod: 3 }).updates(candles);
-    compare(column('stoch_k'), reference.map((r) => r?.stochK), 15, 9);
-    compare(column('stoch_d'), reference.map((r) => r?.stochD), 15, 9);
+    compare(
+      column('stoch_k'),
+      reference.map((r) => r?.stochK),
+      15,
+      9,
+    );
+    compare(
+      column('stoch_d'),
+      reference.map((r) => r?.stochD),
+      15,
+      9,
+    );
   });
 
   it('Bollinger bands: population-σ bands of trading-signals rescaled to the original ddof = 1', () => {
     const reference = new BollingerBands(20, 2).updates(Array.from(bars.close));
     const scale = Math.sqrt(20 / 19);
-    compare(column('bb_middle'), reference.map((r) => r?.middle), 19, 8);
-    compare(column('bb_upper'), reference.map((r) => r && r.middle + (r.upper - r.middle) * scale), 19, 7);
+    compare(
+      column('bb_middle'),
+      reference.map((r) => r?.middle),
+      19,
+      8,
+    );
+    compare(
+      column('bb_upper'),
+      reference.map((r) => r && r.middle + (r.upper - r.middle) * scale),
+      19,
+      7,
+    );
     const width = column('bb_width');
     const upper = column('bb_upper');
     const lower = column('bb_lower');
@@ -108,8 +115,18 @@ describe('indicators against trading-signals', () => {
       return v;
     });
     compare(ours.adx, values, 1200, 6);
-    compare(ours.plusDi, pdi.map((v) => v * 100), 1200, 6);
-    compare(ours.minusDi, mdi.map((v) => v * 100), 1200, 6);
+    compare(
+      ours.plusDi,
+      pdi.map((v) => v * 100),
+      1200,
+      6,
+    );
+    compare(
+      ours.minusDi,
+      mdi.map((v) => v * 100),
+      1200,
+      6,
+    );
     expect(column('adx_14')[26]).toBeNaN();
     expect(column('adx_14')[27]).not.toBeNaN();
   });
@@ -126,7 +143,12 @@ describe('indicators against trading-signals', () => {
     const atr = Float64Array.from(new ATR(10).updates(candles), (v) => v ?? Number.NaN);
     const ours = kernels.supertrend(bars.high, bars.low, bars.close, atr, 3);
     const reference = new SuperTrend({ interval: 10, multiplier: 3 }).updates(candles);
-    compare(ours.value, reference.map((r) => r?.supertrend), 9, 9);
+    compare(
+      ours.value,
+      reference.map((r) => r?.supertrend),
+      9,
+      9,
+    );
     const direction = column('supertrend_direction');
     const seen = new Set(Array.from(direction.subarray(10)));
     expect(seen).toEqual(new Set([1, -1]));

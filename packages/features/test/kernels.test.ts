@@ -3,8 +3,20 @@ import { describe, expect, it } from 'vitest';
 import * as kernels from '../src/internal/kernels/index.js';
 import { arr } from './helpers.js';
 
-const { rollingMeanStd, rollingMax, rollingMin, rollingSum, rollingMedian, rollingCorrBeta, rollingMeanAbsDev, ema, atr, rsi, wilderMean, trueRange } =
-  kernels;
+const {
+  rollingMeanStd,
+  rollingMax,
+  rollingMin,
+  rollingSum,
+  rollingMedian,
+  rollingCorrBeta,
+  rollingMeanAbsDev,
+  ema,
+  atr,
+  rsi,
+  wilderMean,
+  trueRange,
+} = kernels;
 
 function noisy(n: number, seed: number, nanEvery = 0): Float64Array {
   const rng = new Rng(seed);
@@ -50,19 +62,31 @@ describe('rolling kernels agree with naive windows (NaN anywhere in a window giv
         return Math.sqrt(w.reduce((s, v) => s + (v - mu) ** 2, 0) / (p - 1));
       });
       expectClose(rollingSum(x, p), (i) => window(x, i, p)?.reduce((s, v) => s + v, 0));
-      expectClose(rollingMax(x, p), (i) => {
-        const w = window(x, i, p);
-        return w && Math.max(...w);
-      }, 12);
-      expectClose(rollingMin(x, p), (i) => {
-        const w = window(x, i, p);
-        return w && Math.min(...w);
-      }, 12);
-      expectClose(rollingMedian(x, p), (i) => {
-        const w = window(x, i, p)?.sort((a, b) => a - b);
-        if (!w) return undefined;
-        return p % 2 ? w[p >> 1] : (w[p / 2 - 1]! + w[p / 2]!) / 2;
-      }, 12);
+      expectClose(
+        rollingMax(x, p),
+        (i) => {
+          const w = window(x, i, p);
+          return w && Math.max(...w);
+        },
+        12,
+      );
+      expectClose(
+        rollingMin(x, p),
+        (i) => {
+          const w = window(x, i, p);
+          return w && Math.min(...w);
+        },
+        12,
+      );
+      expectClose(
+        rollingMedian(x, p),
+        (i) => {
+          const w = window(x, i, p)?.sort((a, b) => a - b);
+          if (!w) return undefined;
+          return p % 2 ? w[p >> 1] : (w[p / 2 - 1]! + w[p / 2]!) / 2;
+        },
+        12,
+      );
       expectClose(rollingMeanAbsDev(x, m, p), (i) => {
         const w = window(x, i, p);
         if (!w) return undefined;

@@ -94,7 +94,10 @@ describe('no feature reads a bar after t, when the bars after t also move in tim
     it(`MES with a 13-bar gap after bar ${cut} (own and partner)`, () => {
       const base = compute(mes, mgc);
       const partnerCut = mgc.timestamp.findIndex((t) => t > mes.timestamp[cut]!) - 1;
-      const changed = compute(withGapAfter(replaceAfter(mes, cut, cut), cut, 13), withGapAfter(replaceAfter(mgc, partnerCut, cut + 1), partnerCut, 13));
+      const changed = compute(
+        withGapAfter(replaceAfter(mes, cut, cut), cut, 13),
+        withGapAfter(replaceAfter(mgc, partnerCut, cut + 1), partnerCut, 13),
+      );
       const failures = base.specs
         .map((feature, j) => {
           for (let i = 0; i <= cut; i++) if (!Object.is(base.columns[j]![i], changed.columns[j]![i])) return `${feature.name}[${i}]`;

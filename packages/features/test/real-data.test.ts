@@ -56,7 +56,10 @@ describe.skipIf(!available)('real MES and MGC bars', () => {
       const afterWarmup = (name: string) => result.columns[result.specs.findIndex((s) => s.name === name)]!.subarray(result.warmupRows);
       for (const feature of result.specs) {
         const values = afterWarmup(feature.name);
-        expect(values.some((v) => v === Infinity || v === -Infinity), feature.name).toBe(false);
+        expect(
+          values.some((v) => v === Infinity || v === -Infinity),
+          feature.name,
+        ).toBe(false);
         if (feature.inputs === 'own') expect(values.some(Number.isNaN), feature.name).toBe(false);
       }
       expect(new Set(afterWarmup('supertrend_direction'))).toEqual(new Set([1, -1]));

@@ -22,20 +22,74 @@ describe('the feature registry', () => {
     const names = new Set(result.specs.map((s) => s.name));
     const original = [
       ...[1, 5, 10, 20, 60].flatMap((p) => [`return_${p}`, `log_return_${p}`]),
-      'hl_ratio', 'co_ratio', 'range_pct',
+      'hl_ratio',
+      'co_ratio',
+      'range_pct',
       ...[10, 20, 50, 100, 200].flatMap((p) => [`sma_${p}`, `price_to_sma_${p}`]),
       ...[9, 12, 21, 26, 50].flatMap((p) => [`ema_${p}`, `price_to_ema_${p}`]),
-      'rsi_14', 'rsi_overbought', 'rsi_oversold', 'macd_line', 'macd_signal', 'macd_hist', 'macd_cross_up', 'macd_cross_down',
-      'stoch_k', 'stoch_d', 'stoch_overbought', 'stoch_oversold', 'williams_r', 'roc_5', 'roc_10', 'roc_20', 'cci_20', 'mfi_14',
+      'rsi_14',
+      'rsi_overbought',
+      'rsi_oversold',
+      'macd_line',
+      'macd_signal',
+      'macd_hist',
+      'macd_cross_up',
+      'macd_cross_down',
+      'stoch_k',
+      'stoch_d',
+      'stoch_overbought',
+      'stoch_oversold',
+      'williams_r',
+      'roc_5',
+      'roc_10',
+      'roc_20',
+      'cci_20',
+      'mfi_14',
       ...[7, 14, 21].flatMap((p) => [`atr_${p}`, `atr_pct_${p}`]),
-      'bb_middle', 'bb_upper', 'bb_lower', 'bb_width', 'bb_position', 'kc_middle', 'kc_upper', 'kc_lower', 'kc_position',
-      'hvol_10', 'hvol_20', 'hvol_60', 'parkinson_vol', 'gk_vol',
-      'obv', 'obv_sma_20', 'volume_sma_20', 'volume_ratio', 'volume_zscore', 'vwap', 'price_to_vwap',
-      'adx_14', 'plus_di_14', 'minus_di_14', 'adx_strong_trend', 'supertrend', 'supertrend_direction',
-      'hour_sin', 'hour_cos', 'minute_sin', 'minute_cos', 'dayofweek_sin', 'dayofweek_cos',
-      'session_asia', 'session_london', 'session_ny', 'volatility_regime', 'trend_regime',
-      'mes_mgc_correlation_20', 'mes_mgc_spread_zscore', 'mes_mgc_beta', 'mes_mgc_relative_strength',
-      'close_bb_zscore', 'close_kc_atr_dev',
+      'bb_middle',
+      'bb_upper',
+      'bb_lower',
+      'bb_width',
+      'bb_position',
+      'kc_middle',
+      'kc_upper',
+      'kc_lower',
+      'kc_position',
+      'hvol_10',
+      'hvol_20',
+      'hvol_60',
+      'parkinson_vol',
+      'gk_vol',
+      'obv',
+      'obv_sma_20',
+      'volume_sma_20',
+      'volume_ratio',
+      'volume_zscore',
+      'vwap',
+      'price_to_vwap',
+      'adx_14',
+      'plus_di_14',
+      'minus_di_14',
+      'adx_strong_trend',
+      'supertrend',
+      'supertrend_direction',
+      'hour_sin',
+      'hour_cos',
+      'minute_sin',
+      'minute_cos',
+      'dayofweek_sin',
+      'dayofweek_cos',
+      'session_asia',
+      'session_london',
+      'session_ny',
+      'volatility_regime',
+      'trend_regime',
+      'mes_mgc_correlation_20',
+      'mes_mgc_spread_zscore',
+      'mes_mgc_beta',
+      'mes_mgc_relative_strength',
+      'close_bb_zscore',
+      'close_kc_atr_dev',
     ];
     expect(original).toHaveLength(101);
     expect(original.filter((name) => !names.has(name))).toEqual([]);
@@ -97,11 +151,24 @@ describe('the feature registry', () => {
     const three = defaultConfig({ symbols: ['MES', 'MGC', 'MNQ'] });
     const mnq = randomBars('MNQ', 400, 33, { startPrice: 17000 });
     const small = randomBars('MES', 400, 34);
-    const names = (cfg: typeof three, bars = small, partners = new Map([['MGC', mgc], ['MNQ', mnq]])) =>
-      computeFeatures(bars, { config: cfg.features, symbols: cfg.symbols, barMinutes: 5, trainFraction: 0.7, partners }).specs.map((s) => s.name);
+    const names = (
+      cfg: typeof three,
+      bars = small,
+      partners = new Map([
+        ['MGC', mgc],
+        ['MNQ', mnq],
+      ]),
+    ) =>
+      computeFeatures(bars, { config: cfg.features, symbols: cfg.symbols, barMinutes: 5, trainFraction: 0.7, partners }).specs.map(
+        (s) => s.name,
+      );
     const cross = names(three).filter((n) => n.endsWith('_beta'));
     expect(cross).toEqual(['mes_mgc_beta', 'mes_mnq_beta']);
-    expect(names(defaultConfig({ symbols: ['MES', 'MGC', 'MNQ'], features: { crossAsset: { pairs: [['MGC', 'MNQ']] } } })).filter((n) => n.endsWith('_beta'))).toEqual([]);
+    expect(
+      names(defaultConfig({ symbols: ['MES', 'MGC', 'MNQ'], features: { crossAsset: { pairs: [['MGC', 'MNQ']] } } })).filter((n) =>
+        n.endsWith('_beta'),
+      ),
+    ).toEqual([]);
     expect(names(defaultConfig({ symbols: ['MES'] })).some((n) => n.includes('_beta'))).toBe(false);
     expect(names(defaultConfig({ features: { crossAsset: { enabled: false } } })).some((n) => n.includes('_beta'))).toBe(false);
     const noVolume = { ...small, volume: new Float64Array(small.volume.length) };
@@ -126,7 +193,13 @@ describe('the feature registry', () => {
     const custom = defaultConfig({
       features: { rsi: 7, sma: [3], ema: [4, 50], atr: [5], cci: 10, higherTimeframes: [30], crossAsset: { window: 10 } },
     });
-    const out = computeFeatures(mes, { config: custom.features, symbols: custom.symbols, barMinutes: 5, trainFraction: 0.7, partners: new Map([['MGC', mgc]]) });
+    const out = computeFeatures(mes, {
+      config: custom.features,
+      symbols: custom.symbols,
+      barMinutes: 5,
+      trainFraction: 0.7,
+      partners: new Map([['MGC', mgc]]),
+    });
     const spec = (name: string) => out.specs.find((s) => s.name === name);
     expect(spec('rsi_7')?.warmup).toBe(7);
     expect(spec('sma_3')?.warmup).toBe(2);

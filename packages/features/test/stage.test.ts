@@ -50,7 +50,12 @@ describe('the features stage', () => {
     const report = await readJsonArtifact(runDir, featuresReport);
     expect(manifest.features.length).toBeGreaterThanOrEqual(110);
     expect(manifest.passthrough).toContain('contract');
-    expect(manifest.features.find((f) => f.name === 'rsi_14')).toMatchObject({ family: 'momentum', category: 'oscillator', flag: false, warmup: 14 });
+    expect(manifest.features.find((f) => f.name === 'rsi_14')).toMatchObject({
+      family: 'momentum',
+      category: 'oscillator',
+      flag: false,
+      warmup: 14,
+    });
     expect(manifest.bySymbol.MES?.fracdiff.chosenBy).toBe('adf');
     // A manifest entry without a known scaling category or flag bit is refused, naming the field.
     const broken = { ...manifest, features: manifest.features.map((f, j) => (j === 3 ? { ...f, category: 'unknown' } : f)) };
@@ -86,7 +91,13 @@ describe('the features stage', () => {
       const bars = randomBars('MES', 150, 3);
       await writeArrowFile(join(dir, 'clean/MES.arrow'), barsToTable(bars));
       await writeCutFixture(dir, config, [bars]);
-      const context: StageContext<RunConfig> = createStageContext({ runId: 'short', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) });
+      const context: StageContext<RunConfig> = createStageContext({
+        runId: 'short',
+        runDir: dir,
+        config,
+        logger: silentLogger(),
+        rng: new Rng(1),
+      });
       await expect(featuresStage.run(context)).rejects.toThrow(/warm-up .*longer history/);
       await expect(readJsonArtifact(dir, featureManifest)).rejects.toThrow(/feature-manifest\.json: cannot read the file/);
     } finally {
@@ -94,7 +105,7 @@ describe('the features stage', () => {
     }
   });
 
-  it('chooses the FFD order on the bars before the run\'s calendar cut (cut/cut.json), not on its own rows', async () => {
+  it("chooses the FFD order on the bars before the run's calendar cut (cut/cut.json), not on its own rows", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tribar-features-cut-'));
     try {
       const config: RunConfig = defaultConfig({ symbols: ['MES'], features: { fracdiff: { d: 'auto', adfMaxRows: 5000 } } });

@@ -17,7 +17,9 @@ const config = defaultConfig();
 const bars = randomWalkBars(BARS, 42);
 const block = chooseBlock(BARS, config.ga.subsetFraction, config.ga.minSubsetBars, new Rng(42));
 const series = sliceSeries(bars, block.start, block.end);
-console.log(`GA ${config.ga.populationSize} × ${config.ga.generations} on ${block.end - block.start} bars (30 % of ${BARS}); median of ${RUNS} runs`);
+console.log(
+  `GA ${config.ga.populationSize} × ${config.ga.generations} on ${block.end - block.start} bars (30 % of ${BARS}); median of ${RUNS} runs`,
+);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -33,7 +35,15 @@ for (const horizon of [20, 5]) {
       const pool = workers > 1 ? await WorkerPool.start(undefined, workers) : undefined;
       startSeconds.push((performance.now() - started) / 1000);
       try {
-        const result = await searchBarriers({ config, symbol: 'MES', horizon, block: series, rng: new Rng(7), workers, ...(pool ? { pool } : {}) });
+        const result = await searchBarriers({
+          config,
+          symbol: 'MES',
+          horizon,
+          block: series,
+          rng: new Rng(7),
+          workers,
+          ...(pool ? { pool } : {}),
+        });
         evaluations = result.evaluations;
         const { kUp, kDown, maxBars } = result.params;
         summary = `best ${kUp.toFixed(2)}/${kDown.toFixed(2)}/${maxBars} fitness ${result.fitness.toFixed(4)} valid ${result.valid}`;

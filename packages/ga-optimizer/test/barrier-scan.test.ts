@@ -45,7 +45,14 @@ describe('the fast barrier scan labels exactly as the core kernel', () => {
             costAwareLabels: costAware,
             sameBarRule,
             maxBarsPerHorizonBar: [1, 3],
-            rules: { horizon, neutralBand: [0.15, 0.4], neutralTarget: [0.2, 0.3], minClassShare: 0.1, minTrades: 5, asymmetry: 'upperWider' },
+            rules: {
+              horizon,
+              neutralBand: [0.15, 0.4],
+              neutralTarget: [0.2, 0.3],
+              minClassShare: 0.1,
+              minTrades: 5,
+              asymmetry: 'upperWider',
+            },
           };
           const fast = barrierFitness(init, 'scan')([kUp, kDown, mult]);
           const reference = barrierFitness(init, 'kernel')([kUp, kDown, mult]);

@@ -3,7 +3,15 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clearGaCache, gaCacheDir, gaCacheEntryPath, gaCacheKey, readGaCache, writeGaCache, type GaCacheKeyInput } from '../src/internal/cache.js';
+import {
+  clearGaCache,
+  gaCacheDir,
+  gaCacheEntryPath,
+  gaCacheKey,
+  readGaCache,
+  writeGaCache,
+  type GaCacheKeyInput,
+} from '../src/internal/cache.js';
 import { config, run, runFolder } from './stage-helpers.js';
 
 const roots: string[] = [];
@@ -39,7 +47,10 @@ const OUTPUTS = ['summary.json', 'MES_h5.json', 'MES_h5.svg', 'MGC_h5.json', 'MG
 /** A logger that keeps its warnings. */
 function capturingLogger() {
   const warnings: { msg: string; path?: string; problem?: string }[] = [];
-  const logger = createRootLogger({ level: 'warn', streams: [{ stream: { write: (line: string) => void warnings.push(JSON.parse(line) as never) } as never }] });
+  const logger = createRootLogger({
+    level: 'warn',
+    streams: [{ stream: { write: (line: string) => void warnings.push(JSON.parse(line) as never) } as never }],
+  });
   return { logger, warnings };
 }
 
@@ -88,14 +99,22 @@ describe('the GA cache: a content-addressed store under the runs root', () => {
       expect((await first.report(symbol, 5))['cached']).toBe(false);
       expect((await again.report(symbol, 5))['cached']).toBe(true);
     }
-    expect(await readFile(join(root, 'run-2', 'ga-optimize', 'summary.json'))).toEqual(await readFile(join(root, 'run-1', 'ga-optimize', 'summary.json')));
+    expect(await readFile(join(root, 'run-2', 'ga-optimize', 'summary.json'))).toEqual(
+      await readFile(join(root, 'run-1', 'ga-optimize', 'summary.json')),
+    );
     for (const name of OUTPUTS) expect(await outputText(join(root, 'run-2'), name), name).toBe(await outputText(join(root, 'run-1'), name));
     // One entry per search, sharded by the key's first two hex digits; the value is the search's result.
     const entries = await files(gaCacheDir(root));
     expect(entries).toHaveLength(2);
     for (const entry of entries) expect(entry).toMatch(/^([0-9a-f]{2})\/\1[0-9a-f]{62}\.json$/);
-    const values = await Promise.all(entries.map(async (entry) => JSON.parse(await readFile(join(gaCacheDir(root), entry), 'utf8')) as { params: object; convergence: unknown[] }));
-    const bests = await Promise.all(['MES', 'MGC'].map(async (symbol) => ((await first.report(symbol, 5)) as { best: { genes: unknown } }).best));
+    const values = await Promise.all(
+      entries.map(
+        async (entry) => JSON.parse(await readFile(join(gaCacheDir(root), entry), 'utf8')) as { params: object; convergence: unknown[] },
+      ),
+    );
+    const bests = await Promise.all(
+      ['MES', 'MGC'].map(async (symbol) => ((await first.report(symbol, 5)) as { best: { genes: unknown } }).best),
+    );
     expect(values.map((value) => value.params)).toEqual(expect.arrayContaining(bests.map(({ genes: _genes, ...params }) => params)));
     for (const value of values) expect(value.convergence).toHaveLength(4);
   });
@@ -108,12 +127,25 @@ describe('the GA cache: a content-addressed store under the runs root', () => {
     const outside = mes.optimisation.startRow > 0 ? mes.optimisation.startRow - 1 : mes.optimisation.endRow;
     expect(outside).toBeLessThan(mes.train.rows);
     let n = 0;
-    const cachedAfter = async (options: { edit?: Parameters<typeof runFolder>[2]; overrides?: Parameters<typeof config>[0]; seed?: number }) => {
-      const result = await run(await runFolder(root, `run-${++n}`, options.edit), config(options.overrides), options.seed === undefined ? {} : { seed: options.seed });
+    const cachedAfter = async (options: {
+      edit?: Parameters<typeof runFolder>[2];
+      overrides?: Parameters<typeof config>[0];
+      seed?: number;
+    }) => {
+      const result = await run(
+        await runFolder(root, `run-${++n}`, options.edit),
+        config(options.overrides),
+        options.seed === undefined ? {} : { seed: options.seed },
+      );
       return { MES: (await result.report('MES', 5))['cached'], MGC: (await result.report('MGC', 5))['cached'] };
     };
-    expect(await cachedAfter({ edit: (symbol, bars) => symbol === 'MES' && (bars.atr[outside] = (bars.atr[outside] as number) * 1.01) })).toEqual({ MES: false, MGC: true });
-    expect(await cachedAfter({ edit: (symbol, bars) => symbol === 'MGC' && (bars.close[3] = (bars.close[3] as number) + 0.1) })).toEqual({ MES: true, MGC: false });
+    expect(
+      await cachedAfter({ edit: (symbol, bars) => symbol === 'MES' && (bars.atr[outside] = (bars.atr[outside] as number) * 1.01) }),
+    ).toEqual({ MES: false, MGC: true });
+    expect(await cachedAfter({ edit: (symbol, bars) => symbol === 'MGC' && (bars.close[3] = (bars.close[3] as number) + 0.1) })).toEqual({
+      MES: true,
+      MGC: false,
+    });
     // Bars at or after the cut are not the train part: still a hit.
     expect(await cachedAfter({ edit: (_symbol, bars) => bars.atr.fill(1, mes.train.rows + 10) })).toEqual({ MES: true, MGC: true });
     expect(await cachedAfter({ overrides: { ga: { generations: 2 } } })).toEqual({ MES: false, MGC: false });
@@ -171,13 +203,23 @@ describe('the GA cache: a content-addressed store under the runs root', () => {
     expect(await clearGaCache(join(root, 'no-such-folder'))).toEqual({ entries: 0, bytes: 0 });
 
     await run(await runFolder(root, 'run-1'), config());
-    const result = { params: { kUp: 1, kDown: 1, maxBars: 10 }, genes: [1, 1, 2], fitness: 1, valid: true, evaluations: 0, convergence: [] };
+    const result = {
+      params: { kUp: 1, kDown: 1, maxBars: 10 },
+      genes: [1, 1, 2],
+      fitness: 1,
+      valid: true,
+      evaluations: 0,
+      convergence: [],
+    };
     await writeGaCache(root, 'ff'.padEnd(64, '0'), result);
     await mkdir(join(root, '.cache', 'ga-optimize'), { recursive: true });
     await writeFile(join(root, '.cache', 'ga-optimize', 'old.json'), '{"old":true}\n');
     await mkdir(join(root, '.cache', 'other'), { recursive: true });
     await writeFile(join(root, '.cache', 'other', 'keep.json'), '{}');
-    const stored = [...(await files(gaCacheDir(root))).map((file) => join(gaCacheDir(root), file)), join(root, '.cache', 'ga-optimize', 'old.json')];
+    const stored = [
+      ...(await files(gaCacheDir(root))).map((file) => join(gaCacheDir(root), file)),
+      join(root, '.cache', 'ga-optimize', 'old.json'),
+    ];
     expect(stored).toHaveLength(4);
     const bytes = (await Promise.all(stored.map(async (file) => (await stat(file)).size))).reduce((sum, size) => sum + size, 0);
 

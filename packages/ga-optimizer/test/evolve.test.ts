@@ -85,7 +85,10 @@ describe('evolve', () => {
     await evolve(
       options({
         generations: 0,
-        seeds: [[1.5, -2, 7], [9, 9, 9]],
+        seeds: [
+          [1.5, -2, 7],
+          [9, 9, 9],
+        ],
         evaluate: (genes) => {
           seen.push([...genes]);
           return 0;
@@ -97,9 +100,9 @@ describe('evolve', () => {
   });
 
   it('reports a worker-side failure and rejects bad options', async () => {
-    await expect(
-      evolve(options({ workers: 2, evaluate: { module: fixture, exportName: 'createBroken', init: {} } })),
-    ).rejects.toThrow(/boom/);
+    await expect(evolve(options({ workers: 2, evaluate: { module: fixture, exportName: 'createBroken', init: {} } }))).rejects.toThrow(
+      /boom/,
+    );
     await expect(evolve(options({ elites: 30 }))).rejects.toThrow(/elites/);
     await expect(evolve(options({ evaluate: () => Number.NaN }))).rejects.toThrow(/not a number/);
   });

@@ -127,8 +127,20 @@ describe('valid individuals always outrank invalid ones', () => {
 
   it('invalid individuals nearer the constraints rank higher', () => {
     const cost = new Float64Array(10);
-    const far = scoreLabels(labelsOf([0, 0, 0, 0, 0, 0, 0, 0, 1, -1], new Array(10).fill(0.01)), 10, cost, { kUp: 1, kDown: 1, maxBars: 10 }, rules);
-    const near = scoreLabels(labelsOf([0, 0, 0, 0, 0, 1, -1, 1, -1, 1], new Array(10).fill(0.01)), 10, cost, { kUp: 1, kDown: 1, maxBars: 10 }, rules);
+    const far = scoreLabels(
+      labelsOf([0, 0, 0, 0, 0, 0, 0, 0, 1, -1], new Array(10).fill(0.01)),
+      10,
+      cost,
+      { kUp: 1, kDown: 1, maxBars: 10 },
+      rules,
+    );
+    const near = scoreLabels(
+      labelsOf([0, 0, 0, 0, 0, 1, -1, 1, -1, 1], new Array(10).fill(0.01)),
+      10,
+      cost,
+      { kUp: 1, kDown: 1, maxBars: 10 },
+      rules,
+    );
     expect(far.valid || near.valid).toBe(false);
     expect(near.score).toBeGreaterThan(far.score);
   });

@@ -1,7 +1,14 @@
 import { Rng } from '@tribar/core';
 import { describe, expect, it } from 'vitest';
 import { HallOfFame } from '../src/internal/ga/hall-of-fame.js';
-import { blendCrossover, clampToBounds, gaussianMutation, randomIndividual, tournamentSelect, type RandomSource } from '../src/internal/ga/operators.js';
+import {
+  blendCrossover,
+  clampToBounds,
+  gaussianMutation,
+  randomIndividual,
+  tournamentSelect,
+  type RandomSource,
+} from '../src/internal/ga/operators.js';
 
 /** A source that replays fixed draws, so each operator can be checked by hand. */
 function scripted(uniforms: number[], normals: number[] = [], ints: number[] = []): RandomSource & { left(): number } {
@@ -70,11 +77,23 @@ describe('tournamentSelect (DEAP selTournament)', () => {
 
 describe('bounds', () => {
   it('clamps each gene into its own interval', () => {
-    expect(clampToBounds([0.5, 3, 2.5], [[0.8, 2.5], [0.8, 2.5], [2, 3]])).toEqual([0.8, 2.5, 2.5]);
+    expect(
+      clampToBounds(
+        [0.5, 3, 2.5],
+        [
+          [0.8, 2.5],
+          [0.8, 2.5],
+          [2, 3],
+        ],
+      ),
+    ).toEqual([0.8, 2.5, 2.5]);
   });
 
   it('draws random individuals inside the bounds, reproducibly', () => {
-    const bounds = [[0.8, 2.5], [2, 3]] as const;
+    const bounds = [
+      [0.8, 2.5],
+      [2, 3],
+    ] as const;
     const one = randomIndividual(bounds, new Rng(9));
     expect(one).toEqual(randomIndividual(bounds, new Rng(9)));
     one.forEach((gene, i) => {

@@ -21,7 +21,11 @@ describe('searchBarriers', () => {
   it('starts from the original seeds of the symbol (MGC symmetric, MES/other asymmetric)', async () => {
     // A population of exactly five: generation 0 is the seeds, so its best is one of them.
     const small = parseConfig({ ga: { populationSize: 5, generations: 1, minTrades: 50, workers: 1 } });
-    for (const [symbol, seeds] of [['MGC', SEEDS.symmetric], ['MES', SEEDS.upperWider], ['ZN', SEEDS.upperWider]] as const) {
+    for (const [symbol, seeds] of [
+      ['MGC', SEEDS.symmetric],
+      ['MES', SEEDS.upperWider],
+      ['ZN', SEEDS.upperWider],
+    ] as const) {
       const result = await searchBarriers({ config: small, symbol, horizon: 5, block, rng: new Rng(1) });
       expect(seeds.map((seed) => seed.join())).toContain(result.convergence[0]?.bestGenes.join());
     }

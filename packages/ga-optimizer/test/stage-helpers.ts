@@ -22,7 +22,12 @@ export const seriesFor = (symbol: string) => randomWalkBars(4000, symbol === 'ME
  * A run folder under `root` with features files for MES and MGC and the run's cut (`cut/cut.json`,
  * computed as stage `cut` does, unless `trainEndMs` overrides it); `edit` may change the bars first.
  */
-export async function runFolder(root: string, name: string, edit?: (symbol: string, bars: SeriesBars) => void, trainEndMs?: number): Promise<string> {
+export async function runFolder(
+  root: string,
+  name: string,
+  edit?: (symbol: string, bars: SeriesBars) => void,
+  trainEndMs?: number,
+): Promise<string> {
   const runDir = join(root, name);
   await mkdir(join(runDir, 'features'), { recursive: true });
   const timestamps: Record<string, Float64Array> = {};

@@ -130,7 +130,13 @@ describe('ga-optimize stage', () => {
     expect(summary.results['MES']?.['5']).toEqual({ kUp: 1.5, kDown: 1.0, maxBars: 12, valid: false, fitness: null });
     expect(summary.results['MGC']?.['5']).toMatchObject({ kUp: 1.2, kDown: 1.2, maxBars: 12, valid: false });
     const disabled = await report('MES', 5);
-    expect(disabled).toMatchObject({ evaluations: 0, fitness: null, valid: false, best: { kUp: 1.5, kDown: 1.0, maxBars: 12, genes: [] }, convergence: [] });
+    expect(disabled).toMatchObject({
+      evaluations: 0,
+      fitness: null,
+      valid: false,
+      best: { kUp: 1.5, kDown: 1.0, maxBars: 12, genes: [] },
+      convergence: [],
+    });
     expect(gaResultSchema.parse(disabled)).toEqual(disabled);
   });
 
@@ -159,7 +165,16 @@ describe('ga-optimize stage', () => {
     const covered = (path: string) => gaOptimizeStage.configKeys.some((key) => path === key || path.startsWith(`${key}.`));
     expect([...read].filter((path) => !covered(path))).toEqual([]);
     // The proxy sees the reads that matter, including those made inside config helpers.
-    expect([...read]).toEqual(expect.arrayContaining(['symbols', 'horizons', 'ga.enabled', 'labels.atrFeature', 'contracts.MES.tickSize', 'barriers.bySymbol.MES.5.kUp']));
+    expect([...read]).toEqual(
+      expect.arrayContaining([
+        'symbols',
+        'horizons',
+        'ga.enabled',
+        'labels.atrFeature',
+        'contracts.MES.tickSize',
+        'barriers.bySymbol.MES.5.kUp',
+      ]),
+    );
     // And every declared key is read by one of the two runs (none is stale), except `defaultContract`,
     // which contractFor reads only for a symbol missing from `contracts`.
     const unread = gaOptimizeStage.configKeys.filter((key) => ![...read].some((path) => path === key || path.startsWith(`${key}.`)));
@@ -174,9 +189,15 @@ describe('ga-optimize stage', () => {
     const entry = { kUp: 1.5, kDown: 1.0, maxBars: 12, valid: true, fitness: 1.2 };
     await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': entry } } }));
     await expect(readJsonArtifact(runDir, gaSummary)).resolves.toEqual({ results: { MES: { '5': entry } } });
-    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': { ...entry, maxBars: 12.5 } } } }));
+    await writeFile(
+      join(runDir, 'ga-optimize', 'summary.json'),
+      JSON.stringify({ results: { MES: { '5': { ...entry, maxBars: 12.5 } } } }),
+    );
     await expect(readJsonArtifact(runDir, gaSummary)).rejects.toThrow(/summary\.json.*field 'results\.MES\.5\.maxBars'/);
-    await writeFile(join(runDir, 'ga-optimize', 'summary.json'), JSON.stringify({ results: { MES: { '5': { kUp: 1.5, kDown: 1.0, maxBars: 12 } } } }));
+    await writeFile(
+      join(runDir, 'ga-optimize', 'summary.json'),
+      JSON.stringify({ results: { MES: { '5': { kUp: 1.5, kDown: 1.0, maxBars: 12 } } } }),
+    );
     await expect(readJsonArtifact(runDir, gaSummary)).rejects.toThrow(/field 'results\.MES\.5\.valid'/);
   });
 });

@@ -44,7 +44,7 @@ async function writeCsv(path: string, rows: number, seed: number): Promise<void>
   let lines: string[] = [];
   for (let i = 0; i < rows; i++) {
     const open = close;
-    close = Math.max(1, Math.round((open * (1 + rng.normal() * 0.0004)) * 4) / 4);
+    close = Math.max(1, Math.round(open * (1 + rng.normal() * 0.0004) * 4) / 4);
     const high = Math.max(open, close) + Math.round(Math.abs(rng.normal()) * 2) / 4;
     const low = Math.min(open, close) - Math.round(Math.abs(rng.normal()) * 2) / 4;
     const volume = 1 + Math.floor(rng.next() * 2000);
@@ -102,7 +102,10 @@ interface ChildResult {
 
 function measure(path: string): ChildResult {
   const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', path], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (child.status !== 0) throw new Error(`benchmark child failed with status ${child.status}`);
   return JSON.parse(child.stdout.trim().split('\n').pop() as string) as ChildResult;
 }
@@ -132,13 +135,18 @@ async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   if (mode === '--child' && arg) return measureChild(arg);
 
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const rowsList = sizes.length > 0 ? sizes : [1_000_000, 5_700_000];
   const dir = await mkdtemp(join(tmpdir(), 'tribar-read-bench-'));
   try {
     console.log(`CSV → repair → clean → 5-min bars, seconds (median of ${RUNS} runs after a warm-up), each size in its own process`);
     console.log('Machines are noisy: the median is the figure to quote, the best run shows the cost without contention.');
-    console.log('rows        | MB     | read    | repair  | clean   | resample| total s  | M rows/s | best M/s  | RSS MiB  | vs pandas read_csv alone (0.93 M rows/s)');
+    console.log(
+      'rows        | MB     | read    | repair  | clean   | resample| total s  | M rows/s | best M/s  | RSS MiB  | vs pandas read_csv alone (0.93 M rows/s)',
+    );
     for (const rows of rowsList) {
       const path = join(dir, `MES_${rows}.csv`);
       await writeCsv(path, rows, 42);

@@ -101,7 +101,10 @@ describe('cleanBars options', () => {
 describe.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))('cleanBars on the real TopstepX files', () => {
   it('finds one roll per file, fills only the 3-minute feed hole, and does not flag the roll bar', () => {
     const expected = { MES: ['2026-03-15T22:00:00.000Z', 36], MGC: ['2026-01-25T23:00:00.000Z', 59.2] } as const;
-    for (const [file, symbol] of [[MES_1M, 'MES'], [MGC_1M, 'MGC']] as const) {
+    for (const [file, symbol] of [
+      [MES_1M, 'MES'],
+      [MGC_1M, 'MGC'],
+    ] as const) {
       const bars = readRealBars(file, symbol);
       const { bars: out, report } = cleanBars(bars, cleanOptionsFromConfig(config, symbol));
       expect(report.rolls.map((r) => [r.time, r.gap])).toEqual([expected[symbol]]);

@@ -71,7 +71,10 @@ describe('fillSessionGaps', () => {
 
 describe.skipIf(!hasRealData(MES_1M))('fillSessionGaps on the real TopstepX files', () => {
   it('fills the 2026-02-05 06:51–06:53 feed hole in both files and nothing else short', () => {
-    for (const [file, symbol] of [[MES_1M, 'MES'], [MGC_1M, 'MGC']] as const) {
+    for (const [file, symbol] of [
+      [MES_1M, 'MES'],
+      [MGC_1M, 'MGC'],
+    ] as const) {
       const bars = readRealBars(file, symbol);
       const { bars: out, report } = fillSessionGaps(bars, { maxFillMinutes: 5 });
       expect(report.filledBars).toBe(3);

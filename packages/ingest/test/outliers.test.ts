@@ -54,7 +54,16 @@ describe('detectOutliers', () => {
     const b = minuteBars('MES', '2026-03-08T22:00:00Z', sunday);
     b.open[0] = sunday[0]!;
     const cat = (x: Float64Array, y: Float64Array) => Float64Array.from([...x, ...y]);
-    const bars = { symbol: 'MES', timestamp: cat(a.timestamp, b.timestamp), open: cat(a.open, b.open), high: cat(a.high, b.high), low: cat(a.low, b.low), close: cat(a.close, b.close), volume: cat(a.volume, b.volume), columns: {} };
+    const bars = {
+      symbol: 'MES',
+      timestamp: cat(a.timestamp, b.timestamp),
+      open: cat(a.open, b.open),
+      high: cat(a.high, b.high),
+      low: cat(a.low, b.low),
+      close: cat(a.close, b.close),
+      volume: cat(a.volume, b.volume),
+      columns: {},
+    };
     bars.high[60] = Math.max(bars.high[60]!, bars.open[60]!);
     bars.low[60] = Math.min(bars.low[60]!, bars.open[60]!);
     expect(detectOutliers(bars, options).flagged).toBe(0);

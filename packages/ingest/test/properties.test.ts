@@ -15,10 +15,18 @@ const barsArbitrary = fc
   .chain((minutes) =>
     fc.tuple(
       fc.constant(minutes.sort((a, b) => a - b)),
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 500 })), {
-        minLength: minutes.length,
-        maxLength: minutes.length,
-      }),
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: 0, max: 40 }),
+          fc.integer({ min: 0, max: 8 }),
+          fc.integer({ min: 0, max: 8 }),
+          fc.integer({ min: 1, max: 500 }),
+        ),
+        {
+          minLength: minutes.length,
+          maxLength: minutes.length,
+        },
+      ),
     ),
   )
   .map(([minutes, draws]): Bars => {
@@ -35,7 +43,7 @@ const barsArbitrary = fc
     };
     draws.forEach(([level, up, down, volume], i) => {
       const open = 5000 + level * 0.25;
-      const close = 5000 + ((level + up - down) * 0.25);
+      const close = 5000 + (level + up - down) * 0.25;
       bars.open[i] = open;
       bars.close[i] = close;
       bars.high[i] = Math.max(open, close) + up * 0.25;
@@ -70,7 +78,13 @@ describe('resampleBars properties', () => {
           }
           expect(out.timestamp[k]!).toBeLessThanOrEqual(bars.timestamp[first]!);
           expect(out.timestamp[k]!).toBeGreaterThanOrEqual(bin * minutes * 60_000);
-          expect([out.open[k], out.high[k], out.low[k], out.close[k], out.volume[k]]).toEqual([bars.open[first], high, low, bars.close[last], volume]);
+          expect([out.open[k], out.high[k], out.low[k], out.close[k], out.volume[k]]).toEqual([
+            bars.open[first],
+            high,
+            low,
+            bars.close[last],
+            volume,
+          ]);
           cursor = last + 1;
         }
         expect(cursor).toBe(bars.timestamp.length);

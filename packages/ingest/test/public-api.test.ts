@@ -24,7 +24,14 @@ function exportedNames(): string[] {
   return [...index.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((match) =>
     (match[1] ?? '')
       .split(',')
-      .map((name) => name.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1) ?? '')
+      .map(
+        (name) =>
+          name
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)
+            .at(-1) ?? '',
+      )
       .filter((name) => name !== ''),
   );
 }

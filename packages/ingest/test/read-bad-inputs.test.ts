@@ -188,17 +188,25 @@ describe('a failing read leaves no output behind', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it.each(['truncated.csv.gz', 'text-in-numbers.csv', 'truncated.parquet'])('%s: no artifact, no report, no temporary file', async (name) => {
-    const outputPath = join(out, 'bars', 'MES.arrow');
-    await expect(ingestBarsFile(fixture(name), { outputPath, reportPath: join(out, 'ingest-report.json') })).rejects.toThrow(name);
-    const left = await readdir(out, { recursive: true });
-    expect(left.filter((entry) => entry !== 'bars')).toEqual([]);
-  });
+  it.each(['truncated.csv.gz', 'text-in-numbers.csv', 'truncated.parquet'])(
+    '%s: no artifact, no report, no temporary file',
+    async (name) => {
+      const outputPath = join(out, 'bars', 'MES.arrow');
+      await expect(ingestBarsFile(fixture(name), { outputPath, reportPath: join(out, 'ingest-report.json') })).rejects.toThrow(name);
+      const left = await readdir(out, { recursive: true });
+      expect(left.filter((entry) => entry !== 'bars')).toEqual([]);
+    },
+  );
 
   it('a successful ingest writes the artifact and the report', async () => {
     const outputPath = join(out, 'ok', 'MES.arrow');
     const reportPath = join(out, 'ok', 'ingest-report.json');
-    const { report } = await ingestBarsFile(fixture('duplicated-timestamps.csv'), { outputPath, reportPath, symbol: 'MES', tickSize: 0.25 });
+    const { report } = await ingestBarsFile(fixture('duplicated-timestamps.csv'), {
+      outputPath,
+      reportPath,
+      symbol: 'MES',
+      tickSize: 0.25,
+    });
     expect(report.repair.counts.duplicateTimestampsDropped).toBe(3);
     expect((await readdir(join(out, 'ok'))).sort()).toEqual(['MES.arrow', 'ingest-report.json']);
   });

@@ -27,7 +27,14 @@ const numberCell = fc.oneof(
   fc.integer({ min: 0, max: 9999 }).map((k) => ({ text: `"${k}.5"`, value: k + 0.5 })),
   fc.integer({ min: 0, max: 9999 }).map((k) => ({ text: ` ${k} `, value: k })),
   fc.integer({ min: 0, max: 9999 }).map((k) => ({ text: `+${k}`, value: k })),
-  fc.constantFrom({ text: '', value: Number.NaN }, { text: 'NaN', value: Number.NaN }, { text: 'null', value: Number.NaN }, { text: '007.50', value: 7.5 }, { text: '-0.25', value: -0.25 }, { text: '.5', value: 0.5 }),
+  fc.constantFrom(
+    { text: '', value: Number.NaN },
+    { text: 'NaN', value: Number.NaN },
+    { text: 'null', value: Number.NaN },
+    { text: '007.50', value: 7.5 },
+    { text: '-0.25', value: -0.25 },
+    { text: '.5', value: 0.5 },
+  ),
 );
 
 const T0 = Date.UTC(2026, 0, 20, 13, 27);
@@ -66,16 +73,21 @@ describe('CSV fast and general paths agree with a reference parse', () => {
 
   it('rejects the same bad cells on either path, at the right line', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 30 }), fc.constantFrom('1x', 'abc', '1.2.3', '--1', '0x1f', 'Infinity', '1e'), fc.integer({ min: 0, max: 4 }), async (before, bad, column) => {
-        const good = '2026-01-20T13:27:00Z,1,2,0.5,1.5,3';
-        const cells = good.split(',');
-        cells[column + 1] = bad;
-        const lines = ['timestamp,open,high,low,close,volume', ...Array.from({ length: before }, () => good), cells.join(',')];
-        const path = join(dir, `bad-${before}-${column}.csv`);
-        await writeFile(path, lines.join('\n') + '\n');
-        const field = ['open', 'high', 'low', 'close', 'volume'][column] as string;
-        await expect(readCsvBars(path)).rejects.toThrow(`row ${before + 2}, field '${field}': '${bad}' is not a number`);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 30 }),
+        fc.constantFrom('1x', 'abc', '1.2.3', '--1', '0x1f', 'Infinity', '1e'),
+        fc.integer({ min: 0, max: 4 }),
+        async (before, bad, column) => {
+          const good = '2026-01-20T13:27:00Z,1,2,0.5,1.5,3';
+          const cells = good.split(',');
+          cells[column + 1] = bad;
+          const lines = ['timestamp,open,high,low,close,volume', ...Array.from({ length: before }, () => good), cells.join(',')];
+          const path = join(dir, `bad-${before}-${column}.csv`);
+          await writeFile(path, lines.join('\n') + '\n');
+          const field = ['open', 'high', 'low', 'close', 'volume'][column] as string;
+          await expect(readCsvBars(path)).rejects.toThrow(`row ${before + 2}, field '${field}': '${bad}' is not a number`);
+        },
+      ),
       { numRuns: 40, seed: 11 },
     );
   });

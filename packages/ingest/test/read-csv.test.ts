@@ -27,7 +27,10 @@ const T0 = Date.UTC(2026, 0, 20, 13, 27);
 
 describe('readCsvBars', () => {
   it('reads the canonical header and values exactly', async () => {
-    const path = await csvFile('MES_1m.csv', 'timestamp,open,high,low,close,volume\n2026-01-20T13:27:00Z,6880.25,6880.5,6878.5,6880.0,446\n2026-01-20T13:28:00Z,6880.25,6880.25,6879.0,6879.25,391\n');
+    const path = await csvFile(
+      'MES_1m.csv',
+      'timestamp,open,high,low,close,volume\n2026-01-20T13:27:00Z,6880.25,6880.5,6878.5,6880.0,446\n2026-01-20T13:28:00Z,6880.25,6880.25,6879.0,6879.25,391\n',
+    );
     const { bars, stats } = await readCsvBars(path);
     expect(bars.symbol).toBe('MES');
     expect([...bars.timestamp]).toEqual([T0, T0 + 60_000]);
@@ -48,21 +51,38 @@ describe('readCsvBars', () => {
     const row = ['2026-01-20T13:27:00Z', '10.5', '11', '10', '10.75', '7'].join(delimiter);
     const path = await csvFile(`alias-${Math.abs(header.length)}-${delimiter.charCodeAt(0)}.csv`, `${header}\r\n${row}\r\n`);
     const { bars, stats } = await readCsvBars(path, { symbol: 'X' });
-    expect([bars.timestamp[0], bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([T0, 10.5, 11, 10, 10.75, 7]);
+    expect([bars.timestamp[0], bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([
+      T0,
+      10.5,
+      11,
+      10,
+      10.75,
+      7,
+    ]);
     expect(stats.delimiter).toBe(delimiter);
   });
 
   it('reads decimal commas in semicolon files', async () => {
-    const path = await csvFile('eu.csv', 'date;time;open;high;low;close;volume\n2026-01-20;13:27:00;1;1;1;1;1\n2026-01-20;13:28:00;6880,25;6880,5;6878,5;6880;446\n');
+    const path = await csvFile(
+      'eu.csv',
+      'date;time;open;high;low;close;volume\n2026-01-20;13:27:00;1;1;1;1;1\n2026-01-20;13:28:00;6880,25;6880,5;6878,5;6880;446\n',
+    );
     const { bars } = await readCsvBars(path);
     expect(bars.timestamp[1]).toBe(T0 + 60_000);
     expect(bars.open[1]).toBe(6880.25);
   });
 
   it('combines separate date and time columns, naive in the configured zone', async () => {
-    const path = await csvFile('split.csv', 'Date,Time,Open,High,Low,Close,Volume\n2026-03-08,01:59,1,1,1,1,1\n2026-03-08,03:00:00,1,1,1,1,1\n20260309,08:30:00.250,1,1,1,1,1\n');
+    const path = await csvFile(
+      'split.csv',
+      'Date,Time,Open,High,Low,Close,Volume\n2026-03-08,01:59,1,1,1,1,1\n2026-03-08,03:00:00,1,1,1,1,1\n20260309,08:30:00.250,1,1,1,1,1\n',
+    );
     const { bars, stats } = await readCsvBars(path, { timezone: 'America/Chicago' });
-    expect([...bars.timestamp]).toEqual([Date.parse('2026-03-08T07:59:00Z'), Date.parse('2026-03-08T08:00:00Z'), Date.parse('2026-03-09T13:30:00.250Z')]);
+    expect([...bars.timestamp]).toEqual([
+      Date.parse('2026-03-08T07:59:00Z'),
+      Date.parse('2026-03-08T08:00:00Z'),
+      Date.parse('2026-03-09T13:30:00.250Z'),
+    ]);
     expect(stats.columns).toMatchObject({ date: 'Date', time: 'Time' });
   });
 
@@ -77,7 +97,9 @@ describe('readCsvBars', () => {
 
   it('names a mapped column that is absent', async () => {
     const path = await csvFile('mapped-missing.csv', 'timestamp,open,high,low,close,volume\n2026-01-20T13:27:00Z,1,1,1,1,1\n');
-    await expect(readCsvBars(path, { columns: { close: 'settle' } })).rejects.toThrow(/column 'settle' \(mapped to close in data\.columns\) is not in the header/);
+    await expect(readCsvBars(path, { columns: { close: 'settle' } })).rejects.toThrow(
+      /column 'settle' \(mapped to close in data\.columns\) is not in the header/,
+    );
   });
 
   it('reads gzip and treats epoch ms, a missing final newline and blank lines', async () => {
@@ -91,7 +113,10 @@ describe('readCsvBars', () => {
 
   it('parses identically when lines straddle read chunks (a 12 MB file)', async () => {
     const lines = ['timestamp,open,high,low,close,volume'];
-    for (let i = 0; i < 220_000; i++) lines.push(`${new Date(T0 + i * 60_000).toISOString()},${1000 + i * 0.25},${1001 + i * 0.25},${999 + i * 0.25},${1000.5 + i * 0.25},${i}`);
+    for (let i = 0; i < 220_000; i++)
+      lines.push(
+        `${new Date(T0 + i * 60_000).toISOString()},${1000 + i * 0.25},${1001 + i * 0.25},${999 + i * 0.25},${1000.5 + i * 0.25},${i}`,
+      );
     const text = lines.join('\n') + '\n';
     const plain = await csvFile('big.csv', text);
     const gz = await csvFile('big.csv.gz', gzipSync(Buffer.from(text)));
@@ -107,7 +132,10 @@ describe('readCsvBars', () => {
   });
 
   it('counts skipped bad rows with their lines when onBadRow is skip', async () => {
-    const path = await csvFile('skip.csv', 'timestamp,open,high,low,close,volume\n2026-01-20T13:27:00Z,1,1,1,1,1\nnot-a-time,1,1,1,1,1\n2026-01-20T13:29:00Z,1,x,1,1,1\n2026-01-20T13:30:00Z,1,1,1,1,1\n');
+    const path = await csvFile(
+      'skip.csv',
+      'timestamp,open,high,low,close,volume\n2026-01-20T13:27:00Z,1,1,1,1,1\nnot-a-time,1,1,1,1,1\n2026-01-20T13:29:00Z,1,x,1,1,1\n2026-01-20T13:30:00Z,1,1,1,1,1\n',
+    );
     const { bars, stats } = await readCsvBars(path, { onBadRow: 'skip' });
     expect(bars.timestamp.length).toBe(2);
     expect(stats.badRowsSkipped).toBe(2);
@@ -142,8 +170,22 @@ describe.skipIf(!existsSync(mesFile))('real MES one-minute file (../shared/data)
     expect(stats.rowsParsed).toBe(77_175);
     expect(bars.timestamp.length).toBe(77_175);
     // First lines of the file: 2026-01-20T13:27:00Z,6880.25,6880.5,6878.5,6880.0,446 / ...13:28:00Z,6880.25,6880.25,6879.0,6879.25,391
-    expect([bars.timestamp[0], bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([T0, 6880.25, 6880.5, 6878.5, 6880.0, 446]);
-    expect([bars.timestamp[1], bars.open[1], bars.high[1], bars.low[1], bars.close[1], bars.volume[1]]).toEqual([T0 + 60_000, 6880.25, 6880.25, 6879.0, 6879.25, 391]);
+    expect([bars.timestamp[0], bars.open[0], bars.high[0], bars.low[0], bars.close[0], bars.volume[0]]).toEqual([
+      T0,
+      6880.25,
+      6880.5,
+      6878.5,
+      6880.0,
+      446,
+    ]);
+    expect([bars.timestamp[1], bars.open[1], bars.high[1], bars.low[1], bars.close[1], bars.volume[1]]).toEqual([
+      T0 + 60_000,
+      6880.25,
+      6880.25,
+      6879.0,
+      6879.25,
+      391,
+    ]);
     expect(bars.timestamp[77_174]).toBe(Date.parse('2026-04-08T23:29:00Z'));
   });
 

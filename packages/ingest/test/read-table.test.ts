@@ -58,10 +58,22 @@ function tableWithTimestamp(name: string, timestamps: Vector): Table {
   const n = timestamps.length;
   return new Table({
     [name]: timestamps,
-    O: vectorFromArray(Array.from({ length: n }, () => 10), new Float64()),
-    H: vectorFromArray(Array.from({ length: n }, () => 11), new Float64()),
-    L: vectorFromArray(Array.from({ length: n }, () => 9), new Float64()),
-    C: vectorFromArray(Array.from({ length: n }, () => 10.5), new Float64()),
+    O: vectorFromArray(
+      Array.from({ length: n }, () => 10),
+      new Float64(),
+    ),
+    H: vectorFromArray(
+      Array.from({ length: n }, () => 11),
+      new Float64(),
+    ),
+    L: vectorFromArray(
+      Array.from({ length: n }, () => 9),
+      new Float64(),
+    ),
+    C: vectorFromArray(
+      Array.from({ length: n }, () => 10.5),
+      new Float64(),
+    ),
     Vol: makeVector(bigints(Array.from({ length: n }, (_, i) => i + 1))),
   });
 }
@@ -73,7 +85,10 @@ describe('Parquet and Arrow readers', () => {
     const arrow = join(dir, 'MES_1m.arrow');
     await writeParquetFile(parquet, barsToTable(bars));
     await writeArrowFile(arrow, barsToTable(bars));
-    for (const [path, reader] of [[parquet, readParquetBars], [arrow, readArrowBars]] as const) {
+    for (const [path, reader] of [
+      [parquet, readParquetBars],
+      [arrow, readArrowBars],
+    ] as const) {
       const { bars: back, stats } = await reader(path);
       expect(back.symbol).toBe('MES');
       expect(back.timestamp).toEqual(bars.timestamp);
@@ -88,7 +103,13 @@ describe('Parquet and Arrow readers', () => {
     ['seconds, UTC', new TimestampSecond('UTC'), [1_768_915_620], 'UTC', T0],
     ['µs, UTC', new TimestampMicrosecond('UTC'), [1_768_915_620_000_123], 'UTC', T0],
     ['ns, +zone', new TimestampNanosecond('America/Chicago'), [1_768_915_620_000_000_000n], 'America/Chicago', T0],
-    ['ns, naive, read in Chicago', new TimestampNanosecond(null), [Date.UTC(2026, 2, 8, 3, 0) * 1e6], 'America/Chicago', Date.parse('2026-03-08T08:00:00Z')],
+    [
+      'ns, naive, read in Chicago',
+      new TimestampNanosecond(null),
+      [Date.UTC(2026, 2, 8, 3, 0) * 1e6],
+      'America/Chicago',
+      Date.parse('2026-03-08T08:00:00Z'),
+    ],
   ])('Arrow timestamp (%s) → UTC ms', (_label, type, raw, timezone, expected) => {
     const table = tableWithTimestamp('datetime', timestampVector(type, bigints(raw)));
     const { bars, stats } = tableToBarsWithAliases(table, 'mem.arrow', 'arrow', { timezone });
@@ -108,20 +129,36 @@ describe('Parquet and Arrow readers', () => {
 
   it('reads date columns as midnight in the configured zone', () => {
     const table = tableWithTimestamp('Date', vectorFromArray([new Date(Date.UTC(2026, 0, 20))], new DateDay()));
-    expect(tableToBarsWithAliases(table, 'd', 'arrow', { timezone: 'America/New_York' }).bars.timestamp[0]).toBe(Date.parse('2026-01-20T05:00:00Z'));
+    expect(tableToBarsWithAliases(table, 'd', 'arrow', { timezone: 'America/New_York' }).bars.timestamp[0]).toBe(
+      Date.parse('2026-01-20T05:00:00Z'),
+    );
   });
 
   it('parses string timestamps, plain and dictionary-encoded', () => {
     const plain = tableWithTimestamp('time', vectorFromArray(['2026-01-20T13:27:00Z', '2026-01-20 08:28:00-05:00'], new Utf8()));
     expect([...tableToBarsWithAliases(plain, 'p', 'arrow').bars.timestamp]).toEqual([T0, T0 + 60_000]);
-    const dictionary = tableFromArrays({ Timestamp: ['2026-01-20 07:27', '2026-01-20 07:28', '2026-01-20 07:27'], open: [1, 2, 3], high: [1, 2, 3], low: [1, 2, 3], close: [1, 2, 3], volume: [1, 2, 3] });
+    const dictionary = tableFromArrays({
+      Timestamp: ['2026-01-20 07:27', '2026-01-20 07:28', '2026-01-20 07:27'],
+      open: [1, 2, 3],
+      high: [1, 2, 3],
+      low: [1, 2, 3],
+      close: [1, 2, 3],
+      volume: [1, 2, 3],
+    });
     expect(String(dictionary.schema.fields[0]?.type)).toMatch(/Dictionary/);
     const { bars } = tableToBarsWithAliases(dictionary, 'd', 'arrow', { timezone: 'America/Chicago' });
     expect([...bars.timestamp]).toEqual([T0, T0 + 60_000, T0]);
   });
 
   it('reads string timestamps and prices through Parquet', async () => {
-    const table = tableFromArrays({ date_time: ['2026-01-20T13:27:00Z', '2026-01-20T13:28:00Z'], open: ['6880.25', '6880.5'], high: [6881, 6881], low: [6879, 6879], close: [6880, 6880], trade_volume: [5, 6] });
+    const table = tableFromArrays({
+      date_time: ['2026-01-20T13:27:00Z', '2026-01-20T13:28:00Z'],
+      open: ['6880.25', '6880.5'],
+      high: [6881, 6881],
+      low: [6879, 6879],
+      close: [6880, 6880],
+      trade_volume: [5, 6],
+    });
     const path = join(dir, 'strings.parquet');
     await writeFile(path, arrowToParquet(table));
     const { bars } = await readParquetBars(path);
@@ -131,7 +168,14 @@ describe('Parquet and Arrow readers', () => {
 
   it('null prices become NaN for repair; text prices are bad rows naming row and field', () => {
     const ones = (): Vector => vectorFromArray([1, 1], new Float64());
-    const withNull = new Table({ timestamp: vectorFromArray([T0, T0 + 60_000], new Float64()), open: vectorFromArray([1, null], new Float64()), high: ones(), low: ones(), close: ones(), volume: ones() });
+    const withNull = new Table({
+      timestamp: vectorFromArray([T0, T0 + 60_000], new Float64()),
+      open: vectorFromArray([1, null], new Float64()),
+      high: ones(),
+      low: ones(),
+      close: ones(),
+      volume: ones(),
+    });
     expect(tableToBarsWithAliases(withNull, 'n', 'arrow').bars.open[1]).toBeNaN();
 
     const withText = new Table({
@@ -143,10 +187,15 @@ describe('Parquet and Arrow readers', () => {
       volume: makeVector(bigints([1, 2, 3])),
     });
     expect(() => tableToBarsWithAliases(withText, 'bars.parquet', 'parquet')).toThrow(DataError);
-    expect(() => tableToBarsWithAliases(withText, 'bars.parquet', 'parquet')).toThrow(/bars\.parquet, row 2, field 'open': 'n\/a\?' is not a number/);
+    expect(() => tableToBarsWithAliases(withText, 'bars.parquet', 'parquet')).toThrow(
+      /bars\.parquet, row 2, field 'open': 'n\/a\?' is not a number/,
+    );
     const skipped = tableToBarsWithAliases(withText, 'bars.parquet', 'parquet', { onBadRow: 'skip' });
     expect(skipped.stats.badRowsSkipped).toBe(2);
-    expect(skipped.stats.badRowSamples.map((s) => [s.row, s.field])).toEqual([[2, 'open'], [3, 'close']]);
+    expect(skipped.stats.badRowSamples.map((s) => [s.row, s.field])).toEqual([
+      [2, 'open'],
+      [3, 'close'],
+    ]);
     expect([...skipped.bars.timestamp]).toEqual([T0]);
   });
 

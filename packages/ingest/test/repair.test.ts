@@ -39,12 +39,23 @@ describe('repairBars', () => {
     // high 8 < low 9: swapped to 9/8; then high 9 < open 10 → 10; then high 10 < close 12 → 12.
     const { bars, report } = repairBars(barsOf([[0, 10, 8, 9, 12, 1]]));
     expect(rowsOf(bars)).toEqual([[0, 10, 12, 8, 12, 1]]);
-    expect(report.counts).toMatchObject({ highLowSwapped: 1, highRaisedToOpen: 1, highRaisedToClose: 1, lowLoweredToOpen: 0, lowLoweredToClose: 0 });
+    expect(report.counts).toMatchObject({
+      highLowSwapped: 1,
+      highRaisedToOpen: 1,
+      highRaisedToClose: 1,
+      lowLoweredToOpen: 0,
+      lowLoweredToClose: 0,
+    });
     expect(report.totalFixes).toBe(3);
   });
 
   it('counts OHLC fixes on a row it then drops for a non-positive price, as the original did', () => {
-    const { bars, report } = repairBars(barsOf([[0, -1, 5, 4, 4.5, 1], [60, 5, 6, 4, 5, 1]]));
+    const { bars, report } = repairBars(
+      barsOf([
+        [0, -1, 5, 4, 4.5, 1],
+        [60, 5, 6, 4, 5, 1],
+      ]),
+    );
     expect(report.counts.lowLoweredToOpen).toBe(1);
     expect(report.counts.nonPositivePriceRowsDropped).toBe(1);
     expect(rowsOf(bars)).toEqual([[60, 5, 6, 4, 5, 1]]);
@@ -63,7 +74,11 @@ describe('repairBars', () => {
       [30, 90, 10, 20, 70, 40],
     );
     const { bars, report } = repairBars(input);
-    expect(rowsOf(bars)).toEqual([[0, 1, 1, 1, 1, 1], [60, 2, 2, 2, 2, 0], [120, 3, 3, 3, 3, 3]]);
+    expect(rowsOf(bars)).toEqual([
+      [0, 1, 1, 1, 1, 1],
+      [60, 2, 2, 2, 2, 0],
+      [120, 3, 3, 3, 3, 3],
+    ]);
     expect([...(bars.columns.flag as Float64Array)]).toEqual([10, 20, 30]);
     expect(report.counts).toMatchObject({
       nanPriceRowsDropped: 1,
@@ -79,7 +94,10 @@ describe('repairBars', () => {
   });
 
   it('counts off-tick rows for a tick size, tolerant of binary fractions', () => {
-    const bars = barsOf([[0, 4500.1, 4500.3, 4499.9, 4500.2, 1], [60, 4500.15, 4500.3, 4499.9, 4500.2, 1]]);
+    const bars = barsOf([
+      [0, 4500.1, 4500.3, 4499.9, 4500.2, 1],
+      [60, 4500.15, 4500.3, 4499.9, 4500.2, 1],
+    ]);
     expect(countOffTick(bars, 0.1)).toBe(1);
     expect(countOffTick(bars, 0.05)).toBe(0);
     expect(repairBars(bars, { tickSize: 0.1 }).report.warnings).toEqual(['1 row(s) have prices off the 0.1 tick grid (left unchanged)']);
@@ -97,7 +115,11 @@ describe('repairBars', () => {
     const { bars } = repairBars(input);
     expect(rowsOf(input)).toEqual(rows);
     expect([...(input.columns.flag as Float64Array)]).toEqual([1, 2, 3, 4]);
-    expect(rowsOf(bars)).toEqual([[0, 10, 11, 9, 10.5, 0], [60, 10, 12, 10, 10.5, 5], [120, 10, 12, 8, 12, 0]]);
+    expect(rowsOf(bars)).toEqual([
+      [0, 10, 11, 9, 10.5, 0],
+      [60, 10, 12, 10, 10.5, 5],
+      [120, 10, 12, 8, 12, 0],
+    ]);
     // Without sorting or drops, changed columns are copies and unchanged ones shared.
     const clean = barsOf([[0, 10, 9, 8, 10, 1]]);
     const repaired = repairBars(clean).bars;
@@ -114,8 +136,19 @@ describe('repairBars', () => {
 });
 
 describe('repairBars invariants over random input', () => {
-  const price = fc.oneof(fc.double({ min: -5, max: 100, noNaN: true }), fc.constant(Number.NaN), fc.integer({ min: 1, max: 400 }).map((k) => k / 4));
-  const row = fc.tuple(fc.integer({ min: 0, max: 40 }), price, price, price, price, fc.oneof(fc.integer({ min: -5, max: 50 }), fc.constant(Number.NaN)));
+  const price = fc.oneof(
+    fc.double({ min: -5, max: 100, noNaN: true }),
+    fc.constant(Number.NaN),
+    fc.integer({ min: 1, max: 400 }).map((k) => k / 4),
+  );
+  const row = fc.tuple(
+    fc.integer({ min: 0, max: 40 }),
+    price,
+    price,
+    price,
+    price,
+    fc.oneof(fc.integer({ min: -5, max: 50 }), fc.constant(Number.NaN)),
+  );
 
   it('output is strictly increasing, OHLC-consistent, positive, with non-negative volume, and the counts add up', () => {
     fc.assert(
@@ -132,7 +165,9 @@ describe('repairBars invariants over random input', () => {
           expect(v).toBeGreaterThanOrEqual(0);
         }
         const { counts } = report;
-        expect(report.rowsIn - report.rowsOut).toBe(counts.nanPriceRowsDropped + counts.duplicateTimestampsDropped + counts.nonPositivePriceRowsDropped);
+        expect(report.rowsIn - report.rowsOut).toBe(
+          counts.nanPriceRowsDropped + counts.duplicateTimestampsDropped + counts.nonPositivePriceRowsDropped,
+        );
         // Repair is idempotent: a second pass finds nothing to fix.
         expect(repairBars(bars, { tickSize: 0.25 }).report.totalFixes).toBe(0);
       }),

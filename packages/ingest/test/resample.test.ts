@@ -33,8 +33,16 @@ describe('resampleBars', () => {
   it('splits a bin that spans the daily halt and labels the part after it with the session open', () => {
     // Winter: the halt is 22:00–23:00 UTC. A 4-hour clock bin [20:00, 24:00) holds the last two
     // hours of one session and the first hour of the next: two bars, never one.
-    const before = minuteBars('MES', '2026-03-05T20:00:00Z', Array.from({ length: 120 }, (_, m) => 100 + m));
-    const after = minuteBars('MES', '2026-03-05T23:00:00Z', Array.from({ length: 60 }, (_, m) => 300 - m));
+    const before = minuteBars(
+      'MES',
+      '2026-03-05T20:00:00Z',
+      Array.from({ length: 120 }, (_, m) => 100 + m),
+    );
+    const after = minuteBars(
+      'MES',
+      '2026-03-05T23:00:00Z',
+      Array.from({ length: 60 }, (_, m) => 300 - m),
+    );
     const cat = (a: Float64Array, b: Float64Array) => Float64Array.from([...a, ...b]);
     const bars = {
       symbol: 'MES',

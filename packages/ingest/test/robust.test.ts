@@ -11,10 +11,16 @@ const sortedMedian = (values: number[]): number => {
 describe('medianInPlace (quickselect)', () => {
   it('agrees with sorting on random arrays, ties and all', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -5, max: 5 }).map((x) => x / 4), { minLength: 1, maxLength: 200 }), (values) => {
-        const scratch = Float64Array.from([...values, 99, 99]); // trailing junk beyond `size` is ignored
-        expect(medianInPlace(scratch, values.length)).toBe(sortedMedian(values));
-      }),
+      fc.property(
+        fc.array(
+          fc.integer({ min: -5, max: 5 }).map((x) => x / 4),
+          { minLength: 1, maxLength: 200 },
+        ),
+        (values) => {
+          const scratch = Float64Array.from([...values, 99, 99]); // trailing junk beyond `size` is ignored
+          expect(medianInPlace(scratch, values.length)).toBe(sortedMedian(values));
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 300 }), (values) => {

@@ -55,7 +55,10 @@ describe('adjustRolls', () => {
     const contract = [1, 1, 2, 3];
     const stepped: Bars = { ...bars, columns: { contract: Float64Array.from(contract) } };
     const found = detectRolls(stepped, { jumpMultiple: 8 });
-    expect(found.map((r) => [r.index, r.gap, r.source])).toEqual([[2, 10, 'contract'], [3, 0, 'contract']]);
+    expect(found.map((r) => [r.index, r.gap, r.source])).toEqual([
+      [2, 10, 'contract'],
+      [3, 0, 'contract'],
+    ]);
     const withGap = detectRolls(stepped, { jumpMultiple: 8, calendar: [{ symbol: 'MES', at: '2026-03-15T22:01:00Z', gap: 2 }] });
     const { bars: out } = adjustRolls(bars, withGap, 'difference');
     expect(Array.from(out.close)).toEqual([112, 112, 112.5, 111]);
@@ -74,7 +77,8 @@ describe('rolls in the synthetic market', () => {
     const changes = (bars: Bars) => {
       const contract = bars.columns['contract']!;
       const out: [string, number, number][] = [];
-      for (let i = 1; i < contract.length; i++) if (contract[i] !== contract[i - 1]) out.push([iso(bars.timestamp[i]!), contract[i - 1]!, contract[i]!]);
+      for (let i = 1; i < contract.length; i++)
+        if (contract[i] !== contract[i - 1]) out.push([iso(bars.timestamp[i]!), contract[i - 1]!, contract[i]!]);
       return out;
     };
     // Same roll opens as the real TopstepX files: MES 2026-03-15 22:00, MGC 2026-01-25 23:00 UTC.

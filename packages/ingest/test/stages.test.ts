@@ -111,14 +111,17 @@ describe('ingest and clean stages', () => {
   it('reads files, with the reader stats and every repair in the report', async () => {
     const dir = await runDir();
     const csv = join(dir, 'MES_1m.csv');
-    await writeFile(csv, [
-      'timestamp,open,high,low,close,volume',
-      '2026-01-06T15:00:00Z,100,101,99,100.5,10',
-      '2026-01-06T15:01:00Z,100.5,100,101,100.75,12',
-      '2026-01-06T15:02:00Z,100.75,101.25,100.5,101,-3',
-      '2026-01-06T15:03:00Z,101,101.5,100.75,101.25,7',
-      '',
-    ].join('\n'));
+    await writeFile(
+      csv,
+      [
+        'timestamp,open,high,low,close,volume',
+        '2026-01-06T15:00:00Z,100,101,99,100.5,10',
+        '2026-01-06T15:01:00Z,100.5,100,101,100.75,12',
+        '2026-01-06T15:02:00Z,100.75,101.25,100.5,101,-3',
+        '2026-01-06T15:03:00Z,101,101.5,100.75,101.25,7',
+        '',
+      ].join('\n'),
+    );
     const base = defaultConfig();
     const config: RunConfig = { ...base, symbols: ['MES'], data: { ...base.data, source: 'files', files: { MES: csv } } };
     expect(ingestStage.externalInputs?.(config)).toEqual([csv]);

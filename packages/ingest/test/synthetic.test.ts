@@ -2,7 +2,12 @@ import { defaultConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
 import { calendarForSymbol, ZoneClock, type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticMarket, syntheticOptions, equicorrelationCholesky, type SyntheticMarketOptions } from '../src/internal/synthetic/generate.js';
+import {
+  generateSyntheticMarket,
+  syntheticOptions,
+  equicorrelationCholesky,
+  type SyntheticMarketOptions,
+} from '../src/internal/synthetic/generate.js';
 
 function options(overrides: Partial<SyntheticMarketOptions> = {}): SyntheticMarketOptions {
   const config = defaultConfig();
@@ -11,7 +16,9 @@ function options(overrides: Partial<SyntheticMarketOptions> = {}): SyntheticMark
 
 const bytesOf = (bars: Bars[]): Buffer =>
   Buffer.concat(
-    bars.flatMap((b) => [b.timestamp, b.open, b.high, b.low, b.close, b.volume].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))),
+    bars.flatMap((b) =>
+      [b.timestamp, b.open, b.high, b.low, b.close, b.volume].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
+    ),
   );
 
 /** Log returns of consecutive bars in the same session, keyed by the later bar's time. */
@@ -27,11 +34,21 @@ function sessionReturns(bars: Bars): Map<number, number> {
 }
 
 function correlation(a: Map<number, number>, b: Map<number, number>): number {
-  let n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  let n = 0,
+    sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
   for (const [t, x] of a) {
     const y = b.get(t);
     if (y === undefined) continue;
-    n++; sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y;
+    n++;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
   }
   const cov = sab / n - (sa / n) * (sb / n);
   return cov / Math.sqrt((saa / n - (sa / n) ** 2) * (sbb / n - (sb / n) ** 2));
@@ -56,11 +73,14 @@ describe('synthetic CME market', () => {
       for (let t = start; t < start + 70 * 86_400_000; t += 60_000) if (calendar.isOpen(t)) openMinutes++;
       expect(bars.timestamp.length).toBe(openMinutes);
       for (let i = 0; i < bars.timestamp.length; i++) {
-        if (!calendar.isOpen(bars.timestamp[i]!)) throw new Error(`${bars.symbol} bar at a closed minute ${new Date(bars.timestamp[i]!).toISOString()}`);
+        if (!calendar.isOpen(bars.timestamp[i]!))
+          throw new Error(`${bars.symbol} bar at a closed minute ${new Date(bars.timestamp[i]!).toISOString()}`);
         if (i > 0 && !(bars.timestamp[i]! > bars.timestamp[i - 1]!)) throw new Error('timestamps not increasing');
       }
       // Presidents' Day 2026: equity stops at 12:00 CT, metals at 13:30 CT.
-      const lastOnHoliday = Array.from(bars.timestamp).filter((t) => calendar.sessionOf(t) === 20260216).at(-1);
+      const lastOnHoliday = Array.from(bars.timestamp)
+        .filter((t) => calendar.sessionOf(t) === 20260216)
+        .at(-1);
       expect(new Date(lastOnHoliday!).toISOString()).toBe(bars.symbol === 'MES' ? '2026-02-16T17:59:00.000Z' : '2026-02-16T19:29:00.000Z');
     }
   });

@@ -20,12 +20,25 @@ const pct = (x: number) => (100 * x).toFixed(1);
 
 const generated = performance.now();
 const bars = anchorSeries(BARS, 42);
-const input = { open: bars.open, high: bars.high, low: bars.low, close: bars.close, atr: bars.columns.atr_14 as Float64Array, timestamp: bars.timestamp };
+const input = {
+  open: bars.open,
+  high: bars.high,
+  low: bars.low,
+  close: bars.close,
+  atr: bars.columns.atr_14 as Float64Array,
+  timestamp: bars.timestamp,
+};
 console.log(`series: ${BARS.toLocaleString('en-US')} bars generated in ${((performance.now() - generated) / 1000).toFixed(2)} s`);
 
 const full = allocateTripleBarrierResult(BARS);
 // The original's outputs only (label, bars_to_hit, mae, mfe, touch_type): the numba kernel's work.
-const original: TripleBarrierBuffers = { label: full.label, barsToHit: full.barsToHit, mae: full.mae, mfe: full.mfe, touchType: full.touchType };
+const original: TripleBarrierBuffers = {
+  label: full.label,
+  barsToHit: full.barsToHit,
+  mae: full.mae,
+  mfe: full.mfe,
+  touchType: full.touchType,
+};
 
 function time(params: { kUp: number; kDown: number; maxBars: number }, out: TripleBarrierBuffers): { median: number; best: number } {
   for (let warm = 0; warm < 3; warm++) tripleBarrierInto(input, params, out);

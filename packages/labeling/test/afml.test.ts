@@ -67,7 +67,9 @@ describe('AFML 3.1: daily volatility', () => {
     const got = ewmStd(x, 10);
     const alpha = 2 / 11;
     for (const t of [5, 20, 39]) {
-      let sw = 0, sw2 = 0, sx = 0;
+      let sw = 0,
+        sw2 = 0,
+        sx = 0;
       for (let i = 0; i <= t; i++) {
         const w = (1 - alpha) ** (t - i);
         sw += w;
@@ -103,7 +105,12 @@ describe('AFML 3.2–3.8: events, bins, rare labels', () => {
     const events = getEvents(close, { eventIndex: Int32Array.from([0, 2]), target, ptSl: [1, 1] });
     expect(Array.from(events.end)).toEqual([2, 3]); // +2 % > 1.5 %; 99/102 − 1 = −2.9 % < −1.5 %
     expect(Array.from(events.touch)).toEqual([1, -1]);
-    const vertical = getEvents(close, { eventIndex: Int32Array.from([0, 2]), target, ptSl: [1, 1], verticalBarrier: Int32Array.from([1, 5]) });
+    const vertical = getEvents(close, {
+      eventIndex: Int32Array.from([0, 2]),
+      target,
+      ptSl: [1, 1],
+      verticalBarrier: Int32Array.from([1, 5]),
+    });
     expect(Array.from(vertical.end)).toEqual([1, 3]);
     const bins = getBins(close, vertical);
     expect(Array.from(bins.bin)).toEqual([1, -1]); // the book's 3.7: sign of the return at the vertical barrier

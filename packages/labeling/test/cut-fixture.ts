@@ -8,7 +8,10 @@ import { calendarCuts, type Bars } from '@tribar/market';
  */
 export async function writeCutFixture(runDir: string, config: RunConfig, clean: readonly Bars[]): Promise<CutFile> {
   const ratios = { train: config.splits.train, val: config.splits.val, test: config.splits.test };
-  const { trainEnd, valEnd } = calendarCuts(clean.map((bars) => bars.timestamp), ratios);
+  const { trainEnd, valEnd } = calendarCuts(
+    clean.map((bars) => bars.timestamp),
+    ratios,
+  );
   const value: CutFile = {
     version: 1,
     trainEndMs: trainEnd,

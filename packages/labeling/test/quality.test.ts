@@ -59,7 +59,7 @@ describe('qualityScores (original §7)', () => {
     expect(s.maeScore[1]).toBe(0);
   });
 
-  it("falls back as the original without rows: scale 1, pain-to-gain and drawdown scores 1", () => {
+  it('falls back as the original without rows: scale 1, pain-to-gain and drawdown scores 1', () => {
     const s = qualityScores(columns, { ...options, percentileRows: new Uint8Array(4) });
     expect(s.percentileRowCount).toBe(0);
     expect(s.scales.mae).toBeNaN();
@@ -104,7 +104,7 @@ describe('train-only percentiles', () => {
     const n = 400;
     const make = (seed: number) => {
       let x = seed;
-      const next = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
       return {
         label: Int8Array.from({ length: n }, (_, i) => (i >= n - 5 ? INVALID_LABEL : [1, -1, 0][Math.floor(next() * 3)]!)),
         barsToHit: Int32Array.from({ length: n }, () => 1 + Math.floor(next() * 12)),

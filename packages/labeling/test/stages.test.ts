@@ -43,7 +43,10 @@ beforeAll(async () => {
   runDir = await mkdtemp(join(tmpdir(), 'tribar-labeling-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
   const clean: Bars[] = [];
-  for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
+  for (const [symbol, seed] of [
+    ['MES', 1],
+    ['MGC', 2],
+  ] as const) {
     const bars = anchorSeries(n, seed, symbol);
     clean.push({ ...bars, timestamp: bars.timestamp.slice() });
     // Features start after warm-up: drop the ATR's NaN rows as the features stage does.
@@ -66,7 +69,11 @@ describe('labels-initial', () => {
     expect(labelsInitialStage.name).toBe('labels-initial');
     expect(labelsInitialStage.dependsOn).toEqual(['features']);
     expect(labelsInitialStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow']);
-    expect(labelsInitialStage.outputs(config)).toEqual(['labels-initial/MES.arrow', 'labels-initial/MGC.arrow', 'labels-initial/report.json']);
+    expect(labelsInitialStage.outputs(config)).toEqual([
+      'labels-initial/MES.arrow',
+      'labels-initial/MGC.arrow',
+      'labels-initial/report.json',
+    ]);
     // Diagnostics only: no stage reads its output, so a failure does not stop the run.
     expect(labelsInitialStage.required).toBe(false);
     expect(labelsInitialStage.description).toBe('diagnostics: labels at the configured initial barriers, read by no stage');
@@ -101,17 +108,29 @@ describe('labels-initial', () => {
 });
 
 describe('labels-final', () => {
-  it('declares its contract: the features, the GA summary and the run\'s cut', () => {
+  it("declares its contract: the features, the GA summary and the run's cut", () => {
     const config = defaultConfig();
     expect(labelsFinalStage.name).toBe('labels-final');
     expect(labelsFinalStage.dependsOn).toEqual(['features', 'ga-optimize', 'cut']);
-    expect(labelsFinalStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'ga-optimize/summary.json', 'cut/cut.json']);
+    expect(labelsFinalStage.inputs(config)).toEqual([
+      'features/MES.arrow',
+      'features/MGC.arrow',
+      'ga-optimize/summary.json',
+      'cut/cut.json',
+    ]);
     expect(labelsFinalStage.configKeys).not.toContain('splits.train');
   });
 
   it('uses GA barriers when valid, else the configured ones with a warning', () => {
     const config = defaultConfig();
-    const summary = { results: { MES: { '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true, fitness: 0.4 }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null } } } };
+    const summary = {
+      results: {
+        MES: {
+          '5': { kUp: 1.1, kDown: 0.9, maxBars: 11, valid: true, fitness: 0.4 },
+          '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null },
+        },
+      },
+    };
     const warnings: unknown[] = [];
     const logger = context(config, warnings).logger;
     expect(finalBarrier(config, summary, 'MES', 5, logger)).toEqual({ params: { kUp: 1.1, kDown: 0.9, maxBars: 11 }, source: 'ga' });
@@ -129,7 +148,10 @@ describe('labels-final', () => {
     await mkdir(join(runDir, 'ga-optimize'), { recursive: true });
     await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), {
       results: {
-        MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 }, '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null } },
+        MES: {
+          '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 },
+          '20': { kUp: 2, kDown: 2, maxBars: 50, valid: false, fitness: null },
+        },
       },
     });
     const warnings: unknown[] = [];
@@ -252,7 +274,9 @@ describe('configKeys', () => {
     // labels-initial does not read the quality settings, so changing them leaves it up to date.
     expect([...initial.reads].some((path) => path.startsWith('labels.quality'))).toBe(false);
 
-    await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), { results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 } } } });
+    await writeJsonAtomic(join(runDir, 'ga-optimize/summary.json'), {
+      results: { MES: { '5': { kUp: 1.2, kDown: 0.9, maxBars: 12, valid: true, fitness: 0.8 } } },
+    });
     const final = recordConfigReads(parseConfig({ labels: { costAware: true, afml: { enabled: true, volSpan: 50 } } }));
     const finalContext = context(final.config);
     final.reads.clear();

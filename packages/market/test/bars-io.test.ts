@@ -3,7 +3,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArtifactError, arrowToParquet, DataError, parquetToArrow, readArrowFile, readParquetFile, writeArrowFile, writeParquetFile } from '@tribar/core';
+import {
+  ArtifactError,
+  arrowToParquet,
+  DataError,
+  parquetToArrow,
+  readArrowFile,
+  readParquetFile,
+  writeArrowFile,
+  writeParquetFile,
+} from '@tribar/core';
 import { barCount, barsToTable, emptyBars, tableToBars, type Bars } from '../src/internal/bars.js';
 
 let dir: string;
@@ -52,7 +61,15 @@ describe('barsToTable / tableToBars', () => {
     const table = barsToTable(sampleBars());
     expect(table.numRows).toBe(5);
     expect(table.schema.fields.map((field) => field.name)).toEqual([
-      'timestamp', 'open', 'high', 'low', 'close', 'volume', 'filled', 'atr', 'tiny',
+      'timestamp',
+      'open',
+      'high',
+      'low',
+      'close',
+      'volume',
+      'filled',
+      'atr',
+      'tiny',
     ]);
     expect(String(table.schema.fields[0]?.type)).toBe('Timestamp<MILLISECOND, UTC>');
     expect(table.schema.fields.slice(1).every((field) => String(field.type) === 'Float64')).toBe(true);

@@ -46,7 +46,9 @@ async function runBackend(): Promise<void> {
     model.dispose();
     return result.seconds;
   });
-  console.log(`${backend.padEnd(10)} MLP 1920 → 128 → 3, 3 epochs × 2,048 rows: ${seconds.toFixed(3)} s (${Math.round((3 * 2048) / seconds).toLocaleString('en-US')} samples/s; PyTorch 0.24 s, goal ≤ 1 s)`);
+  console.log(
+    `${backend.padEnd(10)} MLP 1920 → 128 → 3, 3 epochs × 2,048 rows: ${seconds.toFixed(3)} s (${Math.round((3 * 2048) / seconds).toLocaleString('en-US')} samples/s; PyTorch 0.24 s, goal ≤ 1 s)`,
+  );
   const tabular = data(20_000, [100], 2);
   const tabSeconds = await median(3, async () => {
     const model = mlpFactory.create({ hiddenUnits: [128, 64], maxEpochs: 1 });
@@ -54,7 +56,9 @@ async function runBackend(): Promise<void> {
     model.dispose();
     return result.seconds;
   });
-  console.log(`${backend.padEnd(10)} MLP 100 → 128 → 64 → 3, 1 epoch × 20,000 rows: ${tabSeconds.toFixed(3)} s (${Math.round(20_000 / tabSeconds).toLocaleString('en-US')} samples/s)`);
+  console.log(
+    `${backend.padEnd(10)} MLP 100 → 128 → 64 → 3, 1 epoch × 20,000 rows: ${tabSeconds.toFixed(3)} s (${Math.round(20_000 / tabSeconds).toLocaleString('en-US')} samples/s)`,
+  );
 }
 
 if (process.env['TRIBAR_TFJS_BACKEND'] !== undefined) {
@@ -68,6 +72,8 @@ if (process.env['TRIBAR_TFJS_BACKEND'] !== undefined) {
   const self = fileURLToPath(import.meta.url);
   for (const backend of ['tensorflow', 'wasm', 'cpu']) {
     const env = { ...process.env, TRIBAR_TFJS_BACKEND: backend };
-    process.stdout.write(execFileSync(process.execPath, [...process.execArgv, self], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    process.stdout.write(
+      execFileSync(process.execPath, [...process.execArgv, self], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
   }
 }

@@ -91,7 +91,9 @@ if (check.status !== 0) {
       `python xgboost ${reference.xgboost}: ${reference.seconds.toFixed(2)} s total (DMatrix + train), ${reference.train_seconds.toFixed(2)} s train, ` +
         `final train mlogloss ${reference.final_train_mlogloss.toFixed(6)}`,
     );
-    console.log(`ratio tribar / python: ${(oursSeconds / reference.seconds).toFixed(3)}× (goal ≤ 1.3×); anchor 70.2 s, mlogloss 0.553379 at full size`);
+    console.log(
+      `ratio tribar / python: ${(oursSeconds / reference.seconds).toFixed(3)}× (goal ≤ 1.3×); anchor 70.2 s, mlogloss 0.553379 at full size`,
+    );
     console.log(`|Δ final mlogloss|: ${Math.abs(oursLoss - reference.final_train_mlogloss).toExponential(2)}`);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -48,7 +48,9 @@ function gradientAt(model: LogisticModel, data: LabeledInput, s: number[], C: nu
   const gW = new Array<number>(3 * f).fill(0);
   const gb = [0, 0, 0];
   for (let i = 0; i < data.rows; i++) {
-    const logits = [0, 1, 2].map((c) => intercepts[c]! + Array.from({ length: f }, (_, j) => weights[c * f + j]! * data.x[i * f + j]!).reduce((a, b) => a + b, 0));
+    const logits = [0, 1, 2].map(
+      (c) => intercepts[c]! + Array.from({ length: f }, (_, j) => weights[c * f + j]! * data.x[i * f + j]!).reduce((a, b) => a + b, 0),
+    );
     const m = Math.max(...logits);
     const e = logits.map((l) => Math.exp(l - m));
     const sum = e.reduce((a, b) => a + b, 0);
@@ -191,7 +193,11 @@ describe('logistic on terciles of a latent linear z', () => {
     await model.save(join(dir, 'model'));
     const loaded = await logisticFactory.load(join(dir, 'model'));
     expect(Array.from((await loaded.predictProba(test)).p)).toEqual(Array.from((await model.predictProba(test)).p));
-    expect(loaded.describe()).toMatchObject({ fitted: true, featureNames: ['a', 'b', 'c', 'd', 'e', 'f'], hyperparameters: { C: 2, classWeights: 'balanced' } });
+    expect(loaded.describe()).toMatchObject({
+      fitted: true,
+      featureNames: ['a', 'b', 'c', 'd', 'e', 'f'],
+      hyperparameters: { C: 2, classWeights: 'balanced' },
+    });
     expect(Object.keys(LOGISTIC_CARD.hyperparameters).sort()).toEqual(['C', 'classWeights', 'maxIter', 'tol']);
   });
 
@@ -224,7 +230,9 @@ describe('logistic: missing values and errors', () => {
     const input = { x: new Float32Array(6), rows: 2, shape: [3] };
     await expect(model.predict(input)).rejects.toThrow(/not fitted[\s\S]*hint: Call fit/);
     await model.fit({ ...input, y: Uint8Array.from([0, 2]) });
-    await expect(model.predict({ x: new Float32Array(8), rows: 2, shape: [4] })).rejects.toThrow(/shape \[4\], the model was fitted on \[3\]/);
+    await expect(model.predict({ x: new Float32Array(8), rows: 2, shape: [4] })).rejects.toThrow(
+      /shape \[4\], the model was fitted on \[3\]/,
+    );
     await expect(model.predict({ x: new Float32Array(5), rows: 2, shape: [3] })).rejects.toThrow(/x has 5 values, expected rows × 3/);
     await expect(model.fit({ ...input, y: Uint8Array.from([0, 3]) })).rejects.toThrow(/row 1 has class 3/);
     expect(() => logisticFactory.create({ penalty: 'l1' })).toThrow(/'penalty' is not a hyperparameter of logistic/);

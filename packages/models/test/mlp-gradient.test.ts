@@ -26,9 +26,7 @@ describe('the MLP forward pass with its hand-written layer gradient', () => {
     const ours = tf.variableGrads(() => loss(forward(tf, network, xs)), network.variables);
     const theirs = tf.variableGrads(() => loss(reference(xs)), network.variables);
     expect(ours.value.dataSync()[0]).toBeCloseTo(theirs.value.dataSync()[0] as number, 6);
-    expect(Array.from(forward(tf, network, xs).dataSync())).toEqual(
-      Array.from(reference(xs).dataSync()).map((v) => expect.closeTo(v, 6)),
-    );
+    expect(Array.from(forward(tf, network, xs).dataSync())).toEqual(Array.from(reference(xs).dataSync()).map((v) => expect.closeTo(v, 6)));
     for (const v of network.variables) {
       const a = Array.from(ours.grads[v.name]!.dataSync());
       const b = Array.from(theirs.grads[v.name]!.dataSync());

@@ -77,18 +77,31 @@ describe('mlp', () => {
     await model.save(dir);
     const loaded = await mlpFactory.load(dir);
     expect(await probabilities(loaded as MlpModel)).toEqual(await probabilities(model));
-    expect(loaded.describe()).toMatchObject({ fitted: true, featureNames: ['a', 'b', 'c', 'd', 'e', 'f'], hyperparameters: { hiddenUnits: [32, 16] } });
+    expect(loaded.describe()).toMatchObject({
+      fitted: true,
+      featureNames: ['a', 'b', 'c', 'd', 'e', 'f'],
+      hyperparameters: { hiddenUnits: [32, 16] },
+    });
 
-    const json = JSON.parse(await readFile(join(dir, 'tfjs/model.json'), 'utf8')) as { format: string; weightsManifest: [{ paths: string[] }] };
+    const json = JSON.parse(await readFile(join(dir, 'tfjs/model.json'), 'utf8')) as {
+      format: string;
+      weightsManifest: [{ paths: string[] }];
+    };
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
     // (6·32 + 32) + (32·16 + 16) + (16·3 + 3) = 224 + 528 + 51 = 803 float32 = 3,212 bytes.
     expect((await readFile(join(dir, 'tfjs/weights.bin'))).length).toBe(3212);
     const { tf } = await selectTfjsBackend();
     const layers = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: (json as unknown as { modelTopology: object }).modelTopology, weightSpecs: (json.weightsManifest[0] as unknown as { weights: never }).weights, weightData: new Uint8Array(await readFile(join(dir, 'tfjs/weights.bin'))).buffer }),
+      tf.io.fromMemory({
+        modelTopology: (json as unknown as { modelTopology: object }).modelTopology,
+        weightSpecs: (json.weightsManifest[0] as unknown as { weights: never }).weights,
+        weightData: new Uint8Array(await readFile(join(dir, 'tfjs/weights.bin'))).buffer,
+      }),
     );
-    const viaLayers = tf.tidy(() => Array.from((layers.predict(tf.tensor2d(test.x, [test.rows, 6])) as ReturnType<typeof tf.tensor2d>).dataSync()));
+    const viaLayers = tf.tidy(() =>
+      Array.from((layers.predict(tf.tensor2d(test.x, [test.rows, 6])) as ReturnType<typeof tf.tensor2d>).dataSync()),
+    );
     layers.dispose();
     const ours = await probabilities(model);
     viaLayers.forEach((v, k) => expect(v).toBeCloseTo(ours[k]!, 5));
@@ -142,7 +155,9 @@ describe('mlp', () => {
     const model = new MlpModel({ ...small, maxEpochs: 1 });
     await expect(model.predict(test)).rejects.toThrow(/mlp model is not fitted[\s\S]*hint: Call fit/);
     await model.fit(train);
-    await expect(model.predict({ x: new Float32Array(14), rows: 2, shape: [7] })).rejects.toThrow(/shape \[7\], the model was fitted on \[6\]/);
+    await expect(model.predict({ x: new Float32Array(14), rows: 2, shape: [7] })).rejects.toThrow(
+      /shape \[7\], the model was fitted on \[6\]/,
+    );
     expect(() => mlpFactory.create({ hiddenUnits: [0] })).toThrow(/mlp.hiddenUnits = \[0\]: expected a non-empty list/);
     model.dispose();
     await expect(model.predict(test)).rejects.toThrow(/disposed/);

@@ -37,7 +37,8 @@ describe('selectTfjsBackend', () => {
   it('uses tfjs-node when only it is importable (injected importer registering a stand-in backend)', async () => {
     const tf = await import('@tensorflow/tfjs');
     const importer = async (specifier: string): Promise<unknown> => {
-      if (specifier !== '@tensorflow/tfjs-node') return specifier === '@tensorflow/tfjs-backend-wasm' ? import(specifier) : notInstalled(specifier);
+      if (specifier !== '@tensorflow/tfjs-node')
+        return specifier === '@tensorflow/tfjs-backend-wasm' ? import(specifier) : notInstalled(specifier);
       // What importing tfjs-node does: register a 'tensorflow' backend with its kernels (here the cpu ones).
       tf.registerBackend('tensorflow', tf.findBackendFactory('cpu')!, 0);
       for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: 'tensorflow' });

@@ -10,7 +10,8 @@ import { hasXGBoost } from '../src/internal/xgboost/index.js';
  * CI=true (which installs it: tools/scripts/setup-system.sh) a missing library fails them instead.
  */
 export const skipWithoutXGBoost = !hasXGBoost() && process.env['CI'] !== 'true';
-if (skipWithoutXGBoost) console.warn('libxgboost not found: the xgboost tests that fit are skipped (bash tools/scripts/setup-system.sh installs it)');
+if (skipWithoutXGBoost)
+  console.warn('libxgboost not found: the xgboost tests that fit are skipped (bash tools/scripts/setup-system.sh installs it)');
 
 export function anchorMatrix(rows: number, cols: number, informative: number, seed: number): LabeledInput {
   const rng = new Rng(seed);

@@ -166,9 +166,9 @@ describe.skipIf(skipWithoutXGBoost)('XGBoostModel.fit', () => {
     await expect(model.predictProba(validation)).rejects.toThrow(/predictProba\(\) before fit\(\)/);
     await expect(model.fit({ ...train, y: train.y.slice(1) })).rejects.toThrow(/train.y has 1499 labels for 1500 rows/);
     await expect(model.fit({ ...train, y: Uint8Array.from(train.y, () => 3) })).rejects.toThrow(/train.y\[0\] = 3 is not a class/);
-    await expect(model.fit(train, { validation: { rows: 500, y: validation.y, x: new Float32Array(500 * 7), shape: [7] } })).rejects.toThrow(
-      /validation has 7 features, train has 8/,
-    );
+    await expect(
+      model.fit(train, { validation: { rows: 500, y: validation.y, x: new Float32Array(500 * 7), shape: [7] } }),
+    ).rejects.toThrow(/validation has 7 features, train has 8/);
     await expect(model.fit({ ...train, shape: [60, 8], x: new Float32Array(0), rows: 0 })).rejects.toThrow(/tabular rows/);
     await model.fit(train);
     const narrow = { x: new Float32Array(10 * 7), rows: 10, shape: [7] };

@@ -60,11 +60,18 @@ describe('configKeys', () => {
     });
     const reads = new Map<string, Set<string>>();
     const stages = registeredStages(config);
-    const result = await runPipeline({ stages: stages.map((stage) => recording(stage, reads)), config, runsDir: join(dir, 'runs'), runId: 'keys' });
+    const result = await runPipeline({
+      stages: stages.map((stage) => recording(stage, reads)),
+      config,
+      runsDir: join(dir, 'runs'),
+      runId: 'keys',
+    });
     expect(result.status, JSON.stringify(Object.values(result.state.stages).map((s) => s.error ?? s.status))).toBe('completed');
 
     // TRIBAR_SHOW_READS=1 prints what each stage read beside what it declares.
-    if (process.env['TRIBAR_SHOW_READS']) for (const stage of stages) console.log(stage.name, [...(reads.get(stage.name) ?? [])].sort().join(' '), '| keys:', stage.configKeys.join(' '));
+    if (process.env['TRIBAR_SHOW_READS'])
+      for (const stage of stages)
+        console.log(stage.name, [...(reads.get(stage.name) ?? [])].sort().join(' '), '| keys:', stage.configKeys.join(' '));
     const undeclared: string[] = [];
     const stale: string[] = [];
     for (const stage of stages) {
@@ -75,7 +82,7 @@ describe('configKeys', () => {
       for (const path of missing) if (!known.has(path)) undeclared.push(`${stage.name}: ${path}`);
       for (const path of known) if (!missing.includes(path)) stale.push(`${stage.name}: ${path}`);
     }
-    expect(undeclared, 'config paths read but not in the stage\'s configKeys').toEqual([]);
+    expect(undeclared, "config paths read but not in the stage's configKeys").toEqual([]);
     expect(stale, 'KNOWN_UNDECLARED entries that are declared (or no longer read) now: delete them').toEqual([]);
   }, 300_000);
 });

@@ -45,7 +45,11 @@ describe('checkInputs', () => {
   it('accepts inputs written by an upstream stage, also transitively', () => {
     const config = { seed: 1, scale: 2, offset: 3 } satisfies TestConfig;
     expect(() => checkInputs(testStages(), config)).not.toThrow();
-    const chain = [stub('a', [], { outputs: ['a.bin'] }), stub('b', ['a'], { outputs: ['b.bin'] }), stub('c', ['b'], { inputs: ['a.bin'] })];
+    const chain = [
+      stub('a', [], { outputs: ['a.bin'] }),
+      stub('b', ['a'], { outputs: ['b.bin'] }),
+      stub('c', ['b'], { inputs: ['a.bin'] }),
+    ];
     expect(() => checkInputs(chain, {})).not.toThrow();
   });
 

@@ -59,13 +59,20 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
     const summary = JSON.parse(await readFile(join(result.runDir, 'ga-optimize/summary.json'), 'utf8')) as {
       results: Record<string, Record<string, { valid: boolean }>>;
     };
-    for (const symbol of ['MES', 'MGC']) for (const h of ['5', '20']) expect(summary.results[symbol]?.[h]?.valid, `${symbol} H${h}`).toBe(true);
+    for (const symbol of ['MES', 'MGC'])
+      for (const h of ['5', '20']) expect(summary.results[symbol]?.[h]?.valid, `${symbol} H${h}`).toBe(true);
     const validation = JSON.parse(await readFile(join(result.runDir, 'validate/report.json'), 'utf8')) as { status: string };
     expect(validation.status).toBe('PASSED');
     expect(await readFile(join(result.runDir, 'report/index.html'), 'utf8')).toMatch(/<svg/);
     const manifest = await ArtifactManifest.open(result.runDir, 'syn');
     expect(manifest.list().map((entry) => entry.path)).toEqual(
-      expect.arrayContaining(['ingest/MES.arrow', 'ingest/ingest-report.json', 'clean/MGC.arrow', 'clean/clean-report.json', 'features/feature-manifest.json']),
+      expect.arrayContaining([
+        'ingest/MES.arrow',
+        'ingest/ingest-report.json',
+        'clean/MGC.arrow',
+        'clean/clean-report.json',
+        'features/feature-manifest.json',
+      ]),
     );
     expect(await manifest.verify()).toEqual([]);
 
@@ -124,7 +131,9 @@ describe.skipIf(!existsSync(MES_FILE) || !existsSync(MGC_FILE))('configs/real-me
     const report = JSON.parse(await readFile(join(result.runDir, 'clean/clean-report.json'), 'utf8')) as {
       symbols: { symbol: string; rolls: { time: string; gap: number; source: string }[]; inputBars: number }[];
     };
-    const rolls = Object.fromEntries(report.symbols.map((s) => [s.symbol, s.rolls.map(({ time, gap, source }) => ({ time, gap, source }))]));
+    const rolls = Object.fromEntries(
+      report.symbols.map((s) => [s.symbol, s.rolls.map(({ time, gap, source }) => ({ time, gap, source }))]),
+    );
     expect(rolls).toEqual({
       MES: [{ time: '2026-03-15T22:00:00.000Z', gap: 49.5, source: 'calendar' }],
       MGC: [{ time: '2026-01-25T23:00:00.000Z', gap: 36, source: 'calendar' }],
@@ -142,7 +151,8 @@ describe.skipIf(!existsSync(MES_FILE) || !existsSync(MGC_FILE))('configs/real-me
     const summary = JSON.parse(await readFile(join(result.runDir, 'ga-optimize/summary.json'), 'utf8')) as {
       results: Record<string, Record<string, { valid: boolean }>>;
     };
-    for (const symbol of ['MES', 'MGC']) for (const h of ['5', '20']) expect(summary.results[symbol]?.[h]?.valid, `${symbol} H${h}`).toBe(true);
+    for (const symbol of ['MES', 'MGC'])
+      for (const h of ['5', '20']) expect(summary.results[symbol]?.[h]?.valid, `${symbol} H${h}`).toBe(true);
     const validation = JSON.parse(await readFile(join(result.runDir, 'validate/report.json'), 'utf8')) as { status: string };
     expect(validation.status).toBe('PASSED');
 

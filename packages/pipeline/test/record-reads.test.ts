@@ -5,7 +5,14 @@ describe('recordReads', () => {
   it('records the dotted path of every leaf read, through objects and arrays', () => {
     const reads = new Set<string>();
     const config = recordReads(
-      { seed: 7, symbols: ['MES', 'MGC'], splits: { purgeBars: 60, train: 0.7 }, ga: { bounds: { maxBars: [1, 3] } }, list: [{ a: 1 }], train: { symbols: undefined as string[] | undefined } },
+      {
+        seed: 7,
+        symbols: ['MES', 'MGC'],
+        splits: { purgeBars: 60, train: 0.7 },
+        ga: { bounds: { maxBars: [1, 3] } },
+        list: [{ a: 1 }],
+        train: { symbols: undefined as string[] | undefined },
+      },
       reads,
     );
     expect(config.seed).toBe(7);

@@ -29,7 +29,9 @@ describe('runPipeline', () => {
     const result = await run(baseConfig());
     expect(result.status).toBe('completed');
     expect(await readCalls(callLog)).toEqual(['source', 'scaled', 'shifted', 'combined']);
-    const state = await readJson(join(result.runDir, 'state.json')) as { stages: Record<string, { status: string; fingerprint: string }> };
+    const state = (await readJson(join(result.runDir, 'state.json'))) as {
+      stages: Record<string, { status: string; fingerprint: string }>;
+    };
     expect(Object.values(state.stages).map((record) => record.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(state.stages['source']?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     const manifest = await ArtifactManifest.open(result.runDir, 'r1');
@@ -40,8 +42,8 @@ describe('runPipeline', () => {
       ['source/values.json', 'source'],
     ]);
     expect(await readJson(join(result.runDir, 'config.json'))).toEqual(baseConfig());
-    const combined = await readJson(join(result.runDir, 'combined/values.json')) as { scaled: number[]; shifted: number[] };
-    const source = await readJson(join(result.runDir, 'source/values.json')) as number[];
+    const combined = (await readJson(join(result.runDir, 'combined/values.json'))) as { scaled: number[]; shifted: number[] };
+    const source = (await readJson(join(result.runDir, 'source/values.json'))) as number[];
     expect(combined.scaled).toEqual(source.map((v) => v * 2));
     expect(combined.shifted).toEqual(source.map((v) => v + 10));
   });

@@ -46,7 +46,7 @@ export function testStages(): StageDefinition<TestConfig>[] {
       outputs: () => ['source/values.json'],
       async run(context) {
         await noteCall(context.config, 'source');
-        const base = context.config.sourceFile ? JSON.parse(await readFile(context.config.sourceFile, 'utf8')) as number[] : [1, 2, 3];
+        const base = context.config.sourceFile ? (JSON.parse(await readFile(context.config.sourceFile, 'utf8')) as number[]) : [1, 2, 3];
         context.progress.start(base.length, { unit: 'values' });
         const values = base.map((value) => {
           context.progress.advance();
@@ -103,5 +103,8 @@ export function testStages(): StageDefinition<TestConfig>[] {
 }
 
 export function readCalls(callLog: string): Promise<string[]> {
-  return readFile(callLog, 'utf8').then((text) => text.split('\n').filter(Boolean), () => []);
+  return readFile(callLog, 'utf8').then(
+    (text) => text.split('\n').filter(Boolean),
+    () => [],
+  );
 }

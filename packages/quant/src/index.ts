@@ -9,13 +9,7 @@ export {
   TOUCH_NONE,
   TOUCH_BOTH,
 } from './triple-barrier.js';
-export type {
-  SameBarRule,
-  TripleBarrierInput,
-  TripleBarrierParams,
-  TripleBarrierResult,
-  TripleBarrierBuffers,
-} from './triple-barrier.js';
+export type { SameBarRule, TripleBarrierInput, TripleBarrierParams, TripleBarrierResult, TripleBarrierBuffers } from './triple-barrier.js';
 export { adfTest, adfCriticalValue5 } from './adf.js';
 export type { AdfResult } from './adf.js';
 export { barsPerYear } from './bars-per-year.js';

@@ -59,12 +59,23 @@ describe('moments', () => {
 describe('pearson', () => {
   it('matches np.corrcoef over all rows or the given rows, skipping non-finite pairs', () => {
     expect(pearson(x, y)).toBeCloseTo(0.8455943246644705, 15);
-    expect(pearson(x, y, Int32Array.from({ length: 8 }, (_, i) => i))).toBe(pearson(x, y));
+    expect(
+      pearson(
+        x,
+        y,
+        Int32Array.from({ length: 8 }, (_, i) => i),
+      ),
+    ).toBe(pearson(x, y));
     // A NaN and an Infinity in pairs of their own leave the other rows' answer unchanged.
     const x2 = Float64Array.of(...x, Number.NaN, 1);
     const y2 = Float64Array.of(...y, 4, Infinity);
     expect(pearson(x2, y2)).toBe(pearson(x, y));
-    expect(pearson(x, Float64Array.from(x, (v) => -3 * v + 1))).toBe(-1);
+    expect(
+      pearson(
+        x,
+        Float64Array.from(x, (v) => -3 * v + 1),
+      ),
+    ).toBe(-1);
   });
 
   it('is NaN with fewer than 3 pairs or a constant side', () => {
@@ -111,11 +122,22 @@ describe('pearson (validation cases)', () => {
   const rows = Int32Array.from({ length: 5 }, (_, i) => i);
   it('is ±1 for exact linear relations and skips non-finite pairs', () => {
     const a = Float64Array.from([1, 2, 3, 4, Number.NaN]);
-    expect(pearson(a, a.map((x) => 3 * x - 2), rows)).toBeCloseTo(1, 12);
-    expect(pearson(a, a.map((x) => -x), rows)).toBeCloseTo(-1, 12);
+    expect(
+      pearson(
+        a,
+        a.map((x) => 3 * x - 2),
+        rows,
+      ),
+    ).toBeCloseTo(1, 12);
+    expect(
+      pearson(
+        a,
+        a.map((x) => -x),
+        rows,
+      ),
+    ).toBeCloseTo(-1, 12);
   });
   it('is NaN when a side is constant', () => {
     expect(pearson(Float64Array.from([1, 1, 1, 1, 1]), Float64Array.from([1, 2, 3, 4, 5]), rows)).toBeNaN();
   });
 });
-

@@ -21,11 +21,30 @@ describe('tradeStats', () => {
 
   it('counts a flat trade as a loss of 0, and an opening loss as drawdown', () => {
     // −2, 0, 3: wins 1 of 3; gross loss 2 (+0); running sum −2, −2, 1 → drawdown 0 → −2 = 2.
-    expect(tradeStats([-2, 0, 3])).toMatchObject({ trades: 3, wins: 1, winRate: 1 / 3, grossProfit: 3, grossLoss: 2, profitFactor: 1.5, maxDrawdown: 2, total: 1 });
+    expect(tradeStats([-2, 0, 3])).toMatchObject({
+      trades: 3,
+      wins: 1,
+      winRate: 1 / 3,
+      grossProfit: 3,
+      grossLoss: 2,
+      profitFactor: 1.5,
+      maxDrawdown: 2,
+      total: 1,
+    });
   });
 
   it('gives 0 without trades and Infinity for a profit without a loss', () => {
-    expect(tradeStats([])).toEqual({ trades: 0, wins: 0, grossProfit: 0, grossLoss: 0, total: 0, average: 0, winRate: 0, profitFactor: 0, maxDrawdown: 0 });
+    expect(tradeStats([])).toEqual({
+      trades: 0,
+      wins: 0,
+      grossProfit: 0,
+      grossLoss: 0,
+      total: 0,
+      average: 0,
+      winRate: 0,
+      profitFactor: 0,
+      maxDrawdown: 0,
+    });
     expect(tradeStats([2, 1])).toMatchObject({ winRate: 1, profitFactor: Infinity, maxDrawdown: 0, average: 1.5 });
     expect(tradeStats([0]).profitFactor).toBe(0);
   });

@@ -144,13 +144,17 @@ describe('tripleBarrier: the original kernel cases', () => {
     const input = series([flat, [100, 103, 98, 101], [101, 104, 99, 103.5], flat, flat, flat]);
     const full = tripleBarrier(input, { kUp: 2, kDown: 2, maxBars: 3 });
     const five = allocateTripleBarrierResult(6);
-    tripleBarrierInto(input, { kUp: 2, kDown: 2, maxBars: 3 }, { label: five.label, barsToHit: five.barsToHit, mae: five.mae, mfe: five.mfe, touchType: five.touchType });
+    tripleBarrierInto(
+      input,
+      { kUp: 2, kDown: 2, maxBars: 3 },
+      { label: five.label, barsToHit: five.barsToHit, mae: five.mae, mfe: five.mfe, touchType: five.touchType },
+    );
     expect(Array.from(five.label)).toEqual(Array.from(full.label));
     expect(Array.from(five.mfe)).toEqual(Array.from(full.mfe));
     expect(Array.from(five.endIndex)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(() => tripleBarrierInto(input, { kUp: 2, kDown: 2, maxBars: 3 }, { ...allocateTripleBarrierResult(6), endTime: new Float64Array(5) })).toThrow(
-      /'endTime' holds 5 rows, input has 6/,
-    );
+    expect(() =>
+      tripleBarrierInto(input, { kUp: 2, kDown: 2, maxBars: 3 }, { ...allocateTripleBarrierResult(6), endTime: new Float64Array(5) }),
+    ).toThrow(/'endTime' holds 5 rows, input has 6/);
   });
 
   it('rejects bad parameters and ragged columns', () => {
@@ -159,9 +163,7 @@ describe('tripleBarrier: the original kernel cases', () => {
     expect(() => tripleBarrier(input, { kUp: 1, kDown: NaN, maxBars: 2 })).toThrow(/kDown=NaN/);
     expect(() => tripleBarrier(input, { kUp: 1, kDown: 1, maxBars: 2.5 })).toThrow(/maxBars/);
     expect(() => tripleBarrier(input, { kUp: 1, kDown: 1, maxBars: 2, costPrice: -1 })).toThrow(/costPrice/);
-    expect(() => tripleBarrier({ ...input, atr: new Float64Array(2) }, { kUp: 1, kDown: 1, maxBars: 1 })).toThrow(
-      /'atr' has 2 rows/,
-    );
+    expect(() => tripleBarrier({ ...input, atr: new Float64Array(2) }, { kUp: 1, kDown: 1, maxBars: 1 })).toThrow(/'atr' has 2 rows/);
   });
 });
 
@@ -289,4 +291,3 @@ describe('tripleBarrier: invariants over random series', () => {
     expect(doubles).toBeGreaterThan(0);
   });
 });
-

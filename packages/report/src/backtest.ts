@@ -109,7 +109,6 @@ export function annualisedSharpe(returns: readonly number[], tradesPerYear: numb
   return sharpeRatio(returns, tradesPerYear);
 }
 
-
 export interface MetricsOptions {
   /** Number of bars the test part spans (rows that could have been entered). */
   spanBars: number;
@@ -136,7 +135,13 @@ export function backtestMetrics(trades: readonly OracleTrade[], options: Metrics
     totalTicks: ticks.total,
     totalUsd: usd.total,
     averageUsd: n === 0 ? null : usd.average,
-    sharpe: perYear > 0 ? annualisedSharpe(trades.map((t) => t.netReturn), perYear) : null,
+    sharpe:
+      perYear > 0
+        ? annualisedSharpe(
+            trades.map((t) => t.netReturn),
+            perYear,
+          )
+        : null,
     maxDrawdownPoints: points.maxDrawdown,
     maxDrawdownUsd: usd.maxDrawdown,
     averageBarsHeld: n === 0 ? null : bars / n,

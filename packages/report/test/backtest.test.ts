@@ -48,7 +48,16 @@ describe('backtestMetrics on the five trades', () => {
 
   it('counts trades, wins and the profit factor', () => {
     expect(spanBars).toBe(11);
-    expect(metrics).toMatchObject({ trades: 5, wins: 4, winRate: 0.8, totalPoints: 2.5, totalTicks: 10, totalUsd: 12.5, averageUsd: 2.5, averageBarsHeld: 1.4 });
+    expect(metrics).toMatchObject({
+      trades: 5,
+      wins: 4,
+      winRate: 0.8,
+      totalPoints: 2.5,
+      totalTicks: 10,
+      totalUsd: 12.5,
+      averageUsd: 2.5,
+      averageBarsHeld: 1.4,
+    });
     // gross profit 1.5 + 3.5 + 1.5 + 0.5 = 7, gross loss 4.5
     expect(metrics.profitFactor).toBeCloseTo(7 / 4.5, 12);
   });
@@ -73,15 +82,29 @@ describe('metric edge cases', () => {
     const one = oracleTrades({ close: [1, 2], label: [1, 0], endIndex: [1, 1] }, { roundTripPrice: 0, tickSize: 1, tickValue: 1 });
     const metrics = backtestMetrics(one, { spanBars: 2, barMinutes: 5 });
     expect(metrics).toMatchObject({ trades: 1, winRate: 1, profitFactor: null, sharpe: null, maxDrawdownPoints: 0 });
-    expect(backtestMetrics([], { spanBars: 0, barMinutes: 5 })).toMatchObject({ trades: 0, winRate: null, sharpe: null, tradesPerYear: null });
+    expect(backtestMetrics([], { spanBars: 0, barMinutes: 5 })).toMatchObject({
+      trades: 0,
+      winRate: null,
+      sharpe: null,
+      tradesPerYear: null,
+    });
   });
 
   it('the drawdown starts its peak at zero; Sharpe is null for a constant series', () => {
     // Long 100 → 99 (−1), long 99 → 97 (−2), long 97 → 101 (+4), short 101 → 102 (−1): running sum
     // −1, −3, 1, 0, so the deepest fall is 0 → −3 = 3 points (the later 1 → 0 is only 1).
-    const trades = oracleTrades({ close: [100, 99, 97, 101, 102], label: [1, 1, 1, -1, 0], endIndex: [1, 2, 3, 4, 4] }, { roundTripPrice: 0, tickSize: 0.5, tickValue: 5 });
+    const trades = oracleTrades(
+      { close: [100, 99, 97, 101, 102], label: [1, 1, 1, -1, 0], endIndex: [1, 2, 3, 4, 4] },
+      { roundTripPrice: 0, tickSize: 0.5, tickValue: 5 },
+    );
     expect(trades.map((t) => t.pnlPoints)).toEqual([-1, -2, 4, -1]);
-    expect(backtestMetrics(trades, { spanBars: 5, barMinutes: 5 })).toMatchObject({ maxDrawdownPoints: 3, maxDrawdownUsd: 30, totalPoints: 0, wins: 1, profitFactor: 1 });
+    expect(backtestMetrics(trades, { spanBars: 5, barMinutes: 5 })).toMatchObject({
+      maxDrawdownPoints: 3,
+      maxDrawdownUsd: 30,
+      totalPoints: 0,
+      wins: 1,
+      profitFactor: 1,
+    });
     expect(annualisedSharpe([0.01, 0.01, 0.01], 100)).toBeNull();
   });
 });

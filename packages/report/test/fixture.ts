@@ -30,7 +30,7 @@ function walk(seed: number, n: number, start: number, scale: number): Float64Arr
   let price = start;
   for (let i = 0; i < n; i++) {
     state = (state * 1103515245 + 12345) % 2147483648;
-    price += ((state / 2147483648) - 0.5) * scale;
+    price += (state / 2147483648 - 0.5) * scale;
     out[i] = Math.round(price * 4) / 4;
   }
   return out;
@@ -61,21 +61,24 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
   const withSplits = options.withSplits ?? true;
   const timestamp = Float64Array.from({ length: ROWS }, (_, i) => START + i * STEP);
   // The resolved config as the pipeline writes it: every default filled in.
-  await writeJsonAtomic(join(dir, 'config.json'), parseConfig({
-    description: 'Report fixture: two symbols, two horizons',
-    seed: 7,
-    symbols: [...SYMBOLS],
-    horizons: [...HORIZONS],
-    timeframes: { sourceMinutes: 1, targetMinutes: 5 },
-    contracts: {
-      MES: { tickSize: 0.25, tickValue: 1.25, commissionTicks: 0.5, slippageTicks: 0.5 },
-      MGC: { tickSize: 0.1, tickValue: 1, commissionTicks: 0.3, slippageTicks: 0.75 },
-    },
-    defaultContract: { tickSize: 0.01, tickValue: 1, commissionTicks: 0.5, slippageTicks: 0.5 },
-    splits: { train: 0.6, val: 0.2, test: 0.2, purgeBars: 60, embargoBars: 5 },
-    labels: { sameBarRule: 'nearerOpen', costAware: false },
-    ga: { enabled: true, populationSize: 8, generations: 5 },
-  }));
+  await writeJsonAtomic(
+    join(dir, 'config.json'),
+    parseConfig({
+      description: 'Report fixture: two symbols, two horizons',
+      seed: 7,
+      symbols: [...SYMBOLS],
+      horizons: [...HORIZONS],
+      timeframes: { sourceMinutes: 1, targetMinutes: 5 },
+      contracts: {
+        MES: { tickSize: 0.25, tickValue: 1.25, commissionTicks: 0.5, slippageTicks: 0.5 },
+        MGC: { tickSize: 0.1, tickValue: 1, commissionTicks: 0.3, slippageTicks: 0.75 },
+      },
+      defaultContract: { tickSize: 0.01, tickValue: 1, commissionTicks: 0.5, slippageTicks: 0.5 },
+      splits: { train: 0.6, val: 0.2, test: 0.2, purgeBars: 60, embargoBars: 5 },
+      labels: { sameBarRule: 'nearerOpen', costAware: false },
+      ga: { enabled: true, populationSize: 8, generations: 5 },
+    }),
+  );
   const stages = ['ingest', 'clean', 'features', 'labels-initial', 'ga-optimize', 'labels-final', 'splits', 'scale', 'validate'];
   await writeJsonAtomic(join(dir, 'state.json'), {
     stateVersion: 1,
@@ -86,13 +89,22 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
     configHash: 'fixture',
     seed: 7,
     order: stages,
-    stages: Object.fromEntries(stages.map((name, i) => [name, { name, status: 'completed', durationMs: 100 * (i + 1), outputs: [`${name}/x`] }])),
+    stages: Object.fromEntries(
+      stages.map((name, i) => [name, { name, status: 'completed', durationMs: 100 * (i + 1), outputs: [`${name}/x`] }]),
+    ),
   });
   await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, runId: 'fixture-run', artifacts: {} });
   // Every JSON artifact through its contract, in the exact shape its stage writes.
   const first = new Date(START).toISOString();
   const last = new Date(START + (ROWS - 1) * STEP).toISOString();
-  const repairCounts = { nanPriceRowsDropped: 0, nanVolumeSetToZero: 0, outOfOrderRows: 0, duplicateTimestampsDropped: 0, highLowSwapped: 0, highRaisedToOpen: 0 };
+  const repairCounts = {
+    nanPriceRowsDropped: 0,
+    nanVolumeSetToZero: 0,
+    outOfOrderRows: 0,
+    duplicateTimestampsDropped: 0,
+    highLowSwapped: 0,
+    highRaisedToOpen: 0,
+  };
   await writeJsonArtifact(dir, ingestReport, {
     stage: 'ingest',
     symbols: SYMBOLS.map((symbol, s) => ({
@@ -102,7 +114,15 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
         rowsIn: ROWS * 5,
         rowsOut: ROWS * 5,
         sorted: true,
-        counts: { ...repairCounts, highRaisedToClose: 0, lowLoweredToOpen: 0, lowLoweredToClose: 0, nonPositivePriceRowsDropped: 0, negativeVolumeSetToZero: 0, offTickRows: 3 + s },
+        counts: {
+          ...repairCounts,
+          highRaisedToClose: 0,
+          lowLoweredToOpen: 0,
+          lowLoweredToClose: 0,
+          nonPositivePriceRowsDropped: 0,
+          negativeVolumeSetToZero: 0,
+          offTickRows: 3 + s,
+        },
         totalFixes: 3 + s,
         warnings: [],
         tickSize: symbol === 'MES' ? 0.25 : 0.1,
@@ -118,7 +138,18 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       outputBars: ROWS,
       rolls:
         s === 0
-          ? [{ symbol, index: 360, timestamp: Date.UTC(2026, 0, 5, 20), time: '2026-01-05T20:00:00.000Z', gap: 49.5, ratio: 1.01, source: 'calendar' as const, method: 'difference' as const }]
+          ? [
+              {
+                symbol,
+                index: 360,
+                timestamp: Date.UTC(2026, 0, 5, 20),
+                time: '2026-01-05T20:00:00.000Z',
+                gap: 49.5,
+                ratio: 1.01,
+                source: 'calendar' as const,
+                method: 'difference' as const,
+              },
+            ]
           : [],
       nonPositiveAfterAdjustment: 0,
       outliers: { action: 'flag' as const, returnOutliers: 2 + s, rangeOutliers: 2, flagged: 4 + s, dropped: 0, winsorized: 0 },
@@ -132,11 +163,27 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
   await writeJsonArtifact(dir, featureManifest, {
     version: 1,
     passthrough: ['timestamp', 'close'],
-    features: featureNames.map((name, i) => ({ name, family: name.replace(/_\d+$/, ''), inputs: 'own' as const, warmup: 9, category: categories[i] as (typeof categories)[number], flag: name === 'is_rth', description: name })),
-    bySymbol: Object.fromEntries(SYMBOLS.map((symbol) => [symbol, { features: featureNames, warmupRows: 9, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' as const } }])),
+    features: featureNames.map((name, i) => ({
+      name,
+      family: name.replace(/_\d+$/, ''),
+      inputs: 'own' as const,
+      warmup: 9,
+      category: categories[i] as (typeof categories)[number],
+      flag: name === 'is_rth',
+      description: name,
+    })),
+    bySymbol: Object.fromEntries(
+      SYMBOLS.map((symbol) => [
+        symbol,
+        { features: featureNames, warmupRows: 9, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' as const } },
+      ]),
+    ),
     nanPolicy: 'warm-up rows dropped',
   });
-  const summary: Record<string, Record<string, { kUp: number; kDown: number; maxBars: number; valid: boolean; fitness: number | null }>> = {};
+  const summary: Record<
+    string,
+    Record<string, { kUp: number; kDown: number; maxBars: number; valid: boolean; fitness: number | null }>
+  > = {};
   for (const [s, symbol] of SYMBOLS.entries()) {
     const close = walk(11 + s, ROWS, symbol === 'MES' ? 5000 : 2000, 4);
     const returns = Float64Array.from(close, (c, i) => (i === 0 ? Number.NaN : c / (close[i - 1] as number) - 1));
@@ -146,7 +193,16 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
     const volume = Float64Array.from(close, (_, i) => 1 + ((i * 37) % 11) / 10);
     await writeArrowFile(
       join(dir, `features/${symbol}.arrow`),
-      tableFromArrays({ timestamp, close, return_1: returns, sma_10: sma, rsi_14: rsi, atr_14: atr, volume_ratio: volume, is_rth: Int8Array.from(close, (_, i) => i % 2) }),
+      tableFromArrays({
+        timestamp,
+        close,
+        return_1: returns,
+        sma_10: sma,
+        rsi_14: rsi,
+        atr_14: atr,
+        volume_ratio: volume,
+        is_rth: Int8Array.from(close, (_, i) => i % 2),
+      }),
     );
     const columns: Record<string, Float64Array | Int8Array | Int32Array> = { timestamp };
     const splits: Record<string, Float64Array | Int8Array> = { timestamp };
@@ -174,10 +230,31 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
         quality[i] = ((i * 13) % 100) / 100;
         fwd[i] = move / (close[i] as number);
       }
-      Object.assign(columns, { [`label_h${h}`]: label, [`bars_to_hit_h${h}`]: barsToHit, [`quality_h${h}`]: quality, [`fwd_return_h${h}`]: fwd, [`label_end_index_h${h}`]: endIndex });
+      Object.assign(columns, {
+        [`label_h${h}`]: label,
+        [`bars_to_hit_h${h}`]: barsToHit,
+        [`quality_h${h}`]: quality,
+        [`fwd_return_h${h}`]: fwd,
+        [`label_end_index_h${h}`]: endIndex,
+      });
       splits[`split_h${h}`] = splitCodes(ROWS, maxBars);
       summary[symbol][String(h)] = { kUp: 1.5 + s, kDown: 1.2, maxBars, valid: true, fitness: 1.1 + h / 100 };
-      const mix = { labeled: 200, long: 80, short: 70, neutral: 50, pctLong: 0.4, pctShort: 0.35, pctNeutral: 0.25, trades: 150, meanNetReturn: 0.001, stdNetReturn: 0.01, ratio: 0.1, fitness: 1.1 + h / 100, valid: true, violation: 0 };
+      const mix = {
+        labeled: 200,
+        long: 80,
+        short: 70,
+        neutral: 50,
+        pctLong: 0.4,
+        pctShort: 0.35,
+        pctNeutral: 0.25,
+        trades: 150,
+        meanNetReturn: 0.001,
+        stdNetReturn: 0.01,
+        ratio: 0.1,
+        fitness: 1.1 + h / 100,
+        valid: true,
+        violation: 0,
+      };
       await writeJsonArtifact(dir, gaResult(symbol, h), {
         symbol,
         horizon: h,
@@ -261,9 +338,20 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       trainEnd: START + 180 * STEP,
       trainEndIso: new Date(START + 180 * STEP).toISOString(),
       valEnd: START + 240 * STEP,
-      options: { defaultScaler: 'robust', robustQuantiles: [0.25, 0.75], logPriceAndVolume: false, clip: { enabled: true, min: -5, max: 5 } },
+      options: {
+        defaultScaler: 'robust',
+        robustQuantiles: [0.25, 0.75],
+        logPriceAndVolume: false,
+        clip: { enabled: true, min: -5, max: 5 },
+      },
       clipPolicy: 'only scaled features are clipped',
-      featuresByCategory: { returns: ['return_1'], oscillator: ['rsi_14'], volatility: ['atr_14'], price_level: ['sma_10'], volume: ['volume_ratio'] },
+      featuresByCategory: {
+        returns: ['return_1'],
+        oscillator: ['rsi_14'],
+        volatility: ['atr_14'],
+        price_level: ['sma_10'],
+        volume: ['volume_ratio'],
+      },
       featuresByScaler: { robust: ['sma_10', 'atr_14', 'volume_ratio'], none: ['return_1'], minmax: ['rsi_14'] },
       logFeatures: ['volume_ratio'],
       leakageCheck: { ok: true, bySymbol: {} },

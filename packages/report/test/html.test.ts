@@ -26,13 +26,18 @@ const EXPECTED_CHARTS = [
 /** The inner HTML of each `data-chart` container. */
 function chartContainers(html: string): Map<string, string> {
   const found = new Map<string, string>();
-  for (const match of html.matchAll(/<figure class="chart" data-chart="([^"]+)"[^>]*>([\s\S]*?)<\/figure>/g)) found.set(match[1] as string, match[2] as string);
+  for (const match of html.matchAll(/<figure class="chart" data-chart="([^"]+)"[^>]*>([\s\S]*?)<\/figure>/g))
+    found.set(match[1] as string, match[2] as string);
   return found;
 }
 
 describe('renderSvg', () => {
   it('renders a vega-lite spec to SVG without a canvas', async () => {
-    const svg = await renderSvg({ data: { values: [{ a: 'x', b: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } } });
+    const svg = await renderSvg({
+      data: { values: [{ a: 'x', b: 1 }] },
+      mark: 'bar',
+      encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } },
+    });
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('</svg>');
   });
@@ -73,7 +78,16 @@ describe('report on a hand-made run folder', () => {
     expect(model.splits.rows.some(([key]) => key.startsWith('symbols.'))).toBe(false);
     // Counted from the split columns (300 rows: train 0–169, purged 170–179, val 180–234, purged 235–239,
     // embargoed 240–244, test 245–291, invalid the last maxBars = 8).
-    expect(model.splits.counts[0]).toEqual({ symbol: 'MES', horizon: 5, train: 170, val: 55, test: 47, purged: 15, embargoed: 5, invalid: 8 });
+    expect(model.splits.counts[0]).toEqual({
+      symbol: 'MES',
+      horizon: 5,
+      train: 170,
+      val: 55,
+      test: 47,
+      purged: 15,
+      embargoed: 5,
+      invalid: 8,
+    });
     expect(model.scaling.rows).toContainEqual(['leakageCheck.ok', 'yes']);
     expect(model.scaling.rows).toContainEqual(['options.defaultScaler', 'robust']);
     expect(model.scaling.rows).toContainEqual(['MES rows by split', 'train 170, val 55, test 52']);
@@ -83,7 +97,12 @@ describe('report on a hand-made run folder', () => {
       { scaler: 'minmax', features: 1 },
     ]);
     expect(model.scaling.warnings).toEqual(['MGC atr_14: 12 % of val rows clipped']);
-    expect(model.validation).toMatchObject({ present: true, status: 'PASSED', issues: [], warnings: ['[labelBalance] MGC H20: neutral share 35 % outside 20–30 %'] });
+    expect(model.validation).toMatchObject({
+      present: true,
+      status: 'PASSED',
+      issues: [],
+      warnings: ['[labelBalance] MGC H20: neutral share 35 % outside 20–30 %'],
+    });
     expect(model.validation.checks.map((c) => [c.name, c.status])).toEqual([
       ['duplicates', 'pass'],
       ['labelBalance', 'warn'],
@@ -106,7 +125,16 @@ describe('report on a hand-made run folder', () => {
     const html = await readFile(join(dir, 'report/index.html'), 'utf8');
     expect(html).toBe(report.html);
     const markdown = await readFile(join(dir, 'report/report.md'), 'utf8');
-    for (const heading of ['## Run summary', '## Data health', '## Label mix', '## Splits', '## Scaling', '## Validation', '## Baseline backtest']) expect(markdown).toContain(heading);
+    for (const heading of [
+      '## Run summary',
+      '## Data health',
+      '## Label mix',
+      '## Splits',
+      '## Scaling',
+      '## Validation',
+      '## Baseline backtest',
+    ])
+      expect(markdown).toContain(heading);
     const json = JSON.parse(await readFile(join(dir, 'report/report.json'), 'utf8')) as { charts: string[]; backtest: unknown[] };
     expect(json.charts.sort()).toEqual([...EXPECTED_CHARTS].sort());
     expect(json.backtest).toHaveLength(4);
@@ -118,7 +146,9 @@ describe('report without the later stages', () => {
     const dir = await writeFixtureRun({ withSplits: false });
     try {
       const { html, model } = await renderReport(dir);
-      expect(model.missing).toEqual(expect.arrayContaining(['splits/MES.arrow', 'splits/split.json', 'scale/report.json', 'validate/report.json']));
+      expect(model.missing).toEqual(
+        expect.arrayContaining(['splits/MES.arrow', 'splits/split.json', 'scale/report.json', 'validate/report.json']),
+      );
       expect(model.backtest).toEqual([]);
       const charts = chartContainers(html);
       expect(charts.has('split-timeline')).toBe(false);
@@ -139,9 +169,19 @@ describe('reportStage', () => {
       const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as RunConfig;
       expect(reportStage.outputs(config)).toEqual(['report/index.html', 'report/report.md', 'report/report.json']);
       const inputs = reportStage.inputs(config);
-      expect(inputs).toEqual(expect.arrayContaining(['splits/split.json', 'splits/MES.arrow', 'scale/report.json', 'validate/report.json', 'ga-optimize/MGC_h20.json']));
+      expect(inputs).toEqual(
+        expect.arrayContaining([
+          'splits/split.json',
+          'splits/MES.arrow',
+          'scale/report.json',
+          'validate/report.json',
+          'ga-optimize/MGC_h20.json',
+        ]),
+      );
       for (const input of inputs) expect(existsSync(join(dir, input)), input).toBe(true);
-      const outcome = await reportStage.run(createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
+      const outcome = await reportStage.run(
+        createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }),
+      );
       expect(outcome?.metrics?.['charts']).toBe(EXPECTED_CHARTS.length);
       for (const output of reportStage.outputs(config)) expect(existsSync(join(dir, output))).toBe(true);
       // report.json has exactly the contract's fields: parsing (which drops unknown keys) changes nothing.

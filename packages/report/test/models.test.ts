@@ -34,7 +34,12 @@ describe('Models section on a run with a train stage', () => {
     ]);
     const [xgb, mlp] = json.models.results;
     // Every figure as the summary has it; the report leaves out CV, hyperparameters and skipped entries.
-    const { cv: _cv, hyperparameters: _hyperparameters, backtest: { skippedEntries: _skipped, ...backtest }, ...shown } = XGB_MES;
+    const {
+      cv: _cv,
+      hyperparameters: _hyperparameters,
+      backtest: { skippedEntries: _skipped, ...backtest },
+      ...shown
+    } = XGB_MES;
     expect(xgb).toEqual({ ...shown, backtest, equityPoints: TEST_BARS });
     expect(xgb?.test?.confusion).toEqual([
       [300, 120, 80],
@@ -60,9 +65,10 @@ describe('Models section on a run with a train stage', () => {
     expect(html).toContain('<a href="#models">Models</a>');
     const section = html.slice(modelsAt);
     // xgboost MES H20 row: accuracy 0.41 → 41.0 %, macro F1 0.390, log loss 1.070, PF 1.10, net 420.50, max DD 210.
-    const xgbRow = '<tr><td>xgboost</td><td>MES</td><td>H20</td><td class="num">41.0 %</td><td class="num">0.390</td><td class="num">1.070</td><td class="num">150</td>'
-      + '<td class="num">52.0 %</td><td class="num">1.10</td><td class="num">420.50</td><td class="num">0.90</td><td class="num">1.30</td><td class="num">210</td>'
-      + '<td class="num">0.71</td><td class="num">0.55</td><td class="num">120 / 70 (early stop)</td><td>—</td></tr>';
+    const xgbRow =
+      '<tr><td>xgboost</td><td>MES</td><td>H20</td><td class="num">41.0 %</td><td class="num">0.390</td><td class="num">1.070</td><td class="num">150</td>' +
+      '<td class="num">52.0 %</td><td class="num">1.10</td><td class="num">420.50</td><td class="num">0.90</td><td class="num">1.30</td><td class="num">210</td>' +
+      '<td class="num">0.71</td><td class="num">0.55</td><td class="num">120 / 70 (early stop)</td><td>—</td></tr>';
     expect(section).toContain(xgbRow);
     expect(section).toContain('<td class="num">∞ (no loss)</td>');
     expect(section).toContain('<td>wasm</td>');
@@ -83,8 +89,12 @@ describe('Models section on a run with a train stage', () => {
     expect(markdown).toBe(report.markdown);
     const lines = markdown.split('\n');
     expect(lines).toContain('## Models');
-    expect(lines).toContain('| xgboost | MES | H20 | 41.0 % | 0.390 | 1.070 | 150 | 52.0 % | 1.10 | 420.50 | 0.90 | 1.30 | 210 | 0.71 | 0.55 | 120 / 70 (early stop) | — |');
-    expect(lines).toContain('| mlp | MES | H20 | 41.0 % | 0.390 | 1.070 | 12 | 100.0 % | ∞ (no loss) | 96.25 | 0.90 | 1.30 | 0 | 0.71 | 0.55 | 40 / 40 | wasm |');
+    expect(lines).toContain(
+      '| xgboost | MES | H20 | 41.0 % | 0.390 | 1.070 | 150 | 52.0 % | 1.10 | 420.50 | 0.90 | 1.30 | 210 | 0.71 | 0.55 | 120 / 70 (early stop) | — |',
+    );
+    expect(lines).toContain(
+      '| mlp | MES | H20 | 41.0 % | 0.390 | 1.070 | 12 | 100.0 % | ∞ (no loss) | 96.25 | 0.90 | 1.30 | 0 | 0.71 | 0.55 | 40 / 40 | wasm |',
+    );
     expect(lines).toContain('#### xgboost MES H20');
     // neutral row 150 / 900 / 150 of 1,200 = 12.5 / 75.0 / 12.5 %.
     expect(lines).toContain('| neutral | 150 (12.5 %) | 900 (75.0 %) | 150 (12.5 %) | 1,200 |');
@@ -119,7 +129,9 @@ describe('Models section with broken inputs', () => {
       await writeArrowFile(join(dir, XGB_MES.dir, 'equity.arrow'), tableFromArrays({ time: new Float64Array([1, 2]) }));
       const { model, html } = await renderReport(dir);
       expect(model.models.results[0]?.equityPoints).toBeNull();
-      expect(model.models.warnings[0]).toMatch(/^train\/xgboost-MES-h20\/equity\.arrow not readable \(.*timestamp.*\): no equity curve for xgboost MES H20\.$/);
+      expect(model.models.warnings[0]).toMatch(
+        /^train\/xgboost-MES-h20\/equity\.arrow not readable \(.*timestamp.*\): no equity curve for xgboost MES H20\.$/,
+      );
       expect(html).not.toContain('data-chart="model-equity"');
       expect(html).toContain('No equity curve: no readable <code>equity.arrow</code> for any model.');
     } finally {
@@ -127,7 +139,7 @@ describe('Models section with broken inputs', () => {
     }
   });
 
-  it('a summary that does not match the trainer\'s contract gives one warning naming the field', async () => {
+  it("a summary that does not match the trainer's contract gives one warning naming the field", async () => {
     const dir = await writeFixtureRun({ withSplits: false });
     try {
       await writeTrainOutputs(dir, { version: 2, results: [{ symbol: 'MES', horizon: 20 }] });
@@ -135,19 +147,23 @@ describe('Models section with broken inputs', () => {
       expect(model.models.present).toBe(true);
       expect(model.models.results).toEqual([]);
       expect(model.models.warnings).toHaveLength(1);
-      expect(model.models.warnings[0]).toMatch(/^train\/summary\.json does not match the trainer's contract \(.*field 'version'.*field 'results\[0\]\.model'/);
+      expect(model.models.warnings[0]).toMatch(
+        /^train\/summary\.json does not match the trainer's contract \(.*field 'version'.*field 'results\[0\]\.model'/,
+      );
       expect(markdown).toContain('_train/summary.json holds no readable model result._');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('modelResults keeps the summary\'s figures and reads a dir outside the run as the trainer\'s own folder', () => {
+  it("modelResults keeps the summary's figures and reads a dir outside the run as the trainer's own folder", () => {
     const { results, warnings } = modelResults({ version: 1, results: [{ ...XGB_MES, dir: '../../etc' }, MLP_MES] });
     expect(results.map((r) => r.dir)).toEqual(['train/xgboost-MES-h20', 'train/mlp-MES-h20']);
     expect(results[1]?.backtest.profitFactor).toBeNull();
     expect(results[0]?.test.confusion).toEqual(XGB_MES.test.confusion);
-    expect(warnings).toEqual(["train/summary.json results[0]: dir '../../etc' is not a folder inside the run; reading train/xgboost-MES-h20 instead."]);
+    expect(warnings).toEqual([
+      "train/summary.json results[0]: dir '../../etc' is not a folder inside the run; reading train/xgboost-MES-h20 instead.",
+    ]);
   });
 });
 
@@ -171,7 +187,15 @@ describe('a run without train/', () => {
 describe('model helpers', () => {
   it('rowShares divides each row by its total; an empty row stays 0', () => {
     // [1, 3] / 4 = [0.25, 0.75]; [0, 0] has no samples.
-    expect(rowShares([[1, 3], [0, 0]])).toEqual([[0.25, 0.75], [0, 0]]);
+    expect(
+      rowShares([
+        [1, 3],
+        [0, 0],
+      ]),
+    ).toEqual([
+      [0.25, 0.75],
+      [0, 0],
+    ]);
   });
 
   it('decimateIndexes keeps short curves whole and bounds long ones, keeping ends and extremes', () => {
@@ -189,7 +213,9 @@ describe('model helpers', () => {
     try {
       await writeTrainOutputs(dir);
       const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as RunConfig;
-      const outcome = await reportStage.run(createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
+      const outcome = await reportStage.run(
+        createStageContext({ runId: 'fixture-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }),
+      );
       expect(outcome?.metrics?.['models']).toBe(3);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -89,13 +89,24 @@ describe('data shaping', () => {
         ],
       },
     );
-    expect(rows[0]).toMatchObject({ symbol: 'MES', barsIn: 10, repairs: 2, filledGaps: 1, longGapBars: 4, rolls: 1, outliersFlagged: 3, rollDetails: ['t gap 1.5 (calendar)'] });
+    expect(rows[0]).toMatchObject({
+      symbol: 'MES',
+      barsIn: 10,
+      repairs: 2,
+      filledGaps: 1,
+      longGapBars: 4,
+      rolls: 1,
+      outliersFlagged: 3,
+      rollDetails: ['t gap 1.5 (calendar)'],
+    });
     expect(rows[1]).toMatchObject({ symbol: 'MGC', repairs: null, rolls: 0, outliersFlagged: null });
     expect(healthRows(['X'], undefined, undefined)[0]?.filledGaps).toBeNull();
   });
 
   it('stageRows follows the state order and converts durations to seconds', () => {
-    expect(stageRows({ order: ['a', 'b'], stages: { a: { name: 'a', status: 'completed', durationMs: 1500, outputs: ['x', 'y'] } } })).toEqual([
+    expect(
+      stageRows({ order: ['a', 'b'], stages: { a: { name: 'a', status: 'completed', durationMs: 1500, outputs: ['x', 'y'] } } }),
+    ).toEqual([
       { name: 'a', status: 'completed', seconds: 1.5, outputs: 2 },
       { name: 'b', status: 'not run', seconds: null, outputs: 0 },
     ]);
@@ -131,8 +142,11 @@ describe('data shaping', () => {
   });
 
   it('equitySpec leaves out series without trades and starts each curve at zero', () => {
-    const row = (symbol: string, equity: number[]) => ({ symbol, horizon: 5, equity }) as unknown as Parameters<typeof equitySpec>[0][number];
-    const spec = equitySpec([row('MES', [2, 5]), row('MGC', [])]) as { data: { values: Array<{ series: string; trade: number; usd: number }> } };
+    const row = (symbol: string, equity: number[]) =>
+      ({ symbol, horizon: 5, equity }) as unknown as Parameters<typeof equitySpec>[0][number];
+    const spec = equitySpec([row('MES', [2, 5]), row('MGC', [])]) as {
+      data: { values: Array<{ series: string; trade: number; usd: number }> };
+    };
     expect(spec.data.values).toEqual([
       { series: 'MES H5', trade: 0, usd: 0 },
       { series: 'MES H5', trade: 1, usd: 2 },
@@ -149,8 +163,12 @@ describe('runStatusAtReport', () => {
   });
   it('keeps a finished status, and says failed or running when other stages are', () => {
     expect(runStatusAtReport({ status: 'failed', stages: {} })).toBe('failed');
-    expect(runStatusAtReport({ status: 'running', stages: { a: stage('a', 'failed'), report: stage('report', 'running') } })).toBe('failed');
-    expect(runStatusAtReport({ status: 'running', stages: { a: stage('a', 'pending'), report: stage('report', 'running') } })).toBe('running');
+    expect(runStatusAtReport({ status: 'running', stages: { a: stage('a', 'failed'), report: stage('report', 'running') } })).toBe(
+      'failed',
+    );
+    expect(runStatusAtReport({ status: 'running', stages: { a: stage('a', 'pending'), report: stage('report', 'running') } })).toBe(
+      'running',
+    );
     expect(runStatusAtReport(undefined)).toBeNull();
   });
 });

@@ -101,13 +101,19 @@ function equityTable(step: number, bars = TEST_BARS): Table {
     equity[i] = i * step;
   }
   const fields = [new Field('timestamp', new TimestampMillisecond('UTC'), false), new Field('equity_usd', new Float64(), false)];
-  const children = [makeData({ type: new TimestampMillisecond('UTC'), length: bars, data: millis }), makeData({ type: new Float64(), length: bars, data: equity })];
+  const children = [
+    makeData({ type: new TimestampMillisecond('UTC'), length: bars, data: millis }),
+    makeData({ type: new Float64(), length: bars, data: equity }),
+  ];
   const data = makeData({ type: new Struct(fields), length: bars, nullCount: 0, children: children as never });
   return new Table([new RecordBatch(new Schema(fields), data)]);
 }
 
 /** Add a train stage's output to a fixture run: the summary, and equity for the MES results only. */
-export async function writeTrainOutputs(dir: string, summary: unknown = { version: 1, results: [XGB_MES, MLP_MES, XGB_MGC] }): Promise<void> {
+export async function writeTrainOutputs(
+  dir: string,
+  summary: unknown = { version: 1, results: [XGB_MES, MLP_MES, XGB_MGC] },
+): Promise<void> {
   await writeJsonAtomic(join(dir, 'train/summary.json'), summary);
   await writeArrowFile(join(dir, XGB_MES.dir, 'equity.arrow'), equityTable(2.5));
   await writeArrowFile(join(dir, MLP_MES.dir, 'equity.arrow'), equityTable(-1));

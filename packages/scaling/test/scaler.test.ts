@@ -18,7 +18,8 @@ const one = (name: string, values: number[], category: FeatureScaleSpec['categor
   const state = fitScaler({ [name]: Float64Array.from(values) }, [f(name, category)], options);
   return { state, feature: state.features[0]! };
 };
-const apply = (state: ReturnType<typeof fitScaler>, name: string, values: number[]) => Array.from(transform(state, { [name]: values })[name]!);
+const apply = (state: ReturnType<typeof fitScaler>, name: string, values: number[]) =>
+  Array.from(transform(state, { [name]: values })[name]!);
 
 describe('scaler kinds by category', () => {
   it('follows the registry category, never the name', () => {

@@ -33,7 +33,16 @@ const VAL_END = T0 + 340 * STEP;
 function featureBars(symbol: string, seed: number, laterSeed = seed): Bars {
   const rng = new Rng(seed);
   const later = new Rng(laterSeed);
-  const bars: Bars = { symbol, timestamp: new Float64Array(N), open: new Float64Array(N), high: new Float64Array(N), low: new Float64Array(N), close: new Float64Array(N), volume: new Float64Array(N), columns: {} };
+  const bars: Bars = {
+    symbol,
+    timestamp: new Float64Array(N),
+    open: new Float64Array(N),
+    high: new Float64Array(N),
+    low: new Float64Array(N),
+    close: new Float64Array(N),
+    volume: new Float64Array(N),
+    columns: {},
+  };
   bars.columns.contract = new Float64Array(N).fill(202403);
   for (const f of FEATURES) bars.columns[f.name] = new Float64Array(N);
   let price = 4500;
@@ -80,7 +89,12 @@ function manifestOf(features: readonly object[]) {
     version: 1,
     passthrough: ['timestamp', 'open', 'high', 'low', 'close', 'volume', 'contract'],
     features: full,
-    bySymbol: Object.fromEntries(['MES', 'MGC'].map((s) => [s, { features: full.map((f) => f.name), warmupRows: 14, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } }])),
+    bySymbol: Object.fromEntries(
+      ['MES', 'MGC'].map((s) => [
+        s,
+        { features: full.map((f) => f.name), warmupRows: 14, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } },
+      ]),
+    ),
     nanPolicy: '',
   };
 }
@@ -88,7 +102,10 @@ function manifestOf(features: readonly object[]) {
 async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig } = {}) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
-  for (const [symbol, seed] of [['MES', 1], ['MGC', 2]] as const) {
+  for (const [symbol, seed] of [
+    ['MES', 1],
+    ['MGC', 2],
+  ] as const) {
     await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(featureBars(symbol, seed, options.laterSeed ?? seed)));
   }
   const manifest = options.manifest ?? manifestOf(FEATURES);
@@ -98,7 +115,13 @@ async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: un
     await mkdir(join(runDir, 'cut'), { recursive: true });
     await writeFile(join(runDir, 'cut/cut.json'), JSON.stringify(options.cut));
   }
-  const context: StageContext<RunConfig> = createStageContext({ runId: 'test', runDir, config: options.config ?? config, logger: silentLogger(), rng: new Rng(1) });
+  const context: StageContext<RunConfig> = createStageContext({
+    runId: 'test',
+    runDir,
+    config: options.config ?? config,
+    logger: silentLogger(),
+    rng: new Rng(1),
+  });
   return { runDir, context };
 }
 
@@ -116,7 +139,12 @@ describe('the scale stage', () => {
   it('declares its contract', () => {
     expect(scaleStage.name).toBe('scale');
     expect(scaleStage.dependsOn).toEqual(['features', 'cut']);
-    expect(scaleStage.inputs(config)).toEqual(['features/MES.arrow', 'features/MGC.arrow', 'features/feature-manifest.json', 'cut/cut.json']);
+    expect(scaleStage.inputs(config)).toEqual([
+      'features/MES.arrow',
+      'features/MGC.arrow',
+      'features/feature-manifest.json',
+      'cut/cut.json',
+    ]);
     expect(scaleStage.outputs(config)).toEqual(['scale/MES.arrow', 'scale/MGC.arrow', 'scale/scaler.json', 'scale/report.json']);
     expect(scaleStage.configKeys).toContain('scaling');
   });
@@ -170,7 +198,11 @@ describe('the scale stage', () => {
     expect(report.symbols.MES!.features.atr_14!.bySplit.test).toMatchObject({ rows: 60, clipped: 60, imputed: 0 });
     expect(report.symbols.MES!.features.atr_14!.bySplit.val!.clipped).toBe(0);
     expect(report.symbols.MES!.features.return_1!.bySplit.test!.clipped).toBe(0);
-    expect(report.warnings).toContainEqual({ symbol: 'MES', feature: 'return_1', message: expect.stringMatching(/^test scaled mean is \d+\.\d train std/) });
+    expect(report.warnings).toContainEqual({
+      symbol: 'MES',
+      feature: 'return_1',
+      message: expect.stringMatching(/^test scaled mean is \d+\.\d train std/),
+    });
     expect(report.warnings.filter((w) => w.feature === 'return_1' && w.message.startsWith('val'))).toEqual([]);
     expect(report.warnings).toContainEqual({ symbol: 'MGC', feature: 'kc_position', message: 'near-zero train std (0)' });
   });

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCALING_OPTIONS, fitOnTrain, fitScaler, inverseTransform, transform, type FeatureScaleSpec, type ScalingOptions } from '../src/internal/scaler.js';
+import {
+  DEFAULT_SCALING_OPTIONS,
+  fitOnTrain,
+  fitScaler,
+  inverseTransform,
+  transform,
+  type FeatureScaleSpec,
+  type ScalingOptions,
+} from '../src/internal/scaler.js';
 import { parseScalerFile, parseState, serializeScalerFile, serializeState, type ScalerFile } from '../src/internal/state-io.js';
 
 const specs: FeatureScaleSpec[] = [
@@ -15,7 +23,9 @@ const specs: FeatureScaleSpec[] = [
 ];
 
 describe('JSON state', () => {
-  const columns = Object.fromEntries(specs.map((s, j) => [s.name, Float64Array.from({ length: 50 }, (_, i) => (j === 1 ? -100 : 0) + Math.sin(i * (j + 1)) * (j + 1) * 10)]));
+  const columns = Object.fromEntries(
+    specs.map((s, j) => [s.name, Float64Array.from({ length: 50 }, (_, i) => (j === 1 ? -100 : 0) + Math.sin(i * (j + 1)) * (j + 1) * 10)]),
+  );
   columns.atr_14![3] = Number.NaN;
   columns.empty = new Float64Array(50).fill(Number.NaN);
   const state = fitScaler(columns, [...specs, { name: 'empty', category: 'volatility', flag: false }]);
@@ -42,7 +52,13 @@ describe('JSON state', () => {
   });
 
   it('the scaler file checks its format and version and each state', () => {
-    const file: ScalerFile = { format: 'tribar-scaler', version: 1, trainEnd: 1000, trainEndIso: new Date(1000).toISOString(), symbols: { MES: state } };
+    const file: ScalerFile = {
+      format: 'tribar-scaler',
+      version: 1,
+      trainEnd: 1000,
+      trainEndIso: new Date(1000).toISOString(),
+      symbols: { MES: state },
+    };
     const text = serializeScalerFile(file);
     expect(parseScalerFile(text)).toEqual(file);
     expect(() => parseScalerFile({ ...file, version: 0 })).toThrow(/field 'version'/);
@@ -72,13 +88,17 @@ describe('fit on train only (property)', () => {
           const build = (rest: number[][]) => {
             const rows = [...train, ...rest];
             // Train rows strictly before the cut, later rows at or after it.
-            const timestamp = Float64Array.from(rows, (_, i) => (i < train.length ? trainEnd - (train.length - i) * step : trainEnd + (i - train.length) * step));
+            const timestamp = Float64Array.from(rows, (_, i) =>
+              i < train.length ? trainEnd - (train.length - i) * step : trainEnd + (i - train.length) * step,
+            );
             const columns = Object.fromEntries(specs.map((s, j) => [s.name, Float64Array.from(rows, (r) => r[j] as number)]));
             return fitOnTrain(timestamp, columns, specs, trainEnd, options);
           };
           const a = serializeState(build(later));
           const b = serializeState(build(replacement));
-          const c = serializeState(fitScaler(Object.fromEntries(specs.map((s, j) => [s.name, train.map((r) => r[j] as number)])), specs, options));
+          const c = serializeState(
+            fitScaler(Object.fromEntries(specs.map((s, j) => [s.name, train.map((r) => r[j] as number)])), specs, options),
+          );
           expect(parseState(a)).toEqual(JSON.parse(a));
           expect(b).toBe(a);
           expect(c).toBe(a);
@@ -91,7 +111,10 @@ describe('fit on train only (property)', () => {
   it('inverse(transform(x)) = x for finite values, every scaler and the log, without clipping', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: specs.length, maxLength: specs.length }), { minLength: 2, maxLength: 30 }),
+        fc.array(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: specs.length, maxLength: specs.length }), {
+          minLength: 2,
+          maxLength: 30,
+        }),
         fc.constantFrom('robust', 'standard', 'minmax') as fc.Arbitrary<ScalingOptions['defaultScaler']>,
         (rows, defaultScaler) => {
           const columns = Object.fromEntries(specs.map((s, j) => [s.name, Float64Array.from(rows, (r) => r[j] as number)]));
@@ -100,7 +123,9 @@ describe('fit on train only (property)', () => {
           for (const s of specs) {
             back[s.name]!.forEach((v, i) => {
               const x = columns[s.name]![i]!;
-              expect(Math.abs(v - x)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(x), state.features.find((f) => f.name === s.name)!.logShift));
+              expect(Math.abs(v - x)).toBeLessThanOrEqual(
+                1e-7 * Math.max(1, Math.abs(x), state.features.find((f) => f.name === s.name)!.logShift),
+              );
             });
           }
         },

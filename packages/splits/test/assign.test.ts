@@ -66,7 +66,11 @@ describe('assignSplits', () => {
     expect(countCodes(codes)).toEqual({ train: 3, val: 1, test: 0, purged: 3, embargoed: 2, invalid: 1 });
     expect(Array.from(indicesOf(codes, SPLIT_TRAIN))).toEqual([0, 1, 3]);
     // A duration embargo adds bars within embargoMs of a boundary.
-    const timed = assignSplits({ timestamp, label, labelEndTime }, { trainEnd: 5, valEnd: 8 }, { purgeBars: 0, embargoBars: 0, embargoMs: 2 });
+    const timed = assignSplits(
+      { timestamp, label, labelEndTime },
+      { trainEnd: 5, valEnd: 8 },
+      { purgeBars: 0, embargoBars: 0, embargoMs: 2 },
+    );
     expect(Array.from(timed)).toEqual([0, 0, -1, 0, 0, -2, -2, 1, -2, -3]);
   });
 
@@ -80,65 +84,72 @@ describe('assignSplits', () => {
 
   it('property: no train or val label window reaches the next split, and the gaps hold', () => {
     fc.assert(
-      fc.property(fc.array(seriesArbitrary(), { minLength: 1, maxLength: 3 }), ratiosArbitrary, optionsArbitrary, (symbols, ratios, options) => {
-        const cuts = calendarCuts(
-          symbols.map((s) => s.timestamp),
-          ratios,
-        );
-        let maxTrainEnd = Number.NEGATIVE_INFINITY;
-        let minValStart = Number.POSITIVE_INFINITY;
-        let maxValEnd = Number.NEGATIVE_INFINITY;
-        let minTestStart = Number.POSITIVE_INFINITY;
-        for (const s of symbols) {
-          const codes = assignSplits(s, cuts, options);
-          const trainCount = count(s.timestamp, cuts.trainEnd);
-          const valCount = count(s.timestamp, cuts.valEnd);
-          for (let i = 0; i < codes.length; i++) {
-            const c = codes[i] as number;
-            const t = s.timestamp[i] as number;
-            const end = s.labelEndTime[i] as number;
-            // Invalid labels are exactly the −3 rows.
-            expect(c === SPLIT_INVALID).toBe(s.label[i] === INVALID_LABEL);
-            if (c === SPLIT_TRAIN) {
-              expect(t).toBeLessThan(cuts.trainEnd);
-              expect(end).toBeLessThan(cuts.trainEnd);
-              maxTrainEnd = Math.max(maxTrainEnd, end);
-            } else if (c === SPLIT_VAL) {
-              expect(t).toBeGreaterThanOrEqual(cuts.trainEnd);
-              expect(end).toBeLessThan(cuts.valEnd);
-              minValStart = Math.min(minValStart, t);
-              maxValEnd = Math.max(maxValEnd, end);
-            } else if (c === SPLIT_TEST) {
-              expect(t).toBeGreaterThanOrEqual(cuts.valEnd);
-              minTestStart = Math.min(minTestStart, t);
-            } else if (c === SPLIT_PURGED) {
-              // Every purge has a reason: the window reaches the next boundary, or the bar is in the floor gap.
-              const boundary = i < trainCount ? cuts.trainEnd : cuts.valEnd;
-              const floor = i < trainCount ? i >= trainCount - options.purgeBars : i < valCount && i >= valCount - options.purgeBars;
-              expect(i < valCount && (end >= boundary || floor)).toBe(true);
-            } else if (c === SPLIT_EMBARGOED) {
-              const afterTrain = i >= trainCount && i < trainCount + options.embargoBars;
-              const afterVal = i >= valCount && i < valCount + options.embargoBars;
-              expect(afterTrain || afterVal).toBe(true);
+      fc.property(
+        fc.array(seriesArbitrary(), { minLength: 1, maxLength: 3 }),
+        ratiosArbitrary,
+        optionsArbitrary,
+        (symbols, ratios, options) => {
+          const cuts = calendarCuts(
+            symbols.map((s) => s.timestamp),
+            ratios,
+          );
+          let maxTrainEnd = Number.NEGATIVE_INFINITY;
+          let minValStart = Number.POSITIVE_INFINITY;
+          let maxValEnd = Number.NEGATIVE_INFINITY;
+          let minTestStart = Number.POSITIVE_INFINITY;
+          for (const s of symbols) {
+            const codes = assignSplits(s, cuts, options);
+            const trainCount = count(s.timestamp, cuts.trainEnd);
+            const valCount = count(s.timestamp, cuts.valEnd);
+            for (let i = 0; i < codes.length; i++) {
+              const c = codes[i] as number;
+              const t = s.timestamp[i] as number;
+              const end = s.labelEndTime[i] as number;
+              // Invalid labels are exactly the −3 rows.
+              expect(c === SPLIT_INVALID).toBe(s.label[i] === INVALID_LABEL);
+              if (c === SPLIT_TRAIN) {
+                expect(t).toBeLessThan(cuts.trainEnd);
+                expect(end).toBeLessThan(cuts.trainEnd);
+                maxTrainEnd = Math.max(maxTrainEnd, end);
+              } else if (c === SPLIT_VAL) {
+                expect(t).toBeGreaterThanOrEqual(cuts.trainEnd);
+                expect(end).toBeLessThan(cuts.valEnd);
+                minValStart = Math.min(minValStart, t);
+                maxValEnd = Math.max(maxValEnd, end);
+              } else if (c === SPLIT_TEST) {
+                expect(t).toBeGreaterThanOrEqual(cuts.valEnd);
+                minTestStart = Math.min(minTestStart, t);
+              } else if (c === SPLIT_PURGED) {
+                // Every purge has a reason: the window reaches the next boundary, or the bar is in the floor gap.
+                const boundary = i < trainCount ? cuts.trainEnd : cuts.valEnd;
+                const floor = i < trainCount ? i >= trainCount - options.purgeBars : i < valCount && i >= valCount - options.purgeBars;
+                expect(i < valCount && (end >= boundary || floor)).toBe(true);
+              } else if (c === SPLIT_EMBARGOED) {
+                const afterTrain = i >= trainCount && i < trainCount + options.embargoBars;
+                const afterVal = i >= valCount && i < valCount + options.embargoBars;
+                expect(afterTrain || afterVal).toBe(true);
+              }
             }
-          }
-          // The purge floor and the embargo: no usable bar within purgeBars before or embargoBars after a cut.
-          for (const cut of [trainCount, valCount]) {
-            for (let i = Math.max(0, cut - options.purgeBars); i < Math.min(codes.length, cut + options.embargoBars); i++) {
-              if (cut === valCount && i < trainCount) continue;
-              expect([SPLIT_TRAIN, SPLIT_VAL, SPLIT_TEST]).not.toContain(codes[i]);
+            // The purge floor and the embargo: no usable bar within purgeBars before or embargoBars after a cut.
+            for (const cut of [trainCount, valCount]) {
+              for (let i = Math.max(0, cut - options.purgeBars); i < Math.min(codes.length, cut + options.embargoBars); i++) {
+                if (cut === valCount && i < trainCount) continue;
+                expect([SPLIT_TRAIN, SPLIT_VAL, SPLIT_TEST]).not.toContain(codes[i]);
+              }
             }
+            const train = indicesOf(codes, SPLIT_TRAIN);
+            const val = indicesOf(codes, SPLIT_VAL);
+            const test = indicesOf(codes, SPLIT_TEST);
+            if (train.length && val.length)
+              expect((val[0] as number) - (train.at(-1) as number)).toBeGreaterThan(options.purgeBars + options.embargoBars);
+            if (val.length && test.length)
+              expect((test[0] as number) - (val.at(-1) as number)).toBeGreaterThan(options.purgeBars + options.embargoBars);
           }
-          const train = indicesOf(codes, SPLIT_TRAIN);
-          const val = indicesOf(codes, SPLIT_VAL);
-          const test = indicesOf(codes, SPLIT_TEST);
-          if (train.length && val.length) expect((val[0] as number) - (train.at(-1) as number)).toBeGreaterThan(options.purgeBars + options.embargoBars);
-          if (val.length && test.length) expect((test[0] as number) - (val.at(-1) as number)).toBeGreaterThan(options.purgeBars + options.embargoBars);
-        }
-        // Across symbols too: one calendar cut, so no symbol's train label ends after another's val starts.
-        expect(maxTrainEnd).toBeLessThan(minValStart === Number.POSITIVE_INFINITY ? cuts.trainEnd + 1 : minValStart);
-        if (minTestStart !== Number.POSITIVE_INFINITY) expect(maxValEnd).toBeLessThan(minTestStart);
-      }),
+          // Across symbols too: one calendar cut, so no symbol's train label ends after another's val starts.
+          expect(maxTrainEnd).toBeLessThan(minValStart === Number.POSITIVE_INFINITY ? cuts.trainEnd + 1 : minValStart);
+          if (minTestStart !== Number.POSITIVE_INFINITY) expect(maxValEnd).toBeLessThan(minTestStart);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -77,11 +77,29 @@ describe('cut stage', () => {
   it('is the same cut whatever the symbol order, and depends on the ratios', () => {
     const mes = bars('MES', 10, 0).timestamp;
     const mgc = bars('MGC', 6, 4).timestamp;
-    const a = cutFile(new Map([['MES', mes], ['MGC', mgc]]), { train: 0.5, val: 0.25, test: 0.25 });
-    const b = cutFile(new Map([['MGC', mgc], ['MES', mes]]), { train: 0.5, val: 0.25, test: 0.25 });
+    const a = cutFile(
+      new Map([
+        ['MES', mes],
+        ['MGC', mgc],
+      ]),
+      { train: 0.5, val: 0.25, test: 0.25 },
+    );
+    const b = cutFile(
+      new Map([
+        ['MGC', mgc],
+        ['MES', mes],
+      ]),
+      { train: 0.5, val: 0.25, test: 0.25 },
+    );
     expect([b.trainEndMs, b.valEndMs]).toEqual([a.trainEndMs, a.valEndMs]);
     // 0.25 → pooled[4] = bar 4; 0.25 + 0.5 → pooled[12] = bar 8.
-    const c = cutFile(new Map([['MES', mes], ['MGC', mgc]]), { train: 0.25, val: 0.5, test: 0.25 });
+    const c = cutFile(
+      new Map([
+        ['MES', mes],
+        ['MGC', mgc],
+      ]),
+      { train: 0.25, val: 0.5, test: 0.25 },
+    );
     expect([c.trainEndMs, c.valEndMs]).toEqual([ORIGIN + 20 * MINUTE, ORIGIN + 40 * MINUTE]);
   });
 
@@ -107,10 +125,15 @@ describe('cut stage', () => {
     const n = 3;
     const type = new TimestampMillisecond('UTC');
     const time = makeData({ type, length: n, nullCount: 1, nullBitmap: Uint8Array.of(0b101), data: BigInt64Array.of(0n, 0n, 600_000n) });
-    const fields = [new Field('timestamp', type, true), ...['open', 'high', 'low', 'close', 'volume'].map((name) => new Field(name, new Float64(), false))];
+    const fields = [
+      new Field('timestamp', type, true),
+      ...['open', 'high', 'low', 'close', 'volume'].map((name) => new Field(name, new Float64(), false)),
+    ];
     const children = [time, ...fields.slice(1).map(() => makeData({ type: new Float64(), length: n, data: new Float64Array(n) }))];
     const schema = new Schema(fields);
-    const table = new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children: children as never }))]);
+    const table = new Table(schema, [
+      new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children: children as never })),
+    ]);
     const config = await setup({ MES: table });
     const error = await run(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataError);

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assembleCpcvPaths, binomial, combinatorialPurgedCV, cpcvPaths, purgedKFold, walkForward, type CvSplit, type SampleWindows } from '../src/internal/cv.js';
+import {
+  assembleCpcvPaths,
+  binomial,
+  combinatorialPurgedCV,
+  cpcvPaths,
+  purgedKFold,
+  walkForward,
+  type CvSplit,
+  type SampleWindows,
+} from '../src/internal/cv.js';
 
 // Twenty samples at t = 0…19 with label windows [i, end[i]] of 0–3 bars.
 const start = Array.from({ length: 20 }, (_, i) => i);
@@ -33,7 +42,11 @@ describe('purgedKFold', () => {
 
   it('splits unevenly sized folds with the first ones one larger, and rejects bad input', () => {
     const folds = purgedKFold({ start: range(0, 7), end: range(0, 7) }, { folds: 3 });
-    expect(folds.map((f) => Array.from(f.test))).toEqual([[0, 1, 2], [3, 4], [5, 6]]);
+    expect(folds.map((f) => Array.from(f.test))).toEqual([
+      [0, 1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(() => purgedKFold(twenty, { folds: 1 })).toThrow(/folds/);
     expect(() => purgedKFold({ start: [0, 1], end: [0, 0] }, { folds: 2 })).toThrow(/ends/);
     expect(() => purgedKFold({ start: [1, 0], end: [1, 1] }, { folds: 2 })).toThrow(/ascending/);
@@ -92,7 +105,11 @@ describe('combinatorialPurgedCV', () => {
   });
 
   it('counts C(N,k) splits and C(N-1,k-1) paths for other N and k', () => {
-    for (const [n, k] of [[5, 1], [8, 3], [10, 2]] as const) {
+    for (const [n, k] of [
+      [5, 1],
+      [8, 3],
+      [10, 2],
+    ] as const) {
       expect(cpcvPaths(n, k)).toHaveLength(binomial(n - 1, k - 1));
       expect(combinatorialPurgedCV({ start: range(0, 40), end: range(0, 40) }, { groups: n, testGroups: k })).toHaveLength(binomial(n, k));
     }
@@ -159,13 +176,18 @@ describe('properties over random label windows', () => {
 
   it('walk-forward: every train label ends before its test window starts', () => {
     fc.assert(
-      fc.property(windowsArbitrary, fc.constantFrom('expanding', 'rolling') as fc.Arbitrary<'expanding' | 'rolling'>, fc.integer({ min: 0, max: 3 }), (windows, mode, gap) => {
-        for (const split of walkForward(windows, { trainSize: 5, testSize: 3, gap, mode })) {
-          const first = windows.start[split.test[0] as number] as number;
-          for (const j of split.train) expect(windows.end[j] as number).toBeLessThan(first);
-          expect((split.test[0] as number) - (split.train.at(-1) ?? -Infinity)).toBeGreaterThan(gap);
-        }
-      }),
+      fc.property(
+        windowsArbitrary,
+        fc.constantFrom('expanding', 'rolling') as fc.Arbitrary<'expanding' | 'rolling'>,
+        fc.integer({ min: 0, max: 3 }),
+        (windows, mode, gap) => {
+          for (const split of walkForward(windows, { trainSize: 5, testSize: 3, gap, mode })) {
+            const first = windows.start[split.test[0] as number] as number;
+            for (const j of split.train) expect(windows.end[j] as number).toBeLessThan(first);
+            expect((split.test[0] as number) - (split.train.at(-1) ?? -Infinity)).toBeGreaterThan(gap);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -21,7 +21,9 @@ describe('public face', () => {
       'splitsStage',
       'walkForward',
     ]);
-    expect([face.SPLIT_TRAIN, face.SPLIT_VAL, face.SPLIT_TEST, face.SPLIT_PURGED, face.SPLIT_EMBARGOED, face.SPLIT_INVALID]).toEqual([0, 1, 2, -1, -2, -3]);
+    expect([face.SPLIT_TRAIN, face.SPLIT_VAL, face.SPLIT_TEST, face.SPLIT_PURGED, face.SPLIT_EMBARGOED, face.SPLIT_INVALID]).toEqual([
+      0, 1, 2, -1, -2, -3,
+    ]);
     expect([face.cutStage.name, face.splitsStage.name]).toEqual(['cut', 'splits']);
   });
 });

@@ -79,7 +79,8 @@ function labelFile(symbol: string, n: number, offset: number, horizons: number[]
 async function setup(files: Record<string, [n: number, offset: number]>, horizons = [5, 20]): Promise<RunConfig> {
   runDir = await mkdtemp(join(tmpdir(), 'tribar-splits-'));
   await mkdir(join(runDir, 'labels'), { recursive: true });
-  for (const [symbol, [n, offset]] of Object.entries(files)) await writeArrowFile(join(runDir, `labels/${symbol}.arrow`), labelFile(symbol, n, offset, horizons));
+  for (const [symbol, [n, offset]] of Object.entries(files))
+    await writeArrowFile(join(runDir, `labels/${symbol}.arrow`), labelFile(symbol, n, offset, horizons));
   const config = defaultConfig();
   await writeCut(Object.fromEntries(Object.entries(files).map(([symbol, [n, offset]]) => [symbol, times(n, offset)])), config.splits);
   return { ...config, symbols: Object.keys(files), horizons, splits: { ...config.splits, purgeBars: 4, embargoBars: 10 } };
@@ -113,7 +114,13 @@ describe('splits stage', () => {
     expect(splitsStage.dependsOn).toEqual(['labels-final', 'cut']);
     expect(splitsStage.inputs(config)).toEqual(['labels/MES.arrow', 'labels/MGC.arrow', 'cut/cut.json']);
     expect(splitsStage.outputs(config)).toEqual(['splits/MES.arrow', 'splits/MGC.arrow', 'splits/split.json']);
-    expect([...splitsStage.configKeys].sort()).toEqual(['horizons', 'splits.embargoBars', 'splits.minSymbolShare', 'splits.purgeBars', 'symbols']);
+    expect([...splitsStage.configKeys].sort()).toEqual([
+      'horizons',
+      'splits.embargoBars',
+      'splits.minSymbolShare',
+      'splits.purgeBars',
+      'symbols',
+    ]);
   });
 
   it('cuts where cut/cut.json says, not where the label files would cut', async () => {
@@ -153,7 +160,9 @@ describe('splits stage', () => {
     expect(new Date(json.trainEnd).getTime()).toBe(json.trainEndMs);
     expect(new Date(json.valEnd).getTime()).toBe(json.valEndMs);
     expect(outcome?.metrics?.symbols).toBe(2);
-    const pooled = ['MES', 'MGC'].map((s, k) => Float64Array.from({ length: k ? 900 : 1000 }, (_, i) => ORIGIN + (i + (k ? 100 : 0)) * 5 * MINUTE));
+    const pooled = ['MES', 'MGC'].map((s, k) =>
+      Float64Array.from({ length: k ? 900 : 1000 }, (_, i) => ORIGIN + (i + (k ? 100 : 0)) * 5 * MINUTE),
+    );
     expect(calendarCuts(pooled, config.splits)).toEqual({ trainEnd: json.trainEndMs, valEnd: json.valEndMs });
     for (const symbol of ['MES', 'MGC']) {
       const table = await readArrowFile(join(runDir, `splits/${symbol}.arrow`));
@@ -198,7 +207,9 @@ describe('splits stage', () => {
 
   it('fails when a split is empty after the embargo, and on a missing column', async () => {
     const config = await setup({ MES: [200, 0] }, [5]);
-    await expect(splitsStage.run(context({ ...config, splits: { ...config.splits, embargoBars: 40 } }))).rejects.toThrow(/split is empty for horizon 5/);
+    await expect(splitsStage.run(context({ ...config, splits: { ...config.splits, embargoBars: 40 } }))).rejects.toThrow(
+      /split is empty for horizon 5/,
+    );
     await expect(splitsStage.run(context({ ...config, horizons: [5, 7] }))).rejects.toThrow(/missing column 'label_h7'/);
   });
 });

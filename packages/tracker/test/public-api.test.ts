@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 
 /** The values `@tribar/tracker` exports; anything else stays in `src/internal/`. */
-const VALUES = [
-  'Tracker',
-  'flattenParams',
-  'formatRunsTable',
-  'parseMlflowMetricFile',
-  'pythonFloatRepr',
-  'validateKey',
-];
+const VALUES = ['Tracker', 'flattenParams', 'formatRunsTable', 'parseMlflowMetricFile', 'pythonFloatRepr', 'validateKey'];
 
 const packageDir = join(import.meta.dirname, '..');
 
@@ -21,7 +14,14 @@ function exportedNames(): string[] {
   return [...index.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((match) =>
     (match[1] ?? '')
       .split(',')
-      .map((name) => name.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1) ?? '')
+      .map(
+        (name) =>
+          name
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)
+            .at(-1) ?? '',
+      )
       .filter((name) => name !== ''),
   );
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/internal/record.js';
 import { formatRunsTable } from '../src/internal/table.js';
 
-function record(runId: string, runName: string, status: RunRecord['status'], metrics: Record<string, number>, params: Record<string, string>): RunRecord {
+function record(
+  runId: string,
+  runName: string,
+  status: RunRecord['status'],
+  metrics: Record<string, number>,
+  params: Record<string, string>,
+): RunRecord {
   return {
     runId,
     experimentId: '0',

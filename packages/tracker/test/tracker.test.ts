@@ -122,7 +122,10 @@ describe('Tracker: MLflow FileStore layout', () => {
       user_id: expect.any(String),
     });
     // Keys sorted as PyYAML's sort_keys=True writes them.
-    const keys = (await readFile(join(run.dir, 'meta.yaml'), 'utf8')).split('\n').filter(Boolean).map((l) => l.split(':')[0]);
+    const keys = (await readFile(join(run.dir, 'meta.yaml'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(':')[0]);
     expect(keys).toEqual([...keys].sort());
 
     // Params: exact bytes, no trailing newline.

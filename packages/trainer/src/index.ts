@@ -7,4 +7,13 @@ export type { TrainOptions, TrainResult } from './internal/train.js';
 export { combineCallbacks, earlyStopping, learningRateAt } from './internal/callbacks.js';
 export type { TrainerCallback, EarlyStoppingOptions, EarlyStoppingState, LearningRateScheduleOptions } from './internal/callbacks.js';
 export { backtest, EXIT_REASONS } from './internal/backtest/index.js';
-export type { BacktestInput, BacktestOptions, BacktestResult, BacktestSummary, BarrierSpec, CostSpec, SameBarRule, TradeLog } from './internal/backtest/index.js';
+export type {
+  BacktestInput,
+  BacktestOptions,
+  BacktestResult,
+  BacktestSummary,
+  BarrierSpec,
+  CostSpec,
+  SameBarRule,
+  TradeLog,
+} from './internal/backtest/index.js';

@@ -8,7 +8,7 @@ const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
 /** A random walk on the tick grid with random probabilities, and a gap in the test rows. */
 function randomInput(seed: number, maxBars: number): BacktestInput {
   let s = seed >>> 0 || 1;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const n = 120;
   const open = new Float64Array(n);
   const high = new Float64Array(n);
@@ -47,7 +47,15 @@ const tradesExitedBy = (input: BacktestInput, options: BacktestOptions, k: numbe
   const { trades } = backtest(input, options);
   const out: number[][] = [];
   for (let i = 0; i < trades.count; i++) {
-    if (trades.exitRow[i]! <= k) out.push([trades.entryRow[i]!, trades.exitRow[i]!, trades.direction[i]!, trades.entryPrice[i]!, trades.exitPrice[i]!, trades.reason[i]!]);
+    if (trades.exitRow[i]! <= k)
+      out.push([
+        trades.entryRow[i]!,
+        trades.exitRow[i]!,
+        trades.direction[i]!,
+        trades.entryPrice[i]!,
+        trades.exitPrice[i]!,
+        trades.reason[i]!,
+      ]);
   }
   return out;
 };
@@ -55,28 +63,47 @@ const tradesExitedBy = (input: BacktestInput, options: BacktestOptions, k: numbe
 describe('backtest properties', () => {
   it('never looks ahead: prices after bar k do not change trades that exited by k', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 0, max: 118 }), fc.constantFrom<'close' | 'nextOpen'>('close', 'nextOpen'), fc.integer({ min: 1, max: 8 }), (seed, k, entry, maxBars) => {
-        const input = randomInput(seed, maxBars);
-        const changed = { ...input, open: input.open.slice(), high: input.high.slice(), low: input.low.slice(), close: input.close.slice() };
-        for (let t = k + 1; t < changed.close.length; t++) {
-          changed.open[t] = changed.open[t]! + 7;
-          changed.close[t] = changed.close[t]! - 9;
-          changed.high[t] = Math.max(changed.open[t]!, changed.close[t]!) + 3;
-          changed.low[t] = Math.min(changed.open[t]!, changed.close[t]!) - 3;
-        }
-        const options = { entry, threshold: 0.4 };
-        expect(tradesExitedBy(changed, options, k)).toEqual(tradesExitedBy(input, options, k));
-      }),
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 0, max: 118 }),
+        fc.constantFrom<'close' | 'nextOpen'>('close', 'nextOpen'),
+        fc.integer({ min: 1, max: 8 }),
+        (seed, k, entry, maxBars) => {
+          const input = randomInput(seed, maxBars);
+          const changed = {
+            ...input,
+            open: input.open.slice(),
+            high: input.high.slice(),
+            low: input.low.slice(),
+            close: input.close.slice(),
+          };
+          for (let t = k + 1; t < changed.close.length; t++) {
+            changed.open[t] = changed.open[t]! + 7;
+            changed.close[t] = changed.close[t]! - 9;
+            changed.high[t] = Math.max(changed.open[t]!, changed.close[t]!) + 3;
+            changed.low[t] = Math.min(changed.open[t]!, changed.close[t]!) - 3;
+          }
+          const options = { entry, threshold: 0.4 };
+          expect(tradesExitedBy(changed, options, k)).toEqual(tradesExitedBy(input, options, k));
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('raising the threshold never increases the trade count when every trade lasts one bar (maxBars = 1)', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.double({ min: 0.34, max: 0.9, noNaN: true }), fc.double({ min: 0, max: 0.3, noNaN: true }), (seed, low, step) => {
-        const input = randomInput(seed, 1);
-        expect(backtest(input, { threshold: Math.min(1, low + step) }).summary.trades).toBeLessThanOrEqual(backtest(input, { threshold: low }).summary.trades);
-      }),
+      fc.property(
+        fc.integer(),
+        fc.double({ min: 0.34, max: 0.9, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        (seed, low, step) => {
+          const input = randomInput(seed, 1);
+          expect(backtest(input, { threshold: Math.min(1, low + step) }).summary.trades).toBeLessThanOrEqual(
+            backtest(input, { threshold: low }).summary.trades,
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });

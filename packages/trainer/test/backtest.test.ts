@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '@tribar/core';
-import { backtest, summaryToJson, EXIT_DATA_END, EXIT_SIGNAL, EXIT_STOP, EXIT_TAKE_PROFIT, EXIT_TIMEOUT } from '../src/internal/backtest/index.js';
+import {
+  backtest,
+  summaryToJson,
+  EXIT_DATA_END,
+  EXIT_SIGNAL,
+  EXIT_STOP,
+  EXIT_TAKE_PROFIT,
+  EXIT_TIMEOUT,
+} from '../src/internal/backtest/index.js';
 import type { BacktestInput } from '../src/internal/backtest/index.js';
 
 const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
@@ -139,7 +147,9 @@ describe('backtest: the five-trade example', () => {
     const r = backtest(fiveTradeInput(), { trials: 20 });
     expect(r.summary.dsr).toBeLessThan(r.summary.psr);
     const onlyWin = fiveTradeInput();
-    const json = summaryToJson(backtest({ ...onlyWin, rows: Int32Array.from([0, 1, 2, 3]), proba: Float32Array.from([N, L, N, N].flat()) }).summary);
+    const json = summaryToJson(
+      backtest({ ...onlyWin, rows: Int32Array.from([0, 1, 2, 3]), proba: Float32Array.from([N, L, N, N].flat()) }).summary,
+    );
     expect(json.profitFactor).toBeNull();
     expect(json.trades).toBe(1);
   });
@@ -194,7 +204,13 @@ describe('backtest: fills', () => {
     // Signal at bar 0 → fill at open[1] = 100.5 with ATR[0] = 1: target 102.5, stop 99.5.
     // Bar 1: high 101 low 100 → no exit; bar 2 is the last row → data end at close 100 → −2 − 1.5 = −3.5 ticks.
     const r = backtest(oneTrade([100.5, 101, 100, 100.75], 1), { entry: 'nextOpen' });
-    expect([r.trades.entryRow[0], r.trades.entryPrice[0], r.trades.exitPrice[0], r.trades.reason[0], r.trades.ticks[0]]).toEqual([1, 100.5, 100, EXIT_DATA_END, -3.5]);
+    expect([r.trades.entryRow[0], r.trades.entryPrice[0], r.trades.exitPrice[0], r.trades.reason[0], r.trades.ticks[0]]).toEqual([
+      1,
+      100.5,
+      100,
+      EXIT_DATA_END,
+      -3.5,
+    ]);
     // equity at close of bar 1: (100.75 − 100.5)/0.25 = 1 tick = $1.25; exposure 2 of 3 rows.
     expect(r.equity[1]).toBe(1.25);
     expect(r.summary.exposure).toBeCloseTo(2 / 3, 15);

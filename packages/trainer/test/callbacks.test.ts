@@ -2,10 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '@tribar/config';
 import { UsageError, type ProgressReporter } from '@tribar/core';
 import { LOGISTIC_CARD, MLP_CARD, type EpochLog } from '@tribar/models';
-import { combineCallbacks, earlyStopping, historyCallback, learningRateAt, learningRateSchedule, progressCallback, type TrainerCallback } from '../src/internal/callbacks.js';
+import {
+  combineCallbacks,
+  earlyStopping,
+  historyCallback,
+  learningRateAt,
+  learningRateSchedule,
+  progressCallback,
+  type TrainerCallback,
+} from '../src/internal/callbacks.js';
 import { configuredCallbacks, DEFAULT_PATIENCE } from '../src/internal/train.js';
 
-const log = (epoch: number, valLoss?: number): EpochLog => ({ epoch, trainLoss: 1, elapsedMs: 0, ...(valLoss !== undefined ? { valLoss } : {}) });
+const log = (epoch: number, valLoss?: number): EpochLog => ({
+  epoch,
+  trainLoss: 1,
+  elapsedMs: 0,
+  ...(valLoss !== undefined ? { valLoss } : {}),
+});
 
 /** Feed losses epoch by epoch, as a model does, until a callback asks to stop; returns the last epoch run. */
 function run(callback: TrainerCallback, losses: readonly (number | undefined)[]): number {
@@ -50,8 +63,18 @@ describe('earlyStopping', () => {
 
   it('never stops without validation losses (or on non-finite ones)', () => {
     const stopper = earlyStopping({ patience: 1 });
-    expect(run(stopper, Array.from({ length: 100 }, () => undefined))).toBe(99);
-    expect(run(stopper, Array.from({ length: 10 }, () => Number.NaN))).toBe(9);
+    expect(
+      run(
+        stopper,
+        Array.from({ length: 100 }, () => undefined),
+      ),
+    ).toBe(99);
+    expect(
+      run(
+        stopper,
+        Array.from({ length: 10 }, () => Number.NaN),
+      ),
+    ).toBe(9);
     expect(stopper.state).toEqual({ bestEpoch: -1, bestLoss: Number.POSITIVE_INFINITY, stoppedAt: null });
   });
 
@@ -64,7 +87,10 @@ describe('earlyStopping', () => {
 });
 
 describe('combineCallbacks', () => {
-  const answering = (name: string, answer: ReturnType<NonNullable<TrainerCallback['onEpochEnd']>>): TrainerCallback => ({ name, onEpochEnd: () => answer });
+  const answering = (name: string, answer: ReturnType<NonNullable<TrainerCallback['onEpochEnd']>>): TrainerCallback => ({
+    name,
+    onEpochEnd: () => answer,
+  });
 
   it('stops when any callback stops; the last learning rate wins', () => {
     const hook = combineCallbacks([
@@ -183,7 +209,12 @@ describe('configuredCallbacks', () => {
     const stopper = callbacks[1] as ReturnType<typeof earlyStopping>;
     // Classical patience 10: best at epoch 0, a flat loss stops at epoch 10.
     expect(DEFAULT_PATIENCE.classical).toBe(10);
-    expect(run(stopper, Array.from({ length: 30 }, () => 1))).toBe(10);
+    expect(
+      run(
+        stopper,
+        Array.from({ length: 30 }, () => 1),
+      ),
+    ).toBe(10);
   });
 
   it('neural models get the learning-rate schedule and its initial rate; the configured patience wins', () => {

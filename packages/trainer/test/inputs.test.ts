@@ -28,7 +28,7 @@ describe('sampleWindows', () => {
 
   it('every window starts at its sample and ends at or after it (property)', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const rows: number[] = [];
     for (let r = 0; r < 400; r++) if (rand() < 0.6) rows.push(r);
     const rowIndex = Int32Array.from(rows);

@@ -88,7 +88,10 @@ describe('classificationMetrics', () => {
   it('gives 0 on zero division and averages only over classes that occur (sklearn labels=None)', () => {
     // true [0,0,2,2], predicted [0,2,2,2]: neutral neither true nor predicted → left out of the macro mean.
     // short P = 1, R = 1/2, F1 = 2/3; long P = 2/3, R = 1, F1 = 0.8; macro F1 = (2/3 + 0.8)/2 = 11/15.
-    const a = classificationMetrics(Uint8Array.from([0, 0, 2, 2]), Float64Array.from([0.9, 0.05, 0.05, 0.2, 0.1, 0.7, 0.1, 0.1, 0.8, 0, 0, 1]));
+    const a = classificationMetrics(
+      Uint8Array.from([0, 0, 2, 2]),
+      Float64Array.from([0.9, 0.05, 0.05, 0.2, 0.1, 0.7, 0.1, 0.1, 0.8, 0, 0, 1]),
+    );
     expect(a.perClass.neutral).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
     expect(a.macroF1).toBeCloseTo(11 / 15, 15);
     expect(a.macroPrecision).toBeCloseTo(5 / 6, 15);
@@ -110,6 +113,8 @@ describe('classificationMetrics', () => {
     expect(() => classificationMetrics(Y, new Float32Array(29))).toThrow(/expected rows × 3 = 30/);
     expect(() => classificationMetrics(Y, Float32Array.from(P), new Float32Array(9))).toThrow(UsageError);
     expect(() => classificationMetrics(Uint8Array.from([3]), Float32Array.from([0.2, 0.3, 0.5]))).toThrow(DataError);
-    expect(() => classificationMetrics(Uint8Array.from([0, 1]), Float32Array.from([0.2, 0.3, 0.5, NaN, 0.5, 0.5]))).toThrow(/row 1, field 'proba\[short\]'/);
+    expect(() => classificationMetrics(Uint8Array.from([0, 1]), Float32Array.from([0.2, 0.3, 0.5, NaN, 0.5, 0.5]))).toThrow(
+      /row 1, field 'proba\[short\]'/,
+    );
   });
 });

@@ -78,7 +78,10 @@ async function writeFixture(runDir: string): Promise<Fixture> {
   const table = (columns: Record<string, Vector>) => new Table({ timestamp: timestamps(N), ...columns });
   const floats = (columns: Record<string, Float64Array>) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, f64(v)]));
   await writeArrowFile(join(runDir, 'scale/MES.arrow'), table(floats(features)));
-  await writeArrowFile(join(runDir, 'labels/MES.arrow'), table(floats({ label_h5: label, sample_weight_h5: weight, label_end_index_h5: end })));
+  await writeArrowFile(
+    join(runDir, 'labels/MES.arrow'),
+    table(floats({ label_h5: label, sample_weight_h5: weight, label_end_index_h5: end })),
+  );
   await writeArrowFile(join(runDir, 'splits/MES.arrow'), table({ split_h5: makeVector({ type: new Int8(), data: split }) }));
   await writeArrowFile(join(runDir, 'features/MES.arrow'), table(floats({ open, high, low, close, atr_14: atr })));
   await writeJsonAtomic(join(runDir, 'labels/report.json'), {
@@ -96,7 +99,8 @@ const configWith = async (...overrides: string[]): Promise<RunConfig> =>
 const readJson = async <T = Record<string, unknown>>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 const xgboostAvailable = hasXGBoost();
-if (!xgboostAvailable && process.env['CI'] !== 'true') console.warn('libxgboost not found: the xgboost training test is skipped (bash tools/scripts/setup-system.sh installs it)');
+if (!xgboostAvailable && process.env['CI'] !== 'true')
+  console.warn('libxgboost not found: the xgboost training test is skipped (bash tools/scripts/setup-system.sh installs it)');
 
 let root: string;
 let runDir: string;
@@ -130,7 +134,14 @@ async function checkArtifacts(result: TrainResult, model: string): Promise<void>
   const predictions = await readArrowFile(join(outDir, 'predictions.arrow'));
   expect(predictions.numRows).toBe(fixture.counts.val + fixture.counts.test);
   const column = (name: string) => float64Column(predictions, name);
-  const [pS, pN, pL, split, row, label] = [column('p_short'), column('p_neutral'), column('p_long'), column('split'), column('row'), column('label')];
+  const [pS, pN, pL, split, row, label] = [
+    column('p_short'),
+    column('p_neutral'),
+    column('p_long'),
+    column('split'),
+    column('row'),
+    column('label'),
+  ];
   for (let i = 0; i < predictions.numRows; i++) {
     expect(pS[i]! + pN[i]! + pL[i]!).toBeCloseTo(1, 5);
     // Val rows (code 1) first, then test rows (code 2), each at its row of the run with its label.
@@ -148,7 +159,9 @@ async function checkArtifacts(result: TrainResult, model: string): Promise<void>
     const { p } = await loaded.predictProba(data.test);
     const offset = fixture.counts.val;
     for (let i = 0; i < data.test.rows; i++) {
-      expect([p[i * 3], p[i * 3 + 1], p[i * 3 + 2]]).toEqual([pS[offset + i]!, pN[offset + i]!, pL[offset + i]!].map((v) => Math.fround(v)));
+      expect([p[i * 3], p[i * 3 + 1], p[i * 3 + 2]]).toEqual(
+        [pS[offset + i]!, pN[offset + i]!, pL[offset + i]!].map((v) => Math.fround(v)),
+      );
     }
   } finally {
     loaded.dispose();
@@ -173,7 +186,15 @@ describe('trainModel', () => {
   it('fits logistic on the fixture: results, artifacts and the tracked run', { timeout: 60_000 }, async () => {
     const tracker = await Tracker.open(join(root, 'mlruns'));
     const registry = createDefaultRegistry();
-    const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry, config: await configWith(), tracker });
+    const result = await trainModel({
+      runDir,
+      symbol: 'MES',
+      horizon: 5,
+      model: 'logistic',
+      registry,
+      config: await configWith(),
+      tracker,
+    });
 
     expect(result).toMatchObject({ model: 'logistic', symbol: 'MES', horizon: 5, rows: fixture.counts, cv: null });
     // 600 − 17 invalid (multiples of 37 below 600) = 583; val 150 − 4 = 146; test 150 − 10 (4 + the last 6) = 140.
@@ -200,37 +221,45 @@ describe('trainModel', () => {
   });
 
   // CI installs libxgboost (tools/scripts/setup-system.sh): there a missing one fails instead of skipping.
-  it.skipIf(!xgboostAvailable && process.env['CI'] !== 'true')('fits xgboost with given hyperparameters, same artifacts', { timeout: 60_000 }, async () => {
-    const tracker = await Tracker.open(join(root, 'mlruns'));
-    const result = await trainModel({
-      runDir,
-      symbol: 'MES',
-      horizon: 5,
-      model: 'xgboost',
-      registry: createDefaultRegistry(),
-      config: await configWith(),
-      hyperparameters: { nEstimators: 20 },
-      tracker,
-    });
-    expect(result.rows).toEqual(fixture.counts);
-    expect(result.hyperparameters['nEstimators']).toBe(20);
-    expect(result.fit.epochs).toBeGreaterThan(0);
-    expect(result.fit.epochs).toBeLessThanOrEqual(20);
-    expect(result.test.macroF1).toBeGreaterThanOrEqual(0);
-    expect(result.test.macroF1).toBeLessThanOrEqual(1);
-    await checkArtifacts(result, 'xgboost');
-    const run = await checkTrackerRun(tracker, result);
-    expect(run.params['hp.nEstimators']).toBe('20');
-  });
+  it.skipIf(!xgboostAvailable && process.env['CI'] !== 'true')(
+    'fits xgboost with given hyperparameters, same artifacts',
+    { timeout: 60_000 },
+    async () => {
+      const tracker = await Tracker.open(join(root, 'mlruns'));
+      const result = await trainModel({
+        runDir,
+        symbol: 'MES',
+        horizon: 5,
+        model: 'xgboost',
+        registry: createDefaultRegistry(),
+        config: await configWith(),
+        hyperparameters: { nEstimators: 20 },
+        tracker,
+      });
+      expect(result.rows).toEqual(fixture.counts);
+      expect(result.hyperparameters['nEstimators']).toBe(20);
+      expect(result.fit.epochs).toBeGreaterThan(0);
+      expect(result.fit.epochs).toBeLessThanOrEqual(20);
+      expect(result.test.macroF1).toBeGreaterThanOrEqual(0);
+      expect(result.test.macroF1).toBeLessThanOrEqual(1);
+      await checkArtifacts(result, 'xgboost');
+      const run = await checkTrackerRun(tracker, result);
+      expect(run.params['hp.nEstimators']).toBe('20');
+    },
+  );
 
-  it('takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train', { timeout: 60_000 }, async () => {
-    const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
-    expect(config.train.models).toEqual([]);
-    const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry: createDefaultRegistry(), config });
-    expect(result.hyperparameters['C']).toBe(0.25);
-    expect(result.hyperparameters['maxIter']).toBe(5);
-    expect(result.fit.epochs).toBeLessThanOrEqual(5);
-  });
+  it(
+    'takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train',
+    { timeout: 60_000 },
+    async () => {
+      const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
+      expect(config.train.models).toEqual([]);
+      const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry: createDefaultRegistry(), config });
+      expect(result.hyperparameters['C']).toBe(0.25);
+      expect(result.hyperparameters['maxIter']).toBe(5);
+      expect(result.fit.epochs).toBeLessThanOrEqual(5);
+    },
+  );
 
   it('runs purged 3-fold cross-validation on the train part first', { timeout: 60_000 }, async () => {
     const result = await trainModel({
@@ -293,7 +322,7 @@ describe('trainStage', () => {
   it('refuses train.hyperparameters keys that name no model, or one model twice, before any training', async () => {
     const registry = createDefaultRegistry();
     const config = await configWith('train.hyperparameters.xgbost.maxDepth=4', 'train.hyperparameters.xgb.maxDepth=4');
-    expect(() => checkTrainSection(registry, config.train)).toThrow("train.hyperparameters has key(s) that name no model: xgbost");
+    expect(() => checkTrainSection(registry, config.train)).toThrow('train.hyperparameters has key(s) that name no model: xgbost');
     expect(() => checkTrainSection(registry, { ...config.train, models: ['mlp', 'svm'] })).toThrow(
       'train.models names unknown model(s): svm; train.hyperparameters has key(s) that name no model: xgbost',
     );

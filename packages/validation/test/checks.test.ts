@@ -36,7 +36,10 @@ describe('timestamps and alignment', () => {
 describe('NaN and inf', () => {
   it('inf is an issue per column; NaN is one warning with counts', () => {
     const findings = new Findings();
-    const frame = { timestamp: times(4), columns: { a: Float64Array.from([1, Infinity, 2, 3]), b: Float64Array.from([1, Number.NaN, Number.NaN, 3]) } };
+    const frame = {
+      timestamp: times(4),
+      columns: { a: Float64Array.from([1, Infinity, 2, 3]), b: Float64Array.from([1, Number.NaN, Number.NaN, 3]) },
+    };
     checkFinite(findings, 'MES', 'features/MES.arrow', frame, ['a', 'b']);
     expect(findings.issues).toEqual([{ check: 'inf', symbol: 'MES', feature: 'a', message: 'features/MES.arrow: 1 infinite values in a' }]);
     expect(findings.warnings).toHaveLength(1);
@@ -106,7 +109,18 @@ describe('feature quality on train rows', () => {
       timestamp: times(n),
       columns: { c: new Float64Array(n).fill(3), flag: new Float64Array(n), ok: Float64Array.from({ length: n }, (_, i) => Math.sin(i)) },
     };
-    checkFeatureQuality(findings, 'MES', frame, [{ name: 'c', flag: false }, { name: 'flag', flag: true }, { name: 'ok', flag: false }], allRows(n), v);
+    checkFeatureQuality(
+      findings,
+      'MES',
+      frame,
+      [
+        { name: 'c', flag: false },
+        { name: 'flag', flag: true },
+        { name: 'ok', flag: false },
+      ],
+      allRows(n),
+      v,
+    );
     expect(findings.issues).toEqual([{ check: 'constant', symbol: 'MES', feature: 'c', message: 'c is constant (3) on train rows' }]);
     expect(findings.warnings.map((w) => w.check)).toEqual(['constant']);
   });
@@ -121,7 +135,17 @@ describe('feature quality on train rows', () => {
     const n = 1000;
     const big = Float64Array.from({ length: n }, (_, i) => 1000 + (i % 7));
     const tail = Float64Array.from({ length: n }, (_, i) => (i % 50 === 0 ? 100 : i % 3));
-    checkFeatureQuality(findings, 'MES', { timestamp: times(n), columns: { big, tail } }, [{ name: 'big', flag: false }, { name: 'tail', flag: false }], allRows(n), v);
+    checkFeatureQuality(
+      findings,
+      'MES',
+      { timestamp: times(n), columns: { big, tail } },
+      [
+        { name: 'big', flag: false },
+        { name: 'tail', flag: false },
+      ],
+      allRows(n),
+      v,
+    );
     expect(findings.warnings.map((w) => w.check)).toEqual(['scale', 'skew', 'outliers']);
     expect(findings.warnings[0]?.message).toContain('big');
     expect(findings.warnings[1]?.message).toContain('tail');
@@ -141,7 +165,11 @@ describe('outlier threshold from config', () => {
     const x = Float64Array.from({ length: n }, (_, i) => (i % 50 === 0 ? 8 : (i % 3) - 1));
     const run = (outlierSigma: number) => {
       const findings = new Findings();
-      checkFeatureQuality(findings, 'MES', { timestamp: times(n), columns: { x } }, [{ name: 'x', flag: false }], allRows(n), { ...v, outlierSigma, skewLimit: 100 });
+      checkFeatureQuality(findings, 'MES', { timestamp: times(n), columns: { x } }, [{ name: 'x', flag: false }], allRows(n), {
+        ...v,
+        outlierSigma,
+        skewLimit: 100,
+      });
       return findings.warnings.map((w) => w.check);
     };
     expect(run(5)).toEqual(['outliers']);

@@ -84,7 +84,12 @@ export function healthyInputs(n = 600, seed = 1): { inputs: SymbolInputs; cuts: 
 }
 
 /** Write one symbol's inputs and the JSON files as the upstream stages would, under `runDir`. */
-export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { trainEnd: number; valEnd: number }, manifest = MANIFEST): Promise<void> {
+export async function writeInputs(
+  runDir: string,
+  inputs: SymbolInputs,
+  cuts: { trainEnd: number; valEnd: number },
+  manifest = MANIFEST,
+): Promise<void> {
   for (const dir of ['features', 'labels', 'splits', 'scale']) await mkdir(`${runDir}/${dir}`, { recursive: true });
   const { symbol } = inputs;
   const n = inputs.features.timestamp.length;
@@ -92,16 +97,33 @@ export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { 
   const price = () => new Float64Array(n).fill(100);
   await writeArrowFile(
     `${runDir}/features/${symbol}.arrow`,
-    barsToTable({ symbol, timestamp: inputs.features.timestamp, open: price(), high: price(), low: price(), close: price(), volume: price(), columns: inputs.features.columns }),
+    barsToTable({
+      symbol,
+      timestamp: inputs.features.timestamp,
+      open: price(),
+      high: price(),
+      low: price(),
+      close: price(),
+      volume: price(),
+      columns: inputs.features.columns,
+    }),
   );
   // `timestamp` as a UTC millisecond timestamp column, as every stage writes it; the rest as given.
   const plain = (frame: Frame, int8: readonly string[] = []): Table => {
     const type = new TimestampMillisecond('UTC');
-    const time = makeVector(makeData({ type, length: frame.timestamp.length, data: BigInt64Array.from(frame.timestamp, (t) => BigInt(t)) }));
+    const time = makeVector(
+      makeData({ type, length: frame.timestamp.length, data: BigInt64Array.from(frame.timestamp, (t) => BigInt(t)) }),
+    );
     const rest = Object.entries(frame.columns).map(([k, v]) => [k, makeVector(int8.includes(k) ? Int8Array.from(v) : v)] as const);
     return new Table({ timestamp: time, ...Object.fromEntries(rest) });
   };
-  await writeArrowFile(`${runDir}/labels/${symbol}.arrow`, plain(inputs.labels, Object.keys(inputs.labels.columns).filter((k) => k.startsWith('label_h'))));
+  await writeArrowFile(
+    `${runDir}/labels/${symbol}.arrow`,
+    plain(
+      inputs.labels,
+      Object.keys(inputs.labels.columns).filter((k) => k.startsWith('label_h')),
+    ),
+  );
   await writeArrowFile(`${runDir}/splits/${symbol}.arrow`, plain(inputs.splits, Object.keys(inputs.splits.columns)));
   await writeArrowFile(`${runDir}/scale/${symbol}.arrow`, plain(inputs.scaled));
   // The contract's full manifest shape; the checks read only name, family, category and flag.
@@ -110,7 +132,9 @@ export async function writeInputs(runDir: string, inputs: SymbolInputs, cuts: { 
     version: 1,
     passthrough: ['timestamp'],
     features,
-    bySymbol: { [inputs.symbol]: { features: features.map((f) => f.name), warmupRows: 0, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } } },
+    bySymbol: {
+      [inputs.symbol]: { features: features.map((f) => f.name), warmupRows: 0, fracdiff: { d: 0.4, width: 10, chosenBy: 'config' } },
+    },
     nanPolicy: '',
   });
   await writeJsonArtifact(runDir, cut, {

@@ -49,18 +49,37 @@ describe('validateStage', () => {
     const report = (await readJson(ctx.path('validate/report.json'))) as unknown as ValidationReport;
     // The contract's schemas know every field (zod drops unknown keys, so equality proves none is extra).
     expect(validationReport.schema.parse(report)).toEqual(report);
-    expect(featureSelection.schema.parse(await readJson(ctx.path('validate/feature-selection.json')))).toEqual(await readJson(ctx.path('validate/feature-selection.json')));
+    expect(featureSelection.schema.parse(await readJson(ctx.path('validate/feature-selection.json')))).toEqual(
+      await readJson(ctx.path('validate/feature-selection.json')),
+    );
     expect(report.status).toBe('PASSED');
     expect(report.issues).toEqual([]);
     expect(report.warnings.map((w) => w.check)).toContain('constant'); // f_flag is constant in train
     expect(Object.keys(report.checks)).toEqual(
-      expect.arrayContaining(['duplicates', 'alignment', 'nan', 'gaps', 'date_range', 'splits', 'label_balance', 'feature_quality', 'stationarity', 'correlation']),
+      expect.arrayContaining([
+        'duplicates',
+        'alignment',
+        'nan',
+        'gaps',
+        'date_range',
+        'splits',
+        'label_balance',
+        'feature_quality',
+        'stationarity',
+        'correlation',
+      ]),
     );
     const selection = await readJson(ctx.path('validate/feature-selection.json'));
     // f_double = 2·f_noise + 1: equal mutual information, so the alphabetically first is kept.
     expect(selection['selectedFeatures']).toEqual(['f_double', 'f_wave']);
-    expect(selection['removedFeatures']).toMatchObject({ f_noise: expect.stringMatching(/correlated with f_double/), f_low: expect.stringMatching(/low variance/), f_flag: expect.stringMatching(/low variance/) });
-    expect(selection['correlationGroups']).toEqual([{ kept: 'f_double', members: ['f_double', 'f_noise'], maxAbsCorrelation: expect.closeTo(1, 9) }]);
+    expect(selection['removedFeatures']).toMatchObject({
+      f_noise: expect.stringMatching(/correlated with f_double/),
+      f_low: expect.stringMatching(/low variance/),
+      f_flag: expect.stringMatching(/low variance/),
+    });
+    expect(selection['correlationGroups']).toEqual([
+      { kept: 'f_double', members: ['f_double', 'f_noise'], maxAbsCorrelation: expect.closeTo(1, 9) },
+    ]);
   });
 
   it('fails on planted issues with a readable summary, after writing the report', async () => {
@@ -70,7 +89,13 @@ describe('validateStage', () => {
     t[10] = t[9] as number; // duplicated timestamp (features, labels, splits and scale share the array)
     (inputs.features.columns['f_wave'] as Float64Array)[20] = Infinity;
     inputs.features.columns['f_const'] = new Float64Array(t.length).fill(2);
-    const manifest = { features: [...MANIFEST.features, { name: 'f_const', family: 'ratios', category: 'unbounded', flag: false }, { name: 'mfe_h5', family: 'returns', category: 'returns', flag: false }] };
+    const manifest = {
+      features: [
+        ...MANIFEST.features,
+        { name: 'f_const', family: 'ratios', category: 'unbounded', flag: false },
+        { name: 'mfe_h5', family: 'returns', category: 'returns', flag: false },
+      ],
+    };
     await writeInputs(ctx.runDir, inputs, cuts, manifest);
     const error = await validateStage.run(ctx).then(
       () => undefined,
@@ -99,7 +124,12 @@ describe('validateStage', () => {
       () => undefined,
       (e: unknown) => (e as ValidationFailedError).report,
     );
-    expect(report?.issues).toContainEqual({ check: 'splits', symbol: 'MES', horizon: 5, message: '1 rows whose split code disagrees with trainEnd/valEnd' });
+    expect(report?.issues).toContainEqual({
+      check: 'splits',
+      symbol: 'MES',
+      horizon: 5,
+      message: '1 rows whose split code disagrees with trainEnd/valEnd',
+    });
     await rm(ctx.path('cut/cut.json'));
     await expect(validateStage.run(ctx)).rejects.toThrow(/cut\/cut\.json[\s\S]*stage 'cut'/);
   });

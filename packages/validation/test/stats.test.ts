@@ -10,13 +10,25 @@ describe('mutualInformation', () => {
   const label = Float64Array.from({ length: n }, () => Math.floor(u() * 3) - 1);
   it('is about 0 for an unrelated feature and large for the label itself', () => {
     expect(mutualInformation(normals(n, 9), label, rows, 10)).toBeLessThan(0.01);
-    const own = mutualInformation(label.map((l) => l + 0.01 * u()), label, rows, 10);
+    const own = mutualInformation(
+      label.map((l) => l + 0.01 * u()),
+      label,
+      rows,
+      10,
+    );
     expect(own).toBeGreaterThan(0.9);
     expect(own).toBeLessThanOrEqual(Math.log(3));
   });
   it('ignores −99 labels', () => {
     const withInvalid = label.map((l, i) => (i % 2 === 0 ? -99 : l));
-    expect(mutualInformation(withInvalid.map((l) => (l === -99 ? 1e9 : l)), withInvalid, rows, 10)).toBeGreaterThan(0.9);
+    expect(
+      mutualInformation(
+        withInvalid.map((l) => (l === -99 ? 1e9 : l)),
+        withInvalid,
+        rows,
+        10,
+      ),
+    ).toBeGreaterThan(0.9);
   });
 });
 

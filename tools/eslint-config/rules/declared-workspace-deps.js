@@ -36,7 +36,7 @@ export const declaredWorkspaceDeps = {
     schema: [],
     messages: {
       undeclared:
-        "'{{name}}' is imported here but not declared in {{manifest}}: add it to {{field}} (\"{{name}}\": \"^<its version>\"), or a registry install of {{self}} breaks.",
+        '\'{{name}}\' is imported here but not declared in {{manifest}}: add it to {{field}} ("{{name}}": "^<its version>"), or a registry install of {{self}} breaks.',
     },
   },
   create(context) {

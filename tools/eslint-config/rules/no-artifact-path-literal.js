@@ -57,7 +57,11 @@ export const noArtifactPathLiteral = {
         if (typeof node.value !== 'string') return;
         // Import sources and `export … from` are module names, not artifacts.
         const parent = node.parent;
-        if (parent && (parent.type === 'ImportDeclaration' || parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportAllDeclaration')) return;
+        if (
+          parent &&
+          (parent.type === 'ImportDeclaration' || parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportAllDeclaration')
+        )
+          return;
         const what = artifactSpelling(node.value);
         if (what) context.report({ node, messageId: 'literal', data: { what } });
       },

@@ -122,11 +122,7 @@ function createFixture(root: string): void {
   };
   write(root, 'tsconfig.base.json', json({ compilerOptions: { paths: realTsconfig.compilerOptions.paths ?? {} } }));
   const configUrl = pathToFileURL(join(configDir, 'index.js')).href;
-  write(
-    root,
-    'eslint.config.js',
-    `import { tribarLintConfig } from ${JSON.stringify(configUrl)};\n\nexport default tribarLintConfig();\n`,
-  );
+  write(root, 'eslint.config.js', `import { tribarLintConfig } from ${JSON.stringify(configUrl)};\n\nexport default tribarLintConfig();\n`);
 
   mkdirSync(join(root, 'node_modules', '@tribar'), { recursive: true });
   for (const entry of readdirSync(repoModules)) {
@@ -295,14 +291,11 @@ describe('the real workspace config', () => {
     expect(allowed('layer:data')).toEqual(['layer:foundation']);
     expect(allowed('layer:orchestration')).not.toContain('layer:app');
     expect(allowed('layer:orchestration')).not.toContain('*');
-    expect(allowed('layer:app')).toEqual(
-      expect.arrayContaining(['layer:foundation', 'layer:data', 'layer:ml', 'layer:orchestration']),
-    );
+    expect(allowed('layer:app')).toEqual(expect.arrayContaining(['layer:foundation', 'layer:data', 'layer:ml', 'layer:orchestration']));
   });
 
   it('gives every workspace project exactly one layer tag that has a rule', () => {
-    const manifestGlobs = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] })
-      .workspaces;
+    const manifestGlobs = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
     const known = new Set(layerRules.map((r) => r.sourceTag));
     const untagged: string[] = [];
     for (const glob of manifestGlobs) {

@@ -37,7 +37,8 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
       'true 2025-09-16T15:05:00.000Z true',
       expect.stringMatching(/cut\/cut\.json: not a valid cut\/cut\.json \(field 'trainEndMs': .*NaN\)$/),
     ]),
-  '@tribar/market': (output) => expect(output.trim().split('\n')).toEqual(['2025-01-09T12:00:00.000Z 70', '2025-01-06 2025-01-06T22:00:00.000Z']),
+  '@tribar/market': (output) =>
+    expect(output.trim().split('\n')).toEqual(['2025-01-09T12:00:00.000Z 70', '2025-01-06 2025-01-06T22:00:00.000Z']),
   '@tribar/quant': (output) => expect(output.trim().split('\n')).toEqual(['[1,1,-1,0,-99,-99,-99] [2,1,1,3,0,0,0]', '-10.77 69552']),
   '@tribar/pipeline': (output) => expect(output.trim()).toBe('completed true'),
   '@tribar/labeling': (output) =>
@@ -50,7 +51,10 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
     ]),
   '@tribar/datasets': (output) => expect(output.trim().split('\n')).toEqual(['[ 1, 2, 4, 6 ]', '[ 1, 2, 4, 5, 6 ]', '[ 9 ]', '[ 0, 10 ]']),
   '@tribar/trainer': (output) =>
-    expect(output.trim().split('\n')).toEqual(['{ bestEpoch: 3, bestLoss: 0.85, stoppedAt: 5 }', '0.000500 0.001000 0.001000 0.000500 0.000000']),
+    expect(output.trim().split('\n')).toEqual([
+      '{ bestEpoch: 3, bestLoss: 0.85, stoppedAt: 5 }',
+      '0.000500 0.001000 0.001000 0.000500 0.000000',
+    ]),
   '@tribar/tracker': (output) => {
     const lines = output.trim().split('\n');
     expect(lines.slice(0, 6)).toEqual([
@@ -76,21 +80,24 @@ describe('README examples', () => {
     expect(names).toEqual(expect.arrayContaining(Object.keys(EXPECTED_OUTPUT)));
   });
 
-  it.each(withExamples.map((pkg) => [relative(workspaceRoot, pkg.dir), pkg] as const))('%s: the first TypeScript example runs', (_name, { dir, manifest }) => {
-    const code = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(dir, 'README.md'), 'utf8'))?.[1] ?? '';
-    // Inside the package folder, so sibling packages resolve as a user's would (tsconfig paths to source).
-    const file = join(dir, `.readme-example-${process.pid}.mts`);
-    writeFileSync(file, code);
-    let output = '';
-    try {
-      output = execFileSync(process.execPath, [tsx, file], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
-    } catch (error) {
-      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-      expect.fail(`README example of ${manifest.name} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
-    } finally {
-      rmSync(file, { force: true });
-      rmSync(join(dir, 'runs'), { recursive: true, force: true });
-    }
-    EXPECTED_OUTPUT[manifest.name as string]?.(output);
-  });
+  it.each(withExamples.map((pkg) => [relative(workspaceRoot, pkg.dir), pkg] as const))(
+    '%s: the first TypeScript example runs',
+    (_name, { dir, manifest }) => {
+      const code = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(dir, 'README.md'), 'utf8'))?.[1] ?? '';
+      // Inside the package folder, so sibling packages resolve as a user's would (tsconfig paths to source).
+      const file = join(dir, `.readme-example-${process.pid}.mts`);
+      writeFileSync(file, code);
+      let output = '';
+      try {
+        output = execFileSync(process.execPath, [tsx, file], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+        expect.fail(`README example of ${manifest.name} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+      } finally {
+        rmSync(file, { force: true });
+        rmSync(join(dir, 'runs'), { recursive: true, force: true });
+      }
+      EXPECTED_OUTPUT[manifest.name as string]?.(output);
+    },
+  );
 });

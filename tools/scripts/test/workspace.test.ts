@@ -14,37 +14,43 @@ describe('every workspace package', () => {
     expect(packages.map(label)).toEqual(expect.arrayContaining(['packages/core', 'packages/config', 'packages/pipeline', 'apps/cli']));
   });
 
-  it.each(packages.map((pkg) => [label(pkg), pkg] as const))('%s has one layer tag that fits its folder, a README and tests', (_name, pkg) => {
-    const tags: string[] = pkg.manifest.nx?.tags ?? [];
-    const layers = tags.filter((tag) => tag.startsWith('layer:'));
-    expect(layers).toHaveLength(1);
-    const layer = (layers[0] as string).slice('layer:'.length);
-    expect(LAYERS).toContain(layer);
-    if (pkg.group === 'apps') expect(layer).toBe('app');
-    if (pkg.group === 'tools') expect(layer).toBe('tools');
-    if (pkg.group === 'packages') expect(['foundation', 'data', 'ml', 'orchestration']).toContain(layer);
-    expect(pkg.manifest.name).toMatch(/^@tribar\/[a-z0-9-]+$/);
-    expect(pkg.manifest.type).toBe('module');
-    expect(pkg.manifest.scripts?.test).toBeTruthy();
-    expect(pkg.manifest.scripts?.lint).toBeTruthy();
-    expect(existsSync(join(pkg.dir, 'test'))).toBe(true);
-    const readme = readFileSync(join(pkg.dir, 'README.md'), 'utf8');
-    expect(readme).toMatch(/```(ts|sh)\n/);
-  });
+  it.each(packages.map((pkg) => [label(pkg), pkg] as const))(
+    '%s has one layer tag that fits its folder, a README and tests',
+    (_name, pkg) => {
+      const tags: string[] = pkg.manifest.nx?.tags ?? [];
+      const layers = tags.filter((tag) => tag.startsWith('layer:'));
+      expect(layers).toHaveLength(1);
+      const layer = (layers[0] as string).slice('layer:'.length);
+      expect(LAYERS).toContain(layer);
+      if (pkg.group === 'apps') expect(layer).toBe('app');
+      if (pkg.group === 'tools') expect(layer).toBe('tools');
+      if (pkg.group === 'packages') expect(['foundation', 'data', 'ml', 'orchestration']).toContain(layer);
+      expect(pkg.manifest.name).toMatch(/^@tribar\/[a-z0-9-]+$/);
+      expect(pkg.manifest.type).toBe('module');
+      expect(pkg.manifest.scripts?.test).toBeTruthy();
+      expect(pkg.manifest.scripts?.lint).toBeTruthy();
+      expect(existsSync(join(pkg.dir, 'test'))).toBe(true);
+      const readme = readFileSync(join(pkg.dir, 'README.md'), 'utf8');
+      expect(readme).toMatch(/```(ts|sh)\n/);
+    },
+  );
 });
 
 describe('every publishable package', () => {
-  it.each(publishable.map((pkg) => [label(pkg), pkg] as const))('%s builds typed ESM from src/index.ts and ships only dist', (_name, pkg) => {
-    const { manifest } = pkg;
-    expect(existsSync(join(pkg.dir, 'src/index.ts'))).toBe(true);
-    expect(manifest.exports?.['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
-    expect(manifest.types).toBe('./dist/index.d.ts');
-    expect(manifest.files).toContain('dist');
-    expect(manifest.publishConfig).toBeDefined();
-    expect(manifest.scripts?.build).toContain('tsc -p tsconfig.build.json');
-    const build = JSON.parse(readFileSync(join(pkg.dir, 'tsconfig.build.json'), 'utf8'));
-    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist', paths: {} });
-  });
+  it.each(publishable.map((pkg) => [label(pkg), pkg] as const))(
+    '%s builds typed ESM from src/index.ts and ships only dist',
+    (_name, pkg) => {
+      const { manifest } = pkg;
+      expect(existsSync(join(pkg.dir, 'src/index.ts'))).toBe(true);
+      expect(manifest.exports?.['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+      expect(manifest.types).toBe('./dist/index.d.ts');
+      expect(manifest.files).toContain('dist');
+      expect(manifest.publishConfig).toBeDefined();
+      expect(manifest.scripts?.build).toContain('tsc -p tsconfig.build.json');
+      const build = JSON.parse(readFileSync(join(pkg.dir, 'tsconfig.build.json'), 'utf8'));
+      expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist', paths: {} });
+    },
+  );
 
   it('depends on sibling packages by a version range their current versions satisfy', () => {
     const versions = new Map(packages.map(({ manifest }) => [manifest.name as string, manifest.version as string]));

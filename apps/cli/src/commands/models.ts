@@ -27,7 +27,12 @@ export async function modelsCommand(context: CliContext, options: { json?: boole
   for (const card of cards) {
     const aliases = card.aliases?.length ? ` (aliases: ${card.aliases.join(', ')})` : '';
     print(context.io.out, `${card.name}${aliases}: ${card.family}, ${card.inputKind} input. ${card.description}`);
-    const rows = Object.entries(card.hyperparameters).map(([key, spec]) => [key, JSON.stringify(spec.default), describeRange(spec), spec.description]);
+    const rows = Object.entries(card.hyperparameters).map(([key, spec]) => [
+      key,
+      JSON.stringify(spec.default),
+      describeRange(spec),
+      spec.description,
+    ]);
     print(context.io.out, formatTable(['hyperparameter', 'default', 'range', 'meaning'], rows));
     print(context.io.out, '');
   }

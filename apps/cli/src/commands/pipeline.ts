@@ -23,7 +23,10 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   const { io } = context;
   const { config: loaded } = await loadCliConfig(context, options);
   // The tracker root is relative to where the command runs, like the runs folder.
-  const config = { ...loaded, train: { ...loaded.train, tracking: { ...loaded.train.tracking, dir: resolve(io.cwd, loaded.train.tracking.dir) } } };
+  const config = {
+    ...loaded,
+    train: { ...loaded.train, tracking: { ...loaded.train.tracking, dir: resolve(io.cwd, loaded.train.tracking.dir) } },
+  };
   const runsDir = resolve(io.cwd, config.paths.runsDir);
 
   let runId = options.runId;

@@ -15,7 +15,14 @@ const runsDirOf = (context: CliContext, options: RunsDirOption) => resolve(conte
 export async function runsCommand(context: CliContext, options: RunsDirOption & { json?: boolean }): Promise<ExitCode> {
   const runs = await listRuns(runsDirOf(context, options));
   if (options.json) {
-    print(context.io.out, JSON.stringify(runs.map(({ runId, runDir, state }) => ({ runId, runDir, status: state.status, createdAt: state.createdAt })), null, 2));
+    print(
+      context.io.out,
+      JSON.stringify(
+        runs.map(({ runId, runDir, state }) => ({ runId, runDir, status: state.status, createdAt: state.createdAt })),
+        null,
+        2,
+      ),
+    );
     return EXIT.ok;
   }
   if (!runs.length) {
@@ -47,7 +54,13 @@ export async function statusCommand(
     print(context.io.out, `run ${run.runId}: ${state.status} (created ${state.createdAt}, updated ${state.updatedAt})`);
     const rows = state.order.map((name) => {
       const record = state.stages[name];
-      return [name, record?.status ?? 'pending', formatDuration(record?.durationMs), String(record?.outputs?.length ?? 0), record?.error?.message.split('\n')[0] ?? record?.reason ?? ''];
+      return [
+        name,
+        record?.status ?? 'pending',
+        formatDuration(record?.durationMs),
+        String(record?.outputs?.length ?? 0),
+        record?.error?.message.split('\n')[0] ?? record?.reason ?? '',
+      ];
     });
     if (rows.length) print(context.io.out, formatTable(['stage', 'status', 'duration', 'outputs', 'note'], rows));
   }
@@ -111,7 +124,6 @@ export async function cleanCommand(
   }
   return EXIT.ok;
 }
-
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

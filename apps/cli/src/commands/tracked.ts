@@ -13,7 +13,10 @@ export interface TrackedOptions extends ConfigOptions {
 }
 
 /** The tracker root: `--tracking`, else the config's `train.tracking.dir`. */
-async function openTracker(context: CliContext, options: TrackedOptions): Promise<{ tracker: Tracker; root: string; experiment: string | undefined }> {
+async function openTracker(
+  context: CliContext,
+  options: TrackedOptions,
+): Promise<{ tracker: Tracker; root: string; experiment: string | undefined }> {
   const { config } = await loadCliConfig(context, options);
   const root = resolve(context.io.cwd, options.tracking ?? config.train.tracking.dir);
   return { tracker: await Tracker.open(root), root, experiment: options.experiment };
@@ -54,14 +57,24 @@ export async function trackedShow(context: CliContext, id: string, options: Trac
     print(out, '');
     print(out, formatTable([title, 'value'], rows));
   };
-  section('param', Object.entries(run.params).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v]));
+  section(
+    'param',
+    Object.entries(run.params)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, v]),
+  );
   section(
     'metric',
     Object.entries(run.metrics)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, m]) => [k, formatNumber(m.value)]),
   );
-  section('tag', Object.entries(run.tags).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v]));
+  section(
+    'tag',
+    Object.entries(run.tags)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, v]),
+  );
   return EXIT.ok;
 }
 

@@ -1,6 +1,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { artifactPath, readJsonArtifact, runConfig, STAGE, trainLog, trainSummary, writeJsonArtifact, type RunState, type TrainSummaryFile } from '@tribar/artifacts';
+import {
+  artifactPath,
+  readJsonArtifact,
+  runConfig,
+  STAGE,
+  trainLog,
+  trainSummary,
+  writeJsonArtifact,
+  type RunState,
+  type TrainSummaryFile,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { UsageError, type LogLevel } from '@tribar/core';
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
@@ -62,13 +72,29 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   };
 
   const display = createProgressDisplay(io);
-  const logger = createCliLogger(io, { level: options.logLevel ?? config.logging.level, logFile: artifactPath(run.runDir, trainLog), sink: display.sink }).child({ runId: run.runId });
+  const logger = createCliLogger(io, {
+    level: options.logLevel ?? config.logging.level,
+    logFile: artifactPath(run.runDir, trainLog),
+    sink: display.sink,
+  }).child({ runId: run.runId });
   const tracker = await Tracker.open(resolve(io.cwd, config.train.tracking.dir), { logger });
   const results: TrainResult[] = [];
   try {
     for (const item of trainingPlan(config)) {
       const progress = progressEmitter(`train ${item.model} ${item.symbol} h${item.horizon}`, display.onEvent);
-      results.push(await trainModel({ ...item, runDir: run.runDir, registry, config, tracker, runId: run.runId, trials: models.length, logger, progress }));
+      results.push(
+        await trainModel({
+          ...item,
+          runDir: run.runDir,
+          registry,
+          config,
+          tracker,
+          runId: run.runId,
+          trials: models.length,
+          logger,
+          progress,
+        }),
+      );
     }
   } finally {
     display.onEvent({ type: 'run-end', runId: run.runId, status: 'completed', durationMs: 0 });
@@ -79,7 +105,10 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   print(io.out, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
   print(io.out, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (with the run's --config) adds these models to it`);
-  print(io.out, `tracked in ${resolve(io.cwd, config.train.tracking.dir)} (experiment '${config.train.tracking.experiment}'): tribar runs list`);
+  print(
+    io.out,
+    `tracked in ${resolve(io.cwd, config.train.tracking.dir)} (experiment '${config.train.tracking.experiment}'): tribar runs list`,
+  );
   return EXIT.ok;
 }
 
@@ -87,11 +116,16 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
  * `--hp` on top of the config's hyperparameters of the one model named: `--hp maxDepth=4` keeps the
  * config's `nEstimators`. With several models it is refused rather than applied to all or ignored.
  */
-function withHyperparameters(registry: ModelRegistry, config: RunConfig, models: readonly string[], hp: Record<string, unknown>): RunConfig {
+function withHyperparameters(
+  registry: ModelRegistry,
+  config: RunConfig,
+  models: readonly string[],
+  hp: Record<string, unknown>,
+): RunConfig {
   if (Object.keys(hp).length === 0) return config;
   if (models.length !== 1) {
     throw new UsageError(`--hp applies to a single --model, got ${models.length} (${models.join(', ')})`, {
-      hint: 'Train them one at a time, or set each model\'s values with --set train.hyperparameters.<model>.<name>=<value>.',
+      hint: "Train them one at a time, or set each model's values with --set train.hyperparameters.<model>.<name>=<value>.",
     });
   }
   const name = registry.card(models[0] as string).name;
@@ -135,10 +169,14 @@ async function mergeSummary(runDir: string, results: TrainResult[]): Promise<voi
   const previous = existsSync(artifactPath(runDir, trainSummary)) ? summaryResults(await readJsonArtifact(runDir, trainSummary)) : [];
   const key = (r: TrainResult) => `${r.model}|${r.symbol}|${r.horizon}`;
   const fresh = new Set(results.map(key));
-  await writeJsonArtifact(runDir, trainSummary, { version: TRAIN_SUMMARY_VERSION, results: [...previous.filter((r) => !fresh.has(key(r))), ...results] });
+  await writeJsonArtifact(runDir, trainSummary, {
+    version: TRAIN_SUMMARY_VERSION,
+    results: [...previous.filter((r) => !fresh.has(key(r))), ...results],
+  });
 }
 
-const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+const fixed = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 
 /** Models side by side: one row per model × symbol × horizon, test metrics and the backtest. */
 export function formatTrainResults(results: readonly TrainResult[]): string {
@@ -159,7 +197,26 @@ export function formatTrainResults(results: readonly TrainResult[]): string {
     `${r.fit.bestEpoch + 1}/${r.fit.epochs}`,
     r.trackerRunId ? r.trackerRunId.slice(0, 8) : '–',
   ]);
-  return formatTable(['model', 'symbol', 'H', 'acc', 'macroF1', 'logloss', 'trades', 'win', 'PF', 'net $', 'sharpe', 'maxDD $', 'DSR', 'best/epochs', 'tracked'], rows);
+  return formatTable(
+    [
+      'model',
+      'symbol',
+      'H',
+      'acc',
+      'macroF1',
+      'logloss',
+      'trades',
+      'win',
+      'PF',
+      'net $',
+      'sharpe',
+      'maxDD $',
+      'DSR',
+      'best/epochs',
+      'tracked',
+    ],
+    rows,
+  );
 }
 
 /** Print the run's training summary after a pipeline run, when it trained. */

@@ -29,10 +29,7 @@ export function createRootLogger(options: RootLoggerOptions): Logger {
     stream: stream as DestinationStream,
     level: (streamLevel ?? level) as Level,
   }));
-  return pino(
-    { level, base: options.base ?? {}, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.multistream(streams, { dedupe: false }),
-  );
+  return pino({ level, base: options.base ?? {}, timestamp: pino.stdTimeFunctions.isoTime }, pino.multistream(streams, { dedupe: false }));
 }
 
 /** A JSON-lines file destination for a run's log; the directory is created if needed. */

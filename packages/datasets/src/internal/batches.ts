@@ -99,7 +99,11 @@ export function* batches(ds: Dataset, options: BatchOptions): Generator<Batch, v
 }
 
 /** Run `fn` on every batch of one epoch, disposing each batch's tensors after `fn` settles (even on error). */
-export async function forEachBatch(ds: Dataset, options: BatchOptions, fn: (batch: Batch, index: number) => void | Promise<void>): Promise<void> {
+export async function forEachBatch(
+  ds: Dataset,
+  options: BatchOptions,
+  fn: (batch: Batch, index: number) => void | Promise<void>,
+): Promise<void> {
   let index = 0;
   for (const batch of batches(ds, options)) {
     try {

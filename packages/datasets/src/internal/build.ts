@@ -67,9 +67,13 @@ function eligibleRows(input: ColumnsInput, fits?: Uint8Array): number[] {
   for (let t = 0; t < label.length; t++) {
     const l = label[t] as number;
     if (l !== -1 && l !== 0 && l !== 1 && l !== INVALID_LABEL) {
-      throw new DataError(`label ${l} is not −1, 0, 1 or −99`, { file: input.source ?? '<memory>', row: t + 1, field: labelColumn(input.horizon) }, {
-        hint: 'Re-run the labeling stage; the labels file is corrupt.',
-      });
+      throw new DataError(
+        `label ${l} is not −1, 0, 1 or −99`,
+        { file: input.source ?? '<memory>', row: t + 1, field: labelColumn(input.horizon) },
+        {
+          hint: 'Re-run the labeling stage; the labels file is corrupt.',
+        },
+      );
     }
     if (split[t] !== code || l === INVALID_LABEL) continue;
     const w = weight[t] as number;

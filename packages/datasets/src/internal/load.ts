@@ -56,7 +56,9 @@ function horizonsOf(table: Table, columnOf: (horizon: number) => string): number
 async function readTable(runDir: string, relative: string, symbols: () => string[]): Promise<{ table: Table; path: string }> {
   const path = join(runDir, relative);
   if (!existsSync(path)) {
-    throw new ArtifactError('missing file', path, { hint: `${RERUN} Symbols with scaled data in this run: ${symbols().join(', ') || 'none'}.` });
+    throw new ArtifactError('missing file', path, {
+      hint: `${RERUN} Symbols with scaled data in this run: ${symbols().join(', ') || 'none'}.`,
+    });
   }
   return { table: await readArrowFile(path), path };
 }
@@ -69,9 +71,13 @@ function column(table: Table, path: string, name: string, hint: string): Float64
 /** Every table must have the labels file's rows: same count and the same timestamp on every row. */
 function checkAligned(reference: Float64Array, referencePath: string, other: Float64Array, otherPath: string): void {
   if (other.length !== reference.length) {
-    throw new ArtifactError(`${other.length} rows, but ${referencePath} has ${reference.length}; the per-symbol tables must align row by row`, otherPath, {
-      hint: RERUN,
-    });
+    throw new ArtifactError(
+      `${other.length} rows, but ${referencePath} has ${reference.length}; the per-symbol tables must align row by row`,
+      otherPath,
+      {
+        hint: RERUN,
+      },
+    );
   }
   for (let i = 0; i < reference.length; i++) {
     if (other[i] !== reference[i]) {
@@ -94,7 +100,9 @@ function barMinutesOf(config: Json | undefined, timestampMs: Float64Array): numb
   steps.sort((a, b) => a - b);
   const median = steps[Math.floor(steps.length / 2)];
   if (median === undefined || !(median > 0)) {
-    throw new UsageError('cannot tell the bar length: the run config has no timeframes.targetMinutes and the table has fewer than two rows');
+    throw new UsageError(
+      'cannot tell the bar length: the run config has no timeframes.targetMinutes and the table has fewer than two rows',
+    );
   }
   return median / 60_000;
 }
@@ -136,8 +144,10 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   const { runDir, symbol, horizon } = spec;
   const log = childLogger(options.logger, 'datasets', { symbol, horizon });
   if (!Number.isInteger(horizon) || horizon < 1) throw new UsageError(`horizon must be a positive integer, got ${horizon}`);
-  if (spec.kind !== 'tabular' && spec.kind !== 'sequence') throw new UsageError(`kind must be 'tabular' or 'sequence', got '${String(spec.kind)}'`);
-  if (!existsSync(runDir)) throw new ArtifactError('run folder not found', runDir, { hint: 'Pass a runs/<id> folder written by the pipeline.' });
+  if (spec.kind !== 'tabular' && spec.kind !== 'sequence')
+    throw new UsageError(`kind must be 'tabular' or 'sequence', got '${String(spec.kind)}'`);
+  if (!existsSync(runDir))
+    throw new ArtifactError('run folder not found', runDir, { hint: 'Pass a runs/<id> folder written by the pipeline.' });
   const symbols = () => runSymbols(runDir);
 
   const scale = await readTable(runDir, scaledBars(symbol).path, symbols);
@@ -182,7 +192,17 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   };
 
   const barMinutes = spec.barMinutes ?? barMinutesOf(await readJson(join(runDir, runConfig.path), false), timestampMs);
-  const base: Omit<ColumnsInput, 'which'> = { features: featureColumns, featureNames, label, weight, split, timestampMs, symbol, horizon, source: labels.path };
+  const base: Omit<ColumnsInput, 'which'> = {
+    features: featureColumns,
+    featureNames,
+    label,
+    weight,
+    split,
+    timestampMs,
+    symbol,
+    horizon,
+    source: labels.path,
+  };
   const lookback = spec.lookback ?? DEFAULT_LOOKBACK;
   const build = (which: SplitName): Dataset =>
     spec.kind === 'tabular'

@@ -73,7 +73,14 @@ export interface SequenceDataset {
   slice(start: number, count: number): Float32Array;
   /** Windows at the given dataset positions (any order), row-major positions.length × lookback × features. */
   gather(positions: ArrayLike<number>): Float32Array;
-  toInput(): { x: Float32Array; rows: number; shape: readonly number[]; y: Uint8Array; weights: Float32Array; featureNames: readonly string[] };
+  toInput(): {
+    x: Float32Array;
+    rows: number;
+    shape: readonly number[];
+    y: Uint8Array;
+    weights: Float32Array;
+    featureNames: readonly string[];
+  };
 }
 
 export type Dataset = TabularDataset | SequenceDataset;

@@ -6,19 +6,25 @@ import { DataError, UsageError } from '@tribar/core';
  * Timestamps must increase strictly; a repeated or backwards step means the table is corrupt.
  */
 export function sessionIds(timestampMs: ArrayLike<number>, barMs: number, source = '<memory>'): Int32Array {
-  if (!(barMs > 0) || !Number.isFinite(barMs)) throw new UsageError(`sessionIds: barMs must be a positive number of milliseconds, got ${barMs}`);
+  if (!(barMs > 0) || !Number.isFinite(barMs))
+    throw new UsageError(`sessionIds: barMs must be a positive number of milliseconds, got ${barMs}`);
   const n = timestampMs.length;
   const out = new Int32Array(n);
   let session = 0;
   for (let i = 0; i < n; i++) {
     const t = timestampMs[i] as number;
-    if (!Number.isFinite(t)) throw new DataError(`timestamp is not a finite number (${t})`, { file: source, row: i + 1, field: 'timestamp' });
+    if (!Number.isFinite(t))
+      throw new DataError(`timestamp is not a finite number (${t})`, { file: source, row: i + 1, field: 'timestamp' });
     if (i > 0) {
       const step = t - (timestampMs[i - 1] as number);
       if (!(step > 0)) {
-        throw new DataError(`timestamps must increase strictly; row ${i + 1} is ${step} ms after the row before`, { file: source, row: i + 1, field: 'timestamp' }, {
-          hint: 'Re-run the pipeline; every per-symbol table is sorted and de-duplicated by time.',
-        });
+        throw new DataError(
+          `timestamps must increase strictly; row ${i + 1} is ${step} ms after the row before`,
+          { file: source, row: i + 1, field: 'timestamp' },
+          {
+            hint: 'Re-run the pipeline; every per-symbol table is sorted and de-duplicated by time.',
+          },
+        );
       }
       if (step > barMs) session++;
     }

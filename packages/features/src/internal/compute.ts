@@ -60,16 +60,24 @@ export function checkBars(bars: Bars, source: string): void {
   for (let i = 0; i < timestamp.length; i++) {
     const t = timestamp[i] as number;
     if (!Number.isFinite(t) || (i > 0 && t <= (timestamp[i - 1] as number))) {
-      throw new DataError('timestamps must be finite and strictly increasing', { file: source, row: i + 1, field: 'timestamp' }, {
-        hint: 'Features read the output of the clean stage; re-run it.',
-      });
+      throw new DataError(
+        'timestamps must be finite and strictly increasing',
+        { file: source, row: i + 1, field: 'timestamp' },
+        {
+          hint: 'Features read the output of the clean stage; re-run it.',
+        },
+      );
     }
     for (const field of ['open', 'high', 'low', 'close'] as const) {
       const v = bars[field][i] as number;
       if (!(v > 0 && v < Infinity)) {
-        throw new DataError(`price ${v} is not a finite positive number`, { file: source, row: i + 1, field }, {
-          hint: 'Features read the output of the clean stage; re-run it or fix the raw data.',
-        });
+        throw new DataError(
+          `price ${v} is not a finite positive number`,
+          { file: source, row: i + 1, field },
+          {
+            hint: 'Features read the output of the clean stage; re-run it or fix the raw data.',
+          },
+        );
       }
     }
     const volume = bars.volume[i] as number;

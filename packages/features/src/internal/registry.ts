@@ -117,7 +117,8 @@ export function featureSpecs(groups: readonly FeatureGroup[]): FeatureSpec[] {
   const out: FeatureSpec[] = [];
   for (const group of groups) {
     for (const feature of group.features) {
-      if (seen.has(feature.name)) throw new UsageError(`feature '${feature.name}' is registered twice`, { hint: 'Give each output of each family a unique name.' });
+      if (seen.has(feature.name))
+        throw new UsageError(`feature '${feature.name}' is registered twice`, { hint: 'Give each output of each family a unique name.' });
       seen.add(feature.name);
       out.push(feature);
     }

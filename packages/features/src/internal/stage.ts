@@ -111,7 +111,8 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       const nan = nanCounts(features.columns, features.specs, features.warmupRows);
       const neverValid = features.specs.filter((_, j) => (features.firstValid[j] as number) >= rowsIn).map((f) => f.name);
       if (neverValid.length > 0) logger.warn({ symbol, features: neverValid }, 'features without a single valid value');
-      if (features.warmupRows > rowsIn / 2) logger.warn({ symbol, warmupRows: features.warmupRows, rowsIn }, 'warm-up drops more than half the bars');
+      if (features.warmupRows > rowsIn / 2)
+        logger.warn({ symbol, warmupRows: features.warmupRows, rowsIn }, 'warm-up drops more than half the bars');
       // The feature that sets the drop: an own feature by its first valid row, a cross one by its declared warm-up.
       const setBy = features.specs.find((f, j) =>
         f.inputs === 'own' ? features.firstValid[j] === features.warmupRows : f.warmup === features.warmupRows,
@@ -133,7 +134,11 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
         neverValid,
         timingsMs: { compute: computeMs, write: writeMs, byFamily: features.timings },
       };
-      artifactMetadata[featureBars(symbol).path] = { rows: rowsOut, features: features.specs.length, warmupRowsDropped: features.warmupRows };
+      artifactMetadata[featureBars(symbol).path] = {
+        rows: rowsOut,
+        features: features.specs.length,
+        warmupRowsDropped: features.warmupRows,
+      };
       logger.info({ symbol, rowsIn, rowsOut, features: features.specs.length, ms: Math.round(computeMs) }, 'features computed');
       // Free the full-length columns once written; the manifest needs only the specs.
       results.push({ ...features, columns: [] });

@@ -73,7 +73,8 @@ export function tallyBarriers(input: ScanInput, index: RangeIndex, params: ScanP
   const { open, close, atr } = input;
   const { n, maxHigh, minLow } = index;
   const { kUp, kDown, maxBars } = params;
-  if (maxBars > 2 ** (index.top + 1) - 1) throw new RangeError(`range index covers ${2 ** (index.top + 1) - 1} bars, maxBars is ${maxBars}`);
+  if (maxBars > 2 ** (index.top + 1) - 1)
+    throw new RangeError(`range index covers ${2 ** (index.top + 1) - 1} bars, maxBars is ${maxBars}`);
   const cost = params.costPrice;
   const invalidDoubleTouch = params.sameBarRule === 'invalid';
   const topForWindow = Math.floor(Math.log2(maxBars));
@@ -95,7 +96,8 @@ export function tallyBarriers(input: ScanInput, index: RangeIndex, params: ScanP
     // neither barrier (a timeout) or only one costs no search for the other side.
     const tail = i + maxBars - windowRun + 1;
     const upTouched = higher(maxHigh[(i + 1) * levels + topForWindow] as number, maxHigh[tail * levels + topForWindow] as number) >= upper;
-    const downTouched = lower(minLow[(i + 1) * levels + topForWindow] as number, minLow[tail * levels + topForWindow] as number) <= lowerBarrier;
+    const downTouched =
+      lower(minLow[(i + 1) * levels + topForWindow] as number, minLow[tail * levels + topForWindow] as number) <= lowerBarrier;
     if (!upTouched && !downTouched) {
       tally.neutral++;
       continue;

@@ -98,7 +98,8 @@ export async function readGaCache(runsRoot: string, key: string, generations: nu
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger?.warn({ path, err: (error as Error).message }, 'GA cache entry unreadable: recomputing');
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      logger?.warn({ path, err: (error as Error).message }, 'GA cache entry unreadable: recomputing');
     return undefined;
   }
   let raw: unknown;

@@ -2,8 +2,6 @@ import { UsageError } from '@tribar/core';
 import { allocateTripleBarrierResult, tripleBarrierInto, type SameBarRule, type TripleBarrierResult } from '@tribar/quant';
 import { buildRangeIndex, tallyBarriers } from './barrier-scan.js';
 import { emptyTally, type LabelTally } from './fitness-tally.js';
-;
-
 /**
  * The barrier fitness (README "Fitness"): every individual that meets the constraints scores in
  * [−VALID_LIMIT, VALID_LIMIT]; every one that misses them scores below INVALID_SCORE, so a valid

@@ -171,7 +171,13 @@ export async function searchBarriers(options: SearchOptions): Promise<SearchResu
 }
 
 /** Label mix and economics of fixed parameters on some rows (the whole train part, for the report). */
-export function evaluateParams(config: RunConfig, symbol: string, horizon: number, series: PriceSeries, params: BarrierParams): FitnessBreakdown {
+export function evaluateParams(
+  config: RunConfig,
+  symbol: string,
+  horizon: number,
+  series: PriceSeries,
+  params: BarrierParams,
+): FitnessBreakdown {
   const init = fitnessInit(config, symbol, horizon, series);
   // Genes whose decoding gives exactly `params`: maxBars / h is within the bounds for GA results.
   const multiplier = params.maxBars / horizon;

@@ -21,7 +21,16 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { gaCacheKey, readGaCache, seriesHash, writeGaCache } from './cache.js';
 import type { FitnessBreakdown } from './fitness.js';
-import { asymmetryFor, chooseBlock, evaluateParams, searchBarriers, sliceSeries, type ConvergenceRow, type PriceSeries, type SearchResult } from './search.js';
+import {
+  asymmetryFor,
+  chooseBlock,
+  evaluateParams,
+  searchBarriers,
+  sliceSeries,
+  type ConvergenceRow,
+  type PriceSeries,
+  type SearchResult,
+} from './search.js';
 import { convergenceSvg } from './svg.js';
 import { WorkerPool } from './parallel/pool.js';
 
@@ -57,7 +66,11 @@ async function readSeries(runDir: string, symbol: string, atrColumn: string): Pr
   const path = artifactPath(runDir, featureBars(symbol));
   const table = await readArrowArtifact(runDir, featureBars(symbol));
   if (!table.getChild(atrColumn)) {
-    throw new DataError(`missing ATR column '${atrColumn}'`, { file: path, field: atrColumn }, { hint: 'Set labels.atrFeature to a column the features stage writes.' });
+    throw new DataError(
+      `missing ATR column '${atrColumn}'`,
+      { file: path, field: atrColumn },
+      { hint: 'Set labels.atrFeature to a column the features stage writes.' },
+    );
   }
   const bars = tableToBars(table.select([...BAR_COLUMNS.map((column) => column.name), atrColumn]), path);
   const { open, high, low, close } = bars;
@@ -79,7 +92,8 @@ function blockHash(block: PriceSeries): string {
  */
 export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: STAGE.gaOptimize,
-  description: 'Genetic search of triple-barrier parameters per symbol and horizon on the train part, with a fitness in price-return units.',
+  description:
+    'Genetic search of triple-barrier parameters per symbol and horizon on the train part, with a fitness in price-return units.',
   dependsOn: [STAGE.features, STAGE.cut],
   version: STAGE_VERSION,
   configKeys: [
@@ -95,7 +109,9 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
   ],
   inputs: (config) => [...config.symbols.map((symbol) => featureBars(symbol).path), cut.path],
   outputs: (config) => [
-    ...config.symbols.flatMap((symbol) => config.horizons.flatMap((horizon) => [gaResult(symbol, horizon).path, gaChart(symbol, horizon).path])),
+    ...config.symbols.flatMap((symbol) =>
+      config.horizons.flatMap((horizon) => [gaResult(symbol, horizon).path, gaChart(symbol, horizon).path]),
+    ),
     gaSummary.path,
   ],
   async run(context) {
@@ -105,7 +121,11 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
     for (const symbol of config.symbols) {
       const { timestamp, series } = await readSeries(context.runDir, symbol, config.labels.atrFeature);
       if (timestamp.length === 0) {
-        throw new DataError('no bars', { file: artifactPath(context.runDir, featureBars(symbol)) }, { hint: 'Check the features stage output.' });
+        throw new DataError(
+          'no bars',
+          { file: artifactPath(context.runDir, featureBars(symbol)) },
+          { hint: 'Check the features stage output.' },
+        );
       }
       data.set(symbol, { timestamp, series, trainRows: 0 });
     }
@@ -179,7 +199,10 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
                 signal: context.signal,
                 onGeneration: (row: ConvergenceRow) => {
                   context.progress.advance();
-                  logger.debug({ symbol, horizon, generation: row.generation, best: row.best, validShare: row.validShare }, 'GA generation');
+                  logger.debug(
+                    { symbol, horizon, generation: row.generation, best: row.best, validShare: row.validShare },
+                    'GA generation',
+                  );
                 },
               });
               await writeGaCache(runsRoot, key, search);
@@ -189,9 +212,15 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
           const onTrain = evaluateParams(config, symbol, horizon, train, search.params);
           const seconds = (performance.now() - started) / 1000;
           if (ga.enabled && !search.valid) {
-            logger.warn({ symbol, horizon, fitness: search.fitness }, 'no GA individual met the constraints; labels-final should not trust these barriers');
+            logger.warn(
+              { symbol, horizon, fitness: search.fitness },
+              'no GA individual met the constraints; labels-final should not trust these barriers',
+            );
           } else if (ga.enabled && !onTrain.valid) {
-            logger.warn({ symbol, horizon, neutralShare: onTrain.neutralShare }, 'GA barriers miss the constraints on the whole train part');
+            logger.warn(
+              { symbol, horizon, neutralShare: onTrain.neutralShare },
+              'GA barriers miss the constraints on the whole train part',
+            );
           }
           const fitness = Number.isFinite(search.fitness) ? search.fitness : null;
           summary.results[symbol][String(horizon)] = { ...search.params, valid: search.valid, fitness };
@@ -206,7 +235,13 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
             seconds,
             evaluations: search.evaluations,
             trainEnd: new Date(trainEnd).toISOString(),
-            optimisation: { startRow: block.start, endRow: block.end, rows: block.end - block.start, sha256: blockSha, ...labelMix(onBlock) },
+            optimisation: {
+              startRow: block.start,
+              endRow: block.end,
+              rows: block.end - block.start,
+              sha256: blockSha,
+              ...labelMix(onBlock),
+            },
             train: { rows: trainRows, ...labelMix(onTrain) },
             costPrice: contractFor(config, symbol).roundTripPrice,
             ga: {
@@ -236,7 +271,16 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
           metrics[`${name}.valid`] = search.valid;
           metrics[`${name}.neutralShareTrain`] = Math.round(onTrain.neutralShare * 1e4) / 1e4;
           logger.info(
-            { symbol, horizon, ...search.params, fitness, valid: search.valid, cached, neutralShareTrain: onTrain.neutralShare, seconds: Math.round(seconds * 100) / 100 },
+            {
+              symbol,
+              horizon,
+              ...search.params,
+              fitness,
+              valid: search.valid,
+              cached,
+              neutralShareTrain: onTrain.neutralShare,
+              seconds: Math.round(seconds * 100) / 100,
+            },
             'GA barriers',
           );
         }

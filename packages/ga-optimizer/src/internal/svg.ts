@@ -59,7 +59,9 @@ export function convergenceSvg(input: ChartInput): string {
     return d.trim();
   };
   const share = (point: ConvergencePoint) => plot.top + plot.height - point.validShare * plot.height;
-  const validPath = input.convergence.map((point, i) => `${i === 0 ? 'M' : 'L'}${fixed(x(point.generation))},${fixed(share(point))}`).join(' ');
+  const validPath = input.convergence
+    .map((point, i) => `${i === 0 ? 'M' : 'L'}${fixed(x(point.generation))},${fixed(share(point))}`)
+    .join(' ');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -71,7 +73,9 @@ export function convergenceSvg(input: ChartInput): string {
     parts.push(`<text x="${plot.left - 6}" y="${fixed(y(value) + 4)}" text-anchor="end">${value.toPrecision(3)}</text>`);
   }
   if (low < 0 && high > 0) {
-    parts.push(`<line x1="${plot.left}" x2="${plot.left + plot.width}" y1="${fixed(y(0))}" y2="${fixed(y(0))}" stroke="#bbb" stroke-dasharray="3 3"/>`);
+    parts.push(
+      `<line x1="${plot.left}" x2="${plot.left + plot.width}" y1="${fixed(y(0))}" y2="${fixed(y(0))}" stroke="#bbb" stroke-dasharray="3 3"/>`,
+    );
   }
   parts.push(
     `<path d="${validPath}" fill="none" stroke="#bbb" stroke-width="1"/>`,
@@ -83,7 +87,9 @@ export function convergenceSvg(input: ChartInput): string {
     `<text x="${plot.left + 200}" y="${plot.top + 16}" fill="#888">share valid (0–100 %)</text>`,
   );
   if (finite.length === 0) {
-    parts.push(`<text x="${plot.left + plot.width / 2}" y="${plot.top + plot.height / 2}" text-anchor="middle" fill="#d62728">no valid individual</text>`);
+    parts.push(
+      `<text x="${plot.left + plot.width / 2}" y="${plot.top + plot.height / 2}" text-anchor="middle" fill="#d62728">no valid individual</text>`,
+    );
   }
   // Right panel: label mix on the train part, 0–100 %.
   const bars = { left: 660, top: plot.top, width: 200, height: plot.height };
@@ -103,8 +109,13 @@ export function convergenceSvg(input: ChartInput): string {
     );
   });
   for (const edge of input.neutralBand) {
-    parts.push(`<line x1="${bars.left}" x2="${bars.left + bars.width}" y1="${fixed(barY(edge))}" y2="${fixed(barY(edge))}" stroke="#555" stroke-dasharray="4 3"/>`);
+    parts.push(
+      `<line x1="${bars.left}" x2="${bars.left + bars.width}" y1="${fixed(barY(edge))}" y2="${fixed(barY(edge))}" stroke="#555" stroke-dasharray="4 3"/>`,
+    );
   }
-  parts.push(`<text x="${bars.left + bars.width / 2}" y="${bars.top + bars.height + 32}" text-anchor="middle">train-part labels (dashed: neutral band)</text>`, '</svg>');
+  parts.push(
+    `<text x="${bars.left + bars.width / 2}" y="${bars.top + bars.height + 32}" text-anchor="middle">train-part labels (dashed: neutral band)</text>`,
+    '</svg>',
+  );
   return parts.join('\n') + '\n';
 }

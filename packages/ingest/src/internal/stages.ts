@@ -34,7 +34,6 @@ function summary(bars: Bars): BarsSummary {
   };
 }
 
-
 async function loadSymbols(context: StageContext<RunConfig>): Promise<{ bars: Bars; read?: ReadStats }[]> {
   const { config } = context;
   if (config.data.source === 'synthetic') {
@@ -95,7 +94,6 @@ export const ingestStage = defineStage<RunConfig>({
   },
 });
 
-
 /**
  * `clean`: calendar-aware gap filling, outliers, contract-roll back-adjustment, then resampling
  * to `timeframes.targetMinutes` without spanning a session break.
@@ -118,7 +116,10 @@ export const cleanStage = defineStage<RunConfig>({
       const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
       const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
       for (const roll of report.rolls) {
-        context.logger.info({ symbol, at: new Date(roll.timestamp).toISOString(), gap: roll.gap, source: roll.source }, 'contract roll back-adjusted');
+        context.logger.info(
+          { symbol, at: new Date(roll.timestamp).toISOString(), gap: roll.gap, source: roll.source },
+          'contract roll back-adjusted',
+        );
       }
       const resampled = resampleBars(cleaned, minutes);
       await writeArrowArtifact(context.runDir, cleanBarsArtifact(symbol), barsToTable(resampled));
@@ -131,12 +132,17 @@ export const cleanStage = defineStage<RunConfig>({
     }
     await writeJsonArtifact(context.runDir, cleanReport, { stage: STAGE.clean, symbols: reports });
     return {
-      metrics: Object.fromEntries(reports.flatMap((report) => [
-        [`${report.symbol}.bars`, report.output.bars],
-        [`${report.symbol}.rolls`, report.rolls.length],
-      ])),
+      metrics: Object.fromEntries(
+        reports.flatMap((report) => [
+          [`${report.symbol}.bars`, report.output.bars],
+          [`${report.symbol}.rolls`, report.rolls.length],
+        ]),
+      ),
       artifactMetadata: Object.fromEntries(
-        reports.map((report) => [cleanBarsArtifact(report.symbol).path, { symbol: report.symbol, timeframeMinutes: minutes, ...report.output }]),
+        reports.map((report) => [
+          cleanBarsArtifact(report.symbol).path,
+          { symbol: report.symbol, timeframeMinutes: minutes, ...report.output },
+        ]),
       ),
     };
   },

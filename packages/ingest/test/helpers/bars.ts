@@ -21,7 +21,12 @@ export function barsFrom(symbol: string, rows: Row[], columns: Record<string, nu
  * One bar per minute from `startIso`, closes as given, each bar opening at the previous close
  * and spanning ±`halfRange` around its body; `skip` lists minute offsets to leave out.
  */
-export function minuteBars(symbol: string, startIso: string, closes: number[], options: { halfRange?: number; skip?: number[] } = {}): Bars {
+export function minuteBars(
+  symbol: string,
+  startIso: string,
+  closes: number[],
+  options: { halfRange?: number; skip?: number[] } = {},
+): Bars {
   const start = Date.parse(startIso);
   const skip = new Set(options.skip ?? []);
   const rows: Row[] = [];

@@ -23,9 +23,13 @@ function atrColumn(bars: Bars, name: string, source = '<bars>'): Float64Array {
   const atr = bars.columns[name];
   if (atr !== undefined) return atr;
   const candidates = Object.keys(bars.columns).filter((column) => column.toLowerCase().includes('atr'));
-  throw new DataError(`missing ATR column '${name}'`, { file: source, field: name }, {
-    hint: candidates.length > 0 ? `set labels.atrFeature to one of: ${candidates.join(', ')}` : 'run the features stage with ATR enabled',
-  });
+  throw new DataError(
+    `missing ATR column '${name}'`,
+    { file: source, field: name },
+    {
+      hint: candidates.length > 0 ? `set labels.atrFeature to one of: ${candidates.join(', ')}` : 'run the features stage with ATR enabled',
+    },
+  );
 }
 
 /** Triple-barrier labels of one symbol's bars (features table) with the given barriers. */

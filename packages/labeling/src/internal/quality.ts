@@ -112,7 +112,7 @@ export function qualityScores(columns: LabelColumns, options: QualityOptions): Q
       continue;
     }
     const bars = barsToHit[i] as number;
-    const s = bars <= 0 ? 0 : Math.exp(-(((Math.abs(bars - ideal) / ideal) ** 2)));
+    const s = bars <= 0 ? 0 : Math.exp(-((Math.abs(bars - ideal) / ideal) ** 2));
     const ms = 1 - clip01((absMae[i] as number) / m95);
     const fs = clip01((absMfe[i] as number) / f95);
     const ps = ptgOnes ? 1 : 1 - clip01((painToGain[i] as number) / ptgScale);
@@ -182,9 +182,7 @@ export function tieredSampleWeights(quality: Float64Array, options: TierOptions)
 export function trainPercentileRows(label: Int8Array, timestamp: Float64Array, endTime: Float64Array, trainEnd: number): Uint8Array {
   const rows = new Uint8Array(label.length);
   for (let i = 0; i < label.length; i++) {
-    rows[i] =
-      (label[i] as number) !== INVALID_LABEL && (timestamp[i] as number) < trainEnd && (endTime[i] as number) < trainEnd ? 1 : 0;
+    rows[i] = (label[i] as number) !== INVALID_LABEL && (timestamp[i] as number) < trainEnd && (endTime[i] as number) < trainEnd ? 1 : 0;
   }
   return rows;
 }
-

@@ -104,7 +104,10 @@ export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunCon
         columns.push(...kernelColumns(horizon, result));
         const mix = labelMix(result.label);
         bySymbol[String(horizon)] = { params, costPrice: options.costPrice, mix };
-        logger.info({ symbol, horizon, ...params, long: mix.longShare, short: mix.shortShare, neutral: mix.neutralShare }, 'initial labels');
+        logger.info(
+          { symbol, horizon, ...params, long: mix.longShare, short: mix.shortShare, neutral: mix.neutralShare },
+          'initial labels',
+        );
         context.progress.advance();
       }
       report[symbol] = bySymbol;
@@ -154,9 +157,16 @@ function usable(result: GaSummaryEntry | undefined): boolean {
 }
 
 /** The GA's barriers for a symbol and horizon, else the configured ones (`barrierFor`) with a warning. */
-export function finalBarrier(config: RunConfig, summary: GaSummaryFile | undefined, symbol: string, horizon: number, logger?: Logger): FinalBarrier {
+export function finalBarrier(
+  config: RunConfig,
+  summary: GaSummaryFile | undefined,
+  symbol: string,
+  horizon: number,
+  logger?: Logger,
+): FinalBarrier {
   const result = summary?.results?.[symbol]?.[String(horizon)];
-  if (result !== undefined && usable(result)) return { params: { kUp: result.kUp, kDown: result.kDown, maxBars: result.maxBars }, source: 'ga' };
+  if (result !== undefined && usable(result))
+    return { params: { kUp: result.kUp, kDown: result.kDown, maxBars: result.maxBars }, source: 'ga' };
   const reason = result === undefined ? 'no GA result' : result.valid ? 'GA result out of range' : 'GA result not valid';
   const configured = barrierFor(config, symbol, horizon);
   logger?.warn(
@@ -205,9 +215,11 @@ async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, tra
     events.returnWeight,
     events.decayWeight,
   ];
-  const columns = AFML_EVENT_COLUMNS.map(
-    (column, k): NamedColumn => ({ name: column.name, values: values[k] as LabelColumn, ...(column.type === 'timestamp' ? { kind: 'time' as const } : {}) }),
-  );
+  const columns = AFML_EVENT_COLUMNS.map((column, k): NamedColumn => ({
+    name: column.name,
+    values: values[k] as LabelColumn,
+    ...(column.type === 'timestamp' ? { kind: 'time' as const } : {}),
+  }));
   await writeArrowArtifact(context.runDir, afmlEvents(bars.symbol), labelTable(bars.symbol, time(events.index), columns));
   let up = 0;
   let down = 0;
@@ -314,14 +326,26 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
         };
         const neutralStatus = mixAll.neutralShare >= 0.2 && mixAll.neutralShare <= 0.3 ? 'OK' : 'outside 20–30 %';
         logger.info(
-          { symbol, horizon, source: barrier.source, ...barrier.params, neutral: mixAll.neutralShare, neutralStatus, qualityMean: stats.mean },
+          {
+            symbol,
+            horizon,
+            source: barrier.source,
+            ...barrier.params,
+            neutral: mixAll.neutralShare,
+            neutralStatus,
+            qualityMean: stats.mean,
+          },
           'final labels',
         );
         context.progress.advance();
       }
       if (afml.enabled) bySymbol['afml'] = await writeAfmlEvents(context, bars, trainEnd);
       report[symbol] = bySymbol;
-      await writeArrowArtifact(context.runDir, labelsFile(symbol, config.horizons, afml.enabled), labelTable(symbol, bars.timestamp, columns));
+      await writeArrowArtifact(
+        context.runDir,
+        labelsFile(symbol, config.horizons, afml.enabled),
+        labelTable(symbol, bars.timestamp, columns),
+      );
       artifactMetadata[labelsFile(symbol).path] = { rows: bars.timestamp.length, horizons: config.horizons };
     }
     context.progress.done();

@@ -85,4 +85,3 @@ export function tableToBars(table: Table, source = '<table>'): Bars {
   }
   return bars;
 }
-

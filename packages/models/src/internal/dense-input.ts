@@ -37,7 +37,9 @@ export function checkLabels(input: LabeledInput, where: string): void {
   const weights = input.weights;
   if (weights === undefined) return;
   if (weights.length !== input.rows) {
-    throw new UsageError(`${where}: weights has ${weights.length} values for ${input.rows} rows`, { hint: 'Give one sample weight per row.' });
+    throw new UsageError(`${where}: weights has ${weights.length} values for ${input.rows} rows`, {
+      hint: 'Give one sample weight per row.',
+    });
   }
   for (let i = 0; i < input.rows; i++) {
     const w = weights[i] as number;
@@ -51,9 +53,12 @@ export function checkLabels(input: LabeledInput, where: string): void {
 export function checkShapeMatches(input: ModelInput, fitted: readonly number[], model: string): void {
   rowWidth(input, `${model}.predict`);
   if (input.shape.length !== fitted.length || input.shape.some((d, i) => d !== fitted[i])) {
-    throw new UsageError(`${model}.predict: rows have shape ${JSON.stringify(input.shape)}, the model was fitted on ${JSON.stringify(fitted)}`, {
-      hint: 'Predict with the same feature columns (and sequence length) the model was trained on.',
-    });
+    throw new UsageError(
+      `${model}.predict: rows have shape ${JSON.stringify(input.shape)}, the model was fitted on ${JSON.stringify(fitted)}`,
+      {
+        hint: 'Predict with the same feature columns (and sequence length) the model was trained on.',
+      },
+    );
   }
 }
 
@@ -73,7 +78,9 @@ export function lastAxisNames(input: ModelInput): string[] {
   const features = input.shape[input.shape.length - 1] as number;
   if (input.featureNames !== undefined) {
     if (input.featureNames.length !== features) {
-      throw new UsageError(`featureNames has ${input.featureNames.length} names for ${features} features`, { hint: 'Give one name per column of the last axis.' });
+      throw new UsageError(`featureNames has ${input.featureNames.length} names for ${features} features`, {
+        hint: 'Give one name per column of the last axis.',
+      });
     }
     return [...input.featureNames];
   }

@@ -22,7 +22,11 @@ export interface ModelHeader {
  * Write a model directory atomically: everything goes into a sibling temporary directory that
  * replaces `dir` only when complete, so a crash leaves the old model or none, never half of one.
  */
-export async function writeModelDir(dir: string, header: Omit<ModelHeader, 'format'>, files: Record<string, string | Uint8Array>): Promise<void> {
+export async function writeModelDir(
+  dir: string,
+  header: Omit<ModelHeader, 'format'>,
+  files: Record<string, string | Uint8Array>,
+): Promise<void> {
   const temporary = temporaryPathFor(dir);
   await mkdir(temporary, { recursive: true });
   try {
@@ -48,11 +52,16 @@ export async function readModelHeader(dir: string): Promise<ModelHeader> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ArtifactError('not a saved model (cannot read its header)', path, { cause: error, hint: 'Pass a directory written by model.save(dir).' });
+    throw new ArtifactError('not a saved model (cannot read its header)', path, {
+      cause: error,
+      hint: 'Pass a directory written by model.save(dir).',
+    });
   }
   const header = raw as Partial<ModelHeader>;
   if (header.format !== MODEL_FORMAT_VERSION) {
-    throw new ArtifactError(`model format ${JSON.stringify(header.format)} is not ${MODEL_FORMAT_VERSION}`, path, { hint: 'Re-train and save with this version.' });
+    throw new ArtifactError(`model format ${JSON.stringify(header.format)} is not ${MODEL_FORMAT_VERSION}`, path, {
+      hint: 'Re-train and save with this version.',
+    });
   }
   if (typeof header.name !== 'string' || typeof header.hyperparameters !== 'object' || header.hyperparameters === null) {
     throw new ArtifactError('model header lacks `name` or `hyperparameters`', path);
@@ -66,6 +75,9 @@ export async function readModelFile(dir: string, name: string): Promise<Buffer> 
   try {
     return await readFile(path);
   } catch (error) {
-    throw new ArtifactError('missing file of a saved model', path, { cause: error, hint: 'The model directory is incomplete: save it again.' });
+    throw new ArtifactError('missing file of a saved model', path, {
+      cause: error,
+      hint: 'The model directory is incomplete: save it again.',
+    });
   }
 }

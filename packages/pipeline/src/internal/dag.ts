@@ -106,7 +106,10 @@ export function selectStages<C>(
   const known = new Set(ordered.map((stage) => stage.name));
   const requireKnown = (name: string, flag: string) => {
     if (!known.has(name)) {
-      throw new PipelineDefinitionError(`${flag} names unknown stage '${name}'`, `Stages: ${[...known].join(', ') || '(none registered)'}.`);
+      throw new PipelineDefinitionError(
+        `${flag} names unknown stage '${name}'`,
+        `Stages: ${[...known].join(', ') || '(none registered)'}.`,
+      );
     }
   };
   if (selection.from && selection.only?.length) throw new PipelineDefinitionError('use --from or --only, not both');

@@ -76,7 +76,11 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   if (!isValidRunId(runId)) throw new PipelineDefinitionError(`run id '${runId}' may use only letters, digits, '.', '_' and '-'`);
   const runDir = runDirFor(options.runsDir, runId);
   const previous = await readRunState(runDir);
-  const state = initialState(runId, config, ordered.map((stage) => stage.name));
+  const state = initialState(
+    runId,
+    config,
+    ordered.map((stage) => stage.name),
+  );
   if (previous) {
     state.createdAt = previous.createdAt;
     for (const name of state.order) if (previous.stages[name]) state.stages[name] = previous.stages[name];
@@ -154,12 +158,7 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
     }
 
     const fingerprint = await fingerprintOf(stage);
-    if (
-      !forced.has(stage.name) &&
-      record.status === 'completed' &&
-      record.fingerprint === fingerprint &&
-      (await verifyOutputs(stage))
-    ) {
+    if (!forced.has(stage.name) && record.status === 'completed' && record.fingerprint === fingerprint && (await verifyOutputs(stage))) {
       state.stages[stage.name] = { ...record, reused: true };
       await writeRunState(runDir, state);
       emit({ type: 'stage-skip', stage: stage.name, reason: 'up to date' });
@@ -167,7 +166,20 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
       continue;
     }
 
-    const outcome = await executeStage({ stage, config, runId, runDir, fingerprint, manifest, state, index, count: selected.length, emit, log, signal });
+    const outcome = await executeStage({
+      stage,
+      config,
+      runId,
+      runDir,
+      fingerprint,
+      manifest,
+      state,
+      index,
+      count: selected.length,
+      emit,
+      log,
+      signal,
+    });
     if (outcome.status === 'completed') {
       for (const path of stage.outputs(config)) verified.set(path, manifest.get(path)?.sha256 ?? '');
       continue;

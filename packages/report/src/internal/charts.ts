@@ -38,7 +38,9 @@ const ZONE_COLORS = {
 export function labelMixSpec(rows: readonly LabelMixRow[]): TopLevelSpec {
   return {
     title: 'Label mix per symbol × horizon',
-    data: { values: rows.map((row) => ({ ...row, series: `${row.symbol} H${row.horizon}`, rank: LABEL_COLORS.domain.indexOf(row.label) })) },
+    data: {
+      values: rows.map((row) => ({ ...row, series: `${row.symbol} H${row.horizon}`, rank: LABEL_COLORS.domain.indexOf(row.label) })),
+    },
     width: 560,
     height: { step: 26 },
     mark: 'bar',
@@ -110,7 +112,13 @@ export function splitTimelineSpec(segments: readonly SplitSegment[]): TopLevelSp
       x: { field: 'start', type: 'temporal', title: null, scale: { type: 'utc' }, axis: { format: '%b %d', labelOverlap: true } },
       x2: { field: 'end' },
       color: { field: 'zone', type: 'nominal', scale: ZONE_COLORS, title: 'zone' },
-      tooltip: [{ field: 'track' }, { field: 'zone' }, { field: 'rows' }, { field: 'start', type: 'temporal', format: '%Y-%m-%d %H:%M', formatType: 'utc' }, { field: 'end', type: 'temporal', format: '%Y-%m-%d %H:%M', formatType: 'utc' }],
+      tooltip: [
+        { field: 'track' },
+        { field: 'zone' },
+        { field: 'rows' },
+        { field: 'start', type: 'temporal', format: '%Y-%m-%d %H:%M', formatType: 'utc' },
+        { field: 'end', type: 'temporal', format: '%Y-%m-%d %H:%M', formatType: 'utc' },
+      ],
     },
   } as TopLevelSpec;
 }
@@ -163,10 +171,12 @@ export function healthSpec(rows: readonly HealthRow[]): TopLevelSpec {
 }
 
 export function equitySpec(rows: readonly BacktestRow[]): TopLevelSpec {
-  const values = rows.filter((row) => row.equity.length > 0).flatMap((row) => [
-    { series: `${row.symbol} H${row.horizon}`, trade: 0, usd: 0 },
-    ...row.equity.map((usd, i) => ({ series: `${row.symbol} H${row.horizon}`, trade: i + 1, usd })),
-  ]);
+  const values = rows
+    .filter((row) => row.equity.length > 0)
+    .flatMap((row) => [
+      { series: `${row.symbol} H${row.horizon}`, trade: 0, usd: 0 },
+      ...row.equity.map((usd, i) => ({ series: `${row.symbol} H${row.horizon}`, trade: i + 1, usd })),
+    ]);
   return {
     title: 'Label-oracle baseline: cumulative net PnL (USD per contract) on the test part',
     data: { values },
@@ -200,7 +210,9 @@ export function scalingSpec(rows: ReadonlyArray<{ scaler: string; features: numb
 }
 
 /** Render every spec; a chart whose data is empty is left out (its section says so). */
-export async function renderCharts(specs: ReadonlyArray<{ name: string; title: string; spec: TopLevelSpec; empty: boolean }>): Promise<RenderedChart[]> {
+export async function renderCharts(
+  specs: ReadonlyArray<{ name: string; title: string; spec: TopLevelSpec; empty: boolean }>,
+): Promise<RenderedChart[]> {
   const charts: RenderedChart[] = [];
   for (const { name, title, spec, empty } of specs) {
     if (!empty) charts.push({ name, title, svg: await renderSvg(spec) });

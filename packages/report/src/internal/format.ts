@@ -10,13 +10,18 @@ export function formatNumber(value: number | null | undefined, digits = 2): stri
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`);
+export const percent = (value: number | null | undefined) =>
+  value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
 
 /** A GitHub-flavoured Markdown table (pipes in cells escaped). */
 export function markdownTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
   if (rows.length === 0) return '_Nothing to show._';
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 export interface HtmlTableOptions {

@@ -37,7 +37,10 @@ export function decimateIndexes(values: Float64Array, limit = EQUITY_POINTS): nu
 }
 
 /** The chart's rows: one per kept point of every curve. */
-function modelEquityRows(curves: readonly ModelEquity[], limit = EQUITY_POINTS): Array<{ symbol: string; model: string; horizon: string; time: number; usd: number }> {
+function modelEquityRows(
+  curves: readonly ModelEquity[],
+  limit = EQUITY_POINTS,
+): Array<{ symbol: string; model: string; horizon: string; time: number; usd: number }> {
   const rows: Array<{ symbol: string; model: string; horizon: string; time: number; usd: number }> = [];
   for (const curve of curves) {
     const horizon = `H${curve.horizon}`;

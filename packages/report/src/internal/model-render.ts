@@ -42,7 +42,8 @@ function epochs(fit: ModelResult['fit']): string {
 function modelTableRow(r: ModelResult): string[] {
   const b = r.backtest;
   const trades = b?.trades ?? null;
-  const profitFactor = b === null ? '—' : b.profitFactor === null ? (trades !== null && trades > 0 ? '∞ (no loss)' : '—') : formatNumber(b.profitFactor);
+  const profitFactor =
+    b === null ? '—' : b.profitFactor === null ? (trades !== null && trades > 0 ? '∞ (no loss)' : '—') : formatNumber(b.profitFactor);
   return [
     r.model,
     r.symbol,
@@ -76,14 +77,16 @@ function confusionRows(confusion: readonly (readonly number[])[], shares = rowSh
 const CONFUSION_HEADERS = ['true \\ predicted', ...MODEL_CLASSES, 'rows'];
 const TRACKING_HEADERS = ['model', 'symbol', 'H', 'tracker run id', 'tracker URI', 'folder'];
 const trackingRow = (r: ModelResult) => [r.model, r.symbol, `H${r.horizon}`, r.trackerRunId ?? '—', r.trackerUri ?? '—', r.dir];
-const TRACKING_NOTE = 'Every fit was tracked in the run\u2019s `mlruns` store (MLflow file layout), one tracker run per model × symbol × horizon:';
+const TRACKING_NOTE =
+  'Every fit was tracked in the run\u2019s `mlruns` store (MLflow file layout), one tracker run per model × symbol × horizon:';
 const noEquity = (results: readonly ModelResult[]) => results.filter((r) => r.equityPoints === null);
 
 /** A confusion matrix as an HTML table, each cell shaded by its row share (no script, no chart). */
 function confusionHtml(r: ModelResult): string {
   const title = `<h3>${escapeHtml(resultName(r))} <span class="note">test part${r.test?.rows != null ? `, ${formatNumber(r.test.rows)} rows` : ''}</span></h3>`;
   const confusion = r.test?.confusion;
-  if (!confusion) return `<div class="confusion" data-confusion="${escapeHtml(resultName(r))}">${title}<p class="empty">No confusion matrix.</p></div>`;
+  if (!confusion)
+    return `<div class="confusion" data-confusion="${escapeHtml(resultName(r))}">${title}<p class="empty">No confusion matrix.</p></div>`;
   const shares = rowShares(confusion);
   const cells = confusionRows(confusion, shares);
   const head = CONFUSION_HEADERS.map((h, i) => `<th${i > 0 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
@@ -122,7 +125,11 @@ export function modelsHtml(models: ModelsSection, charts: ReadonlyMap<string, Re
   }
   return [
     '<p class="note">Each model is fitted on the train part, early-stopped on val and scored once on the test part; its backtest trades the test bars net of the contract costs. PSR/DSR: probabilistic and deflated Sharpe ratio.</p>',
-    htmlTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow), { numericFrom: 3, numericTo: MODEL_TABLE_HEADERS.length - 1, className: 'nowrap' }),
+    htmlTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow), {
+      numericFrom: 3,
+      numericTo: MODEL_TABLE_HEADERS.length - 1,
+      className: 'nowrap',
+    }),
     equityHtml(models, charts),
     '<h3>Confusion matrices (test part; rows = true class, columns = predicted, % of the row)</h3>',
     `<div class="confusion-grid">${models.results.map(confusionHtml).join('\n')}</div>`,
@@ -143,7 +150,10 @@ export function modelsMarkdown(models: ModelsSection): string {
     if (missing.length > 0) parts.push(`No equity curve for ${missing.map(resultName).join(', ')}.`);
     parts.push('### Confusion matrices (test part; rows = true class, columns = predicted, % of the row)');
     for (const r of models.results) {
-      parts.push(`#### ${resultName(r)}`, r.test?.confusion ? markdownTable(CONFUSION_HEADERS, confusionRows(r.test.confusion)) : '_No confusion matrix._');
+      parts.push(
+        `#### ${resultName(r)}`,
+        r.test?.confusion ? markdownTable(CONFUSION_HEADERS, confusionRows(r.test.confusion)) : '_No confusion matrix._',
+      );
     }
     parts.push(TRACKING_NOTE, markdownTable(TRACKING_HEADERS, models.results.map(trackingRow)));
   }

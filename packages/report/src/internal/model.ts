@@ -1,6 +1,17 @@
 import { STAGE, type RunState, type ScaleReportFile, type SplitSummaryFile } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { SPLIT_ZONES, barMinutes, backtestRows, healthRows, labelMixRows, stageRows, type BacktestRow, type HealthRow, type LabelMixRow, type StageRow } from './shape.js';
+import {
+  SPLIT_ZONES,
+  barMinutes,
+  backtestRows,
+  healthRows,
+  labelMixRows,
+  stageRows,
+  type BacktestRow,
+  type HealthRow,
+  type LabelMixRow,
+  type StageRow,
+} from './shape.js';
 import type { ModelsSection } from './model-section.js';
 import { isObject, type RunData } from './run-data.js';
 
@@ -21,7 +32,14 @@ export interface ReportModel {
   stages: StageRow[];
   health: HealthRow[];
   labelMix: LabelMixRow[];
-  ga: Array<{ series: string; kUp: number | null; kDown: number | null; maxBars: number | null; fitness: number | null; valid: boolean | null }>;
+  ga: Array<{
+    series: string;
+    kUp: number | null;
+    kDown: number | null;
+    maxBars: number | null;
+    fitness: number | null;
+    valid: boolean | null;
+  }>;
   splits: { present: boolean; rows: Array<[string, string]>; counts: SplitCountRow[] };
   scaling: { present: boolean; rows: Array<[string, string]>; byScaler: Array<{ scaler: string; features: number }>; warnings: string[] };
   validation: {
@@ -100,7 +118,10 @@ function checkDetail(check: unknown): string {
  * Validation checks as rows, whether the report lists them or keys them by name. A check without
  * its own status is `fail` when an issue names it, `warn` when a warning does, else `pass`.
  */
-export function checkRows(checks: unknown, findings: { issues?: unknown; warnings?: unknown } = {}): Array<{ name: string; status: string; detail: string }> {
+export function checkRows(
+  checks: unknown,
+  findings: { issues?: unknown; warnings?: unknown } = {},
+): Array<{ name: string; status: string; detail: string }> {
   const failed = findingChecks(findings.issues);
   const warned = findingChecks(findings.warnings);
   const status = (name: string, check: unknown) => {
@@ -114,7 +135,8 @@ export function checkRows(checks: unknown, findings: { issues?: unknown; warning
       return { name, status: status(name, check), detail: checkDetail(check) };
     });
   }
-  if (isObject(checks)) return Object.entries(checks).map(([name, check]) => ({ name, status: status(name, check), detail: checkDetail(check) }));
+  if (isObject(checks))
+    return Object.entries(checks).map(([name, check]) => ({ name, status: status(name, check), detail: checkDetail(check) }));
   return [];
 }
 
@@ -159,7 +181,12 @@ function scalingSummary(scale: ScaleReportFile | undefined): ReportModel['scalin
   for (const [category, names] of Object.entries(scale.featuresByCategory)) rows.push([`features in ${category}`, String(names.length)]);
   rows.push(['log-transformed features', String(scale.logFeatures.length)]);
   for (const [symbol, entry] of Object.entries(scale.symbols)) {
-    rows.push([`${symbol} rows by split`, Object.entries(entry.rowsBySplit).map(([k, v]) => `${k} ${display(v)}`).join(', ')]);
+    rows.push([
+      `${symbol} rows by split`,
+      Object.entries(entry.rowsBySplit)
+        .map(([k, v]) => `${k} ${display(v)}`)
+        .join(', '),
+    ]);
   }
   const byScaler = Object.entries(scale.featuresByScaler).map(([scaler, names]) => ({ scaler, features: names.length }));
   return { present: true, rows, byScaler, warnings: scale.warnings.map(findingText) };
@@ -171,7 +198,14 @@ function gaRows(data: Pick<RunData, 'gaSummary' | 'symbols' | 'horizons'>): Repo
     for (const h of data.horizons) {
       const result = data.gaSummary?.results[symbol]?.[String(h)];
       if (!result) continue;
-      rows.push({ series: `${symbol} H${h}`, kUp: result.kUp, kDown: result.kDown, maxBars: result.maxBars, fitness: result.fitness, valid: result.valid });
+      rows.push({
+        series: `${symbol} H${h}`,
+        kUp: result.kUp,
+        kDown: result.kDown,
+        maxBars: result.maxBars,
+        fitness: result.fitness,
+        valid: result.valid,
+      });
     }
   }
   return rows;
@@ -229,7 +263,11 @@ function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
   return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings] };
 }
 
-export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data), generatedAt = new Date()): ReportModel {
+export function buildReportModel(
+  data: RunData,
+  backtest: readonly BacktestRow[] = backtestRows(data),
+  generatedAt = new Date(),
+): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
   return {
@@ -247,7 +285,9 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
     config: configRows(data.config),
     stages: stageRows(data.state),
     health: healthRows(data.symbols, data.ingest, data.clean),
-    labelMix: data.columns.flatMap((c) => data.horizons.flatMap((h) => (c.label.has(h) ? labelMixRows(c.symbol, h, c.label.get(h) as Float64Array) : []))),
+    labelMix: data.columns.flatMap((c) =>
+      data.horizons.flatMap((h) => (c.label.has(h) ? labelMixRows(c.symbol, h, c.label.get(h) as Float64Array) : [])),
+    ),
     ga: gaRows(data),
     splits: { present: data.split !== undefined, rows: splitRows(data.split), counts: splitCountRows(data) },
     scaling: scalingSummary(data.scale),

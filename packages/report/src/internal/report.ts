@@ -54,7 +54,9 @@ export interface RenderedReport {
 /** Every chart of a run, rendered to SVG; charts without data are left out. */
 async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
   const model = buildReportModel(data, backtest);
-  const segments = data.columns.flatMap((c) => data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])));
+  const segments = data.columns.flatMap((c) =>
+    data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])),
+  );
   const bars = barsToHitRows(data.columns, data.horizons);
   const quality = qualityRows(data.columns, data.horizons);
   const convergence = convergenceRows(data.ga);
@@ -73,14 +75,32 @@ async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<
       spec: correlationSpec(c.symbol, correlationCells(c.features)),
       empty: c.features.size < 2,
     })),
-    { name: 'scaling', title: 'Features per scaler', spec: scalingSpec(model.scaling.byScaler), empty: model.scaling.byScaler.length === 0 },
-    { name: 'backtest-equity', title: 'Baseline equity', spec: equitySpec(backtest), empty: backtest.every((row) => row.equity.length === 0) },
-    { name: MODEL_EQUITY_CHART, title: 'Model equity', spec: modelEquitySpec(modelEquity), empty: modelEquity.every((curve) => curve.equityUsd.length === 0) },
+    {
+      name: 'scaling',
+      title: 'Features per scaler',
+      spec: scalingSpec(model.scaling.byScaler),
+      empty: model.scaling.byScaler.length === 0,
+    },
+    {
+      name: 'backtest-equity',
+      title: 'Baseline equity',
+      spec: equitySpec(backtest),
+      empty: backtest.every((row) => row.equity.length === 0),
+    },
+    {
+      name: MODEL_EQUITY_CHART,
+      title: 'Model equity',
+      spec: modelEquitySpec(modelEquity),
+      empty: modelEquity.every((curve) => curve.equityUsd.length === 0),
+    },
   ]);
 }
 
 /** Read a run folder and render the report (nothing written). */
-export async function renderReport(runDir: string, options: { config?: RunConfig; runId?: string; generatedAt?: Date } = {}): Promise<RenderedReport> {
+export async function renderReport(
+  runDir: string,
+  options: { config?: RunConfig; runId?: string; generatedAt?: Date } = {},
+): Promise<RenderedReport> {
   const data = await loadRunData(runDir, options);
   const backtest = backtestRows(data);
   const model = buildReportModel(data, backtest, options.generatedAt);
@@ -139,7 +159,8 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       if (row.sharpe !== null) metrics[`${row.symbol}_h${row.horizon}.sharpe`] = Math.round(row.sharpe * 100) / 100;
     }
     if (report.model.models.present) metrics['models'] = report.model.models.results.length;
-    if (report.model.models.warnings.length > 0) context.logger.warn({ warnings: report.model.models.warnings }, 'report: problems reading the train stage results');
+    if (report.model.models.warnings.length > 0)
+      context.logger.warn({ warnings: report.model.models.warnings }, 'report: problems reading the train stage results');
     return { metrics };
   },
 });

@@ -91,7 +91,6 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
 /** A JSON artifact through its contract; a missing file is recorded in `missing`, a malformed one fails naming file and field. */
 async function readOptional<T>(runDir: string, artifact: JsonArtifact<T>, missing: string[]): Promise<T | undefined> {
   if (!existsSync(artifactPath(runDir, artifact))) {
@@ -157,13 +156,23 @@ function alignByTime(values: Float64Array, fromTime: Float64Array, toTime: Float
   });
 }
 
-async function readSymbol(runDir: string, symbol: string, horizons: readonly number[], featureManifest: FeatureManifestFile | undefined, missing: string[]) {
+async function readSymbol(
+  runDir: string,
+  symbol: string,
+  horizons: readonly number[],
+  featureManifest: FeatureManifestFile | undefined,
+  missing: string[],
+) {
   const features = await readTable(runDir, featureBars(symbol), missing);
   const labels = await readTable(runDir, labelBars(symbol), missing);
   const splits = await readTable(runDir, splitBars(symbol), missing);
   const timestamp = numericColumn(labels, 'timestamp') ?? numericColumn(features, 'timestamp') ?? new Float64Array(0);
   const featureTime = numericColumn(features, 'timestamp') ?? timestamp;
-  const close = alignByTime(numericColumn(features, 'close') ?? new Float64Array(timestamp.length).fill(Number.NaN), featureTime, timestamp);
+  const close = alignByTime(
+    numericColumn(features, 'close') ?? new Float64Array(timestamp.length).fill(Number.NaN),
+    featureTime,
+    timestamp,
+  );
   const columns: SymbolColumns = {
     symbol,
     timestamp,
@@ -222,7 +231,7 @@ export async function loadRunData(runDir: string, options: { config?: RunConfig;
   for (const symbol of symbols) columns.push(await readSymbol(runDir, symbol, horizons, featureManifest, missing));
   return {
     runDir,
-    runId: options.runId ?? state?.runId ?? (runDir.split('/').filter(Boolean).at(-1) ?? 'run'),
+    runId: options.runId ?? state?.runId ?? runDir.split('/').filter(Boolean).at(-1) ?? 'run',
     config,
     symbols,
     horizons,

@@ -35,7 +35,13 @@ export function labelMixRows(symbol: string, horizon: number, label: ArrayLike<n
     else counts.invalid++;
   }
   const total = label.length || 1;
-  return (['short', 'neutral', 'long', 'invalid'] as const).map((name) => ({ symbol, horizon, label: name, count: counts[name], share: counts[name] / total }));
+  return (['short', 'neutral', 'long', 'invalid'] as const).map((name) => ({
+    symbol,
+    horizon,
+    label: name,
+    count: counts[name],
+    share: counts[name] / total,
+  }));
 }
 
 export interface HistogramBin {
@@ -48,7 +54,12 @@ export interface HistogramBin {
  * Counts of the finite values in `bins` equal bins over [min, max] (the data's range when not
  * given); the last bin is closed so the maximum lands in it.
  */
-export function histogram(values: ArrayLike<number>, bins: number, range?: { min: number; max: number }, keep?: (i: number) => boolean): HistogramBin[] {
+export function histogram(
+  values: ArrayLike<number>,
+  bins: number,
+  range?: { min: number; max: number },
+  keep?: (i: number) => boolean,
+): HistogramBin[] {
   let min = range?.min ?? Number.POSITIVE_INFINITY;
   let max = range?.max ?? Number.NEGATIVE_INFINITY;
   if (!range) {
@@ -91,7 +102,8 @@ export function barsToHitRows(columns: readonly SymbolColumns[], horizons: reado
       let max = 1;
       for (let i = 0; i < bars.length; i++) if (keep(i) && (bars[i] as number) > max) max = bars[i] as number;
       const bins = Math.min(60, Math.ceil(max));
-      for (const bin of histogram(bars, bins, { min: 0.5, max: max + 0.5 }, keep)) rows.push({ series: `${c.symbol} H${h}`, symbol: c.symbol, horizon: h, ...bin });
+      for (const bin of histogram(bars, bins, { min: 0.5, max: max + 0.5 }, keep))
+        rows.push({ series: `${c.symbol} H${h}`, symbol: c.symbol, horizon: h, ...bin });
     }
   }
   return rows;
@@ -112,7 +124,8 @@ export function qualityRows(columns: readonly SymbolColumns[], horizons: readonl
           if (q > max) max = q;
         }
       }
-      for (const bin of histogram(quality, 25, { min, max })) rows.push({ series: `${c.symbol} H${h}`, symbol: c.symbol, horizon: h, ...bin });
+      for (const bin of histogram(quality, 25, { min, max }))
+        rows.push({ series: `${c.symbol} H${h}`, symbol: c.symbol, horizon: h, ...bin });
     }
   }
   return rows;
@@ -127,13 +140,16 @@ export interface ConvergenceRow {
 }
 
 /** GA fitness per generation; penalised values (≤ −1e5, no valid individual) are left out as the GA's own chart does. */
-export function convergenceRows(ga: ReadonlyMap<string, { convergence: ReadonlyArray<Pick<GaConvergenceRow, 'generation' | 'best' | 'meanValid' | 'validShare'>> }>): ConvergenceRow[] {
+export function convergenceRows(
+  ga: ReadonlyMap<string, { convergence: ReadonlyArray<Pick<GaConvergenceRow, 'generation' | 'best' | 'meanValid' | 'validShare'>> }>,
+): ConvergenceRow[] {
   const rows: ConvergenceRow[] = [];
   for (const [name, report] of ga) {
     for (const { generation, best, meanValid, validShare } of report.convergence) {
       const series = name.replace('_h', ' H');
       if (best > -1e5) rows.push({ series, generation, measure: 'best', fitness: best, validShare });
-      if (meanValid !== null && meanValid > -1e5) rows.push({ series, generation, measure: 'mean of valid', fitness: meanValid, validShare });
+      if (meanValid !== null && meanValid > -1e5)
+        rows.push({ series, generation, measure: 'mean of valid', fitness: meanValid, validShare });
     }
   }
   return rows;

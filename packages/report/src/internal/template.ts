@@ -5,14 +5,17 @@ import { MODELS_SECTION, modelsHtml } from './model-render.js';
 
 /** The HTML page: one file, inline CSS and SVG, no script and no external URL. */
 
-
-const table = (headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom = 1): string => htmlTable(headers, rows, { numericFrom });
+const table = (headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom = 1): string =>
+  htmlTable(headers, rows, { numericFrom });
 
 /** A titled bullet list, the first `limit` items and a count of the rest. */
 function list(title: string, items: readonly string[], limit = 25): string {
   if (items.length === 0) return '';
   const more = items.length > limit ? `<li class="note">… and ${items.length - limit} more</li>` : '';
-  return `<h3>${escapeHtml(title)} (${items.length})</h3><ul>${items.slice(0, limit).map((item) => `<li>${escapeHtml(item)}</li>`).join('')}${more}</ul>`;
+  return `<h3>${escapeHtml(title)} (${items.length})</h3><ul>${items
+    .slice(0, limit)
+    .map((item) => `<li>${escapeHtml(item)}</li>`)
+    .join('')}${more}</ul>`;
 }
 
 const keyValue = (rows: ReadonlyArray<readonly [string, string]>) => table(['key', 'value'], rows, 2);
@@ -96,9 +99,12 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
     chart(charts, 'data-health', 'No ingest or clean report.'),
     table(
       ['symbol', 'bars in', 'bars out', 'repairs', 'filled gaps', 'filled bars', 'long gaps', 'long-gap bars', 'rolls', 'outliers flagged'],
-      model.health.map((r) =>
-        [r.symbol, ...[r.barsIn, r.barsOut, r.repairs, r.filledGaps, r.filledBars, r.longGaps, r.longGapBars, r.rolls, r.outliersFlagged].map((v) => formatNumber(v))],
-      ),
+      model.health.map((r) => [
+        r.symbol,
+        ...[r.barsIn, r.barsOut, r.repairs, r.filledGaps, r.filledBars, r.longGaps, r.longGapBars, r.rolls, r.outliersFlagged].map((v) =>
+          formatNumber(v),
+        ),
+      ]),
     ),
     model.health.some((r) => r.rollDetails.length > 0)
       ? `<ul>${model.health.flatMap((r) => r.rollDetails.map((d) => `<li>${escapeHtml(r.symbol)} roll: ${escapeHtml(d)}</li>`)).join('')}</ul>`
@@ -106,36 +112,71 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
   ].join('\n');
   const labelTable = table(
     ['symbol', 'horizon', 'short', 'neutral', 'long', 'invalid (−99)'],
-    s.symbols.flatMap((symbol) => s.horizons.map((h) => [symbol, h] as const)).map(([symbol, h]) => {
-      const share = (label: string) => {
-        const row = model.labelMix.find((r) => r.symbol === symbol && r.horizon === h && r.label === label);
-        return row ? `${formatNumber(row.count)} (${percent(row.share)})` : '—';
-      };
-      return [symbol, `H${h}`, share('short'), share('neutral'), share('long'), share('invalid')];
-    }),
+    s.symbols
+      .flatMap((symbol) => s.horizons.map((h) => [symbol, h] as const))
+      .map(([symbol, h]) => {
+        const share = (label: string) => {
+          const row = model.labelMix.find((r) => r.symbol === symbol && r.horizon === h && r.label === label);
+          return row ? `${formatNumber(row.count)} (${percent(row.share)})` : '—';
+        };
+        return [symbol, `H${h}`, share('short'), share('neutral'), share('long'), share('invalid')];
+      }),
   );
-  const labels = [chart(charts, 'label-mix', 'No label files.'), labelTable, chart(charts, 'bars-to-hit', 'No bars-to-hit columns.'), chart(charts, 'quality', 'No quality columns.')].join('\n');
+  const labels = [
+    chart(charts, 'label-mix', 'No label files.'),
+    labelTable,
+    chart(charts, 'bars-to-hit', 'No bars-to-hit columns.'),
+    chart(charts, 'quality', 'No quality columns.'),
+  ].join('\n');
   const ga = [
     table(
       ['series', 'kUp', 'kDown', 'maxBars', 'fitness', 'valid'],
-      model.ga.map((r) => [r.series, formatNumber(r.kUp), formatNumber(r.kDown), formatNumber(r.maxBars), formatNumber(r.fitness, 3), r.valid === null ? '—' : r.valid ? 'yes' : 'no']),
+      model.ga.map((r) => [
+        r.series,
+        formatNumber(r.kUp),
+        formatNumber(r.kDown),
+        formatNumber(r.maxBars),
+        formatNumber(r.fitness, 3),
+        r.valid === null ? '—' : r.valid ? 'yes' : 'no',
+      ]),
     ),
     chart(charts, 'ga-convergence', 'No GA convergence records.'),
   ].join('\n');
-  const correlation = [...charts.keys()].filter((name) => name.startsWith('correlation-')).map((name) => chart(charts, name, '')).join('\n');
+  const correlation = [...charts.keys()]
+    .filter((name) => name.startsWith('correlation-'))
+    .map((name) => chart(charts, name, ''))
+    .join('\n');
   const v = model.validation;
   const validation = v.present
     ? [
         `<p>Status: ${statusBadge(v.status)}</p>`,
         v.issues.length > 0 ? list('Issues', v.issues) : '<p class="note">No issues.</p>',
         v.warnings.length > 0 ? list('Warnings', v.warnings) : '<p class="note">No warnings.</p>',
-        table(['check', 'status', 'detail'], v.checks.map((c) => [c.name, c.status, c.detail]), 3),
+        table(
+          ['check', 'status', 'detail'],
+          v.checks.map((c) => [c.name, c.status, c.detail]),
+          3,
+        ),
       ].join('\n')
     : '<p class="empty">No validate/report.json in this run.</p>';
   const backtest = [
     '<p class="note">A sanity check of the labels, not a model: on the test rows, hold the realised label from entry to its end bar, one position at a time, net of the round-trip cost. Sharpe: mean / sd of per-trade net returns × √(trades per year), a year = 252 sessions × 23 h.</p>',
     table(
-      ['symbol', 'horizon', 'test rows', 'trades', 'win rate', 'profit factor', 'Sharpe', 'net points', 'net ticks', 'net USD', 'max DD USD', 'avg bars', 'cost/trade (pts)'],
+      [
+        'symbol',
+        'horizon',
+        'test rows',
+        'trades',
+        'win rate',
+        'profit factor',
+        'Sharpe',
+        'net points',
+        'net ticks',
+        'net USD',
+        'max DD USD',
+        'avg bars',
+        'cost/trade (pts)',
+      ],
       model.backtest.map((r) => [
         r.symbol,
         `H${r.horizon}`,
@@ -157,7 +198,11 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
   const bodies: Record<(typeof SECTIONS)[number][0] | (typeof MODELS_SECTION)[0], string> = {
     summary,
     config: keyValue(model.config),
-    pipeline: table(['stage', 'status', 'seconds', 'outputs'], model.stages.map((r) => [r.name, r.status, formatNumber(r.seconds), formatNumber(r.outputs)]), 2),
+    pipeline: table(
+      ['stage', 'status', 'seconds', 'outputs'],
+      model.stages.map((r) => [r.name, r.status, formatNumber(r.seconds), formatNumber(r.outputs)]),
+      2,
+    ),
     'data-health': health,
     labels,
     ga,
@@ -166,7 +211,11 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
       model.splits.counts.length > 0
         ? table(
             ['symbol', 'horizon', 'train', 'val', 'test', 'purged', 'embargoed', 'invalid'],
-            model.splits.counts.map((r) => [r.symbol, `H${r.horizon}`, ...[r.train, r.val, r.test, r.purged, r.embargoed, r.invalid].map((v) => formatNumber(v))]),
+            model.splits.counts.map((r) => [
+              r.symbol,
+              `H${r.horizon}`,
+              ...[r.train, r.val, r.test, r.purged, r.embargoed, r.invalid].map((v) => formatNumber(v)),
+            ]),
           )
         : '',
       model.splits.present ? keyValue(model.splits.rows) : '<p class="empty">No splits/split.json in this run.</p>',

@@ -54,8 +54,12 @@ export async function loadTrainData(runDir: string): Promise<TrainData | undefin
   } catch (error) {
     // The contract's message without the absolute file name (the warning names the run-relative one).
     const problem = error instanceof ArtifactError ? error.message.slice(error.path.length + 2) : reason(error);
-    const what = problem.startsWith('not valid JSON') ? 'is not readable JSON' : 'does not match the trainer\'s contract';
-    return { results: [], warnings: [`${trainSummary.path} ${what} (${problem}); no model results shown. Re-run the train stage.`], equity: [] };
+    const what = problem.startsWith('not valid JSON') ? 'is not readable JSON' : "does not match the trainer's contract";
+    return {
+      results: [],
+      warnings: [`${trainSummary.path} ${what} (${problem}); no model results shown. Re-run the train stage.`],
+      equity: [],
+    };
   }
   const { results, warnings } = modelResults(summary, trainSummary.path);
   const equity: ModelEquity[] = [];

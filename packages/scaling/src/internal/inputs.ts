@@ -38,7 +38,8 @@ export async function readManifest(path: string): Promise<ScaleManifest> {
     const f = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const name = f['name'];
     if (typeof name !== 'string' || name === '') return fail(`features[${i}] has no name`);
-    if (!(SCALING_CATEGORIES as readonly unknown[]).includes(f['category'])) fail(`feature '${name}' has unknown category ${JSON.stringify(f['category'])}`);
+    if (!(SCALING_CATEGORIES as readonly unknown[]).includes(f['category']))
+      fail(`feature '${name}' has unknown category ${JSON.stringify(f['category'])}`);
     if (typeof f['flag'] !== 'boolean') fail(`feature '${name}' has no flag bit`);
     if (seen.has(name)) fail(`feature '${name}' is listed twice`);
     if (reserved.has(name)) fail(`'${name}' is the timestamp or an OHLCV column, not a feature`);
@@ -64,7 +65,8 @@ export async function readManifest(path: string): Promise<ScaleManifest> {
 /** A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. */
 export function readColumn(table: Table, name: string, path: string): Float64Array {
   const column = table.getChild(name);
-  if (!column) throw new ArtifactError(`missing column '${name}'`, path, { hint: 'Re-run the features stage; the manifest and the file disagree.' });
+  if (!column)
+    throw new ArtifactError(`missing column '${name}'`, path, { hint: 'Re-run the features stage; the manifest and the file disagree.' });
   return float64Column(table, name, path);
 }
 

@@ -12,8 +12,7 @@ import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats 
 
 // The scaling categories (tagged by the features registry) and the scaler kinds are the run
 // folder's contract: one list each, in @tribar/artifacts.
-;
-export type { ScalerKind,  } from '@tribar/artifacts';
+export type { ScalerKind } from '@tribar/artifacts';
 
 /** Version of the JSON state; `parseState` refuses any other. */
 const SCALER_STATE_VERSION = 1;
@@ -179,7 +178,11 @@ function checkSpecs(specs: readonly FeatureScaleSpec[]): void {
  * Fit one scaler per feature on train columns only (the caller passes train rows, nothing else).
  * Every spec needs a column; all columns must have the same length.
  */
-export function fitScaler(columns: ColumnSource, specs: readonly FeatureScaleSpec[], options: ScalingOptions = DEFAULT_SCALING_OPTIONS): ScalerState {
+export function fitScaler(
+  columns: ColumnSource,
+  specs: readonly FeatureScaleSpec[],
+  options: ScalingOptions = DEFAULT_SCALING_OPTIONS,
+): ScalerState {
   checkSpecs(specs);
   let rows = -1;
   const features = specs.map((spec) => {
@@ -199,7 +202,12 @@ export function fitScaler(columns: ColumnSource, specs: readonly FeatureScaleSpe
 }
 
 /** Rows with `timestamp < trainEnd` of every column (the train part of one symbol). */
-export function trainRows(timestamp: ArrayLike<number>, columns: ColumnSource, names: readonly string[], trainEnd: number): Map<string, Float64Array> {
+export function trainRows(
+  timestamp: ArrayLike<number>,
+  columns: ColumnSource,
+  names: readonly string[],
+  trainEnd: number,
+): Map<string, Float64Array> {
   const picked: number[] = [];
   for (let i = 0; i < timestamp.length; i++) if ((timestamp[i] as number) < trainEnd) picked.push(i);
   const out = new Map<string, Float64Array>();
@@ -219,7 +227,12 @@ export function fitOnTrain(
   trainEnd: number,
   options: ScalingOptions = DEFAULT_SCALING_OPTIONS,
 ): ScalerState {
-  const train = trainRows(timestamp, columns, specs.map((spec) => spec.name), trainEnd);
+  const train = trainRows(
+    timestamp,
+    columns,
+    specs.map((spec) => spec.name),
+    trainEnd,
+  );
   if ((train.values().next().value?.length ?? 0) === 0 && specs.length > 0) {
     throw new UsageError(`no train row before ${new Date(trainEnd).toISOString()}`);
   }
@@ -327,7 +340,12 @@ export function checkLeakage(state: ScalerState, trainColumns: ColumnSource, tol
   const compare = (feature: string, field: string, stored: unknown, recomputed: unknown) => {
     checked++;
     if (!same(stored, recomputed, tolerance)) {
-      mismatches.push({ feature, field, stored: stored as LeakageMismatch['stored'], recomputed: recomputed as LeakageMismatch['recomputed'] });
+      mismatches.push({
+        feature,
+        field,
+        stored: stored as LeakageMismatch['stored'],
+        recomputed: recomputed as LeakageMismatch['recomputed'],
+      });
     }
   };
   const refit = fitScaler(trainColumns, state.features, state.options);
@@ -335,7 +353,8 @@ export function checkLeakage(state: ScalerState, trainColumns: ColumnSource, tol
   state.features.forEach((stored, j) => {
     const fresh = refit.features[j] as FeatureState;
     for (const field of STAT_FIELDS) compare(stored.name, `train.${field}`, stored.train[field], fresh.train[field]);
-    for (const field of ['scaler', 'log', 'logShift', 'fill', 'center', 'scale'] as const) compare(stored.name, field, stored[field], fresh[field]);
+    for (const field of ['scaler', 'log', 'logShift', 'fill', 'center', 'scale'] as const)
+      compare(stored.name, field, stored[field], fresh[field]);
   });
   return { ok: mismatches.length === 0, checked, mismatches };
 }

@@ -16,7 +16,15 @@ import {
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
 import { readColumn, readManifest, scaledTable } from './inputs.js';
-import { checkLeakage, fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type LeakageCheck, type ScalerState } from './scaler.js';
+import {
+  checkLeakage,
+  fitScaler,
+  trainRows,
+  transformColumn,
+  type FeatureScaleSpec,
+  type LeakageCheck,
+  type ScalerState,
+} from './scaler.js';
 import { parseState, serializeState, type ScalerFile } from './state-io.js';
 import { finiteMoments, pick } from './stats.js';
 
@@ -56,7 +64,14 @@ type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
 export type ScaleReport = ScaleReportFile;
 
 /** Per feature summary for the report, with counts and scaled means per split. */
-function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts: Map<Part, number[]>, symbol: string, warnings: ScaleWarning[]): FeatureReport {
+function featureSummary(
+  state: ScalerState,
+  j: number,
+  raw: Float64Array,
+  parts: Map<Part, number[]>,
+  symbol: string,
+  warnings: ScaleWarning[],
+): FeatureReport {
   const feature = state.features[j] as NonNullable<ScalerState['features'][number]>;
   for (const message of feature.warnings) warnings.push({ symbol, feature: feature.name, message });
   const bySplit: FeatureReport['bySplit'] = {};
@@ -64,12 +79,25 @@ function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts:
   for (const [part, rows] of parts) {
     const result = transformColumn(feature, pick(raw, rows), state.options);
     const stats = finiteMoments(result.values);
-    bySplit[part] = { rows: rows.length, imputed: result.imputed, clipped: result.clipped, belowLogFloor: result.belowLogFloor, scaledMean: stats.mean, scaledStd: stats.std };
+    bySplit[part] = {
+      rows: rows.length,
+      imputed: result.imputed,
+      clipped: result.clipped,
+      belowLogFloor: result.belowLogFloor,
+      scaledMean: stats.mean,
+      scaledStd: stats.std,
+    };
     if (part !== 'train' && stats.mean !== null && trainScaled.mean !== null && trainScaled.std !== null && trainScaled.std > 0) {
       const z = Math.abs(stats.mean - trainScaled.mean) / trainScaled.std;
-      if (z > DRIFT_Z) warnings.push({ symbol, feature: feature.name, message: `${part} scaled mean is ${z.toFixed(1)} train std from the train mean` });
+      if (z > DRIFT_Z)
+        warnings.push({ symbol, feature: feature.name, message: `${part} scaled mean is ${z.toFixed(1)} train std from the train mean` });
     }
-    if (result.belowLogFloor > 0) warnings.push({ symbol, feature: feature.name, message: `${result.belowLogFloor} ${part} values below the train log shift, floored` });
+    if (result.belowLogFloor > 0)
+      warnings.push({
+        symbol,
+        feature: feature.name,
+        message: `${result.belowLogFloor} ${part} values below the train log shift, floored`,
+      });
   }
   const { train } = feature;
   return {
@@ -82,7 +110,17 @@ function featureSummary(state: ScalerState, j: number, raw: Float64Array, parts:
     fill: feature.fill,
     center: feature.center,
     scale: feature.scale,
-    train: { mean: train.mean, std: train.std, min: train.min, max: train.max, median: train.median, q25: train.q25, q75: train.q75, nanCount: train.nanCount, infCount: train.infCount },
+    train: {
+      mean: train.mean,
+      std: train.std,
+      min: train.min,
+      max: train.max,
+      median: train.median,
+      q25: train.q25,
+      q75: train.q75,
+      nanCount: train.nanCount,
+      infCount: train.infCount,
+    },
     bySplit,
   };
 }
@@ -113,7 +151,13 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     const theCut = await readJsonArtifact(context.runDir, cut);
     const cuts: Cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
     const options = config.scaling;
-    const file: ScalerFile = { format: 'tribar-scaler', version: 1, trainEnd: cuts.trainEnd, trainEndIso: new Date(cuts.trainEnd).toISOString(), symbols: {} };
+    const file: ScalerFile = {
+      format: 'tribar-scaler',
+      version: 1,
+      trainEnd: cuts.trainEnd,
+      trainEndIso: new Date(cuts.trainEnd).toISOString(),
+      symbols: {},
+    };
     const leakage: Record<string, LeakageCheck> = {};
     const symbols: ScaleReport['symbols'] = {};
     const warnings: ScaleWarning[] = [];
@@ -130,21 +174,37 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       const parts = partsOf(timestamp, cuts);
       const trainCount = parts.get('train')?.length ?? 0;
       if (trainCount === 0) {
-        throw new DataError(`no row before trainEnd ${file.trainEndIso}`, { file: path, field: 'timestamp' }, { hint: `Check ${cut.path} against the features.` });
+        throw new DataError(
+          `no row before trainEnd ${file.trainEndIso}`,
+          { file: path, field: 'timestamp' },
+          { hint: `Check ${cut.path} against the features.` },
+        );
       }
-      const trainColumns = trainRows(timestamp, columns, specs.map((spec) => spec.name), cuts.trainEnd);
+      const trainColumns = trainRows(
+        timestamp,
+        columns,
+        specs.map((spec) => spec.name),
+        cuts.trainEnd,
+      );
       const state = fitScaler(trainColumns, specs, options);
       file.symbols[symbol] = state;
       // The leakage check runs on the state as JSON read back, against train statistics recomputed
       // from the rows (per symbol, so the train columns can be dropped before the next symbol).
       leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
-      const scaled = state.features.map((feature) => [feature.name, transformColumn(feature, columns.get(feature.name) as Float64Array, options).values] as [string, Float64Array]);
+      const scaled = state.features.map(
+        (feature) =>
+          [feature.name, transformColumn(feature, columns.get(feature.name) as Float64Array, options).values] as [string, Float64Array],
+      );
       await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
       const features: Record<string, FeatureReport> = {};
       state.features.forEach((feature, j) => {
         features[feature.name] = featureSummary(state, j, columns.get(feature.name) as Float64Array, parts, symbol, warnings);
       });
-      symbols[symbol] = { rows: timestamp.length, rowsBySplit: Object.fromEntries([...parts].map(([part, rows]) => [part, rows.length])), features };
+      symbols[symbol] = {
+        rows: timestamp.length,
+        rowsBySplit: Object.fromEntries([...parts].map(([part, rows]) => [part, rows.length])),
+        features,
+      };
       artifactMetadata[scaledBars(symbol).path] = { rows: timestamp.length, trainRows: trainCount, features: state.features.length };
       logger.info({ symbol, rows: timestamp.length, trainRows: trainCount, features: state.features.length }, 'scaler fitted on train');
       context.progress.advance();
@@ -163,7 +223,8 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       trainEndIso: file.trainEndIso,
       valEnd: cuts.valEnd,
       options,
-      clipPolicy: 'only scaled features (robust/standard/minmax) are clipped; unscaled returns, temporal and binary features keep their values',
+      clipPolicy:
+        'only scaled features (robust/standard/minmax) are clipped; unscaled returns, temporal and binary features keep their values',
       featuresByCategory: groupBy(specs, (spec) => spec.category),
       featuresByScaler: groupBy(specs, (spec) => scalerOf(spec)?.scaler ?? 'absent'),
       logFeatures: specs.filter((spec) => scalerOf(spec)?.log === true).map((spec) => spec.name),

@@ -46,7 +46,12 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /** Mean, population std, min and max of the finite values, without sorting (null when none). */
-export function finiteMoments(values: ArrayLike<number>): { mean: number | null; std: number | null; min: number | null; max: number | null } {
+export function finiteMoments(values: ArrayLike<number>): {
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+} {
   const m = moments(values);
   if (m.count === 0) return { mean: null, std: null, min: null, max: null };
   return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.popVariance)), min: m.min, max: m.max };

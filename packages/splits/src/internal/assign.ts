@@ -58,14 +58,18 @@ export function assignSplits(windows: LabelWindows, cuts: CalendarCuts, options:
     throw new UsageError(`assignSplits: ${n} timestamps but ${label.length} labels and ${labelEndTime.length} end times`);
   }
   if (!(cuts.trainEnd <= cuts.valEnd)) throw new UsageError(`assignSplits: trainEnd ${cuts.trainEnd} is after valEnd ${cuts.valEnd}`);
-  for (const [name, value] of [['purgeBars', options.purgeBars], ['embargoBars', options.embargoBars]] as const) {
+  for (const [name, value] of [
+    ['purgeBars', options.purgeBars],
+    ['embargoBars', options.embargoBars],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new UsageError(`assignSplits: ${name} must be a non-negative integer, got ${value}`);
   }
   const embargoMs = options.embargoMs ?? 0;
   if (!(embargoMs >= 0)) throw new UsageError(`assignSplits: embargoMs must be ≥ 0, got ${embargoMs}`);
   const times = Float64Array.from(timestamp);
   for (let i = 1; i < n; i++) {
-    if (!((times[i] as number) > (times[i - 1] as number))) throw new UsageError(`assignSplits: timestamps must be strictly ascending (row ${i})`);
+    if (!((times[i] as number) > (times[i - 1] as number)))
+      throw new UsageError(`assignSplits: timestamps must be strictly ascending (row ${i})`);
   }
   const trainCount = countBefore(times, cuts.trainEnd);
   const valCount = countBefore(times, cuts.valEnd);
@@ -81,7 +85,8 @@ export function assignSplits(windows: LabelWindows, cuts: CalendarCuts, options:
     const endRaw = labelEndTime[i] as number;
     const end = Number.isNaN(endRaw) ? Number.POSITIVE_INFINITY : endRaw;
     const nextBoundary = part === SPLIT_TRAIN ? cuts.trainEnd : part === SPLIT_VAL ? cuts.valEnd : Number.POSITIVE_INFINITY;
-    const inPurgeGap = (i < trainCount && i >= trainCount - options.purgeBars) || (i >= trainCount && i < valCount && i >= valCount - options.purgeBars);
+    const inPurgeGap =
+      (i < trainCount && i >= trainCount - options.purgeBars) || (i >= trainCount && i < valCount && i >= valCount - options.purgeBars);
     if (end >= nextBoundary || inPurgeGap) {
       codes[i] = SPLIT_PURGED;
       continue;

@@ -8,10 +8,15 @@ async function cleanTimes(runDir: string, symbol: string): Promise<Float64Array>
   const artifact = cleanBars(symbol);
   const file = artifactPath(runDir, artifact);
   const { timestamp } = tableToBars(await readArrowArtifact(runDir, artifact), file);
-  if (timestamp.length === 0) throw new DataError('no bars', { file }, { hint: `Check the ${STAGE.clean} stage's report for symbol ${symbol}.` });
+  if (timestamp.length === 0)
+    throw new DataError('no bars', { file }, { hint: `Check the ${STAGE.clean} stage's report for symbol ${symbol}.` });
   for (let i = 0; i < timestamp.length; i++) {
     if (!Number.isFinite(timestamp[i] as number)) {
-      throw new DataError('timestamp is missing or not finite', { file, row: i + 1, field: 'timestamp' }, { hint: `Re-run the ${STAGE.clean} stage.` });
+      throw new DataError(
+        'timestamp is missing or not finite',
+        { file, row: i + 1, field: 'timestamp' },
+        { hint: `Re-run the ${STAGE.clean} stage.` },
+      );
     }
   }
   return timestamp;

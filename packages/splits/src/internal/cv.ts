@@ -171,7 +171,10 @@ export function walkForward(windows: SampleWindows, options: WalkForwardOptions)
     for (let i = 0; i < test.length; i++) test[i] = testFrom + i;
     splits.push({ train: Int32Array.from(train), test, purged: Int32Array.from(purged), embargoed: new Int32Array(0) });
   }
-  if (splits.length === 0) throw new UsageError(`walkForward: ${n} samples are too few for trainSize ${options.trainSize} + gap ${gap} + testSize ${options.testSize}`);
+  if (splits.length === 0)
+    throw new UsageError(
+      `walkForward: ${n} samples are too few for trainSize ${options.trainSize} + gap ${gap} + testSize ${options.testSize}`,
+    );
   return splits;
 }
 
@@ -220,7 +223,8 @@ export function combinatorialPurgedCV(windows: SampleWindows, options: CpcvOptio
   const n = checkWindows(windows, 'combinatorialPurgedCV');
   checkCount(options.groups, 'groups', 'combinatorialPurgedCV', 2);
   checkCount(options.testGroups, 'testGroups', 'combinatorialPurgedCV', 1);
-  if (options.testGroups >= options.groups) throw new UsageError(`combinatorialPurgedCV: testGroups (${options.testGroups}) must be below groups (${options.groups})`);
+  if (options.testGroups >= options.groups)
+    throw new UsageError(`combinatorialPurgedCV: testGroups (${options.testGroups}) must be below groups (${options.groups})`);
   if (n < options.groups) throw new UsageError(`combinatorialPurgedCV: ${n} samples cannot make ${options.groups} groups`);
   const embargo = options.embargo ?? 0;
   checkCount(embargo, 'embargo', 'combinatorialPurgedCV', 0);

@@ -25,7 +25,6 @@ import type { CalendarCuts } from '@tribar/market';
 import { Field, Int8, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
 import { assignSplits, countCodes, type SplitCounts } from './assign.js';
 
-
 /** What the splits stage reads of a label file: times, and per horizon the label and its end time. */
 interface SplitInput {
   symbol: string;
@@ -59,7 +58,9 @@ function splitTable(symbol: string, timestamp: Float64Array, codes: ReadonlyArra
   const n = timestamp.length;
   const timeType = new TimestampMillisecond('UTC');
   const fields: Field[] = [new Field('timestamp', timeType, false)];
-  const children = [makeData({ type: timeType, length: n, data: BigInt64Array.from(timestamp, (t) => BigInt(Math.round(t))) })] as ReturnType<typeof makeData>[];
+  const children = [
+    makeData({ type: timeType, length: n, data: BigInt64Array.from(timestamp, (t) => BigInt(Math.round(t))) }),
+  ] as ReturnType<typeof makeData>[];
   for (const [h, values] of codes) {
     if (values.length !== n) throw new DataError(`split codes have ${values.length} values for ${n} rows`, { field: splitColumn(h) });
     fields.push(new Field(splitColumn(h), new Int8(), false));
@@ -99,8 +100,6 @@ function summarize(timestamp: Float64Array, labelEndTime: Float64Array, codes: I
   };
 }
 
-;
-
 /**
  * Each symbol's share of every split's usable rows, per horizon. Throws a `DataError` when a
  * split has no rows at all or a symbol's share is below `minShare` (the original's 20 % rule,
@@ -132,7 +131,9 @@ function checkShares(counts: Record<string, Record<string, SplitCounts>>, horizo
     throw new DataError(
       `split check failed:\n  - ${problems.join('\n  - ')}`,
       { field: 'splits' },
-      { hint: "Check that the symbols' histories cover the same period; or use more data, lower splits.embargoBars / purgeBars or splits.minSymbolShare." },
+      {
+        hint: "Check that the symbols' histories cover the same period; or use more data, lower splits.embargoBars / purgeBars or splits.minSymbolShare.",
+      },
     );
   }
   return shares;

@@ -73,9 +73,12 @@ export function validateArtifactPath(path: string): void {
 export function validateValueLength(kind: 'param' | 'tag', key: string, value: string): void {
   const limit = kind === 'param' ? MAX_PARAM_VALUE_LENGTH : MAX_TAG_VALUE_LENGTH;
   if (value.length > limit) {
-    throw new UsageError(`${kind === 'param' ? 'Param' : 'Tag'} '${key}' has a value of ${value.length} characters; MLflow allows ${limit}`, {
-      hint: kind === 'param' ? 'log long values as an artifact instead (writeArtifact)' : 'shorten the tag value',
-    });
+    throw new UsageError(
+      `${kind === 'param' ? 'Param' : 'Tag'} '${key}' has a value of ${value.length} characters; MLflow allows ${limit}`,
+      {
+        hint: kind === 'param' ? 'log long values as an artifact instead (writeArtifact)' : 'shorten the tag value',
+      },
+    );
   }
 }
 

@@ -93,7 +93,11 @@ export function toExperimentMeta(data: Record<string, unknown>, dir: string): Ex
 export function statusName(code: unknown, file: string): RunStatus {
   const entry = Object.entries(RUN_STATUS_CODES).find(([, value]) => value === (code ?? RUN_STATUS_CODES.RUNNING));
   if (entry === undefined) {
-    throw new DataError(`unknown run status ${JSON.stringify(code)}, expected 1–5`, { file, field: 'status' }, { hint: 'restore the meta.yaml' });
+    throw new DataError(
+      `unknown run status ${JSON.stringify(code)}, expected 1–5`,
+      { file, field: 'status' },
+      { hint: 'restore the meta.yaml' },
+    );
   }
   return entry[0] as RunStatus;
 }

@@ -1,8 +1,42 @@
 import { randomInt, randomUUID } from 'node:crypto';
 
 // MLflow names unnamed runs "<adjective>-<noun>-<0..999>"; a short list keeps that shape.
-const ADJECTIVES = ['amber', 'bold', 'brisk', 'calm', 'clever', 'crisp', 'eager', 'gentle', 'keen', 'lucid', 'nimble', 'quiet', 'rapid', 'steady', 'sunny', 'vivid'];
-const NOUNS = ['badger', 'crane', 'falcon', 'fox', 'heron', 'ibis', 'lark', 'lynx', 'marten', 'otter', 'owl', 'panda', 'robin', 'seal', 'swift', 'wren'];
+const ADJECTIVES = [
+  'amber',
+  'bold',
+  'brisk',
+  'calm',
+  'clever',
+  'crisp',
+  'eager',
+  'gentle',
+  'keen',
+  'lucid',
+  'nimble',
+  'quiet',
+  'rapid',
+  'steady',
+  'sunny',
+  'vivid',
+];
+const NOUNS = [
+  'badger',
+  'crane',
+  'falcon',
+  'fox',
+  'heron',
+  'ibis',
+  'lark',
+  'lynx',
+  'marten',
+  'otter',
+  'owl',
+  'panda',
+  'robin',
+  'seal',
+  'swift',
+  'wren',
+];
 
 export function randomRunName(): string {
   const pick = (words: readonly string[]): string => words[randomInt(words.length)] ?? 'run';

@@ -95,7 +95,7 @@ export class TrackedRun {
     if (existing !== undefined) {
       throw new UsageError(
         `Changing param values is not allowed: param '${key}' of run ${this.runId} was logged as '${existing}', now '${text}'`,
-        { hint: 'params describe a run\'s fixed inputs; log a changing quantity as a metric, or start a new run' },
+        { hint: "params describe a run's fixed inputs; log a changing quantity as a metric, or start a new run" },
       );
     }
     await mkdir(join(file, '..'), { recursive: true });
@@ -146,7 +146,9 @@ export class TrackedRun {
     if (artifactPath !== undefined) validateArtifactPath(artifactPath);
     const exists = await stat(localPath).catch(() => undefined);
     if (exists === undefined) {
-      throw new ArtifactError('cannot log artifact: no such file or directory', localPath, { hint: 'check the path; it is resolved from the current directory' });
+      throw new ArtifactError('cannot log artifact: no such file or directory', localPath, {
+        hint: 'check the path; it is resolved from the current directory',
+      });
     }
     const target = join(this.dir, 'artifacts', ...(artifactPath ? [artifactPath] : []), basename(localPath));
     const files = await copyTree(localPath, target);

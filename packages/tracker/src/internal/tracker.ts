@@ -63,7 +63,10 @@ function currentUser(): string {
 
 async function subdirectories(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /**
@@ -138,7 +141,9 @@ export class Tracker {
     for (const key of Object.keys(tags)) validateKey('tag', key);
     const tagName = tags[RUN_NAME_TAG];
     if (options.runName !== undefined && tagName !== undefined && options.runName !== tagName) {
-      throw new UsageError(`Run name '${options.runName}' and tag ${RUN_NAME_TAG}='${tagName}' disagree`, { hint: 'pass only one of them' });
+      throw new UsageError(`Run name '${options.runName}' and tag ${RUN_NAME_TAG}='${tagName}' disagree`, {
+        hint: 'pass only one of them',
+      });
     }
     const runName = options.runName ?? tagName ?? randomRunName();
     const runId = newRunId();
@@ -213,11 +218,18 @@ export class Tracker {
   async #findRun(runIdOrPrefix: string): Promise<{ dir: string; meta: RunMeta; experiment: ExperimentInfo }> {
     const query = runIdOrPrefix.toLowerCase();
     if (!/^[0-9a-f]{1,32}$/.test(query)) {
-      throw new UsageError(`'${runIdOrPrefix}' is not a run id or id prefix (hex digits)`, { hint: 'pass the 32-hex-digit run id or its first few characters' });
+      throw new UsageError(`'${runIdOrPrefix}' is not a run id or id prefix (hex digits)`, {
+        hint: 'pass the 32-hex-digit run id or its first few characters',
+      });
     }
     const matches = (await this.#runDirs(await this.listExperiments(), query)).filter(({ meta }) => meta.run_id.startsWith(query));
     const first = matches[0];
-    if (first === undefined) throw new RunNotFoundError(runIdOrPrefix, this.root, 'list runs with listRuns(), or check that this is the tracking root the run was written to');
+    if (first === undefined)
+      throw new RunNotFoundError(
+        runIdOrPrefix,
+        this.root,
+        'list runs with listRuns(), or check that this is the tracking root the run was written to',
+      );
     if (matches.length > 1) {
       const ids = matches.map(({ meta }) => meta.run_id);
       throw new UsageError(`Run id prefix '${runIdOrPrefix}' is ambiguous under ${this.root}: it matches ${ids.join(', ')}`, {

@@ -70,7 +70,10 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvSu
         logLoss: metrics.logLoss,
         epochs: fit.epochs,
       });
-      logger.info({ model: options.model, fold, trainRows: train.rows, testRows: test.rows, macroF1: metrics.macroF1 }, 'train: cv fold done');
+      logger.info(
+        { model: options.model, fold, trainRows: train.rows, testRows: test.rows, macroF1: metrics.macroF1 },
+        'train: cv fold done',
+      );
     } finally {
       model.dispose();
     }

@@ -5,7 +5,14 @@ import type { LabeledInput } from '@tribar/models';
 /** A dataset as model input: tabular sets are one already; sequence sets are materialised. */
 export function toModelInput(dataset: Dataset): LabeledInput {
   if (dataset.kind === 'tabular') {
-    return { x: dataset.x, rows: dataset.rows, shape: dataset.shape, y: dataset.y, weights: dataset.weights, featureNames: dataset.featureNames };
+    return {
+      x: dataset.x,
+      rows: dataset.rows,
+      shape: dataset.shape,
+      y: dataset.y,
+      weights: dataset.weights,
+      featureNames: dataset.featureNames,
+    };
   }
   return dataset.toInput();
 }
@@ -23,7 +30,14 @@ export function subsetInput(input: LabeledInput, positions: Int32Array): Labeled
     y[i] = input.y[p]!;
     if (weights) weights[i] = input.weights![p]!;
   }
-  return { x, rows: positions.length, shape: input.shape, y, ...(weights ? { weights } : {}), ...(input.featureNames ? { featureNames: input.featureNames } : {}) };
+  return {
+    x,
+    rows: positions.length,
+    shape: input.shape,
+    y,
+    ...(weights ? { weights } : {}),
+    ...(input.featureNames ? { featureNames: input.featureNames } : {}),
+  };
 }
 
 /**

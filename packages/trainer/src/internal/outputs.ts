@@ -55,7 +55,12 @@ export async function writePredictions(runDir: string, artifact: ArrowArtifact, 
  * `equity.arrow`: the backtest's equity in dollars per contract at each test bar's close.
  * `artifact` is `trainEquity(model, symbol, horizon)`.
  */
-export async function writeEquity(runDir: string, artifact: ArrowArtifact, timestampMs: Float64Array, equityUsd: Float64Array): Promise<void> {
+export async function writeEquity(
+  runDir: string,
+  artifact: ArrowArtifact,
+  timestampMs: Float64Array,
+  equityUsd: Float64Array,
+): Promise<void> {
   const table = new Table({
     [EQUITY_COLUMN.timestamp]: timestampVector(timestampMs),
     [EQUITY_COLUMN.equityUsd]: makeVector({ type: new Float64(), data: equityUsd }),

@@ -1,6 +1,17 @@
 import type { RunConfig, TrainConfig } from '@tribar/config';
 import { contractFor } from '@tribar/config';
-import { artifactPath, trainEquity, trainHistory, trainMetrics, trainModelDir, trainPredictions, trainResultDir, trainResultName, writeJsonArtifact, type TrainResultEntry } from '@tribar/artifacts';
+import {
+  artifactPath,
+  trainEquity,
+  trainHistory,
+  trainMetrics,
+  trainModelDir,
+  trainPredictions,
+  trainResultDir,
+  trainResultName,
+  writeJsonArtifact,
+  type TrainResultEntry,
+} from '@tribar/artifacts';
 import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
 import { resolveHyperparameters, type FitResult, type ModelCard, type ModelRegistry, type Probabilities } from '@tribar/models';
@@ -61,10 +72,19 @@ export function configuredCallbacks(
   const maxEpochs = Number(hyperparameters['maxEpochs'] ?? hyperparameters['nEstimators'] ?? hyperparameters['maxIter'] ?? 100);
   const history = historyCallback();
   const patience = train.earlyStopping.patience ?? DEFAULT_PATIENCE[card.family];
-  const callbacks: TrainerCallback[] = [history, earlyStopping({ patience, minDelta: train.earlyStopping.minDelta }), progressCallback(progress, maxEpochs, label)];
+  const callbacks: TrainerCallback[] = [
+    history,
+    earlyStopping({ patience, minDelta: train.earlyStopping.minDelta }),
+    progressCallback(progress, maxEpochs, label),
+  ];
   const baseRate = hyperparameters['learningRate'];
   if (card.family === 'neural' && typeof baseRate === 'number') {
-    const schedule = learningRateSchedule({ schedule: train.learningRate.schedule, baseRate, warmupEpochs: train.learningRate.warmupEpochs, maxEpochs });
+    const schedule = learningRateSchedule({
+      schedule: train.learningRate.schedule,
+      baseRate,
+      warmupEpochs: train.learningRate.warmupEpochs,
+      maxEpochs,
+    });
     callbacks.push(schedule);
     return { callbacks, history, initialLearningRate: schedule.initialRate };
   }
@@ -99,30 +119,68 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const train = toModelInput(data.train);
   const val = toModelInput(data.val);
   const test = toModelInput(data.test);
-  logger.info({ model: name, symbol, horizon, rows: { train: train.rows, val: val.rows, test: test.rows }, features: data.featureNames.length }, 'train: data loaded');
+  logger.info(
+    { model: name, symbol, horizon, rows: { train: train.rows, val: val.rows, test: test.rows }, features: data.featureNames.length },
+    'train: data loaded',
+  );
 
   const tracked = options.tracker
     ? await options.tracker.startRun(config.train.tracking.experiment, {
         runName: `${dirName}${options.runId ? ` (${options.runId})` : ''}`,
-        tags: { 'tribar.model': name, 'tribar.family': card.family, 'tribar.symbol': symbol, 'tribar.horizon': String(horizon), ...(options.runId ? { 'tribar.pipelineRun': options.runId } : {}) },
+        tags: {
+          'tribar.model': name,
+          'tribar.family': card.family,
+          'tribar.symbol': symbol,
+          'tribar.horizon': String(horizon),
+          ...(options.runId ? { 'tribar.pipelineRun': options.runId } : {}),
+        },
       })
     : null;
   try {
     if (tracked) {
-      await tracked.logParams({ ...prefixKeys(resolveHyperparameters(card, hyperparameters), 'hp.'), symbol, horizon, features: data.featureNames.length, seed, lookback: card.inputKind === 'sequence' ? config.train.lookback : 0, trainRows: train.rows, valRows: val.rows, testRows: test.rows });
+      await tracked.logParams({
+        ...prefixKeys(resolveHyperparameters(card, hyperparameters), 'hp.'),
+        symbol,
+        horizon,
+        features: data.featureNames.length,
+        seed,
+        lookback: card.inputKind === 'sequence' ? config.train.lookback : 0,
+        trainRows: train.rows,
+        valRows: val.rows,
+        testRows: test.rows,
+      });
     }
 
-    const cv = config.train.cv.folds > 0
-      ? await crossValidate({ registry, model: name, hyperparameters, data, input: train, folds: config.train.cv.folds, embargo: config.train.cv.embargoBars, seed, logger, signal: options.signal })
-      : null;
+    const cv =
+      config.train.cv.folds > 0
+        ? await crossValidate({
+            registry,
+            model: name,
+            hyperparameters,
+            data,
+            input: train,
+            folds: config.train.cv.folds,
+            embargo: config.train.cv.embargoBars,
+            seed,
+            logger,
+            signal: options.signal,
+          })
+        : null;
     if (cv && tracked) {
-      for (const fold of cv.folds) await tracked.logMetrics({ cv_macro_f1: fold.macroF1, cv_log_loss: fold.logLoss, cv_accuracy: fold.accuracy }, fold.fold);
+      for (const fold of cv.folds)
+        await tracked.logMetrics({ cv_macro_f1: fold.macroF1, cv_log_loss: fold.logLoss, cv_accuracy: fold.accuracy }, fold.fold);
       await tracked.logMetrics({ cv_macro_f1_mean: cv.macroF1Mean, cv_macro_f1_std: cv.macroF1Std });
     }
 
     const model = registry.create(name, hyperparameters);
     try {
-      const { callbacks, history, initialLearningRate } = configuredCallbacks(card, model.describe().hyperparameters, config.train, progress, `${dirName}`);
+      const { callbacks, history, initialLearningRate } = configuredCallbacks(
+        card,
+        model.describe().hyperparameters,
+        config.train,
+        progress,
+        `${dirName}`,
+      );
       for (const callback of callbacks) callback.onTrainBegin?.();
       const fit: FitResult = await model.fit(train, {
         validation: val,
@@ -165,10 +223,29 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         cv,
         hyperparameters: model.describe().hyperparameters,
       };
-      await writeJsonArtifact(runDir, trainMetrics(name, symbol, horizon), { ...result, runtime: fit.runtime, featureImportance: model.describe().featureImportance ?? null });
+      await writeJsonArtifact(runDir, trainMetrics(name, symbol, horizon), {
+        ...result,
+        runtime: fit.runtime,
+        featureImportance: model.describe().featureImportance ?? null,
+      });
       await writeJsonArtifact(runDir, trainHistory(name, symbol, horizon), history.history);
       if (tracked) await logToTracker(tracked, history.history, result, fit, runDir);
-      logger.info({ model: name, symbol, horizon, epochs: fit.epochs, bestEpoch: fit.bestEpoch, testMacroF1: testMetrics.macroF1, testLogLoss: testMetrics.logLoss, trades: summary.trades, netUsd: summary.totalUsd, sharpe: summary.sharpe, backend }, 'train: model done');
+      logger.info(
+        {
+          model: name,
+          symbol,
+          horizon,
+          epochs: fit.epochs,
+          bestEpoch: fit.bestEpoch,
+          testMacroF1: testMetrics.macroF1,
+          testLogLoss: testMetrics.logLoss,
+          trades: summary.trades,
+          netUsd: summary.totalUsd,
+          sharpe: summary.sharpe,
+          backend,
+        },
+        'train: model done',
+      );
       return result;
     } finally {
       model.dispose();
@@ -181,7 +258,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
 
 type TrackedRun = Awaited<ReturnType<Tracker['startRun']>>;
 
-async function logToTracker(tracked: TrackedRun, history: FitResult['history'], result: TrainResult, fit: FitResult, runDir: string): Promise<void> {
+async function logToTracker(
+  tracked: TrackedRun,
+  history: FitResult['history'],
+  result: TrainResult,
+  fit: FitResult,
+  runDir: string,
+): Promise<void> {
   for (const log of history) {
     const step: Record<string, number> = { train_loss: log.trainLoss };
     if (log.valLoss !== undefined) step['val_loss'] = log.valLoss;
@@ -189,7 +272,8 @@ async function logToTracker(tracked: TrackedRun, history: FitResult['history'], 
     if (log.learningRate !== undefined) step['learning_rate'] = log.learningRate;
     await tracked.logMetrics(step, log.epoch);
   }
-  const finite = (entries: Array<[string, number | null]>) => Object.fromEntries(entries.filter((e): e is [string, number] => e[1] !== null && Number.isFinite(e[1])));
+  const finite = (entries: Array<[string, number | null]>) =>
+    Object.fromEntries(entries.filter((e): e is [string, number] => e[1] !== null && Number.isFinite(e[1])));
   await tracked.logMetrics(
     finite([
       ['val_accuracy_final', result.val.accuracy],
@@ -215,7 +299,12 @@ async function logToTracker(tracked: TrackedRun, history: FitResult['history'], 
   );
   for (const [key, value] of Object.entries(fit.runtime)) await tracked.setTag(`tribar.runtime.${key}`, String(value));
   const { model, symbol, horizon } = result;
-  for (const artifact of [trainMetrics(model, symbol, horizon), trainHistory(model, symbol, horizon), trainEquity(model, symbol, horizon), trainPredictions(model, symbol, horizon)]) {
+  for (const artifact of [
+    trainMetrics(model, symbol, horizon),
+    trainHistory(model, symbol, horizon),
+    trainEquity(model, symbol, horizon),
+    trainPredictions(model, symbol, horizon),
+  ]) {
     await tracked.logArtifact(artifactPath(runDir, artifact));
   }
   await tracked.logArtifact(artifactPath(runDir, trainModelDir(model, symbol, horizon)), 'model');
@@ -239,12 +328,21 @@ function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, 
       cost: { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks },
       barMinutes: data.barMinutes,
     },
-    { threshold: config.train.backtest.threshold, entry: config.train.backtest.entry, allowReverse: config.train.backtest.allowReverse, trials },
+    {
+      threshold: config.train.backtest.threshold,
+      entry: config.train.backtest.entry,
+      allowReverse: config.train.backtest.allowReverse,
+      trials,
+    },
   );
 }
 
 /** `train.hyperparameters` of one model, whether the table keys it by name or by an alias. */
-function findHyperparameters(registry: ModelRegistry, table: Record<string, Record<string, unknown>>, name: string): Record<string, unknown> {
+function findHyperparameters(
+  registry: ModelRegistry,
+  table: Record<string, Record<string, unknown>>,
+  name: string,
+): Record<string, unknown> {
   const key = Object.keys(table).find((k) => registry.has(k) && registry.card(k).name === name);
   return key === undefined ? {} : { ...table[key] };
 }
@@ -270,14 +368,19 @@ export function checkTrainSection(registry: ModelRegistry, train: TrainConfig): 
     ...repeated.map(([name, names]) => `train.hyperparameters names ${name} more than once (${names.join(', ')}): keep one key`),
   ];
   if (problems.length === 0) return;
-  throw new UsageError(problems.join('; '), { hint: `Registered models: ${registry.list().map((c) => c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : '')).join(', ')}.` });
+  throw new UsageError(problems.join('; '), {
+    hint: `Registered models: ${registry
+      .list()
+      .map((c) => c.name + (c.aliases?.length ? ` (${c.aliases.join(', ')})` : ''))
+      .join(', ')}.`,
+  });
 }
 
 function prefixKeys(record: Record<string, unknown>, prefix: string): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(record)) {
-    out[`${prefix}${key}`] = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : JSON.stringify(value);
+    out[`${prefix}${key}`] =
+      typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
 }
-

@@ -1,6 +1,15 @@
 // The stage-8 checks of the original (§10), each on plain columns so it can be tested by hand.
 import type { RunConfig } from '@tribar/config';
-import { type ValidationFinding, labelColumn, SPLIT_EMBARGOED, SPLIT_INVALID, SPLIT_PURGED, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '@tribar/artifacts';
+import {
+  type ValidationFinding,
+  labelColumn,
+  SPLIT_EMBARGOED,
+  SPLIT_INVALID,
+  SPLIT_PURGED,
+  SPLIT_TEST,
+  SPLIT_TRAIN,
+  SPLIT_VAL,
+} from '@tribar/artifacts';
 import { adfTest, moments, type Moments } from '@tribar/quant';
 import { countBeyond, evenSample, mutualInformation } from './stats.js';
 
@@ -97,7 +106,13 @@ export function checkAlignment(findings: Findings, symbol: string, file: string,
  * NaN and ±inf per column of a feature-like file. Inf is an issue; NaN after the warm-up is the
  * features package's documented policy (undefined values kept as NaN), so it is one warning per file.
  */
-export function checkFinite(findings: Findings, symbol: string, file: string, frame: Frame, names: readonly string[]): Record<string, Moments> {
+export function checkFinite(
+  findings: Findings,
+  symbol: string,
+  file: string,
+  frame: Frame,
+  names: readonly string[],
+): Record<string, Moments> {
   const stats: Record<string, Moments> = {};
   const nanCounts: Record<string, number> = {};
   for (const name of names) {
@@ -115,7 +130,7 @@ export function checkFinite(findings: Findings, symbol: string, file: string, fr
     const list = nanColumns
       .sort((a, b) => (nanCounts[b] as number) - (nanCounts[a] as number))
       .slice(0, 8)
-      .map((name) => `${name} ${(nanCounts[name] as number)} (${((100 * (nanCounts[name] as number)) / Math.max(rows, 1)).toFixed(1)} %)`);
+      .map((name) => `${name} ${nanCounts[name] as number} (${((100 * (nanCounts[name] as number)) / Math.max(rows, 1)).toFixed(1)} %)`);
     findings.warn({
       check: 'nan',
       symbol,
@@ -189,23 +204,27 @@ export function checkSplit(
     }
     counts[name] = (counts[name] ?? 0) + 1;
     const t = timestamp[i] as number;
-    if (
-      (code === 0 && t >= cuts.trainEnd) ||
-      (code === 1 && (t < cuts.trainEnd || t >= cuts.valEnd)) ||
-      (code === 2 && t < cuts.valEnd)
-    ) {
+    if ((code === 0 && t >= cuts.trainEnd) || (code === 1 && (t < cuts.trainEnd || t >= cuts.valEnd)) || (code === 2 && t < cuts.valEnd)) {
       misplaced++;
     }
     if (code >= 0 && label !== undefined && label[i] === -99) invalidInSplit++;
     if (code === 0 && labelEnd !== undefined && (labelEnd[i] as number) >= cuts.trainEnd) overlapping++;
   }
-  findings.record('splits', `${symbol}:h${horizon}`, { counts, unknown, misplaced, invalidLabelsInSplits: invalidInSplit, trainLabelsEndingAfterTrainEnd: overlapping });
+  findings.record('splits', `${symbol}:h${horizon}`, {
+    counts,
+    unknown,
+    misplaced,
+    invalidLabelsInSplits: invalidInSplit,
+    trainLabelsEndingAfterTrainEnd: overlapping,
+  });
   const base = { check: 'splits', symbol, horizon };
   if (unknown > 0) findings.issue({ ...base, message: `${unknown} rows with an unknown split code` });
   if (misplaced > 0) findings.issue({ ...base, message: `${misplaced} rows whose split code disagrees with trainEnd/valEnd` });
   if ((counts['train'] ?? 0) === 0) findings.issue({ ...base, message: 'no train rows' });
-  if (invalidInSplit > 0) findings.warn({ ...base, message: `${invalidInSplit} rows with label −99 coded train/val/test (excluded from label checks)` });
-  if (overlapping > 0) findings.issue({ ...base, message: `${overlapping} train labels end at or after trainEnd (leak into val: purge missing)` });
+  if (invalidInSplit > 0)
+    findings.warn({ ...base, message: `${invalidInSplit} rows with label −99 coded train/val/test (excluded from label checks)` });
+  if (overlapping > 0)
+    findings.issue({ ...base, message: `${overlapping} train labels end at or after trainEnd (leak into val: purge missing)` });
 }
 
 /** Label values must be −1, 0, 1 or −99 (issue); train class shares outside [min, max] warn. */
@@ -328,7 +347,13 @@ export function checkFeatureQuality(
     }
     if (range === 0) {
       if (feature.flag) constantFlags.push(feature.name);
-      else findings.issue({ check: 'constant', symbol, feature: feature.name, message: `${feature.name} is constant (${m.min}) on train rows` });
+      else
+        findings.issue({
+          check: 'constant',
+          symbol,
+          feature: feature.name,
+          message: `${feature.name} is constant (${m.min}) on train rows`,
+        });
       continue;
     }
     if (m.count < config.minFiniteValues) continue;

@@ -59,7 +59,6 @@ export interface ManifestView {
 /** The manifest as written is a view: this fails to compile if the contract's shape drifts from what the checks read. */
 const _manifestIsView: (file: FeatureManifestFile) => ManifestView = (file) => file;
 
-
 /** Everything the checks need for one symbol. */
 export interface SymbolInputs {
   symbol: string;
@@ -110,14 +109,20 @@ export function validate(
   const featureInfo: FeatureInfo[] = manifest.features.map((f) => ({ name: f.name, flag: f.flag === true }));
   // §17.9: label-derived columns must never be features.
   const leaked = featureInfo.filter((f) => isLabelDerived(f.name) || inputs.some((s) => f.name in s.labels.columns));
-  for (const f of leaked) findings.issue({ check: 'leakage', feature: f.name, message: `${f.name} is derived from the labels but listed as a feature` });
+  for (const f of leaked)
+    findings.issue({ check: 'leakage', feature: f.name, message: `${f.name} is derived from the labels but listed as a feature` });
   const usable = featureInfo.filter((f) => !leaked.includes(f));
   const names = usable.map((f) => f.name);
   const views: TrainView[] = [];
   const importanceBySymbol: Record<string, Record<string, Record<string, number>>> = {};
   for (const input of inputs) {
     const { symbol } = input;
-    const files = { features: featureBars(symbol).path, labels: labelBars(symbol).path, splits: splitBars(symbol).path, scaled: scaledBars(symbol).path };
+    const files = {
+      features: featureBars(symbol).path,
+      labels: labelBars(symbol).path,
+      splits: splitBars(symbol).path,
+      scaled: scaledBars(symbol).path,
+    };
     checkTimestamps(findings, symbol, files.features, input.features.timestamp);
     checkTimestamps(findings, symbol, files.labels, input.labels.timestamp);
     checkTimestamps(findings, symbol, files.splits, input.splits.timestamp);
@@ -128,7 +133,8 @@ export function validate(
     const missing = names.filter((name) => !(name in input.features.columns));
     if (missing.length > 0) findings.record('alignment', `${symbol}:featuresNotInFile`, missing);
     const scaledLeaks = Object.keys(input.scaled.columns).filter(isLabelDerived);
-    for (const name of scaledLeaks) findings.issue({ check: 'leakage', symbol, feature: name, message: `${files.scaled} carries label-derived column ${name}` });
+    for (const name of scaledLeaks)
+      findings.issue({ check: 'leakage', symbol, feature: name, message: `${files.scaled} carries label-derived column ${name}` });
     checkFinite(findings, symbol, files.features, input.features, names);
     checkFinite(findings, symbol, files.scaled, input.scaled, Object.keys(input.scaled.columns));
     checkGapsAndRange(findings, symbol, input.features.timestamp, v);
@@ -163,7 +169,13 @@ export function validate(
       if (label === undefined || split === undefined || !aligned) continue;
       const rows: number[] = [];
       for (let i = 0; i < split.length; i++) if (split[i] === SPLIT_TRAIN) rows.push(i);
-      bySymbol[`h${h}`] = featureImportance(input.features, present.map((f) => f.name), label, Int32Array.from(rows), v);
+      bySymbol[`h${h}`] = featureImportance(
+        input.features,
+        present.map((f) => f.name),
+        label,
+        Int32Array.from(rows),
+        v,
+      );
     }
     importanceBySymbol[symbol] = bySymbol;
   }
@@ -183,7 +195,9 @@ export function validate(
   }
   const overall: Record<string, number> = {};
   for (const name of names) {
-    const scores = Object.values(byHorizon).map((m) => m[name]).filter((s): s is number => s !== undefined);
+    const scores = Object.values(byHorizon)
+      .map((m) => m[name])
+      .filter((s): s is number => s !== undefined);
     if (scores.length > 0) overall[name] = scores.reduce((a, b) => a + b, 0) / scores.length;
   }
   const top = Object.entries(overall)
@@ -268,7 +282,8 @@ export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     context.progress.start(config.symbols.length + 1, { unit: 'symbols', label: 'validate' });
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      const load = async (artifact: ArrowArtifact) => tableToFrame(await readArrowArtifact(context.runDir, artifact), artifactPath(context.runDir, artifact));
+      const load = async (artifact: ArrowArtifact) =>
+        tableToFrame(await readArrowArtifact(context.runDir, artifact), artifactPath(context.runDir, artifact));
       // Labels without labelBars' column check: the checks report each missing label column.
       const labelsFile = artifactPath(context.runDir, labelBars(symbol));
       inputs.push({

@@ -9,7 +9,8 @@ const NaN_ = Number.NaN;
 export function crossPairs(symbols: readonly string[], pairs: readonly (readonly [string, string])[] | null): [string, string][] {
   if (pairs !== null) return pairs.map(([a, b]) => [a, b]);
   const out: [string, string][] = [];
-  for (let i = 0; i < symbols.length; i++) for (let j = i + 1; j < symbols.length; j++) out.push([symbols[i] as string, symbols[j] as string]);
+  for (let i = 0; i < symbols.length; i++)
+    for (let j = i + 1; j < symbols.length; j++) out.push([symbols[i] as string, symbols[j] as string]);
   return out;
 }
 
@@ -62,7 +63,12 @@ export const crossAssetFamily: FamilyBuilder = ({ config, symbol, symbols, barMi
       return {
         family: 'cross-asset',
         features: [
-          f(`${prefix}_correlation_${w}`, w + 1, `Rolling ${w}-bar Pearson correlation of ${a} and ${b} one-bar returns, previous bar.`, 'oscillator'),
+          f(
+            `${prefix}_correlation_${w}`,
+            w + 1,
+            `Rolling ${w}-bar Pearson correlation of ${a} and ${b} one-bar returns, previous bar.`,
+            'oscillator',
+          ),
           f(`${prefix}_beta`, w + 1, `Rolling ${w}-bar OLS slope of ${a} returns on ${b} returns, previous bar.`),
           f(`${prefix}_spread_zscore`, 2 * w - 1, `z-score over ${w} bars of z(${a} close) − z(${b} close), previous bar.`),
           f(`${prefix}_relative_strength`, w + 1, `Σ${w} ${a} returns − Σ${w} ${b} returns, previous bar.`),

@@ -21,7 +21,13 @@ export const fracdiffFamily: FamilyBuilder = ({ config, fracdiff }) => {
   const { threshold, maxWidth } = config.fracdiff;
   return [
     single(
-      spec('fracdiff', 'fracdiff_log_close', 'unbounded', fracdiff.width - 1, `FFD of ln(close), d = ${d}, weights cut below ${threshold}.`),
+      spec(
+        'fracdiff',
+        'fracdiff_log_close',
+        'unbounded',
+        fracdiff.width - 1,
+        `FFD of ln(close), d = ${d}, weights cut below ${threshold}.`,
+      ),
       ({ bars }) => fracDiff(logPrices(bars.close), ffdWeights(d, threshold, maxWidth)),
     ),
   ];

@@ -40,7 +40,17 @@ export const momentumFamily: FamilyBuilder = ({ config, hasVolume }) => {
       ],
       compute: (input) => {
         const values = rsi(input.bars.close, r);
-        return [values, shift(flag(values, (v) => v > 70), 1), shift(flag(values, (v) => v < 30), 1)];
+        return [
+          values,
+          shift(
+            flag(values, (v) => v > 70),
+            1,
+          ),
+          shift(
+            flag(values, (v) => v < 30),
+            1,
+          ),
+        ];
       },
     },
     {
@@ -81,7 +91,18 @@ export const momentumFamily: FamilyBuilder = ({ config, hasVolume }) => {
           // The original's numba kernel defines a flat window as 50 (neutral), not a division by zero.
           k[i] = range === 0 ? 50 : range === range ? (100 * ((close[i] as number) - (ll[i] as number))) / range : NaN_;
         }
-        return [k, rollingMean(k, dp), shift(flag(k, (v) => v > 80), 1), shift(flag(k, (v) => v < 20), 1)];
+        return [
+          k,
+          rollingMean(k, dp),
+          shift(
+            flag(k, (v) => v > 80),
+            1,
+          ),
+          shift(
+            flag(k, (v) => v < 20),
+            1,
+          ),
+        ];
       },
     },
     single(f('williams_r', 'oscillator', config.williams - 1, `−100·(HH − C)/(HH − LL) over ${config.williams} bars.`), (input) => {

@@ -11,7 +11,9 @@ export const regimeFamily: FamilyBuilder = ({ config }) => {
   const [fastP, slowP] = config.sma.includes(50) && config.sma.includes(200) ? [50, 200] : [20, 50];
   return [
     single(
-      spec('regime', 'volatility_regime', 'binary', hv + lookback - 1, `1 if hvol_${hv} > its rolling ${lookback}-bar median.`, { flag: true }),
+      spec('regime', 'volatility_regime', 'binary', hv + lookback - 1, `1 if hvol_${hv} > its rolling ${lookback}-bar median.`, {
+        flag: true,
+      }),
       (input) => {
         const vol = sharedHvol(input, hv);
         const median = rollingMedian(vol, lookback);
@@ -24,9 +26,16 @@ export const regimeFamily: FamilyBuilder = ({ config }) => {
       },
     ),
     single(
-      spec('regime', 'trend_regime', 'binary', slowP - 1, `1 if C > sma_${fastP} > sma_${slowP}, −1 if C < sma_${fastP} < sma_${slowP}, else 0.`, {
-        flag: true,
-      }),
+      spec(
+        'regime',
+        'trend_regime',
+        'binary',
+        slowP - 1,
+        `1 if C > sma_${fastP} > sma_${slowP}, −1 if C < sma_${fastP} < sma_${slowP}, else 0.`,
+        {
+          flag: true,
+        },
+      ),
       (input) => {
         const c = input.bars.close;
         const fast = sharedSma(input, fastP);

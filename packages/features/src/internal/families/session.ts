@@ -19,7 +19,12 @@ export const sessionFamily: FamilyBuilder = ({ hasVolume }) => {
       family: 'session',
       features: [
         f('is_rth', 'binary', 0, 'Bar starts in regular trading hours (08:30–15:00 CT equity, 07:20–12:30 CT metals).', { flag: true }),
-        f('minutes_since_session_open', 'unbounded', 0, 'Minutes from the Globex session open (17:00 CT) to the bar start; NaN outside a session.'),
+        f(
+          'minutes_since_session_open',
+          'unbounded',
+          0,
+          'Minutes from the Globex session open (17:00 CT) to the bar start; NaN outside a session.',
+        ),
         f('session_progress', 'temporal', 0, 'Fraction of the session elapsed at the bar start, in [0, 1).'),
       ],
       compute: ({ bars, calendar }) => {

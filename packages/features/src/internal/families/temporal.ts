@@ -52,10 +52,15 @@ export const temporalFamily: FamilyBuilder = () => {
     cyclic('hour', 'UTC hour', utcHour, 24),
     cyclic('minute', 'minute', utcMinute, 60),
     // Epoch day 0 (1970-01-01) was a Thursday: Monday = 0 as pandas' dayofweek.
-    cyclic('dayofweek', 'weekday (Monday = 0)', (t) => {
-      const day = Math.floor(t / DAY_MS) + 3;
-      return day - Math.floor(day / 7) * 7;
-    }, 7),
+    cyclic(
+      'dayofweek',
+      'weekday (Monday = 0)',
+      (t) => {
+        const day = Math.floor(t / DAY_MS) + 3;
+        return day - Math.floor(day / 7) * 7;
+      },
+      7,
+    ),
     {
       family: 'temporal',
       features: buckets.map(([name, from, to]) =>

@@ -12,22 +12,20 @@ export const volatilityFamily: FamilyBuilder = ({ config }) => {
   const kc = config.keltner;
   const f = spec.bind(null, 'volatility');
   const groups: FeatureGroup[] = [
-    ...config.atr.map(
-      (p): FeatureGroup => ({
-        family: 'volatility',
-        features: [
-          f(`atr_${p}`, 'volatility', p, `Wilder average true range over ${p} bars.`),
-          f(`atr_pct_${p}`, 'volatility', p, `atr_${p} over close, in percent.`),
-        ],
-        compute: (input) => {
-          const atr = sharedAtr(input, p);
-          const c = input.bars.close;
-          const pct = new Float64Array(c.length);
-          for (let i = 0; i < pct.length; i++) pct[i] = 100 * safeDivide(atr[i] as number, c[i] as number);
-          return [atr, pct];
-        },
-      }),
-    ),
+    ...config.atr.map((p): FeatureGroup => ({
+      family: 'volatility',
+      features: [
+        f(`atr_${p}`, 'volatility', p, `Wilder average true range over ${p} bars.`),
+        f(`atr_pct_${p}`, 'volatility', p, `atr_${p} over close, in percent.`),
+      ],
+      compute: (input) => {
+        const atr = sharedAtr(input, p);
+        const c = input.bars.close;
+        const pct = new Float64Array(c.length);
+        for (let i = 0; i < pct.length; i++) pct[i] = 100 * safeDivide(atr[i] as number, c[i] as number);
+        return [atr, pct];
+      },
+    })),
     {
       family: 'volatility',
       features: [

@@ -75,12 +75,14 @@ function checkOptions(options: EvolveOptions): void {
       throw new UsageError(`bounds[${i}] must be finite with low ≤ high, got [${low}, ${high}]`);
     }
   });
-  if (!Number.isInteger(populationSize) || populationSize < 2) throw new UsageError(`populationSize must be an integer ≥ 2, got ${populationSize}`);
+  if (!Number.isInteger(populationSize) || populationSize < 2)
+    throw new UsageError(`populationSize must be an integer ≥ 2, got ${populationSize}`);
   if (!Number.isInteger(generations) || generations < 0) throw new UsageError(`generations must be an integer ≥ 0, got ${generations}`);
   if (!Number.isInteger(elites) || elites < 0 || elites >= populationSize) {
     throw new UsageError(`elites must be an integer in [0, populationSize), got ${elites}`);
   }
-  if (!Number.isInteger(tournamentSize) || tournamentSize < 1) throw new UsageError(`tournamentSize must be an integer ≥ 1, got ${tournamentSize}`);
+  if (!Number.isInteger(tournamentSize) || tournamentSize < 1)
+    throw new UsageError(`tournamentSize must be an integer ≥ 1, got ${tournamentSize}`);
   for (const [i, seed] of (options.seeds ?? []).entries()) {
     if (seed.length !== bounds.length) throw new UsageError(`seeds[${i}] has ${seed.length} genes, bounds have ${bounds.length}`);
   }
@@ -131,7 +133,10 @@ export async function evolve(options: EvolveOptions): Promise<EvolveResult> {
     hallOfFame.update(population);
     const report = (stats: GenerationStats) => {
       history.push(stats);
-      options.onGeneration?.(stats, population.map((individual) => individual.fitness));
+      options.onGeneration?.(
+        stats,
+        population.map((individual) => individual.fitness),
+      );
     };
     report(statistics(0, genomes.length, population, hallOfFame));
 

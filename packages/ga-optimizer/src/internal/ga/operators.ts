@@ -26,7 +26,8 @@ export function blendCrossover(
   alpha: number,
   rng: RandomSource,
 ): [number[], number[]] {
-  if (first.length !== second.length) throw new UsageError(`blendCrossover needs parents of one length, got ${first.length} and ${second.length}`);
+  if (first.length !== second.length)
+    throw new UsageError(`blendCrossover needs parents of one length, got ${first.length} and ${second.length}`);
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < first.length; i++) {
@@ -43,13 +44,7 @@ export function blendCrossover(
  * DEAP's `mutGaussian(mu, sigma, indpb)`: each gene, with probability `geneProbability`, gains
  * N(mu, sigma). The normal is drawn only for a gene that mutates, as in DEAP.
  */
-export function gaussianMutation(
-  genes: readonly number[],
-  sigma: number,
-  geneProbability: number,
-  rng: RandomSource,
-  mu = 0,
-): number[] {
+export function gaussianMutation(genes: readonly number[], sigma: number, geneProbability: number, rng: RandomSource, mu = 0): number[] {
   return genes.map((gene) => (rng.next() < geneProbability ? gene + rng.normal(mu, sigma) : gene));
 }
 

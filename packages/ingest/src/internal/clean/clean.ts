@@ -44,13 +44,17 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
   // Every step needs each bar's session; roll adjustment and flagging keep the timestamps, so
   // one lookup serves them all.
   const sessionIds = sessions.sessionIds(bars.timestamp);
-  const detected = detectRolls(bars, {
-    jumpMultiple: options.rolls.jumpMultiple,
-    calendar: options.rolls.calendar,
-    detectJumps: options.rolls.detect,
-    sessions,
-    tickSize: options.tickSize,
-  }, sessionIds);
+  const detected = detectRolls(
+    bars,
+    {
+      jumpMultiple: options.rolls.jumpMultiple,
+      calendar: options.rolls.calendar,
+      detectJumps: options.rolls.detect,
+      sessions,
+      tickSize: options.tickSize,
+    },
+    sessionIds,
+  );
   // With rolls.detect off only the calendar speaks; a contract column is data, not detection.
   const rollsToUse = options.rolls.detect ? detected : detected.filter((roll) => roll.source === 'calendar');
   const adjusted = adjustRolls(bars, rollsToUse, options.rolls.adjust, options.tickSize);
@@ -61,13 +65,18 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
   if (filledBefore) for (let i = 0; i < n; i++) skip[i] = filledBefore[i] === 1 ? 1 : 0;
   if (options.rolls.adjust === 'none') for (const roll of rollsToUse) skip[roll.index] = 1;
   // adjustRolls always returns a fresh copy, so outlier handling may work in it.
-  const outliers = handleOwnedOutliers(adjusted.bars, options.outliers.action, {
-    returnZ: options.outliers.returnZ,
-    rangeAtr: options.outliers.rangeAtr,
-    sessions,
-    skip,
-    tickSize: options.tickSize,
-  }, sessionIds);
+  const outliers = handleOwnedOutliers(
+    adjusted.bars,
+    options.outliers.action,
+    {
+      returnZ: options.outliers.returnZ,
+      rangeAtr: options.outliers.rangeAtr,
+      sessions,
+      skip,
+      tickSize: options.tickSize,
+    },
+    sessionIds,
+  );
 
   // Outlier handling returns cleanBars' own copy (or a fresh selection), so it may be shared.
   // Dropping bad prints changes the rows, and with them the session ids.

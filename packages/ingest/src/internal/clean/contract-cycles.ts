@@ -38,9 +38,27 @@ function firstNoticeDay(year: number, month: number): number {
 
 // Equity carry (rate − dividend yield) has been positive since 2022; in the 2020–21 zero-rate
 // years index spreads were near zero or negative, so pass a roll calendar for such history.
-const EQUITY_QUARTERLY: ContractCycle = { name: 'equity index quarterly', months: [3, 6, 9, 12], rollDeadline: thirdFriday, windowDays: 20, carrySign: 1 };
-const GOLD: ContractCycle = { name: 'COMEX gold', months: [2, 4, 6, 8, 10, 12], rollDeadline: firstNoticeDay, windowDays: 20, carrySign: 1 };
-const SILVER: ContractCycle = { name: 'COMEX silver', months: [3, 5, 7, 9, 12], rollDeadline: firstNoticeDay, windowDays: 20, carrySign: 1 };
+const EQUITY_QUARTERLY: ContractCycle = {
+  name: 'equity index quarterly',
+  months: [3, 6, 9, 12],
+  rollDeadline: thirdFriday,
+  windowDays: 20,
+  carrySign: 1,
+};
+const GOLD: ContractCycle = {
+  name: 'COMEX gold',
+  months: [2, 4, 6, 8, 10, 12],
+  rollDeadline: firstNoticeDay,
+  windowDays: 20,
+  carrySign: 1,
+};
+const SILVER: ContractCycle = {
+  name: 'COMEX silver',
+  months: [3, 5, 7, 9, 12],
+  rollDeadline: firstNoticeDay,
+  windowDays: 20,
+  carrySign: 1,
+};
 
 const CYCLES: Record<string, ContractCycle> = {
   ES: EQUITY_QUARTERLY,

@@ -11,9 +11,13 @@ export function assertStrictlyIncreasing(bars: Bars, where: string): void {
   const t = bars.timestamp;
   for (let i = 1; i < t.length; i++) {
     if (!((t[i] as number) > (t[i - 1] as number))) {
-      throw new DataError(`timestamps must increase strictly; bar ${i} is at or before bar ${i - 1}`, { file: `${bars.symbol} bars`, row: i + 1, field: 'timestamp' }, {
-        hint: `sort and de-duplicate the bars (the ingest repair step) before ${where}`,
-      });
+      throw new DataError(
+        `timestamps must increase strictly; bar ${i} is at or before bar ${i - 1}`,
+        { file: `${bars.symbol} bars`, row: i + 1, field: 'timestamp' },
+        {
+          hint: `sort and de-duplicate the bars (the ingest repair step) before ${where}`,
+        },
+      );
     }
   }
 }

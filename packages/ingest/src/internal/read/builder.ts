@@ -58,7 +58,8 @@ export class BarsBuilder {
     // Within 5 % of capacity a view is kept (the spare tail is cheaper than copying 6 columns of
     // a 5.7M-row file); otherwise `slice` copies and releases the spare capacity.
     const keepView = n >= this.timestamp.length * 0.95;
-    const trim = (column: Float64Array): Float64Array => (column.length === n ? column : keepView ? column.subarray(0, n) : column.slice(0, n));
+    const trim = (column: Float64Array): Float64Array =>
+      column.length === n ? column : keepView ? column.subarray(0, n) : column.slice(0, n);
     return {
       symbol,
       timestamp: trim(this.timestamp),

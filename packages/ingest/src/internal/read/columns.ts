@@ -49,7 +49,12 @@ const VALUE_ALIASES: Record<ValueField, string[]> = {
 
 /** Header cell → comparable key: BOM, quotes and surrounding blanks removed, lower-cased. */
 function normaliseHeader(name: string): string {
-  return name.replace(/^\uFEFF/, '').trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase();
+  return name
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .trim()
+    .toLowerCase();
 }
 
 function findAlias(keys: string[], aliases: string[]): number {

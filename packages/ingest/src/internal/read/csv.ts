@@ -302,11 +302,20 @@ class CsvBarParser {
     const high = parseDecimal(bytes, starts[columns.high] as number, ends[columns.high] as number, decimalComma);
     const low = parseDecimal(bytes, starts[columns.low] as number, ends[columns.low] as number, decimalComma);
     const close = parseDecimal(bytes, starts[columns.close] as number, ends[columns.close] as number, decimalComma);
-    const volume = columns.volume < 0 ? 0 : parseDecimal(bytes, starts[columns.volume] as number, ends[columns.volume] as number, decimalComma);
+    const volume =
+      columns.volume < 0 ? 0 : parseDecimal(bytes, starts[columns.volume] as number, ends[columns.volume] as number, decimalComma);
     // -Infinity is parseDecimal's "text, not a number" sentinel; empty and NA cells are NaN and left to repair.
     if (open === -Infinity || high === -Infinity || low === -Infinity || close === -Infinity || volume === -Infinity) {
       const index =
-        open === -Infinity ? columns.open : high === -Infinity ? columns.high : low === -Infinity ? columns.low : close === -Infinity ? columns.close : columns.volume;
+        open === -Infinity
+          ? columns.open
+          : high === -Infinity
+            ? columns.high
+            : low === -Infinity
+              ? columns.low
+              : close === -Infinity
+                ? columns.close
+                : columns.volume;
       const cell = decoder.decode(bytes.subarray(starts[index] as number, ends[index] as number));
       this.badRow(this.header[index] ?? `column ${index + 1}`, `'${cell}' is not a number`);
       return;
@@ -347,9 +356,13 @@ class CsvBarParser {
 
   private badRow(field: string, reason: string, hint?: string): void {
     if (this.onBadRow === 'error') {
-      throw new DataError(reason, { file: this.file, row: this.line, field }, {
-        hint: hint ?? "Fix or remove the row, or set data.onBadRow to 'skip' to drop such rows (they are counted in the ingest report).",
-      });
+      throw new DataError(
+        reason,
+        { file: this.file, row: this.line, field },
+        {
+          hint: hint ?? "Fix or remove the row, or set data.onBadRow to 'skip' to drop such rows (they are counted in the ingest report).",
+        },
+      );
     }
     this.stats.badRowsSkipped++;
     if (this.stats.badRowSamples.length < this.maxSamples) this.stats.badRowSamples.push({ row: this.line, field, reason });
@@ -461,16 +474,28 @@ export async function readCsvBars(path: string, options: ReadOptions = {}): Prom
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (gzip && (error as Error).message === 'unexpected end of file') {
-      throw new DataError('gzip data is truncated (unexpected end of file)', { file: path }, { cause: error, hint: 'Re-download or re-compress the file.' });
+      throw new DataError(
+        'gzip data is truncated (unexpected end of file)',
+        { file: path },
+        { cause: error, hint: 'Re-download or re-compress the file.' },
+      );
     }
     if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
-      throw new DataError(`gzip data is corrupt (${(error as Error).message})`, { file: path }, { cause: error, hint: 'Re-download or re-compress the file.' });
+      throw new DataError(
+        `gzip data is corrupt (${(error as Error).message})`,
+        { file: path },
+        { cause: error, hint: 'Re-download or re-compress the file.' },
+      );
     }
     throw new DataError(`cannot read the file (${(error as Error).message})`, { file: path }, { cause: error });
   }
   parser.finishTail(carry, 0, carry.length);
   if (!parser.sawHeader) {
-    throw new DataError('the file is empty: no header line', { file: path }, { hint: 'Expected a header such as timestamp,open,high,low,close,volume.' });
+    throw new DataError(
+      'the file is empty: no header line',
+      { file: path },
+      { hint: 'Expected a header such as timestamp,open,high,low,close,volume.' },
+    );
   }
   stats.rowsParsed = parser.builder.length;
   if (stats.rowsParsed === 0) {

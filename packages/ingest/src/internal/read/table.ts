@@ -248,9 +248,15 @@ export function tableToBarsWithAliases(table: Table, file: string, format: 'parq
     if ((options.onBadRow ?? 'error') === 'error') {
       const first = sorted[0] as number;
       const cell = bad.rows.get(first) as BadCell;
-      throw new DataError(cell.reason, { file, row: first + 1, field: cell.field }, {
-        hint: cell.reason.includes('timestamp') ? TIMESTAMP_FORMATS_HINT : "Fix the data, or set data.onBadRow to 'skip' to drop such rows (counted in the report).",
-      });
+      throw new DataError(
+        cell.reason,
+        { file, row: first + 1, field: cell.field },
+        {
+          hint: cell.reason.includes('timestamp')
+            ? TIMESTAMP_FORMATS_HINT
+            : "Fix the data, or set data.onBadRow to 'skip' to drop such rows (counted in the report).",
+        },
+      );
     }
     const maxSamples = options.maxBadRowSamples ?? 20;
     for (const row of sorted.slice(0, maxSamples)) {

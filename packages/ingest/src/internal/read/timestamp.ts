@@ -71,10 +71,14 @@ export class ZoneConverter {
     try {
       this.clock = new ZoneClock(zone);
     } catch (error) {
-      throw new DataError(`unknown time zone '${zone}'`, { field: 'data.timezone' }, {
-        cause: error,
-        hint: "Use an IANA zone name such as 'America/Chicago' or 'UTC'.",
-      });
+      throw new DataError(
+        `unknown time zone '${zone}'`,
+        { field: 'data.timezone' },
+        {
+          cause: error,
+          hint: "Use an IANA zone name such as 'America/Chicago' or 'UTC'.",
+        },
+      );
     }
   }
 
@@ -205,7 +209,10 @@ export class TimestampParser {
     }
     // YYYYMMDD[ HH:MM[:SS]]: eight digits read as a date, not as epoch seconds in 1970, when
     // they form a valid date from 1900 on (bar data before 1971 has no epoch-seconds export).
-    if ((length === 8 || (length >= 14 && (bytes[start + 8] === 0x20 || bytes[start + 8] === 0x54))) && (bytes[start] === 0x31 || bytes[start] === 0x32)) {
+    if (
+      (length === 8 || (length >= 14 && (bytes[start + 8] === 0x20 || bytes[start + 8] === 0x54))) &&
+      (bytes[start] === 0x31 || bytes[start] === 0x32)
+    ) {
       const key = digits(bytes, start, 8);
       const dayMs = key >= 19_000_101 ? this.dateMs(key) : Number.NaN;
       if (!Number.isNaN(dayMs)) {

@@ -122,7 +122,8 @@ function dropMissing(work: Work, counts: RepairCounts): void {
   let kept = 0;
   for (let i = 0; i < n; i++) {
     // x !== x is the NaN test without a call per value.
-    const missing = timestamp[i] !== timestamp[i] || open[i] !== open[i] || high[i] !== high[i] || low[i] !== low[i] || close[i] !== close[i];
+    const missing =
+      timestamp[i] !== timestamp[i] || open[i] !== open[i] || high[i] !== high[i] || low[i] !== low[i] || close[i] !== close[i];
     if (missing) {
       if (!keep) {
         keep = new Uint8Array(n);
@@ -275,10 +276,13 @@ export function repairBars(input: Bars, options: RepairOptions = {}): RepairResu
   }
 
   const warnings: string[] = [];
-  if (counts.outOfOrderRows > 0) warnings.push(`input was not sorted by time: ${counts.outOfOrderRows} row(s) earlier than the row before; sorted`);
-  if (counts.duplicateTimestampsDropped > 0) warnings.push(`${counts.duplicateTimestampsDropped} duplicate timestamp(s) dropped, first occurrence kept`);
+  if (counts.outOfOrderRows > 0)
+    warnings.push(`input was not sorted by time: ${counts.outOfOrderRows} row(s) earlier than the row before; sorted`);
+  if (counts.duplicateTimestampsDropped > 0)
+    warnings.push(`${counts.duplicateTimestampsDropped} duplicate timestamp(s) dropped, first occurrence kept`);
   if (counts.nanPriceRowsDropped > 0) warnings.push(`${counts.nanPriceRowsDropped} row(s) with a missing price dropped`);
-  if (counts.nonPositivePriceRowsDropped > 0) warnings.push(`${counts.nonPositivePriceRowsDropped} row(s) with a zero or negative price dropped`);
+  if (counts.nonPositivePriceRowsDropped > 0)
+    warnings.push(`${counts.nonPositivePriceRowsDropped} row(s) with a zero or negative price dropped`);
   if (counts.offTickRows > 0) warnings.push(`${counts.offTickRows} row(s) have prices off the ${tickSize} tick grid (left unchanged)`);
 
   const { offTickRows: _offTick, outOfOrderRows: _outOfOrder, ...fixes } = counts;

@@ -34,7 +34,9 @@ function ruleFor(name: string): ColumnRule {
 
 export function resampleBars(bars: Bars, minutes = 5, options: ResampleOptions = {}): Bars {
   if (!(Number.isInteger(minutes) && minutes >= 1)) {
-    throw new UsageError(`resample needs a whole number of minutes ≥ 1, got ${minutes}`, { hint: 'set timeframes.targetMinutes to e.g. 5' });
+    throw new UsageError(`resample needs a whole number of minutes ≥ 1, got ${minutes}`, {
+      hint: 'set timeframes.targetMinutes to e.g. 5',
+    });
   }
   const calendar = options.sessions ?? calendarForSymbol(bars.symbol);
   const binMs = minutes * 60_000;
@@ -77,9 +79,13 @@ export function resampleBars(bars: Bars, minutes = 5, options: ResampleOptions =
   for (let i = 0; i < n; i++) {
     const t = time[i] as number;
     if (!(t > previous)) {
-      throw new DataError('timestamps must increase strictly to resample', { file: `${bars.symbol} bars`, row: i + 1, field: 'timestamp' }, {
-        hint: 'sort and de-duplicate the bars (the ingest repair step) first',
-      });
+      throw new DataError(
+        'timestamps must increase strictly to resample',
+        { file: `${bars.symbol} bars`, row: i + 1, field: 'timestamp' },
+        {
+          hint: 'sort and de-duplicate the bars (the ingest repair step) first',
+        },
+      );
     }
     previous = t;
     if (t < sessionOpen || t >= sessionClose) {

@@ -344,7 +344,8 @@ export function generateSyntheticMarket(source: RunConfig | SyntheticMarketOptio
     const cycle = contractCycleOf(spec.symbol);
     return options.rolls && cycle ? rollSchedule(cycle, calendars[s] as CmeCalendar, startDate, endDate) : undefined;
   });
-  for (let s = 0; s < k; s++) if (schedules[s]) (bars[s] as Bars).columns['contract'] = new Float64Array((bars[s] as Bars).timestamp.length);
+  for (let s = 0; s < k; s++)
+    if (schedules[s]) (bars[s] as Bars).columns['contract'] = new Float64Array((bars[s] as Bars).timestamp.length);
   // Unadjusted price = continuous price + sum of the carry spreads of the rolls so far.
   const rollOffset = new Float64Array(k);
   const contractIndex = new Int32Array(k).fill(-1);
@@ -385,7 +386,8 @@ export function generateSyntheticMarket(source: RunConfig | SyntheticMarketOptio
           if (!first) {
             const months = monthsBetween(schedule.contracts[j] as number, schedule.contracts[j + 1] as number);
             const price = Math.exp(openLog) + (rollOffset[s] as number);
-            rollOffset[s] = (rollOffset[s] as number) + tick.round((price * (options.symbols[s] as SyntheticSymbol).carryRate * months) / 12);
+            rollOffset[s] =
+              (rollOffset[s] as number) + tick.round((price * (options.symbols[s] as SyntheticSymbol).carryRate * months) / 12);
           }
           j++;
         }

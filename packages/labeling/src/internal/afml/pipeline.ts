@@ -62,11 +62,12 @@ export function afmlLabels(timestamp: Float64Array, close: Float64Array, options
   });
   const all = getBins(close, events);
   const keep = dropRareLabels(all.bin, options.minLabelShare);
-  const take = <T extends Int32Array | Float64Array | Int8Array>(values: T): T => values.constructor === Int32Array
-    ? (Int32Array.from(keep, (e) => values[e] as number) as T)
-    : values.constructor === Int8Array
-      ? (Int8Array.from(keep, (e) => values[e] as number) as T)
-      : (Float64Array.from(keep, (e) => values[e] as number) as T);
+  const take = <T extends Int32Array | Float64Array | Int8Array>(values: T): T =>
+    values.constructor === Int32Array
+      ? (Int32Array.from(keep, (e) => values[e] as number) as T)
+      : values.constructor === Int8Array
+        ? (Int8Array.from(keep, (e) => values[e] as number) as T)
+        : (Float64Array.from(keep, (e) => values[e] as number) as T);
   const bins: AfmlBins = {
     index: take(all.index),
     end: take(all.end),

@@ -5,12 +5,7 @@
  * start bar, r_start, which happened before the event; a NaN return (the first bar) is skipped as
  * pandas' sum does.
  */
-export function returnAttributionWeights(
-  close: Float64Array,
-  start: Int32Array,
-  end: Int32Array,
-  concurrency: Int32Array,
-): Float64Array {
+export function returnAttributionWeights(close: Float64Array, start: Int32Array, end: Int32Array, concurrency: Int32Array): Float64Array {
   const out = new Float64Array(start.length);
   const last = close.length - 1;
   let total = 0;

@@ -14,9 +14,7 @@
 export type CmeProduct = 'equity' | 'metals';
 
 /** What a trading date looks like on the holiday calendar. */
-export type HolidayRule =
-  | { kind: 'closed'; name: string }
-  | { kind: 'earlyClose'; name: string; closeMinuteCt: number };
+export type HolidayRule = { kind: 'closed'; name: string } | { kind: 'earlyClose'; name: string; closeMinuteCt: number };
 
 const minutes = (hour: number, minute: number): number => hour * 60 + minute;
 
@@ -69,7 +67,7 @@ export function easterSunday(year: number): [number, number] {
 
 /** `yyyymmdd` of a date shifted by whole days (handles month and year ends). */
 export function addCalendarDays(date: number, days: number): number {
-  const t = new Date(Date.UTC(Math.floor(date / 10000), (Math.floor(date / 100) % 100) - 1, date % 100 + days));
+  const t = new Date(Date.UTC(Math.floor(date / 10000), (Math.floor(date / 100) % 100) - 1, (date % 100) + days));
   return t.getUTCFullYear() * 10000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
 }
 
@@ -88,10 +86,8 @@ function observed(year: number, month: number, day: number): number {
 function buildYear(year: number, product: CmeProduct): Map<number, HolidayRule> {
   const rules = new Map<number, HolidayRule>();
   const closed = (date: number, name: string) => rules.set(date, { kind: 'closed', name });
-  const early = (date: number, name: string) =>
-    rules.set(date, { kind: 'earlyClose', name, closeMinuteCt: EARLY_CLOSE[product] });
-  const halfDay = (date: number, name: string) =>
-    rules.set(date, { kind: 'earlyClose', name, closeMinuteCt: HALF_DAY_CLOSE[product] });
+  const early = (date: number, name: string) => rules.set(date, { kind: 'earlyClose', name, closeMinuteCt: EARLY_CLOSE[product] });
+  const halfDay = (date: number, name: string) => rules.set(date, { kind: 'earlyClose', name, closeMinuteCt: HALF_DAY_CLOSE[product] });
 
   // New Year on a Saturday is not moved back into December by CME (2022 traded on Dec 31).
   if (weekday(year, 1, 1) !== 6) closed(observed(year, 1, 1), "New Year's Day");

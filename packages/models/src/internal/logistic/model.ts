@@ -14,7 +14,15 @@ import type {
   ModelInput,
   Probabilities,
 } from '../types.js';
-import { argmaxRows, balancedClassWeights, checkLabels, checkShapeMatches, lastAxisNames, rowWidth, weightedLogLoss } from '../dense-input.js';
+import {
+  argmaxRows,
+  balancedClassWeights,
+  checkLabels,
+  checkShapeMatches,
+  lastAxisNames,
+  rowWidth,
+  weightedLogLoss,
+} from '../dense-input.js';
 import { lbfgs } from './lbfgs.js';
 import { logisticObjective, logisticProbabilities, parameterCount } from './objective.js';
 
@@ -27,10 +35,27 @@ export const LOGISTIC_CARD: ModelCard = {
   aliases: ['lr', 'logistic_regression'],
   handlesMissing: false,
   hyperparameters: {
-    C: { kind: 'float', default: 1, range: [1e-6, 1e6], log: true, description: 'Inverse L2 strength, as sklearn: C·Σ s_i·CE_i + ½‖W‖² (intercepts unpenalised)' },
-    classWeights: { kind: 'enum', default: 'balanced', values: ['balanced', 'none'], description: "'balanced' = n/(k·count_c), multiplied with sample weights" },
+    C: {
+      kind: 'float',
+      default: 1,
+      range: [1e-6, 1e6],
+      log: true,
+      description: 'Inverse L2 strength, as sklearn: C·Σ s_i·CE_i + ½‖W‖² (intercepts unpenalised)',
+    },
+    classWeights: {
+      kind: 'enum',
+      default: 'balanced',
+      values: ['balanced', 'none'],
+      description: "'balanced' = n/(k·count_c), multiplied with sample weights",
+    },
     maxIter: { kind: 'int', default: 500, range: [1, 100_000], description: 'L-BFGS iterations (each one is an epoch for onEpoch)' },
-    tol: { kind: 'float', default: 1e-4, range: [1e-12, 1], log: true, description: 'Stop when max |gradient| of the mean-scaled objective ≤ tol (sklearn/scipy pgtol)' },
+    tol: {
+      kind: 'float',
+      default: 1e-4,
+      range: [1e-12, 1],
+      log: true,
+      description: 'Stop when max |gradient| of the mean-scaled objective ≤ tol (sklearn/scipy pgtol)',
+    },
   },
 };
 
@@ -165,14 +190,17 @@ export class LogisticModel implements BaseModel {
 
   static async load(dir: string): Promise<LogisticModel> {
     const header = await readModelHeader(dir);
-    if (header.name !== 'logistic') throw new ArtifactError(`holds a '${header.name}' model, not logistic`, dir, { hint: 'Load it through the registry.' });
+    if (header.name !== 'logistic')
+      throw new ArtifactError(`holds a '${header.name}' model, not logistic`, dir, { hint: 'Load it through the registry.' });
     const raw = JSON.parse((await readModelFile(dir, 'coefficients.json')).toString('utf8')) as { width: number; params: number[] };
     const inputShape = header.inputShape ?? [raw.width];
     if (raw.params.length !== parameterCount(raw.width) || inputShape.reduce((a, b) => a * b, 1) !== raw.width) {
-      throw new ArtifactError('coefficients.json does not match the input shape in the header', `${dir}/coefficients.json`, { hint: 'Save the model again.' });
+      throw new ArtifactError('coefficients.json does not match the input shape in the header', `${dir}/coefficients.json`, {
+        hint: 'Save the model again.',
+      });
     }
     const model = new LogisticModel(header.hyperparameters);
-    const runtime = ((header.extra?.['runtime'] ?? {}) as Record<string, string | number | boolean>);
+    const runtime = (header.extra?.['runtime'] ?? {}) as Record<string, string | number | boolean>;
     model.#fitted = {
       params: Float64Array.from(raw.params),
       width: raw.width,
@@ -199,7 +227,8 @@ export class LogisticModel implements BaseModel {
     const steps = fitted.width / features;
     for (let f = 0; f < features; f++) {
       let sum = 0;
-      for (let c = 0; c < NUM_CLASSES; c++) for (let t = 0; t < steps; t++) sum += Math.abs(fitted.params[c * fitted.width + t * features + f] as number);
+      for (let c = 0; c < NUM_CLASSES; c++)
+        for (let t = 0; t < steps; t++) sum += Math.abs(fitted.params[c * fitted.width + t * features + f] as number);
       importance[fitted.featureNames[f] as string] = sum / (NUM_CLASSES * steps);
     }
     return { ...description, featureNames: fitted.featureNames, featureImportance: importance, runtime: fitted.runtime };
@@ -216,7 +245,10 @@ export class LogisticModel implements BaseModel {
 
   #requireFitted(): Fitted {
     this.#checkUsable();
-    if (this.#fitted === undefined) throw new UsageError('logistic model is not fitted', { hint: 'Call fit(train) (or load a saved model) before predicting or saving.' });
+    if (this.#fitted === undefined)
+      throw new UsageError('logistic model is not fitted', {
+        hint: 'Call fit(train) (or load a saved model) before predicting or saving.',
+      });
     return this.#fitted;
   }
 }

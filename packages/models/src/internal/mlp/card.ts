@@ -13,9 +13,20 @@ export const MLP_CARD: ModelCard = {
     dropout: { kind: 'float', default: 0.2, range: [0, 0.9], description: 'Dropout rate after each hidden layer' },
     batchSize: { kind: 'int', default: 256, range: [1, 65_536], description: 'Rows per optimiser step' },
     maxEpochs: { kind: 'int', default: 50, range: [1, 10_000], description: 'Passes over the training rows' },
-    learningRate: { kind: 'float', default: 1e-3, range: [1e-7, 1], log: true, description: 'Adam step size (the onEpoch hook may change it per epoch)' },
+    learningRate: {
+      kind: 'float',
+      default: 1e-3,
+      range: [1e-7, 1],
+      log: true,
+      description: 'Adam step size (the onEpoch hook may change it per epoch)',
+    },
     weightDecay: { kind: 'float', default: 1e-4, range: [0, 1], description: 'Decoupled (AdamW) weight decay on all parameters' },
-    classWeights: { kind: 'enum', default: 'balanced', values: ['balanced', 'none'], description: "'balanced' weights the loss by n/(k·count_c) unless sample weights are given" },
+    classWeights: {
+      kind: 'enum',
+      default: 'balanced',
+      values: ['balanced', 'none'],
+      description: "'balanced' weights the loss by n/(k·count_c) unless sample weights are given",
+    },
     seed: { kind: 'int', default: 42, range: [0, 2_147_483_647], description: 'Seeds initial weights, shuffling and dropout' },
   },
 };

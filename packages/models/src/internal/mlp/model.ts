@@ -4,8 +4,26 @@ import { readModelFile, readModelHeader, writeModelDir } from '../model-dir.js';
 import { selectTfjsBackend } from '../tfjs/backend.js';
 import type { Tfjs } from '../tfjs/backend.js';
 import { NUM_CLASSES } from '../types.js';
-import type { BaseModel, EpochLog, FitOptions, FitResult, LabeledInput, ModelDescription, ModelFactory, ModelInput, Probabilities } from '../types.js';
-import { argmaxRows, balancedClassWeights, checkLabels, checkShapeMatches, lastAxisNames, rowWidth, weightedLogLoss } from '../dense-input.js';
+import type {
+  BaseModel,
+  EpochLog,
+  FitOptions,
+  FitResult,
+  LabeledInput,
+  ModelDescription,
+  ModelFactory,
+  ModelInput,
+  Probabilities,
+} from '../types.js';
+import {
+  argmaxRows,
+  balancedClassWeights,
+  checkLabels,
+  checkShapeMatches,
+  lastAxisNames,
+  rowWidth,
+  weightedLogLoss,
+} from '../dense-input.js';
 import { MLP_CARD, resolveMlpParams } from './card.js';
 import type { MlpParams } from './card.js';
 import { createNetwork, disposeNetwork, forward, initialWeights, predictRows, restore, snapshot } from './network.js';
@@ -188,22 +206,38 @@ export class MlpModel implements BaseModel {
     const { modelJson, weightsBin } = await toTfjsFiles(tf, inputShape, network.sizes, this.hyperparameters.dropout, snapshot(network));
     await writeModelDir(
       dir,
-      { name: 'mlp', hyperparameters: { ...this.hyperparameters, hiddenUnits: [...this.hyperparameters.hiddenUnits] }, featureNames, inputShape, extra: { runtime } },
+      {
+        name: 'mlp',
+        hyperparameters: { ...this.hyperparameters, hiddenUnits: [...this.hyperparameters.hiddenUnits] },
+        featureNames,
+        inputShape,
+        extra: { runtime },
+      },
       { 'tfjs/model.json': modelJson, 'tfjs/weights.bin': weightsBin },
     );
   }
 
   static async load(dir: string): Promise<MlpModel> {
     const header = await readModelHeader(dir);
-    if (header.name !== 'mlp') throw new ArtifactError(`holds a '${header.name}' model, not mlp`, dir, { hint: 'Load it through the registry.' });
+    if (header.name !== 'mlp')
+      throw new ArtifactError(`holds a '${header.name}' model, not mlp`, dir, { hint: 'Load it through the registry.' });
     const model = new MlpModel(header.hyperparameters);
     const inputShape = header.inputShape;
     if (inputShape === undefined) throw new ArtifactError('header lacks inputShape', dir, { hint: 'Save the model again.' });
     const { tf, backend } = await selectTfjsBackend();
-    const weights = await fromTfjsFiles(tf, (await readModelFile(dir, 'tfjs/model.json')).toString('utf8'), await readModelFile(dir, 'tfjs/weights.bin'));
+    const weights = await fromTfjsFiles(
+      tf,
+      (await readModelFile(dir, 'tfjs/model.json')).toString('utf8'),
+      await readModelFile(dir, 'tfjs/weights.bin'),
+    );
     const sizes = [inputShape.reduce((a, b) => a * b, 1), ...model.hyperparameters.hiddenUnits, NUM_CLASSES];
-    if (weights.length !== 2 * (sizes.length - 1) || weights.some((w, k) => w.length !== (k % 2 === 0 ? sizes[k / 2]! * sizes[k / 2 + 1]! : sizes[(k + 1) / 2]!))) {
-      throw new ArtifactError('tfjs weights do not match the header (input shape, hiddenUnits)', `${dir}/tfjs/model.json`, { hint: 'Save the model again.' });
+    if (
+      weights.length !== 2 * (sizes.length - 1) ||
+      weights.some((w, k) => w.length !== (k % 2 === 0 ? sizes[k / 2]! * sizes[k / 2 + 1]! : sizes[(k + 1) / 2]!))
+    ) {
+      throw new ArtifactError('tfjs weights do not match the header (input shape, hiddenUnits)', `${dir}/tfjs/model.json`, {
+        hint: 'Save the model again.',
+      });
     }
     const featureNames = header.featureNames ?? Array.from({ length: inputShape[inputShape.length - 1] as number }, (_, j) => `f${j}`);
     const saved = (header.extra?.['runtime'] ?? {}) as Record<string, string | number | boolean>;
@@ -214,7 +248,13 @@ export class MlpModel implements BaseModel {
   describe(): ModelDescription {
     const fitted = this.#fitted;
     const hyperparameters = { ...this.hyperparameters, hiddenUnits: [...this.hyperparameters.hiddenUnits] };
-    const base: ModelDescription = { name: this.name, family: this.card.family, inputKind: this.card.inputKind, hyperparameters, fitted: fitted !== undefined };
+    const base: ModelDescription = {
+      name: this.name,
+      family: this.card.family,
+      inputKind: this.card.inputKind,
+      hyperparameters,
+      fitted: fitted !== undefined,
+    };
     if (fitted === undefined) return base;
     return { ...base, featureNames: fitted.featureNames, runtime: { ...fitted.runtime, architecture: fitted.network.sizes.join(' → ') } };
   }
@@ -231,7 +271,8 @@ export class MlpModel implements BaseModel {
 
   #requireFitted(): Fitted {
     this.#checkUsable();
-    if (this.#fitted === undefined) throw new UsageError('mlp model is not fitted', { hint: 'Call fit(train) (or load a saved model) before predicting or saving.' });
+    if (this.#fitted === undefined)
+      throw new UsageError('mlp model is not fitted', { hint: 'Call fit(train) (or load a saved model) before predicting or saving.' });
     return this.#fitted;
   }
 }

@@ -99,7 +99,14 @@ export function forward(tf: Tfjs, network: Network, x: Tensor2D, dropout?: { rat
 }
 
 /** Softmax probabilities of `rows` rows, computed `chunk` rows at a time from lazily filled batches. */
-export function predictRows(tf: Tfjs, network: Network, rows: number, width: number, fill: (start: number, end: number, into: Float32Array) => void, chunk = 2048): Float32Array {
+export function predictRows(
+  tf: Tfjs,
+  network: Network,
+  rows: number,
+  width: number,
+  fill: (start: number, end: number, into: Float32Array) => void,
+  chunk = 2048,
+): Float32Array {
   const out = new Float32Array(rows * NUM_CLASSES);
   const buffer = new Float32Array(Math.min(chunk, Math.max(rows, 1)) * width);
   for (let start = 0; start < rows; start += chunk) {

@@ -16,7 +16,13 @@ interface ModelJson {
  * + relu + dropout per hidden layer, dense + softmax out), so tfjs or a converter can read the
  * saved directory without Tribar. File writing stays ours (atomic): the save handler only captures.
  */
-export async function toTfjsFiles(tf: Tfjs, inputShape: readonly number[], sizes: readonly number[], dropout: number, weights: readonly Float32Array[]): Promise<{ modelJson: string; weightsBin: Uint8Array }> {
+export async function toTfjsFiles(
+  tf: Tfjs,
+  inputShape: readonly number[],
+  sizes: readonly number[],
+  dropout: number,
+  weights: readonly Float32Array[],
+): Promise<{ modelJson: string; weightsBin: Uint8Array }> {
   const model = tf.sequential({ name: 'tribar_mlp' });
   if (inputShape.length > 1) model.add(tf.layers.flatten({ inputShape: [...inputShape], name: 'flatten' }));
   const layers = sizes.length - 1;

@@ -100,7 +100,9 @@ function candidatesFor(options: SelectTfjsBackendOptions): { names: readonly str
   if (override !== '') {
     const names = OVERRIDES[override];
     if (names === undefined) {
-      throw new UsageError(`TRIBAR_TFJS_BACKEND=${override} is not a tfjs backend`, { hint: 'Use cpu, wasm or tensorflow (or unset it to choose automatically).' });
+      throw new UsageError(`TRIBAR_TFJS_BACKEND=${override} is not a tfjs backend`, {
+        hint: 'Use cpu, wasm or tensorflow (or unset it to choose automatically).',
+      });
     }
     return { names, forced: true };
   }

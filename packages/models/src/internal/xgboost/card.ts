@@ -59,7 +59,12 @@ export function xgboostParams(hp: Record<string, unknown>, seed: number, withVal
     verbosity: '1',
   };
   // eval_metric accumulates over repeated SetParam calls; early stopping is ours and watches mlogloss.
-  const metrics: [string, string][] = withValidation ? [['eval_metric', 'mlogloss'], ['eval_metric', 'merror']] : [['eval_metric', 'mlogloss']];
+  const metrics: [string, string][] = withValidation
+    ? [
+        ['eval_metric', 'mlogloss'],
+        ['eval_metric', 'merror'],
+      ]
+    : [['eval_metric', 'mlogloss']];
   return [...Object.entries(params), ...metrics];
 }
 

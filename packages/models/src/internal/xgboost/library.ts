@@ -83,7 +83,14 @@ export interface XGBoostApi {
   XGBoosterSetParam(handle: Handle, name: string, value: string): number;
   XGBoosterUpdateOneIter(handle: Handle, iter: number, dtrain: Handle): number;
   XGBoosterEvalOneIter(handle: Handle, iter: number, dmats: Handle[], names: string[], len: number, out: Out<string>): number;
-  XGBoosterPredictFromDMatrix(handle: Handle, dmat: Handle, config: string, shape: Out<Handle>, dim: Out<number>, result: Out<Handle>): number;
+  XGBoosterPredictFromDMatrix(
+    handle: Handle,
+    dmat: Handle,
+    config: string,
+    shape: Out<Handle>,
+    dim: Out<number>,
+    result: Out<Handle>,
+  ): number;
   XGBoosterSaveModelToBuffer(handle: Handle, config: string, len: Out<number>, data: Out<Handle>): number;
   XGBoosterLoadModelFromBuffer(handle: Handle, data: Uint8Array, len: number): number;
   XGBoosterSlice(handle: Handle, begin: number, end: number, step: number, out: Out<Handle>): number;
@@ -148,7 +155,9 @@ export function xgboostApi(path: string = locateXGBoost()): XGBoostApi {
     XGBoosterPredictFromDMatrix: fn(
       'int XGBoosterPredictFromDMatrix(void *handle, void *dmat, const char *config, _Out_ void **out_shape, _Out_ uint64_t *out_dim, _Out_ void **out_result)',
     ),
-    XGBoosterSaveModelToBuffer: fn('int XGBoosterSaveModelToBuffer(void *handle, const char *config, _Out_ uint64_t *out_len, _Out_ void **out_dptr)'),
+    XGBoosterSaveModelToBuffer: fn(
+      'int XGBoosterSaveModelToBuffer(void *handle, const char *config, _Out_ uint64_t *out_len, _Out_ void **out_dptr)',
+    ),
     XGBoosterLoadModelFromBuffer: fn('int XGBoosterLoadModelFromBuffer(void *handle, const void *buf, uint64_t len)'),
     XGBoosterSlice: fn('int XGBoosterSlice(void *handle, int begin_layer, int end_layer, int step, _Out_ void **out)'),
     XGBoosterBoostedRounds: fn('int XGBoosterBoostedRounds(void *handle, _Out_ int *out)'),

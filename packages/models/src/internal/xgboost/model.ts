@@ -100,10 +100,15 @@ export class XGBoostModel implements BaseModel {
   async predictProba(input: ModelInput): Promise<Probabilities> {
     const fitted = this.#requireFitted('predictProba');
     checkInput(input, 'input', fitted.featureNames);
-    const matrix = new NativeMatrix(fitted.api, { x: input.x, rows: input.rows, cols: fitted.featureNames.length }, this.hyperparameters.threads as number);
+    const matrix = new NativeMatrix(
+      fitted.api,
+      { x: input.x, rows: input.rows, cols: fitted.featureNames.length },
+      this.hyperparameters.threads as number,
+    );
     try {
       const p = fitted.booster.predict(matrix);
-      if (p.length !== input.rows * NUM_CLASSES) throw new UsageError(`XGBoost returned ${p.length} values for ${input.rows} rows × ${NUM_CLASSES} classes`);
+      if (p.length !== input.rows * NUM_CLASSES)
+        throw new UsageError(`XGBoost returned ${p.length} values for ${input.rows} rows × ${NUM_CLASSES} classes`);
       return { rows: input.rows, p };
     } finally {
       matrix.free();
@@ -124,7 +129,12 @@ export class XGBoostModel implements BaseModel {
         hyperparameters: { ...this.hyperparameters },
         featureNames: fitted.featureNames,
         inputShape: [fitted.featureNames.length],
-        extra: { bestIteration: fitted.bestIteration, rounds: fitted.rounds, xgboostVersion: fitted.api.version, modelFile: XGBOOST_MODEL_FILE },
+        extra: {
+          bestIteration: fitted.bestIteration,
+          rounds: fitted.rounds,
+          xgboostVersion: fitted.api.version,
+          modelFile: XGBOOST_MODEL_FILE,
+        },
       },
       { [XGBOOST_MODEL_FILE]: fitted.booster.toJson() },
     );
@@ -133,7 +143,8 @@ export class XGBoostModel implements BaseModel {
   /** Read a directory written by `save`. */
   static async load(dir: string): Promise<XGBoostModel> {
     const header = await readModelHeader(dir);
-    if (header.name !== 'xgboost') throw new UsageError(`${dir} holds a '${header.name}' model, not xgboost`, { hint: 'Load it with ModelRegistry.load(dir).' });
+    if (header.name !== 'xgboost')
+      throw new UsageError(`${dir} holds a '${header.name}' model, not xgboost`, { hint: 'Load it with ModelRegistry.load(dir).' });
     const bytes = await readModelFile(dir, XGBOOST_MODEL_FILE);
     const model = new XGBoostModel(header.hyperparameters);
     const api = xgboostApi();
@@ -143,7 +154,13 @@ export class XGBoostModel implements BaseModel {
     const featureNames = header.featureNames ?? Array.from({ length: header.inputShape?.[0] ?? 0 }, (_, j) => `f${j}`);
     const bestIteration = typeof header.extra?.bestIteration === 'number' ? header.extra.bestIteration : rounds - 1;
     model.#fitted = { api, booster, featureNames, bestIteration, rounds };
-    model.#runtime = { library: 'xgboost', xgboostVersion: api.version, libraryPath: api.path, threads: model.hyperparameters.threads as number, rounds };
+    model.#runtime = {
+      library: 'xgboost',
+      xgboostVersion: api.version,
+      libraryPath: api.path,
+      threads: model.hyperparameters.threads as number,
+      rounds,
+    };
     return model;
   }
 
@@ -160,7 +177,12 @@ export class XGBoostModel implements BaseModel {
     // Features no tree splits on have no entry in XGBoost's score: they are worth 0.
     const importance: Record<string, number> = {};
     for (const name of this.#fitted.featureNames) importance[name] = gain.get(name) ?? 0;
-    return { ...description, featureNames: this.#fitted.featureNames, featureImportance: importance, ...(this.#runtime ? { runtime: { ...this.#runtime } } : {}) };
+    return {
+      ...description,
+      featureNames: this.#fitted.featureNames,
+      featureImportance: importance,
+      ...(this.#runtime ? { runtime: { ...this.#runtime } } : {}),
+    };
   }
 
   dispose(): void {
@@ -179,7 +201,8 @@ export class XGBoostModel implements BaseModel {
 
   #requireFitted(call: string): Fitted {
     this.#checkAlive();
-    if (this.#fitted === undefined) throw new UsageError(`xgboost.${call}() before fit()`, { hint: 'Call fit(train) or load a saved model first.' });
+    if (this.#fitted === undefined)
+      throw new UsageError(`xgboost.${call}() before fit()`, { hint: 'Call fit(train) or load a saved model first.' });
     return this.#fitted;
   }
 }
@@ -214,7 +237,10 @@ function checkInput(input: ModelInput, what: string, featureNames: readonly stri
     const given = input.featureNames;
     if (given !== undefined) {
       const j = given.findIndex((name, k) => name !== featureNames[k]);
-      if (j >= 0) throw new UsageError(`${what} feature ${j} is '${given[j]}', the model expects '${featureNames[j]}'`, { hint: 'Reorder the columns as at fit time.' });
+      if (j >= 0)
+        throw new UsageError(`${what} feature ${j} is '${given[j]}', the model expects '${featureNames[j]}'`, {
+          hint: 'Reorder the columns as at fit time.',
+        });
     }
   }
   if (input.featureNames !== undefined && input.featureNames.length !== cols) {
@@ -232,11 +258,14 @@ function checkLabeled(input: LabeledInput, what: string, cols: number | undefine
   if (input.y.length !== input.rows) throw new UsageError(`${what}.y has ${input.y.length} labels for ${input.rows} rows`);
   for (let i = 0; i < input.y.length; i++) {
     if ((input.y[i] as number) >= NUM_CLASSES) {
-      throw new UsageError(`${what}.y[${i}] = ${input.y[i]} is not a class 0..${NUM_CLASSES - 1}`, { hint: 'Classes are trading labels + 1; drop invalid labels first.' });
+      throw new UsageError(`${what}.y[${i}] = ${input.y[i]} is not a class 0..${NUM_CLASSES - 1}`, {
+        hint: 'Classes are trading labels + 1; drop invalid labels first.',
+      });
     }
   }
   if (input.weights !== undefined) {
-    if (input.weights.length !== input.rows) throw new UsageError(`${what}.weights has ${input.weights.length} values for ${input.rows} rows`);
+    if (input.weights.length !== input.rows)
+      throw new UsageError(`${what}.weights has ${input.weights.length} values for ${input.rows} rows`);
     for (let i = 0; i < input.weights.length; i++) {
       const w = input.weights[i] as number;
       if (!(w >= 0) || !Number.isFinite(w)) throw new UsageError(`${what}.weights[${i}] = ${w}: weights must be finite and ≥ 0`);

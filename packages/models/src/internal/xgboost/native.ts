@@ -45,7 +45,15 @@ export class NativeBooster {
   /** A booster to be trained on `cache` (the matrices whose predictions it caches between rounds). */
   static create(api: XGBoostApi, cache: NativeMatrix[], params: readonly (readonly [string, string])[]): NativeBooster {
     const out: [unknown] = [null];
-    check(api, api.XGBoosterCreate(cache.map((m) => m.handle), cache.length, out), 'XGBoosterCreate');
+    check(
+      api,
+      api.XGBoosterCreate(
+        cache.map((m) => m.handle),
+        cache.length,
+        out,
+      ),
+      'XGBoosterCreate',
+    );
     const booster = new NativeBooster(api, out[0]);
     for (const [name, value] of params) {
       check(api, api.XGBoosterSetParam(booster.handle, name, value), `XGBoosterSetParam(${name}=${value})`);
@@ -74,7 +82,18 @@ export class NativeBooster {
   /** Metrics after `iteration`, e.g. `{ 'train-mlogloss': 0.93, 'val-merror': 0.41 }`. */
   evalOneIter(iteration: number, matrices: NativeMatrix[], names: string[]): Record<string, number> {
     const out: [string] = [''];
-    check(this.api, this.api.XGBoosterEvalOneIter(this.handle, iteration, matrices.map((m) => m.handle), names, matrices.length, out), 'XGBoosterEvalOneIter');
+    check(
+      this.api,
+      this.api.XGBoosterEvalOneIter(
+        this.handle,
+        iteration,
+        matrices.map((m) => m.handle),
+        names,
+        matrices.length,
+        out,
+      ),
+      'XGBoosterEvalOneIter',
+    );
     return parseEval(out[0]);
   }
 
@@ -84,7 +103,11 @@ export class NativeBooster {
     const dim: [number] = [0];
     const result: [unknown] = [null];
     const config = JSON.stringify({ type: 0, training: false, iteration_begin: 0, iteration_end: rounds, strict_shape: false });
-    check(this.api, this.api.XGBoosterPredictFromDMatrix(this.handle, matrix.handle, config, shape, dim, result), 'XGBoosterPredictFromDMatrix');
+    check(
+      this.api,
+      this.api.XGBoosterPredictFromDMatrix(this.handle, matrix.handle, config, shape, dim, result),
+      'XGBoosterPredictFromDMatrix',
+    );
     const size = decodeUint64(shape[0], dim[0]).reduce((a, b) => a * b, 1);
     return new Float32Array(copyNative(result[0], size * 4));
   }
@@ -115,7 +138,11 @@ export class NativeBooster {
   }
 
   setFeatureNames(names: readonly string[]): void {
-    check(this.api, this.api.XGBoosterSetStrFeatureInfo(this.handle, 'feature_name', [...names], names.length), 'XGBoosterSetStrFeatureInfo');
+    check(
+      this.api,
+      this.api.XGBoosterSetStrFeatureInfo(this.handle, 'feature_name', [...names], names.length),
+      'XGBoosterSetStrFeatureInfo',
+    );
   }
 
   /** Importance per feature that appears in a split (`gain` = mean gain of its splits, as Python's get_score). */

@@ -35,23 +35,41 @@ const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
  * averages run over the classes that occur in yTrue or in the predictions (sklearn's unique labels).
  * Counts are unweighted; only the log loss uses `weights`.
  */
-export function classificationMetrics(yTrue: Uint8Array, proba: Float32Array | Float64Array, weights?: Float32Array | Float64Array): ClassificationMetrics {
+export function classificationMetrics(
+  yTrue: Uint8Array,
+  proba: Float32Array | Float64Array,
+  weights?: Float32Array | Float64Array,
+): ClassificationMetrics {
   const n = yTrue.length;
   if (n === 0) throw new UsageError('classificationMetrics: no rows', { hint: 'pass at least one labeled row' });
   if (proba.length !== n * K) {
-    throw new UsageError(`classificationMetrics: proba has ${proba.length} values, expected rows × 3 = ${n * K}`, { hint: 'pass one row of [p_short, p_neutral, p_long] per label' });
+    throw new UsageError(`classificationMetrics: proba has ${proba.length} values, expected rows × 3 = ${n * K}`, {
+      hint: 'pass one row of [p_short, p_neutral, p_long] per label',
+    });
   }
   if (weights && weights.length !== n) {
-    throw new UsageError(`classificationMetrics: weights has ${weights.length} values, expected ${n}`, { hint: 'pass one weight per row or none' });
+    throw new UsageError(`classificationMetrics: weights has ${weights.length} values, expected ${n}`, {
+      hint: 'pass one weight per row or none',
+    });
   }
   const counts = new Float64Array(K * K);
   let lossSum = 0;
   let weightSum = 0;
   for (let i = 0; i < n; i++) {
     const y = yTrue[i] as number;
-    if (y >= K) throw new DataError(`class ${y} is not 0, 1 or 2`, { row: i, field: 'yTrue' }, { hint: 'map labels −1/0/1 to classes 0/1/2 and drop invalid (−99) rows' });
+    if (y >= K)
+      throw new DataError(
+        `class ${y} is not 0, 1 or 2`,
+        { row: i, field: 'yTrue' },
+        { hint: 'map labels −1/0/1 to classes 0/1/2 and drop invalid (−99) rows' },
+      );
     for (let c = 0; c < K; c++) {
-      if (Number.isNaN(proba[i * K + c])) throw new DataError('probability is NaN', { row: i, field: `proba[${NAMES[c]}]` }, { hint: 'check the model output for NaN inputs' });
+      if (Number.isNaN(proba[i * K + c]))
+        throw new DataError(
+          'probability is NaN',
+          { row: i, field: `proba[${NAMES[c]}]` },
+          { hint: 'check the model output for NaN inputs' },
+        );
     }
     const cell = y * K + argmaxClass(proba, i);
     counts[cell] = counts[cell]! + 1;

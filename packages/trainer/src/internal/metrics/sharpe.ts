@@ -33,7 +33,9 @@ const EULER_GAMMA = 0.5772156649015329;
  */
 export function expectedMaxSharpe(trials: number, variance: number): number {
   if (trials <= 1) return 0;
-  return Math.sqrt(variance) * ((1 - EULER_GAMMA) * normalQuantile(1 - 1 / trials) + EULER_GAMMA * normalQuantile(1 - 1 / (trials * Math.E)));
+  return (
+    Math.sqrt(variance) * ((1 - EULER_GAMMA) * normalQuantile(1 - 1 / trials) + EULER_GAMMA * normalQuantile(1 - 1 / (trials * Math.E)))
+  );
 }
 
 /**
