@@ -21,7 +21,24 @@ export const RUN_FOLDERS = [
 ];
 export const RUN_FILES = ['state.json', 'config.json', 'manifest.json'];
 /** Prefixes of the per-horizon columns every stage after labels shares. */
-export const COLUMN_PREFIXES = ['label_h', 'split_h'];
+export const COLUMN_PREFIXES = [
+  'label_h',
+  'split_h',
+  'bars_to_hit_h',
+  'mae_h',
+  'mfe_h',
+  'touch_type_h',
+  'label_end_index_h',
+  'label_end_time_h',
+  'fwd_return_h',
+  'quality_h',
+  'sample_weight_h',
+  'pain_to_gain_h',
+  'time_weighted_dd_h',
+  'uniqueness_h',
+  'return_weight_h',
+  'decay_weight_h',
+];
 
 const folderPattern = new RegExp(`^(?:${RUN_FOLDERS.map((f) => f.replace('-', '\\-')).join('|')})/`);
 

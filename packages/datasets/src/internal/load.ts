@@ -1,4 +1,15 @@
-import { featureBars, labelBars, labelColumn, labelsReport, runConfig, scaledBars, splitBars, splitColumn } from '@tribar/artifacts';
+import {
+  featureBars,
+  labelBars,
+  labelColumn,
+  labelEndIndexColumn,
+  labelsReport,
+  runConfig,
+  sampleWeightColumn,
+  scaledBars,
+  splitBars,
+  splitColumn,
+} from '@tribar/artifacts';
 import { ArtifactError, UsageError, childLogger, float64Column, readArrowFile } from '@tribar/core';
 import type { Logger } from '@tribar/core';
 import type { Table } from 'apache-arrow';
@@ -165,8 +176,8 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   const labeled = horizonsOf(labels.table, labelColumn);
   const labelHint = `Horizons labeled in this run: ${labeled.join(', ') || 'none'}; pick one of them or re-run the pipeline with horizon ${horizon}.`;
   const label = column(labels.table, labels.path, labelColumn(horizon), labelHint);
-  const weight = column(labels.table, labels.path, `sample_weight_h${horizon}`, labelHint);
-  const labelEndIndex = column(labels.table, labels.path, `label_end_index_h${horizon}`, labelHint);
+  const weight = column(labels.table, labels.path, sampleWeightColumn(horizon), labelHint);
+  const labelEndIndex = column(labels.table, labels.path, labelEndIndexColumn(horizon), labelHint);
   const splitHint = `Horizons split in this run: ${horizonsOf(splits.table, splitColumn).join(', ') || 'none'}; ${RERUN}`;
   const split = column(splits.table, splits.path, splitColumn(horizon), splitHint);
 
