@@ -1,3 +1,4 @@
+import type { LabelsReportFile } from '@tribar/artifacts';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { tableFromArrays } from 'apache-arrow';
 import { mkdir } from 'node:fs/promises';
@@ -85,14 +86,40 @@ export async function writeRunFixture(runDir: string, options: FixtureOptions = 
       atr_14: Float64Array.from({ length: m }, () => 4),
     }),
   );
-  await writeJsonAtomic(join(runDir, 'labels', 'report.json'), {
-    atrFeature: 'atr_14',
-    sameBarRule: 'nearerOpen',
-    symbols: { MES: { '5': { params: { kUp: 2, kDown: 1.5, maxBars: 10 } } } },
-  });
+  await writeJsonAtomic(join(runDir, 'labels', 'report.json'), labelsReportFile({ kUp: 2, kDown: 1.5, maxBars: 10 }));
   await writeJsonAtomic(join(runDir, 'config.json'), {
     symbols: ['MES'],
     horizons: [5],
     timeframes: { sourceMinutes: 1, targetMinutes: 5 },
   });
+}
+
+/** A `labels/report.json` in the contract's full shape with one MES entry at horizon `horizon`. */
+export function labelsReportFile(params: { kUp: number; kDown: number; maxBars: number }, horizon = 5): LabelsReportFile {
+  const mix = { rows: 0, valid: 0, invalid: 0, long: 0, short: 0, neutral: 0, longShare: 0, shortShare: 0, neutralShare: 0 };
+  return {
+    trainEnd: '2026-01-08T20:00:00.000Z',
+    sameBarRule: 'nearerOpen',
+    costAware: false,
+    atrFeature: 'atr_14',
+    percentilesFrom: 'train',
+    invalidPolicy: 'label -99 rows carry weight 0',
+    symbols: {
+      MES: {
+        [String(horizon)]: {
+          params,
+          source: 'ga',
+          costPrice: 0,
+          mix: { all: mix, train: mix },
+          quality: {
+            mean: null,
+            scales: { mae: null, mfe: null, painToGain: null, timeWeightedDd: null },
+            tierCuts: { low: null, high: null },
+            weightCounts: { low: 0, mid: 0, high: 0, zero: 0 },
+            percentileRows: 0,
+          },
+        },
+      },
+    },
+  };
 }

@@ -84,7 +84,7 @@ describe('loadDataModule', () => {
     await writeRunFixture(runDir);
     await unlink(join(runDir, 'labels', 'report.json'));
     await expect(loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).rejects.toThrow(
-      /labels\/report\.json: missing file/,
+      /labels\/report\.json: cannot read the file/,
     );
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDataModule } from '../src/internal/load.js';
 import type { SequenceDataset, TabularDataset } from '../src/internal/types.js';
 import { TWELVE, f0Of, f1Of, tableWithTime, twelveColumns } from './twelve-rows.js';
+import { labelsReportFile } from './fixture.js';
 
 interface RunOptions {
   /** Rows written to splits/MES.arrow (default all 12). */
@@ -53,11 +54,7 @@ async function writeRun(runDir: string, options: RunOptions = {}): Promise<void>
       atr_14: Float64Array.from({ length: n }, (_, r) => 2 + r / 4),
     }),
   );
-  await writeJsonAtomic(join(runDir, 'labels', 'report.json'), {
-    atrFeature: 'atr_14',
-    sameBarRule: 'nearerOpen',
-    symbols: { MES: { '5': { params: { kUp: 2, kDown: 1, maxBars: 6 } } } },
-  });
+  await writeJsonAtomic(join(runDir, 'labels', 'report.json'), labelsReportFile({ kUp: 2, kDown: 1, maxBars: 6 }));
   if (options.config ?? true) await writeJsonAtomic(join(runDir, 'config.json'), { timeframes: { targetMinutes: 5 } });
 }
 

@@ -4,6 +4,9 @@ import {
   labelColumn,
   labelEndIndexColumn,
   labelsReport,
+  labelsReportHorizon,
+  readJsonArtifact,
+  type LabelsReportFile,
   runConfig,
   sampleWeightColumn,
   scaledBars,
@@ -118,28 +121,16 @@ function barMinutesOf(config: Json | undefined, timestampMs: Float64Array): numb
   return median / 60_000;
 }
 
-function barrierOf(report: Json, path: string, symbol: string, horizon: number): BarrierInfo {
-  const symbols = report['symbols'];
-  const bySymbol = isObject(symbols) ? symbols[symbol] : undefined;
-  const entry = isObject(bySymbol) ? bySymbol[String(horizon)] : undefined;
-  const params = isObject(entry) ? entry['params'] : undefined;
-  const number = (key: string): number => {
-    const value = isObject(params) ? params[key] : undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      const available = isObject(bySymbol) ? Object.keys(bySymbol).join(', ') : 'none';
-      throw new ArtifactError(`no symbols.${symbol}.${horizon}.params.${key}`, path, {
-        hint: `${RERUN} Horizons labeled for ${symbol}: ${available}.`,
-      });
-    }
-    return value;
-  };
-  return {
-    kUp: number('kUp'),
-    kDown: number('kDown'),
-    maxBars: number('maxBars'),
-    atrFeature: typeof report['atrFeature'] === 'string' ? report['atrFeature'] : 'atr_14',
-    sameBarRule: typeof report['sameBarRule'] === 'string' ? report['sameBarRule'] : 'unknown',
-  };
+/** The barriers labels-final used for one symbol × horizon, from its report (parsed by the contract's schema). */
+function barrierOf(report: LabelsReportFile, path: string, symbol: string, horizon: number): BarrierInfo {
+  const entry = labelsReportHorizon(report, symbol, horizon);
+  if (entry === undefined) {
+    const labeled = Object.keys(report.symbols[symbol] ?? {}).filter((key) => key !== 'afml');
+    throw new ArtifactError(`no symbols.${symbol}.${horizon} entry`, path, {
+      hint: `${RERUN} Horizons labeled for ${symbol}: ${labeled.join(', ') || 'none'}.`,
+    });
+  }
+  return { ...entry.params, atrFeature: report.atrFeature, sameBarRule: report.sameBarRule };
 }
 
 export interface LoadOptions {
@@ -166,7 +157,7 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   const splits = await readTable(runDir, splitBars(symbol).path, symbols);
   const features = await readTable(runDir, featureBars(symbol).path, symbols);
   const reportPath = join(runDir, labelsReport.path);
-  const report = (await readJson(reportPath, true)) as Json;
+  const report = await readJsonArtifact(runDir, labelsReport);
 
   const timestampMs = column(labels.table, labels.path, 'timestamp', RERUN);
   for (const other of [scale, splits, features]) {
