@@ -186,5 +186,5 @@ describe('the tribar process', () => {
     );
     expect(result.status, result.stderr).toBe(EXIT.usage);
     expect(result.stderr).toContain('train + val + test must sum to 1, got 0.5 + 0.2 + 0.2 = 0.9');
-  }, 60_000);
+  });
 });

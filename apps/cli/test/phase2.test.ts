@@ -119,7 +119,7 @@ describe('tribar train', () => {
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain('train.models names unknown model(s): svm');
     expect(unknown.stderr).toMatch(/hint: Registered models: logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/);
-  }, 60_000);
+  });
 
   it('parses --hp values as JSON when they are, as strings otherwise', () => {
     expect(parseHyperparameters(['maxDepth=4', 'classWeights=none', 'hiddenUnits=[32,16]', 'flag=true'])).toEqual({

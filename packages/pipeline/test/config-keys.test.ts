@@ -84,5 +84,5 @@ describe('configKeys', () => {
     }
     expect(undeclared, "config paths read but not in the stage's configKeys").toEqual([]);
     expect(stale, 'KNOWN_UNDECLARED entries that are declared (or no longer read) now: delete them').toEqual([]);
-  }, 300_000);
+  });
 });

@@ -78,7 +78,7 @@ describe('the registered Phase 1 stages on the synthetic default (three weeks)',
 
     const again = await runPipeline({ stages: registeredStages(), config, runsDir, runId: 'syn' });
     expect(Object.values(again.state.stages).map((record) => record.reused)).toEqual(Array(11).fill(true));
-  }, 120_000);
+  });
 });
 
 const CHROMIUM = process.env['TRIBAR_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -170,5 +170,5 @@ describe.skipIf(!existsSync(MES_FILE) || !existsSync(MGC_FILE))('configs/real-me
       expect(chart.height, `${chart.name} height`).toBeGreaterThan(0);
     }
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
-  }, 180_000);
+  });
 });

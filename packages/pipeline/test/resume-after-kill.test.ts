@@ -87,5 +87,5 @@ describe('a run killed during a stage', () => {
     const leftovers = (await readFile(join(runsDir, 'killed', 'manifest.json'), 'utf8')).includes('.tmp-');
     expect(leftovers).toBe(false);
     expect(await ArtifactManifest.open(join(runsDir, 'killed'), 'killed').then((m) => m.verify())).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -85,5 +85,5 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  });
 });

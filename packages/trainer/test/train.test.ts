@@ -183,7 +183,7 @@ async function checkTrackerRun(tracker: Tracker, result: TrainResult): Promise<A
 }
 
 describe('trainModel', () => {
-  it('fits logistic on the fixture: results, artifacts and the tracked run', { timeout: 60_000 }, async () => {
+  it('fits logistic on the fixture: results, artifacts and the tracked run', async () => {
     const tracker = await Tracker.open(join(root, 'mlruns'));
     const registry = createDefaultRegistry();
     const result = await trainModel({
@@ -221,47 +221,39 @@ describe('trainModel', () => {
   });
 
   // CI installs libxgboost (tools/scripts/setup-system.sh): there a missing one fails instead of skipping.
-  it.skipIf(!xgboostAvailable && process.env['CI'] !== 'true')(
-    'fits xgboost with given hyperparameters, same artifacts',
-    { timeout: 60_000 },
-    async () => {
-      const tracker = await Tracker.open(join(root, 'mlruns'));
-      const result = await trainModel({
-        runDir,
-        symbol: 'MES',
-        horizon: 5,
-        model: 'xgboost',
-        registry: createDefaultRegistry(),
-        config: await configWith(),
-        hyperparameters: { nEstimators: 20 },
-        tracker,
-      });
-      expect(result.rows).toEqual(fixture.counts);
-      expect(result.hyperparameters['nEstimators']).toBe(20);
-      expect(result.fit.epochs).toBeGreaterThan(0);
-      expect(result.fit.epochs).toBeLessThanOrEqual(20);
-      expect(result.test.macroF1).toBeGreaterThanOrEqual(0);
-      expect(result.test.macroF1).toBeLessThanOrEqual(1);
-      await checkArtifacts(result, 'xgboost');
-      const run = await checkTrackerRun(tracker, result);
-      expect(run.params['hp.nEstimators']).toBe('20');
-    },
-  );
+  it.skipIf(!xgboostAvailable && process.env['CI'] !== 'true')('fits xgboost with given hyperparameters, same artifacts', async () => {
+    const tracker = await Tracker.open(join(root, 'mlruns'));
+    const result = await trainModel({
+      runDir,
+      symbol: 'MES',
+      horizon: 5,
+      model: 'xgboost',
+      registry: createDefaultRegistry(),
+      config: await configWith(),
+      hyperparameters: { nEstimators: 20 },
+      tracker,
+    });
+    expect(result.rows).toEqual(fixture.counts);
+    expect(result.hyperparameters['nEstimators']).toBe(20);
+    expect(result.fit.epochs).toBeGreaterThan(0);
+    expect(result.fit.epochs).toBeLessThanOrEqual(20);
+    expect(result.test.macroF1).toBeGreaterThanOrEqual(0);
+    expect(result.test.macroF1).toBeLessThanOrEqual(1);
+    await checkArtifacts(result, 'xgboost');
+    const run = await checkTrackerRun(tracker, result);
+    expect(run.params['hp.nEstimators']).toBe('20');
+  });
 
-  it(
-    'takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train',
-    { timeout: 60_000 },
-    async () => {
-      const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
-      expect(config.train.models).toEqual([]);
-      const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry: createDefaultRegistry(), config });
-      expect(result.hyperparameters['C']).toBe(0.25);
-      expect(result.hyperparameters['maxIter']).toBe(5);
-      expect(result.fit.epochs).toBeLessThanOrEqual(5);
-    },
-  );
+  it('takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train', async () => {
+    const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
+    expect(config.train.models).toEqual([]);
+    const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry: createDefaultRegistry(), config });
+    expect(result.hyperparameters['C']).toBe(0.25);
+    expect(result.hyperparameters['maxIter']).toBe(5);
+    expect(result.fit.epochs).toBeLessThanOrEqual(5);
+  });
 
-  it('runs purged 3-fold cross-validation on the train part first', { timeout: 60_000 }, async () => {
+  it('runs purged 3-fold cross-validation on the train part first', async () => {
     const result = await trainModel({
       runDir,
       symbol: 'MES',
@@ -289,7 +281,7 @@ describe('trainModel', () => {
 });
 
 describe('trainStage', () => {
-  it('trains every plan item and writes train/summary.json', { timeout: 60_000 }, async () => {
+  it('trains every plan item and writes train/summary.json', async () => {
     const stageRun = join(root, 'stage-run');
     await writeFixture(stageRun);
     const config = await configWith('train.models=["logistic"]', `train.tracking.dir=${JSON.stringify(join(root, 'stage-mlruns'))}`);
