@@ -84,10 +84,32 @@ async function writeFixture(runDir: string): Promise<Fixture> {
   );
   await writeArrowFile(join(runDir, 'splits/MES.arrow'), table({ split_h5: makeVector({ type: new Int8(), data: split }) }));
   await writeArrowFile(join(runDir, 'features/MES.arrow'), table(floats({ open, high, low, close, atr_14: atr })));
+  // labels/report.json in the contract's full shape; training reads the barriers and the ATR feature.
+  const mix = { rows: 0, valid: 0, invalid: 0, long: 0, short: 0, neutral: 0, longShare: 0, shortShare: 0, neutralShare: 0 };
   await writeJsonAtomic(join(runDir, 'labels/report.json'), {
-    atrFeature: 'atr_14',
+    trainEnd: '2026-01-01T00:00:00.000Z',
     sameBarRule: 'nearerOpen',
-    symbols: { MES: { '5': { params: { kUp: 1.5, kDown: 1, maxBars: MAX_BARS } } } },
+    costAware: false,
+    atrFeature: 'atr_14',
+    percentilesFrom: 'train',
+    invalidPolicy: 'label -99 rows carry weight 0',
+    symbols: {
+      MES: {
+        '5': {
+          params: { kUp: 1.5, kDown: 1, maxBars: MAX_BARS },
+          source: 'ga',
+          costPrice: 0,
+          mix: { all: mix, train: mix },
+          quality: {
+            mean: null,
+            scales: { mae: null, mfe: null, painToGain: null, timeWeightedDd: null },
+            tierCuts: { low: null, high: null },
+            weightCounts: { low: 0, mid: 0, high: 0, zero: 0 },
+            percentileRows: 0,
+          },
+        },
+      },
+    },
   });
   await writeJsonAtomic(join(runDir, 'config.json'), { timeframes: { targetMinutes: 5 } });
   return { label, split, counts };
