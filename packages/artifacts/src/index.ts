@@ -16,7 +16,7 @@ export {
 export type { Artifact, ArrowArtifact, ColumnSpec, ColumnType, FileArtifact, JsonArtifact } from './artifact.js';
 export { STAGE, PIPELINE } from './stages.js';
 export type { StageName } from './stages.js';
-export { BAR_COLUMNS } from './bars.js';
+export { BAR_COLUMNS, TIMESTAMP_COLUMN } from './bars.js';
 export * from './run.js';
 export * from './ingest.js';
 export * from './cut.js';

@@ -83,8 +83,8 @@ const CUT: CutFile = {
 };
 
 /** A feature manifest in the contract's full shape; each feature's missing fields get neutral values. */
-function manifestOf(features: readonly object[]) {
-  const full = features.map((f) => ({ family: 'test', inputs: 'own', warmup: 0, description: '', ...f }) as { name: string });
+function manifestOf<F extends { name: string }>(features: readonly F[]) {
+  const full = features.map((f) => ({ family: 'test', inputs: 'own', warmup: 0, description: '', ...f }));
   return {
     version: 1,
     passthrough: ['timestamp', 'open', 'high', 'low', 'close', 'volume', 'contract'],

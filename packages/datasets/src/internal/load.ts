@@ -12,6 +12,7 @@ import {
   scaledBars,
   splitBars,
   splitColumn,
+  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import { ArtifactError, UsageError, childLogger, float64Column, readArrowFile } from '@tribar/core';
 import type { Logger } from '@tribar/core';
@@ -159,9 +160,9 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   const reportPath = join(runDir, labelsReport.path);
   const report = await readJsonArtifact(runDir, labelsReport);
 
-  const timestampMs = column(labels.table, labels.path, 'timestamp', RERUN);
+  const timestampMs = column(labels.table, labels.path, TIMESTAMP_COLUMN, RERUN);
   for (const other of [scale, splits, features]) {
-    checkAligned(timestampMs, labels.path, column(other.table, other.path, 'timestamp', RERUN), other.path);
+    checkAligned(timestampMs, labels.path, column(other.table, other.path, TIMESTAMP_COLUMN, RERUN), other.path);
   }
 
   const labeled = horizonsOf(labels.table, labelColumn);
@@ -172,12 +173,12 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
   const splitHint = `Horizons split in this run: ${horizonsOf(splits.table, splitColumn).join(', ') || 'none'}; ${RERUN}`;
   const split = column(splits.table, splits.path, splitColumn(horizon), splitHint);
 
-  const scaled = scale.table.schema.fields.map((field) => field.name).filter((name) => name !== 'timestamp');
+  const scaled = scale.table.schema.fields.map((field) => field.name).filter((name) => name !== TIMESTAMP_COLUMN);
   const featureNames = spec.features ? [...spec.features] : scaled;
   if (featureNames.length === 0) throw new UsageError('no features: the spec lists none and the scale file has none');
   const featureHint = `Feature columns of ${scale.path} include: ${scaled.slice(0, 8).join(', ')}${scaled.length > 8 ? ', …' : ''}.`;
   const featureColumns = featureNames.map((name) => {
-    if (name === 'timestamp') throw new UsageError("'timestamp' is not a feature");
+    if (name === TIMESTAMP_COLUMN) throw new UsageError(`'${TIMESTAMP_COLUMN}' is not a feature`);
     return column(scale.table, scale.path, name, featureHint);
   });
 

@@ -1,7 +1,7 @@
 import { ArtifactError, float64Column } from '@tribar/core';
 import { OHLCV_FIELDS } from '@tribar/market';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { featureManifest, readJsonArtifactFile, SCALING_CATEGORIES, type ScalingCategory } from '@tribar/artifacts';
+import { featureManifest, readJsonArtifactFile, SCALING_CATEGORIES, type ScalingCategory, TIMESTAMP_COLUMN } from '@tribar/artifacts';
 import type { FeatureScaleSpec } from './scaler.js';
 
 /**
@@ -32,7 +32,7 @@ export async function readManifest(path: string): Promise<ScaleManifest> {
   if (!Array.isArray(m['features'])) return fail('`features` must be an array');
   // Timestamp and OHLCV are never features. (An extra passthrough column that shares a feature's
   // name was replaced by the feature in the features stage, so only these are refused.)
-  const reserved = new Set<string>(['timestamp', ...OHLCV_FIELDS]);
+  const reserved = new Set<string>([TIMESTAMP_COLUMN, ...OHLCV_FIELDS]);
   const seen = new Set<string>();
   const features = (m['features'] as unknown[]).map((entry, i): FeatureScaleSpec => {
     const f = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
@@ -75,7 +75,7 @@ export function scaledTable(symbol: string, timestamp: Float64Array, columns: re
   const n = timestamp.length;
   const millis = new BigInt64Array(n);
   for (let i = 0; i < n; i++) millis[i] = BigInt(Math.round(timestamp[i] as number));
-  const fields: Field[] = [new Field('timestamp', new TimestampMillisecond('UTC'), false)];
+  const fields: Field[] = [new Field(TIMESTAMP_COLUMN, new TimestampMillisecond('UTC'), false)];
   const children = [makeData({ type: new TimestampMillisecond('UTC'), length: n, data: millis })];
   for (const [name, values] of columns) {
     fields.push(new Field(name, new Float64(), false));

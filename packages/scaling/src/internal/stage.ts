@@ -12,6 +12,7 @@ import {
   writeArrowArtifact,
   writeJsonArtifact,
   type ScaleReportFile,
+  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
@@ -169,14 +170,14 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       const table = await readArrowArtifact(context.runDir, featureBars(symbol));
       const listed = manifest.bySymbol[symbol];
       const specs = listed === undefined ? manifest.features : manifest.features.filter((spec) => listed.includes(spec.name));
-      const timestamp = readColumn(table, 'timestamp', path);
+      const timestamp = readColumn(table, TIMESTAMP_COLUMN, path);
       const columns = new Map(specs.map((spec) => [spec.name, readColumn(table, spec.name, path)]));
       const parts = partsOf(timestamp, cuts);
       const trainCount = parts.get('train')?.length ?? 0;
       if (trainCount === 0) {
         throw new DataError(
           `no row before trainEnd ${file.trainEndIso}`,
-          { file: path, field: 'timestamp' },
+          { file: path, field: TIMESTAMP_COLUMN },
           { hint: `Check ${cut.path} against the features.` },
         );
       }

@@ -1,5 +1,14 @@
 import type { RunConfig } from '@tribar/config';
-import { artifactPath, cleanBars, cut, readArrowArtifact, STAGE, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
+import {
+  artifactPath,
+  cleanBars,
+  cut,
+  readArrowArtifact,
+  STAGE,
+  writeJsonArtifact,
+  type CutFile,
+  TIMESTAMP_COLUMN,
+} from '@tribar/artifacts';
 import { DataError, defineStage, type StageContext, type StageDefinition } from '@tribar/core';
 import { calendarCuts, tableToBars } from '@tribar/market';
 
@@ -14,7 +23,7 @@ async function cleanTimes(runDir: string, symbol: string): Promise<Float64Array>
     if (!Number.isFinite(timestamp[i] as number)) {
       throw new DataError(
         'timestamp is missing or not finite',
-        { file, row: i + 1, field: 'timestamp' },
+        { file, row: i + 1, field: TIMESTAMP_COLUMN },
         { hint: `Re-run the ${STAGE.clean} stage.` },
       );
     }

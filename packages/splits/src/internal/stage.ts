@@ -18,6 +18,7 @@ import {
   type SplitShares,
   type SplitSummaryFile,
   labelEndTimeColumn,
+  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { DataError, defineStage, float64Column, readArrowFile, type StageContext, type StageDefinition } from '@tribar/core';
@@ -38,11 +39,11 @@ function column(table: Table, name: string, file: string): Float64Array {
 
 /** Read the columns the splits need from `labels/<S>.arrow`; times must be finite and strictly ascending. */
 function readSplitInput(table: Table, symbol: string, horizons: readonly number[], file: string): SplitInput {
-  const timestamp = column(table, 'timestamp', file);
+  const timestamp = column(table, TIMESTAMP_COLUMN, file);
   for (let i = 0; i < timestamp.length; i++) {
     const t = timestamp[i] as number;
     if (!Number.isFinite(t) || (i > 0 && !(t > (timestamp[i - 1] as number)))) {
-      throw new DataError('timestamps must be finite and strictly ascending', { file, row: i + 1, field: 'timestamp' });
+      throw new DataError('timestamps must be finite and strictly ascending', { file, row: i + 1, field: TIMESTAMP_COLUMN });
     }
   }
   if (timestamp.length === 0) throw new DataError('no rows', { file }, { hint: `Check the ${STAGE.labelsFinal} stage output.` });
@@ -57,7 +58,7 @@ function readSplitInput(table: Table, symbol: string, horizons: readonly number[
 function splitTable(symbol: string, timestamp: Float64Array, codes: ReadonlyArray<[horizon: number, codes: Int8Array]>): Table {
   const n = timestamp.length;
   const timeType = new TimestampMillisecond('UTC');
-  const fields: Field[] = [new Field('timestamp', timeType, false)];
+  const fields: Field[] = [new Field(TIMESTAMP_COLUMN, timeType, false)];
   const children = [
     makeData({ type: timeType, length: n, data: BigInt64Array.from(timestamp, (t) => BigInt(Math.round(t))) }),
   ] as ReturnType<typeof makeData>[];
