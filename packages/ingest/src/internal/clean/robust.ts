@@ -36,7 +36,7 @@ export function medianInPlace(scratch: Float64Array, size: number): number {
 
 /**
  * `medianInPlace` for finite values only (no NaN): the same median, found faster on the short
- * hourly buckets of outlier detection, which dominate cleaning. The pivot is the median of
+ * trailing windows of outlier detection, which dominate cleaning. The pivot is the median of
  * three values, and once a range is down to a few elements it is finished by insertion sort,
  * cheaper there than more partitioning. With NaN the two could differ, hence two functions.
  */
