@@ -36,19 +36,40 @@ function configWithoutRollAdjustment(): RunConfig {
   };
 }
 
-/** The `ingest` and `clean` stages' work on one symbol's raw bars: the one-minute bars and the clean bars. */
-function ingestAndClean(raw: Bars, config: RunConfig): { ingested: Bars; clean: Bars } {
+/**
+ * The `ingest` and `clean` stages' work on one symbol's raw bars: the one-minute bars, the clean
+ * bars, and the minutes the gap filler added.
+ */
+function ingestAndClean(raw: Bars, config: RunConfig): { ingested: Bars; clean: Bars; filledMinutes: number[] } {
   const tickSize = (config.contracts[raw.symbol] ?? config.defaultContract).tickSize;
   const ingested = repairBars(raw, { tickSize }).bars;
   const cleaned = cleanBars(ingested, cleanOptionsFromConfig(config, raw.symbol)).bars;
-  return { ingested, clean: resampleBars(cleaned, config.timeframes.targetMinutes) };
+  const filled = cleaned.columns['filled']!;
+  const filledMinutes = Array.from(cleaned.timestamp).filter((_, i) => filled[i] === 1);
+  return { ingested, clean: resampleBars(cleaned, config.timeframes.targetMinutes), filledMinutes };
 }
 
-/** The rows of `bars` with timestamp < cut (raw input may be unsorted: filtered, not sliced). */
-function before(bars: Bars, cut: number): Bars {
+/**
+ * The one known exception, kept visible: the gap filler fills a hole inside a session only when
+ * the next bar comes within `clean.maxFillMinutes` (default 5), so for the one hole that
+ * straddles the cut, the full run has flat filled bars after the cut run's last bar and the
+ * cut run cannot. Returns the start of the bin holding the first such filled minute (the
+ * comparison stops there), or +∞ when there is none. Prices are unaffected (a filled bar is
+ * the previous close, volume 0); `filled` and `sourceBars` of that one bin are. See the
+ * ingest README ("Gaps") and the report of issue 13 for the causal alternative and its cost.
+ */
+function straddlingHoleBin(fullFilledMinutes: readonly number[], cutIngested: Bars): number {
+  const n = cutIngested.timestamp.length;
+  const last = n > 0 ? (cutIngested.timestamp[n - 1] as number) : Number.NEGATIVE_INFINITY;
+  const first = fullFilledMinutes.find((t) => t > last);
+  return first === undefined ? Number.POSITIVE_INFINITY : Math.floor(first / BIN_MS) * BIN_MS;
+}
+
+/** The rows of `bars` with timestamp < cut and not `drop`ped (raw input may be unsorted: filtered, not sliced). */
+function before(bars: Bars, cut: number, drop: (t: number) => boolean = () => false): Bars {
   const keep: number[] = [];
   bars.timestamp.forEach((t, i) => {
-    if (t < cut) keep.push(i);
+    if (t < cut && !drop(t)) keep.push(i);
   });
   const take = (column: Float64Array) => Float64Array.from(keep, (i) => column[i] as number);
   return {
@@ -130,7 +151,8 @@ function checkCuts(raw: Bars, config: RunConfig, numRuns: number, seed: number, 
       const cutRun = ingestAndClean(before(raw, cut), config);
       const ingested = firstDifference(columnsBefore(full.ingested, cut), columnsBefore(cutRun.ingested, cut));
       expect(ingested, `ingest, cut at ${new Date(cut).toISOString()}`).toBeUndefined();
-      const clean = firstDifference(columnsBefore(full.clean, cut), columnsBefore(cutRun.clean, cut));
+      const until = Math.min(cut, straddlingHoleBin(full.filledMinutes, cutRun.ingested));
+      const clean = firstDifference(columnsBefore(full.clean, until), columnsBefore(cutRun.clean, until));
       expect(clean, `clean, cut at ${new Date(cut).toISOString()}`).toBeUndefined();
       // Not only missing bars: different later bars change nothing before the cut either.
       const tickSize = (config.contracts[raw.symbol] ?? config.defaultContract).tickSize;
@@ -161,6 +183,30 @@ describe('ingest + clean: bars after a cut never change any column before it', (
     };
     const [raw] = generateSyntheticMarket(config, new Rng(3));
     checkCuts(raw!, config, 12, 9);
+  }, 120_000);
+
+  it('when holes in a session straddle the cut: everything before the hole is compared', () => {
+    const base = configWithoutRollAdjustment();
+    const config: RunConfig = { ...base, data: { ...base.data, synthetic: { ...base.data.synthetic, startDate: '2025-06-02', days: 3 } } };
+    const [market] = generateSyntheticMarket(config, new Rng(5));
+    // Mid-session Tuesday 2025-06-03 15:00 UTC; minutes 14:58–15:01 are missing (a 4-minute hole,
+    // within maxFillMinutes = 5), and a second hole of 8 minutes (longer) straddles 16:00.
+    const cuts = ['2025-06-03T15:00:00Z', '2025-06-03T16:00:00Z'];
+    const holes = [
+      [Date.parse('2025-06-03T14:58:00Z'), Date.parse('2025-06-03T15:02:00Z')],
+      [Date.parse('2025-06-03T15:56:00Z'), Date.parse('2025-06-03T16:04:00Z')],
+    ];
+    const raw = before(market!, Number.POSITIVE_INFINITY, (t) => holes.some(([from, to]) => t >= from! && t < to!));
+    expect(raw.timestamp.length).toBe(market!.timestamp.length - 12);
+    checkCuts(raw, config, 3, 4, cuts);
+    // And the exception is as narrow as claimed: only the bin of the 4-minute hole's filled bars.
+    const cut = Date.parse(cuts[0]!);
+    const full = ingestAndClean(raw, config);
+    const cutRun = ingestAndClean(before(raw, cut), config);
+    expect(new Date(straddlingHoleBin(full.filledMinutes, cutRun.ingested)).toISOString()).toBe('2025-06-03T14:55:00.000Z');
+    expect(firstDifference(columnsBefore(full.clean, cut), columnsBefore(cutRun.clean, cut))).toMatch(
+      /^column '(filled|sourceBars)', bar \d+ \(2025-06-03T14:55/,
+    );
   }, 120_000);
 
   it.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))(
