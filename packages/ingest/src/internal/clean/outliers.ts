@@ -1,6 +1,5 @@
 import type { OutlierReportFile } from '@tribar/artifacts';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
-import { medianOfFinite as median } from './robust.js';
 import { copyBars, selectRows, sessionIdsOf, tickRounder } from './session-ids.js';
 
 /**
@@ -70,13 +69,46 @@ const MIN_WINDOW_RETURNS = 20;
 /** Default trailing window: 60 one-minute returns, the old clock hour's worth, but all before the bar. */
 const DEFAULT_RETURN_WINDOW = 60;
 
-/** Median and MAD·1.4826 of values[0, size) (finite), into `result`; `scratch` as long. */
-function robustLocation(values: Float64Array, size: number, scratch: Float64Array, result: Float64Array): void {
-  for (let k = 0; k < size; k++) scratch[k] = values[k] as number;
-  const center = median(scratch, size);
-  for (let k = 0; k < size; k++) scratch[k] = Math.abs((values[k] as number) - center);
+/**
+ * Median and MAD·1.4826 of the ascending values sorted[0, size), into `result`: the median is
+ * read off, and the deviations from it, ascending on each side of it, are merged up to the
+ * middle rank. The same numbers a selection over the window would give, in a third of its work
+ * (this runs for every bar).
+ */
+function robustLocationSorted(sorted: Float64Array, size: number, result: Float64Array): void {
+  const middle = size >> 1;
+  const center = size % 2 === 1 ? (sorted[middle] as number) : 0.5 * ((sorted[middle - 1] as number) + (sorted[middle] as number));
+  let right = middle;
+  while (right > 0 && (sorted[right - 1] as number) >= center) right--;
+  let left = right - 1;
+  let previous = 0;
+  let current = 0;
+  for (let rank = 0; rank <= middle; rank++) {
+    previous = current;
+    const below = left >= 0 ? Math.abs((sorted[left] as number) - center) : Number.POSITIVE_INFINITY;
+    const above = right < size ? Math.abs((sorted[right] as number) - center) : Number.POSITIVE_INFINITY;
+    if (below <= above) {
+      current = below;
+      left--;
+    } else {
+      current = above;
+      right++;
+    }
+  }
   result[0] = center;
-  result[1] = MAD_TO_SIGMA * median(scratch, size);
+  result[1] = MAD_TO_SIGMA * (size % 2 === 1 ? current : 0.5 * (previous + current));
+}
+
+/** Index in the ascending sorted[0, size) where `value` goes (before any equal value). */
+function lowerBound(sorted: Float64Array, size: number, value: number): number {
+  let low = 0;
+  let high = size;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid] as number) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 export function detectOutliers(bars: Bars, options: OutlierOptions): OutlierDetection {
@@ -123,7 +155,7 @@ function judge(bars: Bars, options: OutlierOptions, sessionIds: Int32Array, with
   // the same whether or not the bars after it exist (issue 13, "Look-ahead and causality").
   const window = Math.max(MIN_WINDOW_RETURNS, Math.floor(options.returnWindow ?? DEFAULT_RETURN_WINDOW));
   const ring = new Float64Array(window);
-  const scratch = new Float64Array(window);
+  const sorted = new Float64Array(window); // the window's returns, ascending
   const location = new Float64Array(2);
   let ringSize = 0;
   let ringNext = 0;
@@ -158,11 +190,21 @@ function judge(bars: Bars, options: OutlierOptions, sessionIds: Int32Array, with
       ringNext = 0;
     }
     if (eligible[i] === 1) {
-      ring[ringNext] = logReturn[i] as number;
+      const value = logReturn[i] as number;
+      if (ringSize === window) {
+        // Evict the oldest return from the sorted copy.
+        const at = lowerBound(sorted, ringSize, ring[ringNext] as number);
+        sorted.copyWithin(at, at + 1, ringSize);
+        ringSize--;
+      }
+      const at = lowerBound(sorted, ringSize, value);
+      sorted.copyWithin(at + 1, at, ringSize);
+      sorted[at] = value;
+      ringSize++;
+      ring[ringNext] = value;
       ringNext = ringNext + 1 === window ? 0 : ringNext + 1;
-      if (ringSize < window) ringSize++;
       if (ringSize >= MIN_WINDOW_RETURNS) {
-        robustLocation(ring, ringSize, scratch, location);
+        robustLocationSorted(sorted, ringSize, location);
         center = location[0] as number;
         if ((location[1] as number) > 0) lastScale = location[1] as number;
         scale = lastScale;
