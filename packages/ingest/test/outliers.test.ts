@@ -19,6 +19,31 @@ function walk(minutes: number, seed = 3): number[] {
 const options = { returnZ: 10, rangeAtr: 8, tickSize: 0.25 };
 
 describe('detectOutliers', () => {
+  it('judges a bar only by bars up to it: noise after minute 30 changes nothing before it', () => {
+    const closes = walk(120);
+    const noisy = closes.map((close, m) => (m >= 30 ? close + 0.25 * ((m * 7919) % 41) - 5 : close));
+    const quiet = detectOutliers(minuteBars('MES', '2026-03-10T14:00:00Z', closes), options);
+    const loud = detectOutliers(minuteBars('MES', '2026-03-10T14:00:00Z', noisy), options);
+    // The clock-hour scale took minutes 0–59 for every bar of the hour, so these differed.
+    expect(Array.from(loud.scale.subarray(0, 30))).toEqual(Array.from(quiet.scale.subarray(0, 30)));
+    expect(Array.from(loud.center.subarray(0, 30))).toEqual(Array.from(quiet.center.subarray(0, 30)));
+    expect(Array.from(loud.kind.subarray(0, 30))).toEqual(Array.from(quiet.kind.subarray(0, 30)));
+    expect(loud.scale[60]).toBeGreaterThan(quiet.scale[60]!); // and the noise does count after it
+  });
+
+  it('needs 20 returns of the session before the return test, then uses the last 60 (returnWindow)', () => {
+    const closes = walk(200);
+    closes[10] = closes[9]! + 60; // too early in the session: only the range test could speak, and ATR is warming up
+    closes[150] = closes[149]! + 60;
+    const bars = minuteBars('MES', '2026-03-10T23:00:00Z', closes); // 23:00 UTC = the 18:00 CT re-open (CDT)
+    const detection = detectOutliers(bars, options);
+    expect([...detection.kind.keys()].filter((i) => detection.kind[i]! & RETURN_OUTLIER)).toEqual([150]);
+    // A 20-return window is noisier than 60 but sees the same print.
+    const short = detectOutliers(bars, { ...options, returnWindow: 20 });
+    expect(short.kind[150]! & RETURN_OUTLIER).toBe(RETURN_OUTLIER);
+    expect(short.scale[100]).not.toBe(detection.scale[100]);
+  });
+
   it('flags a one-bar bad print by robust z, but not the bar that returns from it', () => {
     const closes = walk(120);
     closes[60] = closes[59]! + 60; // a bad print 60 points away, the next bar is back

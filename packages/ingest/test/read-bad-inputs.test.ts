@@ -63,6 +63,19 @@ describe('bad-input corpus: errors', () => {
     expect(error.message).toMatch(/data\.onBadRow/);
   });
 
+  it('overflowing-numbers.csv → 1e308 in high on line 3 named at ingest, not as Infinity stages later', async () => {
+    const error = (await readError('overflowing-numbers.csv')) as DataError;
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.location).toEqual({ file: fixture('overflowing-numbers.csv'), row: 3, field: 'high' });
+    expect(error.message).toMatch(/overflowing-numbers\.csv, row 3, field 'high': '1e308' is out of range/);
+    const { bars, stats } = await readBars(fixture('overflowing-numbers.csv'), { onBadRow: 'skip' });
+    expect(stats.badRowSamples.map((s) => [s.row, s.field])).toEqual([
+      [3, 'high'],
+      [4, 'close'],
+    ]);
+    expect(bars.timestamp.length).toBe(2);
+  });
+
   it('text-in-numbers.csv with onBadRow skip → one row skipped and counted', async () => {
     const { bars, stats } = await readBars(fixture('text-in-numbers.csv'), { onBadRow: 'skip' });
     expect(stats.badRowsSkipped).toBe(1);

@@ -199,6 +199,26 @@ describe('Parquet and Arrow readers', () => {
     expect([...skipped.bars.timestamp]).toEqual([T0]);
   });
 
+  it('a price or volume beyond 1e15 (or ±Infinity) is a bad row naming the file, row and field', () => {
+    const table = new Table({
+      timestamp: vectorFromArray([T0, T0 + 60_000, T0 + 120_000], new Float64()),
+      open: vectorFromArray([1, 1, 1], new Float64()),
+      high: vectorFromArray([1, 1e308, 1], new Float64()),
+      low: vectorFromArray([1, 1, 1], new Float64()),
+      close: vectorFromArray([1, 1, 1], new Float64()),
+      volume: vectorFromArray(['1', '2', '1e400'], new Utf8()),
+    });
+    expect(() => tableToBarsWithAliases(table, 'bars.arrow', 'arrow')).toThrow(
+      /bars\.arrow, row 2, field 'high': '1e\+308' is out of range/,
+    );
+    const skipped = tableToBarsWithAliases(table, 'bars.arrow', 'arrow', { onBadRow: 'skip' });
+    expect(skipped.stats.badRowSamples.map((s) => [s.row, s.field])).toEqual([
+      [2, 'high'],
+      [3, 'volume'],
+    ]);
+    expect([...skipped.bars.timestamp]).toEqual([T0]);
+  });
+
   it('names a missing column and an empty table', () => {
     const one = (): Vector => vectorFromArray([1], new Float64());
     const noVolume = new Table({ timestamp: vectorFromArray([T0], new Float64()), open: one(), high: one(), low: one(), close: one() });

@@ -16,7 +16,13 @@ import { assertStrictlyIncreasing } from './session-ids.js';
 
 export interface CleanOptions {
   maxFillMinutes: number;
-  outliers: { action: OutlierAction; returnZ: number; rangeAtr: number };
+  outliers: {
+    action: OutlierAction;
+    returnZ: number;
+    rangeAtr: number;
+    /** Trailing window of one-bar returns for the robust scale (default 60; see outliers.ts). */
+    returnWindow?: number;
+  };
   rolls: { detect: boolean; adjust: RollAdjustment; jumpMultiple: number; calendar: readonly RollCalendarEntry[] };
   /** The contract's tick size: measured roll gaps and rebuilt prices are put on its grid. */
   tickSize?: number | undefined;
@@ -71,6 +77,7 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
     {
       returnZ: options.outliers.returnZ,
       rangeAtr: options.outliers.rangeAtr,
+      ...(options.outliers.returnWindow === undefined ? {} : { returnWindow: options.outliers.returnWindow }),
       sessions,
       skip,
       tickSize: options.tickSize,

@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { DataError } from '@tribar/core';
 import { BarsBuilder } from './builder.js';
 import { resolveColumns, type ResolvedColumns } from './columns.js';
-import { parseDecimal, scanDecimal, scanEnd } from './number.js';
+import { outOfRange, outOfRangeReason, parseDecimal, scanDecimal, scanEnd } from './number.js';
 import { TIMESTAMP_FORMATS_HINT, TimestampParser, ZoneConverter } from './timestamp.js';
 import type { ReadOptions, ReadResult, ReadStats } from './types.js';
 
@@ -318,6 +318,21 @@ class CsvBarParser {
                 : columns.volume;
       const cell = decoder.decode(bytes.subarray(starts[index] as number, ends[index] as number));
       this.badRow(this.header[index] ?? `column ${index + 1}`, `'${cell}' is not a number`);
+      return;
+    }
+    // Exponent forms can be finite but absurd (1e308) or overflow (1e400 → Infinity): named here.
+    if (outOfRange(open) || outOfRange(high) || outOfRange(low) || outOfRange(close) || outOfRange(volume)) {
+      const index = outOfRange(open)
+        ? columns.open
+        : outOfRange(high)
+          ? columns.high
+          : outOfRange(low)
+            ? columns.low
+            : outOfRange(close)
+              ? columns.close
+              : columns.volume;
+      const cell = decoder.decode(bytes.subarray(starts[index] as number, ends[index] as number));
+      this.badRow(this.header[index] ?? `column ${index + 1}`, outOfRangeReason(cell.trim()));
       return;
     }
     const builder = this.builder;

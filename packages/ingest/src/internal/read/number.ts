@@ -4,6 +4,24 @@
  * equals `Number(text)`; longer or exponent forms fall back to `Number` on the decoded text.
  */
 
+/**
+ * Largest magnitude a price or volume may have: 1e15 (below 2^53, where integers stop being
+ * exact). Nothing traded comes near it, and a larger cell (`1e308`, `1e400` → Infinity) is a
+ * corrupt value that would overflow to Infinity in later arithmetic, far from the file and row
+ * it came from; so the reader rejects it there.
+ */
+const MAX_BAR_VALUE = 1e15;
+
+/** True for ±Infinity and finite values beyond MAX_BAR_VALUE (NaN is a missing cell, not this). */
+export function outOfRange(value: number): boolean {
+  return value > MAX_BAR_VALUE || value < -MAX_BAR_VALUE;
+}
+
+/** The reason given for an out-of-range cell. */
+export function outOfRangeReason(cell: string): string {
+  return `'${cell}' is out of range (a price or volume must be finite and at most ${MAX_BAR_VALUE.toExponential()} in size)`;
+}
+
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const decoder = new TextDecoder();
 

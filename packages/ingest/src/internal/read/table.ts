@@ -8,7 +8,7 @@ import { DataType, TimeUnit, type Data, type Table, type Vector } from 'apache-a
 import { BarsBuilder } from './builder.js';
 import { resolveColumns } from './columns.js';
 import { symbolFromPath } from './csv.js';
-import { parseDecimal } from './number.js';
+import { outOfRange, outOfRangeReason, parseDecimal } from './number.js';
 import { TIMESTAMP_FORMATS_HINT, TimestampParser, ZoneConverter } from './timestamp.js';
 import type { ReadOptions, ReadResult, ReadStats } from './types.js';
 
@@ -169,6 +169,9 @@ function numericColumn(vector: Vector, field: string, out: Float64Array, bad: Ba
     const hasNulls = data.nullCount > 0;
     if (direct && !hasNulls && values instanceof Float64Array) {
       out.set(values.subarray(0, data.length), row);
+      for (let i = 0; i < data.length; i++) {
+        if (outOfRange(values[i] as number)) bad.mark(row + i, field, outOfRangeReason(String(values[i])));
+      }
       row += data.length;
       continue;
     }
@@ -187,6 +190,10 @@ function numericColumn(vector: Vector, field: string, out: Float64Array, bad: Ba
       }
       if (value === Number.NEGATIVE_INFINITY) {
         bad.mark(row, field, `'${String(vector.get(row))}' is not a number`);
+        continue;
+      }
+      if (outOfRange(value)) {
+        bad.mark(row, field, outOfRangeReason(String(vector.get(row))));
         continue;
       }
       out[row] = value;
