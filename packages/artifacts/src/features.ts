@@ -61,9 +61,8 @@ export const featureManifestSchema = z.object({
 export type FeatureManifestFile = z.infer<typeof featureManifestSchema>;
 export const featureManifest = jsonArtifact('features/feature-manifest.json', STAGE.features, featureManifestSchema);
 
-const msRecord = z.record(z.string(), z.number());
-
-/** `features/report.json`: rows, warm-up, FFD order, NaN counts and timings per symbol. */
+/** `features/report.json`: rows, warm-up, FFD order, NaN counts per symbol. No timings (they
+ * are the stage's metrics in `state.json` and in the log), so one config + seed gives one report. */
 export const featuresReportSchema = z.object({
   symbols: z.record(
     z.string(),
@@ -84,11 +83,9 @@ export const featuresReportSchema = z.object({
       nanCounts: z.record(z.string(), z.number().int().nonnegative()),
       /** Features without a single valid value. */
       neverValid: z.array(z.string()),
-      timingsMs: z.object({ compute: z.number(), write: z.number(), byFamily: msRecord }),
     }),
   ),
   nanPolicy: z.string(),
-  timingsMs: z.object({ read: z.number(), total: z.number() }),
 });
 export type FeaturesReportFile = z.infer<typeof featuresReportSchema>;
 export const featuresReport = jsonArtifact('features/report.json', STAGE.features, featuresReportSchema);

@@ -64,7 +64,9 @@ export type GaConvergenceRow = z.infer<typeof gaConvergenceRowSchema>;
 /**
  * `ga-optimize/<S>_h<h>.json`: one search's result and report. `fitness` is null (and `valid`
  * false) when the GA is disabled, in which case `best` holds the configured barriers, `genes` and
- * `convergence` are empty and `evaluations` is 0.
+ * `convergence` are empty and `evaluations` is 0. Nothing here depends on how the result was
+ * obtained: the worker count, whether it came from the GA cache and the seconds it took are the
+ * stage's metrics in `state.json` (`<S>_h<h>.cached`, `<S>_h<h>.seconds`) and in the log.
  */
 export const gaResultSchema = z.object({
   symbol: z.string(),
@@ -73,9 +75,6 @@ export const gaResultSchema = z.object({
   best: gaBarrierParamsSchema.extend({ genes: z.array(z.number()) }),
   fitness: z.number().nullable(),
   valid: z.boolean(),
-  /** Whether the search came from the GA cache (no evolution this run). */
-  cached: z.boolean(),
-  seconds: z.number().nonnegative(),
   evaluations: z.number().int().nonnegative(),
   /** The run's cut (`cut/cut.json` trainEndMs) as ISO UTC: rows before it are the train part. */
   trainEnd: z.iso.datetime(),
@@ -93,7 +92,6 @@ export const gaResultSchema = z.object({
   ga: z.object({
     populationSize: z.number().int().positive(),
     generations: z.number().int().nonnegative(),
-    workers: z.number().int().positive(),
     asymmetry: gaAsymmetryRuleSchema,
   }),
   convergence: z.array(gaConvergenceRowSchema),

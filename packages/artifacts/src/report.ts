@@ -58,10 +58,8 @@ export const reportModelResultSchema = z.object({
   symbol: z.string(),
   horizon: z.number(),
   dir: z.string(),
-  trackerRunId: z.string().nullable(),
-  trackerUri: z.string().nullable(),
   backend: z.string().nullable(),
-  fit: z.object({ epochs: num, bestEpoch: num, stoppedEarly: z.boolean().nullable(), seconds: num }),
+  fit: z.object({ epochs: num, bestEpoch: num, stoppedEarly: z.boolean().nullable() }),
   rows: z.object({ train: num, val: num, test: num }),
   val: reportClassificationSchema.nullable(),
   test: reportClassificationSchema.nullable(),
@@ -70,10 +68,12 @@ export const reportModelResultSchema = z.object({
   equityPoints: num,
 });
 
-/** `report/report.json`: every table of the report (the report model) and the names of the rendered charts. */
+/**
+ * `report/report.json`: every table of the report (the report model) and the names of the rendered charts. No run
+ * id, no time and no tracker id (nor in `index.html`/`report.md`): one config + seed gives the same report bytes;
+ * stage durations and tracker run ids are in `state.json` and the log.
+ */
 export const reportJsonSchema = z.object({
-  runId: z.string(),
-  generatedAt: z.string(),
   summary: z.object({
     description: z.string().nullable(),
     status: z.string().nullable(),
@@ -85,7 +85,7 @@ export const reportJsonSchema = z.object({
     rows: z.record(z.string(), num),
   }),
   config: z.array(textRow),
-  stages: z.array(z.object({ name: z.string(), status: z.string(), seconds: num, outputs: z.number() })),
+  stages: z.array(z.object({ name: z.string(), status: z.string(), outputs: z.number() })),
   health: z.array(
     z.object({
       symbol: z.string(),

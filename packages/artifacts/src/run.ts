@@ -61,14 +61,17 @@ const manifestEntrySchema = z.object({
   stage: z.string(),
   sha256: z.string(),
   sizeBytes: z.number(),
-  createdAt: z.string(),
   metadata: z.record(z.string(), z.unknown()),
 });
 
-/** `manifest.json`: every artifact the run wrote with its SHA-256, size, producing stage and time (core's `ArtifactManifest`). */
+/**
+ * `manifest.json`: every artifact the run wrote with its SHA-256, size and producing stage (core's `ArtifactManifest`).
+ * No times and no run id, so one config + seed gives one manifest; times live in `state.json`. `runId` (and an entry's
+ * `createdAt`, which the schema drops) appear only in manifests written by older versions.
+ */
 export const runManifestSchema = z.object({
   manifestVersion: z.literal(1),
-  runId: z.string(),
+  runId: z.string().optional(),
   artifacts: z.record(z.string(), manifestEntrySchema),
 });
 export type RunManifestFile = z.infer<typeof runManifestSchema>;

@@ -106,11 +106,14 @@ export const trainResultSchema = z.object({
   horizon: z.number().int().positive(),
   /** Run-relative folder of the results (`trainResultDir`). */
   dir: z.string(),
-  trackerRunId: z.string().nullable(),
-  trackerUri: z.string().nullable(),
   /** tfjs backend of a neural model (e.g. `wasm`); null for others. */
   backend: z.string().nullable(),
-  fit: z.object({ epochs: count, bestEpoch: z.number().int(), stoppedEarly: z.boolean(), seconds: z.number() }),
+  /**
+   * No wall-clock seconds and no tracker run id here (nor in `history.json`): one config + seed writes these files
+   * byte for byte again. A fit's seconds and tracked run are in `state.json` (train stage metrics
+   * `<model>_<S>_h<h>.fitSeconds` / `.trackerRunId`), the log, and the tracker (tags `tribar.pipelineRun`, `tribar.model`, …).
+   */
+  fit: z.object({ epochs: count, bestEpoch: z.number().int(), stoppedEarly: z.boolean() }),
   rows: z.object({ train: count, val: count, test: count }),
   val: classificationMetricsSchema,
   test: classificationMetricsSchema,
@@ -136,7 +139,6 @@ export const epochLogSchema = z.object({
   valLoss: jsonNumber.optional(),
   valAccuracy: jsonNumber.optional(),
   learningRate: jsonNumber.optional(),
-  elapsedMs: z.number(),
 });
 export const trainHistorySchema = z.array(epochLogSchema);
 export type TrainHistoryFile = z.infer<typeof trainHistorySchema>;

@@ -21,10 +21,12 @@ export const correlationGroupSchema = z.object({
 
 const ranked = z.array(z.object({ feature: z.string(), score: z.number() }));
 
-/** `validate/report.json`: every check's result, the issues and warnings, the selection and the importance. */
+/**
+ * `validate/report.json`: every check's result, the issues and warnings, the selection and the importance. No
+ * time of its own (when the stage ran is in `state.json`), so one config + seed gives one report.
+ */
 export const validationReportSchema = z.object({
   status: z.enum(['PASSED', 'FAILED']),
-  generatedAt: z.string(),
   symbols: z.array(z.string()),
   horizons: z.array(z.number()),
   /** The `validation` config section the checks ran with. */

@@ -44,6 +44,10 @@ describe('train artifacts', () => {
       ['mlp', 'MES', 5, 'train/mlp-MES-h5'],
       ['xgboost', 'MES', 5, 'train/xgboost-MES-h5'],
     ]);
+    // The exact shape the trainer writes: parsing (which drops unknown keys) changes nothing, and no time or tracker id.
+    expect(summary).toEqual(await fixture('train-summary.json'));
+    expect(Object.keys(summary.results[0]!)).not.toContain('trackerRunId');
+    expect(Object.keys(summary.results[0]!.fit)).toEqual(['epochs', 'bestEpoch', 'stoppedEarly']);
     const first = summary.results[0]!;
     expect(first.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(first.rows.test);
     expect(first.cv?.folds.length).toBe(3);
@@ -70,10 +74,10 @@ describe('train artifacts', () => {
   });
 
   it('writes a diverged history (NaN losses) as JSON null, and reads it back', async () => {
-    const history = [{ epoch: 0, trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY, elapsedMs: 3 }];
+    const history = [{ epoch: 0, trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY, learningRate: 0.01 }];
     await writeJsonArtifact(dir, trainHistory('mlp', 'MES', 5), history);
     expect(await readJsonArtifact(dir, trainHistory('mlp', 'MES', 5))).toEqual([
-      { epoch: 0, trainLoss: null, valLoss: null, elapsedMs: 3 },
+      { epoch: 0, trainLoss: null, valLoss: null, learningRate: 0.01 },
     ]);
   });
 

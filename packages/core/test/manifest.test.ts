@@ -31,7 +31,7 @@ async function savedManifest(): Promise<ArtifactManifest> {
   await manifest.record('clean/MES.arrow', 'clean', { rows: 1234 });
   await manifest.record(join(runDir, 'labels/MES.arrow'), 'label');
   await manifest.save();
-  return ArtifactManifest.open(runDir, 'ignored-when-a-manifest-exists');
+  return ArtifactManifest.open(runDir, 'run-1');
 }
 
 describe('ArtifactManifest', () => {
@@ -54,7 +54,7 @@ describe('ArtifactManifest', () => {
       sizeBytes: 17,
       metadata: { rows: 1234 },
     });
-    expect(new Date(clean.createdAt).toISOString()).toBe(clean.createdAt);
+    expect(Object.keys(clean)).toEqual(['path', 'stage', 'sha256', 'sizeBytes', 'metadata']);
     expect(reopened.get(join(runDir, 'labels', 'MES.arrow'))?.stage).toBe('label');
     expect(reopened.get('labels/MES.arrow')?.sizeBytes).toBe(25);
     expect(await reopened.verify()).toEqual([]);
@@ -63,10 +63,52 @@ describe('ArtifactManifest', () => {
   it('saves manifest.json with version 1 and artifacts keyed by path', async () => {
     await savedManifest();
     const data = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as ManifestData;
+    expect(Object.keys(data)).toEqual(['manifestVersion', 'artifacts']);
     expect(data.manifestVersion).toBe(1);
-    expect(data.runId).toBe('run-1');
     expect(Object.keys(data.artifacts)).toEqual(['clean/MES.arrow', 'labels/MES.arrow']);
     expect(data.artifacts['clean/MES.arrow']?.sha256).toBe(sha256('clean bars of MES'));
+  });
+
+  it("writes the same bytes for the same artifacts, whatever the run id and the files' times", async () => {
+    await savedManifest();
+    const first = await readFile(join(runDir, 'manifest.json'));
+    await rm(join(runDir, 'manifest.json'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await put('clean/MES.arrow', 'clean bars of MES'); // same bytes, new mtime
+    const other = await ArtifactManifest.open(runDir, 'run-2');
+    await other.record('clean/MES.arrow', 'clean', { rows: 1234 });
+    await other.record('labels/MES.arrow', 'label');
+    await other.save();
+    expect((await readFile(join(runDir, 'manifest.json'))).equals(first)).toBe(true);
+    expect(other.runId).toBe('run-2');
+  });
+
+  it('reads a manifest of an older version (run id, entry times) and drops those fields when it saves', async () => {
+    await put('clean/MES.arrow', 'clean bars of MES');
+    const old = {
+      manifestVersion: 1,
+      runId: 'old-run',
+      artifacts: {
+        'clean/MES.arrow': {
+          path: 'clean/MES.arrow',
+          stage: 'clean',
+          sha256: sha256('clean bars of MES'),
+          sizeBytes: 17,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          metadata: {},
+        },
+      },
+    };
+    await writeFile(join(runDir, 'manifest.json'), JSON.stringify(old));
+    const manifest = await ArtifactManifest.open(runDir, 'old-run');
+    expect(await manifest.verify()).toEqual([]);
+    await manifest.save();
+    const saved = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as ManifestData;
+    expect(saved).toEqual({
+      manifestVersion: 1,
+      artifacts: { 'clean/MES.arrow': { ...old.artifacts['clean/MES.arrow'], createdAt: undefined } },
+    });
+    expect(Object.keys(saved.artifacts['clean/MES.arrow'] ?? {})).not.toContain('createdAt');
   });
 
   it('reports checksum-mismatch when bytes change but the size does not', async () => {
@@ -155,12 +197,11 @@ describe('ArtifactManifest', () => {
   });
 });
 
-const entry = (path: string, sha: string, createdAt = '2025-01-01T00:00:00.000Z'): ArtifactEntry => ({
+const entry = (path: string, sha: string): ArtifactEntry => ({
   path,
   stage: path.split('/')[0] ?? '',
   sha256: sha.repeat(64),
   sizeBytes: 10,
-  createdAt,
   metadata: {},
 });
 
@@ -193,9 +234,9 @@ describe('diffManifests', () => {
     });
   });
 
-  it('ignores createdAt, stage, size and metadata: only bytes count', () => {
-    const before = manifestOf('a', [entry('x.arrow', 'a', '2025-01-01T00:00:00.000Z')]);
-    const later = { ...entry('x.arrow', 'a', '2026-06-30T12:00:00.000Z'), stage: 'other', metadata: { note: 1 } };
+  it('ignores the run id, stage, size and metadata: only bytes count', () => {
+    const before = manifestOf('a', [entry('x.arrow', 'a')]);
+    const later = { ...entry('x.arrow', 'a'), stage: 'other', sizeBytes: 11, metadata: { note: 1 } };
     expect(diffManifests(before, manifestOf('b', [later]))).toEqual({ added: [], removed: [], modified: [], unchanged: ['x.arrow'] });
   });
 

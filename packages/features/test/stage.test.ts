@@ -81,6 +81,17 @@ describe('the features stage', () => {
         expect(entry.nanCounts[name], name).toBeGreaterThanOrEqual(0);
       }
     }
+
+    // Timings are the stage's metrics (state.json) and log fields, not report content: a rerun writes the same bytes.
+    expect(Object.keys(report)).toEqual(['symbols', 'nanPolicy']);
+    expect(Object.keys(report.symbols.MES ?? {})).not.toContain('timingsMs');
+    for (const key of ['readMs', 'totalMs', 'computeMs.MES', 'writeMs.MGC']) expect(outcome?.metrics?.[key], key).toBeTypeOf('number');
+    const [reportBytes, manifestBytes] = await Promise.all(
+      ['features/report.json', 'features/feature-manifest.json'].map((file) => readFile(join(runDir, file))),
+    );
+    await featuresStage.run(context);
+    expect((await readFile(join(runDir, 'features/report.json'))).equals(reportBytes as Buffer)).toBe(true);
+    expect((await readFile(join(runDir, 'features/feature-manifest.json'))).equals(manifestBytes as Buffer)).toBe(true);
   });
 
   it('fails with a DataError that names the fix when the history is shorter than the warm-up', async () => {

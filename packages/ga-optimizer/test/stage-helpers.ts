@@ -51,11 +51,9 @@ export async function run(runDir: string, runConfig: RunConfig, options: { seed?
     logger: options.logger ?? silentLogger(),
     rng: new Rng(options.seed ?? 1),
   });
-  const outcome = await gaOptimizeStage.run(context);
+  const outcome = (await gaOptimizeStage.run(context)) ?? {};
   const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummaryFile;
   const report = async (symbol: string, horizon: number) =>
     JSON.parse(await readFile(join(runDir, 'ga-optimize', `${symbol}_h${horizon}.json`), 'utf8')) as Record<string, unknown>;
   return { outcome, summary, report };
 }
-
-export const withoutTiming = (report: Record<string, unknown>): Record<string, unknown> => ({ ...report, seconds: 0, cached: false });

@@ -1,12 +1,12 @@
 import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact } from '@tribar/artifacts';
 import { createStageContext, Rng, type StageOutcome } from '@tribar/core';
 import { calendarCuts, countBefore } from '@tribar/market';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gaOptimizeStage } from '../src/internal/stage.js';
-import { config, run, runFolder, seriesFor, withoutTiming } from './stage-helpers.js';
+import { config, run, runFolder, seriesFor } from './stage-helpers.js';
 
 const roots: string[] = [];
 afterAll(async () => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
@@ -103,11 +103,11 @@ describe('ga-optimize stage', () => {
     );
     expect(scrambled.summary).toEqual(plain.summary);
     for (const symbol of ['MES', 'MGC']) {
-      expect(withoutTiming(await scrambled.report(symbol, 5))).toEqual(withoutTiming(await plain.report(symbol, 5)));
+      expect(await scrambled.report(symbol, 5)).toEqual(await plain.report(symbol, 5));
     }
   });
 
-  it('gives the same results on 2 workers (one pool shared by all searches) as on 1', async () => {
+  it('writes byte-identical outputs on 2 workers (one pool shared by all searches) as on 1', async () => {
     const rootA = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
     const rootB = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
     roots.push(rootA, rootB);
@@ -116,11 +116,16 @@ describe('ga-optimize stage', () => {
     const two = await run(await runFolder(rootB, 'run'), config({ ...both, ga: { ...both.ga, workers: 2 } }));
     expect(two.summary).toEqual(one.summary);
     expect(Object.keys(two.summary.results['MGC'] ?? {})).toEqual(['5', '20']);
-    const stripped = async (report: (symbol: string, horizon: number) => Promise<Record<string, unknown>>) => {
-      const detail = withoutTiming(await report('MGC', 20));
-      return { ...detail, ga: { ...(detail['ga'] as object), workers: 0 } };
-    };
-    expect(await stripped(two.report)).toEqual(await stripped(one.report));
+    // Every output, byte for byte: neither the worker count nor a timing is part of an artifact.
+    const outputs = (await readdir(join(rootA, 'run', 'ga-optimize'))).sort();
+    expect(outputs).toHaveLength(9);
+    expect((await readdir(join(rootB, 'run', 'ga-optimize'))).sort()).toEqual(outputs);
+    for (const name of outputs) {
+      const [a, b] = await Promise.all([rootA, rootB].map((root) => readFile(join(root, 'run', 'ga-optimize', name))));
+      expect(a?.equals(b as Buffer), name).toBe(true);
+    }
+    expect(one.outcome.metrics?.['MGC_h20.seconds']).toBeTypeOf('number');
+    expect(one.outcome.metrics?.['MGC_h20.cached']).toBe(false);
   });
 
   it('with the GA disabled, writes the configured barriers marked invalid and evolves nothing', async () => {

@@ -53,7 +53,6 @@ describe('a config with a train section', () => {
           model: string;
           symbol: string;
           horizon: number;
-          trackerRunId: string;
           test: { rows: number; accuracy: number };
           rows: { test: number };
         }>;
@@ -72,7 +71,11 @@ describe('a config with a train section', () => {
 
       const tracker = await Tracker.open(mlruns);
       const runs = await tracker.listRuns('tribar');
-      expect(runs.map((r) => r.runId).sort()).toEqual(summary.results.map((r) => r.trackerRunId).sort());
+      // The link from a fit to its tracked run is in state.json (train stage metrics), not in the summary.
+      const trainMetrics = result.state.stages['train']?.metrics ?? {};
+      const trackerRunIds = summary.results.map((r) => trainMetrics[`${r.model}_${r.symbol}_h${r.horizon}.trackerRunId`]);
+      expect(runs.map((r) => r.runId).sort()).toEqual(trackerRunIds.sort());
+      expect(summary.results.every((r) => !('trackerRunId' in r))).toBe(true);
       expect(runs.every((r) => r.status === 'FINISHED' && 'test_macro_f1' in r.metrics && r.tags['tribar.pipelineRun'] === 'p2')).toBe(
         true,
       );

@@ -93,7 +93,7 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
       stages.map((name, i) => [name, { name, status: 'completed', durationMs: 100 * (i + 1), outputs: [`${name}/x`] }]),
     ),
   });
-  await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, runId: 'fixture-run', artifacts: {} });
+  await writeJsonAtomic(join(dir, 'manifest.json'), { manifestVersion: 1, artifacts: {} });
   // Every JSON artifact through its contract, in the exact shape its stage writes.
   const first = new Date(START).toISOString();
   const last = new Date(START + (ROWS - 1) * STEP).toISOString();
@@ -262,14 +262,12 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
         best: { kUp: 1.5 + s, kDown: 1.2, maxBars, genes: [1.5 + s, 1.2, maxBars] },
         fitness: 1.1 + h / 100,
         valid: true,
-        cached: false,
-        seconds: 1.5,
         evaluations: 48,
         trainEnd: new Date(START + 180 * STEP).toISOString(),
         optimisation: { ...mix, startRow: 0, endRow: 170, rows: 170, sha256: '0'.repeat(64) },
         train: { ...mix, rows: 180 },
         costPrice: symbol === 'MES' ? 0.375 : 0.18,
-        ga: { populationSize: 8, generations: 5, workers: 1, asymmetry: 'symmetric' as const },
+        ga: { populationSize: 8, generations: 5, asymmetry: 'symmetric' as const },
         convergence: Array.from({ length: 6 }, (_, g) => ({
           generation: g,
           evaluations: 8,
@@ -360,7 +358,6 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
     });
     await writeJsonArtifact(dir, validationReport, {
       status: 'PASSED',
-      generatedAt: '2026-01-10T00:09:00.000Z',
       symbols: [...SYMBOLS],
       horizons: [...HORIZONS],
       thresholds: { labelShareMin: 0.2, labelShareMax: 0.3 },

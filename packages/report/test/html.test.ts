@@ -187,6 +187,17 @@ describe('reportStage', () => {
       // report.json has exactly the contract's fields: parsing (which drops unknown keys) changes nothing.
       const json: unknown = JSON.parse(await readFile(join(dir, 'report/report.json'), 'utf8'));
       expect(reportJsonSchema.parse(json)).toEqual(json);
+
+      // Deterministic: no run id, time, duration or tracker id, and chart ids restart per page (Vega counts them per
+      // process); another run id a moment later, in the same process, writes the same bytes.
+      expect(Object.keys(json as object)).not.toContain('generatedAt');
+      const before = await Promise.all(reportStage.outputs(config).map((output) => readFile(join(dir, output))));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await reportStage.run(createStageContext({ runId: 'another-run', runDir: dir, config, logger: silentLogger(), rng: new Rng(1) }));
+      for (const [i, output] of reportStage.outputs(config).entries()) {
+        expect((await readFile(join(dir, output))).equals(before[i] as Buffer), output).toBe(true);
+      }
+      expect(before[0]?.toString('utf8')).not.toContain('fixture-run');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -47,7 +47,7 @@ describe('Models section on a run with a train stage', () => {
       [100, 200, 800],
     ]);
     expect(mlp?.backtest?.profitFactor).toBeNull();
-    expect(mlp?.fit).toEqual({ epochs: 40, bestEpoch: 40, stoppedEarly: false, seconds: 30.5 });
+    expect(mlp?.fit).toEqual({ epochs: 40, bestEpoch: 40, stoppedEarly: false });
     expect(json.models.warnings).toEqual(['train/xgboost-MGC-h5/equity.arrow not found: no equity curve for xgboost MGC H5.']);
     expect(json.charts).toContain('model-equity');
     expect(reportJsonSchema.parse(json)).toEqual(json);
@@ -56,7 +56,7 @@ describe('Models section on a run with a train stage', () => {
     expect(json.missing).toEqual([]);
   });
 
-  it('renders the HTML section after the backtest: table cells, an SVG equity chart, confusion matrices, tracker ids', () => {
+  it('renders the HTML section after the backtest: table cells, an SVG equity chart, confusion matrices, where the tracked runs are', () => {
     const { html } = report;
     const backtestAt = html.indexOf('data-section="backtest"');
     const modelsAt = html.indexOf('data-section="models"');
@@ -80,7 +80,8 @@ describe('Models section on a run with a train stage', () => {
     expect(section).toContain('>300 (60.0 %)</td>');
     expect(section).toContain('>100 (9.1 %)</td>');
     expect(section).toContain('<code>mlruns</code>');
-    expect(section).toContain(`<td>${XGB_MES.trackerRunId}</td>`);
+    expect(section).toContain('<td>train/xgboost-MES-h20</td>');
+    expect(section).toContain('<code>tribar.pipelineRun</code>');
     expect(section).not.toMatch(/<script/i);
   });
 
@@ -99,7 +100,7 @@ describe('Models section on a run with a train stage', () => {
     // neutral row 150 / 900 / 150 of 1,200 = 12.5 / 75.0 / 12.5 %.
     expect(lines).toContain('| neutral | 150 (12.5 %) | 900 (75.0 %) | 150 (12.5 %) | 1,200 |');
     expect(lines).toContain('| long | 100 (9.1 %) | 200 (18.2 %) | 800 (72.7 %) | 1,100 |');
-    expect(markdown).toContain(`| xgboost | MES | H20 | ${XGB_MES.trackerRunId} | ${XGB_MES.trackerUri} | train/xgboost-MES-h20 |`);
+    expect(markdown).toContain('| xgboost | MES | H20 | train/xgboost-MES-h20 |');
     expect(markdown.indexOf('## Models')).toBeGreaterThan(markdown.indexOf('## Baseline backtest'));
   });
 });

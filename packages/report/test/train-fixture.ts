@@ -17,10 +17,8 @@ export const XGB_MES = {
   symbol: 'MES',
   horizon: 20,
   dir: 'train/xgboost-MES-h20',
-  trackerRunId: '9f1c0a7e5b3d4c2a8e6f1b0d3c5a7e9f',
-  trackerUri: 'mlruns/1/9f1c0a7e5b3d4c2a8e6f1b0d3c5a7e9f',
   backend: null,
-  fit: { epochs: 120, bestEpoch: 70, stoppedEarly: true, seconds: 12.3 },
+  fit: { epochs: 120, bestEpoch: 70, stoppedEarly: true },
   rows: { train: 9000, val: 1600, test: 2800 },
   val: {
     rows: 1600,
@@ -82,15 +80,13 @@ export const MLP_MES = {
   ...XGB_MES,
   model: 'mlp',
   dir: 'train/mlp-MES-h20',
-  trackerRunId: '0123456789abcdef0123456789abcdef',
-  trackerUri: 'mlruns/1/0123456789abcdef0123456789abcdef',
   backend: 'wasm',
-  fit: { epochs: 40, bestEpoch: 40, stoppedEarly: false, seconds: 30.5 },
+  fit: { epochs: 40, bestEpoch: 40, stoppedEarly: false },
   backtest: { ...XGB_MES.backtest, trades: 12, winRate: 1, profitFactor: null, totalUsd: 96.25, maxDrawdownUsd: 0 },
 };
 
 /** A result whose equity file the test leaves out. */
-const XGB_MGC = { ...XGB_MES, symbol: 'MGC', horizon: 5, dir: 'train/xgboost-MGC-h5', trackerRunId: 'fedcba9876543210fedcba9876543210' };
+const XGB_MGC = { ...XGB_MES, symbol: 'MGC', horizon: 5, dir: 'train/xgboost-MGC-h5' };
 
 /** Equity `i × step` USD on the test bars (the trainer's layout: UTC ms timestamp + float64). */
 function equityTable(step: number, bars = TEST_BARS): Table {

@@ -3,7 +3,7 @@
 export { trainStage, trainingPlan, TRAIN_SUMMARY_VERSION } from './internal/stage.js';
 export type { TrainSummary } from './internal/stage.js';
 export { trainModel, checkTrainSection } from './internal/train.js';
-export type { TrainOptions, TrainResult } from './internal/train.js';
+export type { FitRun, TrainOptions, TrainResult } from './internal/train.js';
 export { combineCallbacks, earlyStopping, learningRateAt } from './internal/callbacks.js';
 export type { TrainerCallback, EarlyStoppingOptions, EarlyStoppingState, LearningRateScheduleOptions } from './internal/callbacks.js';
 export { backtest, EXIT_REASONS } from './internal/backtest/index.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabelsReportFile } from '@tribar/artifacts';
 import { loadConfig, type RunConfig } from '@tribar/config';
 import { createStageContext, float64Column, readArrowFile, Rng, UsageError, writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { loadDataModule } from '@tribar/datasets';
@@ -10,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainStage, trainOutputs, type TrainSummary } from '../src/internal/stage.js';
-import { checkTrainSection, trainModel, type TrainResult } from '../src/internal/train.js';
+import { checkTrainSection, trainModel, type FitRun, type TrainResult } from '../src/internal/train.js';
 
 // A tiny Phase 1 run of one symbol (MES) at horizon 5: 910 five-minute bars,
 //   rows   0…599 train, 600…604 purge gap (−1), 605…754 val, 755…759 gap, 760…909 test.
@@ -84,33 +85,7 @@ async function writeFixture(runDir: string): Promise<Fixture> {
   );
   await writeArrowFile(join(runDir, 'splits/MES.arrow'), table({ split_h5: makeVector({ type: new Int8(), data: split }) }));
   await writeArrowFile(join(runDir, 'features/MES.arrow'), table(floats({ open, high, low, close, atr_14: atr })));
-  // labels/report.json in the contract's full shape; training reads the barriers and the ATR feature.
-  const mix = { rows: 0, valid: 0, invalid: 0, long: 0, short: 0, neutral: 0, longShare: 0, shortShare: 0, neutralShare: 0 };
-  await writeJsonAtomic(join(runDir, 'labels/report.json'), {
-    trainEnd: '2026-01-01T00:00:00.000Z',
-    sameBarRule: 'nearerOpen',
-    costAware: false,
-    atrFeature: 'atr_14',
-    percentilesFrom: 'train',
-    invalidPolicy: 'label -99 rows carry weight 0',
-    symbols: {
-      MES: {
-        '5': {
-          params: { kUp: 1.5, kDown: 1, maxBars: MAX_BARS },
-          source: 'ga',
-          costPrice: 0,
-          mix: { all: mix, train: mix },
-          quality: {
-            mean: null,
-            scales: { mae: null, mfe: null, painToGain: null, timeWeightedDd: null },
-            tierCuts: { low: null, high: null },
-            weightCounts: { low: 0, mid: 0, high: 0, zero: 0 },
-            percentileRows: 0,
-          },
-        },
-      },
-    },
-  });
+  await writeJsonAtomic(join(runDir, 'labels/report.json'), labelsReport({ kUp: 1.5, kDown: 1, maxBars: MAX_BARS }));
   await writeJsonAtomic(join(runDir, 'config.json'), { timeframes: { targetMinutes: 5 } });
   return { label, split, counts };
 }
@@ -190,14 +165,20 @@ async function checkArtifacts(result: TrainResult, model: string): Promise<void>
   }
 }
 
-async function checkTrackerRun(tracker: Tracker, result: TrainResult): Promise<Awaited<ReturnType<Tracker['getRun']>>> {
-  expect(result.trackerRunId).toMatch(/^[0-9a-f]{32}$/);
-  const run = await tracker.getRun(result.trackerRunId!);
+async function checkTrackerRun(
+  tracker: Tracker,
+  result: TrainResult,
+  fitRun: FitRun | undefined,
+): Promise<Awaited<ReturnType<Tracker['getRun']>>> {
+  expect(fitRun?.trackerRunId).toMatch(/^[0-9a-f]{32}$/);
+  expect(fitRun?.seconds).toBeGreaterThan(0);
+  const run = await tracker.getRun(fitRun!.trackerRunId!);
+  expect(fitRun?.trackerUri).toBe(run.dir);
   expect(run.status).toBe('FINISHED');
   expect(run.tags['tribar.symbol']).toBe('MES');
   expect(run.params['trainRows']).toBe(String(result.rows.train));
   expect(run.metrics['test_macro_f1']!.value).toBeCloseTo(result.test.macroF1, 12);
-  const trainLoss = await tracker.getMetricHistory(result.trackerRunId!, 'train_loss');
+  const trainLoss = await tracker.getMetricHistory(fitRun!.trackerRunId!, 'train_loss');
   expect(trainLoss.length).toBe(result.fit.epochs);
   expect(trainLoss.map((point) => point.step)).toEqual(Array.from({ length: result.fit.epochs }, (_, i) => i));
   expect(existsSync(join(run.dir, 'artifacts', 'metrics.json'))).toBe(true);
@@ -208,7 +189,8 @@ describe('trainModel', () => {
   it('fits logistic on the fixture: results, artifacts and the tracked run', async () => {
     const tracker = await Tracker.open(join(root, 'mlruns'));
     const registry = createDefaultRegistry();
-    const result = await trainModel({
+    let fitRun: FitRun | undefined;
+    const options = {
       runDir,
       symbol: 'MES',
       horizon: 5,
@@ -216,7 +198,9 @@ describe('trainModel', () => {
       registry,
       config: await configWith(),
       tracker,
-    });
+      onFitRun: (run: FitRun) => (fitRun = run),
+    };
+    const result = await trainModel(options);
 
     expect(result).toMatchObject({ model: 'logistic', symbol: 'MES', horizon: 5, rows: fixture.counts, cv: null });
     // 600 − 17 invalid (multiples of 37 below 600) = 583; val 150 − 4 = 146; test 150 − 10 (4 + the last 6) = 140.
@@ -237,14 +221,30 @@ describe('trainModel', () => {
     expect(result.hyperparameters['C']).toBe(1);
 
     await checkArtifacts(result, 'logistic');
-    const run = await checkTrackerRun(tracker, result);
+    const run = await checkTrackerRun(tracker, result, fitRun);
     expect(Number(run.params['hp.C'])).toBe(1);
     expect(run.tags['tribar.model']).toBe('logistic');
+
+    // No wall clock and no tracker id in the artifacts: a second fit (a new tracked run) writes the same bytes.
+    const files = ['metrics.json', 'history.json', 'equity.arrow', 'predictions.arrow'];
+    const before = await Promise.all(files.map((file) => readFile(join(runDir, result.dir, file))));
+    const first = fitRun;
+    const again = await trainModel(options);
+    expect(fitRun?.trackerRunId).not.toBe(first?.trackerRunId);
+    expect(again).toEqual(result);
+    for (const [i, file] of files.entries()) expect((await readFile(join(runDir, result.dir, file))).equals(before[i]!), file).toBe(true);
+    const metrics = JSON.parse(before[0]!.toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(metrics)).not.toContain('trackerRunId');
+    expect(Object.keys(metrics['fit'] as object)).toEqual(['epochs', 'bestEpoch', 'stoppedEarly']);
+    const history = JSON.parse(before[1]!.toString('utf8')) as Record<string, unknown>[];
+    expect(history.length).toBe(result.fit.epochs);
+    expect(history.every((epoch) => !('elapsedMs' in epoch))).toBe(true);
   });
 
   // CI installs libxgboost (tools/scripts/setup-system.sh): there a missing one fails instead of skipping.
   it.skipIf(!xgboostAvailable && process.env['CI'] !== 'true')('fits xgboost with given hyperparameters, same artifacts', async () => {
     const tracker = await Tracker.open(join(root, 'mlruns'));
+    let fitRun: FitRun | undefined;
     const result = await trainModel({
       runDir,
       symbol: 'MES',
@@ -254,6 +254,7 @@ describe('trainModel', () => {
       config: await configWith(),
       hyperparameters: { nEstimators: 20 },
       tracker,
+      onFitRun: (run) => (fitRun = run),
     });
     expect(result.rows).toEqual(fixture.counts);
     expect(result.hyperparameters['nEstimators']).toBe(20);
@@ -262,7 +263,7 @@ describe('trainModel', () => {
     expect(result.test.macroF1).toBeGreaterThanOrEqual(0);
     expect(result.test.macroF1).toBeLessThanOrEqual(1);
     await checkArtifacts(result, 'xgboost');
-    const run = await checkTrackerRun(tracker, result);
+    const run = await checkTrackerRun(tracker, result, fitRun);
     expect(run.params['hp.nEstimators']).toBe('20');
   });
 
@@ -284,7 +285,6 @@ describe('trainModel', () => {
       registry: createDefaultRegistry(),
       config: await configWith('train.cv.folds=3', 'train.cv.embargoBars=10'),
     });
-    expect(result.trackerRunId).toBeNull();
     const cv = result.cv!;
     expect(cv.folds.map((f) => f.fold)).toEqual([0, 1, 2]);
     for (const fold of cv.folds) {
@@ -317,9 +317,12 @@ describe('trainStage', () => {
     expect(summary.results[0]!.rows).toEqual(fixture.counts);
     for (const file of stage.outputs(config)) expect(existsSync(join(stageRun, file)), file).toBe(true);
     expect(outcome).toMatchObject({ metrics: { models: 1 } });
-    // The stage's tracker root is the configured one.
+    // The stage's tracker root is the configured one; the link to the tracked run and the fit's seconds are the
+    // stage's metrics (state.json), not summary content.
     const runs = await (await Tracker.open(join(root, 'stage-mlruns'))).listRuns();
-    expect(runs.map((r) => r.runId)).toEqual([summary.results[0]!.trackerRunId]);
+    expect(runs.map((r) => r.runId)).toEqual([outcome?.metrics?.['logistic_MES_h5.trackerRunId']]);
+    expect(outcome?.metrics?.['logistic_MES_h5.fitSeconds']).toBeTypeOf('number');
+    expect(Object.keys(summary.results[0]!)).not.toContain('trackerRunId');
   });
 
   it('refuses an unknown model, listing the registered ones', async () => {
@@ -346,3 +349,33 @@ describe('trainStage', () => {
     );
   });
 });
+
+/** A `labels/report.json` in the contract's full shape with one MES entry at horizon 5 (datasets reads it through the schema). */
+function labelsReport(params: { kUp: number; kDown: number; maxBars: number }): LabelsReportFile {
+  const mix = { rows: 0, valid: 0, invalid: 0, long: 0, short: 0, neutral: 0, longShare: 0, shortShare: 0, neutralShare: 0 };
+  return {
+    trainEnd: '2026-01-08T20:00:00.000Z',
+    sameBarRule: 'nearerOpen',
+    costAware: false,
+    atrFeature: 'atr_14',
+    percentilesFrom: 'train',
+    invalidPolicy: 'label -99 rows carry weight 0',
+    symbols: {
+      MES: {
+        '5': {
+          params,
+          source: 'ga',
+          costPrice: 0,
+          mix: { all: mix, train: mix },
+          quality: {
+            mean: null,
+            scales: { mae: null, mfe: null, painToGain: null, timeWeightedDd: null },
+            tierCuts: { low: null, high: null },
+            weightCounts: { low: 0, mid: 0, high: 0, zero: 0 },
+            percentileRows: 0,
+          },
+        },
+      },
+    },
+  };
+}

@@ -80,6 +80,14 @@ describe('validateStage', () => {
     expect(selection['correlationGroups']).toEqual([
       { kept: 'f_double', members: ['f_double', 'f_noise'], maxAbsCorrelation: expect.closeTo(1, 9) },
     ]);
+
+    // No time of its own: a rerun a moment later writes the same bytes (when it ran is state.json's).
+    expect(Object.keys(report)).not.toContain('generatedAt');
+    const before = await Promise.all(['validate/report.json', 'validate/feature-selection.json'].map((f) => readFile(ctx.path(f))));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await validateStage.run(ctx);
+    expect((await readFile(ctx.path('validate/report.json'))).equals(before[0]!)).toBe(true);
+    expect((await readFile(ctx.path('validate/feature-selection.json'))).equals(before[1]!)).toBe(true);
   });
 
   it('fails on planted issues with a readable summary, after writing the report', async () => {

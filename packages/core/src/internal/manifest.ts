@@ -5,20 +5,23 @@ import { writeJsonAtomic } from './atomic-write.js';
 import { ArtifactError } from './errors.js';
 import { sha256File } from './hash.js';
 
-/** One artifact of a run: its bytes' checksum, who produced it, and what it holds. */
+/**
+ * One artifact of a run: its bytes' checksum, who produced it, and what it holds. No time and no run id: the same
+ * inputs give the same manifest bytes; when a stage ran lives in the run's `state.json`.
+ */
 export interface ArtifactEntry {
   /** Path relative to the run folder, with `/` separators; also the artifact's key. */
   path: string;
   stage: string;
   sha256: string;
   sizeBytes: number;
-  createdAt: string;
   metadata: Record<string, unknown>;
 }
 
 export interface ManifestData {
   manifestVersion: 1;
-  runId: string;
+  /** Written by older versions only; the run's id is its folder's name and `state.json`'s `runId`. */
+  runId?: string;
   artifacts: Record<string, ArtifactEntry>;
 }
 
@@ -53,7 +56,7 @@ function toRunRelative(runDir: string, path: string): string {
   return rel.split(sep).join('/');
 }
 
-/** The record of every artifact a run wrote: SHA-256 of bytes, producing stage, size, time, metadata. */
+/** The record of every artifact a run wrote: SHA-256 of bytes, producing stage, size, metadata (no times, no run id). */
 export class ArtifactManifest {
   readonly runDir: string;
   readonly runId: string;
@@ -70,7 +73,15 @@ export class ArtifactManifest {
     const file = join(runDir, MANIFEST_FILE);
     if (!existsSync(file)) return new ArtifactManifest(runDir, runId);
     const data = await ArtifactManifest.read(file);
-    return new ArtifactManifest(runDir, data.runId, Object.values(data.artifacts));
+    // Entries from older versions carry a `createdAt` (a file time); it is dropped so a rewrite is deterministic.
+    const entries = Object.values(data.artifacts).map(({ path, stage, sha256, sizeBytes, metadata }) => ({
+      path,
+      stage,
+      sha256,
+      sizeBytes,
+      metadata,
+    }));
+    return new ArtifactManifest(runDir, runId, entries);
   }
 
   static async read(file: string): Promise<ManifestData> {
@@ -97,7 +108,6 @@ export class ArtifactManifest {
       stage,
       sha256: sha,
       sizeBytes: info.size,
-      createdAt: info.mtime.toISOString(),
       metadata,
     };
     this.#artifacts.set(rel, entry);
@@ -127,7 +137,7 @@ export class ArtifactManifest {
   toJSON(): ManifestData {
     const artifacts: Record<string, ArtifactEntry> = {};
     for (const entry of this.list()) artifacts[entry.path] = entry;
-    return { manifestVersion: 1, runId: this.runId, artifacts };
+    return { manifestVersion: 1, artifacts };
   }
 
   async save(): Promise<void> {

@@ -89,6 +89,8 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     const results: SymbolFeatures[] = [];
     const report: FeaturesReportFile['symbols'] = {};
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
+    // Wall-clock times go to state.json (the outcome's metrics) and the log, never into an artifact's bytes.
+    const timings: Record<string, number> = { readMs: Math.round(readMs) };
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
       const bars = all.get(symbol) as Bars;
@@ -132,14 +134,26 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
         },
         nanCounts: nan,
         neverValid,
-        timingsMs: { compute: computeMs, write: writeMs, byFamily: features.timings },
       };
+      timings[`computeMs.${symbol}`] = Math.round(computeMs);
+      timings[`writeMs.${symbol}`] = Math.round(writeMs);
       artifactMetadata[featureBars(symbol).path] = {
         rows: rowsOut,
         features: features.specs.length,
         warmupRowsDropped: features.warmupRows,
       };
-      logger.info({ symbol, rowsIn, rowsOut, features: features.specs.length, ms: Math.round(computeMs) }, 'features computed');
+      logger.info(
+        {
+          symbol,
+          rowsIn,
+          rowsOut,
+          features: features.specs.length,
+          ms: Math.round(computeMs),
+          writeMs: Math.round(writeMs),
+          byFamilyMs: roundedMs(features.timings),
+        },
+        'features computed',
+      );
       // Free the full-length columns once written; the manifest needs only the specs.
       results.push({ ...features, columns: [] });
       context.progress.advance();
@@ -147,19 +161,22 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     context.progress.done();
     const passthrough = [...BAR_COLUMNS.map((column) => column.name), ...Object.keys(all.values().next().value?.columns ?? {})];
     await writeJsonArtifact(context.runDir, featureManifest, buildManifest(results, passthrough));
-    await writeJsonArtifact(context.runDir, featuresReport, {
-      symbols: report,
-      nanPolicy: NAN_POLICY,
-      timingsMs: { read: readMs, total: performance.now() - started },
-    });
+    await writeJsonArtifact(context.runDir, featuresReport, { symbols: report, nanPolicy: NAN_POLICY });
     const featureCount = Math.min(...results.map((r) => r.specs.length));
+    timings['totalMs'] = Math.round(performance.now() - started);
+    logger.info(timings, 'features timings');
     return {
       metrics: {
         symbols: results.length,
         featuresPerSymbol: featureCount,
         rowsOut: results.reduce((sum, r) => sum + Math.max(0, (all.get(r.symbol)?.timestamp.length ?? 0) - r.warmupRows), 0),
+        ...timings,
       },
       artifactMetadata,
     };
   },
 });
+
+function roundedMs(timings: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(timings).map(([family, ms]) => [family, Math.round(ms)]));
+}

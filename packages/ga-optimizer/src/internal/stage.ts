@@ -231,8 +231,6 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
             best: { ...search.params, genes: search.genes },
             fitness,
             valid: search.valid,
-            cached,
-            seconds,
             evaluations: search.evaluations,
             trainEnd: new Date(trainEnd).toISOString(),
             optimisation: {
@@ -247,7 +245,6 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
             ga: {
               populationSize: ga.populationSize,
               generations: ga.generations,
-              workers: ga.workers,
               asymmetry: asymmetryFor(config, symbol),
             },
             convergence: search.convergence,
@@ -269,6 +266,9 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
             }),
           );
           metrics[`${name}.valid`] = search.valid;
+          // How this run got the result (cache or evolution, how fast) is state, not content: in state.json and the log.
+          metrics[`${name}.cached`] = cached;
+          metrics[`${name}.seconds`] = Math.round(seconds * 100) / 100;
           metrics[`${name}.neutralShareTrain`] = Math.round(onTrain.neutralShare * 1e4) / 1e4;
           logger.info(
             {

@@ -213,6 +213,9 @@ export function scalingSpec(rows: ReadonlyArray<{ scaler: string; features: numb
 export async function renderCharts(
   specs: ReadonlyArray<{ name: string; title: string; spec: TopLevelSpec; empty: boolean }>,
 ): Promise<RenderedChart[]> {
+  // Vega numbers SVG gradient and clip ids with process-wide counters: start them afresh for each page, so its ids
+  // are unique within the page and the same bytes come out for the same run, whatever was rendered before.
+  vega.resetSVGDefIds();
   const charts: RenderedChart[] = [];
   for (const { name, title, spec, empty } of specs) {
     if (!empty) charts.push({ name, title, svg: await renderSvg(spec) });

@@ -7,8 +7,8 @@ export function markdownReport(model: ReportModel): string {
   const s = model.summary;
   const v = model.validation;
   const parts = [
-    `# Tribar run report: ${model.runId}`,
-    `Generated ${model.generatedAt}. Charts: see \`index.html\` beside this file.`,
+    `# Tribar run report`,
+    `Charts: see \`index.html\` beside this file.`,
     '## Run summary',
     s.description ?? '',
     table(
@@ -26,8 +26,8 @@ export function markdownReport(model: ReportModel): string {
     table(['key', 'value'], model.config),
     '## Pipeline stages',
     table(
-      ['stage', 'status', 'seconds', 'outputs'],
-      model.stages.map((r) => [r.name, r.status, formatNumber(r.seconds), String(r.outputs)]),
+      ['stage', 'status', 'outputs'],
+      model.stages.map((r) => [r.name, r.status, String(r.outputs)]),
     ),
     '## Data health',
     table(

@@ -75,10 +75,11 @@ function confusionRows(confusion: readonly (readonly number[])[], shares = rowSh
 }
 
 const CONFUSION_HEADERS = ['true \\ predicted', ...MODEL_CLASSES, 'rows'];
-const TRACKING_HEADERS = ['model', 'symbol', 'H', 'tracker run id', 'tracker URI', 'folder'];
-const trackingRow = (r: ModelResult) => [r.model, r.symbol, `H${r.horizon}`, r.trackerRunId ?? '—', r.trackerUri ?? '—', r.dir];
+const TRACKING_HEADERS = ['model', 'symbol', 'H', 'folder'];
+const trackingRow = (r: ModelResult) => [r.model, r.symbol, `H${r.horizon}`, r.dir];
+// The tracker run ids are not shown: they differ between two runs of one config + seed, and the report's bytes may not.
 const TRACKING_NOTE =
-  'Every fit was tracked in the run\u2019s `mlruns` store (MLflow file layout), one tracker run per model × symbol × horizon:';
+  'Every fit was tracked in the run\u2019s `mlruns` store (MLflow file layout), one tracker run per model × symbol × horizon, tagged `tribar.pipelineRun`, `tribar.model`, `tribar.symbol` and `tribar.horizon`; its run id is in the run\u2019s `state.json` (train stage metrics) and log:';
 const noEquity = (results: readonly ModelResult[]) => results.filter((r) => r.equityPoints === null);
 
 /** A confusion matrix as an HTML table, each cell shaded by its row share (no script, no chart). */
@@ -133,7 +134,7 @@ export function modelsHtml(models: ModelsSection, charts: ReadonlyMap<string, Re
     equityHtml(models, charts),
     '<h3>Confusion matrices (test part; rows = true class, columns = predicted, % of the row)</h3>',
     `<div class="confusion-grid">${models.results.map(confusionHtml).join('\n')}</div>`,
-    `<p class="note">${escapeHtml(TRACKING_NOTE).replace('`mlruns`', '<code>mlruns</code>')}</p>`,
+    `<p class="note">${escapeHtml(TRACKING_NOTE).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`,
     htmlTable(TRACKING_HEADERS, models.results.map(trackingRow), { numericFrom: TRACKING_HEADERS.length, className: 'nowrap' }),
     warningsHtml(models.warnings),
   ].join('\n');

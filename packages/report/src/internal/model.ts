@@ -17,8 +17,6 @@ import { isObject, type RunData } from './run-data.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
 export interface ReportModel {
-  runId: string;
-  generatedAt: string;
   summary: {
     description: string | null;
     status: string | null;
@@ -263,16 +261,10 @@ function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
   return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings] };
 }
 
-export function buildReportModel(
-  data: RunData,
-  backtest: readonly BacktestRow[] = backtestRows(data),
-  generatedAt = new Date(),
-): ReportModel {
+export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data)): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
   return {
-    runId: data.runId,
-    generatedAt: generatedAt.toISOString(),
     summary: {
       description: data.config.description,
       status: runStatusAtReport(data.state),

@@ -97,13 +97,10 @@ async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<
 }
 
 /** Read a run folder and render the report (nothing written). */
-export async function renderReport(
-  runDir: string,
-  options: { config?: RunConfig; runId?: string; generatedAt?: Date } = {},
-): Promise<RenderedReport> {
+export async function renderReport(runDir: string, options: { config?: RunConfig; runId?: string } = {}): Promise<RenderedReport> {
   const data = await loadRunData(runDir, options);
   const backtest = backtestRows(data);
-  const model = buildReportModel(data, backtest, options.generatedAt);
+  const model = buildReportModel(data, backtest);
   const charts = await runCharts(data, backtest);
   return { model, charts, html: htmlPage(model, charts), markdown: markdownReport(model) };
 }

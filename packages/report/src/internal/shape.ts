@@ -279,7 +279,6 @@ export function healthRows(symbols: readonly string[], ingest: HealthIngest | un
 export interface StageRow {
   name: string;
   status: string;
-  seconds: number | null;
   outputs: number;
 }
 
@@ -287,11 +286,10 @@ export function stageRows(state: Pick<RunState, 'order' | 'stages'> | undefined)
   if (state === undefined) return [];
   return state.order.map((name) => {
     const stage = state.stages[name];
-    const ms = stage?.durationMs;
+    // No durations: the report's bytes are the same for two runs of one config + seed; times stay in state.json.
     return {
       name,
       status: stage?.status ?? 'not run',
-      seconds: ms === undefined ? null : ms / 1000,
       outputs: stage?.outputs?.length ?? 0,
     };
   });

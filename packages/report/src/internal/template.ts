@@ -199,8 +199,8 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
     summary,
     config: keyValue(model.config),
     pipeline: table(
-      ['stage', 'status', 'seconds', 'outputs'],
-      model.stages.map((r) => [r.name, r.status, formatNumber(r.seconds), formatNumber(r.outputs)]),
+      ['stage', 'status', 'outputs'],
+      model.stages.map((r) => [r.name, r.status, formatNumber(r.outputs)]),
       2,
     ),
     'data-health': health,
@@ -239,11 +239,11 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Tribar run ${escapeHtml(model.runId)}</title>
+<title>Tribar run report</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>Tribar run report</h1><p>Run ${escapeHtml(model.runId)} · generated ${escapeHtml(model.generatedAt)} · ${statusBadge(s.status)}</p></header>
+<header><h1>Tribar run report</h1><p>${statusBadge(s.status)}</p></header>
 <nav>${sections.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</nav>
 <main>
 ${sections.map(([id, title]) => section(id, title, bodies[id])).join('\n')}

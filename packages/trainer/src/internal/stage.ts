@@ -71,6 +71,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
       const tracker = await Tracker.open(resolve(config.train.tracking.dir), { logger });
       const plan = trainingPlan(config);
       const results: TrainResult[] = [];
+      const metrics: Record<string, number | string | boolean> = { models: plan.length };
       for (const [i, item] of plan.entries()) {
         context.signal.throwIfAborted();
         logger.info({ ...item, step: `${i + 1}/${plan.length}` }, 'train: starting');
@@ -86,12 +87,17 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
             logger,
             progress: context.progress,
             signal: context.signal,
+            // The link from a fit to its tracked run, and its time, live in state.json (and the log), not in artifacts.
+            onFitRun: (run) => {
+              const key = `${item.model}_${item.symbol}_h${item.horizon}`;
+              metrics[`${key}.fitSeconds`] = Math.round(run.seconds * 100) / 100;
+              if (run.trackerRunId !== null) metrics[`${key}.trackerRunId`] = run.trackerRunId;
+            },
           }),
         );
       }
       const summary: TrainSummary = { version: TRAIN_SUMMARY_VERSION, results };
       await writeJsonArtifact(context.runDir, trainSummary, summary);
-      const metrics: Record<string, number | string | boolean> = { models: results.length };
       for (const r of results) {
         const key = `${r.model}_${r.symbol}_h${r.horizon}`;
         metrics[`${key}.testMacroF1`] = round(r.test.macroF1);

@@ -51,6 +51,18 @@ export interface TrainOptions {
   logger?: Logger;
   progress?: ProgressReporter;
   signal?: AbortSignal;
+  /**
+   * Told how this fit ran: its tracked run (id and folder, null without a tracker) and its wall-clock seconds.
+   * These are not part of the result's artifacts, which one config + seed writes byte for byte again.
+   */
+  onFitRun?: (run: FitRun) => void;
+}
+
+/** How one fit ran: state of this invocation, kept out of the artifacts (they go to the log, state.json and the tracker). */
+export interface FitRun {
+  trackerRunId: string | null;
+  trackerUri: string | null;
+  seconds: number;
 }
 
 /** One fit's result: an entry of `train/summary.json` (the shape is `@tribar/artifacts`' `trainResultSchema`). */
@@ -212,10 +224,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         symbol,
         horizon,
         dir: trainResultDir(name, symbol, horizon),
-        trackerRunId: tracked?.runId ?? null,
-        trackerUri: tracked ? tracked.dir : null,
         backend,
-        fit: { epochs: fit.epochs, bestEpoch: fit.bestEpoch, stoppedEarly: fit.stoppedEarly, seconds: fit.seconds },
+        fit: { epochs: fit.epochs, bestEpoch: fit.bestEpoch, stoppedEarly: fit.stoppedEarly },
         rows: { train: train.rows, val: val.rows, test: test.rows },
         val: valMetrics,
         test: testMetrics,
@@ -228,7 +238,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         runtime: fit.runtime,
         featureImportance: model.describe().featureImportance ?? null,
       });
-      await writeJsonArtifact(runDir, trainHistory(name, symbol, horizon), history.history);
+      // Epoch times are wall clock: they go to the tracker's metrics, not into history.json.
+      await writeJsonArtifact(
+        runDir,
+        trainHistory(name, symbol, horizon),
+        history.history.map(({ elapsedMs: _elapsedMs, ...epoch }) => epoch),
+      );
+      const run: FitRun = { trackerRunId: tracked?.runId ?? null, trackerUri: tracked ? tracked.dir : null, seconds: fit.seconds };
       if (tracked) await logToTracker(tracked, history.history, result, fit, runDir);
       logger.info(
         {
@@ -243,9 +259,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           netUsd: summary.totalUsd,
           sharpe: summary.sharpe,
           backend,
+          seconds: Math.round(run.seconds * 100) / 100,
+          trackerRunId: run.trackerRunId,
+          trackerUri: run.trackerUri,
         },
         'train: model done',
       );
+      options.onFitRun?.(run);
       return result;
     } finally {
       model.dispose();

@@ -71,7 +71,6 @@ export interface SymbolInputs {
 /** `validate/report.json`: the contract's shape, with the thresholds typed as the config's section. */
 export interface ValidationReport extends ValidationReportFile {
   status: 'PASSED' | 'FAILED';
-  generatedAt: string;
   symbols: string[];
   horizons: number[];
   thresholds: ValidationConfig;
@@ -226,7 +225,6 @@ export function validate(
   }
   return {
     status: findings.issues.length > 0 ? 'FAILED' : 'PASSED',
-    generatedAt: new Date().toISOString(),
     symbols: inputs.map((s) => s.symbol),
     horizons: [...horizons],
     thresholds: v,
