@@ -164,24 +164,25 @@ describe('tribar train', () => {
       trials: 1,
       threshold: 0.5,
     };
-    const text = formatTrainResults([
-      {
-        model: 'logistic',
-        symbol: 'MES',
-        horizon: 20,
-        dir: 'train/logistic-MES-h20',
-        trackerRunId: 'abcdef0123456789',
-        trackerUri: null,
-        backend: null,
-        fit: { epochs: 21, bestEpoch: 10, stoppedEarly: true, seconds: 1 },
-        rows: { train: 1, val: 1, test: 10 },
-        val: metrics,
-        test: metrics,
-        backtest,
-        cv: null,
-        hyperparameters: {},
-      },
-    ]);
+    const text = formatTrainResults(
+      [
+        {
+          model: 'logistic',
+          symbol: 'MES',
+          horizon: 20,
+          dir: 'train/logistic-MES-h20',
+          backend: null,
+          fit: { epochs: 21, bestEpoch: 10, stoppedEarly: true },
+          rows: { train: 1, val: 1, test: 10 },
+          val: metrics,
+          test: metrics,
+          backtest,
+          cv: null,
+          hyperparameters: {},
+        },
+      ],
+      new Map([['logistic|MES|20', 'abcdef0123456789']]),
+    );
     const lines = text.split('\n');
     expect(lines[0]).toMatch(
       /^model\s+symbol\s+H\s+acc\s+macroF1\s+logloss\s+trades\s+win\s+PF\s+net \$\s+sharpe\s+maxDD \$\s+DSR\s+best\/epochs\s+tracked$/,

@@ -172,7 +172,7 @@ describe('ingest + clean: bars after a cut never change any column before it', (
       data: { ...base.data, synthetic: { ...base.data.synthetic, startDate: '2025-03-03', days: 20 } },
     };
     for (const raw of generateSyntheticMarket(config, new Rng(11))) checkCuts(raw, config, 12, 5);
-  }, 120_000);
+  });
 
   it('with outliers dropped, on a synthetic market', () => {
     const base = configWithoutRollAdjustment();
@@ -183,7 +183,7 @@ describe('ingest + clean: bars after a cut never change any column before it', (
     };
     const [raw] = generateSyntheticMarket(config, new Rng(3));
     checkCuts(raw!, config, 12, 9);
-  }, 120_000);
+  });
 
   it('when holes in a session straddle the cut: everything before the hole is compared', () => {
     const base = configWithoutRollAdjustment();
@@ -207,7 +207,7 @@ describe('ingest + clean: bars after a cut never change any column before it', (
     expect(firstDifference(columnsBefore(full.clean, cut), columnsBefore(cutRun.clean, cut))).toMatch(
       /^column '(filled|sourceBars)', bar \d+ \(2025-06-03T14:55/,
     );
-  }, 120_000);
+  });
 
   it.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))(
     'on the real MES and MGC files, random cuts',

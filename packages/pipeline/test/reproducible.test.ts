@@ -90,7 +90,7 @@ describe('two runs with one config and seed', () => {
     expect(files).toContain('validate/report.json');
     expect(files).toContain('report/report.json');
     expect(files.some((file) => file.startsWith('ga-optimize/MES_h'))).toBe(true);
-  }, 300_000);
+  });
 
   it('write byte-identical artifacts and manifests with training (logistic), one runs folder (GA cache hit) and one tracker', async () => {
     const [a, b] = await runTwice(['train.models=["logistic"]', `train.tracking.dir=${join(dir, 'mlruns')}`], [2, 2], true);
@@ -111,5 +111,5 @@ describe('two runs with one config and seed', () => {
     expect(tracked[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(tracked[1]).toMatch(/^[0-9a-f]{32}$/);
     expect(tracked[1]).not.toBe(tracked[0]);
-  }, 300_000);
+  });
 });

@@ -79,6 +79,8 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   }).child({ runId: run.runId });
   const tracker = await Tracker.open(resolve(io.cwd, config.train.tracking.dir), { logger });
   const results: TrainResult[] = [];
+  // Tracker ids are not in the run's artifacts (they differ per fit); the table shows them from the fit's callback.
+  const trackerIds = new Map<string, string>();
   try {
     for (const item of trainingPlan(config)) {
       const progress = progressEmitter(`train ${item.model} ${item.symbol} h${item.horizon}`, display.onEvent);
@@ -93,6 +95,9 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
           trials: models.length,
           logger,
           progress,
+          onFitRun: (fit) => {
+            if (fit.trackerRunId) trackerIds.set(fitKey(item), fit.trackerRunId);
+          },
         }),
       );
     }
@@ -101,7 +106,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
     display.stop();
   }
   await mergeSummary(run.runDir, results);
-  print(io.out, formatTrainResults(results));
+  print(io.out, formatTrainResults(results, trackerIds));
   print(io.out, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
   print(io.out, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (with the run's --config) adds these models to it`);
@@ -179,7 +184,10 @@ const fixed = (x: number | null | undefined, digits = 3) =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 
 /** Models side by side: one row per model × symbol × horizon, test metrics and the backtest. */
-export function formatTrainResults(results: readonly TrainResult[]): string {
+const fitKey = (fit: { model: string; symbol: string; horizon: number }) => `${fit.model}|${fit.symbol}|${fit.horizon}`;
+
+/** Models side by side: `trackerIds` (model|symbol|horizon → tracked run id) fills the last column when known. */
+export function formatTrainResults(results: readonly TrainResult[], trackerIds: ReadonlyMap<string, string> = new Map()): string {
   const rows = results.map((r) => [
     r.model,
     r.symbol,
@@ -195,7 +203,7 @@ export function formatTrainResults(results: readonly TrainResult[]): string {
     fixed(r.backtest.maxDrawdownUsd, 2),
     fixed(r.backtest.dsr),
     `${r.fit.bestEpoch + 1}/${r.fit.epochs}`,
-    r.trackerRunId ? r.trackerRunId.slice(0, 8) : '–',
+    trackerIds.get(fitKey(r))?.slice(0, 8) ?? '–',
   ]);
   return formatTable(
     [
