@@ -52,10 +52,13 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   }
   const controller = new AbortController();
   const onSignal = () => {
-    logger.warn('interrupted: stopping after the current stage');
+    if (controller.signal.aborted) return;
+    logger.warn('interrupted: stopping the current stage');
     controller.abort();
   };
   process.once('SIGINT', onSignal);
+  if (context.signal?.aborted) onSignal();
+  context.signal?.addEventListener('abort', onSignal, { once: true });
   let result: PipelineResult;
   try {
     result = await runPipeline({
@@ -71,6 +74,7 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
     });
   } finally {
     process.off('SIGINT', onSignal);
+    context.signal?.removeEventListener('abort', onSignal);
     display.stop();
   }
 
@@ -85,6 +89,9 @@ export async function pipelineCommand(context: CliContext, options: PipelineOpti
   if (result.state.stages[STAGE.train]?.status === 'completed') await printTrainSummary(context, result.runDir);
   const report = artifactPath(result.runDir, reportHtml);
   if (result.state.stages[STAGE.report]?.status === 'completed' && existsSync(report)) print(io.out, `report: ${report}`);
-  if (result.status === 'cancelled') return EXIT.cancelled;
+  if (result.status === 'interrupted' || result.status === 'cancelled') {
+    print(io.out, `continue with: tribar pipeline --resume --run-id ${result.runId}`);
+    return EXIT.cancelled;
+  }
   return result.status === 'completed' ? EXIT.ok : EXIT.failed;
 }

@@ -19,6 +19,7 @@ import { PipelineDefinitionError } from './errors.js';
 import { progressEmitter, type PipelineEvent, type PipelineEventListener } from './events.js';
 import { configSlice, stageFingerprint } from './fingerprint.js';
 import { isValidRunId, newRunId, runDirFor } from './runs.js';
+import { removeTemporaryFiles } from './temporary-files.js';
 import { readRunState, writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
 
 export interface PipelineConfigShape {
@@ -33,7 +34,10 @@ export interface RunPipelineOptions<C extends PipelineConfigShape> extends Selec
   runId?: string;
   logger?: Logger;
   onEvent?: PipelineEventListener;
-  /** Aborting cancels the run after the current stage sees it (stages should check `context.signal`). */
+  /**
+   * Aborting interrupts the run: the running stage stops when it sees the signal (stages check `context.signal`)
+   * and is recorded `interrupted`, as is the run; `--resume` runs that stage again.
+   */
   signal?: AbortSignal;
 }
 
@@ -145,7 +149,7 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   for (const [index, stage] of selected.entries()) {
     const record = state.stages[stage.name] as StageRecord;
     if (signal?.aborted) {
-      status = 'cancelled';
+      status = 'interrupted';
       break;
     }
     const blocker = stage.dependsOn.find((dependency) => blocked.has(dependency));
@@ -183,6 +187,10 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
     if (outcome.status === 'completed') {
       for (const path of stage.outputs(config)) verified.set(path, manifest.get(path)?.sha256 ?? '');
       continue;
+    }
+    if (outcome.status === 'interrupted') {
+      status = 'interrupted';
+      break;
     }
     blocked.add(stage.name);
     if (stage.required !== false) {
@@ -264,8 +272,16 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
       ...(outcome.metrics ? { metrics: outcome.metrics } : {}),
     };
   } catch (error) {
-    record = { name: stage.name, status: 'failed', error: describeError(error) };
-    stageLog.error({ err: error }, 'stage failed');
+    if (args.signal?.aborted) {
+      // Ctrl-C, not a fault: one line; the error and its stack only at debug level.
+      record = { name: stage.name, status: 'interrupted' };
+      stageLog.debug({ err: error }, 'stage stopped by the interrupt');
+      const removed = await removeTemporaryFiles(runDir);
+      stageLog.warn(`stage interrupted${removed.files ? ` (${removed.files} partial file(s) removed)` : ''}`);
+    } else {
+      record = { name: stage.name, status: 'failed', error: describeError(error) };
+      stageLog.error({ err: error }, 'stage failed');
+    }
   }
   const endedAt = new Date();
   Object.assign(record, {

@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunConfig } from '@tribar/config';
+import { defineStage, writeFileAtomic, type StageDefinition } from '@tribar/core';
+import { EXIT } from '../src/index.js';
+import { runCliCaptured } from './run-cli.js';
+
+let cwd: string;
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'tribar-runctl-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+const calls: string[] = [];
+/** While set, `slow` leaves a partial temporary file and waits for the abort; `started` resolves when it waits. */
+let hang: { started: () => void } | undefined;
+
+const firstStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: 'first',
+  description: 'writes the seed',
+  dependsOn: [],
+  version: 1,
+  configKeys: ['horizons'],
+  inputs: () => [],
+  outputs: () => ['first/out.json'],
+  async run(context) {
+    calls.push('first');
+    await writeFileAtomic(context.path('first/out.json'), JSON.stringify({ seed: context.config.seed, horizons: context.config.horizons }));
+  },
+});
+
+const slowStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
+  name: 'slow',
+  description: 'waits for the interrupt while a write is under way',
+  dependsOn: ['first'],
+  version: 1,
+  configKeys: [],
+  inputs: () => ['first/out.json'],
+  outputs: () => ['slow/out.json'],
+  async run(context) {
+    calls.push('slow');
+    if (hang) {
+      // A streaming writer cut off mid-file: its temporary file is there when the interrupt comes.
+      writeFileSync(context.path('slow/out.json') + `.tmp-${process.pid}-0badcafe`, '{"half":');
+      const { signal } = context;
+      const aborted = new Promise<void>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('aborted mid-write'))),
+      );
+      hang.started();
+      await aborted;
+    }
+    await writeFileAtomic(context.path('slow/out.json'), '{"done":true}');
+  },
+});
+
+const stages = [firstStage, slowStage];
+const cli = (argv: string[], signal?: AbortSignal) => runCliCaptured(argv, cwd, { stages, ...(signal ? { signal } : {}) });
+
+function temporaryFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tmp-/.test(name));
+}
+
+describe('Ctrl-C during a stage', () => {
+  it('records the stage and run as interrupted, leaves no partial file, prints one line, exits 130; --resume continues', async () => {
+    calls.length = 0;
+    const controller = new AbortController();
+    hang = { started: () => controller.abort() };
+    const interrupted = await cli(['pipeline', '--run-id', 'r'], controller.signal);
+    hang = undefined;
+    expect(interrupted.code).toBe(EXIT.cancelled);
+    const runDir = join(cwd, 'runs', 'r');
+    const state = JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8')) as {
+      status: string;
+      stages: Record<string, { status: string; error?: unknown }>;
+    };
+    expect(state.status).toBe('interrupted');
+    expect(state.stages['first']?.status).toBe('completed');
+    expect(state.stages['slow']?.status).toBe('interrupted');
+    expect(state.stages['slow']?.error).toBeUndefined();
+    expect(temporaryFiles(runDir)).toEqual([]);
+    expect(existsSync(join(runDir, 'slow', 'out.json'))).toBe(false);
+    // No stack and no error dump on the console: the interrupt and the stage's one line.
+    expect(interrupted.stderr).not.toMatch(/^\s+at /m);
+    expect(interrupted.stderr).not.toContain('aborted mid-write');
+    expect(interrupted.stderr).not.toContain('ERROR');
+    expect(interrupted.stderr.split('\n').filter((line) => /WARN/.test(line))).toEqual([
+      expect.stringContaining('interrupted: stopping the current stage'),
+      expect.stringContaining('stage interrupted (1 partial file(s) removed)'),
+    ]);
+    expect(interrupted.stdout).toMatch(/slow\s+interrupted/);
+    expect(interrupted.stdout).toContain('run r: interrupted');
+    // The debug record is in the log file, with the error.
+    expect(readFileSync(join(runDir, 'logs', 'pipeline.log'), 'utf8')).toContain('aborted mid-write');
+
+    const resumed = await cli(['pipeline', '--resume', '--run-id', 'r']);
+    expect(resumed.code, resumed.stderr).toBe(EXIT.ok);
+    expect(resumed.stdout).toMatch(/first\s+skipped \(up to date\)/);
+    expect(resumed.stdout).toMatch(/slow\s+completed/);
+    expect(calls).toEqual(['first', 'slow', 'slow']);
+  });
+});
