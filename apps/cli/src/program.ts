@@ -58,7 +58,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--from <stage>', 'run this stage and everything after it, even if up to date')
     .option('--only <stages>', 'run only these stages (comma-separated), even if up to date', list)
     .option('--run-id <id>', 'run folder name; an existing run is resumed, skipping up-to-date stages')
-    .option('--resume', 'continue the latest run (or --run-id), skipping stages whose inputs and config are unchanged')
+    .option('--resume', 'continue the latest run (or --run-id) with its own config.json, skipping up-to-date stages')
+    .option('--reconfigure', 'let --config/--set change the settings of an existing run (otherwise refused with exit 2)')
     .addOption(new Option('--log-level <level>', 'console log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
     .action(act((options: PipelineOptions) => pipelineCommand(context, options)));
 

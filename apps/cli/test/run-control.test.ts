@@ -101,3 +101,42 @@ describe('Ctrl-C during a stage', () => {
     expect(calls).toEqual(['first', 'slow', 'slow']);
   });
 });
+
+describe('--resume and the run’s own config', () => {
+  const recordedHorizons = () =>
+    (JSON.parse(readFileSync(join(cwd, 'runs', 'r', 'config.json'), 'utf8')) as { horizons: number[] }).horizons;
+
+  it('continues with the run’s config.json, refuses changed settings with a diff (exit 2) unless --reconfigure', async () => {
+    calls.length = 0;
+    expect((await cli(['pipeline', '--run-id', 'r', '--set', 'horizons=[5]'])).code).toBe(EXIT.ok);
+    expect(recordedHorizons()).toEqual([5]);
+
+    const resumed = await cli(['pipeline', '--resume', '--run-id', 'r']);
+    expect(resumed.code, resumed.stderr).toBe(EXIT.ok);
+    expect(resumed.stdout).toMatch(/first\s+skipped \(up to date\)/);
+    expect(recordedHorizons()).toEqual([5]);
+    // The latest run, the same way.
+    expect((await cli(['pipeline', '--resume'])).stdout).toMatch(/first\s+skipped \(up to date\)/);
+
+    const changed = await cli(['pipeline', '--resume', '--run-id', 'r', '--set', 'horizons=[10]', '--set', 'seed=7']);
+    expect(changed.code).toBe(EXIT.usage);
+    expect(changed.stderr).toContain('run r was made with other settings');
+    expect(changed.stderr).toContain('  seed: 42 → 7');
+    expect(changed.stderr).toContain('  horizons: [5] → [10]');
+    expect(changed.stderr).toContain('--reconfigure');
+    expect(recordedHorizons()).toEqual([5]);
+    expect(calls).toEqual(['first', 'slow']);
+
+    const reconfigured = await cli(['pipeline', '--resume', '--run-id', 'r', '--set', 'horizons=[10]', '--reconfigure']);
+    expect(reconfigured.code, reconfigured.stderr).toBe(EXIT.ok);
+    expect(reconfigured.stdout).toMatch(/first\s+completed/);
+    expect(recordedHorizons()).toEqual([10]);
+  });
+
+  it('exits 3 when --resume names a run that does not exist, creating nothing', async () => {
+    const missing = await cli(['pipeline', '--resume', '--run-id', 'nope']);
+    expect(missing.code).toBe(EXIT.notFound);
+    expect(missing.stderr).toContain('nope');
+    expect(existsSync(join(cwd, 'runs', 'nope'))).toBe(false);
+  });
+});
