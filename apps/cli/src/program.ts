@@ -155,6 +155,7 @@ function reportError(context: CliContext, error: unknown): ExitCode {
   if (error instanceof ConfigError || error instanceof PipelineDefinitionError || error instanceof UsageError) return EXIT.usage;
   // A pipeline run or a tracked run: both are core's RunNotFoundError.
   if (error instanceof TribarError && error.code === 'RUN_NOT_FOUND') return EXIT.notFound;
+  if (error instanceof TribarError && error.code === 'RUN_LOCKED') return EXIT.locked;
   if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
   return EXIT.failed;
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunConfig } from '@tribar/config';
@@ -138,5 +138,38 @@ describe('--resume and the run’s own config', () => {
     expect(missing.code).toBe(EXIT.notFound);
     expect(missing.stderr).toContain('nope');
     expect(existsSync(join(cwd, 'runs', 'nope'))).toBe(false);
+  });
+});
+
+describe('the run lock through the CLI', () => {
+  const lock = (pid: number, heartbeatAt: string) =>
+    JSON.stringify({ pid, host: hostname(), runId: 'r', startedAt: '2026-01-01T00:00:00.000Z', heartbeatAt });
+
+  it('refuses a second writer with exit 5 naming the holder; status tells a live run from a dead one', async () => {
+    expect((await cli(['pipeline', '--run-id', 'r'])).code).toBe(EXIT.ok);
+    const runDir = join(cwd, 'runs', 'r');
+    const statePath = join(runDir, 'state.json');
+    // As a killed process leaves it: state `running`, its lock still there.
+    writeFileSync(statePath, readFileSync(statePath, 'utf8').replace('"status": "completed"', '"status": "running"'));
+
+    // A live holder (this very process, fresh heartbeat).
+    writeFileSync(join(runDir, 'run.lock'), lock(process.pid, new Date().toISOString()));
+    const live = await cli(['status', 'r', '--runs-dir', 'runs']);
+    expect(live.stdout).toMatch(new RegExp(`^run r: running \\(live: pid ${process.pid} on ${hostname()}, heartbeat \\d+ s ago\\)`));
+    const second = await cli(['pipeline', '--run-id', 'r']);
+    expect(second.code).toBe(EXIT.locked);
+    expect(second.stderr).toContain(`run r is being written by process ${process.pid} on ${hostname()}`);
+    expect(second.stderr).toContain('hint:');
+
+    // A dead holder: a pid that is not alive.
+    const dead = 2 ** 22 + 12345;
+    writeFileSync(join(runDir, 'run.lock'), lock(dead, new Date().toISOString()));
+    const gone = await cli(['status', 'r']);
+    expect(gone.stdout).toContain(`run r: interrupted (no live process; last holder pid ${dead} on ${hostname()}`);
+    const takeover = await cli(['pipeline', '--run-id', 'r']);
+    expect(takeover.code, takeover.stderr).toBe(EXIT.ok);
+    expect(takeover.stderr).toContain(`taking over the lock of run r from process ${dead}`);
+    expect(existsSync(join(runDir, 'run.lock'))).toBe(false);
+    expect((await cli(['status', 'r'])).stdout).toMatch(/^run r: completed \(/);
   });
 });

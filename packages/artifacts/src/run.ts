@@ -75,6 +75,12 @@ export const runManifestSchema = z.object({
 export type RunManifestFile = z.infer<typeof runManifestSchema>;
 export const runManifest = jsonArtifact(MANIFEST_FILE, PIPELINE, runManifestSchema);
 
+/**
+ * `run.lock`: the one process writing the run folder (JSON: pid, host, runId, startedAt, heartbeatAt), created
+ * exclusively when a pipeline starts, its heartbeat refreshed while it runs, removed when it ends.
+ */
+export const runLock = fileArtifact('run.lock', PIPELINE);
+
 /** Every log record of the run as JSON lines. */
 export const runLog = fileArtifact('logs/pipeline.log', PIPELINE);
 

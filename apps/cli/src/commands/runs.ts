@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readJsonArtifact, runManifest, type RunManifestFile } from '@tribar/artifacts';
 import { ArtifactManifest, diffManifests } from '@tribar/core';
-import { clearCaches, getRun, latestRun, listRuns, removeRun } from '@tribar/pipeline';
+import { clearCaches, getRun, latestRun, listRuns, removeRun, runLiveness, type RunLiveness } from '@tribar/pipeline';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatDuration, formatTable, print } from '../io.js';
@@ -51,7 +51,11 @@ export async function statusCommand(
   const { state } = run;
   if (options.json) print(context.io.out, JSON.stringify(state, null, 2));
   else {
-    print(context.io.out, `run ${run.runId}: ${state.status} (created ${state.createdAt}, updated ${state.updatedAt})`);
+    const liveness = await runLiveness(run.runDir);
+    print(
+      context.io.out,
+      `run ${run.runId}: ${describeStatus(state.status, liveness)} (created ${state.createdAt}, updated ${state.updatedAt})`,
+    );
     const rows = state.order.map((name) => {
       const record = state.stages[name];
       return [
@@ -70,6 +74,18 @@ export async function statusCommand(
   for (const problem of problems) print(context.io.out, `  ${problem.problem}: ${problem.path}`);
   print(context.io.out, problems.length ? `${problems.length} artifact problem(s)` : `all ${manifest.list().length} artifacts verified`);
   return problems.length ? EXIT.integrity : EXIT.ok;
+}
+
+/** `running` is only true while a live process holds the run's lock; without one the run was cut off. */
+function describeStatus(status: string, liveness: RunLiveness): string {
+  const { holder } = liveness;
+  if (liveness.live && holder) {
+    const ago = Math.max(0, Math.round((Date.now() - Date.parse(holder.heartbeatAt)) / 1000));
+    return `${status} (live: pid ${holder.pid} on ${holder.host}, heartbeat ${ago} s ago)`;
+  }
+  if (status !== 'running') return status;
+  const last = holder ? `; last holder pid ${holder.pid} on ${holder.host}, heartbeat ${holder.heartbeatAt}` : '';
+  return `interrupted (no live process${last})`;
 }
 
 export async function compareCommand(

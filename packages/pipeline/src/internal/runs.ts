@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { holderIsLive, readRunLock, type RunLockHolder } from './lock.js';
 import { readRunState, type RunState } from './state.js';
 import { STAGE } from '@tribar/artifacts';
 import { RunNotFoundError } from '@tribar/core';
@@ -76,4 +77,18 @@ export interface ClearedCache {
 export async function clearCaches(runsDir: string): Promise<ClearedCache[]> {
   const cleared = await clearGaCache(runsDir);
   return [{ stage: STAGE.gaOptimize, dir: gaCacheDir(runsDir), ...cleared }];
+}
+
+/** Whether a process is writing the run now: the holder of its `run.lock`, and whether that holder is alive. */
+export interface RunLiveness {
+  /** Absent when the folder has no lock (no process has it open); `null` when the lock file is unreadable. */
+  holder?: RunLockHolder | null;
+  /** A fresh heartbeat and, on this host, a live pid. */
+  live: boolean;
+}
+
+export async function runLiveness(runDir: string): Promise<RunLiveness> {
+  const holder = await readRunLock(runDir);
+  if (holder === undefined) return { live: false };
+  return { holder, live: holder !== null && holderIsLive(holder) };
 }

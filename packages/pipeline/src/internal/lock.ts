@@ -1,0 +1,132 @@
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { artifactPath, runLock } from '@tribar/artifacts';
+import { TribarError, writeFileAtomic, type Logger } from '@tribar/core';
+
+/** Who holds a run folder's lock (`run.lock`). */
+export interface RunLockHolder {
+  pid: number;
+  host: string;
+  runId: string;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+/** How often the holder rewrites its heartbeat. */
+const HEARTBEAT_MS = 5_000;
+/** A heartbeat older than this means the holder is gone (also on another host, where its pid cannot be checked). */
+const STALE_MS = 60_000;
+/** An unreadable lock younger than this may be one whose creator is still writing it. */
+const UNWRITTEN_GRACE_MS = 2_000;
+
+/** A second process asked for a run folder another live process is writing. */
+class RunLockedError extends TribarError {
+  constructor(runId: string, holder: RunLockHolder, lockFile: string) {
+    super(
+      'RUN_LOCKED',
+      `run ${runId} is being written by process ${holder.pid} on ${holder.host} (started ${holder.startedAt}, heartbeat ${holder.heartbeatAt}; ${lockFile})`,
+      { hint: 'Wait for it to finish, stop it, or use another --run-id. A lock whose process is gone is taken over automatically.' },
+    );
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Live: a fresh heartbeat and, on this host, a process with that pid. */
+export function holderIsLive(holder: RunLockHolder, now = Date.now()): boolean {
+  const beat = Date.parse(holder.heartbeatAt);
+  if (!Number.isFinite(beat) || now - beat > STALE_MS) return false;
+  return holder.host !== hostname() || processAlive(holder.pid);
+}
+
+function parseHolder(text: string): RunLockHolder | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<RunLockHolder>;
+    const valid =
+      typeof value.pid === 'number' &&
+      typeof value.host === 'string' &&
+      typeof value.runId === 'string' &&
+      typeof value.startedAt === 'string' &&
+      typeof value.heartbeatAt === 'string';
+    return valid ? (value as RunLockHolder) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The run folder's lock holder, `undefined` when there is no lock; `null` when the file is there but unreadable. */
+export async function readRunLock(runDir: string): Promise<RunLockHolder | null | undefined> {
+  const text = await readFile(artifactPath(runDir, runLock), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return text === undefined ? undefined : (parseHolder(text) ?? null);
+}
+
+export interface HeldRunLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Take the run folder's lock: created with `wx`, so exactly one process gets it. A lock whose holder is gone (its pid
+ * is not alive on this host, or its heartbeat is older than a minute) is taken over with a warning; a live one throws.
+ */
+export async function acquireRunLock(runDir: string, runId: string, log: Logger): Promise<HeldRunLock> {
+  const file = artifactPath(runDir, runLock);
+  const now = new Date().toISOString();
+  const mine: RunLockHolder = { pid: process.pid, host: hostname(), runId, startedAt: now, heartbeatAt: now };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      try {
+        await handle.writeFile(JSON.stringify(mine) + '\n');
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
+    }
+    const holder = await readRunLock(runDir);
+    if (holder === undefined) continue;
+    if (holder === null) {
+      const age = Date.now() - (await stat(file)).mtimeMs;
+      if (age < UNWRITTEN_GRACE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, UNWRITTEN_GRACE_MS));
+        continue;
+      }
+    } else if (holderIsLive(holder)) throw new RunLockedError(runId, holder, file);
+    log.warn(
+      holder
+        ? `taking over the lock of run ${runId} from process ${holder.pid} on ${holder.host} (no longer alive; last heartbeat ${holder.heartbeatAt})`
+        : `taking over the unreadable lock of run ${runId}`,
+    );
+    await rm(file, { force: true });
+  }
+
+  let released = false;
+  let beating: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (released) return;
+    mine.heartbeatAt = new Date().toISOString();
+    beating = writeFileAtomic(file, JSON.stringify(mine) + '\n').catch(() => {});
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return {
+    async release() {
+      released = true;
+      clearInterval(timer);
+      await beating;
+      const holder = await readRunLock(runDir).catch(() => undefined);
+      if (holder && holder.pid === mine.pid && holder.host === mine.host && holder.startedAt === mine.startedAt)
+        await rm(file, { force: true });
+    },
+  };
+}
