@@ -28,7 +28,7 @@ function configOptions(command: Command): Command {
 }
 
 type StatusOptions = RunsDirOption & { verify?: boolean; json?: boolean };
-type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean };
+type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean; tmp?: boolean };
 
 const runsDirOption = () => new Option('--runs-dir <dir>', 'folder holding the runs').default('runs');
 
@@ -122,6 +122,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .description('delete run folders, and with --cache the shared caches (the GA store in <runs-dir>/.cache/ga)')
     .addOption(runsDirOption())
     .option('--cache', 'empty the content-addressed caches (results are recomputed on the next run, never changed)')
+    .option('--tmp', "only remove the named runs' leftover *.tmp-* files (writes cut off by kill -9), keeping the runs")
     .option('--all', 'every run (needs --force)')
     .option('--force', 'confirm --all')
     .action(act((runs: string[], options: CleanOptions) => cleanCommand(context, runs, options)));

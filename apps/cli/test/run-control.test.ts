@@ -173,3 +173,31 @@ describe('the run lock through the CLI', () => {
     expect((await cli(['status', 'r'])).stdout).toMatch(/^run r: completed \(/);
   });
 });
+
+describe('tribar clean --tmp', () => {
+  it('removes a named run’s leftover temporary files, reports how many, keeps the run; refuses a live run', async () => {
+    expect((await cli(['pipeline', '--run-id', 'r'])).code).toBe(EXIT.ok);
+    const runDir = join(cwd, 'runs', 'r');
+    writeFileSync(join(runDir, 'first', 'out.json.tmp-4242-0badcafe'), 'x'.repeat(2048));
+    writeFileSync(join(runDir, 'manifest.json.tmp-4242-12345678'), '{');
+    const cleaned = await cli(['clean', 'r', '--tmp']);
+    expect(cleaned.code).toBe(EXIT.ok);
+    expect(cleaned.stdout).toContain('r: removed 2 leftover temporary file(s), 2.0 KiB');
+    expect(temporaryFiles(runDir)).toEqual([]);
+    expect((await cli(['status', 'r', '--verify'])).code).toBe(EXIT.ok);
+
+    writeFileSync(
+      join(runDir, 'run.lock'),
+      JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        runId: 'r',
+        startedAt: new Date().toISOString(),
+        heartbeatAt: new Date().toISOString(),
+      }),
+    );
+    expect((await cli(['clean', 'r', '--tmp'])).code).toBe(EXIT.locked);
+    expect((await cli(['clean', 'r'])).code).toBe(EXIT.locked);
+    expect(existsSync(runDir)).toBe(true);
+  });
+});

@@ -13,6 +13,7 @@ describe('the public face of @tribar/pipeline', () => {
       'progressEmitter',
       'registeredStages',
       'removeRun',
+      'removeRunTemporaryFiles',
       'runDirFor',
       'runLiveness',
       'runPipeline',

@@ -117,3 +117,19 @@ describe('a run that fails before its first stage runs', () => {
     expect(existsSync(lockFile('early'))).toBe(false);
   });
 });
+
+describe('leftover temporary files of a killed run', () => {
+  it('are removed when the run is resumed', async () => {
+    const config: TestConfig = { seed: 3, scale: 2, offset: 1 };
+    expect((await run(config, 'k')).status).toBe('completed');
+    const runDir = join(runsDir(), 'k');
+    writeFileSync(join(runDir, 'source', 'values.json.tmp-4242-0badcafe'), 'x'.repeat(1000));
+    writeFileSync(join(runDir, 'state.json.tmp-4242-12345678'), '{');
+    writeFileSync(join(runDir, 'source', 'keep.tmp'), 'not an atomic write');
+    const resumed = await run(config, 'k');
+    expect(resumed.status).toBe('completed');
+    expect(existsSync(join(runDir, 'source', 'values.json.tmp-4242-0badcafe'))).toBe(false);
+    expect(existsSync(join(runDir, 'state.json.tmp-4242-12345678'))).toBe(false);
+    expect(existsSync(join(runDir, 'source', 'keep.tmp'))).toBe(true);
+  });
+});

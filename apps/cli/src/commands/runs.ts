@@ -1,7 +1,16 @@
 import { resolve } from 'node:path';
 import { readJsonArtifact, runManifest, type RunManifestFile } from '@tribar/artifacts';
 import { ArtifactManifest, diffManifests } from '@tribar/core';
-import { clearCaches, getRun, latestRun, listRuns, removeRun, runLiveness, type RunLiveness } from '@tribar/pipeline';
+import {
+  clearCaches,
+  getRun,
+  latestRun,
+  listRuns,
+  removeRun,
+  removeRunTemporaryFiles,
+  runLiveness,
+  type RunLiveness,
+} from '@tribar/pipeline';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatDuration, formatTable, print } from '../io.js';
@@ -116,9 +125,20 @@ export async function compareCommand(
 export async function cleanCommand(
   context: CliContext,
   runIds: string[],
-  options: RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean },
+  options: RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean; tmp?: boolean },
 ): Promise<ExitCode> {
   const runsDir = runsDirOf(context, options);
+  if (options.tmp) {
+    if (!runIds.length) {
+      print(context.io.err, 'name the runs whose leftover temporary files to remove');
+      return EXIT.usage;
+    }
+    for (const runId of runIds) {
+      const removed = await removeRunTemporaryFiles(runsDir, runId);
+      print(context.io.out, `${runId}: removed ${removed.files} leftover temporary file(s), ${formatBytes(removed.bytes)}`);
+    }
+    return EXIT.ok;
+  }
   if (options.cache) {
     for (const cleared of await clearCaches(runsDir)) {
       print(context.io.out, `cleared ${cleared.stage} cache: ${cleared.entries} entries, ${formatBytes(cleared.bytes)} (${cleared.dir})`);

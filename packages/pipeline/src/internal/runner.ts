@@ -119,6 +119,13 @@ async function runInFolder<C extends PipelineConfigShape>(
 ): Promise<PipelineResult> {
   const { options, ordered, selected, forced, runId, runDir, emit, log } = args;
   const { config, signal } = options;
+  // Atomic writes cut off by kill -9 leave `*.tmp-*` files; this process is the folder's only writer now.
+  const leftovers = await removeTemporaryFiles(runDir);
+  if (leftovers.files)
+    log.warn(
+      { files: leftovers.files, bytes: leftovers.bytes },
+      `removed ${leftovers.files} leftover temporary file(s) of an earlier, cut-off run`,
+    );
   const previous = await readRunState(runDir);
   const state = initialState(
     runId,

@@ -4,8 +4,9 @@ import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { holderIsLive, readRunLock, type RunLockHolder } from './lock.js';
 import { readRunState, type RunState } from './state.js';
+import { removeTemporaryFiles, type RemovedTemporaryFiles } from './temporary-files.js';
 import { STAGE } from '@tribar/artifacts';
-import { RunNotFoundError } from '@tribar/core';
+import { RunNotFoundError, TribarError } from '@tribar/core';
 import { clearGaCache, gaCacheDir } from '@tribar/ga-optimizer';
 
 /** `YYYYMMDD-HHMMSS-xxxx` in UTC: sorts by time, unique across parallel starts. */
@@ -55,9 +56,27 @@ export async function latestRun(runsDir: string): Promise<RunSummary | undefined
   return (await listRuns(runsDir))[0];
 }
 
+/** Refuses (RUN_LOCKED) when a live process is writing the run. */
+async function getIdleRun(runsDir: string, runId: string): Promise<RunSummary> {
+  const run = await getRun(runsDir, runId);
+  const { holder, live } = await runLiveness(run.runDir);
+  if (live && holder) {
+    throw new TribarError('RUN_LOCKED', `run ${runId} is being written by process ${holder.pid} on ${holder.host}`, {
+      hint: 'Wait for it to finish or stop it first.',
+    });
+  }
+  return run;
+}
+
 export async function removeRun(runsDir: string, runId: string): Promise<void> {
-  const { runDir } = await getRun(runsDir, runId);
+  const { runDir } = await getIdleRun(runsDir, runId);
   await rm(runDir, { recursive: true, force: true });
+}
+
+/** Remove the leftover `*.tmp-*` files (atomic writes cut off by kill -9) of a run no live process is writing. */
+export async function removeRunTemporaryFiles(runsDir: string, runId: string): Promise<RemovedTemporaryFiles> {
+  const { runDir } = await getIdleRun(runsDir, runId);
+  return removeTemporaryFiles(runDir);
 }
 
 /** What `clearCaches` removed from one stage's store. */
