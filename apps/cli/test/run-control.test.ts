@@ -166,6 +166,7 @@ describe('the run lock through the CLI', () => {
     writeFileSync(join(runDir, 'run.lock'), lock(dead, new Date().toISOString()));
     const gone = await cli(['status', 'r']);
     expect(gone.stdout).toContain(`run r: interrupted (no live process; last holder pid ${dead} on ${hostname()}`);
+    expect((await cli(['pipelines'])).stdout).toMatch(/^r\s+\S+ \S+\s+interrupted \(no live process; last holder pid \d+/m);
     const takeover = await cli(['pipeline', '--run-id', 'r']);
     expect(takeover.code, takeover.stderr).toBe(EXIT.ok);
     expect(takeover.stderr).toContain(`taking over the lock of run r from process ${dead}`);

@@ -38,10 +38,14 @@ export async function runsCommand(context: CliContext, options: RunsDirOption & 
     print(context.io.out, `no runs in ${runsDirOf(context, options)}`);
     return EXIT.ok;
   }
-  const rows = runs.map(({ runId, state }) => {
-    const done = state.order.filter((name) => state.stages[name]?.status === 'completed').length;
-    return [runId, state.createdAt.replace('T', ' ').slice(0, 19), state.status, `${done}/${state.order.length}`];
-  });
+  const rows = await Promise.all(
+    runs.map(async ({ runId, runDir, state }) => {
+      const done = state.order.filter((name) => state.stages[name]?.status === 'completed').length;
+      // Only a run whose state says running needs its lock read: live or cut off.
+      const status = state.status === 'running' ? describeStatus(state.status, await runLiveness(runDir)) : state.status;
+      return [runId, state.createdAt.replace('T', ' ').slice(0, 19), status, `${done}/${state.order.length}`];
+    }),
+  );
   print(context.io.out, formatTable(['run', 'created (UTC)', 'status', 'stages'], rows));
   return EXIT.ok;
 }
