@@ -93,6 +93,17 @@ describe('one writer per run folder', () => {
     expect(existsSync(lockFile('far'))).toBe(false);
   });
 
+  it('on this host trusts a live pid over a late heartbeat (a stage busy in a long synchronous step)', async () => {
+    mkdirSync(join(runsDir(), 'busy'), { recursive: true });
+    const late = new Date(Date.now() - 5 * 60_000).toISOString();
+    writeFileSync(
+      lockFile('busy'),
+      JSON.stringify({ pid: process.pid, host: hostname(), runId: 'busy', startedAt: late, heartbeatAt: late }),
+    );
+    await expect(run({ seed: 3, scale: 2, offset: 1 }, 'busy')).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    expect(await runLiveness(join(runsDir(), 'busy'))).toMatchObject({ live: true });
+  });
+
   it('releases the lock after a failed run and leaves no folder for a refused selection', async () => {
     const failing = await run({ seed: 3, scale: 2, offset: 1, failIn: 'scaled' }, 'f');
     expect(failing.status).toBe('failed');

@@ -14,8 +14,13 @@ export interface RunLockHolder {
 
 /** How often the holder rewrites its heartbeat. */
 const HEARTBEAT_MS = 5_000;
-/** A heartbeat older than this means the holder is gone (also on another host, where its pid cannot be checked). */
+/** A heartbeat older than this means a holder on another host (whose pid cannot be checked) is gone. */
 const STALE_MS = 60_000;
+/**
+ * On this host a live pid is trusted far longer: a stage busy in one long synchronous step delays the heartbeat
+ * without being gone. Past this, the pid is taken to be a reused one.
+ */
+const STALE_LOCAL_MS = 30 * 60_000;
 /** An unreadable lock younger than this may be one whose creator is still writing it. */
 const UNWRITTEN_GRACE_MS = 2_000;
 
@@ -39,11 +44,12 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Live: a fresh heartbeat and, on this host, a process with that pid. */
+/** Live: on this host, a process with that pid (and a heartbeat under 30 min); on another host, a heartbeat under 60 s. */
 export function holderIsLive(holder: RunLockHolder, now = Date.now()): boolean {
-  const beat = Date.parse(holder.heartbeatAt);
-  if (!Number.isFinite(beat) || now - beat > STALE_MS) return false;
-  return holder.host !== hostname() || processAlive(holder.pid);
+  const age = now - Date.parse(holder.heartbeatAt);
+  if (!Number.isFinite(age)) return false;
+  if (holder.host !== hostname()) return age <= STALE_MS;
+  return age <= STALE_LOCAL_MS && processAlive(holder.pid);
 }
 
 function parseHolder(text: string): RunLockHolder | undefined {
@@ -76,7 +82,8 @@ export interface HeldRunLock {
 
 /**
  * Take the run folder's lock: created with `wx`, so exactly one process gets it. A lock whose holder is gone (its pid
- * is not alive on this host, or its heartbeat is older than a minute) is taken over with a warning; a live one throws.
+ * is not alive on this host, or, from another host, its heartbeat is older than a minute) is taken over with a
+ * warning; a live one throws.
  */
 export async function acquireRunLock(runDir: string, runId: string, log: Logger): Promise<HeldRunLock> {
   const file = artifactPath(runDir, runLock);
