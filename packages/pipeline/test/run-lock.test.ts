@@ -93,6 +93,17 @@ describe('one writer per run folder', () => {
     expect(existsSync(lockFile('far'))).toBe(false);
   });
 
+  it('lets exactly one of two writers taking over the same stale lock at once win', async () => {
+    mkdirSync(join(runsDir(), 'race'), { recursive: true });
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    writeFileSync(lockFile('race'), JSON.stringify({ pid: 1, host: 'elsewhere.invalid', runId: 'race', startedAt: old, heartbeatAt: old }));
+    const config: TestConfig = { seed: 3, scale: 2, offset: 1 };
+    const outcomes = await Promise.allSettled([run(config, 'race'), run(config, 'race'), run(config, 'race')]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'RUN_LOCKED' });
+    expect(existsSync(lockFile('race'))).toBe(false);
+  });
+
   it('on this host trusts a live pid over a late heartbeat (a stage busy in a long synchronous step)', async () => {
     mkdirSync(join(runsDir(), 'busy'), { recursive: true });
     const late = new Date(Date.now() - 5 * 60_000).toISOString();

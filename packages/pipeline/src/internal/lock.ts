@@ -1,4 +1,5 @@
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { artifactPath, runLock } from '@tribar/artifacts';
 import { TribarError, writeFileAtomic, type Logger } from '@tribar/core';
@@ -76,6 +77,8 @@ export async function readRunLock(runDir: string): Promise<RunLockHolder | null 
   return text === undefined ? undefined : (parseHolder(text) ?? null);
 }
 
+const sameHolder = (a: RunLockHolder, b: RunLockHolder) => a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
+
 export interface HeldRunLock {
   release(): Promise<void>;
 }
@@ -99,23 +102,44 @@ export async function acquireRunLock(runDir: string, runId: string, log: Logger)
       }
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (attempt >= 8) throw new TribarError('RUN_LOCKED', `could not take the lock of run ${runId} (${file}): it keeps changing hands`);
     }
     const holder = await readRunLock(runDir);
     if (holder === undefined) continue;
     if (holder === null) {
-      const age = Date.now() - (await stat(file)).mtimeMs;
-      if (age < UNWRITTEN_GRACE_MS) {
+      const modified = await stat(file).then(
+        (info) => info.mtimeMs,
+        () => undefined,
+      );
+      if (modified === undefined) continue;
+      if (Date.now() - modified < UNWRITTEN_GRACE_MS) {
         await new Promise((resolve) => setTimeout(resolve, UNWRITTEN_GRACE_MS));
         continue;
       }
     } else if (holderIsLive(holder)) throw new RunLockedError(runId, holder, file);
+    // Move the stale lock aside, then check that what moved is the one judged stale: two processes taking over
+    // at once must not both win (the second would move the first one's fresh lock).
+    const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+    if (
+      !(await rename(file, aside).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
+    const moved = parseHolder(await readFile(aside, 'utf8').catch(() => ''));
+    if (holder && !(moved && sameHolder(moved, holder))) {
+      await link(aside, file).catch(() => {});
+      await rm(aside, { force: true });
+      continue;
+    }
+    await rm(aside, { force: true });
     log.warn(
       holder
         ? `taking over the lock of run ${runId} from process ${holder.pid} on ${holder.host} (no longer alive; last heartbeat ${holder.heartbeatAt})`
         : `taking over the unreadable lock of run ${runId}`,
     );
-    await rm(file, { force: true });
   }
 
   let released = false;
@@ -123,7 +147,10 @@ export async function acquireRunLock(runDir: string, runId: string, log: Logger)
   const timer = setInterval(() => {
     if (released) return;
     mine.heartbeatAt = new Date().toISOString();
-    beating = writeFileAtomic(file, JSON.stringify(mine) + '\n').catch(() => {});
+    // Only while the lock is still this process's: never write over a lock another process took over.
+    beating = readRunLock(runDir)
+      .then((holder) => (holder && sameHolder(holder, mine) ? writeFileAtomic(file, JSON.stringify(mine) + '\n') : undefined))
+      .catch(() => {});
   }, HEARTBEAT_MS);
   timer.unref();
   return {
@@ -132,8 +159,7 @@ export async function acquireRunLock(runDir: string, runId: string, log: Logger)
       clearInterval(timer);
       await beating;
       const holder = await readRunLock(runDir).catch(() => undefined);
-      if (holder && holder.pid === mine.pid && holder.host === mine.host && holder.startedAt === mine.startedAt)
-        await rm(file, { force: true });
+      if (holder && sameHolder(holder, mine)) await rm(file, { force: true });
     },
   };
 }
