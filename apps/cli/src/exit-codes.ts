@@ -9,6 +9,8 @@ export const EXIT = {
   notFound: 3,
   /** A run's artifacts no longer match its manifest. */
   integrity: 4,
+  /** The run folder is being written by another live process (its `run.lock`). */
+  locked: 5,
   /** Interrupted (Ctrl-C). */
   cancelled: 130,
 } as const;

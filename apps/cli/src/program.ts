@@ -28,7 +28,7 @@ function configOptions(command: Command): Command {
 }
 
 type StatusOptions = RunsDirOption & { verify?: boolean; json?: boolean };
-type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean };
+type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean; tmp?: boolean };
 
 const runsDirOption = () => new Option('--runs-dir <dir>', 'folder holding the runs').default('runs');
 
@@ -58,7 +58,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--from <stage>', 'run this stage and everything after it, even if up to date')
     .option('--only <stages>', 'run only these stages (comma-separated), even if up to date', list)
     .option('--run-id <id>', 'run folder name; an existing run is resumed, skipping up-to-date stages')
-    .option('--resume', 'continue the latest run (or --run-id), skipping stages whose inputs and config are unchanged')
+    .option('--resume', 'continue the latest run (or --run-id) with its own config.json, skipping up-to-date stages')
+    .option('--reconfigure', 'let --config/--set change the settings of an existing run (otherwise refused with exit 2)')
     .addOption(new Option('--log-level <level>', 'console log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
     .action(act((options: PipelineOptions) => pipelineCommand(context, options)));
 
@@ -121,6 +122,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .description('delete run folders, and with --cache the shared caches (the GA store in <runs-dir>/.cache/ga)')
     .addOption(runsDirOption())
     .option('--cache', 'empty the content-addressed caches (results are recomputed on the next run, never changed)')
+    .option('--tmp', "only remove the named runs' leftover *.tmp-* files (writes cut off by kill -9), keeping the runs")
     .option('--all', 'every run (needs --force)')
     .option('--force', 'confirm --all')
     .action(act((runs: string[], options: CleanOptions) => cleanCommand(context, runs, options)));
@@ -154,6 +156,7 @@ function reportError(context: CliContext, error: unknown): ExitCode {
   if (error instanceof ConfigError || error instanceof PipelineDefinitionError || error instanceof UsageError) return EXIT.usage;
   // A pipeline run or a tracked run: both are core's RunNotFoundError.
   if (error instanceof TribarError && error.code === 'RUN_NOT_FOUND') return EXIT.notFound;
+  if (error instanceof TribarError && error.code === 'RUN_LOCKED') return EXIT.locked;
   if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
   return EXIT.failed;
 }

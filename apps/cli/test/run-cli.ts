@@ -12,7 +12,7 @@ export interface CliRun {
 export async function runCliCaptured(
   argv: string[],
   cwd: string,
-  options: { env?: Record<string, string>; stages?: CliContext['stages'] } = {},
+  options: { env?: Record<string, string>; stages?: CliContext['stages']; signal?: AbortSignal } = {},
 ): Promise<CliRun> {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -20,6 +20,10 @@ export async function runCliCaptured(
   let stderr = '';
   out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await runCli(argv, { io: { out, err, env: options.env ?? {}, cwd }, stages: options.stages ?? [] });
+  const code = await runCli(argv, {
+    io: { out, err, env: options.env ?? {}, cwd },
+    stages: options.stages ?? [],
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return { code, stdout, stderr };
 }

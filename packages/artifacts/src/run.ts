@@ -9,9 +9,10 @@ import { PIPELINE } from './stages.js';
  */
 export const runConfig = jsonArtifact('config.json', PIPELINE, z.record(z.string(), z.unknown()));
 
-export const STAGE_STATUSES = ['pending', 'running', 'completed', 'failed', 'blocked'] as const;
+/** `interrupted`: stopped by Ctrl-C (SIGINT) before it finished; `--resume` runs it again. */
+export const STAGE_STATUSES = ['pending', 'running', 'completed', 'failed', 'blocked', 'interrupted'] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 const errorRecordSchema = z.object({
@@ -76,6 +77,12 @@ export const runManifestSchema = z.object({
 });
 export type RunManifestFile = z.infer<typeof runManifestSchema>;
 export const runManifest = jsonArtifact(MANIFEST_FILE, PIPELINE, runManifestSchema);
+
+/**
+ * `run.lock`: the one process writing the run folder (JSON: pid, host, runId, startedAt, heartbeatAt), created
+ * exclusively when a pipeline starts, its heartbeat refreshed while it runs, removed when it ends.
+ */
+export const runLock = fileArtifact('run.lock', PIPELINE);
 
 /** Every log record of the run as JSON lines. */
 export const runLog = fileArtifact('logs/pipeline.log', PIPELINE);

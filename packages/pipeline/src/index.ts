@@ -4,7 +4,19 @@ export { runPipeline } from './internal/runner.js';
 export type { RunPipelineOptions, PipelineResult, PipelineConfigShape } from './internal/runner.js';
 export { progressEmitter } from './internal/events.js';
 export type { PipelineEvent, PipelineEventListener } from './internal/events.js';
-export { newRunId, runDirFor, listRuns, getRun, latestRun, removeRun, clearCaches } from './internal/runs.js';
-export type { RunSummary, ClearedCache } from './internal/runs.js';
+export {
+  newRunId,
+  runDirFor,
+  listRuns,
+  getRun,
+  latestRun,
+  removeRun,
+  removeRunTemporaryFiles,
+  clearCaches,
+  runLiveness,
+} from './internal/runs.js';
+export type { RunSummary, ClearedCache, RunLiveness } from './internal/runs.js';
+export type { RunLockHolder } from './internal/lock.js';
+export type { RemovedTemporaryFiles } from './internal/temporary-files.js';
 export { PipelineDefinitionError } from './internal/errors.js';
 export { registeredStages } from './internal/registry.js';

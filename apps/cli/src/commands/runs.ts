@@ -1,7 +1,16 @@
 import { resolve } from 'node:path';
 import { readJsonArtifact, runManifest, type RunManifestFile } from '@tribar/artifacts';
 import { ArtifactManifest, diffManifests } from '@tribar/core';
-import { clearCaches, getRun, latestRun, listRuns, removeRun } from '@tribar/pipeline';
+import {
+  clearCaches,
+  getRun,
+  latestRun,
+  listRuns,
+  removeRun,
+  removeRunTemporaryFiles,
+  runLiveness,
+  type RunLiveness,
+} from '@tribar/pipeline';
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatDuration, formatTable, print } from '../io.js';
@@ -29,10 +38,14 @@ export async function runsCommand(context: CliContext, options: RunsDirOption & 
     print(context.io.out, `no runs in ${runsDirOf(context, options)}`);
     return EXIT.ok;
   }
-  const rows = runs.map(({ runId, state }) => {
-    const done = state.order.filter((name) => state.stages[name]?.status === 'completed').length;
-    return [runId, state.createdAt.replace('T', ' ').slice(0, 19), state.status, `${done}/${state.order.length}`];
-  });
+  const rows = await Promise.all(
+    runs.map(async ({ runId, runDir, state }) => {
+      const done = state.order.filter((name) => state.stages[name]?.status === 'completed').length;
+      // Only a run whose state says running needs its lock read: live or cut off.
+      const status = state.status === 'running' ? describeStatus(state.status, await runLiveness(runDir)) : state.status;
+      return [runId, state.createdAt.replace('T', ' ').slice(0, 19), status, `${done}/${state.order.length}`];
+    }),
+  );
   print(context.io.out, formatTable(['run', 'created (UTC)', 'status', 'stages'], rows));
   return EXIT.ok;
 }
@@ -51,7 +64,11 @@ export async function statusCommand(
   const { state } = run;
   if (options.json) print(context.io.out, JSON.stringify(state, null, 2));
   else {
-    print(context.io.out, `run ${run.runId}: ${state.status} (created ${state.createdAt}, updated ${state.updatedAt})`);
+    const liveness = await runLiveness(run.runDir);
+    print(
+      context.io.out,
+      `run ${run.runId}: ${describeStatus(state.status, liveness)} (created ${state.createdAt}, updated ${state.updatedAt})`,
+    );
     const rows = state.order.map((name) => {
       const record = state.stages[name];
       return [
@@ -70,6 +87,18 @@ export async function statusCommand(
   for (const problem of problems) print(context.io.out, `  ${problem.problem}: ${problem.path}`);
   print(context.io.out, problems.length ? `${problems.length} artifact problem(s)` : `all ${manifest.list().length} artifacts verified`);
   return problems.length ? EXIT.integrity : EXIT.ok;
+}
+
+/** `running` is only true while a live process holds the run's lock; without one the run was cut off. */
+function describeStatus(status: string, liveness: RunLiveness): string {
+  const { holder } = liveness;
+  if (liveness.live && holder) {
+    const ago = Math.max(0, Math.round((Date.now() - Date.parse(holder.heartbeatAt)) / 1000));
+    return `${status} (live: pid ${holder.pid} on ${holder.host}, heartbeat ${ago} s ago)`;
+  }
+  if (status !== 'running') return status;
+  const last = holder ? `; last holder pid ${holder.pid} on ${holder.host}, heartbeat ${holder.heartbeatAt}` : '';
+  return `interrupted (no live process${last})`;
 }
 
 export async function compareCommand(
@@ -100,9 +129,20 @@ export async function compareCommand(
 export async function cleanCommand(
   context: CliContext,
   runIds: string[],
-  options: RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean },
+  options: RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean; tmp?: boolean },
 ): Promise<ExitCode> {
   const runsDir = runsDirOf(context, options);
+  if (options.tmp) {
+    if (!runIds.length) {
+      print(context.io.err, 'name the runs whose leftover temporary files to remove');
+      return EXIT.usage;
+    }
+    for (const runId of runIds) {
+      const removed = await removeRunTemporaryFiles(runsDir, runId);
+      print(context.io.out, `${runId}: removed ${removed.files} leftover temporary file(s), ${formatBytes(removed.bytes)}`);
+    }
+    return EXIT.ok;
+  }
   if (options.cache) {
     for (const cleared of await clearCaches(runsDir)) {
       print(context.io.out, `cleared ${cleared.stage} cache: ${cleared.entries} entries, ${formatBytes(cleared.bytes)} (${cleared.dir})`);

@@ -109,7 +109,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   print(io.out, formatTrainResults(results, trackerIds));
   print(io.out, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
-  print(io.out, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (with the run's --config) adds these models to it`);
+  print(io.out, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (it uses the run's own config) adds these models to it`);
   print(
     io.out,
     `tracked in ${resolve(io.cwd, config.train.tracking.dir)} (experiment '${config.train.tracking.experiment}'): tribar runs list`,

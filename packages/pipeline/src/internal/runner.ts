@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { artifactPath, runConfig, writeJsonArtifact } from '@tribar/artifacts';
 import {
@@ -18,7 +18,9 @@ import { ancestorsOf, checkInputs, orderStages, selectStages, type Selection } f
 import { PipelineDefinitionError } from './errors.js';
 import { progressEmitter, type PipelineEvent, type PipelineEventListener } from './events.js';
 import { configSlice, stageFingerprint } from './fingerprint.js';
+import { acquireRunLock } from './lock.js';
 import { isValidRunId, newRunId, runDirFor } from './runs.js';
+import { removeTemporaryFiles } from './temporary-files.js';
 import { readRunState, writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
 
 export interface PipelineConfigShape {
@@ -33,7 +35,10 @@ export interface RunPipelineOptions<C extends PipelineConfigShape> extends Selec
   runId?: string;
   logger?: Logger;
   onEvent?: PipelineEventListener;
-  /** Aborting cancels the run after the current stage sees it (stages should check `context.signal`). */
+  /**
+   * Aborting interrupts the run: the running stage stops when it sees the signal (stages check `context.signal`)
+   * and is recorded `interrupted`, as is the run; `--resume` runs that stage again.
+   */
   signal?: AbortSignal;
 }
 
@@ -65,7 +70,7 @@ function initialState<C extends PipelineConfigShape>(runId: string, config: C, o
  * anything else runs. State is written after every stage, so a killed run resumes where it stopped.
  */
 export async function runPipeline<C extends PipelineConfigShape>(options: RunPipelineOptions<C>): Promise<PipelineResult> {
-  const { config, signal } = options;
+  const { config } = options;
   const emit: PipelineEventListener = options.onEvent ?? (() => {});
   const log = childLogger(options.logger, 'pipeline');
   const ordered = orderStages(options.stages);
@@ -75,6 +80,52 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   const runId = options.runId ?? newRunId();
   if (!isValidRunId(runId)) throw new PipelineDefinitionError(`run id '${runId}' may use only letters, digits, '.', '_' and '-'`);
   const runDir = runDirFor(options.runsDir, runId);
+  // One writer per run folder: a second process with this run id stops here, naming the holder.
+  const createdDir = !existsSync(runDir);
+  await mkdir(runDir, { recursive: true });
+  const forget = async () => {
+    if (createdDir) await rm(runDir, { recursive: true, force: true });
+  };
+  const lock = await acquireRunLock(runDir, runId, log).catch(async (error: unknown) => {
+    await forget();
+    throw error;
+  });
+  const progress = { stateWritten: false };
+  try {
+    return await runInFolder({ options, ordered, selected, forced, runId, runDir, emit, log }, progress);
+  } catch (error) {
+    // Nothing recorded yet (e.g. a selection whose upstream results are missing): leave no half-made run folder.
+    if (!progress.stateWritten) await forget();
+    throw error;
+  } finally {
+    await lock.release();
+  }
+}
+
+interface FolderArguments<C extends PipelineConfigShape> {
+  options: RunPipelineOptions<C>;
+  ordered: StageDefinition<C>[];
+  selected: StageDefinition<C>[];
+  forced: Set<string>;
+  runId: string;
+  runDir: string;
+  emit: PipelineEventListener;
+  log: Logger;
+}
+
+async function runInFolder<C extends PipelineConfigShape>(
+  args: FolderArguments<C>,
+  progress: { stateWritten: boolean },
+): Promise<PipelineResult> {
+  const { options, ordered, selected, forced, runId, runDir, emit, log } = args;
+  const { config, signal } = options;
+  // Atomic writes cut off by kill -9 leave `*.tmp-*` files; this process is the folder's only writer now.
+  const leftovers = await removeTemporaryFiles(runDir);
+  if (leftovers.files)
+    log.warn(
+      { files: leftovers.files, bytes: leftovers.bytes },
+      `removed ${leftovers.files} leftover temporary file(s) of an earlier, cut-off run`,
+    );
   const previous = await readRunState(runDir);
   const state = initialState(
     runId,
@@ -133,64 +184,83 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
     }
   }
 
-  await mkdir(runDir, { recursive: true });
   // The resolved config as given (key order kept); `@tribar/config` validates it when the run is reused.
   await writeJsonArtifact(runDir, runConfig, config as unknown as Record<string, unknown>);
   await writeRunState(runDir, state);
+  progress.stateWritten = true;
   const started = Date.now();
   emit({ type: 'run-start', runId, runDir, stages: selected.map((stage) => stage.name) });
   log.info({ runId, runDir, stages: selected.map((stage) => stage.name) }, 'run started');
 
   let status: RunStatus = 'completed';
-  for (const [index, stage] of selected.entries()) {
-    const record = state.stages[stage.name] as StageRecord;
-    if (signal?.aborted) {
-      status = 'cancelled';
-      break;
-    }
-    const blocker = stage.dependsOn.find((dependency) => blocked.has(dependency));
-    if (blocker) {
+  let current: string | undefined;
+  try {
+    for (const [index, stage] of selected.entries()) {
+      current = stage.name;
+      const record = state.stages[stage.name] as StageRecord;
+      if (signal?.aborted) {
+        status = 'interrupted';
+        break;
+      }
+      const blocker = stage.dependsOn.find((dependency) => blocked.has(dependency));
+      if (blocker) {
+        blocked.add(stage.name);
+        state.stages[stage.name] = { name: stage.name, status: 'blocked', reason: `'${blocker}' did not complete` };
+        await writeRunState(runDir, state);
+        emit({ type: 'stage-end', stage: stage.name, record: state.stages[stage.name] as StageRecord });
+        continue;
+      }
+
+      const fingerprint = await fingerprintOf(stage);
+      if (!forced.has(stage.name) && record.status === 'completed' && record.fingerprint === fingerprint && (await verifyOutputs(stage))) {
+        state.stages[stage.name] = { ...record, reused: true };
+        await writeRunState(runDir, state);
+        emit({ type: 'stage-skip', stage: stage.name, reason: 'up to date' });
+        log.info({ stage: stage.name }, 'stage up to date, skipped');
+        continue;
+      }
+
+      const outcome = await executeStage({
+        stage,
+        config,
+        runId,
+        runDir,
+        fingerprint,
+        manifest,
+        state,
+        index,
+        count: selected.length,
+        emit,
+        log,
+        signal,
+      });
+      if (outcome.status === 'completed') {
+        for (const path of stage.outputs(config)) verified.set(path, manifest.get(path)?.sha256 ?? '');
+        continue;
+      }
+      if (outcome.status === 'interrupted') {
+        status = 'interrupted';
+        break;
+      }
       blocked.add(stage.name);
-      state.stages[stage.name] = { name: stage.name, status: 'blocked', reason: `'${blocker}' did not complete` };
-      await writeRunState(runDir, state);
-      emit({ type: 'stage-end', stage: stage.name, record: state.stages[stage.name] as StageRecord });
-      continue;
+      if (stage.required !== false) {
+        status = 'failed';
+        markRemainingBlocked(state, selected.slice(index + 1), stage.name);
+        await writeRunState(runDir, state);
+        break;
+      }
     }
-
-    const fingerprint = await fingerprintOf(stage);
-    if (!forced.has(stage.name) && record.status === 'completed' && record.fingerprint === fingerprint && (await verifyOutputs(stage))) {
-      state.stages[stage.name] = { ...record, reused: true };
-      await writeRunState(runDir, state);
-      emit({ type: 'stage-skip', stage: stage.name, reason: 'up to date' });
-      log.info({ stage: stage.name }, 'stage up to date, skipped');
-      continue;
+  } catch (error) {
+    // A failure outside a stage's own code (e.g. an external input that cannot be read for its fingerprint):
+    // the run is recorded failed, with the error on the stage it was preparing, never left `running`.
+    if (current && state.stages[current]?.status !== 'completed') {
+      state.stages[current] = { name: current, status: 'failed', error: describeError(error) };
     }
-
-    const outcome = await executeStage({
-      stage,
-      config,
-      runId,
-      runDir,
-      fingerprint,
-      manifest,
-      state,
-      index,
-      count: selected.length,
-      emit,
-      log,
-      signal,
-    });
-    if (outcome.status === 'completed') {
-      for (const path of stage.outputs(config)) verified.set(path, manifest.get(path)?.sha256 ?? '');
-      continue;
-    }
-    blocked.add(stage.name);
-    if (stage.required !== false) {
-      status = 'failed';
-      markRemainingBlocked(state, selected.slice(index + 1), stage.name);
-      await writeRunState(runDir, state);
-      break;
-    }
+    state.status = 'failed';
+    await manifest.save();
+    await writeRunState(runDir, state);
+    emit({ type: 'run-end', runId, status: 'failed', durationMs: Date.now() - started });
+    throw error;
   }
   if (status === 'completed' && blocked.size) status = 'failed';
 
@@ -264,8 +334,16 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
       ...(outcome.metrics ? { metrics: outcome.metrics } : {}),
     };
   } catch (error) {
-    record = { name: stage.name, status: 'failed', error: describeError(error) };
-    stageLog.error({ err: error }, 'stage failed');
+    if (args.signal?.aborted) {
+      // Ctrl-C, not a fault: one line; the error and its stack only at debug level.
+      record = { name: stage.name, status: 'interrupted' };
+      stageLog.debug({ err: error }, 'stage stopped by the interrupt');
+      const removed = await removeTemporaryFiles(runDir);
+      stageLog.warn(`stage interrupted${removed.files ? ` (${removed.files} partial file(s) removed)` : ''}`);
+    } else {
+      record = { name: stage.name, status: 'failed', error: describeError(error) };
+      stageLog.error({ err: error }, 'stage failed');
+    }
   }
   const endedAt = new Date();
   Object.assign(record, {

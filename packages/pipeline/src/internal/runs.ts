@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { holderIsLive, readRunLock, type RunLockHolder } from './lock.js';
 import { readRunState, type RunState } from './state.js';
+import { removeTemporaryFiles, type RemovedTemporaryFiles } from './temporary-files.js';
 import { STAGE } from '@tribar/artifacts';
-import { RunNotFoundError } from '@tribar/core';
+import { RunNotFoundError, TribarError } from '@tribar/core';
 import { clearGaCache, gaCacheDir } from '@tribar/ga-optimizer';
 
 /** `YYYYMMDD-HHMMSS-xxxx` in UTC: sorts by time, unique across parallel starts. */
@@ -54,9 +56,27 @@ export async function latestRun(runsDir: string): Promise<RunSummary | undefined
   return (await listRuns(runsDir))[0];
 }
 
+/** Refuses (RUN_LOCKED) when a live process is writing the run. */
+async function getIdleRun(runsDir: string, runId: string): Promise<RunSummary> {
+  const run = await getRun(runsDir, runId);
+  const { holder, live } = await runLiveness(run.runDir);
+  if (live && holder) {
+    throw new TribarError('RUN_LOCKED', `run ${runId} is being written by process ${holder.pid} on ${holder.host}`, {
+      hint: 'Wait for it to finish or stop it first.',
+    });
+  }
+  return run;
+}
+
 export async function removeRun(runsDir: string, runId: string): Promise<void> {
-  const { runDir } = await getRun(runsDir, runId);
+  const { runDir } = await getIdleRun(runsDir, runId);
   await rm(runDir, { recursive: true, force: true });
+}
+
+/** Remove the leftover `*.tmp-*` files (atomic writes cut off by kill -9) of a run no live process is writing. */
+export async function removeRunTemporaryFiles(runsDir: string, runId: string): Promise<RemovedTemporaryFiles> {
+  const { runDir } = await getIdleRun(runsDir, runId);
+  return removeTemporaryFiles(runDir);
 }
 
 /** What `clearCaches` removed from one stage's store. */
@@ -76,4 +96,18 @@ export interface ClearedCache {
 export async function clearCaches(runsDir: string): Promise<ClearedCache[]> {
   const cleared = await clearGaCache(runsDir);
   return [{ stage: STAGE.gaOptimize, dir: gaCacheDir(runsDir), ...cleared }];
+}
+
+/** Whether a process is writing the run now: the holder of its `run.lock`, and whether that holder is alive. */
+export interface RunLiveness {
+  /** Absent when the folder has no lock (no process has it open); `null` when the lock file is unreadable. */
+  holder?: RunLockHolder | null;
+  /** A fresh heartbeat and, on this host, a live pid. */
+  live: boolean;
+}
+
+export async function runLiveness(runDir: string): Promise<RunLiveness> {
+  const holder = await readRunLock(runDir);
+  if (holder === undefined) return { live: false };
+  return { holder, live: holder !== null && holderIsLive(holder) };
 }
