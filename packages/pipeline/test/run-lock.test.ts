@@ -72,7 +72,7 @@ describe('one writer per run folder', () => {
     const resumed = await run(resumeConfig, 'shared');
     expect(resumed.status).toBe('completed');
     expect(existsSync(lockFile('shared'))).toBe(false);
-  }, 120_000);
+  });
 
   it('takes over a lock whose heartbeat is stale (another host), refuses one with a fresh heartbeat', async () => {
     const config: TestConfig = { seed: 3, scale: 2, offset: 1 };
