@@ -35,6 +35,7 @@ import {
   type JsonArtifact,
   type RunManifestFile,
   type RunState,
+  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import { parseConfig, type RunConfig } from '@tribar/config';
 import { readArrowFile, float64Column } from '@tribar/core';
@@ -166,8 +167,8 @@ async function readSymbol(
   const features = await readTable(runDir, featureBars(symbol), missing);
   const labels = await readTable(runDir, labelBars(symbol), missing);
   const splits = await readTable(runDir, splitBars(symbol), missing);
-  const timestamp = numericColumn(labels, 'timestamp') ?? numericColumn(features, 'timestamp') ?? new Float64Array(0);
-  const featureTime = numericColumn(features, 'timestamp') ?? timestamp;
+  const timestamp = numericColumn(labels, TIMESTAMP_COLUMN) ?? numericColumn(features, TIMESTAMP_COLUMN) ?? new Float64Array(0);
+  const featureTime = numericColumn(features, TIMESTAMP_COLUMN) ?? timestamp;
   const close = alignByTime(
     numericColumn(features, 'close') ?? new Float64Array(timestamp.length).fill(Number.NaN),
     featureTime,
@@ -189,7 +190,7 @@ async function readSymbol(
     const values = numericColumn(features, name);
     if (values) columns.features.set(name, values);
   }
-  const splitTime = numericColumn(splits, 'timestamp') ?? timestamp;
+  const splitTime = numericColumn(splits, TIMESTAMP_COLUMN) ?? timestamp;
   for (const h of horizons) {
     const put = (target: Map<number, Float64Array>, values: Float64Array | undefined) => values && target.set(h, values);
     put(columns.label, numericColumn(labels, labelColumn(h)));

@@ -19,6 +19,7 @@ import {
   type ValidationReportFile,
   labelEndTimeColumn,
   type FeatureManifestFile,
+  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { DataError, defineStage, float64Columns, readArrowFile, type StageDefinition } from '@tribar/core';
@@ -46,9 +47,9 @@ import { evenSample } from './stats.js';
 /** Every column of an Arrow table as float64 (null → NaN; timestamps in UTC ms). */
 function tableToFrame(table: Table, source = '<table>'): Frame {
   const columns = float64Columns(table, source);
-  const timestamp = columns['timestamp'];
-  if (timestamp === undefined) throw new DataError("missing column 'timestamp'", { file: source, field: 'timestamp' });
-  delete columns['timestamp'];
+  const timestamp = columns[TIMESTAMP_COLUMN];
+  if (timestamp === undefined) throw new DataError(`missing column '${TIMESTAMP_COLUMN}'`, { file: source, field: TIMESTAMP_COLUMN });
+  delete columns[TIMESTAMP_COLUMN];
   return { timestamp, columns };
 }
 
