@@ -112,7 +112,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
 
   program
     .command('compare <runA> <runB>')
-    .description("diff two runs' manifests by content hash (exit 1 when they differ)")
+    .description('diff two runs by the bytes of every result file: config, manifest, artifacts (exit 1 when they differ)')
     .addOption(runsDirOption())
     .option('--json', 'machine-readable output')
     .action(act((a: string, b: string, options: RunsDirOption & { json?: boolean }) => compareCommand(context, a, b, options)));

@@ -111,15 +111,21 @@ describe('tribar pipeline and run inspection', () => {
 
     const same = await cli(['compare', 'a', 'b']);
     expect(same.code).toBe(EXIT.ok);
-    expect(same.stdout).toContain('a → b: 0 added, 0 removed, 0 modified, 1 unchanged');
+    // By bytes: config.json, manifest.json and the artifact (state.json and logs say when, not what).
+    expect(same.stdout).toContain('a → b: 0 added, 0 removed, 0 modified, 3 unchanged');
     const different = await cli(['compare', 'a', 'c']);
     expect(different.code).toBe(EXIT.failed);
     expect(different.stdout).toContain('~ echo/out.json');
+    expect(different.stdout).toContain('~ config.json');
 
     writeFileSync(join(cwd, 'runs', 'a', 'echo', 'out.json'), '{}');
     const tampered = await cli(['status', 'a', '--verify']);
     expect(tampered.code).toBe(EXIT.integrity);
     expect(tampered.stdout).toContain('size-mismatch: echo/out.json');
+    // The manifests still agree; the bytes do not, and compare says so.
+    const afterTamper = await cli(['compare', 'a', 'b']);
+    expect(afterTamper.code).toBe(EXIT.failed);
+    expect(afterTamper.stdout).toContain('~ echo/out.json');
 
     // The GA's store: one planted entry of 5 bytes, removed by --cache (no run named: the runs stay).
     mkdirSync(join(cwd, 'runs', '.cache', 'ga', 'ab'), { recursive: true });

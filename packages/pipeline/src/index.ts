@@ -18,5 +18,6 @@ export {
 export type { RunSummary, ClearedCache, RunLiveness } from './internal/runs.js';
 export type { RunLockHolder } from './internal/lock.js';
 export type { RemovedTemporaryFiles } from './internal/temporary-files.js';
+export { compareRuns } from './internal/compare.js';
 export { PipelineDefinitionError } from './internal/errors.js';
 export { registeredStages } from './internal/registry.js';

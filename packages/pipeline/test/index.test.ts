@@ -6,6 +6,7 @@ describe('the public face of @tribar/pipeline', () => {
     expect(Object.keys(pipeline).sort()).toEqual([
       'PipelineDefinitionError',
       'clearCaches',
+      'compareRuns',
       'getRun',
       'latestRun',
       'listRuns',

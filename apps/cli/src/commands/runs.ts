@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { readJsonArtifact, runManifest, type RunManifestFile } from '@tribar/artifacts';
-import { ArtifactManifest, diffManifests } from '@tribar/core';
+import { ArtifactManifest } from '@tribar/core';
 import {
   clearCaches,
+  compareRuns,
   getRun,
   latestRun,
   listRuns,
@@ -109,10 +109,8 @@ export async function compareCommand(
 ): Promise<ExitCode> {
   const runsDir = runsDirOf(context, options);
   const [a, b] = await Promise.all([getRun(runsDir, first), getRun(runsDir, second)]);
-  // A run without a readable manifest compares as one without artifacts.
-  const manifestOf = (runDir: string, runId: string): Promise<RunManifestFile> =>
-    readJsonArtifact(runDir, runManifest).catch(() => ({ manifestVersion: 1 as const, runId, artifacts: {} }));
-  const diff = diffManifests(await manifestOf(a.runDir, first), await manifestOf(b.runDir, second));
+  // Bytes of every result file (config, manifest, artifacts), not only what the manifests recorded.
+  const diff = await compareRuns(a.runDir, b.runDir);
   if (options.json) print(context.io.out, JSON.stringify(diff, null, 2));
   else {
     for (const path of diff.added) print(context.io.out, `+ ${path}`);

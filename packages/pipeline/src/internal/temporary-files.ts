@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The names core's atomic writes use before the rename: `<file>.tmp-<pid>-<hex>`. */
-const TEMPORARY_NAME = /\.tmp-\d+-[0-9a-f]+$/;
+export const TEMPORARY_NAME = /\.tmp-\d+-[0-9a-f]+$/;
 
 export interface RemovedTemporaryFiles {
   files: number;
