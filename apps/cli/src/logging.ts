@@ -19,7 +19,8 @@ function streamSink(stream: NodeJS.WritableStream): ConsoleSink {
 export function createCliLogger(io: CliIO, options: { level: LogLevel; logFile?: string; sink?: ConsoleSink }): Logger {
   const sink = options.sink ?? streamSink(io.err);
   const consoleStream = pretty({
-    colorize: Boolean(io.err.isTTY),
+    // https://no-color.org: a non-empty NO_COLOR turns colour off even on a terminal.
+    colorize: Boolean(io.err.isTTY) && !io.env['NO_COLOR'],
     translateTime: 'SYS:HH:MM:ss',
     singleLine: true,
     ignore: 'pid,hostname,runId',

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@tribar/config';
 import { TribarError, UsageError } from '@tribar/core';
@@ -11,6 +12,9 @@ import { modelsCommand } from './commands/models.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { print } from './io.js';
+
+/** This package's version (`../package.json` from both `src/` and `dist/`). */
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const list = (value: string, previous: string[] = []) => [
@@ -47,6 +51,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
 
   const program = new Command('tribar')
     .description('Leakage-free labeled datasets from futures bars: run the pipeline and inspect its runs.')
+    .version(VERSION, '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.io.out.write(text),
