@@ -9,3 +9,4 @@ export { crossFieldIssues } from './checks.js';
 export { barrierFor, contractFor, longestLabelWindow } from './resolve.js';
 export type { ResolvedBarrier, BarrierSource, ResolvedContract, LabelWindow } from './resolve.js';
 export { configJsonSchema } from './json-schema.js';
+export { recordConfigReads, undeclaredConfigReads } from './record-reads.js';

@@ -1,13 +1,12 @@
 import { readArrowFile, Rng, silentLogger, writeArrowFile, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, tableToBars } from '@tribar/market';
-import type { RunConfig } from '@tribar/config';
+import { recordConfigReads, undeclaredConfigReads, type RunConfig } from '@tribar/config';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { featureManifest, featuresReport, parseJsonArtifact, readJsonArtifact } from '@tribar/artifacts';
 import { featuresStage } from '../src/internal/stage.js';
-import { recordConfigReads, undeclaredReads } from './config-reads.js';
 import { defaultConfig, randomBars, writeCutFixture } from './helpers.js';
 
 describe('the features stage', () => {
@@ -161,7 +160,7 @@ describe('the features stage', () => {
       await featuresStage.run(context);
       expect(recorded.reads).toContain('timeframes.targetMinutes');
       expect(recorded.reads).toContain('features.fracdiff.adfMaxRows');
-      expect(undeclaredReads(recorded.reads, featuresStage.configKeys)).toEqual([]);
+      expect(undeclaredConfigReads(recorded.reads, featuresStage.configKeys)).toEqual([]);
       // The split ratios are not read: the cut comes from cut/cut.json.
       expect([...recorded.reads].filter((path) => path.startsWith('splits'))).toEqual([]);
     } finally {

@@ -1,4 +1,4 @@
-import { defaultConfig, parseConfig, type RunConfig } from '@tribar/config';
+import { defaultConfig, parseConfig, recordConfigReads, undeclaredConfigReads, type RunConfig } from '@tribar/config';
 import { readArrowFile, Rng, silentLogger, writeArrowFile, writeJsonAtomic, type StageContext, createStageContext } from '@tribar/core';
 import { barsToTable, type Bars } from '@tribar/market';
 import { INVALID_LABEL, tripleBarrier } from '@tribar/quant';
@@ -21,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSeries } from '../bench/series.js';
 import { readLabelTable } from '../src/internal/label-table.js';
 import { finalBarrier, labelsFinalStage, labelsInitialStage } from '../src/internal/stages.js';
-import { recordConfigReads, undeclaredReads } from './config-reads.js';
 import { writeCutFixture } from './cut-fixture.js';
 
 const n = 3000;
@@ -270,7 +269,7 @@ describe('configKeys', () => {
     await labelsInitialStage.run(initialContext);
     expect(initial.reads).toContain('labels.initial.kUp');
     expect(initial.reads).toContain('contracts.MES.tickSize');
-    expect(undeclaredReads(initial.reads, labelsInitialStage.configKeys)).toEqual([]);
+    expect(undeclaredConfigReads(initial.reads, labelsInitialStage.configKeys)).toEqual([]);
     // labels-initial does not read the quality settings, so changing them leaves it up to date.
     expect([...initial.reads].some((path) => path.startsWith('labels.quality'))).toBe(false);
 
@@ -281,9 +280,9 @@ describe('configKeys', () => {
     const finalContext = context(final.config);
     final.reads.clear();
     await labelsFinalStage.run(finalContext);
-    expect(undeclaredReads(final.reads, labelsFinalStage.configKeys)).toEqual([]);
+    expect(undeclaredConfigReads(final.reads, labelsFinalStage.configKeys)).toEqual([]);
     // The check bites: without 'barriers' the fallback's reads (config's barrierFor) are undeclared.
     const withoutBarriers = labelsFinalStage.configKeys.filter((key) => key !== 'barriers');
-    expect(undeclaredReads(final.reads, withoutBarriers)).toEqual(expect.arrayContaining(['barriers.bySymbol.MES.20.kUp']));
+    expect(undeclaredConfigReads(final.reads, withoutBarriers)).toEqual(expect.arrayContaining(['barriers.bySymbol.MES.20.kUp']));
   });
 });

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type RunConfig } from '@tribar/config';
+import { loadConfig, recordConfigReads, undeclaredConfigReads, type RunConfig } from '@tribar/config';
 import type { StageDefinition } from '@tribar/core';
 import { registeredStages } from '../src/internal/registry.js';
 import { runPipeline } from '../src/internal/runner.js';
-import { coveredBy, materialize, recordReads } from './record-reads.js';
+import { materialize } from './record-reads.js';
 
 /**
  * Config paths that stages owned by other packages read without declaring them, as found by this
@@ -40,7 +40,7 @@ function recording(stage: StageDefinition<RunConfig>, reads: Map<string, Set<str
     run: (context) => {
       const seen = reads.get(stage.name) ?? new Set<string>();
       reads.set(stage.name, seen);
-      return stage.run({ ...context, config: recordReads(context.config, seen) });
+      return stage.run({ ...context, config: recordConfigReads(context.config, seen).config });
     },
   };
 }
@@ -78,7 +78,7 @@ describe('configKeys', () => {
       const seen = reads.get(stage.name);
       expect(seen, `stage '${stage.name}' ran`).toBeDefined();
       const known = new Set(KNOWN_UNDECLARED[stage.name] ?? []);
-      const missing = [...(seen ?? [])].filter((path) => !coveredBy(path, stage.configKeys)).sort();
+      const missing = undeclaredConfigReads(seen ?? [], stage.configKeys);
       for (const path of missing) if (!known.has(path)) undeclared.push(`${stage.name}: ${path}`);
       for (const path of known) if (!missing.includes(path)) stale.push(`${stage.name}: ${path}`);
     }
