@@ -1,4 +1,5 @@
 import { gaResultSchema, gaSummary, gaSummarySchema, readJsonArtifact } from '@tribar/artifacts';
+import { recordConfigReads, undeclaredConfigReads } from '@tribar/config';
 import { createStageContext, Rng, type StageOutcome } from '@tribar/core';
 import { calendarCuts, countBefore } from '@tribar/market';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -149,26 +150,13 @@ describe('ga-optimize stage', () => {
     const root = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
     roots.push(root);
     const read = new Set<string>();
-    // Plain objects are wrapped and walked into; anything else (a number, a string, an array) is a leaf read.
-    const record = <T extends object>(target: T, prefix: string): T =>
-      new Proxy(target, {
-        get(object, key, receiver) {
-          const value: unknown = Reflect.get(object, key, receiver);
-          if (typeof key !== 'string') return value;
-          const path = prefix === '' ? key : `${prefix}.${key}`;
-          if (value !== null && typeof value === 'object' && !Array.isArray(value)) return record(value, path);
-          read.add(path);
-          return value;
-        },
-      });
     for (const enabled of [true, false]) {
       const runConfig = config({ ga: { enabled } });
       // The context is built from the plain config (the harness's own reads, such as the seed, are not the stage's).
       const context = createStageContext({ runDir: await runFolder(root, `run-${enabled}`), config: runConfig, rng: new Rng(1) });
-      await gaOptimizeStage.run({ ...context, config: record(structuredClone(runConfig), '') });
+      await gaOptimizeStage.run({ ...context, config: recordConfigReads(structuredClone(runConfig), read).config });
     }
-    const covered = (path: string) => gaOptimizeStage.configKeys.some((key) => path === key || path.startsWith(`${key}.`));
-    expect([...read].filter((path) => !covered(path))).toEqual([]);
+    expect(undeclaredConfigReads(read, gaOptimizeStage.configKeys)).toEqual([]);
     // The proxy sees the reads that matter, including those made inside config helpers.
     expect([...read]).toEqual(
       expect.arrayContaining([
