@@ -1,7 +1,7 @@
 import { ArtifactError, float64Column } from '@tribar/core';
 import { OHLCV_FIELDS } from '@tribar/market';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
-import { featureManifest, readJsonArtifactFile, SCALING_CATEGORIES, type ScalingCategory, TIMESTAMP_COLUMN } from '@tribar/artifacts';
+import { featureManifest, readJsonArtifactFile, TIMESTAMP_COLUMN } from '@tribar/artifacts';
 import type { FeatureScaleSpec } from './scaler.js';
 
 /**
@@ -19,45 +19,31 @@ export interface ScaleManifest {
   bySymbol: Record<string, string[]>;
 }
 
-/** Read and validate the features stage's manifest by its documented shape (version 1). */
+/**
+ * Read the features stage's manifest. Its shape (version, names, categories, flag bits, `bySymbol`) is checked by
+ * the contract's schema; the scaler's own rules follow: no feature twice, never the timestamp, OHLCV or a
+ * label-derived column, and `bySymbol` lists only features of the manifest.
+ */
 export async function readManifest(path: string): Promise<ScaleManifest> {
-  // The contract checks the shape (version 1); the scaler's own rules follow.
-  const raw: unknown = await readJsonArtifactFile(path, featureManifest);
+  const manifest = await readJsonArtifactFile(path, featureManifest);
   const fail = (message: string): never => {
     throw new ArtifactError(`feature manifest: ${message}`, path, { hint: 'Re-run the features stage with a matching version.' });
   };
-  if (typeof raw !== 'object' || raw === null) return fail('not an object');
-  const m = raw as Record<string, unknown>;
-  if (m['version'] !== 1) fail(`version ${JSON.stringify(m['version'])} is not 1`);
-  if (!Array.isArray(m['features'])) return fail('`features` must be an array');
   // Timestamp and OHLCV are never features. (An extra passthrough column that shares a feature's
   // name was replaced by the feature in the features stage, so only these are refused.)
   const reserved = new Set<string>([TIMESTAMP_COLUMN, ...OHLCV_FIELDS]);
   const seen = new Set<string>();
-  const features = (m['features'] as unknown[]).map((entry, i): FeatureScaleSpec => {
-    const f = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    const name = f['name'];
-    if (typeof name !== 'string' || name === '') return fail(`features[${i}] has no name`);
-    if (!(SCALING_CATEGORIES as readonly unknown[]).includes(f['category']))
-      fail(`feature '${name}' has unknown category ${JSON.stringify(f['category'])}`);
-    if (typeof f['flag'] !== 'boolean') fail(`feature '${name}' has no flag bit`);
+  const features = manifest.features.map(({ name, category, flag }): FeatureScaleSpec => {
     if (seen.has(name)) fail(`feature '${name}' is listed twice`);
     if (reserved.has(name)) fail(`'${name}' is the timestamp or an OHLCV column, not a feature`);
     if (LABEL_COLUMN_PATTERN.test(name)) fail(`'${name}' is a label-derived column; labels are never features`);
     seen.add(name);
-    return { name, category: f['category'] as ScalingCategory, flag: f['flag'] as boolean };
+    return { name, category, flag };
   });
   const bySymbol: Record<string, string[]> = {};
-  const per = m['bySymbol'];
-  if (per !== undefined) {
-    if (typeof per !== 'object' || per === null) fail('`bySymbol` must be an object');
-    for (const [symbol, value] of Object.entries(per as Record<string, unknown>)) {
-      const list = (value as { features?: unknown } | null)?.features;
-      if (!Array.isArray(list) || list.some((name) => typeof name !== 'string' || !seen.has(name))) {
-        fail(`bySymbol.${symbol}.features must list features of the manifest`);
-      }
-      bySymbol[symbol] = list as string[];
-    }
+  for (const [symbol, { features: list }] of Object.entries(manifest.bySymbol)) {
+    if (list.some((name) => !seen.has(name))) fail(`bySymbol.${symbol}.features must list features of the manifest`);
+    bySymbol[symbol] = list;
   }
   return { features, bySymbol };
 }

@@ -18,7 +18,6 @@ import {
   type ArrowArtifact,
   type ValidationReportFile,
   labelEndTimeColumn,
-  type FeatureManifestFile,
   TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
@@ -57,8 +56,6 @@ function tableToFrame(table: Table, source = '<table>'): Frame {
 export interface ManifestView {
   features: readonly { name: string; family: string; category: string; flag: boolean }[];
 }
-/** The manifest as written is a view: this fails to compile if the contract's shape drifts from what the checks read. */
-const _manifestIsView: (file: FeatureManifestFile) => ManifestView = (file) => file;
 
 /** Everything the checks need for one symbol. */
 export interface SymbolInputs {
