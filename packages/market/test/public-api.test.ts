@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 
@@ -20,39 +18,8 @@ const VALUES = [
   'toTradingDate',
 ];
 
-const packageDir = join(import.meta.dirname, '..');
-
-/** Every name `src/index.ts` exports, types included. */
-function exportedNames(): string[] {
-  const index = readFileSync(join(packageDir, 'src/index.ts'), 'utf8');
-  return [...index.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((match) =>
-    (match[1] ?? '')
-      .split(',')
-      .map(
-        (name) =>
-          name
-            .trim()
-            .replace(/^type\s+/, '')
-            .split(/\s+as\s+/)
-            .at(-1) ?? '',
-      )
-      .filter((name) => name !== ''),
-  );
-}
-
 describe('the public face of @tribar/market', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([...VALUES].sort());
-  });
-
-  it("is what the README's API section lists, types included", () => {
-    const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-    const start = readme.indexOf('## API');
-    expect(start).toBeGreaterThan(-1);
-    const end = readme.indexOf('\n## ', start + 1);
-    const section = readme.slice(start, end === -1 ? undefined : end);
-    const names = exportedNames();
-    expect(names.length).toBeGreaterThanOrEqual(VALUES.length);
-    expect(names.filter((name) => !new RegExp(`\`${name}\\b`).test(section))).toEqual([]);
   });
 });
