@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { runLock, runLog, runState, trainLog } from '@tribar/artifacts';
 import { sha256File, type ManifestDiff } from '@tribar/core';
-import { TEMPORARY_NAME } from './temporary-files.js';
+import { filesUnder, TEMPORARY_NAME } from './temporary-files.js';
 
 /**
  * Files that say when and how a run went, not what it produced: the state (stage times), the logs and the lock.
@@ -13,17 +12,10 @@ const RECORD_OF_THE_RUN = new Set([runState.path, runLog.path, trainLog.path, ru
 /** Run-relative path (`/`-separated) → SHA-256 of every result file in a run folder. */
 async function resultHashes(runDir: string): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && !TEMPORARY_NAME.test(entry.name)) {
-        const key = relative(runDir, path).split(sep).join('/');
-        if (!RECORD_OF_THE_RUN.has(key)) hashes.set(key, await sha256File(path));
-      }
-    }
-  };
-  await walk(runDir);
+  for await (const path of filesUnder(runDir)) {
+    const key = relative(runDir, path).split(sep).join('/');
+    if (!TEMPORARY_NAME.test(path) && !RECORD_OF_THE_RUN.has(key)) hashes.set(key, await sha256File(path));
+  }
   return hashes;
 }
 

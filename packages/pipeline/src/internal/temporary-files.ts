@@ -15,18 +15,21 @@ export interface RemovedTemporaryFiles {
  */
 export async function removeTemporaryFiles(runDir: string): Promise<RemovedTemporaryFiles> {
   const removed: RemovedTemporaryFiles = { files: 0, bytes: 0 };
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (TEMPORARY_NAME.test(entry.name)) {
-        removed.bytes += (await stat(path).catch(() => ({ size: 0 }))).size;
-        await rm(path, { force: true });
-        removed.files += 1;
-      }
-    }
-  };
-  await walk(runDir);
+  for await (const path of filesUnder(runDir)) {
+    if (!TEMPORARY_NAME.test(path)) continue;
+    removed.bytes += (await stat(path).catch(() => ({ size: 0 }))).size;
+    await rm(path, { force: true });
+    removed.files += 1;
+  }
   return removed;
+}
+
+/** Every plain file below `dir`, depth first (a folder that cannot be read counts as empty). */
+export async function* filesUnder(dir: string): AsyncGenerator<string> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(path);
+    else if (entry.isFile()) yield path;
+  }
 }
