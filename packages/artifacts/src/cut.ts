@@ -1,3 +1,4 @@
+import { calendarCuts, type SplitRatios } from '@tribar/market';
 import { z } from 'zod';
 import { jsonArtifact } from './artifact.js';
 import { STAGE } from './stages.js';
@@ -20,3 +21,21 @@ export const cutSchema = z.object({
 });
 export type CutFile = z.infer<typeof cutSchema>;
 export const cut = jsonArtifact('cut/cut.json', STAGE.cut, cutSchema);
+
+/**
+ * The value of `cut/cut.json` for these clean bar times (one array per symbol, in the run's
+ * symbol order): `calendarCuts` over all of them, pooled. Stage `cut` writes exactly this; tests
+ * that run a later stage alone write it as their fixture, so the two can never drift apart.
+ */
+export function cutFileOf(timesBySymbol: Readonly<Record<string, Float64Array>>, ratios: SplitRatios): CutFile {
+  const cuts = calendarCuts(Object.values(timesBySymbol), ratios);
+  return {
+    version: 1,
+    trainEndMs: cuts.trainEnd,
+    trainEnd: new Date(cuts.trainEnd).toISOString(),
+    valEndMs: cuts.valEnd,
+    valEnd: new Date(cuts.valEnd).toISOString(),
+    ratios: { train: ratios.train, val: ratios.val, test: ratios.test },
+    bars: Object.fromEntries(Object.entries(timesBySymbol).map(([symbol, times]) => [symbol, times.length])),
+  };
+}

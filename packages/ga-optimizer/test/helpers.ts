@@ -1,6 +1,6 @@
-import { cut, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
+import { cut, cutFileOf, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
 import { Rng } from '@tribar/core';
-import { calendarCuts, type SplitRatios } from '@tribar/market';
+import type { SplitRatios } from '@tribar/market';
 
 export interface SeriesBars {
   timestamp: Float64Array;
@@ -66,27 +66,15 @@ export function randomWalkBars(n: number, seed: number, start = 4500, tick = 0.2
   return bars;
 }
 
-/**
- * `cut/cut.json` as stage `cut` writes it: `calendarCuts` over every symbol's clean bars (here
- * the test's bars, which are both clean and features bars). `trainEndMs` overrides the cut.
- */
+/** `cut/cut.json` as stage `cut` writes it over the test's bars (both clean and features bars); `trainEndMs` overrides the cut. */
 export async function writeCutFixture(
   runDir: string,
   timestampsBySymbol: Record<string, Float64Array>,
   ratios: SplitRatios,
   trainEndMs?: number,
 ): Promise<CutFile> {
-  const cuts = calendarCuts(Object.values(timestampsBySymbol), ratios);
-  const trainEnd = trainEndMs ?? cuts.trainEnd;
-  const file: CutFile = {
-    version: 1,
-    trainEndMs: trainEnd,
-    trainEnd: new Date(trainEnd).toISOString(),
-    valEndMs: cuts.valEnd,
-    valEnd: new Date(cuts.valEnd).toISOString(),
-    ratios: { train: ratios.train, val: ratios.val, test: ratios.test },
-    bars: Object.fromEntries(Object.entries(timestampsBySymbol).map(([symbol, timestamps]) => [symbol, timestamps.length])),
-  };
+  const file = cutFileOf(timestampsBySymbol, ratios);
+  if (trainEndMs !== undefined) Object.assign(file, { trainEndMs, trainEnd: new Date(trainEndMs).toISOString() });
   await writeJsonArtifact(runDir, cut, file);
   return file;
 }

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cutFile, cutStage } from '../src/internal/cut-stage.js';
+import { cutStage } from '../src/internal/cut-stage.js';
 
 const MINUTE = 60_000;
 const ORIGIN = Date.UTC(2024, 0, 2);
@@ -72,35 +72,6 @@ describe('cut stage', () => {
     expect(Object.keys(JSON.parse(text))).toEqual(['version', 'trainEndMs', 'trainEnd', 'valEndMs', 'valEnd', 'ratios', 'bars']);
     expect(cut.schema.parse(JSON.parse(text))).toEqual(JSON.parse(text));
     expect(outcome?.metrics).toEqual({ symbols: 2, trainEnd: '2024-01-02T00:30:00.000Z', valEnd: '2024-01-02T00:40:00.000Z' });
-  });
-
-  it('is the same cut whatever the symbol order, and depends on the ratios', () => {
-    const mes = bars('MES', 10, 0).timestamp;
-    const mgc = bars('MGC', 6, 4).timestamp;
-    const a = cutFile(
-      new Map([
-        ['MES', mes],
-        ['MGC', mgc],
-      ]),
-      { train: 0.5, val: 0.25, test: 0.25 },
-    );
-    const b = cutFile(
-      new Map([
-        ['MGC', mgc],
-        ['MES', mes],
-      ]),
-      { train: 0.5, val: 0.25, test: 0.25 },
-    );
-    expect([b.trainEndMs, b.valEndMs]).toEqual([a.trainEndMs, a.valEndMs]);
-    // 0.25 → pooled[4] = bar 4; 0.25 + 0.5 → pooled[12] = bar 8.
-    const c = cutFile(
-      new Map([
-        ['MES', mes],
-        ['MGC', mgc],
-      ]),
-      { train: 0.25, val: 0.5, test: 0.25 },
-    );
-    expect([c.trainEndMs, c.valEndMs]).toEqual([ORIGIN + 20 * MINUTE, ORIGIN + 40 * MINUTE]);
   });
 
   it('fails naming the file when a clean file is missing, has no bars or a column is missing', async () => {

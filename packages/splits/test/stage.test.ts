@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cut, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitSummary, writeJsonArtifact } from '@tribar/artifacts';
+import { cut, cutFileOf, SPLIT_EMBARGOED, SPLIT_PURGED, SPLIT_TRAIN, SPLIT_VAL, splitSummary, writeJsonArtifact } from '@tribar/artifacts';
 import { countCodes } from '../src/internal/assign.js';
 import { splitsStage } from '../src/internal/stage.js';
 
@@ -89,16 +89,7 @@ const times = (n: number, offset: number) => Float64Array.from({ length: n }, (_
 
 /** `cut/cut.json` as stage `cut` writes it, from the given bar times. */
 async function writeCut(bySymbol: Record<string, Float64Array>, ratios: { train: number; val: number; test: number }): Promise<void> {
-  const cuts = calendarCuts(Object.values(bySymbol), ratios);
-  await writeJsonArtifact(runDir, cut, {
-    version: 1,
-    trainEndMs: cuts.trainEnd,
-    trainEnd: new Date(cuts.trainEnd).toISOString(),
-    valEndMs: cuts.valEnd,
-    valEnd: new Date(cuts.valEnd).toISOString(),
-    ratios: { train: ratios.train, val: ratios.val, test: ratios.test },
-    bars: Object.fromEntries(Object.entries(bySymbol).map(([symbol, t]) => [symbol, t.length])),
-  });
+  await writeJsonArtifact(runDir, cut, cutFileOf(bySymbol, ratios));
 }
 
 afterEach(async () => {

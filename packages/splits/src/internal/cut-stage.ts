@@ -1,16 +1,7 @@
 import type { RunConfig } from '@tribar/config';
-import {
-  artifactPath,
-  cleanBars,
-  cut,
-  readArrowArtifact,
-  STAGE,
-  writeJsonArtifact,
-  type CutFile,
-  TIMESTAMP_COLUMN,
-} from '@tribar/artifacts';
+import { artifactPath, cleanBars, cut, cutFileOf, readArrowArtifact, STAGE, writeJsonArtifact, TIMESTAMP_COLUMN } from '@tribar/artifacts';
 import { DataError, defineStage, type StageContext, type StageDefinition } from '@tribar/core';
-import { calendarCuts, tableToBars } from '@tribar/market';
+import { tableToBars } from '@tribar/market';
 
 /** The clean bar times of one symbol, checked: at least one bar, every time finite. */
 async function cleanTimes(runDir: string, symbol: string): Promise<Float64Array> {
@@ -32,23 +23,6 @@ async function cleanTimes(runDir: string, symbol: string): Promise<Float64Array>
 }
 
 /**
- * The calendar cut as `cut/cut.json` holds it: the instants below which `splits.train` (and
- * `splits.train + splits.val`) of all symbols' clean bars, pooled, fall (`calendarCuts`).
- */
-export function cutFile(timesBySymbol: ReadonlyMap<string, Float64Array>, ratios: { train: number; val: number; test: number }): CutFile {
-  const cuts = calendarCuts([...timesBySymbol.values()], ratios);
-  return {
-    version: 1,
-    trainEndMs: cuts.trainEnd,
-    trainEnd: new Date(cuts.trainEnd).toISOString(),
-    valEndMs: cuts.valEnd,
-    valEnd: new Date(cuts.valEnd).toISOString(),
-    ratios: { train: ratios.train, val: ratios.val, test: ratios.test },
-    bars: Object.fromEntries([...timesBySymbol].map(([symbol, times]) => [symbol, times.length])),
-  };
-}
-
-/**
  * Pipeline stage `cut`: THE calendar cut into train, validation and test, made once from every
  * symbol's clean bars and written to `cut/cut.json`. Every stage that needs "the train part"
  * (features, ga-optimize, labels-final, splits, scale, validate) reads it instead of cutting itself.
@@ -63,14 +37,14 @@ export const cutStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   outputs: () => [cut.path],
   async run(context: StageContext<RunConfig>) {
     const { config, logger } = context;
-    const times = new Map<string, Float64Array>();
+    const times: Record<string, Float64Array> = {};
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      times.set(symbol, await cleanTimes(context.runDir, symbol));
+      times[symbol] = await cleanTimes(context.runDir, symbol);
     }
-    const file = cutFile(times, config.splits);
+    const file = cutFileOf(times, config.splits);
     await writeJsonArtifact(context.runDir, cut, file);
     logger.info({ trainEnd: file.trainEnd, valEnd: file.valEnd, bars: file.bars }, 'calendar cut');
-    return { metrics: { symbols: times.size, trainEnd: file.trainEnd, valEnd: file.valEnd } };
+    return { metrics: { symbols: config.symbols.length, trainEnd: file.trainEnd, valEnd: file.valEnd } };
   },
 });
