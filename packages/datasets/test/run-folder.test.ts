@@ -137,9 +137,21 @@ describe('loadDataModule on a run folder with train, val and test rows', () => {
     // Steps: ten of 5 minutes and one of 60 → median 5.
     expect((await loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).barMinutes).toBe(5);
   });
+
+  it("the run's config.json decides the bar length, not the median step", async () => {
+    await writeRun(runDir);
+    await writeJsonAtomic(join(runDir, 'config.json'), { timeframes: { targetMinutes: 3 } });
+    expect((await loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).barMinutes).toBe(3);
+  });
 });
 
 describe('loadDataModule errors', () => {
+  it('a config.json that breaks the config schema fails naming the field, instead of a silent default', async () => {
+    await writeRun(runDir);
+    await writeJsonAtomic(join(runDir, 'config.json'), { timeframes: { targetMinutes: 'five' } });
+    await expect(loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'tabular' })).rejects.toThrow(/timeframes\.targetMinutes/);
+  });
+
   it('a missing file is an ArtifactError whose message holds the path', async () => {
     await writeRun(runDir);
     const path = join(runDir, 'features', 'MES.arrow');

@@ -14,11 +14,11 @@ import {
   splitColumn,
   TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
+import { loadConfig, type RunConfig } from '@tribar/config';
 import { ArtifactError, UsageError, childLogger, float64Column, readArrowFile } from '@tribar/core';
 import type { Logger } from '@tribar/core';
 import type { Table } from 'apache-arrow';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { buildSequence, buildTabular } from './build.js';
 import type { ColumnsInput } from './build.js';
@@ -30,25 +30,11 @@ const DEFAULT_LOOKBACK = 60;
 
 const RERUN = 'Re-run the pipeline (`npx nx run cli:pipeline`) to rebuild the run folder.';
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readJson(path: string, required: boolean): Promise<Json | undefined> {
-  if (!existsSync(path)) {
-    if (!required) return undefined;
-    throw new ArtifactError('missing file', path, { hint: RERUN });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ArtifactError('not readable JSON', path, { cause: error, hint: RERUN });
-  }
-  if (!isObject(parsed)) throw new ArtifactError('expected a JSON object', path, { hint: RERUN });
-  return parsed;
+/** The run's resolved config (`config.json`, validated by `@tribar/config`'s schema), or undefined when the folder has none. */
+async function runConfigOf(runDir: string): Promise<RunConfig | undefined> {
+  const path = join(runDir, runConfig.path);
+  if (!existsSync(path)) return undefined;
+  return (await loadConfig({ runConfig: path })).config;
 }
 
 /** Symbols that have a scaled file (what a spec may name). */
@@ -105,19 +91,15 @@ function checkAligned(reference: Float64Array, referencePath: string, other: Flo
   }
 }
 
-/** Bar length: `timeframes.targetMinutes` of the run config, else the median step. */
-function barMinutesOf(config: Json | undefined, timestampMs: Float64Array): number {
-  const timeframes = config?.['timeframes'];
-  const target = isObject(timeframes) ? timeframes['targetMinutes'] : undefined;
-  if (typeof target === 'number' && target > 0) return target;
+/** Bar length: `timeframes.targetMinutes` of the run config, else (no config.json) the median step. */
+function barMinutesOf(config: RunConfig | undefined, timestampMs: Float64Array): number {
+  if (config !== undefined) return config.timeframes.targetMinutes;
   const steps: number[] = [];
   for (let i = 1; i < timestampMs.length; i++) steps.push((timestampMs[i] as number) - (timestampMs[i - 1] as number));
   steps.sort((a, b) => a - b);
   const median = steps[Math.floor(steps.length / 2)];
   if (median === undefined || !(median > 0)) {
-    throw new UsageError(
-      'cannot tell the bar length: the run config has no timeframes.targetMinutes and the table has fewer than two rows',
-    );
+    throw new UsageError('cannot tell the bar length: the run folder has no config.json and the table has fewer than two rows');
   }
   return median / 60_000;
 }
@@ -194,7 +176,7 @@ export async function loadDataModule(spec: DatasetSpec & { kind: 'tabular' | 'se
     labelEndIndex,
   };
 
-  const barMinutes = spec.barMinutes ?? barMinutesOf(await readJson(join(runDir, runConfig.path), false), timestampMs);
+  const barMinutes = spec.barMinutes ?? barMinutesOf(await runConfigOf(runDir), timestampMs);
   const base: Omit<ColumnsInput, 'which'> = {
     features: featureColumns,
     featureNames,
