@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLowVariance, selectFeatures, type TrainView } from '../src/internal/selection.js';
+import type { TrainView } from '../src/internal/correlation.js';
+import { isLowVariance, selectFeatures } from '../src/internal/selection.js';
 import { validate } from '../src/internal/stage.js';
 import { healthyInputs, MANIFEST, normals, testConfig } from './fixtures.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '@tribar/core';
 import { adfTest } from '@tribar/quant';
 import { evenSample, mutualInformation } from '../src/internal/stats.js';
 import { normals, uniform } from './fixtures.js';
@@ -50,5 +51,50 @@ describe('evenSample', () => {
     const rows = Int32Array.from({ length: 10 }, (_, i) => i);
     expect(evenSample(rows, 20)).toBe(rows);
     expect([...evenSample(rows, 5)]).toEqual([0, 2, 4, 6, 8]);
+  });
+});
+
+describe('mutualInformation by quickselect', () => {
+  /** The definition: sort the finite values with a valid label, edges at sorted[⌊b·n/bins⌋], then the same counts. */
+  function reference(x: Float64Array, label: Float64Array, rows: Int32Array, bins: number): number {
+    const kept = [...rows].filter((i) => Number.isFinite(x[i]!) && [-1, 0, 1].includes(label[i]!));
+    const n = kept.length;
+    if (n < bins * 3) return 0;
+    const sorted = Float64Array.from(kept, (i) => x[i]!).sort();
+    const edges: number[] = [];
+    for (let b = 1; b < bins; b++) {
+      const edge = sorted[Math.floor((b * n) / bins)]!;
+      if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
+    }
+    const joint = Array.from({ length: edges.length + 1 }, () => [0, 0, 0]);
+    for (const i of kept) joint[edges.filter((e) => x[i]! >= e).length]![label[i]! + 1]!++;
+    const px = joint.map((row) => row[0]! + row[1]! + row[2]!);
+    const py = [0, 1, 2].map((c) => joint.reduce((sum, row) => sum + row[c]!, 0));
+    let mi = 0;
+    joint.forEach((row, b) => row.forEach((j, c) => (mi += j > 0 ? (j / n) * Math.log((j * n) / (px[b]! * py[c]!)) : 0)));
+    const used = (p: number[]) => p.filter((v) => v > 0).length;
+    return Math.max(0, mi - ((used(px) - 1) * (used(py) - 1)) / (2 * n));
+  }
+
+  it('equals the sort-based definition to the last bit on ties, NaN, ±Infinity, invalid labels, sorted and reversed input', () => {
+    const rng = new Rng(3);
+    const n = 4000;
+    const cases: Float64Array[] = [
+      Float64Array.from({ length: n }, () => rng.normal(0, 1)),
+      Float64Array.from({ length: n }, () => Math.round(rng.normal(0, 2))), // heavy ties
+      Float64Array.from({ length: n }, (_, i) => i), // sorted
+      Float64Array.from({ length: n }, (_, i) => n - i), // reversed
+      Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? Number.NaN : i % 17 === 0 ? -Infinity : rng.normal(0, 1))),
+      new Float64Array(n).fill(1), // constant: one bin
+    ];
+    const label = Float64Array.from({ length: n }, (_, i) => (i % 23 === 0 ? -99 : rng.int(-1, 1)));
+    // Make the first case informative so MI is well above 0.
+    for (let i = 0; i < n; i++) cases[0]![i] = cases[0]![i]! + label[i]!;
+    const rows = Int32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.8);
+    for (const x of cases) {
+      for (const bins of [2, 10, 37])
+        expect(Object.is(mutualInformation(x, label, rows, bins), reference(x, label, rows, bins))).toBe(true);
+    }
+    expect(mutualInformation(cases[0]!, label, rows, 10)).toBeGreaterThan(0.1);
   });
 });

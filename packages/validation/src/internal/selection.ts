@@ -1,14 +1,7 @@
 // Feature selection on train rows only: low variance, then correlation groups (union-find), keeping
 // greedily the most informative features (mean mutual information; ties alphabetical).
-import { moments, pearson } from '@tribar/quant';
-
-/** One symbol's feature columns and the train rows (indices) statistics may look at. */
-export interface TrainView {
-  symbol: string;
-  columns: Readonly<Record<string, Float64Array>>;
-  /** Row indices with split code 0 (already sampled if large). */
-  trainRows: Int32Array;
-}
+import { moments } from '@tribar/quant';
+import { linkedPairs, type TrainView } from './correlation.js';
 
 export interface SelectionOptions {
   correlationThreshold: number;
@@ -80,28 +73,12 @@ export function selectFeatures(features: readonly string[], views: readonly Trai
   const candidates = features.filter((name) => removed[name] === undefined);
   const correlatedPairs: FeatureSelection['correlatedPairs'] = [];
   const linked = new Map<string, Map<string, number>>(candidates.map((name) => [name, new Map()]));
-  for (let i = 0; i < candidates.length; i++) {
-    const a = candidates[i] as string;
-    for (let j = i + 1; j < candidates.length; j++) {
-      const b = candidates[j] as string;
-      let weakest = Infinity;
-      let seen = 0;
-      for (const view of views) {
-        const ca = view.columns[a];
-        const cb = view.columns[b];
-        if (ca === undefined || cb === undefined) continue;
-        const r = pearson(ca, cb, view.trainRows);
-        if (r !== r) continue;
-        seen++;
-        weakest = Math.min(weakest, Math.abs(r));
-        if (weakest < options.correlationThreshold) break;
-      }
-      if (seen > 0 && weakest >= options.correlationThreshold) {
-        correlatedPairs.push({ a, b, absCorrelation: weakest });
-        linked.get(a)?.set(b, weakest);
-        linked.get(b)?.set(a, weakest);
-      }
-    }
+  for (const pair of linkedPairs(candidates, views, options.correlationThreshold)) {
+    const a = candidates[pair.a] as string;
+    const b = candidates[pair.b] as string;
+    correlatedPairs.push({ a, b, absCorrelation: pair.weakest });
+    linked.get(a)?.set(b, pair.weakest);
+    linked.get(b)?.set(a, pair.weakest);
   }
   correlatedPairs.sort((x, y) => y.absCorrelation - x.absCorrelation || x.a.localeCompare(y.a));
   // Greedy by importance (ties alphabetical): keep a feature unless it is linked to one already kept.

@@ -40,7 +40,8 @@ import {
   type Frame,
   type ValidationConfig,
 } from './checks.js';
-import { selectFeatures, type FeatureSelection, type TrainView } from './selection.js';
+import type { TrainView } from './correlation.js';
+import { selectFeatures, type FeatureSelection } from './selection.js';
 import { evenSample } from './stats.js';
 
 /** Every column of an Arrow table as float64 (null → NaN; timestamps in UTC ms). */
