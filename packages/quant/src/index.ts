@@ -18,4 +18,5 @@ export type { Drawdown } from './drawdown.js';
 export { tradeStats, tradesPerYear, returnMoments, sharpeRatio, sortinoRatio, calmarRatio } from './trade-stats.js';
 export type { TradeStats, ReturnMoments } from './trade-stats.js';
 export { mean, meanStd, moments, pearson, percentileOf, percentileSorted, std, variance } from './stats.js';
+export { orderStatistics } from './order-statistics.js';
 export type { Moments } from './stats.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '@tribar/core';
 import { SCALING_CATEGORIES } from '@tribar/artifacts';
+import { checkLeakage } from '../src/internal/leakage.js';
 import {
   DEFAULT_SCALING_OPTIONS,
-  checkLeakage,
   fitScaler,
   inverseTransform,
   logFor,
@@ -192,5 +193,45 @@ describe('leakage check', () => {
     const check = checkLeakage(fitScaler(withVal, specs), train);
     expect(check.ok).toBe(false);
     expect(check.mismatches.map((m) => m.field)).toContain('trainRows');
+  });
+});
+
+describe('leakage check by an independent route (order statistics, row-order sums)', () => {
+  const rng = new Rng(21);
+  const column = (kind: number, n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      if (i % 31 === 7) return Number.NaN;
+      if (i % 97 === 11) return i % 2 ? Infinity : -Infinity;
+      if (kind === 0) return rng.normal(5000, 40); // price level: logged
+      if (kind === 1) return Math.round(rng.normal(0, 3)); // heavy ties, values ≤ 0: log shift
+      return rng.normal(0, 1e-3) * (i % 3); // small spread
+    });
+  const specs = [f('close_level', 'price_level'), f('volume_z', 'volume'), f('ret', 'unbounded'), f('osc', 'oscillator')];
+
+  it('passes on every scaler kind and robust quantile pair for random columns with NaN, ±Infinity and ties', () => {
+    for (const defaultScaler of ['robust', 'standard', 'minmax'] as const) {
+      for (const robustQuantiles of [
+        [25, 75],
+        [5, 95],
+        [10, 90],
+      ] as [number, number][]) {
+        const n = 500 + rng.int(0, 2000);
+        const train = { close_level: column(0, n), volume_z: column(1, n), ret: column(2, n), osc: column(1, n) };
+        const state = fitScaler(train, specs, { ...DEFAULT_SCALING_OPTIONS, defaultScaler, robustQuantiles });
+        const check = checkLeakage(state, train);
+        expect(check.mismatches).toEqual([]);
+        expect(check.checked).toBe(1 + specs.length * 17);
+      }
+    }
+  });
+
+  it('catches a fit on the same number of rows with one value moved past the median', () => {
+    const train = { close_level: column(0, 1001), volume_z: column(1, 1001), ret: column(2, 1001), osc: column(1, 1001) };
+    const edited = { ...train, ret: train.ret.map((v, i) => (i === 2 ? 1e6 : v)) };
+    const check = checkLeakage(fitScaler(edited, specs), train);
+    expect(check.ok).toBe(false);
+    expect(check.mismatches.filter((m) => m.feature === 'ret').map((m) => m.field)).toEqual(
+      expect.arrayContaining(['train.mean', 'train.max']),
+    );
   });
 });

@@ -81,7 +81,7 @@ export interface ScalerState extends SymbolScalerState {
 
 export type ColumnSource = Readonly<Record<string, ArrayLike<number>>> | ReadonlyMap<string, ArrayLike<number>>;
 
-function column(columns: ColumnSource, name: string): ArrayLike<number> | undefined {
+export function columnOf(columns: ColumnSource, name: string): ArrayLike<number> | undefined {
   return columns instanceof Map ? columns.get(name) : (columns as Record<string, ArrayLike<number>>)[name];
 }
 
@@ -109,6 +109,52 @@ export function logFor(spec: FeatureScaleSpec, options: ScalingOptions): boolean
   return options.logPriceAndVolume && !spec.flag && (spec.category === 'price_level' || spec.category === 'volume');
 }
 
+/** The statistics of a feature's fitted (finite, logged if `log`) train values a scaler reads, computed on demand. */
+export interface FittedValues {
+  count: number;
+  /** numpy-linear percentile, p in 0–100. */
+  quantile(p: number): number;
+  /** Mean and population std. */
+  meanStd(): { mean: number; std: number };
+  min(): number;
+  max(): number;
+}
+
+/**
+ * Centre and spread of one scaler kind, with the two safety rules: a fit that overflowed becomes the
+ * identity (with a warning), a spread below MIN_SCALE becomes 1 (sklearn's rule, with a warning).
+ * The fit and the leakage check's independent recomputation both go through here.
+ */
+export function centreAndScale(
+  scaler: ScalerKind,
+  fitted: FittedValues,
+  options: Pick<ScalingOptions, 'robustQuantiles'>,
+  warnings: string[],
+): { center: number; scale: number } {
+  if (fitted.count === 0 || scaler === 'none') return { center: 0, scale: 1 };
+  let center: number;
+  let scale: number;
+  if (scaler === 'robust') {
+    const [low, high] = options.robustQuantiles;
+    center = fitted.quantile(50);
+    scale = fitted.quantile(high) - fitted.quantile(low);
+  } else if (scaler === 'standard') {
+    ({ mean: center, std: scale } = fitted.meanStd());
+  } else {
+    center = fitted.min();
+    scale = fitted.max() - center;
+  }
+  if (!Number.isFinite(center) || !Number.isFinite(scale)) {
+    warnings.push(`${scaler} fit overflowed on train: identity scale`);
+    return { center: 0, scale: 1 };
+  }
+  if (!(scale >= MIN_SCALE)) {
+    warnings.push(`zero ${scaler} spread on train: scale set to 1`);
+    return { center, scale: 1 };
+  }
+  return { center, scale };
+}
+
 function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions): FeatureState {
   const { stats: train, sorted } = statsWithSorted(values);
   const warnings: string[] = [];
@@ -122,28 +168,18 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
   // log1p is increasing, so the logged values stay sorted.
   const fitted = log ? sorted.map((v) => Math.log1p(Math.max(v + logShift, 0))) : sorted;
   const n = fitted.length;
-  let center = 0;
-  let scale = 1;
-  if (n > 0 && scaler !== 'none') {
-    if (scaler === 'robust') {
-      const [low, high] = options.robustQuantiles;
-      center = quantileSorted(fitted, 50);
-      scale = quantileSorted(fitted, high) - quantileSorted(fitted, low);
-    } else if (scaler === 'standard') {
-      ({ mean: center, std: scale } = meanStd(fitted));
-    } else {
-      center = fitted[0] as number;
-      scale = (fitted[n - 1] as number) - center;
-    }
-    if (!Number.isFinite(center) || !Number.isFinite(scale)) {
-      warnings.push(`${scaler} fit overflowed on train: identity scale`);
-      center = 0;
-      scale = 1;
-    } else if (!(scale >= MIN_SCALE)) {
-      warnings.push(`zero ${scaler} spread on train: scale set to 1`);
-      scale = 1;
-    }
-  }
+  const { center, scale } = centreAndScale(
+    scaler,
+    {
+      count: n,
+      quantile: (p) => quantileSorted(fitted, p),
+      meanStd: () => meanStd(fitted),
+      min: () => fitted[0] as number,
+      max: () => fitted[n - 1] as number,
+    },
+    options,
+    warnings,
+  );
   const state: FeatureState = {
     name: spec.name,
     category: spec.category,
@@ -163,7 +199,7 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
   return state;
 }
 
-function checkSpecs(specs: readonly FeatureScaleSpec[]): void {
+export function checkSpecs(specs: readonly FeatureScaleSpec[]): void {
   const seen = new Set<string>();
   for (const spec of specs) {
     if (seen.has(spec.name)) throw new UsageError(`feature '${spec.name}' is listed twice`);
@@ -186,7 +222,7 @@ export function fitScaler(
   checkSpecs(specs);
   let rows = -1;
   const features = specs.map((spec) => {
-    const values = column(columns, spec.name);
+    const values = columnOf(columns, spec.name);
     if (values === undefined) throw new UsageError(`no train column for feature '${spec.name}'`);
     if (rows >= 0 && values.length !== rows) throw new UsageError(`column '${spec.name}' has ${values.length} rows, expected ${rows}`);
     rows = values.length;
@@ -212,7 +248,7 @@ export function trainRows(
   for (let i = 0; i < timestamp.length; i++) if ((timestamp[i] as number) < trainEnd) picked.push(i);
   const out = new Map<string, Float64Array>();
   for (const name of names) {
-    const values = column(columns, name);
+    const values = columnOf(columns, name);
     if (values === undefined) throw new UsageError(`no column for feature '${name}'`);
     out.set(name, pick(values, picked));
   }
@@ -280,7 +316,7 @@ export function transformColumn(feature: FeatureState, values: ArrayLike<number>
 function eachFeature(state: ScalerState, columns: ColumnSource, apply: (feature: FeatureState, values: ArrayLike<number>) => Float64Array) {
   const out: Record<string, Float64Array> = {};
   for (const feature of state.features) {
-    const values = column(columns, feature.name);
+    const values = columnOf(columns, feature.name);
     if (values === undefined) throw new UsageError(`no column for feature '${feature.name}'`);
     out[feature.name] = apply(feature, values);
   }
@@ -305,56 +341,4 @@ export function inverseTransform(state: ScalerState, columns: ColumnSource): Rec
     }
     return out;
   });
-}
-
-export interface LeakageMismatch {
-  feature: string;
-  field: string;
-  stored: number | string | boolean | null;
-  recomputed: number | string | boolean | null;
-}
-
-export interface LeakageCheck {
-  ok: boolean;
-  /** Number of values compared. */
-  checked: number;
-  mismatches: LeakageMismatch[];
-}
-
-const STAT_FIELDS = ['rows', 'finite', 'nanCount', 'infCount', 'mean', 'std', 'min', 'max', 'median', 'q25', 'q75'] as const;
-
-function same(a: unknown, b: unknown, tolerance: number): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
-  return a === b;
-}
-
-/**
- * Recompute the statistics from the train rows and compare them with the stored state: raw train
- * mean/std/min/max/median/quartiles and counts, the fill value, the log shift and the fitted
- * centre and scale. Any difference (relative `tolerance`) means the state was not fitted on exactly
- * these rows — fitted on more than train, or edited afterwards.
- */
-export function checkLeakage(state: ScalerState, trainColumns: ColumnSource, tolerance = 1e-9): LeakageCheck {
-  const mismatches: LeakageMismatch[] = [];
-  let checked = 0;
-  const compare = (feature: string, field: string, stored: unknown, recomputed: unknown) => {
-    checked++;
-    if (!same(stored, recomputed, tolerance)) {
-      mismatches.push({
-        feature,
-        field,
-        stored: stored as LeakageMismatch['stored'],
-        recomputed: recomputed as LeakageMismatch['recomputed'],
-      });
-    }
-  };
-  const refit = fitScaler(trainColumns, state.features, state.options);
-  compare('*', 'trainRows', state.trainRows, refit.trainRows);
-  state.features.forEach((stored, j) => {
-    const fresh = refit.features[j] as FeatureState;
-    for (const field of STAT_FIELDS) compare(stored.name, `train.${field}`, stored.train[field], fresh.train[field]);
-    for (const field of ['scaler', 'log', 'logShift', 'fill', 'center', 'scale'] as const)
-      compare(stored.name, field, stored[field], fresh[field]);
-  });
-  return { ok: mismatches.length === 0, checked, mismatches };
 }

@@ -17,15 +17,8 @@ import {
 import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
 import { readColumn, readManifest, scaledTable } from './inputs.js';
-import {
-  checkLeakage,
-  fitScaler,
-  trainRows,
-  transformColumn,
-  type FeatureScaleSpec,
-  type LeakageCheck,
-  type ScalerState,
-} from './scaler.js';
+import { checkLeakage, type LeakageCheck } from './leakage.js';
+import { fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type ScalerState } from './scaler.js';
 import { parseState, serializeState, type ScalerFile } from './state-io.js';
 import { finiteMoments, pick } from './stats.js';
 

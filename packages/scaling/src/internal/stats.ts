@@ -29,13 +29,23 @@ function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCou
  * near ±Number.MAX_VALUE; kept so the fitted scalers stay bit-identical.
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
+  return quantileAt(sorted.length, p, (rank) => sorted[rank] as number);
+}
+
+/** The two ranks `quantileSorted(·, p)` reads among `n` values (equal at the last rank). */
+export function quantileRanks(n: number, p: number): [number, number] {
+  const low = Math.floor((Math.min(100, Math.max(0, p)) / 100) * (n - 1));
+  return [low, Math.min(n - 1, low + 1)];
+}
+
+/** `quantileSorted` over `n` values of which `at(rank)` gives the rank-th smallest (a sorted array, or order statistics). */
+export function quantileAt(n: number, p: number, at: (rank: number) => number): number {
   if (n === 0) return Number.NaN;
   const position = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
   const low = Math.floor(position);
   const high = Math.min(n - 1, low + 1);
-  const a = sorted[low] as number;
-  const b = sorted[high] as number;
+  const a = at(low);
+  const b = at(high);
   const t = position - low;
   if (t === 0 || a === b) return a;
   const span = b - a;

@@ -1,5 +1,6 @@
 // Small numeric helpers for the validation checks: outlier counts, even sampling and
 // quantile-binned mutual information. Moments and Pearson correlation come from @tribar/quant.
+import { orderStatistics } from '@tribar/quant';
 
 /** Finite values of `x` at `rows` more than `sigma` standard deviations from `mean`. */
 export function countBeyond(x: Float64Array, rows: Int32Array, mean: number, std: number, sigma: number): number {
@@ -22,38 +23,10 @@ export function evenSample(rows: Int32Array, count: number): Int32Array {
 }
 
 /**
- * Move the `k`-th smallest of `a[lo..hi]` to `a[k]`, with values ≤ it before and ≥ it after
- * (quickselect, Hoare partition around a median of three, so sorted or reversed input stays linear).
- */
-function select(a: Float64Array, lo: number, hi: number, k: number): void {
-  while (hi > lo) {
-    const x = a[lo] as number;
-    const y = a[(lo + hi) >>> 1] as number;
-    const z = a[hi] as number;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        const t = a[i] as number;
-        a[i++] = a[j] as number;
-        a[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
-/**
  * Mutual information (nats) between a feature cut into `bins` quantile bins and a discrete label,
  * over `rows` where the feature is finite and the label is one of −1, 0, 1. Miller–Madow bias
  * correction ((B−1)(K−1)/2N) is subtracted, so an unrelated feature scores about 0 (floored at 0).
- * The bin edges are the order statistics at ⌊b·n/bins⌋, found by quickselect (each search starts
- * where the last one ended) rather than by sorting every value.
+ * The bin edges are the order statistics at ⌊b·n/bins⌋ (`orderStatistics`: quickselect, not a sort).
  */
 export function mutualInformation(x: Float64Array, label: Float64Array, rows: Int32Array, bins: number): number {
   const values = new Float64Array(rows.length);
@@ -71,14 +44,9 @@ export function mutualInformation(x: Float64Array, label: Float64Array, rows: In
     }
   }
   if (n < bins * 3) return 0;
-  const work = values.slice(0, n);
+  const ranks = Array.from({ length: bins - 1 }, (_, b) => Math.floor(((b + 1) * n) / bins));
   const edges: number[] = [];
-  let from = 0;
-  for (let b = 1; b < bins; b++) {
-    const rank = Math.floor((b * n) / bins);
-    select(work, from, n - 1, rank);
-    from = rank;
-    const edge = work[rank] as number;
+  for (const edge of orderStatistics(values.slice(0, n), ranks)) {
     if (edges.length === 0 || edge > (edges[edges.length - 1] as number)) edges.push(edge);
   }
   const nb = edges.length + 1;
