@@ -19,4 +19,11 @@ export { tradeStats, tradesPerYear, returnMoments, sharpeRatio, sortinoRatio, ca
 export type { TradeStats, ReturnMoments } from './trade-stats.js';
 export { mean, meanStd, moments, pearson, percentileOf, percentileSorted, std, variance } from './stats.js';
 export { orderStatistics } from './order-statistics.js';
+export { normalCdf, normalQuantile } from './normal.js';
+export { probabilisticSharpeRatio, deflatedSharpeRatio, expectedMaxSharpe, minTrackRecordLength } from './sharpe-significance.js';
 export type { Moments } from './stats.js';
+export { backtestStats } from './backtest-stats.js';
+export type { Annualization, BacktestStatsInput, BacktestStats, BacktestResult } from './backtest-stats.js';
+export type { TradeInput, TradeRecord } from './backtest-ledger.js';
+export { drawdownSeries, drawdownEpisodes } from './drawdown-episodes.js';
+export type { DrawdownEpisode } from './drawdown-episodes.js';

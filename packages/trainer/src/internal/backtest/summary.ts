@@ -1,5 +1,13 @@
-import { calmarRatio, maxDrawdown, returnMoments, sharpeRatio, sortinoRatio, tradeStats } from '@tribar/quant';
-import { probabilisticSharpeRatio, deflatedSharpeRatio } from '../metrics/sharpe.js';
+import {
+  calmarRatio,
+  deflatedSharpeRatio,
+  maxDrawdown,
+  probabilisticSharpeRatio,
+  returnMoments,
+  sharpeRatio,
+  sortinoRatio,
+  tradeStats,
+} from '@tribar/quant';
 import type { Simulation } from './engine.js';
 import type { BacktestInput, BacktestSummary } from './types.js';
 

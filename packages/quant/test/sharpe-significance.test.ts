@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { returnMoments, sharpeRatio } from '@tribar/quant';
-import { normalCdf, normalQuantile } from '../src/internal/metrics/normal.js';
-import { deflatedSharpeRatio, expectedMaxSharpe, probabilisticSharpeRatio } from '../src/internal/metrics/sharpe.js';
+import { normalCdf, normalQuantile } from '../src/normal.js';
+import { deflatedSharpeRatio, expectedMaxSharpe, minTrackRecordLength, probabilisticSharpeRatio } from '../src/sharpe-significance.js';
+import { returnMoments, sharpeRatio } from '../src/trade-stats.js';
 
 describe('normal distribution', () => {
   it('matches known values to 1e-9 or better', () => {
@@ -66,5 +66,26 @@ describe('PSR and DSR', () => {
       expect(dsr).toBeLessThan(previous);
       previous = dsr;
     }
+  });
+});
+
+describe('minTrackRecordLength', () => {
+  it('hand-computed: SR 0.1 per period, normal returns → 1 + 1.005·(1.6449/0.1)² = 272.907 periods', () => {
+    expect(minTrackRecordLength(0.1, 0, 3)).toBeCloseTo(272.907117136589, 9);
+    // Negative skew and fat tails need a longer record: spread 1 + 0.2 + 1.25·0.04 = 1.25, against SR* = 0.05.
+    expect(minTrackRecordLength(0.2, -1, 6, 0.05)).toBeCloseTo(1 + 1.25 * (1.6448536269514722 / 0.15) ** 2, 9);
+  });
+
+  it('is the record length at which PSR reaches the confidence, and infinite at or below the benchmark', () => {
+    for (const [sr, skew, kurtosis] of [
+      [0.05, 0, 3],
+      [0.3, -0.8, 7],
+      [0.12, 0.5, 2.5],
+    ] as const) {
+      const n = minTrackRecordLength(sr, skew, kurtosis, 0, 0.9);
+      expect(probabilisticSharpeRatio(sr, n, skew, kurtosis)).toBeCloseTo(0.9, 12);
+    }
+    expect(minTrackRecordLength(0, 0, 3)).toBe(Infinity);
+    expect(minTrackRecordLength(0.1, 0, 3, 0.2)).toBe(Infinity);
   });
 });

@@ -1,8 +1,8 @@
 import { normalCdf, normalQuantile } from './normal.js';
 
 /**
- * The Sharpe ratio's significance (Bailey & López de Prado): PSR and DSR. The ratio itself, the
- * return moments, Sortino, Calmar and the drawdown are `@tribar/quant`'s (trade-stats, drawdown).
+ * The Sharpe ratio's significance (Bailey & López de Prado): PSR, DSR and the minimum track record
+ * length. The ratio itself and the return moments are in trade-stats.ts.
  * `sr` is per period (not annualised); `kurtosis` is non-excess (normal = 3).
  */
 
@@ -22,6 +22,19 @@ export function probabilisticSharpeRatio(sr: number, n: number, skew: number, ku
   const variance = sharpeEstimatorVariance(sr, n, skew, kurtosis);
   if (!(variance > 0)) return NaN;
   return normalCdf((sr - benchmark) / Math.sqrt(variance));
+}
+
+/**
+ * Minimum track record length (Bailey & López de Prado 2012): the number of periods needed for the
+ * observed per-period Sharpe `sr` to exceed `benchmark` with probability `confidence`:
+ * 1 + (1 − γ3·SR + (γ4 − 1)/4·SR²)·(Φ⁻¹(confidence) / (SR − SR*))². Infinity when SR ≤ SR*; NaN when
+ * the skew/kurtosis make the variance term non-positive.
+ */
+export function minTrackRecordLength(sr: number, skew: number, kurtosis: number, benchmark = 0, confidence = 0.95): number {
+  if (!(sr > benchmark)) return Infinity;
+  const spread = 1 - skew * sr + ((kurtosis - 1) / 4) * sr * sr;
+  if (!(spread > 0)) return NaN;
+  return 1 + spread * (normalQuantile(confidence) / (sr - benchmark)) ** 2;
 }
 
 /** Euler–Mascheroni constant γ. */

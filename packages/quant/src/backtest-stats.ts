@@ -1,0 +1,293 @@
+import { UsageError } from '@tribar/core';
+import { ledgerFromPositions, ledgerFromTrades, type TradeInput, type TradeRecord } from './backtest-ledger.js';
+import { drawdownEpisodes, drawdownSeries, type DrawdownEpisode } from './drawdown-episodes.js';
+import { deflatedSharpeRatio, minTrackRecordLength, probabilisticSharpeRatio } from './sharpe-significance.js';
+import { calmarRatio, returnMoments, sharpeRatio, sortinoRatio, tradeStats } from './trade-stats.js';
+
+/**
+ * One statistics engine for a backtest: the metric set of backtesting.py's `compute_stats` and
+ * quantstats' core, from bar times and closes plus positions or a trade list. Where the two
+ * libraries disagree the choice is stated on the field (README: "Backtest statistics").
+ */
+
+/**
+ * How period returns are formed and annualised: per bar (`periodsPerYear` bars a year, e.g.
+ * `barsPerYear(5)` for five-minute futures bars), or per day (equity at each day's last bar, days
+ * split at `dayStartHour` local time in `timeZone`; CME trade dates: 'America/Chicago', 17).
+ */
+export type Annualization =
+  { periods: 'bars'; periodsPerYear: number } | { periods: 'daily'; periodsPerYear?: number; timeZone?: string; dayStartHour?: number };
+
+export interface BacktestStatsInput {
+  /** Bar times, ms since the epoch, strictly increasing. */
+  timestamp: ArrayLike<number>;
+  /** Bar closes (the mark price), finite and > 0. */
+  close: ArrayLike<number>;
+  /** Signed contracts held from the close of bar i to the close of bar i + 1. Give this or `trades`. */
+  positions?: ArrayLike<number>;
+  /** Trades with bar indices and optional fill prices. Give this or `positions`. */
+  trades?: readonly TradeInput[];
+  /** Money per price point per contract; default 1 (results in points). */
+  pointValue?: number;
+  /** Money per contract per side; default 0. */
+  costPerContract?: number;
+  /** Starting equity in money, > 0 (returns are relative to it). */
+  initialEquity: number;
+  annualization: Annualization;
+  /** Strategies tried to find this one (DSR); default 1. */
+  trials?: number;
+  /** Variance of the trials' per-period Sharpe ratios (DSR); default the estimator's own variance. */
+  trialSharpeVariance?: number;
+  /** Fewer trades than this flag the result as a low sample; default 30. */
+  minTrades?: number;
+}
+
+export interface BacktestStats {
+  start: number;
+  end: number;
+  durationMs: number;
+  bars: number;
+  /** Bars with a trade open, entry and exit bars included, % of all bars (backtesting.py). */
+  exposurePct: number;
+  equityFinal: number;
+  /** Highest equity, the initial equity included. */
+  equityPeak: number;
+  returnPct: number;
+  /** Long one contract from the first close to the last, before costs. */
+  buyHoldReturnPct: number;
+  /** Period returns used below, and how many make a year. */
+  periods: number;
+  periodsPerYear: number;
+  /** (1 + geometric mean period return)^periodsPerYear − 1 (backtesting.py, = empyrical's annual_return). */
+  annualReturnPct: number;
+  /** Sample std (n − 1) of period returns × √periodsPerYear (quantstats; backtesting.py compounds it). */
+  annualVolatilityPct: number;
+  /** (final / initial)^(1 / years) − 1, years = calendar days / 365 (quantstats). */
+  cagrPct: number;
+  /** mean / sample std of period returns × √periodsPerYear, no risk-free rate (quantstats; PSR/DSR use the same SR). */
+  sharpe: number;
+  /** mean / √(mean of min(r, 0)²) × √periodsPerYear (quantstats). */
+  sortino: number;
+  /** CAGR / max drawdown (quantstats). */
+  calmar: number;
+  /** Deepest fall from a running peak, % of the peak (a positive number). */
+  maxDrawdownPct: number;
+  /** Mean depth of the drawdown episodes (backtesting.py); NaN without one. */
+  avgDrawdownPct: number;
+  maxDrawdownDurationMs: number;
+  avgDrawdownDurationMs: number;
+  trades: number;
+  /** Trades with net PnL > 0, %; NaN without trades. */
+  winRatePct: number;
+  bestTradePct: number;
+  worstTradePct: number;
+  /** Geometric mean of the trades' net returns (backtesting.py's "Avg. Trade"). */
+  avgTradePct: number;
+  /** Arithmetic mean of the trades' net returns (backtesting.py's "Expectancy"). */
+  expectancyPct: number;
+  /** Mean net PnL per trade, in money. */
+  expectancy: number;
+  maxTradeDurationMs: number;
+  avgTradeDurationMs: number;
+  /** Gross profit / gross loss of the trades' net PnL in money (backtesting.py uses returns; money is what a futures account sees). */
+  profitFactor: number;
+  /** √trades × mean PnL / sample std of PnL (van Tharp, as backtesting.py). */
+  sqn: number;
+  /** win rate − (1 − win rate) / (mean win / mean loss) (backtesting.py). */
+  kelly: number;
+  /** Costs paid, in money. */
+  costs: number;
+  /** Per-period Sharpe (not annualised), its PSR against 0, DSR over `trials`, and the periods needed for PSR 0.95. */
+  sharpePerPeriod: number;
+  psr: number;
+  dsr: number;
+  minTrackRecordPeriods: number;
+  /** trades < minTrades: the figures above say little (the report greys them). */
+  lowSample: boolean;
+  minTrades: number;
+}
+
+export interface BacktestResult {
+  stats: BacktestStats;
+  equity: Float64Array;
+  /** Drawdown at each bar, a fraction of the running peak. */
+  drawdown: Float64Array;
+  drawdowns: DrawdownEpisode[];
+  trades: TradeRecord[];
+  /** Period returns (per bar or per day) and the time of each period's last bar. */
+  periodReturns: { time: Float64Array; value: Float64Array };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Offset of `timeZone` from UTC at `ms`, in ms (cached per hour: zones change offset on the hour). */
+function zoneOffsets(timeZone: string): (ms: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
+  const cache = new Map<number, number>();
+  return (ms) => {
+    const hour = Math.floor(ms / 3_600_000);
+    let offset = cache.get(hour);
+    if (offset === undefined) {
+      const parts = Object.fromEntries(format.formatToParts(hour * 3_600_000).map((p) => [p.type, Number(p.value)]));
+      offset = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!) - hour * 3_600_000;
+      cache.set(hour, offset);
+    }
+    return offset;
+  };
+}
+
+/** Equity at each period's end and the returns between them (the first period's return is from the initial equity). */
+function periodReturns(timestamp: ArrayLike<number>, equity: Float64Array, initial: number, annualization: Annualization) {
+  const n = equity.length;
+  const ends: number[] = [];
+  if (annualization.periods === 'bars') {
+    for (let i = 0; i < n; i++) ends.push(i);
+  } else {
+    const offset = annualization.timeZone && annualization.timeZone !== 'UTC' ? zoneOffsets(annualization.timeZone) : () => 0;
+    const shift = (annualization.dayStartHour ?? 0) * 3_600_000;
+    // Day of a bar: its local date, counting from dayStartHour (a bar at or after it belongs to the next day).
+    const dayOf = (ms: number) => Math.floor((ms + offset(ms) - shift) / DAY_MS + (shift > 0 ? 1 : 0));
+    for (let i = 0; i < n; i++) {
+      if (i === n - 1 || dayOf(timestamp[i] as number) !== dayOf(timestamp[i + 1] as number)) ends.push(i);
+    }
+  }
+  const time = new Float64Array(ends.length);
+  const value = new Float64Array(ends.length);
+  let previous = initial;
+  ends.forEach((end, k) => {
+    const e = equity[end] as number;
+    time[k] = timestamp[end] as number;
+    value[k] = e / previous - 1;
+    previous = e;
+  });
+  return { time, value };
+}
+
+/** backtesting.py's geometric mean: exp(mean log(1 + r)) − 1, and 0 when some 1 + r ≤ 0. */
+function geometricMean(returns: ArrayLike<number>): number {
+  if (returns.length === 0) return Number.NaN;
+  let sumLog = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const g = 1 + (returns[i] as number);
+    if (!(g > 0)) return 0;
+    sumLog += Math.log(g);
+  }
+  return Math.exp(sumLog / returns.length) - 1;
+}
+
+const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN);
+
+function checkInput(input: BacktestStatsInput): void {
+  const { timestamp, close } = input;
+  const n = close.length;
+  if (n < 2) throw new UsageError(`a backtest needs at least 2 bars, got ${n}`);
+  if (timestamp.length !== n) throw new UsageError(`timestamp has ${timestamp.length} rows, close has ${n}`);
+  for (let i = 0; i < n; i++) {
+    const c = close[i] as number;
+    if (!(Number.isFinite(c) && c > 0)) throw new UsageError(`close[${i}] is ${c}: closes must be finite and > 0`);
+    const t = timestamp[i] as number;
+    if (!Number.isFinite(t) || (i > 0 && !(t > (timestamp[i - 1] as number))))
+      throw new UsageError(`timestamp[${i}] is ${t}: times must be finite and strictly increasing`);
+  }
+  if ((input.positions === undefined) === (input.trades === undefined)) throw new UsageError('give either positions or trades');
+  if (!(Number.isFinite(input.initialEquity) && input.initialEquity > 0))
+    throw new UsageError(`initialEquity is ${input.initialEquity}: it must be finite and > 0`);
+  const { annualization } = input;
+  const perYear = annualization.periodsPerYear;
+  if (annualization.periods === 'bars' ? !(perYear !== undefined && perYear > 0) : perYear !== undefined && !(perYear > 0))
+    throw new UsageError(`annualization.periodsPerYear is ${perYear}: it must be > 0`);
+}
+
+/** Every figure of a backtest; see the field comments for each definition. */
+export function backtestStats(input: BacktestStatsInput): BacktestResult {
+  checkInput(input);
+  const { timestamp, close, initialEquity, annualization } = input;
+  const options = { pointValue: input.pointValue ?? 1, costPerContract: input.costPerContract ?? 0 };
+  const ledger =
+    input.positions !== undefined
+      ? ledgerFromPositions(timestamp, close, input.positions, options)
+      : ledgerFromTrades(timestamp, close, input.trades ?? [], options);
+  const n = close.length;
+  const equity = new Float64Array(n);
+  let running = initialEquity;
+  let exposedBars = 0;
+  for (let i = 0; i < n; i++) {
+    running += ledger.pnl[i] as number;
+    equity[i] = running;
+    exposedBars += ledger.exposed[i] as number;
+  }
+  const drawdown = drawdownSeries(equity, initialEquity);
+  const drawdowns = drawdownEpisodes(drawdown, timestamp);
+  const periods = periodReturns(timestamp, equity, initialEquity, annualization);
+  const perYear = annualization.periodsPerYear ?? 252;
+  const start = timestamp[0] as number;
+  const end = timestamp[n - 1] as number;
+  const final = equity[n - 1] as number;
+  const years = (end - start) / (365 * DAY_MS);
+  const cagr = years > 0 && final > 0 ? (final / initialEquity) ** (1 / years) - 1 : Number.NaN;
+  const maxDrawdown = drawdown.reduce((a, b) => (b > a ? b : a), 0);
+  const moments = returnMoments(periods.value);
+  const sharpePerPeriod = sharpeRatio(periods.value);
+
+  const trades = ledger.trades;
+  const pnl = trades.map((t) => t.pnl);
+  const returns = trades.map((t) => t.returnPct);
+  const byMoney = tradeStats(pnl);
+  const winRate = trades.length ? byMoney.wins / trades.length : Number.NaN;
+  const wins = pnl.filter((v) => v > 0);
+  const losses = pnl.filter((v) => v < 0);
+  const pnlMoments = returnMoments(pnl);
+  const minTrades = input.minTrades ?? 30;
+
+  const stats: BacktestStats = {
+    start,
+    end,
+    durationMs: end - start,
+    bars: n,
+    exposurePct: (100 * exposedBars) / n,
+    equityFinal: final,
+    equityPeak: equity.reduce((a, b) => (b > a ? b : a), initialEquity),
+    returnPct: (final / initialEquity - 1) * 100,
+    buyHoldReturnPct: ((close[n - 1] as number) / (close[0] as number) - 1) * 100,
+    periods: periods.value.length,
+    periodsPerYear: perYear,
+    annualReturnPct: ((1 + geometricMean(periods.value)) ** perYear - 1) * 100,
+    annualVolatilityPct: moments.std * Math.sqrt(perYear) * 100,
+    cagrPct: cagr * 100,
+    sharpe: sharpeRatio(periods.value, perYear),
+    sortino: sortinoRatio(periods.value, perYear),
+    calmar: calmarRatio(cagr, maxDrawdown),
+    maxDrawdownPct: maxDrawdown * 100,
+    avgDrawdownPct: mean(drawdowns.map((d) => d.depth)) * 100,
+    maxDrawdownDurationMs: drawdowns.reduce((a, d) => (d.durationMs > a || a !== a ? d.durationMs : a), Number.NaN),
+    avgDrawdownDurationMs: mean(drawdowns.map((d) => d.durationMs)),
+    trades: trades.length,
+    winRatePct: winRate * 100,
+    bestTradePct: trades.length ? returns.reduce((a, b) => (b > a ? b : a)) * 100 : Number.NaN,
+    worstTradePct: trades.length ? returns.reduce((a, b) => (b < a ? b : a)) * 100 : Number.NaN,
+    avgTradePct: geometricMean(returns) * 100,
+    expectancyPct: mean(returns) * 100,
+    expectancy: mean(pnl),
+    maxTradeDurationMs: trades.reduce((a, t) => (t.durationMs > a || a !== a ? t.durationMs : a), Number.NaN),
+    avgTradeDurationMs: mean(trades.map((t) => t.durationMs)),
+    profitFactor: trades.length ? byMoney.profitFactor : Number.NaN,
+    sqn: trades.length >= 2 && pnlMoments.std > 0 ? (Math.sqrt(trades.length) * pnlMoments.mean) / pnlMoments.std : Number.NaN,
+    kelly: wins.length && losses.length ? winRate - (1 - winRate) / (mean(wins) / -mean(losses)) : Number.NaN,
+    costs: trades.reduce((sum, t) => sum + t.costs, 0),
+    sharpePerPeriod,
+    psr: probabilisticSharpeRatio(sharpePerPeriod, moments.n, moments.skew, moments.kurtosis),
+    dsr: deflatedSharpeRatio(sharpePerPeriod, moments.n, moments.skew, moments.kurtosis, input.trials ?? 1, input.trialSharpeVariance),
+    minTrackRecordPeriods: minTrackRecordLength(sharpePerPeriod, moments.skew, moments.kurtosis),
+    lowSample: trades.length < minTrades,
+    minTrades,
+  };
+  return { stats, equity, drawdown, drawdowns, trades, periodReturns: periods };
+}
