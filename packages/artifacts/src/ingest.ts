@@ -110,13 +110,13 @@ export const rollEventSchema = z.object({
   /** Bar start of that first bar, UTC ms, and as ISO text for reports. */
   timestamp: z.number(),
   time: z.string(),
-  /** New-contract price minus old-contract price, price units (what difference adjustment adds). */
+  /** New-contract price minus old-contract price, price units (what difference adjustment adds back, subtracts forward). */
   gap: z.number(),
   /** New over old price (what ratio adjustment multiplies by). */
   ratio: z.number(),
   source: z.enum(['contract', 'calendar', 'jump']),
   method: rollAdjustmentSchema.shape.method,
-  /** For jump detections: |gap| over the typical session-open gap around it. */
+  /** For jump detections: |gap| over the typical open gap of the 20 session opens before it. */
   multiple: z.number().optional(),
 });
 export type RollEventFile = z.infer<typeof rollEventSchema>;
