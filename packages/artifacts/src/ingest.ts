@@ -112,7 +112,7 @@ export const rollEventSchema = z.object({
   time: z.string(),
   /** New-contract price minus old-contract price, price units (what difference adjustment adds back, subtracts forward). */
   gap: z.number(),
-  /** New over old price (what ratio adjustment multiplies by). */
+  /** New over old price (what ratio adjustment multiplies by back, divides by forward). */
   ratio: z.number(),
   source: z.enum(['contract', 'calendar', 'jump']),
   method: rollAdjustmentSchema.shape.method,
