@@ -89,7 +89,20 @@ export const ingestReport = jsonArtifact('ingest/ingest-report.json', STAGE.inge
 /** `clean/<symbol>.arrow`: one symbol's clean bars at the target bar length. */
 export const cleanBars = (symbol: string) => arrowArtifact(`clean/${symbol}.arrow`, STAGE.clean, BAR_COLUMNS);
 
-/** One contract roll found (and back-adjusted) in a symbol's bars. */
+/** How a symbol's rolls were adjusted: `clean.rolls.adjust` and `clean.rolls.direction` of the run. */
+export const rollAdjustmentSchema = z.object({
+  /** `difference` adds each roll's gap, `ratio` multiplies by its ratio, `none` leaves the jumps in. */
+  method: z.enum(['difference', 'ratio', 'none']),
+  /**
+   * `back`: earlier contracts are moved onto the latest one (the last price is a traded price;
+   * every roll moves every earlier price). `forward`: later contracts are moved onto the
+   * earliest one (causal: nothing before a roll ever changes).
+   */
+  direction: z.enum(['back', 'forward']),
+});
+export type RollAdjustmentFile = z.infer<typeof rollAdjustmentSchema>;
+
+/** One contract roll found (and adjusted) in a symbol's bars. */
 export const rollEventSchema = z.object({
   symbol: z.string(),
   /** Index of the first bar of the new contract in the bars the roll was detected in. */
@@ -97,13 +110,13 @@ export const rollEventSchema = z.object({
   /** Bar start of that first bar, UTC ms, and as ISO text for reports. */
   timestamp: z.number(),
   time: z.string(),
-  /** New-contract price minus old-contract price, price units (what difference adjustment adds). */
+  /** New-contract price minus old-contract price, price units (what difference adjustment adds back, subtracts forward). */
   gap: z.number(),
-  /** New over old price (what ratio adjustment multiplies by). */
+  /** New over old price (what ratio adjustment multiplies by back, divides by forward). */
   ratio: z.number(),
   source: z.enum(['contract', 'calendar', 'jump']),
-  method: z.enum(['difference', 'ratio', 'none']),
-  /** For jump detections: |gap| over the typical session-open gap around it. */
+  method: rollAdjustmentSchema.shape.method,
+  /** For jump detections: |gap| over the typical open gap of the 20 session opens before it. */
   multiple: z.number().optional(),
 });
 export type RollEventFile = z.infer<typeof rollEventSchema>;
@@ -137,7 +150,9 @@ export const cleanSymbolReportSchema = z.object({
   inputBars: z.number().int().nonnegative(),
   outputBars: z.number().int().nonnegative(),
   rolls: z.array(rollEventSchema),
-  /** Prices ≤ 0 produced by difference back-adjustment (switch to ratio if not 0). */
+  /** The adjustment the rolls got (recorded with no rolls too: the run's mode). */
+  rollAdjustment: rollAdjustmentSchema,
+  /** Prices ≤ 0 produced by difference adjustment (switch to ratio if not 0). */
   nonPositiveAfterAdjustment: z.number().int().nonnegative(),
   outliers: outlierReportSchema,
   gaps: gapReportSchema,

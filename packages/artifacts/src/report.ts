@@ -98,6 +98,8 @@ export const reportJsonSchema = z.object({
       longGapBars: num,
       rolls: z.number(),
       rollDetails: z.array(z.string()),
+      /** The clean report's roll mode in words, e.g. `forward (difference)`; null without a clean report. */
+      rollAdjustment: z.string().nullable(),
       outliersFlagged: num,
     }),
   ),

@@ -509,6 +509,12 @@ export const runConfigSchema = z
           .object({
             detect: z.boolean().default(true),
             adjust: z.enum(['difference', 'ratio', 'none']).default('difference'),
+            direction: z
+              .enum(['back', 'forward'])
+              .default('back')
+              .describe(
+                'back: earlier contracts moved onto the latest one (every earlier price changes at each new roll); forward: later contracts moved onto the earliest one (causal: nothing before a roll changes).',
+              ),
             jumpMultiple: z
               .number()
               .positive()

@@ -151,6 +151,7 @@ export async function writeFixtureRun(options: { withSplits?: boolean } = {}): P
               },
             ]
           : [],
+      rollAdjustment: { method: 'difference' as const, direction: s === 0 ? ('back' as const) : ('forward' as const) },
       nonPositiveAfterAdjustment: 0,
       outliers: { action: 'flag' as const, returnOutliers: 2 + s, rangeOutliers: 2, flagged: 4 + s, dropped: 0, winsorized: 0 },
       gaps: { filledGaps: 2, filledBars: 6, longGaps: s, longGapBars: 40 * s, irregularSteps: 0, barsOutsideSessions: 0 },

@@ -72,6 +72,11 @@ describe('report on a hand-made run folder', () => {
       ['MES', 3, 1, 4],
       ['MGC', 4, 0, 5],
     ]);
+    // The roll mode each symbol was cleaned with (clean-report.json's rollAdjustment), in both renderings.
+    expect(model.health.map((r) => r.rollAdjustment)).toEqual(['back (difference)', 'forward (difference)']);
+    const line = 'Roll adjustment: MES back (difference), MGC forward (difference) (forward is causal';
+    expect(report.html).toContain(`<p>${line}`);
+    expect(report.markdown).toContain(`\n${line}`);
     expect(model.labelMix).toHaveLength(SYMBOLS.length * HORIZONS.length * 4);
     expect(model.ga).toHaveLength(4);
     expect(model.splits.rows).toContainEqual(['purgeBars', '10']);

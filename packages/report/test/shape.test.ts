@@ -83,6 +83,7 @@ describe('data shaping', () => {
             inputBars: 50,
             output: { bars: 10 },
             rolls: [{ time: 't', gap: 1.5, source: 'calendar' }],
+            rollAdjustment: { method: 'difference', direction: 'forward' },
             gaps: { filledGaps: 1, filledBars: 2, longGaps: 1, longGapBars: 4, irregularSteps: 0, barsOutsideSessions: 0 },
             outliers: { flagged: 3 },
           },
@@ -98,8 +99,9 @@ describe('data shaping', () => {
       rolls: 1,
       outliersFlagged: 3,
       rollDetails: ['t gap 1.5 (calendar)'],
+      rollAdjustment: 'forward (difference)',
     });
-    expect(rows[1]).toMatchObject({ symbol: 'MGC', repairs: null, rolls: 0, outliersFlagged: null });
+    expect(rows[1]).toMatchObject({ symbol: 'MGC', repairs: null, rolls: 0, rollAdjustment: null, outliersFlagged: null });
     expect(healthRows(['X'], undefined, undefined)[0]?.filledGaps).toBeNull();
   });
 

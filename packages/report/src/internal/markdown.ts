@@ -1,6 +1,7 @@
 import type { ReportModel } from './model.js';
 import { markdownTable as table, formatNumber, percent } from './format.js';
 import { modelsMarkdown } from './model-render.js';
+import { rollAdjustmentLine } from './shape.js';
 
 /** `report/report.md`: the report's tables without the charts (they live in index.html). */
 export function markdownReport(model: ReportModel): string {
@@ -37,6 +38,7 @@ export function markdownReport(model: ReportModel): string {
         ...[r.repairs, r.filledGaps, r.filledBars, r.longGaps, r.longGapBars, r.rolls, r.outliersFlagged].map((x) => formatNumber(x)),
       ]),
     ),
+    ...[rollAdjustmentLine(model.health)].filter((line) => line !== undefined),
     '## Label mix',
     table(
       ['symbol', 'horizon', 'label', 'count', 'share'],

@@ -234,6 +234,8 @@ export interface HealthRow {
   longGapBars: number | null;
   rolls: number;
   rollDetails: string[];
+  /** How rolls were adjusted (the clean report's `rollAdjustment`): `back (difference)`, `forward (ratio)`, `none`. */
+  rollAdjustment: string | null;
   outliersFlagged: number | null;
 }
 
@@ -245,12 +247,24 @@ export interface HealthIngest {
 /** What the health table reads of the clean report (`CleanReportFile`). */
 export interface HealthClean {
   symbols: ReadonlyArray<
-    Pick<CleanSymbolReportFile, 'symbol' | 'inputBars' | 'gaps'> & {
+    Pick<CleanSymbolReportFile, 'symbol' | 'inputBars' | 'gaps' | 'rollAdjustment'> & {
       output: Pick<CleanSymbolReportFile['output'], 'bars'>;
       rolls: ReadonlyArray<Pick<RollEventFile, 'time' | 'gap' | 'source'>>;
       outliers: Pick<OutlierReportFile, 'flagged'>;
     }
   >;
+}
+
+/** The roll mode in words: `forward` is the causal one (nothing before a roll changes). */
+function rollAdjustmentText({ method, direction }: CleanSymbolReportFile['rollAdjustment']): string {
+  return method === 'none' ? 'none' : `${direction} (${method})`;
+}
+
+/** One line naming each symbol's roll mode, e.g. `Roll adjustment: MES back (difference), MGC forward (difference).` */
+export function rollAdjustmentLine(rows: readonly HealthRow[]): string | undefined {
+  const known = rows.filter((r) => r.rollAdjustment !== null);
+  if (known.length === 0) return undefined;
+  return `Roll adjustment: ${known.map((r) => `${r.symbol} ${r.rollAdjustment}`).join(', ')} (forward is causal: nothing before a roll changes; back moves every earlier price).`;
 }
 
 /** Repairs from the ingest report, gaps, rolls and outliers from the clean report, per symbol. */
@@ -271,6 +285,7 @@ export function healthRows(symbols: readonly string[], ingest: HealthIngest | un
       longGapBars: c?.gaps.longGapBars ?? null,
       rolls: c?.rolls.length ?? 0,
       rollDetails: c?.rolls.map((roll) => `${roll.time} gap ${roll.gap} (${roll.source})`) ?? [],
+      rollAdjustment: c ? rollAdjustmentText(c.rollAdjustment) : null,
       outliersFlagged: c?.outliers.flagged ?? null,
     };
   });

@@ -2,6 +2,7 @@ import type { RenderedChart } from './charts.js';
 import { escapeHtml, formatNumber, htmlTable, percent } from './format.js';
 import type { ReportModel } from './model.js';
 import { MODELS_SECTION, modelsHtml } from './model-render.js';
+import { rollAdjustmentLine } from './shape.js';
 
 /** The HTML page: one file, inline CSS and SVG, no script and no external URL. */
 
@@ -106,6 +107,7 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
         ),
       ]),
     ),
+    ((line) => (line ? `<p>${escapeHtml(line)}</p>` : ''))(rollAdjustmentLine(model.health)),
     model.health.some((r) => r.rollDetails.length > 0)
       ? `<ul>${model.health.flatMap((r) => r.rollDetails.map((d) => `<li>${escapeHtml(r.symbol)} roll: ${escapeHtml(d)}</li>`)).join('')}</ul>`
       : '',

@@ -3,12 +3,13 @@ import type { RunConfig } from '@tribar/config';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { fillOwnedSessionGaps } from './gaps.js';
 import { handleOwnedOutliers, type OutlierAction } from './outliers.js';
-import { adjustRolls, detectRolls, type RollAdjustment, type RollCalendarEntry } from './rolls.js';
+import { adjustRolls, detectRolls, type RollAdjustment, type RollCalendarEntry, type RollDirection } from './rolls.js';
 import { assertStrictlyIncreasing } from './session-ids.js';
 
 /**
  * One symbol's one-minute bars → clean bars, in the only order that keeps each step honest:
- * 1. rolls first, so a roll jump is neither an "outlier" nor smeared into the ATR;
+ * 1. rolls first, so a roll jump is neither an "outlier" nor smeared into the ATR (adjusted
+ *    forward, the causal mode, nothing before a roll depends on it);
  * 2. outliers on the roll-adjusted prices;
  * 3. gap filling last, so flat filler bars never dilute the outlier scale and dropped bad
  *    prints can be replaced like any other missing minute.
@@ -23,7 +24,14 @@ export interface CleanOptions {
     /** Trailing window of one-bar returns for the robust scale (default 60; see outliers.ts). */
     returnWindow?: number;
   };
-  rolls: { detect: boolean; adjust: RollAdjustment; jumpMultiple: number; calendar: readonly RollCalendarEntry[] };
+  rolls: {
+    detect: boolean;
+    adjust: RollAdjustment;
+    /** `back` (default) or `forward`, the causal mode: see `adjustRolls`. */
+    direction?: RollDirection | undefined;
+    jumpMultiple: number;
+    calendar: readonly RollCalendarEntry[];
+  };
   /** The contract's tick size: measured roll gaps and rebuilt prices are put on its grid. */
   tickSize?: number | undefined;
   /** Session calendar; defaults to the symbol's CME calendar. */
@@ -63,7 +71,8 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
   );
   // With rolls.detect off only the calendar speaks; a contract column is data, not detection.
   const rollsToUse = options.rolls.detect ? detected : detected.filter((roll) => roll.source === 'calendar');
-  const adjusted = adjustRolls(bars, rollsToUse, options.rolls.adjust, options.tickSize);
+  const direction = options.rolls.direction ?? 'back';
+  const adjusted = adjustRolls(bars, rollsToUse, options.rolls.adjust, options.tickSize, direction);
 
   const n = bars.timestamp.length;
   const skip = new Uint8Array(n);
@@ -96,6 +105,7 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
       inputBars: n,
       outputBars: gaps.bars.timestamp.length,
       rolls: adjusted.rolls,
+      rollAdjustment: { method: options.rolls.adjust, direction },
       nonPositiveAfterAdjustment: adjusted.nonPositivePrices,
       outliers: outliers.report,
       gaps: gaps.report,
