@@ -16,22 +16,20 @@ import { hasRealData, MES_1M, MGC_1M, readRealBars } from './helpers/real-data.j
  * before C and run through exactly what the `ingest` and `clean` stages run (repairBars, then
  * cleanBars and resampleBars with the run config's options), and compared with the full run.
  *
- * Roll adjustment is off here (`clean.rolls.detect: false`, `adjust: 'none'`): back-adjusting a
- * roll shifts every earlier price by design, and jump detection compares a session open with
- * the 20 opens after it, so both depend on later bars. That is issue 13's separate item
- * ("Back-adjusting a roll shifts every earlier price … Offer a causal adjustment"); once a
- * causal mode exists this property must hold with it on. Everything else — prices, volume,
- * `sourceBars`, `filled`, `outlier`, `contract` — is covered.
+ * Rolls are adjusted causally here (`clean.rolls.direction: forward`: later contracts shifted onto
+ * the earlier one's level, jump detection against earlier opens only), the mode a live system
+ * runs; the default `back` shifts every earlier price by design. Every column is covered: prices,
+ * volume, `sourceBars`, `filled`, `outlier`, `contract`.
  */
 
 const TARGET_MINUTES = 5;
 const BIN_MS = TARGET_MINUTES * 60_000;
 
-function configWithoutRollAdjustment(): RunConfig {
+function configWithCausalRolls(): RunConfig {
   const config = defaultConfig();
   return {
     ...config,
-    clean: { ...config.clean, rolls: { ...config.clean.rolls, detect: false, adjust: 'none', calendar: [] } },
+    clean: { ...config.clean, rolls: { ...config.clean.rolls, direction: 'forward' } },
     timeframes: { ...config.timeframes, targetMinutes: TARGET_MINUTES },
   };
 }
@@ -166,7 +164,7 @@ function checkCuts(raw: Bars, config: RunConfig, numRuns: number, seed: number, 
 
 describe('ingest + clean: bars after a cut never change any column before it', () => {
   it('on a synthetic market (with a contract column and rolls), random cuts', () => {
-    const base = configWithoutRollAdjustment();
+    const base = configWithCausalRolls();
     const config: RunConfig = {
       ...base,
       data: { ...base.data, synthetic: { ...base.data.synthetic, startDate: '2025-03-03', days: 20 } },
@@ -175,7 +173,7 @@ describe('ingest + clean: bars after a cut never change any column before it', (
   });
 
   it('with outliers dropped, on a synthetic market', () => {
-    const base = configWithoutRollAdjustment();
+    const base = configWithCausalRolls();
     const config: RunConfig = {
       ...base,
       clean: { ...base.clean, outliers: { ...base.clean.outliers, action: 'drop', returnZ: 4, rangeAtr: 3 } },
@@ -186,7 +184,7 @@ describe('ingest + clean: bars after a cut never change any column before it', (
   });
 
   it('when holes in a session straddle the cut: everything before the hole is compared', () => {
-    const base = configWithoutRollAdjustment();
+    const base = configWithCausalRolls();
     const config: RunConfig = { ...base, data: { ...base.data, synthetic: { ...base.data.synthetic, startDate: '2025-06-02', days: 3 } } };
     const [market] = generateSyntheticMarket(config, new Rng(5));
     // Mid-session Tuesday 2025-06-03 15:00 UTC; minutes 14:58–15:01 are missing (a 4-minute hole,
@@ -212,7 +210,7 @@ describe('ingest + clean: bars after a cut never change any column before it', (
   it.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))(
     'on the real MES and MGC files, random cuts',
     () => {
-      const config = configWithoutRollAdjustment();
+      const config = configWithCausalRolls();
       // Besides random cuts, the two bars whose flag the clock-hour scale took from later minutes.
       checkCuts(readRealBars(MES_1M, 'MES'), config, 10, 1, ['2026-04-07T22:05:00Z', '2026-04-07T22:10:00Z']);
       checkCuts(readRealBars(MGC_1M, 'MGC'), config, 10, 2, ['2026-02-12T23:05:00Z', '2026-02-12T23:10:00Z']);

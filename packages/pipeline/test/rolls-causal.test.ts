@@ -1,0 +1,118 @@
+import { defaultConfig, type RunConfig } from '@tribar/config';
+import { computeFeatures, featureTable } from '@tribar/features';
+import { cleanBars, cleanOptionsFromConfig, repairBars, resampleBars } from '@tribar/ingest';
+import type { Bars } from '@tribar/market';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Issue 13 ("Look-ahead and causality", rolls), end to end across the two data stages: with
+ * `clean.rolls.direction: forward`, running ingest's repair + clean + resample and every feature
+ * on the real MES bars ≤ T gives, at every bar before T, the same value in every column of
+ * `features/MES.arrow` as running on all bars; with `back` the cuts before the roll differ in 80.
+ */
+// Real TopstepX files beside the repository (../shared/data, see its README): never copied in.
+const DATA = join(import.meta.dirname, '../../../../shared/data');
+const MES = `${DATA}/mes_1m_20260120_20260408.csv`;
+const MGC = `${DATA}/mgc_1m_20260121_20260326.csv`;
+
+function read(file: string, symbol: string, from: number): Bars {
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
+  const kept = rows.filter((row) => Date.parse(row[0]!) >= from);
+  const column = (k: number) => Float64Array.from(kept, (row) => (k === 0 ? Date.parse(row[0]!) : Number(row[k])));
+  return {
+    symbol,
+    timestamp: column(0),
+    open: column(1),
+    high: column(2),
+    low: column(3),
+    close: column(4),
+    volume: column(5),
+    columns: {},
+  };
+}
+
+const countBefore = (bars: { timestamp: Float64Array }, t: number) =>
+  bars.timestamp.findIndex((x) => x >= t) === -1 ? bars.timestamp.length : bars.timestamp.findIndex((x) => x >= t);
+
+function head(bars: Bars, n: number): Bars {
+  const take = (values: Float64Array) => values.slice(0, n);
+  return {
+    ...bars,
+    timestamp: take(bars.timestamp),
+    open: take(bars.open),
+    high: take(bars.high),
+    low: take(bars.low),
+    close: take(bars.close),
+    volume: take(bars.volume),
+  };
+}
+
+/** ingest + clean (repair, clean, resample to 5 minutes) and features, as the stages run them. */
+function featureColumns(mesRaw: Bars, mgcRaw: Bars, config: RunConfig): Record<string, Float64Array> {
+  const clean = (raw: Bars) =>
+    resampleBars(
+      cleanBars(repairBars(raw, { tickSize: config.contracts[raw.symbol]!.tickSize }).bars, cleanOptionsFromConfig(config, raw.symbol))
+        .bars,
+      5,
+    );
+  const mes = clean(mesRaw);
+  const features = computeFeatures(mes, {
+    config: { ...config.features, fracdiff: { ...config.features.fracdiff, d: 0.4 } }, // 'auto' fits d on the train part of the cut
+    symbols: config.symbols,
+    barMinutes: 5,
+    trainFraction: 0.7,
+    partners: new Map([['MGC', clean(mgcRaw)]]),
+  });
+  const table = featureTable(mes, features);
+  return {
+    timestamp: table.timestamp,
+    open: table.open,
+    high: table.high,
+    low: table.low,
+    close: table.close,
+    volume: table.volume,
+    ...table.columns,
+  };
+}
+
+function changedColumns(full: Record<string, Float64Array>, cut: Record<string, Float64Array>, t: number): string[] {
+  const n = countBefore({ timestamp: cut['timestamp']! }, t);
+  expect(countBefore({ timestamp: full['timestamp']! }, t)).toBe(n);
+  return Object.keys(full).filter((name) => {
+    const [x, y] = [full[name]!, cut[name]];
+    if (!y) return true;
+    for (let i = 0; i < n; i++) if (!Object.is(x[i], y[i])) return true;
+    return false;
+  });
+}
+
+describe.skipIf(!existsSync(MES) || !existsSync(MGC))(
+  'forward roll adjustment: clean + features on real MES, bars after T change nothing before T',
+  () => {
+    const from = Date.parse('2026-02-09T00:00:00Z');
+    const mes = read(MES, 'MES', from);
+    const mgc = read(MGC, 'MGC', from);
+    // MES rolls at the 2026-03-15 22:00 UTC open (the cut there keeps the Friday close before it).
+    const cuts = ['2026-03-11T15:00:00Z', '2026-03-15T22:00:00Z', '2026-03-15T22:05:00Z', '2026-03-16T15:00:00Z', '2026-03-25T18:00:00Z'];
+    const run = (direction: 'back' | 'forward') => {
+      const base = defaultConfig();
+      const config: RunConfig = { ...base, clean: { ...base.clean, rolls: { ...base.clean.rolls, direction } } };
+      const full = featureColumns(mes, mgc, config);
+      return cuts.map((iso) => {
+        const t = Date.parse(iso);
+        return changedColumns(full, featureColumns(head(mes, countBefore(mes, t)), head(mgc, countBefore(mgc, t)), config), t).length;
+      });
+    };
+
+    it('forward: no column differs at any cut; back: 80 columns before the roll', () => {
+      expect(run('forward')).toEqual([0, 0, 0, 0, 0]);
+      expect(run('back')).toEqual([80, 80, 0, 0, 0]);
+    });
+  },
+);
