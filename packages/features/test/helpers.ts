@@ -1,7 +1,7 @@
 import { runConfigSchema, type RunConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
-import { cut, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
-import { calendarCuts, calendarForSymbol, type Bars } from '@tribar/market';
+import { cut, cutFileOf, writeJsonArtifact, type CutFile } from '@tribar/artifacts';
+import { calendarForSymbol, type Bars } from '@tribar/market';
 
 export function defaultConfig(overrides: Record<string, unknown> = {}): RunConfig {
   return runConfigSchema.parse(overrides);
@@ -76,25 +76,9 @@ export function arr(values: number[]): Float64Array {
   return Float64Array.from(values);
 }
 
-/**
- * Write the run's `cut/cut.json` as stage `cut` would: `calendarCuts` over every symbol's clean
- * bars with the configured split ratios.
- */
+/** Write the run's `cut/cut.json` as stage `cut` would, over these clean bars with the configured split ratios. */
 export async function writeCutFixture(runDir: string, config: RunConfig, clean: readonly Bars[]): Promise<CutFile> {
-  const ratios = { train: config.splits.train, val: config.splits.val, test: config.splits.test };
-  const { trainEnd, valEnd } = calendarCuts(
-    clean.map((bars) => bars.timestamp),
-    ratios,
-  );
-  const value: CutFile = {
-    version: 1,
-    trainEndMs: trainEnd,
-    trainEnd: new Date(trainEnd).toISOString(),
-    valEndMs: valEnd,
-    valEnd: new Date(valEnd).toISOString(),
-    ratios,
-    bars: Object.fromEntries(clean.map((bars) => [bars.symbol, bars.timestamp.length])),
-  };
+  const value = cutFileOf(Object.fromEntries(clean.map((bars) => [bars.symbol, bars.timestamp])), config.splits);
   await writeJsonArtifact(runDir, cut, value);
   return value;
 }
