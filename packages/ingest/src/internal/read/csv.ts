@@ -38,7 +38,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
  * before parsing: a 512 MB line took 31 s and 3 GB, a 2 GiB one never finished. Reading stops
  * at the first line past the cap, naming the file and the line.
  */
-export const MAX_LINE_BYTES = 1024 * 1024;
+const MAX_LINE_BYTES = 1024 * 1024;
 const decoder = new TextDecoder();
 
 // What each input column is for, in the fast path.
