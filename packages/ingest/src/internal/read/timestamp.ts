@@ -70,8 +70,9 @@ const US_ZONE_ABBREVIATIONS: Record<string, string> = {
  * Days without a transition share one cached offset.
  *
  * A wall time that occurs twice (the repeated hour in autumn) resolves to the first
- * occurrence; a wall time that does not exist (the skipped hour in spring) is moved forward
- * by the gap. This is Temporal's `disambiguation: 'compatible'`; pandas' `tz_localize`
+ * occurrence in `toUtc`, and to the second where the rows say so in `toUtcAfter` (the
+ * readers' path); a wall time that does not exist (the skipped hour in spring) is moved
+ * forward by the gap. This is Temporal's `disambiguation: 'compatible'`; pandas' `tz_localize`
  * would raise instead, which rejects whole files for one hour of local-time exports.
  */
 export class ZoneConverter {
