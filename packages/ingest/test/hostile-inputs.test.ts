@@ -7,7 +7,8 @@ import { chmod, mkdir, mkdtemp, open, readdir, rm, symlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '@tribar/config';
-import { DataError, TribarError } from '@tribar/core';
+import { DataError, TribarError, writeArrowFile, writeParquetFile } from '@tribar/core';
+import { Float64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBars } from '../src/internal/read/read-bars.js';
 import type { ReadOptions } from '../src/internal/read/types.js';
@@ -59,6 +60,31 @@ const generated = {
   async missing(): Promise<string> {
     return join(scratch, 'nope.csv');
   },
+  /** Arrow IPC: MES and MGC rows under one symbol column. */
+  async arrowTwoSymbols(): Promise<string> {
+    const path = join(scratch, 'two-symbols.arrow');
+    await writeArrowFile(path, barsTable([T0, T0, T0 + 60_000], [6880, 4100, 6881], ['MES', 'MGC', 'MES']));
+    return path;
+  },
+  /** Parquet: a bar in 2200 in a timestamp column. */
+  async parquet2200(): Promise<string> {
+    const path = join(scratch, 'year-2200.parquet');
+    await writeParquetFile(path, barsTable([T0, Date.UTC(2200, 0, 20, 13, 28)], [6880, 6881]));
+    return path;
+  },
+  /** Arrow IPC without a symbol column: 12 minutes of MES and MGC interleaved. */
+  async arrowInterleaved(): Promise<string> {
+    const path = join(scratch, 'interleaved.arrow');
+    const times = Array.from({ length: 24 }, (_, k) => T0 + Math.floor(k / 2) * 60_000);
+    await writeArrowFile(
+      path,
+      barsTable(
+        times,
+        times.map((_, k) => (k % 2 === 0 ? 6880 : 4100)),
+      ),
+    );
+    return path;
+  },
   async unreadable(): Promise<string> {
     const path = join(scratch, 'unreadable.csv');
     await writeFile(path, 'timestamp,open,high,low,close,volume\n2026-01-20T13:27:00Z,1,1,1,1,1\n');
@@ -66,6 +92,25 @@ const generated = {
     return path;
   },
 };
+
+const T0 = Date.UTC(2026, 0, 20, 13, 27);
+
+/** A bar table with one price for O/H/L/C, volume 1, and an optional symbol column. */
+function barsTable(times: number[], prices: number[], symbols?: string[]): Table {
+  const price = () => vectorFromArray(prices, new Float64());
+  return new Table({
+    timestamp: vectorFromArray(times, new TimestampMillisecond('UTC')),
+    ...(symbols ? { symbol: vectorFromArray(symbols, new Utf8()) } : {}),
+    open: price(),
+    high: price(),
+    low: price(),
+    close: price(),
+    volume: vectorFromArray(
+      times.map(() => 1),
+      new Float64(),
+    ),
+  });
+}
 
 /** Whether this process can read a mode-000 file anyway (root can): then the EACCES case cannot happen. */
 async function rootReadsAnything(path: string): Promise<boolean> {
@@ -103,6 +148,10 @@ const ERROR_CASES: ErrorCase[] = [
   { what: '7. a directory without an extension', input: generated.directoryWithoutExtension, fragment: /data: cannot read the file: it is a directory/ },
   { what: '7. a symbolic link to itself', input: generated.symlinkLoop, fragment: /loop\.csv: cannot read the file: it is a symbolic link loop.*Fix the link/s },
   { what: '7. a file that does not exist', input: generated.missing, fragment: /nope\.csv: cannot read the file: no such file.*Check data\.files/s },
+  { what: '3. Arrow: MES and MGC under one symbol column', input: generated.arrowTwoSymbols, fragment: /two-symbols\.arrow, row 2, field 'symbol': the file holds more than one symbol: 'MES' \(from row 1\) and 'MGC'/, row: 2 },
+  { what: '3. Arrow: MES and MGC interleaved, no symbol column', input: generated.arrowInterleaved, fragment: /interleaved\.arrow, row 2: 12 of 24 rows repeat a timestamp .*first: rows 1 and 2 both at 2026-01-20T13:27:00\.000Z, close 6880 vs 4100/, row: 2 },
+  { what: '2. Parquet: a bar in 2200', input: generated.parquet2200, fragment: /year-2200\.parquet, row 2, field 'timestamp': .*is after 2099-12-31/, row: 2 },
+  { what: '8. a NUL byte inside a header name', input: fixture('nul-in-header.csv'), fragment: /nul-in-header\.csv, row 1, field 'high': no high column.*timestamp, open, hi\\u0000gh, low/s, row: 1 },
   { what: '8. a NUL byte inside a price', input: fixture('nul-in-price.csv'), fragment: /nul-in-price\.csv, row 3, field 'high': '68\\u000080\.25' is not a number/, row: 3 },
   { what: '8. terminal escapes around a timestamp', input: fixture('escape-in-timestamp.csv'), fragment: /escape-in-timestamp\.csv, row 3, field 'timestamp': '\\u001b\[31m2026-01-20T13:28:00Z\\u001b\[0m' is not a timestamp/, row: 3 },
   { what: '8. a 500-character bad value, quoted at 60', input: fixture('long-bad-value.csv'), fragment: /long-bad-value\.csv, row 3, field 'close': 'x{60}…' \(500 characters\) is not a number/, row: 3 },
@@ -229,6 +278,32 @@ describe('hostile-input corpus: read, with the right repair or warning', () => {
     );
     const { bars } = await readBars(path, { timezone: 'America/Chicago' });
     expect(Array.from(bars.timestamp, (t) => new Date(t).toISOString().slice(11, 16))).toEqual(['06:30', '06:30', '06:31']);
+  });
+
+  it('5. Arrow: naive ms timestamps through the repeated hour take the later instant on the second pass', async () => {
+    const path = join(scratch, 'dst-autumn.arrow');
+    const wall = ['00:59', '01:00', '01:59', '01:00', '01:59', '02:00'].map((hm) => Date.parse(`2026-11-01T${hm}:00Z`));
+    const prices = wall.map((_, k) => 6880 + k);
+    await writeArrowFile(
+      path,
+      new Table({
+        timestamp: vectorFromArray(wall, new TimestampMillisecond()),
+        open: vectorFromArray(prices, new Float64()),
+        high: vectorFromArray(prices, new Float64()),
+        low: vectorFromArray(prices, new Float64()),
+        close: vectorFromArray(prices, new Float64()),
+        volume: vectorFromArray(prices, new Float64()),
+      }),
+    );
+    const { bars } = await readBars(path, { timezone: 'America/Chicago' });
+    expect(Array.from(bars.timestamp, (t) => new Date(t).toISOString().slice(11, 16))).toEqual([
+      '05:59',
+      '06:00',
+      '06:59',
+      '07:00',
+      '07:59',
+      '08:00',
+    ]);
   });
 
   it(OK_FILES['dst-spring-chicago.csv'], async () => {
