@@ -42,6 +42,12 @@ const generated = {
     await writeFile(path, Buffer.alloc(5 * 1024 * 1024));
     return path;
   },
+  /** 5 MiB of zeros named .parquet (read whole into memory before: a 2 GB one cost 2 GB). */
+  async zerosParquet(): Promise<string> {
+    const path = join(scratch, 'zeros.parquet');
+    await writeFile(path, Buffer.alloc(5 * 1024 * 1024));
+    return path;
+  },
   async directory(): Promise<string> {
     const path = join(scratch, 'MES_1m.csv');
     await mkdir(path, { recursive: true });
@@ -138,6 +144,7 @@ const ERROR_CASES: ErrorCase[] = [
   { what: '1. gzip of 3 MiB of zeros: no line break', input: fixture('zeros.csv.gz'), fragment: /zeros\.csv\.gz, row 1: line 1 is longer than 1048576 bytes \(1 MiB\) without a line break \(it starts '\\u0000\\u0000/, row: 1 },
   { what: '1. 5 MiB of zeros, plain', input: generated.zeros, fragment: /zeros\.csv, row 1: line 1 is longer than 1048576 bytes/, row: 1 },
   { what: '1. a good header, then 3 MiB without a line break', input: generated.longLine, fragment: /long-line\.csv, row 2: line 2 is longer than 1048576 bytes \(1 MiB\).*it starts '0000/, row: 2 },
+  { what: '1. 5 MiB of zeros named .parquet', input: generated.zerosParquet, fragment: /zeros\.parquet: not a Parquet file: it starts '\\u0000\\u0000\\u0000\\u0000', not 'PAR1'/ },
   { what: '2. a bar shifted to 1970', input: fixture('year-1970.csv'), fragment: /year-1970\.csv, row 3, field 'timestamp': '1970-01-20T13:28:00Z' \(1970-01-20T13:28:00\.000Z\) is before 1992-01-01, outside the plausible range/, row: 3 },
   { what: '2. a bar shifted to 2200', input: fixture('year-2200.csv'), fragment: /year-2200\.csv, row 4, field 'timestamp': '2200-01-20T13:29:00Z' \(2200-01-20T13:29:00\.000Z\) is after 2099-12-31/, row: 4 },
   { what: '2. epoch 0 (1970-01-01)', input: fixture('epoch-zero.csv'), fragment: /epoch-zero\.csv, row 3, field 'timestamp': '0' \(1970-01-01T00:00:00\.000Z\) is before 1992-01-01/, row: 3 },

@@ -54,11 +54,17 @@ function conflictingDuplicates(read: RawRead): { rows: number; first?: [number, 
   const t = read.bars.timestamp;
   const n = t.length;
   let increasing = true;
-  for (let i = 1; i < n && increasing; i++) increasing = (t[i] as number) > (t[i - 1] as number);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) {
+    const step = (t[i] as number) - (t[i - 1] as number);
+    if (step <= 0) increasing = false;
+    if (step < 0) sorted = false;
+  }
   if (increasing) return { rows: 0 };
   const index = new Uint32Array(n);
   for (let i = 0; i < n; i++) index[i] = i;
-  index.sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+  // Sorted with repeats (the usual case) needs no sort: equal times are already adjacent.
+  if (!sorted) index.sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
   let rows = 0;
   let first: [number, number] | undefined;
   let groupStart = 0;

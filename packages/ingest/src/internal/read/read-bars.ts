@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { DataError } from '@tribar/core';
 import { checkSeries, type RawRead } from './checks.js';
+import { quoteCell } from './quote.js';
 import { readCsvBars } from './csv.js';
 import { readArrowBars, readParquetBars } from './table.js';
 import type { ReadOptions, ReadResult } from './types.js';
@@ -28,14 +29,38 @@ function unreadable(path: string, error: unknown): DataError {
   return new DataError(`cannot read the file: ${what}`, { file: path }, { cause: error, hint });
 }
 
-/** Fail before reading, with a typed error, when `path` is missing, a directory, a link loop or unreadable. */
-async function checkReadable(path: string): Promise<void> {
+/**
+ * Fail before reading, with a typed error, when `path` is missing, a directory, a link loop or
+ * unreadable. Returns the file's first four bytes (fewer when it is shorter).
+ */
+async function checkReadable(path: string): Promise<Uint8Array> {
   try {
     if ((await stat(path)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    await (await open(path, 'r')).close();
+    const handle = await open(path, 'r');
+    try {
+      const head = new Uint8Array(4);
+      const { bytesRead } = await handle.read(head, 0, 4, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw unreadable(path, error);
   }
+}
+
+/**
+ * A Parquet file starts with `PAR1`. Checked before the reader loads the whole file into
+ * memory, so a 2 GB file of zeros named `.parquet` fails at once rather than after reading it.
+ */
+function checkParquetMagic(path: string, head: Uint8Array): void {
+  if (head.length === 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return;
+  const shown = quoteCell(String.fromCharCode(...head));
+  throw new DataError(
+    `not a Parquet file: it ${head.length === 0 ? 'is empty' : `starts ${shown}, not 'PAR1'`}`,
+    { file: path },
+    { hint: 'Check that data.files names the right file, and that its extension matches its format (.csv, .parquet, .arrow).' },
+  );
 }
 
 /**
@@ -62,7 +87,8 @@ export async function readBars(path: string, options: ReadOptions = {}): Promise
     if (folder) throw unreadable(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
     throw new DataError('unknown bar file type', { file: path }, { hint: 'Use .csv, .csv.gz, .parquet, .arrow or .feather.' });
   }
-  await checkReadable(path);
+  const head = await checkReadable(path);
+  if (reader === readParquetBars) checkParquetMagic(path, head);
   const read: RawRead = await reader(path, options);
   return checkSeries(read, options.barMinutes === undefined ? {} : { barMinutes: options.barMinutes });
 }

@@ -97,7 +97,7 @@ export class ZoneConverter {
       this.clock = new ZoneClock(zone);
     } catch (error) {
       throw new DataError(
-        `unknown time zone '${zone}'`,
+        `unknown time zone ${quoteCell(zone)}`,
         { field: 'data.timezone' },
         {
           cause: error,
