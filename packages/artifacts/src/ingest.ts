@@ -33,6 +33,10 @@ export const readStatsSchema = z.object({
   delimiter: z.string().optional(),
   /** IANA zone that timestamps without one were read in. */
   timezone: z.string(),
+  /** Present (true) only when every volume cell was empty, so volume was read as 0 throughout. */
+  volumeEmpty: z.boolean().optional(),
+  /** What the reader warns about (empty volume, duplicate times with conflicting prices); absent when nothing. */
+  warnings: z.array(z.string()).optional(),
 });
 export type ReadStatsFile = z.infer<typeof readStatsSchema>;
 

@@ -8,6 +8,21 @@ const horizonKey = z.string().regex(/^[1-9]\d*$/, 'horizon keys are positive who
 const probability = z.number().min(0).max(1);
 const range = (low: number, high: number) => z.tuple([z.number(), z.number()]).default([low, high]);
 
+/**
+ * `data.timezone`: what ingest's zone converter accepts (the UTC spellings, the US abbreviations
+ * it maps to their DST-observing zones, any zone the platform's Intl knows), so a typo such as
+ * `Mars/Phobos` fails here, naming the field, instead of inside ingest with a stack.
+ */
+function isTimeZone(zone: string): boolean {
+  if (/^(utc|gmt|z|etc\/utc|etc\/gmt|[ecp][sd]t)$/i.test(zone)) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const contractSpecSchema = z
   .object({
     tickSize: z.number().positive().describe('Minimum price increment, in price units.'),
@@ -432,7 +447,13 @@ export const runConfigSchema = z
       .object({
         source: z.enum(['synthetic', 'files']).default('synthetic'),
         files: z.record(symbolName, z.string().min(1)).default({}).describe('One bar file per symbol when source is files.'),
-        timezone: z.string().default('UTC').describe('IANA zone of timestamps that carry none.'),
+        timezone: z
+          .string()
+          .refine(isTimeZone, {
+            error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as America/Chicago or UTC`,
+          })
+          .default('UTC')
+          .describe('IANA zone of timestamps that carry none.'),
         columns: z
           .object({
             timestamp: z.string(),

@@ -44,10 +44,29 @@ async function loadSymbols(context: StageContext<RunConfig>): Promise<{ bars: Ba
   for (const symbol of config.symbols) {
     const file = dataFile(config, symbol);
     context.logger.info({ symbol, file }, 'reading bars');
-    const { bars, stats } = await readBars(file, { ...config.data, symbol });
+    const { bars, stats } = await readBars(file, { ...config.data, symbol, barMinutes: config.timeframes.sourceMinutes });
+    for (const warning of stats.warnings ?? []) context.logger.warn({ symbol, file }, warning);
+    // The readers keep OHLCV only, so bars from a file never carry a contract column.
+    context.logger.warn(
+      { symbol, file },
+      `${symbol} (${file}): no contract column, so rolls can't be detected from contract changes; clean looks for them as session-open price jumps (clean.rolls.detect) and in clean.rolls.calendar`,
+    );
     loaded.push({ bars, read: stats });
   }
   return loaded;
+}
+
+/** The promise of `defaultContract`'s description: a symbol missing from `contracts` is warned about. */
+function warnUnknownContracts(context: StageContext<RunConfig>): void {
+  const { config } = context;
+  for (const symbol of config.symbols) {
+    if (config.contracts[symbol]) continue;
+    const { tickSize } = config.defaultContract;
+    context.logger.warn(
+      { symbol, ...(config.data.source === 'files' ? { file: dataFile(config, symbol) } : {}) },
+      `${symbol} has no entry in contracts: defaultContract is used (tick size ${tickSize}), so the tick-grid check and costs may be wrong`,
+    );
+  }
 }
 
 /**
@@ -60,18 +79,23 @@ export const ingestStage = defineStage<RunConfig>({
   dependsOn: [],
   version: 1,
   // `seed` reaches the synthetic market through `context.rng`; the fingerprint holds it already.
-  configKeys: ['symbols', 'data', 'contracts', 'defaultContract'],
+  configKeys: ['symbols', 'data', 'contracts', 'defaultContract', 'timeframes.sourceMinutes'],
   inputs: () => [],
   externalInputs: (config) => (config.data.source === 'files' ? config.symbols.map((symbol) => dataFile(config, symbol)) : []),
   outputs: (config) => [...config.symbols.map((symbol) => ingestBars(symbol).path), ingestReport.path],
   async run(context) {
     const { config } = context;
+    warnUnknownContracts(context);
+    // Every file is read and repaired before anything is written: a bad second file leaves no first one behind.
     const loaded = await loadSymbols(context);
+    const repairedAll = loaded.map(({ bars }) => {
+      const tickSize = (config.contracts[bars.symbol] ?? config.defaultContract).tickSize;
+      return repairBars(bars, { tickSize });
+    });
     context.progress.start(loaded.length, { unit: 'symbols' });
     const reports: IngestSymbolReportFile[] = [];
-    for (const { bars, read } of loaded) {
-      const tickSize = (config.contracts[bars.symbol] ?? config.defaultContract).tickSize;
-      const { bars: repaired, report } = repairBars(bars, { tickSize });
+    for (const [k, { bars, read }] of loaded.entries()) {
+      const { bars: repaired, report } = repairedAll[k] as (typeof repairedAll)[number];
       for (const warning of report.warnings) context.logger.warn({ symbol: bars.symbol }, warning);
       await writeArrowArtifact(context.runDir, ingestBars(bars.symbol), barsToTable(repaired));
       reports.push({

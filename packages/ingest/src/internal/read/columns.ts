@@ -4,6 +4,7 @@
  * CSV and a Parquet export of the same data resolve the same way.
  */
 import { DataError } from '@tribar/core';
+import { quoteCell, showName } from './quote.js';
 
 /** The `data.columns` section of the run config: explicit names, each optional. */
 export interface ColumnMapping {
@@ -31,6 +32,8 @@ export interface ResolvedColumns {
   low: number;
   close: number;
   volume: number;
+  /** A symbol column (`symbol|ticker|instrument`), or -1: checked to hold one value, not stored. */
+  symbol: number;
   /** The header names in use, for the ingest report. */
   names: Record<string, string>;
 }
@@ -38,6 +41,7 @@ export interface ResolvedColumns {
 // Strong timestamp aliases first: a file with both `timestamp` and `date` columns keeps `timestamp`.
 const TIMESTAMP_ALIASES = ['timestamp', 'datetime', 'date_time', 'date time', 'date and time', 'ts'];
 const DATE_ALIASES = ['date'];
+const SYMBOL_ALIASES = ['symbol', 'ticker', 'instrument'];
 const TIME_ALIASES = ['time'];
 const VALUE_ALIASES: Record<ValueField, string[]> = {
   open: ['open', 'o'],
@@ -72,10 +76,11 @@ function findAlias(keys: string[], aliases: string[]): number {
 export function resolveColumns(header: string[], mapping: ColumnMapping, file: string, volumeRequired = true): ResolvedColumns {
   const keys = header.map(normaliseHeader);
   const names: Record<string, string> = {};
-  const shownHeader = header.length > 12 ? `${header.slice(0, 12).join(', ')}, …` : header.join(', ');
+  const shown = header.slice(0, 12).map(showName);
+  const shownHeader = header.length > 12 ? `${shown.join(', ')}, …` : shown.join(', ');
   const missing = (field: string, wanted: string, explicit: boolean): DataError =>
     new DataError(
-      explicit ? `column '${wanted}' (mapped to ${field} in data.columns) is not in the header` : `no ${field} column`,
+      explicit ? `column ${quoteCell(wanted)} (mapped to ${field} in data.columns) is not in the header` : `no ${field} column`,
       { file, row: 1, field },
       {
         hint: explicit
@@ -125,5 +130,5 @@ export function resolveColumns(header: string[], mapping: ColumnMapping, file: s
     if (index < 0 && (field !== 'volume' || volumeRequired)) throw missing(field, VALUE_ALIASES[field].join('|'), false);
     values[field] = index;
   }
-  return { timestamp, ...values, names };
+  return { timestamp, ...values, symbol: findAlias(keys, SYMBOL_ALIASES), names };
 }

@@ -14,13 +14,31 @@ import { DataError } from '@tribar/core';
 import { BarsBuilder } from './builder.js';
 import { resolveColumns, type ResolvedColumns } from './columns.js';
 import { outOfRange, outOfRangeReason, parseDecimal, scanDecimal, scanEnd } from './number.js';
-import { TIMESTAMP_FORMATS_HINT, TimestampParser, ZoneConverter } from './timestamp.js';
-import type { ReadOptions, ReadResult, ReadStats } from './types.js';
+import { quoteCell, showName } from './quote.js';
+import {
+  BAR_ERA_HINT,
+  barEraReason,
+  END_BAR_MS,
+  FIRST_BAR_MS,
+  outsideBarEra,
+  TIMESTAMP_FORMATS_HINT,
+  TimestampParser,
+  ZoneConverter,
+} from './timestamp.js';
+import type { RawRead } from './checks.js';
+import type { ReadOptions, ReadStats } from './types.js';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const QUOTE = 0x22;
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Longest line accepted: 1 MiB. A bar row is under 200 bytes; a longer "line" is a binary or
+ * corrupt file (a file of zeros has no line break at all), which used to be gathered whole
+ * before parsing: a 512 MB line took 31 s and 3 GB, a 2 GiB one never finished. Reading stops
+ * at the first line past the cap, naming the file and the line.
+ */
+const MAX_LINE_BYTES = 1024 * 1024;
 const decoder = new TextDecoder();
 
 // What each input column is for, in the fast path.
@@ -31,6 +49,7 @@ const ROLE_HIGH = 2;
 const ROLE_LOW = 3;
 const ROLE_CLOSE = 4;
 const ROLE_VOLUME = 5;
+const ROLE_SYMBOL = 6;
 
 /** Default symbol: the file name up to its first `_`, `-` or `.` (`MES_1m.csv` → `MES`). */
 export function symbolFromPath(path: string): string {
@@ -87,6 +106,13 @@ class CsvBarParser {
   /** 0 unknown, 1 naive cells, 2 cells carrying a zone or epoch numbers. */
   private zoneKind = 0;
   line = 0;
+  /** The header's line, and the bar count at each later line that made no bar (blank, skipped). */
+  private headerLine = 0;
+  private readonly noBarAt: number[] = [];
+  /** The first row's symbol cell (when the file has a symbol column), as text and as raw bytes. */
+  private symbolText: string | undefined;
+  private symbolRow = 0;
+  private symbolBytes: Uint8Array | undefined;
 
   constructor(file: string, options: ReadOptions, stats: ReadStats, capacity: number) {
     this.file = file;
@@ -153,7 +179,7 @@ class CsvBarParser {
     let p = lineStart;
     for (let field = 0; field <= lastField; field++) {
       const role = roles[field] as number;
-      if (role === ROLE_TIMESTAMP || role === ROLE_SKIP) {
+      if (role === ROLE_TIMESTAMP || role === ROLE_SKIP || role === ROLE_SYMBOL) {
         let q = p;
         for (; q < end; q++) {
           const b = bytes[q] as number;
@@ -162,9 +188,10 @@ class CsvBarParser {
         }
         if (role === ROLE_TIMESTAMP) {
           timestamp = this.timestamps.parse(bytes, p, q);
-          if (timestamp !== timestamp) return -1;
+          // NaN and times outside the plausible range fail this test: the general path names them.
+          if (!(timestamp >= FIRST_BAR_MS && timestamp < END_BAR_MS)) return -1;
           hadZone = this.timestamps.lastHadZone;
-        }
+        } else if (role === ROLE_SYMBOL && !this.sameSymbolBytes(bytes, p, q)) return -1;
         p = q;
       } else {
         const value = scanDecimal(bytes, p, end, delimiter);
@@ -197,7 +224,40 @@ class CsvBarParser {
     builder.low[row] = low;
     builder.close[row] = close;
     builder.volume[row] = volume;
+    this.timestamps.previous = timestamp;
     return newline;
+  }
+
+  /** Whether bytes[start, end) are exactly the first row's symbol cell (the general path decides otherwise). */
+  private sameSymbolBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const first = this.symbolBytes;
+    if (!first || end - start !== first.length) return false;
+    for (let i = 0; i < first.length; i++) if (bytes[start + i] !== first[i]) return false;
+    return true;
+  }
+
+  /**
+   * A symbol column must hold one symbol: rows of two instruments in one file (MES and MGC
+   * interleaved) used to be half dropped as duplicate times, leaving a mixed series.
+   */
+  private checkSymbol(bytes: Uint8Array, start: number, end: number, field: number): void {
+    const text = decoder
+      .decode(bytes.subarray(start, end))
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
+    if (this.symbolText === undefined) {
+      this.symbolText = text;
+      this.symbolRow = this.line;
+      this.symbolBytes = bytes.slice(start, end);
+      return;
+    }
+    if (text === this.symbolText) return;
+    throw new DataError(
+      `the file holds more than one symbol: ${quoteCell(this.symbolText)} (from row ${this.symbolRow}) and ${quoteCell(text)}`,
+      { file: this.file, row: this.line, field: showName(this.header[field] ?? 'symbol') },
+      { hint: 'Tribar reads one file per symbol: split the file by its symbol column and list each file in data.files.' },
+    );
   }
 
   /** Record field boundaries up to the last column needed; returns how many fields were found. */
@@ -242,11 +302,26 @@ class CsvBarParser {
       return;
     }
     this.parseHeader(decoder.decode(bytes.subarray(start, end)));
+    this.headerLine = this.line;
+  }
+
+  /** 1-based file line of bar `index`, counting the header and every line that made no bar. */
+  lineOf(index: number): number {
+    const noBar = this.noBarAt;
+    let lo = 0;
+    let hi = noBar.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((noBar[mid] as number) <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.headerLine + 1 + index + lo;
   }
 
   private parseRow(bytes: Uint8Array, start: number, end: number, fieldCount: number): void {
     if (fieldCount === 1 && isBlank(bytes, start, end)) {
       this.stats.blankLines++;
+      this.noBarAt.push(this.builder.length);
       return;
     }
     this.stats.rowsRead++;
@@ -258,6 +333,7 @@ class CsvBarParser {
       this.badRow(missingField, `row has ${fieldCount} field(s), the header has ${this.header.length}`);
       return;
     }
+    if (columns.symbol >= 0) this.checkSymbol(bytes, starts[columns.symbol] as number, ends[columns.symbol] as number, columns.symbol);
 
     let timestamp: number;
     let hadZone: boolean;
@@ -278,12 +354,17 @@ class CsvBarParser {
         const clock = this.timestamps.parseTimeOfDay(bytes, starts[source.timeIndex] as number, ends[source.timeIndex] as number);
         hadZone = this.timestamps.lastHadZone;
         const wall = day + clock;
-        timestamp = hadZone ? wall - this.timestamps.timeOffsetMs : this.timestamps.zone.toUtc(wall);
+        timestamp = hadZone ? wall - this.timestamps.timeOffsetMs : this.timestamps.naiveToUtc(wall);
       }
     }
     if (Number.isNaN(timestamp)) {
       const cell = decoder.decode(bytes.subarray(starts[timestampField] as number, ends[timestampField] as number));
-      this.badRow(this.header[timestampField] ?? 'timestamp', `'${cell}' is not a timestamp`, TIMESTAMP_FORMATS_HINT);
+      this.badRow(this.header[timestampField] ?? 'timestamp', `${quoteCell(cell)} is not a timestamp`, TIMESTAMP_FORMATS_HINT);
+      return;
+    }
+    if (outsideBarEra(timestamp)) {
+      const cell = decoder.decode(bytes.subarray(starts[timestampField] as number, ends[timestampField] as number));
+      this.badRow(this.header[timestampField] ?? 'timestamp', barEraReason(cell.trim(), timestamp), BAR_ERA_HINT);
       return;
     }
     const kind = hadZone ? 2 : 1;
@@ -317,7 +398,7 @@ class CsvBarParser {
                 ? columns.close
                 : columns.volume;
       const cell = decoder.decode(bytes.subarray(starts[index] as number, ends[index] as number));
-      this.badRow(this.header[index] ?? `column ${index + 1}`, `'${cell}' is not a number`);
+      this.badRow(this.header[index] ?? `column ${index + 1}`, `${quoteCell(cell)} is not a number`);
       return;
     }
     // Exponent forms can be finite but absurd (1e308) or overflow (1e400 → Infinity): named here.
@@ -343,6 +424,7 @@ class CsvBarParser {
     builder.low[row] = low;
     builder.close[row] = close;
     builder.volume[row] = volume;
+    this.timestamps.previous = timestamp;
   }
 
   private parseHeader(line: string): void {
@@ -356,9 +438,10 @@ class CsvBarParser {
     const indices = [columns.open, columns.high, columns.low, columns.close, columns.volume];
     if (source.kind === 'single') indices.push(source.index);
     else indices.push(source.dateIndex, source.timeIndex);
-    this.lastField = Math.max(...indices);
+    this.lastField = Math.max(...indices, columns.symbol);
     this.roles = new Int8Array(this.lastField + 1).fill(ROLE_SKIP);
     if (source.kind === 'single') this.roles[source.index] = ROLE_TIMESTAMP;
+    if (columns.symbol >= 0) this.roles[columns.symbol] = ROLE_SYMBOL;
     const valueRoles = [ROLE_OPEN, ROLE_HIGH, ROLE_LOW, ROLE_CLOSE, ROLE_VOLUME];
     indices.slice(0, 5).forEach((index, k) => {
       if (index >= 0) this.roles[index] = valueRoles[k] as number;
@@ -369,7 +452,8 @@ class CsvBarParser {
     this.stats.columns = columns.names;
   }
 
-  private badRow(field: string, reason: string, hint?: string): void {
+  private badRow(rawField: string, reason: string, hint?: string): void {
+    const field = showName(rawField);
     if (this.onBadRow === 'error') {
       throw new DataError(
         reason,
@@ -380,8 +464,18 @@ class CsvBarParser {
       );
     }
     this.stats.badRowsSkipped++;
+    this.noBarAt.push(this.builder.length);
     if (this.stats.badRowSamples.length < this.maxSamples) this.stats.badRowSamples.push({ row: this.line, field, reason });
   }
+}
+
+function lineTooLong(file: string, line: number, bytes: Uint8Array): DataError {
+  const start = quoteCell(decoder.decode(bytes.subarray(0, 60)));
+  return new DataError(
+    `line ${line} is longer than ${MAX_LINE_BYTES} bytes (1 MiB) without a line break (it starts ${start}): not a CSV bar file, or a corrupt one`,
+    { file, row: line },
+    { hint: 'A bar row is a few dozen bytes. Check that data.files names the right file, and re-export or re-download it.' },
+  );
 }
 
 function concat(head: Uint8Array, chunk: Uint8Array, count: number): Uint8Array {
@@ -425,7 +519,7 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
 }
 
 /** Read a CSV (or `.csv.gz`) file of bars. Timestamps are returned as UTC ms, in file order. */
-export async function readCsvBars(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readCsvBars(path: string, options: ReadOptions = {}): Promise<RawRead> {
   const gzip = /\.gz$/i.test(path);
   let size: number;
   try {
@@ -468,7 +562,8 @@ export async function readCsvBars(path: string, options: ReadOptions = {}): Prom
         // Only the line split across chunks is copied, not the whole chunk.
         const newline = chunk.indexOf(NEWLINE);
         if (newline < 0) {
-          carry = concat(carry, chunk, chunk.length);
+          carry = concat(carry, chunk, Math.min(chunk.length, MAX_LINE_BYTES + 1 - carry.length));
+          if (carry.length > MAX_LINE_BYTES) throw lineTooLong(path, parser.line + 1, carry);
           continue;
         }
         const joined = concat(carry, chunk, newline + 1);
@@ -483,6 +578,7 @@ export async function readCsvBars(path: string, options: ReadOptions = {}): Prom
       }
       // Uint8Array.prototype.slice copies (Buffer#slice would not): the chunk's buffer is reused.
       carry = tail < chunk.length ? Uint8Array.prototype.slice.call(chunk, tail) : new Uint8Array(0);
+      if (carry.length > MAX_LINE_BYTES) throw lineTooLong(path, parser.line + 1, carry);
     }
   } catch (error) {
     (stream as { destroy?: () => void } | undefined)?.destroy?.();
@@ -517,5 +613,5 @@ export async function readCsvBars(path: string, options: ReadOptions = {}): Prom
     const why = stats.rowsRead === 0 ? 'the file has a header but no data rows' : `none of its ${stats.rowsRead} data rows could be parsed`;
     throw new DataError(why, { file: path }, { hint: 'Check that the right file is configured.' });
   }
-  return { bars: parser.builder.finish(options.symbol ?? symbolFromPath(path)), stats };
+  return { bars: parser.builder.finish(options.symbol ?? symbolFromPath(path)), stats, rowOf: (index) => parser.lineOf(index) };
 }

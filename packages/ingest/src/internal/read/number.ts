@@ -1,3 +1,5 @@
+import { quoteCell } from './quote.js';
+
 /**
  * Decimal parsing straight from bytes. For up to 15 significant digits the mantissa is an
  * exact integer and one division by an exact power of ten rounds correctly, so the result
@@ -19,7 +21,7 @@ export function outOfRange(value: number): boolean {
 
 /** The reason given for an out-of-range cell. */
 export function outOfRangeReason(cell: string): string {
-  return `'${cell}' is out of range (a price or volume must be finite and at most ${MAX_BAR_VALUE.toExponential()} in size)`;
+  return `${quoteCell(cell)} is out of range (a price or volume must be finite and at most ${MAX_BAR_VALUE.toExponential()} in size)`;
 }
 
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);

@@ -9,8 +9,10 @@ import { BarsBuilder } from './builder.js';
 import { resolveColumns } from './columns.js';
 import { symbolFromPath } from './csv.js';
 import { outOfRange, outOfRangeReason, parseDecimal } from './number.js';
-import { TIMESTAMP_FORMATS_HINT, TimestampParser, ZoneConverter } from './timestamp.js';
-import type { ReadOptions, ReadResult, ReadStats } from './types.js';
+import { quoteCell, showName } from './quote.js';
+import { BAR_ERA_HINT, barEraReason, outsideBarEra, TIMESTAMP_FORMATS_HINT, TimestampParser, ZoneConverter } from './timestamp.js';
+import type { RawRead } from './checks.js';
+import type { ReadOptions, ReadStats } from './types.js';
 
 const encoder = new TextEncoder();
 
@@ -23,7 +25,7 @@ interface BadCell {
 class BadRows {
   readonly rows = new Map<number, BadCell>();
   mark(row: number, field: string, reason: string): void {
-    if (!this.rows.has(row)) this.rows.set(row, { field, reason });
+    if (!this.rows.has(row)) this.rows.set(row, { field: showName(field), reason });
   }
 }
 
@@ -114,11 +116,11 @@ function timestampColumn(vector: Vector, field: string, zone: ZoneConverter, out
       let kind = 2;
       if (mode === EPOCH_WORDS) {
         ms = int64At(words as Int32Array, i) * scale;
-        if (naive) ms = zone.toUtc(ms);
+        if (naive) ms = parser.naiveToUtc(ms);
       } else if (mode === EPOCH_BIGINT) {
         const raw = (data.values as BigInt64Array)[i] as bigint;
         ms = unit === TimeUnit.MICROSECOND ? Number(raw / 1000n) : Number(raw / 1_000_000n);
-        if (naive) ms = zone.toUtc(ms);
+        if (naive) ms = parser.naiveToUtc(ms);
       } else if (mode === DATE) {
         const raw = (data.values as Int32Array | BigInt64Array)[i] as number | bigint;
         ms = zone.toUtc(typeof raw === 'bigint' ? Number(raw) : unit === 0 ? raw * 86_400_000 : raw);
@@ -138,12 +140,17 @@ function timestampColumn(vector: Vector, field: string, zone: ZoneConverter, out
         kind = parser.lastHadZone ? 2 : 1;
       }
       if (ms !== ms) {
-        bad.mark(row, field, `'${String(vector.get(row))}' is not a timestamp`);
+        bad.mark(row, field, `${quoteCell(String(vector.get(row)))} is not a timestamp`);
+        continue;
+      }
+      if (outsideBarEra(ms)) {
+        bad.mark(row, field, barEraReason(String(vector.get(row)), ms));
         continue;
       }
       if (zoneKind === 0) zoneKind = kind;
       else if (kind !== zoneKind) bad.mark(row, field, 'mixes timestamps with and without a zone');
       out[row] = ms;
+      parser.previous = ms;
     }
   }
 }
@@ -189,7 +196,7 @@ function numericColumn(vector: Vector, field: string, out: Float64Array, bad: Ba
         if (Number.isNaN(value) && raw != null) value = Number.NEGATIVE_INFINITY;
       }
       if (value === Number.NEGATIVE_INFINITY) {
-        bad.mark(row, field, `'${String(vector.get(row))}' is not a number`);
+        bad.mark(row, field, `${quoteCell(String(vector.get(row)))} is not a number`);
         continue;
       }
       if (outOfRange(value)) {
@@ -201,8 +208,28 @@ function numericColumn(vector: Vector, field: string, out: Float64Array, bad: Ba
   }
 }
 
+/** A symbol column must hold one symbol (see the CSV reader): the first other value fails the read. */
+function checkOneSymbol(vector: Vector, field: string, file: string): void {
+  let first: string | undefined;
+  let firstRow = 0;
+  for (let i = 0; i < vector.length; i++) {
+    const value = vector.get(i) as unknown;
+    const text = value == null ? '' : String(value).trim();
+    if (first === undefined) {
+      first = text;
+      firstRow = i + 1;
+    } else if (text !== first) {
+      throw new DataError(
+        `the file holds more than one symbol: ${quoteCell(first)} (from row ${firstRow}) and ${quoteCell(text)}`,
+        { file, row: i + 1, field: showName(field) },
+        { hint: 'Tribar reads one file per symbol: split the file by its symbol column and list each file in data.files.' },
+      );
+    }
+  }
+}
+
 /** Bars from an Arrow table that came from `file` (used in messages). */
-export function tableToBarsWithAliases(table: Table, file: string, format: 'parquet' | 'arrow', options: ReadOptions = {}): ReadResult {
+export function tableToBarsWithAliases(table: Table, file: string, format: 'parquet' | 'arrow', options: ReadOptions = {}): RawRead {
   const header = table.schema.fields.map((f) => f.name);
   const columns = resolveColumns(header, options.columns ?? {}, file);
   const n = table.numRows;
@@ -218,6 +245,7 @@ export function tableToBarsWithAliases(table: Table, file: string, format: 'parq
     timezone: options.timezone ?? 'UTC',
   };
   if (n === 0) throw new DataError('the table has no rows', { file }, { hint: 'Check that the right file is configured.' });
+  if (columns.symbol >= 0) checkOneSymbol(table.getChildAt(columns.symbol) as Vector, header[columns.symbol] as string, file);
   const zone = new ZoneConverter(options.timezone ?? 'UTC');
   const bad = new BadRows();
   const builder = new BarsBuilder(n);
@@ -236,7 +264,10 @@ export function tableToBarsWithAliases(table: Table, file: string, format: 'parq
       const dateText = date instanceof Date ? date.toISOString().slice(0, 10) : String(date);
       const text = encoder.encode(`${dateText} ${String(times.get(i))}`);
       const ms = parser.parse(text, 0, text.length);
-      if (Number.isNaN(ms)) bad.mark(i, header[source.timeIndex] as string, `'${dateText} ${String(times.get(i))}' is not a timestamp`);
+      if (Number.isNaN(ms))
+        bad.mark(i, header[source.timeIndex] as string, `${quoteCell(`${dateText} ${String(times.get(i))}`)} is not a timestamp`);
+      else if (outsideBarEra(ms)) bad.mark(i, header[source.timeIndex] as string, barEraReason(`${dateText} ${String(times.get(i))}`, ms));
+      else parser.previous = ms;
       builder.timestamp[i] = ms;
     }
   }
@@ -250,8 +281,10 @@ export function tableToBarsWithAliases(table: Table, file: string, format: 'parq
   }
 
   let bars = builder.finish(options.symbol ?? symbolFromPath(file));
+  let dropped: number[] = [];
   if (bad.rows.size > 0) {
     const sorted = [...bad.rows.keys()].sort((a, b) => a - b);
+    dropped = sorted;
     if ((options.onBadRow ?? 'error') === 'error') {
       const first = sorted[0] as number;
       const cell = bad.rows.get(first) as BadCell;
@@ -259,9 +292,11 @@ export function tableToBarsWithAliases(table: Table, file: string, format: 'parq
         cell.reason,
         { file, row: first + 1, field: cell.field },
         {
-          hint: cell.reason.includes('timestamp')
-            ? TIMESTAMP_FORMATS_HINT
-            : "Fix the data, or set data.onBadRow to 'skip' to drop such rows (counted in the report).",
+          hint: cell.reason.includes('plausible range')
+            ? BAR_ERA_HINT
+            : cell.reason.includes('timestamp')
+              ? TIMESTAMP_FORMATS_HINT
+              : "Fix the data, or set data.onBadRow to 'skip' to drop such rows (counted in the report).",
         },
       );
     }
@@ -275,7 +310,16 @@ export function tableToBarsWithAliases(table: Table, file: string, format: 'parq
   }
   stats.rowsParsed = bars.timestamp.length;
   if (stats.rowsParsed === 0) throw new DataError(`none of its ${n} rows could be parsed`, { file });
-  return { bars, stats };
+  // Row k of the bars is table row k + 1 plus the dropped rows before it (dropped is sorted).
+  const rowOf = (index: number): number => {
+    let row = index;
+    for (const skipped of dropped) {
+      if (skipped > row) break;
+      row++;
+    }
+    return row + 1;
+  };
+  return { bars, stats, rowOf };
 }
 
 function dropRows(bars: ReturnType<BarsBuilder['finish']>, rows: Map<number, BadCell>): ReturnType<BarsBuilder['finish']> {
@@ -296,11 +340,11 @@ function dropRows(bars: ReturnType<BarsBuilder['finish']>, rows: Map<number, Bad
 }
 
 /** Read a Parquet file of bars (any column names the aliases or `columns` mapping resolve). */
-export async function readParquetBars(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readParquetBars(path: string, options: ReadOptions = {}): Promise<RawRead> {
   return tableToBarsWithAliases(await readParquetFile(path), path, 'parquet', options);
 }
 
 /** Read an Arrow IPC file (`.arrow`, `.feather` v2, `.ipc`) of bars. */
-export async function readArrowBars(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readArrowBars(path: string, options: ReadOptions = {}): Promise<RawRead> {
   return tableToBarsWithAliases(await readArrowFile(path), path, 'arrow', options);
 }

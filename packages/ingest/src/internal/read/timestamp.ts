@@ -5,10 +5,34 @@
  */
 import { DataError } from '@tribar/core';
 import { ZoneClock } from '@tribar/market';
+import { quoteCell } from './quote.js';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
+
+/**
+ * The bar times a file may hold: from 1992-01-01 (CME Globex, the first electronic session,
+ * opened in June 1992) to the end of 2099. A bar outside them is a shifted or mis-scaled
+ * timestamp (a zero epoch is 1970, ms read as s land in 50,000 AD), never real data, and was
+ * silently accepted before; the reader rejects it as a bad row naming file, row and value.
+ */
+export const FIRST_BAR_MS = Date.UTC(1992, 0, 1);
+export const END_BAR_MS = Date.UTC(2100, 0, 1);
+
+/** True for a bar time outside 1992-01-01 … 2099-12-31 (NaN is a missing cell, not this). */
+export function outsideBarEra(ms: number): boolean {
+  return ms < FIRST_BAR_MS || ms >= END_BAR_MS;
+}
+
+/** The reason given for a bar time outside the plausible range. */
+export function barEraReason(cell: string, ms: number): string {
+  const when = Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms);
+  return `${quoteCell(cell)} (${when}) is ${ms < FIRST_BAR_MS ? 'before 1992-01-01' : 'after 2099-12-31'}, outside the plausible range of bar times`;
+}
+
+export const BAR_ERA_HINT =
+  'Bar times must fall in 1992-01-01 … 2099-12-31 UTC. A 1970 date is a zero or mis-scaled epoch; a far-future one a shifted or mis-scaled epoch (ms read as seconds): fix the export.';
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -46,8 +70,9 @@ const US_ZONE_ABBREVIATIONS: Record<string, string> = {
  * Days without a transition share one cached offset.
  *
  * A wall time that occurs twice (the repeated hour in autumn) resolves to the first
- * occurrence; a wall time that does not exist (the skipped hour in spring) is moved forward
- * by the gap. This is Temporal's `disambiguation: 'compatible'`; pandas' `tz_localize`
+ * occurrence in `toUtc`, and to the second where the rows say so in `toUtcAfter` (the
+ * readers' path); a wall time that does not exist (the skipped hour in spring) is moved
+ * forward by the gap. This is Temporal's `disambiguation: 'compatible'`; pandas' `tz_localize`
  * would raise instead, which rejects whole files for one hour of local-time exports.
  */
 export class ZoneConverter {
@@ -72,7 +97,7 @@ export class ZoneConverter {
       this.clock = new ZoneClock(zone);
     } catch (error) {
       throw new DataError(
-        `unknown time zone '${zone}'`,
+        `unknown time zone ${quoteCell(zone)}`,
         { field: 'data.timezone' },
         {
           cause: error,
@@ -96,6 +121,23 @@ export class ZoneConverter {
       this.lastOffset = this.offsetForHour(hour);
     }
     return wallMs - this.lastOffset;
+  }
+
+  /**
+   * UTC ms of a wall time read after a row at `previousUtc`: as `toUtc`, except in the
+   * repeated autumn hour, where a wall time whose first occurrence would lie before the
+   * previous row (time going back) while its second lies after it is the second pass, and
+   * maps to the later instant (Python's `fold=1`). Exact repeats of a row stay repeats.
+   */
+  toUtcAfter(wallMs: number, previousUtc: number): number {
+    const utc = this.toUtc(wallMs);
+    if (utc >= previousUtc || this.isUtc) return utc;
+    const before = this.offsetAt(wallMs - MS_PER_DAY);
+    const after = this.offsetAt(wallMs + MS_PER_DAY);
+    if (before === after) return utc;
+    const later = wallMs - Math.min(before, after);
+    const ambiguous = this.offsetAt(later) === Math.min(before, after) && later !== utc;
+    return ambiguous && later > previousUtc ? later : utc;
   }
 
   /**
@@ -149,6 +191,11 @@ export class TimestampParser {
   readonly zone: ZoneConverter;
   /** Set after each successful `parse`: whether the cell carried its own zone (or was epoch). */
   lastHadZone = false;
+  /**
+   * UTC ms of the last row the caller kept, which it sets: a naive time in the repeated
+   * autumn hour that goes back from it is the hour's second pass (`ZoneConverter.toUtcAfter`).
+   */
+  previous = Number.NEGATIVE_INFINITY;
   private lastDateKey = -1;
   private lastDateMs = 0;
 
@@ -160,7 +207,12 @@ export class TimestampParser {
   parse(bytes: Uint8Array, start: number, end: number): number {
     const wall = this.parseWall(bytes, start, end, true);
     if (Number.isNaN(wall)) return wall;
-    return this.lastHadZone ? wall : this.zone.toUtc(wall);
+    return this.lastHadZone ? wall : this.zone.toUtcAfter(wall, this.previous);
+  }
+
+  /** A naive wall time (ms as if UTC) → UTC ms, the repeated hour resolved by file order. */
+  naiveToUtc(wallMs: number): number {
+    return this.zone.toUtcAfter(wallMs, this.previous);
   }
 
   /** A date-only cell (YYYY-MM-DD or YYYY/MM/DD or YYYYMMDD) as wall-clock ms of its midnight. */

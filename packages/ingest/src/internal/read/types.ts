@@ -13,6 +13,11 @@ export interface ReadOptions {
   onBadRow?: 'error' | 'skip';
   /** Line numbers of skipped rows kept for the report (default 20). */
   maxBadRowSamples?: number;
+  /**
+   * Declared bar length in minutes (`timeframes.sourceMinutes`): a file whose median step
+   * between bars is more than three times it fails. Omitted → not checked.
+   */
+  barMinutes?: number;
 }
 
 /** What the reader saw: its entry of `ingest-report.json`, so the contract's type. */
