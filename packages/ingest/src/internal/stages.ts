@@ -119,12 +119,12 @@ export const ingestStage = defineStage<RunConfig>({
 });
 
 /**
- * `clean`: calendar-aware gap filling, outliers, contract-roll back-adjustment, then resampling
+ * `clean`: calendar-aware gap filling, outliers, contract-roll adjustment (back, or causal forward), then resampling
  * to `timeframes.targetMinutes` without spanning a session break.
  */
 export const cleanStage = defineStage<RunConfig>({
   name: STAGE.clean,
-  description: 'fill session gaps, handle outliers, back-adjust rolls, resample',
+  description: 'fill session gaps, handle outliers, adjust rolls, resample',
   dependsOn: [STAGE.ingest],
   version: 1,
   configKeys: ['symbols', 'clean', 'timeframes.targetMinutes', 'contracts', 'defaultContract'],
@@ -141,8 +141,14 @@ export const cleanStage = defineStage<RunConfig>({
       const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
       for (const roll of report.rolls) {
         context.logger.info(
-          { symbol, at: new Date(roll.timestamp).toISOString(), gap: roll.gap, source: roll.source },
-          'contract roll back-adjusted',
+          {
+            symbol,
+            at: new Date(roll.timestamp).toISOString(),
+            gap: roll.gap,
+            source: roll.source,
+            direction: report.rollAdjustment.direction,
+          },
+          'contract roll adjusted',
         );
       }
       const resampled = resampleBars(cleaned, minutes);
