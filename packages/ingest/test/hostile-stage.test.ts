@@ -10,7 +10,7 @@ import { ingestReport, readJsonArtifact } from '@tribar/artifacts';
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { createRootLogger, createStageContext, DataError } from '@tribar/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestStage } from '../src/internal/stages.js';
+import { cleanStage, ingestStage } from '../src/internal/stages.js';
 
 const HOSTILE = join(import.meta.dirname, 'fixtures/hostile');
 const fixture = (name: string): string => join(HOSTILE, name);
@@ -38,14 +38,14 @@ interface LogRecord {
   file?: string;
 }
 
-/** Runs the ingest stage with a logger that keeps its warn-and-above records. */
-async function ingest(dir: string, config: RunConfig): Promise<LogRecord[]> {
+/** Runs the ingest stage (then clean, when asked) with a logger that keeps its warn-and-above records. */
+async function ingest(dir: string, config: RunConfig, stages = [ingestStage]): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
   const logger = createRootLogger({
     level: 'warn',
     streams: [{ stream: { write: (line: string) => records.push(JSON.parse(line) as LogRecord) } as unknown as NodeJS.WritableStream }],
   });
-  await ingestStage.run(createStageContext({ runDir: dir, config, stage: ingestStage.name, logger }));
+  for (const stage of stages) await stage.run(createStageContext({ runDir: dir, config, stage: stage.name, logger }));
   return records;
 }
 
@@ -96,19 +96,23 @@ describe('ingest stage on hostile input', () => {
     expect(read?.warnings).toEqual(["every cell of the volume column 'volume' is empty: volume is read as 0 throughout"]);
   });
 
-  it('a file gives no contract column: a warning naming the symbol and the file, saying rolls cannot be read from it', async () => {
+  it('a file (no contract column) with roll detection on warns about nothing: detection or the calendar finds its rolls', async () => {
     const dir = await runDir();
-    const records = await ingest(dir, filesConfig({ MES: fixture('good.csv') }));
-    expect(records).toContainEqual(
+    expect(await ingest(dir, filesConfig({ MES: fixture('good.csv') }), [ingestStage, cleanStage])).toEqual([]);
+  });
+
+  it('no contract column, detection off and no calendar entry: clean warns once that no roll can be found', async () => {
+    const dir = await runDir();
+    const base = filesConfig({ MES: fixture('good.csv') });
+    const rolls = { ...base.clean.rolls, detect: false, calendar: [{ symbol: 'MGC', at: '2026-02-24T23:00:00Z' }] };
+    const records = await ingest(dir, { ...base, clean: { ...base.clean, rolls } }, [ingestStage, cleanStage]);
+    expect(records).toEqual([
       expect.objectContaining({
         level: 40,
         symbol: 'MES',
-        file: fixture('good.csv'),
-        msg: `MES (${fixture('good.csv')}): no contract column, so rolls can't be detected from contract changes; clean looks for them as session-open price jumps (clean.rolls.detect) and in clean.rolls.calendar`,
+        msg: 'MES: no contract column, clean.rolls.detect is off and clean.rolls.calendar has no entry for it, so no roll can be found or adjusted; turn detection on or list its rolls',
       }),
-    );
-    // A file with volume and one series warns about nothing else.
-    expect(records).toHaveLength(1);
+    ]);
   });
 
   it('a symbol missing from contracts: the warning defaultContract promises, naming symbol and file', async () => {

@@ -46,14 +46,24 @@ async function loadSymbols(context: StageContext<RunConfig>): Promise<{ bars: Ba
     context.logger.info({ symbol, file }, 'reading bars');
     const { bars, stats } = await readBars(file, { ...config.data, symbol, barMinutes: config.timeframes.sourceMinutes });
     for (const warning of stats.warnings ?? []) context.logger.warn({ symbol, file }, warning);
-    // The readers keep OHLCV only, so bars from a file never carry a contract column.
-    context.logger.warn(
-      { symbol, file },
-      `${symbol} (${file}): no contract column, so rolls can't be detected from contract changes; clean looks for them as session-open price jumps (clean.rolls.detect) and in clean.rolls.calendar`,
-    );
     loaded.push({ bars, read: stats });
   }
   return loaded;
+}
+
+/**
+ * Rolls come from a `contract` column, from session-open jumps (`clean.rolls.detect`) or from
+ * `clean.rolls.calendar`. When none of them can speak for a symbol (bars from a file carry no
+ * contract column), a roll would pass as a price jump: say so once.
+ */
+function warnIfRollsUnknowable(context: StageContext<RunConfig>, symbol: string, bars: Bars): void {
+  const { rolls } = context.config.clean;
+  if (rolls.adjust === 'none' || rolls.detect || bars.columns['contract'] !== undefined) return;
+  if (rolls.calendar.some((entry) => entry.symbol === symbol)) return;
+  context.logger.warn(
+    { symbol },
+    `${symbol}: no contract column, clean.rolls.detect is off and clean.rolls.calendar has no entry for it, so no roll can be found or adjusted; turn detection on or list its rolls`,
+  );
 }
 
 /** The promise of `defaultContract`'s description: a symbol missing from `contracts` is warned about. */
@@ -139,6 +149,7 @@ export const cleanStage = defineStage<RunConfig>({
       const source = ingestBars(symbol);
       const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
       const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
+      warnIfRollsUnknowable(context, symbol, oneMinute);
       for (const roll of report.rolls) {
         context.logger.info(
           {
