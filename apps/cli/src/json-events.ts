@@ -15,7 +15,7 @@ export interface JsonEvents extends ProgressDisplay {
 }
 
 export function jsonEvents(io: CliIO): JsonEvents {
-  const watch = earlyStopWatcher();
+  const watcher = earlyStopWatcher();
   const emit = (event: string, fields: Record<string, unknown>) =>
     void io.out.write(JSON.stringify({ event, time: new Date().toISOString(), ...fields }) + '\n');
   return {
@@ -25,7 +25,7 @@ export function jsonEvents(io: CliIO): JsonEvents {
       emit('summary', { ...fields, ...(error === undefined ? {} : { error: describeError(error) }) });
     },
     onEvent(event) {
-      const stopped = watch(event);
+      const stopped = watcher.watch(event);
       if (stopped) emit('early-stop', { ...stopped, label: stopped.label ?? null });
       switch (event.type) {
         case 'run-start':
@@ -57,6 +57,9 @@ export function jsonEvents(io: CliIO): JsonEvents {
           return emit('run-end', { runId: event.runId, status: event.status, durationMs: event.durationMs });
       }
     },
-    stop() {},
+    stop() {
+      const stopped = watcher.flush();
+      if (stopped) emit('early-stop', { ...stopped, label: stopped.label ?? null });
+    },
   };
 }

@@ -28,19 +28,46 @@ export interface EarlyStop {
 }
 
 /**
- * Watches epoch progress for early stopping. A fit reports epochs against its maximum and, when it ends,
- * jumps to that maximum: a jump from a reported epoch short of it means early stopping ended the fit.
+ * Watches epoch progress for early stopping. A fit reports epochs against its maximum and, when it ends, jumps to
+ * that maximum. A fit that ran every epoch reports the maximum twice (its last epoch, then its end), so a jump from
+ * a reported epoch short of it that is not followed by the maximum again means early stopping ended the fit; the
+ * watcher says so on the event after the jump (or on `flush`).
  */
-export function earlyStopWatcher(): (event: PipelineEvent) => EarlyStop | undefined {
+export function earlyStopWatcher(): { watch(event: PipelineEvent): EarlyStop | undefined; flush(): EarlyStop | undefined } {
   const last = new Map<string, { current: number; total: number }>();
-  return (event) => {
-    if (event.type !== 'stage-progress' || event.unit !== 'epochs') return undefined;
-    const key = `${event.stage}\u0000${event.label ?? ''}`;
-    const previous = last.get(key);
-    last.set(key, { current: event.current, total: event.total });
-    if (!previous || previous.total !== event.total || event.current !== event.total) return undefined;
-    if (previous.current <= 0 || previous.current >= event.total) return undefined;
-    return { stage: event.stage, label: labelOf(event), lastEpoch: previous.current, maxEpochs: event.total };
+  let pending: (EarlyStop & { key: string }) | undefined;
+  const keyOf = (event: ProgressEvent) => `${event.stage}\u0000${event.label ?? ''}`;
+  const flush = () => {
+    if (!pending) return undefined;
+    const { key: _key, ...stop } = pending;
+    pending = undefined;
+    return stop;
+  };
+  return {
+    flush,
+    watch(event) {
+      const epochs = event.type === 'stage-progress' && event.unit === 'epochs' ? event : undefined;
+      if (pending && epochs && keyOf(epochs) === pending.key && epochs.current === epochs.total) {
+        pending = undefined; // the fit's end after its last epoch: it ran them all
+        return undefined;
+      }
+      const stopped = flush();
+      if (epochs) {
+        const key = keyOf(epochs);
+        const previous = last.get(key);
+        last.set(key, { current: epochs.current, total: epochs.total });
+        if (
+          previous &&
+          previous.total === epochs.total &&
+          epochs.current === epochs.total &&
+          previous.current > 0 &&
+          previous.current < epochs.total
+        ) {
+          pending = { key, stage: epochs.stage, label: labelOf(epochs), lastEpoch: previous.current, maxEpochs: epochs.total };
+        }
+      }
+      return stopped;
+    },
   };
 }
 
@@ -94,8 +121,10 @@ function terminalDisplay(io: CliIO): ProgressDisplay {
   // One MultiBar per running stage (and label: one per fit while training): created on its first progress event
   // and stopped (its lines cleared) when it ends, so finished stages leave only their log lines.
   let active: { key: string; multibar: cliProgress.MultiBar; bar: cliProgress.SingleBar } | undefined;
-  const watch = earlyStopWatcher();
+  const watcher = earlyStopWatcher();
   const finish = () => {
+    const stopped = watcher.flush();
+    if (stopped) sink.write(describeEarlyStop(stopped) + '\n');
     if (!active) return;
     active.multibar.update(); // flush log lines buffered while the bar was drawn
     active.multibar.stop();
@@ -107,7 +136,7 @@ function terminalDisplay(io: CliIO): ProgressDisplay {
   return {
     sink,
     onEvent(event) {
-      const stopped = watch(event);
+      const stopped = watcher.watch(event);
       if (stopped) sink.write(describeEarlyStop(stopped) + '\n');
       if (event.type === 'stage-progress') {
         const payload: BarPayload = { stage: event.stage, unit: event.unit ?? '', label: labelOf(event) ?? '' };
@@ -140,12 +169,12 @@ function terminalDisplay(io: CliIO): ProgressDisplay {
 function plainDisplay(io: CliIO): ProgressDisplay {
   // Stage start, end and skip are already log lines; add progress every 10 %.
   const lastDecile = new Map<string, number>();
-  const watch = earlyStopWatcher();
+  const watcher = earlyStopWatcher();
+  const report = (stopped: EarlyStop | undefined) => stopped && print(io.err, describeEarlyStop(stopped));
   return {
     sink: { write: (text) => void io.err.write(text) },
     onEvent(event) {
-      const stopped = watch(event);
-      if (stopped) print(io.err, describeEarlyStop(stopped));
+      report(watcher.watch(event));
       if (event.type !== 'stage-progress' || event.total <= 0) return;
       const label = labelOf(event);
       const key = `${event.stage}\u0000${label ?? ''}`;
@@ -155,6 +184,6 @@ function plainDisplay(io: CliIO): ProgressDisplay {
       const unit = event.unit ? ` ${event.unit}` : '';
       print(io.err, `${event.stage}: ${decile * 10}% (${event.current}/${event.total}${unit})${label ? ` ${label}` : ''}`);
     },
-    stop() {},
+    stop: () => report(watcher.flush()),
   };
 }
