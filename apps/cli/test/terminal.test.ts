@@ -111,7 +111,7 @@ describe('log lines and progress bars', () => {
     expect(text).toContain(long);
     // The bar library's default turns the terminal's line wrap off (ESC [?7l) while it draws.
     expect(text).not.toContain(`${ESC}[?7l`);
-    const barLines = text.split(/\r|\n|\u001b\[[0-9;?]*[A-Za-z]/).filter((part) => part.includes('|'));
+    const barLines = text.split(new RegExp(`\\r|\\n|${ESC}\\[[0-9;?]*[A-Za-z]`)).filter((part) => part.includes('|'));
     expect(barLines.length).toBeGreaterThan(0);
     for (const bar of barLines) expect(bar.length).toBeLessThan(40);
   });
