@@ -161,7 +161,6 @@ async function train(
     markLogged(error);
     throw error;
   } finally {
-    display.onEvent({ type: 'run-end', runId: run.runId, status: 'completed', durationMs: 0 });
     display.stop();
   }
   await mergeSummary(run.runDir, results);
