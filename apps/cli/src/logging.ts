@@ -39,7 +39,7 @@ export class DeferredLogFile {
 const HUMAN_DIGITS = 6;
 
 /** `0.30000000000000004` → `0.3`: every non-integer number in a value, to {@link HUMAN_DIGITS} significant digits. */
-export function roundForHumans(value: unknown): unknown {
+function roundForHumans(value: unknown): unknown {
   if (typeof value === 'number')
     return Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(HUMAN_DIGITS)) : value;
   if (Array.isArray(value)) return value.map(roundForHumans);

@@ -71,13 +71,13 @@ export function earlyStopWatcher(): { watch(event: PipelineEvent): EarlyStop | u
   };
 }
 
-export function describeEarlyStop(stop: EarlyStop): string {
+function describeEarlyStop(stop: EarlyStop): string {
   const who = stop.label ? `${stop.stage} ${stop.label}` : stop.stage;
   return `${who}: early stopping ended the fit before its maximum of ${stop.maxEpochs} epochs (last reported epoch ${stop.lastEpoch})`;
 }
 
 /** `83` → `1m23s`; unknown or endless → `…`. */
-export function formatSeconds(seconds: number): string {
+function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '…';
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
@@ -98,7 +98,7 @@ const BAR_WIDTH = 24;
  * remaining time assumes every epoch up to the maximum runs, so it is shown as an upper bound with the time per
  * epoch: early stopping usually ends a fit sooner.
  */
-export function formatBar(
+function formatBar(
   params: { progress: number; eta: number; startTime: number | null; value: number; total: number; maxWidth: number },
   payload: BarPayload,
   now = Date.now(),
