@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunConfig } from '@tribar/config';
 import { DataError, defineStage, type StageDefinition } from '@tribar/core';
 import { registeredStages } from '@tribar/pipeline';
-import { EXIT } from '../src/exit-codes.js';
+import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
 
 let root: string;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registeredStages } from '@tribar/pipeline';
 import { Tracker } from '@tribar/tracker';
-import { EXIT } from '../src/index.js';
+import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
-import { formatTrainResults, parseHyperparameters } from '../src/commands/train.js';
+import { formatTrainResults, parseHyperparameters } from '../src/internal/commands/train.js';
 
 let cwd: string;
 beforeEach(() => {

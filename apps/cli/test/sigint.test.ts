@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registeredStages } from '@tribar/pipeline';
-import { EXIT } from '../src/exit-codes.js';
+import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'tribar-sigint-'));

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../src/exit-codes.js';
+import { EXIT } from '../src/internal/exit-codes.js';
 import type { PipelineEvent } from '@tribar/pipeline';
-import { createCliLogger } from '../src/logging.js';
-import { createProgressDisplay } from '../src/progress.js';
+import { createCliLogger } from '../src/internal/logging.js';
+import { createProgressDisplay } from '../src/internal/progress.js';
 import { runCliCaptured } from './run-cli.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'tribar-terminal-'));

@@ -10,8 +10,8 @@ import type { CliContext, ConfigOptions } from './context.js';
 import { reportError, wantsStacks } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
-/** This package's version (`../package.json` from both `src/` and `dist/`). */
-const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** This package's version (`../../package.json` from both `src/internal/` and `dist/internal/`). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const list = (value: string, previous: string[] = []) => [
