@@ -99,6 +99,19 @@ describe('log lines and progress bars', () => {
     expect(readFileSync(file, 'utf8')).toContain('"share":0.30000000000000004');
   });
 
+  it("prints a record's error as its message and hint under the line, its stack only in the log file", async () => {
+    const file = join(cwd, 'error', 'pipeline.log');
+    const err = {
+      type: 'DataError',
+      message: 'bars.csv, row 3: bad high',
+      hint: 'Fix row 3.',
+      stack: 'DataError: bars.csv, row 3: bad high\n    at read (ingest.ts:1:1)',
+    };
+    const line = await consoleLine({ NO_COLOR: '1' }, { stage: 'ingest', err }, file);
+    expect(line).toMatch(/INFO: stage completed \{"stage":"ingest"\}\n {4}bars\.csv, row 3: bad high\n {4}hint: Fix row 3\.\n$/);
+    expect(readFileSync(file, 'utf8')).toContain('at read (ingest.ts:1:1)');
+  });
+
   it('prints log lines above a bar whole (wrapped by the terminal), never cut at its width', async () => {
     const terminal = fakeTerminal(40);
     const display = createProgressDisplay(terminal.io);

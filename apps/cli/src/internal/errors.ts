@@ -39,6 +39,7 @@ export function reportError(io: CliIO, error: unknown, stacks: boolean): ExitCod
   if (error instanceof CommanderError) return code;
   const message = error instanceof Error ? error.message : String(error);
   const lines = [`error: ${message}`];
+  if (error instanceof TribarError && error.hint && !message.includes(error.hint)) lines.push(`  hint: ${error.hint}`);
   if (!(error instanceof TribarError)) {
     if (stacks && error instanceof Error && error.stack && !logged.has(error)) lines.push(error.stack);
     else if (!stacks) lines.push('  hint: an unexpected error; run again with --log-level debug to see its stack');

@@ -69,8 +69,9 @@ const isLoggedError = (value: unknown): value is LoggedError =>
 function errorLines(error: LoggedError): string {
   const message = typeof error.message === 'string' && error.message ? error.message : String(error.stack ?? 'unknown error');
   const lines = message.split('\n').map((line) => line.trimEnd());
-  const hasHint = typeof error.hint === 'string' || lines.some((line) => /^\s*hint: /.test(line));
-  if (!hasHint) lines.push('hint: the stack is in the log file, and on the console with --log-level debug');
+  if (typeof error.hint === 'string' && error.hint && !message.includes(error.hint)) lines.push(`hint: ${error.hint}`);
+  if (!lines.some((line) => /^\s*hint: /.test(line)))
+    lines.push('hint: the stack is in the log file, and on the console with --log-level debug');
   return lines.map((line) => `    ${line.trim()}`).join('\n') + '\n';
 }
 
