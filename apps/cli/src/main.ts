@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { registeredStages } from '@tribar/pipeline';
-import { processIO } from './io.js';
-import { runCli } from './program.js';
+import { processIO } from './internal/io.js';
+import { runCli } from './internal/program.js';
 
 // `tribar models | head`: once the reader is gone, stop writing instead of crashing on EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

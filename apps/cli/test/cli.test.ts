@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunConfig } from '@tribar/config';
 import { defineStage, writeFileAtomic, type StageDefinition } from '@tribar/core';
-import { EXIT } from '../src/index.js';
+import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
 
 let cwd: string;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registeredStages } from '@tribar/pipeline';
 import { Tracker } from '@tribar/tracker';
-import { EXIT } from '../src/index.js';
+import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
-import { formatTrainResults, parseHyperparameters } from '../src/commands/train.js';
+import { formatTrainResults, parseHyperparameters } from '../src/internal/commands/train.js';
 
 let cwd: string;
 beforeEach(() => {
@@ -119,6 +119,20 @@ describe('tribar train', () => {
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain('train.models names unknown model(s): svm');
     expect(unknown.stderr).toMatch(/hint: Registered models: logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/);
+
+    // --json: one event per line on standard output (epochs, the fit, the summary); the table goes to standard error.
+    const json = await cli(['train', '--model', 'logistic', '--symbol', 'MES', '--json']);
+    expect(json.code, json.stderr).toBe(EXIT.ok);
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string } & Record<string, unknown>);
+    expect(events.every((e) => ['epoch', 'early-stop', 'fit-done', 'summary'].includes(e.event))).toBe(true);
+    expect(events.filter((e) => e.event === 'epoch').length).toBeGreaterThan(0);
+    expect(events.find((e) => e.event === 'epoch')).toMatchObject({ stage: 'train', label: 'logistic-MES-h20', maxEpochs: 7 });
+    expect(events.find((e) => e.event === 'fit-done')).toMatchObject({ model: 'logistic', symbol: 'MES', horizon: 20 });
+    expect(events.at(-1)).toMatchObject({ event: 'summary', runId: 'small', status: 'completed', exitCode: 0 });
+    expect(json.stderr).toMatch(/^logistic\s+MES\s+h20\s/m);
   });
 
   it('parses --hp values as JSON when they are, as strings otherwise', () => {

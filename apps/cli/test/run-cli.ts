@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
-import type { CliContext } from '../src/context.js';
-import { runCli } from '../src/index.js';
+import type { CliContext } from '../src/internal/context.js';
+import { runCli } from '../src/internal/program.js';
 
 export interface CliRun {
   code: number;

@@ -62,9 +62,9 @@ export async function statusCommand(
     return EXIT.notFound;
   }
   const { state } = run;
-  if (options.json) print(context.io.out, JSON.stringify(state, null, 2));
+  const liveness = await runLiveness(run.runDir);
+  if (options.json) print(context.io.out, JSON.stringify({ ...state, live: liveInfo(state.status, liveness) }, null, 2));
   else {
-    const liveness = await runLiveness(run.runDir);
     print(
       context.io.out,
       `run ${run.runId}: ${describeStatus(state.status, liveness)} (created ${state.createdAt}, updated ${state.updatedAt})`,
@@ -87,6 +87,24 @@ export async function statusCommand(
   for (const problem of problems) print(context.io.out, `  ${problem.problem}: ${problem.path}`);
   print(context.io.out, problems.length ? `${problems.length} artifact problem(s)` : `all ${manifest.list().length} artifacts verified`);
   return problems.length ? EXIT.integrity : EXIT.ok;
+}
+
+/**
+ * `status --json`'s view of the process writing the run: its lock's pid, host and heartbeat (with its age in
+ * seconds), whether it is alive, and the status that follows (`interrupted` for a `running` run nobody writes).
+ */
+function liveInfo(status: string, liveness: RunLiveness) {
+  const { holder } = liveness;
+  return {
+    alive: liveness.live,
+    status: liveness.live || status !== 'running' ? status : 'interrupted',
+    lock: holder === undefined ? 'none' : holder === null ? 'unreadable' : 'held',
+    pid: holder?.pid ?? null,
+    host: holder?.host ?? null,
+    startedAt: holder?.startedAt ?? null,
+    heartbeatAt: holder?.heartbeatAt ?? null,
+    heartbeatAgeSeconds: holder ? Math.max(0, Math.round((Date.now() - Date.parse(holder.heartbeatAt)) / 1000)) : null,
+  };
 }
 
 /** `running` is only true while a live process holds the run's lock; without one the run was cut off. */

@@ -12,14 +12,16 @@ import {
   type TrainSummaryFile,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { UsageError, type LogLevel } from '@tribar/core';
+import { TribarError, UsageError, type LogLevel, type ProgressReporter } from '@tribar/core';
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
-import { getRun, listRuns, progressEmitter } from '@tribar/pipeline';
+import { getRun, listRuns, progressEmitter, type PipelineEvent } from '@tribar/pipeline';
 import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult } from '@tribar/trainer';
 import { Tracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
+import { exitCodeFor, markLogged } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatTable, print } from '../io.js';
+import { jsonEvents, type JsonEvents } from '../json-events.js';
 import { createCliLogger } from '../logging.js';
 import { createProgressDisplay } from '../progress.js';
 import { loadCliConfig } from './config.js';
@@ -31,6 +33,7 @@ export interface TrainOptions extends ConfigOptions {
   run?: string;
   hp?: string[];
   logLevel?: LogLevel;
+  json?: boolean;
 }
 
 /** A Phase 1 run is trainable once its scale stage has completed. */
@@ -38,24 +41,76 @@ const trainable = (state: RunState) => state.stages[STAGE.scale]?.status === 'co
 
 /** `tribar train`: fit models on the latest (or a named) Phase 1 run, track them, add them to the run's summary. */
 export async function trainCommand(context: CliContext, options: TrainOptions): Promise<ExitCode> {
+  const json = options.json ? jsonEvents(context.io) : undefined;
+  const run: { id: string | null; dir?: string } = { id: options.run ?? null };
+  try {
+    const results = await train(context, options, json, run);
+    json?.summary({ runId: run.id, runDir: run.dir ?? null, status: 'completed', exitCode: EXIT.ok, results });
+    return EXIT.ok;
+  } catch (error) {
+    json?.summary({ runId: run.id, runDir: run.dir ?? null, status: 'error', exitCode: exitCodeFor(error), error });
+    throw error;
+  }
+}
+
+/**
+ * A progress reporter for one fit whose last reported epoch is exact: the pipeline's emitter sends at most one
+ * update per 100 ms, so the epoch early stopping ended at would otherwise often go unreported.
+ */
+function fitProgress(emit: (event: PipelineEvent) => void): ProgressReporter {
+  const inner = progressEmitter(STAGE.train, emit);
+  let current = 0;
+  let total = 0;
+  let detail: { unit?: string; label?: string } = {};
+  return {
+    start(newTotal, options = {}) {
+      [current, total, detail] = [0, newTotal, options];
+      inner.start(newTotal, options);
+    },
+    advance(by = 1) {
+      current += by;
+      inner.advance(by);
+    },
+    update(value) {
+      current = value;
+      inner.update(value);
+    },
+    done() {
+      if (current > 0 && current < total) emit({ type: 'stage-progress', stage: STAGE.train, current, total, ...detail });
+      inner.done();
+    },
+  };
+}
+
+async function train(
+  context: CliContext,
+  options: TrainOptions,
+  json: JsonEvents | undefined,
+  found: { id: string | null; dir?: string },
+): Promise<TrainResult[]> {
   const { io } = context;
+  // Human lines go to standard error under --json: standard output holds only the events.
+  const human = json ? io.err : io.out;
   const cliLoaded = await loadCliConfig(context, options);
   const cliConfig = cliLoaded.config;
   const runsDir = resolve(io.cwd, cliConfig.paths.runsDir);
   const run = options.run ? await getRun(runsDir, options.run) : (await listRuns(runsDir)).find((r) => trainable(r.state));
   if (!run) {
-    print(io.err, `no Phase 1 run with a completed scale stage in ${runsDir}: run \`tribar pipeline\` first`);
-    return EXIT.notFound;
+    throw new TribarError('RUN_NOT_FOUND', `no Phase 1 run with a completed scale stage in ${runsDir}`, {
+      hint: 'run `tribar pipeline` first',
+    });
   }
+  [found.id, found.dir] = [run.runId, run.runDir];
   if (!trainable(run.state)) {
-    print(io.err, `run ${run.runId} has no completed scale stage: run \`tribar pipeline --run-id ${run.runId} --resume\` first`);
-    return EXIT.notFound;
+    throw new TribarError('RUN_NOT_FOUND', `run ${run.runId} has no completed scale stage`, {
+      hint: `run \`tribar pipeline --run-id ${run.runId} --resume\` first`,
+    });
   }
   // The run's own config is the truth about its data (contracts and costs, seed) and carries its train
   // section: it is the base; --config, the environment and --set apply on top of it.
   const runConfigFile = artifactPath(run.runDir, runConfig);
   const loaded = existsSync(runConfigFile) ? await loadCliConfig(context, options, runConfigFile) : cliLoaded;
-  print(io.out, `config: ${loaded.layers.map((layer) => layer.source).join(' < ')}${options.hp?.length ? ' < --hp' : ''}`);
+  print(human, `config: ${loaded.layers.map((layer) => layer.source).join(' < ')}${options.hp?.length ? ' < --hp' : ''}`);
   const registry = createDefaultRegistry();
   const models = options.model;
   checkTrainSection(registry, { ...loaded.config.train, models });
@@ -71,7 +126,7 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
     },
   };
 
-  const display = createProgressDisplay(io);
+  const display = json ?? createProgressDisplay(io);
   const logger = createCliLogger(io, {
     level: options.logLevel ?? config.logging.level,
     logFile: artifactPath(run.runDir, trainLog),
@@ -83,38 +138,41 @@ export async function trainCommand(context: CliContext, options: TrainOptions): 
   const trackerIds = new Map<string, string>();
   try {
     for (const item of trainingPlan(config)) {
-      const progress = progressEmitter(`train ${item.model} ${item.symbol} h${item.horizon}`, display.onEvent);
-      results.push(
-        await trainModel({
-          ...item,
-          runDir: run.runDir,
-          registry,
-          config,
-          tracker,
-          runId: run.runId,
-          trials: models.length,
-          logger,
-          progress,
-          onFitRun: (fit) => {
-            if (fit.trackerRunId) trackerIds.set(fitKey(item), fit.trackerRunId);
-          },
-        }),
-      );
+      const result = await trainModel({
+        ...item,
+        runDir: run.runDir,
+        registry,
+        config,
+        tracker,
+        runId: run.runId,
+        trials: models.length,
+        logger,
+        progress: fitProgress(display.onEvent),
+        onFitRun: (fit) => {
+          if (fit.trackerRunId) trackerIds.set(fitKey(item), fit.trackerRunId);
+        },
+      });
+      results.push(result);
+      json?.emit('fit-done', { ...result, trackerRunId: trackerIds.get(fitKey(item)) ?? null });
     }
+  } catch (error) {
+    // The stack goes to the run's train log (and to the console at debug); the command prints the one line.
+    logger.debug({ err: error }, 'training stopped on an error');
+    markLogged(error);
+    throw error;
   } finally {
-    display.onEvent({ type: 'run-end', runId: run.runId, status: 'completed', durationMs: 0 });
     display.stop();
   }
   await mergeSummary(run.runDir, results);
-  print(io.out, formatTrainResults(results, trackerIds));
-  print(io.out, `run folder: ${run.runDir}`);
+  print(human, formatTrainResults(results, trackerIds));
+  print(human, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
-  print(io.out, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (it uses the run's own config) adds these models to it`);
+  print(human, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (it uses the run's own config) adds these models to it`);
   print(
-    io.out,
+    human,
     `tracked in ${resolve(io.cwd, config.train.tracking.dir)} (experiment '${config.train.tracking.experiment}'): tribar runs list`,
   );
-  return EXIT.ok;
+  return results;
 }
 
 /**
@@ -228,8 +286,8 @@ export function formatTrainResults(results: readonly TrainResult[], trackerIds: 
 }
 
 /** Print the run's training summary after a pipeline run, when it trained. */
-export async function printTrainSummary(context: CliContext, runDir: string): Promise<void> {
+export async function printTrainSummary(out: NodeJS.WritableStream, runDir: string): Promise<void> {
   if (!existsSync(artifactPath(runDir, trainSummary))) return;
   const results = summaryResults(await readJsonArtifact(runDir, trainSummary));
-  if (results.length > 0) print(context.io.out, formatTrainResults(results));
+  if (results.length > 0) print(out, formatTrainResults(results));
 }

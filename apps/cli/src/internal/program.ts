@@ -1,8 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '@tribar/config';
-import { TribarError, UsageError } from '@tribar/core';
-import { PipelineDefinitionError } from '@tribar/pipeline';
+import { Command, Option } from 'commander';
 import { configPrint, configSchema, configValidate } from './commands/config.js';
 import { pipelineCommand, type PipelineOptions } from './commands/pipeline.js';
 import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirOption } from './commands/runs.js';
@@ -10,11 +7,11 @@ import { trackedCompare, trackedList, trackedShow, type TrackedOptions } from '.
 import { trainCommand, type TrainOptions } from './commands/train.js';
 import { modelsCommand } from './commands/models.js';
 import type { CliContext, ConfigOptions } from './context.js';
+import { reportError, wantsStacks } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { print } from './io.js';
 
-/** This package's version (`../package.json` from both `src/` and `dist/`). */
-const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** This package's version (`../../package.json` from both `src/internal/` and `dist/internal/`). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const list = (value: string, previous: string[] = []) => [
@@ -33,6 +30,16 @@ function configOptions(command: Command): Command {
 
 type StatusOptions = RunsDirOption & { verify?: boolean; json?: boolean };
 type CleanOptions = RunsDirOption & { all?: boolean; force?: boolean; cache?: boolean; tmp?: boolean };
+
+const logLevelOption = () =>
+  new Option('--log-level <level>', 'console log level (debug and trace also print the stack of an error)').choices([
+    'trace',
+    'debug',
+    'info',
+    'warn',
+    'error',
+    'silent',
+  ]);
 
 const runsDirOption = () => new Option('--runs-dir <dir>', 'folder holding the runs').default('runs');
 
@@ -65,7 +72,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--run-id <id>', 'run folder name; an existing run is resumed, skipping up-to-date stages')
     .option('--resume', 'continue the latest run (or --run-id) with its own config.json, skipping up-to-date stages')
     .option('--reconfigure', 'let --config/--set change the settings of an existing run (otherwise refused with exit 2)')
-    .addOption(new Option('--log-level <level>', 'console log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .addOption(logLevelOption())
+    .option('--json', 'NDJSON events on standard output (one object per line), no progress bar; logs stay on standard error')
     .action(act((options: PipelineOptions) => pipelineCommand(context, options)));
 
   program
@@ -73,7 +81,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .description('stage by stage state of a run (default: the latest)')
     .addOption(runsDirOption())
     .option('--verify', 'check every artifact against its manifest checksum')
-    .option('--json', 'print the raw state')
+    .option('--json', 'the run state as JSON, with the live process that writes it (pid, host, heartbeat age)')
     .action(act((run: string | undefined, options: StatusOptions) => statusCommand(context, run, options)));
 
   configOptions(program.command('train').description('fit models on the latest Phase 1 run (or --run), track them and add them to the run'))
@@ -82,7 +90,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('-H, --horizon <horizons>', 'horizons (default: train.horizons or every configured horizon)', list)
     .option('--run <id>', 'Phase 1 run to train on (default: the latest with a completed scale stage)')
     .option('--hp <key=value>', 'hyperparameter of a single --model, e.g. --hp maxDepth=4 (repeatable)', collect)
-    .addOption(new Option('--log-level <level>', 'console log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+    .addOption(logLevelOption())
+    .option('--json', 'NDJSON events on standard output (one object per line), no progress bar; logs stay on standard error')
     .action(act((options: TrainOptions) => trainCommand(context, options)));
 
   program
@@ -148,20 +157,6 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportError(context, error);
+    return reportError(context.io, error, wantsStacks(argv, context.io.env));
   }
-}
-
-function reportError(context: CliContext, error: unknown): ExitCode {
-  if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  print(context.io.err, `error: ${message}`);
-  if (error instanceof ConfigError || error instanceof PipelineDefinitionError || error instanceof UsageError) return EXIT.usage;
-  // A pipeline run or a tracked run: both are core's RunNotFoundError.
-  if (error instanceof TribarError && error.code === 'RUN_NOT_FOUND') return EXIT.notFound;
-  if (error instanceof TribarError && error.code === 'RUN_LOCKED') return EXIT.locked;
-  if (!(error instanceof TribarError) && error instanceof Error && error.stack) print(context.io.err, error.stack);
-  return EXIT.failed;
 }
