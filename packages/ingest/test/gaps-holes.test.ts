@@ -76,7 +76,7 @@ describe.skipIf(!hasRealData(MES_1M))('a hole cut out of the real MES file', () 
   const mes = readRealBars(MES_1M, 'MES');
   const options = cleanOptionsFromConfig(defaultConfig(), 'MES');
 
-  it('the whole file: no session missing (the holidays' short sessions are sessions, with bars)', () => {
+  it("the whole file: no session missing (a holiday's short session is a session, with bars)", () => {
     const { report } = cleanBars(mes, options);
     expect(report.gaps).toMatchObject({ missingSessions: 0, longestHole: null, longGaps: 0, longGapBars: 0 });
     expect(longHoleWarning('MES', report.gaps)).toBeUndefined();
