@@ -1,6 +1,6 @@
-import type { Bars } from '@tribar/market';
+import { calendarForSymbol, type Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
-import { fillSessionGaps } from '../src/internal/clean/gaps.js';
+import { fillOwnedSessionGaps, fillSessionGaps } from '../src/internal/clean/gaps.js';
 import { barsFrom, iso, minuteBars } from './helpers/bars.js';
 import { hasRealData, MES_1M, MGC_1M, readRealBars } from './helpers/real-data.js';
 
@@ -95,6 +95,25 @@ describe('fillSessionGaps', () => {
       '2026-03-10T20:58:00.000Z',
       '2026-03-10T20:59:00.000Z',
     ]);
+  });
+});
+
+describe('fillOwnedSessionGaps', () => {
+  it('shares the arrays it is given when nothing is filled, and copies when something is', () => {
+    // The last five minutes before the 16:00 CT close (CDT): nothing missing, nothing after.
+    const closing = minuteBars('MES', '2026-03-10T20:55:00Z', [1, 2, 3, 4, 5]);
+    const ids = calendarForSymbol('MES').sessionIds(closing.timestamp);
+    const { bars: same, report } = fillOwnedSessionGaps(closing, { maxFillMinutes: 5 }, ids);
+    expect(report.filledBars).toBe(0);
+    expect(same.timestamp).toBe(closing.timestamp);
+    expect(same.close).toBe(closing.close);
+    expect(Array.from(same.columns['filled']!)).toEqual([0, 0, 0, 0, 0]);
+    // Two minutes earlier the session is still open after the last bar: two filled, a copy.
+    const early = minuteBars('MES', '2026-03-10T20:53:00Z', [1, 2, 3, 4, 5]);
+    const { bars: copied } = fillOwnedSessionGaps(early, { maxFillMinutes: 5 }, calendarForSymbol('MES').sessionIds(early.timestamp));
+    expect(copied.timestamp).not.toBe(early.timestamp);
+    expect(Array.from(copied.columns['filled']!)).toEqual([0, 0, 0, 0, 0, 1, 1]);
+    expect(early.timestamp.length).toBe(5);
   });
 });
 
