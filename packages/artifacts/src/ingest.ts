@@ -135,17 +135,34 @@ export const outlierReportSchema = z.object({
 });
 export type OutlierReportFile = z.infer<typeof outlierReportSchema>;
 
+/** A run of consecutive CME sessions without a single bar. */
+export const sessionHoleSchema = z.object({
+  /** Whole sessions in the run (holidays are no sessions, so never counted). */
+  sessions: z.number().int().positive(),
+  /** Open of its first session and close (exclusive) of its last, ISO UTC. */
+  start: z.string(),
+  end: z.string(),
+});
+export type SessionHoleFile = z.infer<typeof sessionHoleSchema>;
+
 export const gapReportSchema = z.object({
-  /** Gaps inside a session that were filled, and the bars added. */
+  /** Runs of filled bars (the first maxFillMinutes missing minutes after a bar, inside its session), and the bars added. */
   filledGaps: z.number().int().nonnegative(),
   filledBars: z.number().int().nonnegative(),
-  /** Gaps inside a session longer than maxFillMinutes (left open), and their missing bars. */
+  /**
+   * Holes between two bars with session minutes left without a bar (beyond the filled ones;
+   * across whole missing sessions and a session's start or end too), and those minutes' bars.
+   */
   longGaps: z.number().int().nonnegative(),
   longGapBars: z.number().int().nonnegative(),
-  /** Steps between bars that are not whole multiples of the bar length (left open). */
+  /** Steps between bars that are not whole multiples of the bar length. */
   irregularSteps: z.number().int().nonnegative(),
   /** Bars outside every CME session (kept, never filled around). */
   barsOutsideSessions: z.number().int().nonnegative(),
+  /** CME sessions between the first and the last bar without any bar. */
+  missingSessions: z.number().int().nonnegative().optional(),
+  /** The longest run of missing sessions, or null when none is missing. */
+  longestHole: sessionHoleSchema.nullable().optional(),
 });
 export type GapReportFile = z.infer<typeof gapReportSchema>;
 

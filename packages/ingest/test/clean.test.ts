@@ -77,7 +77,7 @@ describe('cleanBars options', () => {
     const { bars: out, report } = cleanBars(bars, options);
     expect(report.rolls.map((r) => [r.source, r.gap])).toEqual([['calendar', 49.5]]);
     expect(out.close[0]).toBe(149.5);
-    expect(Array.from(out.columns['filled']!)).toEqual([0, 1, 0, 0]);
+    expect(Array.from(out.columns['filled']!)).toEqual([0, 1, 0, 0, 1, 1, 1, 1, 1]);
   });
 
   it('with rolls.detect off ignores a contract column but still honours the calendar', () => {
@@ -99,7 +99,7 @@ describe('cleanBars options', () => {
 });
 
 describe.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))('cleanBars on the real TopstepX files', () => {
-  it('finds one roll per file, fills only the 3-minute feed hole, and does not flag the roll bar', () => {
+  it('finds one roll per file, fills the 3-minute feed hole and five more minutes, and does not flag the roll bar', () => {
     const expected = { MES: ['2026-03-15T22:00:00.000Z', 36], MGC: ['2026-01-25T23:00:00.000Z', 59.2] } as const;
     for (const [file, symbol] of [
       [MES_1M, 'MES'],
@@ -108,8 +108,8 @@ describe.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))('cleanBars on the 
       const bars = readRealBars(file, symbol);
       const { bars: out, report } = cleanBars(bars, cleanOptionsFromConfig(config, symbol));
       expect(report.rolls.map((r) => [r.time, r.gap])).toEqual([expected[symbol]]);
-      expect(report.gaps.filledBars).toBe(3);
-      expect(report.outputBars).toBe(bars.timestamp.length + 3);
+      expect(report.gaps.filledBars).toBe(8);
+      expect(report.outputBars).toBe(bars.timestamp.length + 8);
       const roll = report.rolls[0]!;
       const rollRow = out.timestamp.indexOf(roll.timestamp);
       expect(out.columns['outlier']![rollRow]).toBe(0);

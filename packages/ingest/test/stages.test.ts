@@ -120,9 +120,11 @@ describe('ingest and clean stages', () => {
 
     await runStage(cleanStage, dir, config);
     const cleaned = tableToBars(await readArrowArtifact(dir, cleanBars('MES')));
-    expect(Array.from(cleaned.timestamp)).toEqual([Date.parse('2026-01-06T15:00:00Z')]);
+    // The data ends mid-session: five filled minutes follow its last bar (15:04–15:08).
+    expect(Array.from(cleaned.timestamp)).toEqual([Date.parse('2026-01-06T15:00:00Z'), Date.parse('2026-01-06T15:05:00Z')]);
     expect(cleaned.close[0]).toBe(101.25);
-    expect(cleaned.columns['sourceBars']![0]).toBe(4);
+    expect(cleaned.columns['sourceBars']![0]).toBe(5);
+    expect(Array.from(cleaned.columns['filled']!)).toEqual([1, 4]);
   });
 
   it('clean fails with the file and the column when an ingest file lacks one', async () => {

@@ -1,5 +1,5 @@
 import type { GapReportFile } from '@tribar/artifacts';
-import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
+import { calendarForSymbol, type Bars, type CmeCalendar, type Session } from '@tribar/market';
 import { sessionIdsOf } from './session-ids.js';
 
 /**
@@ -8,11 +8,23 @@ import { sessionIdsOf } from './session-ids.js';
  * halt, weekend and holiday got 30 invented bars copying the last real bar, volume included,
  * so a Friday close traded again for half an hour on Friday night with real-looking volume.
  *
- * Here a gap is filled only when both neighbours are in the same CME session (so halts,
- * weekends and holidays are never bridged, and a session that starts late or ends early is
- * not padded), the gap is a whole number of missing minutes, and there are at most
- * `maxFillMinutes` of them. A filled bar is flat at the previous close (O = H = L = C), has
- * volume 0 (nothing traded), and carries `filled` = 1.
+ * Here only minutes inside the CME session of the last real bar are filled (so halts,
+ * weekends and holidays are never bridged, and a session that starts late is not padded),
+ * and only the first `maxFillMinutes` missing minutes after a real bar. A filled bar is flat
+ * at the previous close (O = H = L = C), has volume 0 (nothing traded), and carries
+ * `filled` = 1.
+ *
+ * Causal: whether minute m gets a filled bar depends only on the bars at or before m (the
+ * last real bar before m, and its session's hours). Until issue 13 a hole was filled only
+ * when the *next* bar came within `maxFillMinutes`, so a bar after a cut decided whether the
+ * minutes before the cut had bars. Now every hole gets its first `maxFillMinutes` minutes
+ * filled and the rest is left open and counted; a session's last bar (and the data's) is
+ * followed by filled minutes while its session is open, as a live feed that stopped would be.
+ *
+ * Honest holes: the minutes of sessions left without a bar between the first and the last bar
+ * are counted (`longGaps`, `longGapBars`), and so are whole sessions without a bar
+ * (`missingSessions`, the longest run of them in `longestHole`): a three-month hole in a file
+ * used to report `longGaps: 0`.
  */
 
 export interface FillGapsOptions {
@@ -27,6 +39,22 @@ export interface FillGapsOptions {
 /** Part of `clean-report.json`, so the contract's type. */
 export type GapReport = GapReportFile;
 
+/** A hole of more whole sessions than this is warned about (see `longHoleWarning`). */
+export const LONG_HOLE_SESSIONS = 5;
+
+/**
+ * The warning a clean report's longest hole deserves (more than `LONG_HOLE_SESSIONS` whole
+ * sessions without a bar), as logger fields and message, or undefined.
+ */
+export function longHoleWarning(symbol: string, report: GapReport): { fields: Record<string, unknown>; message: string } | undefined {
+  const hole = report.longestHole;
+  if (!hole || hole.sessions <= LONG_HOLE_SESSIONS) return undefined;
+  return {
+    fields: { symbol, start: hole.start, end: hole.end, sessions: hole.sessions, missingSessions: report.missingSessions },
+    message: `${symbol}: no bars for ${hole.sessions} whole sessions, ${hole.start} to ${hole.end}; a split may span the hole`,
+  };
+}
+
 export function fillSessionGaps(bars: Bars, options: FillGapsOptions): { bars: Bars; report: GapReport } {
   return fillGaps(bars, options, false, sessionIdsOf(bars.timestamp, options.sessions ?? calendarForSymbol(bars.symbol)));
 }
@@ -40,30 +68,73 @@ export function fillOwnedSessionGaps(bars: Bars, options: FillGapsOptions, sessi
   return fillGaps(bars, options, true, sessionIds);
 }
 
+/** Grid steps of `barMs` from `from` that lie strictly before `to` (k ≥ 1 with from + k·barMs < to). */
+function stepsBefore(from: number, to: number, barMs: number): number {
+  return Math.max(0, Math.ceil((to - from) / barMs) - 1);
+}
+
 function fillGaps(bars: Bars, options: FillGapsOptions, owned: boolean, sessionIds: Int32Array): { bars: Bars; report: GapReport } {
   const barMs = options.barMs ?? 60_000;
   const n = bars.timestamp.length;
-  const report: GapReport = { filledGaps: 0, filledBars: 0, longGaps: 0, longGapBars: 0, irregularSteps: 0, barsOutsideSessions: 0 };
-  // First pass: how many bars each gap gets, so the output is allocated once.
+  const calendar = options.sessions ?? calendarForSymbol(bars.symbol);
+  const maxBars = Math.floor(options.maxFillMinutes * (60_000 / barMs));
+  const report: GapReport = {
+    filledGaps: 0,
+    filledBars: 0,
+    longGaps: 0,
+    longGapBars: 0,
+    irregularSteps: 0,
+    barsOutsideSessions: 0,
+    missingSessions: 0,
+    longestHole: null,
+  };
+  // First pass: how many bars follow each real bar, so the output is allocated once.
   const insertAfter = new Int32Array(n);
+  // The session of the last bar inside one, its close, and the session minutes after its last
+  // bar left without one (the first part of a hole that goes on into a later session).
+  let sessionId = -1;
+  let closeMs = Number.NaN;
+  let hole = 0;
   for (let i = 0; i < n; i++) {
-    if (sessionIds[i] === -1) report.barsOutsideSessions++;
-    if (i === 0 || sessionIds[i] === -1 || sessionIds[i] !== sessionIds[i - 1]) continue;
-    const step = (bars.timestamp[i] as number) - (bars.timestamp[i - 1] as number);
-    if (step === barMs) continue;
-    const missing = step / barMs - 1;
-    if (!Number.isInteger(missing)) {
-      report.irregularSteps++;
+    const id = sessionIds[i] as number;
+    if (id === -1) {
+      report.barsOutsideSessions++;
       continue;
     }
-    if (missing > options.maxFillMinutes * (60_000 / barMs)) {
+    const t = bars.timestamp[i] as number;
+    if (id !== sessionId) {
+      if (sessionId !== -1) hole += sessionsBetween(calendar, sessionId, id, t, barMs, report);
+      if (hole > 0) {
+        report.longGaps++;
+        report.longGapBars += hole;
+      }
+      hole = 0;
+      sessionId = id;
+      closeMs = calendar.sessionCloseMs(id);
+    }
+    const last = i + 1 === n;
+    const next = last ? Number.POSITIVE_INFINITY : (bars.timestamp[i + 1] as number);
+    const sameSession = !last && sessionIds[i + 1] === id;
+    if (sameSession) {
+      const step = next - t;
+      if (step === barMs) continue;
+      if (!Number.isInteger(step / barMs)) report.irregularSteps++;
+    }
+    // The minutes after this bar, before the next one, while its session is open: the first
+    // maxBars are filled whatever comes later, the rest are left open.
+    const free = stepsBefore(t, Math.min(next, closeMs), barMs);
+    const count = Math.min(free, maxBars);
+    if (count > 0) {
+      insertAfter[i] = count;
+      report.filledGaps++;
+      report.filledBars += count;
+    }
+    if (!sameSession)
+      hole = last ? 0 : free - count; // the data's end is no hole
+    else if (free > count) {
       report.longGaps++;
-      report.longGapBars += missing;
-      continue;
+      report.longGapBars += free - count;
     }
-    insertAfter[i - 1] = missing;
-    report.filledGaps++;
-    report.filledBars += missing;
   }
 
   const total = n + report.filledBars;
@@ -129,4 +200,36 @@ function fillGaps(bars: Bars, options: FillGapsOptions, owned: boolean, sessionI
   copyRun(n);
   out.columns['filled'] = filled;
   return { bars: out, report };
+}
+
+/**
+ * From a bar in session `fromId` to the next bar in a session, at `next` in the later session
+ * `toId`: the bar steps of the whole sessions in between (none of them has a bar: counted in
+ * `missingSessions`, the longest run kept as `longestHole`) and of `toId`'s start before `next`.
+ */
+function sessionsBetween(calendar: CmeCalendar, fromId: number, toId: number, next: number, barMs: number, report: GapReport): number {
+  let steps = 0;
+  let missing = 0;
+  let first: Session | undefined;
+  let session = calendar.nextSession(fromId);
+  let lastMissing = session;
+  while (session.id < toId) {
+    first ??= session;
+    lastMissing = session;
+    missing++;
+    steps += stepsBefore(session.openMs - barMs, session.closeMs, barMs);
+    session = calendar.nextSession(session.id);
+  }
+  steps += stepsBefore(calendar.sessionOpenMs(toId) - barMs, next, barMs);
+  if (first !== undefined) {
+    report.missingSessions = (report.missingSessions ?? 0) + missing;
+    if (!report.longestHole || missing > report.longestHole.sessions) {
+      report.longestHole = {
+        sessions: missing,
+        start: new Date(first.openMs).toISOString(),
+        end: new Date(lastMissing.closeMs).toISOString(),
+      };
+    }
+  }
+  return steps;
 }
