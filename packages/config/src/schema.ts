@@ -517,7 +517,9 @@ export const runConfigSchema = z
           .int()
           .nonnegative()
           .default(5)
-          .describe('Longest gap inside a session filled with flat, zero-volume bars; gaps across halts are never filled.'),
+          .describe(
+            'Missing minutes filled after each bar while its CME session is open (flat, zero-volume bars), causally: the first maxFillMinutes of every hole; halts, weekends and holidays are never bridged.',
+          ),
         outliers: z
           .object({
             action: z.enum(['flag', 'drop', 'winsorize']).default('flag'),

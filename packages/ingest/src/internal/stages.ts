@@ -17,6 +17,7 @@ import type { RunConfig } from '@tribar/config';
 import { defineStage, type StageContext } from '@tribar/core';
 import { barsToTable, tableToBars, type Bars } from '@tribar/market';
 import { cleanBars, cleanOptionsFromConfig } from './clean/clean.js';
+import { longHoleWarning } from './clean/gaps.js';
 import { readBars } from './read/read-bars.js';
 import type { ReadStats } from './read/types.js';
 import { repairBars } from './repair/repair.js';
@@ -150,6 +151,8 @@ export const cleanStage = defineStage<RunConfig>({
       const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
       const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
       warnIfRollsUnknowable(context, symbol, oneMinute);
+      const hole = longHoleWarning(symbol, report.gaps);
+      if (hole) context.logger.warn(hole.fields, hole.message);
       for (const roll of report.rolls) {
         context.logger.info(
           {
