@@ -6,6 +6,7 @@ export { progressEmitter } from './internal/events.js';
 export type { PipelineEvent, PipelineEventListener } from './internal/events.js';
 export {
   newRunId,
+  isValidRunId,
   runDirFor,
   listRuns,
   getRun,

@@ -8,6 +8,7 @@ describe('the public face of @tribar/pipeline', () => {
       'clearCaches',
       'compareRuns',
       'getRun',
+      'isValidRunId',
       'latestRun',
       'listRuns',
       'newRunId',

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { artifactPath, reportHtml, runConfig, runLog, STAGE, type StageRecord } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { getRun, latestRun, newRunId, runDirFor, runPipeline, type PipelineResult } from '@tribar/pipeline';
+import { getRun, isValidRunId, latestRun, newRunId, runDirFor, runPipeline, type PipelineResult } from '@tribar/pipeline';
 import { TribarError, UsageError, type LogLevel } from '@tribar/core';
 import type { CliContext, ConfigOptions } from '../context.js';
 import { diffConfigs, formatConfigChanges } from '../config-diff.js';
@@ -33,10 +33,8 @@ const withAbsoluteTracking = (io: CliContext['io'], loaded: RunConfig): RunConfi
 });
 
 /** The pipeline's rule for a run id (a folder name inside the runs folder), checked before anything touches the disk. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function checkRunId(runId: string): void {
-  if (RUN_ID.test(runId) && runId.length <= 128) return;
+  if (isValidRunId(runId)) return;
   throw new UsageError(
     `run id '${runId}' may use only letters, digits, '.', '_' and '-' (at most 128, not starting with '.', '_' or '-')`,
     {
