@@ -1,5 +1,5 @@
 // Public API of @tribar/core: the foundation every other package builds on.
-export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, describeError } from './internal/errors.js';
+export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, FileWriteError, describeError } from './internal/errors.js';
 export type { ErrorDetails, DataLocation } from './internal/errors.js';
 export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './internal/logger.js';
 export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './internal/logger.js';

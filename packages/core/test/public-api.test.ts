@@ -9,6 +9,7 @@ const VALUES = [
   'DataError',
   'Rng',
   'RunNotFoundError',
+  'FileWriteError',
   'TribarError',
   'UsageError',
   'arrowToParquet',
