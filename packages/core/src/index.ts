@@ -1,6 +1,15 @@
 // Public API of @tribar/core: the foundation every other package builds on.
-export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, FileWriteError, describeError } from './internal/errors.js';
-export type { ErrorDetails, DataLocation } from './internal/errors.js';
+export {
+  TribarError,
+  DataError,
+  ArtifactError,
+  UsageError,
+  RunNotFoundError,
+  FileWriteError,
+  describeError,
+  describeFailure,
+} from './internal/errors.js';
+export type { ErrorDetails, DataLocation, FailureDescription } from './internal/errors.js';
 export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './internal/logger.js';
 export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './internal/logger.js';
 export { writeAtomically, writeFileAtomic, writeJsonAtomic, temporaryPathFor } from './internal/atomic-write.js';

@@ -19,6 +19,7 @@ const VALUES = [
   'defineStage',
   'deriveSeed',
   'describeError',
+  'describeFailure',
   'diffManifests',
   'float64Column',
   'float64Columns',

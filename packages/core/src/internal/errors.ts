@@ -119,6 +119,43 @@ export function describeError(error: unknown): { name: string; code?: string; me
   return { name: 'Error', message: String(error) };
 }
 
+/** A failure for a person: one line saying what failed, the hint apart, and the stack only for debugging. */
+export interface FailureDescription {
+  name: string;
+  code?: string;
+  /** What failed, on one line (a `TribarError`'s hint is not part of it). */
+  message: string;
+  hint?: string;
+  /** The JS stack (with its causes'), for a debug log only. */
+  stack?: string;
+}
+
+/** Split anything thrown into a one-line message, its hint and its stack (see `FailureDescription`). */
+export function describeFailure(error: unknown): FailureDescription {
+  if (!(error instanceof Error)) return { name: 'Error', message: oneLine(String(error)) };
+  const hint = error instanceof TribarError ? error.hint : undefined;
+  const suffix = hint ? `\n  hint: ${hint}` : '';
+  const text = suffix && error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
+  let stack = error.stack;
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    stack = `${stack ?? ''}\ncaused by: ${cause.stack ?? cause.message}`;
+  }
+  return {
+    name: error.name,
+    ...(error instanceof TribarError ? { code: error.code } : {}),
+    message: oneLine(text),
+    ...(hint ? { hint } : {}),
+    ...(stack ? { stack } : {}),
+  };
+}
+
+const oneLine = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
+
 /**
  * A run that does not exist: a pipeline run folder under a runs directory, or a tracked training
  * run under a tracking root. One class, so an app maps both to its "no such run" exit code.

@@ -6,11 +6,13 @@ import {
   ArtifactManifest,
   childLogger,
   describeError,
+  describeFailure,
   createStageContext,
   hashValue,
   sha256File,
   TribarError,
   verifyEntry,
+  type FailureDescription,
   type Logger,
   type StageDefinition,
 } from '@tribar/core';
@@ -259,7 +261,7 @@ async function runInFolder<C extends PipelineConfigShape>(
     state.status = 'failed';
     await manifest.save();
     await writeRunState(runDir, state);
-    emit({ type: 'run-end', runId, status: 'failed', durationMs: Date.now() - started });
+    emit({ type: 'run-end', runId, status: 'failed', durationMs: Date.now() - started, error: describeFailure(error) });
     throw error;
   }
   if (status === 'completed' && blocked.size) status = 'failed';
@@ -317,6 +319,7 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   });
 
   let record: StageRecord;
+  let failure: FailureDescription | undefined;
   try {
     const outputs = stage.outputs(config);
     await Promise.all(outputs.map((path) => mkdir(dirname(artifactPath(runDir, path)), { recursive: true })));
@@ -342,7 +345,10 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
       stageLog.warn(`stage interrupted${removed.files ? ` (${removed.files} partial file(s) removed)` : ''}`);
     } else {
       record = { name: stage.name, status: 'failed', error: describeError(error) };
-      stageLog.error({ err: error }, 'stage failed');
+      // One line (what failed, and the hint) at error level; the stack only at debug level.
+      failure = describeFailure(error);
+      stageLog.error({ code: failure.code, hint: failure.hint }, `stage failed: ${failure.message}`);
+      stageLog.debug({ err: error }, 'stage failure (stack)');
     }
   }
   const endedAt = new Date();
@@ -354,7 +360,7 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   state.stages[stage.name] = record;
   await manifest.save();
   await writeRunState(runDir, state);
-  emit({ type: 'stage-end', stage: stage.name, record });
+  emit({ type: 'stage-end', stage: stage.name, record, ...(failure ? { error: failure } : {}) });
   if (record.status === 'completed') stageLog.info({ durationMs: record.durationMs, metrics: record.metrics }, 'stage completed');
   return record;
 }
