@@ -37,6 +37,7 @@ describe('runPipeline', () => {
     const manifest = await ArtifactManifest.open(result.runDir, 'r1');
     expect(manifest.list().map((entry) => [entry.path, entry.stage])).toEqual([
       ['combined/values.json', 'combined'],
+      ['config.json', 'pipeline'],
       ['scaled/values.json', 'scaled'],
       ['shifted/values.json', 'shifted'],
       ['source/values.json', 'source'],

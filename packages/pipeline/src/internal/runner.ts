@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { artifactPath, runConfig, writeJsonArtifact } from '@tribar/artifacts';
+import { artifactPath } from '@tribar/artifacts';
 import {
-  ArtifactManifest,
   childLogger,
   describeError,
   describeFailure,
@@ -12,6 +11,7 @@ import {
   sha256File,
   TribarError,
   verifyEntry,
+  type ArtifactManifest,
   type FailureDescription,
   type Logger,
   type StageDefinition,
@@ -23,7 +23,8 @@ import { configSlice, stageFingerprint } from './fingerprint.js';
 import { acquireRunLock } from './lock.js';
 import { isValidRunId, newRunId, runDirFor } from './runs.js';
 import { removeTemporaryFiles } from './temporary-files.js';
-import { readRunState, writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
+import { checkRecordedConfig, openManifest, readPreviousState, recordConfig } from './run-files.js';
+import { writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
 
 export interface PipelineConfigShape {
   seed: number;
@@ -128,7 +129,8 @@ async function runInFolder<C extends PipelineConfigShape>(
       { files: leftovers.files, bytes: leftovers.bytes },
       `removed ${leftovers.files} leftover temporary file(s) of an earlier, cut-off run`,
     );
-  const previous = await readRunState(runDir);
+  // Everything read back is validated; a damaged state.json or manifest.json is rebuilt (README "Damaged run files").
+  const previous = await readPreviousState(runDir, log);
   const state = initialState(
     runId,
     config,
@@ -138,7 +140,9 @@ async function runInFolder<C extends PipelineConfigShape>(
     state.createdAt = previous.createdAt;
     for (const name of state.order) if (previous.stages[name]) state.stages[name] = previous.stages[name];
   }
-  const manifest = await ArtifactManifest.open(runDir, runId);
+  const manifest = await openManifest(runDir, runId, log);
+  // An edited config.json is refused before anything is written; a damaged one is rewritten below.
+  await checkRecordedConfig(runDir, manifest, previous, config, log);
 
   /** SHA-256 of every artifact known to be intact in this invocation. */
   const verified = new Map<string, string>();
@@ -186,8 +190,9 @@ async function runInFolder<C extends PipelineConfigShape>(
     }
   }
 
-  // The resolved config as given (key order kept); `@tribar/config` validates it when the run is reused.
-  await writeJsonArtifact(runDir, runConfig, config as unknown as Record<string, unknown>);
+  // The resolved config as given (key order kept), its SHA-256 in the manifest so an edit is caught;
+  // `@tribar/config` validates it when the run is reused.
+  await recordConfig(runDir, manifest, config as unknown as Record<string, unknown>);
   await writeRunState(runDir, state);
   progress.stateWritten = true;
   const started = Date.now();
