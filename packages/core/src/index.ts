@@ -22,3 +22,4 @@ export { defineStage, noProgress, createStageContext } from './internal/stage.js
 export type { StageDefinition, StageContext, StageContextOptions, StageOutcome, ProgressReporter } from './internal/stage.js';
 export { float64Column, float64Columns } from './internal/arrow-columns.js';
 export { workerEntryUrl } from './internal/worker-entry.js';
+export { processAlive } from './internal/process.js';

@@ -20,6 +20,7 @@ const VALUES = [
   'deriveSeed',
   'describeError',
   'describeFailure',
+  'processAlive',
   'diffManifests',
   'float64Column',
   'float64Columns',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { artifactPath, runLock } from '@tribar/artifacts';
-import { TribarError, writeFileAtomic, type Logger } from '@tribar/core';
+import { processAlive, TribarError, writeFileAtomic, type Logger } from '@tribar/core';
 
 /** Who holds a run folder's lock (`run.lock`). */
 export interface RunLockHolder {
@@ -33,15 +33,6 @@ class RunLockedError extends TribarError {
       `run ${runId} is being written by process ${holder.pid} on ${holder.host} (started ${holder.startedAt}, heartbeat ${holder.heartbeatAt}; ${lockFile})`,
       { hint: 'Wait for it to finish, stop it, or use another --run-id. A lock whose process is gone is taken over automatically.' },
     );
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
