@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRootLogger } from '@tribar/core';
 import { runPipeline } from '../src/internal/runner.js';
+import { verifyRun } from '../src/internal/run-files.js';
 import { getRun, listRuns } from '../src/internal/runs.js';
 import { readCalls, testStages, type TestConfig } from './stages.js';
 
@@ -135,10 +136,12 @@ describe('a damaged run file is rebuilt on resume, never trusted and never a cra
   it('state.json truncated at any offset: found as a damaged run, resumed by re-running every stage', async () => {
     const clean = await run('clean');
     const expected = await resultFiles(clean.runDir);
-    const size = (await readFile(join(clean.runDir, 'state.json'))).length;
-    for (const offset of [0, 1, 100, Math.floor(size / 2), size - 2]) {
-      const runId = `cut-${offset}`;
+    for (const at of [0, 1, 100, 0.5, -3]) {
+      const runId = `cut-${at}`;
       const first = await run(runId);
+      // Its own size: durations make state.json's length differ from run to run (-3 cuts the closing `\n}\n`).
+      const size = (await readFile(join(first.runDir, 'state.json'))).length;
+      const offset = at === 0.5 ? Math.floor(size / 2) : at < 0 ? size + at : at;
       await truncate(join(first.runDir, 'state.json'), offset);
       // Still a run: listed and found (to resume or remove it), saying what is wrong.
       const found = await getRun(runsDir(), runId);
@@ -176,5 +179,25 @@ describe('a damaged run file is rebuilt on resume, never trusted and never a cra
       expect(warnings.map((warning) => warning.msg)).toEqual([expect.stringMatching(/^config\.json is damaged .*rewritten/)]);
       expect(await resultFiles(resumed.runDir)).toEqual(expected);
     }
+  });
+});
+
+describe('verifyRun', () => {
+  it('checks every recorded artifact, config.json included, and reports damaged run files instead of crashing', async () => {
+    const first = await run('r1');
+    expect(await verifyRun(first.runDir)).toEqual({ artifacts: 5, problems: [] });
+    await writeFile(join(first.runDir, 'config.json'), JSON.stringify({ ...config(), scale: 4 }, null, 2) + '\n');
+    expect((await verifyRun(first.runDir)).problems).toEqual([
+      expect.objectContaining({ path: 'config.json', problem: 'checksum-mismatch' }),
+    ]);
+    await truncate(join(first.runDir, 'manifest.json'), 30);
+    await truncate(join(first.runDir, 'state.json'), 0);
+    expect(await verifyRun(first.runDir)).toEqual({
+      artifacts: 0,
+      problems: [
+        { path: 'state.json', problem: 'damaged', detail: expect.stringMatching(/^not valid JSON/) },
+        { path: 'manifest.json', problem: 'damaged', detail: expect.stringMatching(/^not valid JSON/) },
+      ],
+    });
   });
 });

@@ -19,6 +19,7 @@ describe('the public face of @tribar/pipeline', () => {
       'runDirFor',
       'runLiveness',
       'runPipeline',
+      'verifyRun',
     ]);
     expect(pipeline.newRunId(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toMatch(/^20260102-030405-[0-9a-f]{4}$/);
   });

@@ -7,9 +7,10 @@ import {
   runManifest,
   runState,
   writeJsonArtifact,
+  type JsonArtifact,
   type RunState,
 } from '@tribar/artifacts';
-import { ArtifactError, ArtifactManifest, hashValue, verifyEntry, type Logger } from '@tribar/core';
+import { ArtifactError, ArtifactManifest, hashValue, verifyEntry, type Logger, type ManifestProblem } from '@tribar/core';
 import { RunIntegrityError } from './errors.js';
 
 /**
@@ -128,4 +129,37 @@ export async function recordConfig(runDir: string, manifest: ArtifactManifest, c
   await writeJsonArtifact(runDir, runConfig, config);
   await manifest.record(runConfig.path, PIPELINE);
   await manifest.save();
+}
+
+/** One thing wrong in a run folder: an artifact not as recorded, or a run file that no longer parses. */
+export type RunProblem = ManifestProblem | { path: string; problem: 'damaged'; detail: string };
+
+/** What `verifyRun` found: how many artifacts the manifest records, and every problem. */
+export interface RunVerification {
+  artifacts: number;
+  problems: RunProblem[];
+}
+
+/**
+ * Check a run folder read-only: `state.json` and `manifest.json` parse through their schemas, and every artifact the
+ * manifest records (`config.json` included) has the recorded size and SHA-256. A damaged run file is a `damaged`
+ * problem (a resume rebuilds it), never a crash.
+ */
+export async function verifyRun(runDir: string): Promise<RunVerification> {
+  const problems: RunProblem[] = [];
+  const damaged = async <T>(artifact: JsonArtifact<T>): Promise<T | undefined> => {
+    if (!existsSync(artifactPath(runDir, artifact))) return undefined;
+    try {
+      return await readJsonArtifact(runDir, artifact);
+    } catch (error) {
+      if (!isDamage(error)) throw error;
+      problems.push({ path: artifact.path, problem: 'damaged', detail: reasonOf(error) });
+      return undefined;
+    }
+  };
+  await damaged(runState);
+  const data = await damaged(runManifest);
+  const manifest = ArtifactManifest.from(runDir, '', data);
+  problems.push(...(await manifest.verify()));
+  return { artifacts: manifest.list().length, problems };
 }
