@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Tracker } from '../src/internal/tracker.js';
 
-const harness = join(import.meta.dirname, 'orphan-harness.ts');
+const harness = join(import.meta.dirname, 'run-harness.ts');
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 let scratch: string;
