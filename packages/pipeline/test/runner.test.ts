@@ -136,6 +136,19 @@ describe('runPipeline', () => {
     expect(error?.stack).toMatch(/^DataError: data\/MES.csv, row 17: close is not a number\n[^]*\n\s+at /);
   });
 
+  it('a failure outside any stage (a missing external input) puts the same error on run-end, and is rethrown', async () => {
+    const events: PipelineEvent[] = [];
+    const missing = join(dir, 'no-such-input.json');
+    await expect(run({ ...baseConfig(), sourceFile: missing }, { onEvent: (event) => events.push(event) })).rejects.toMatchObject({
+      code: 'INPUT_MISSING',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run-end',
+      status: 'failed',
+      error: { name: 'TribarError', code: 'INPUT_MISSING', message: `stage 'source' needs ${missing}, which does not exist` },
+    });
+  });
+
   it('continues past a failed optional stage, blocking only its dependents', async () => {
     const stages = testStages().map((stage) => (stage.name === 'scaled' ? { ...stage, required: false } : stage));
     const result = await runPipeline({ stages, config: { ...baseConfig(), failIn: 'scaled' }, runsDir: runsDir(), runId: 'r1' });
