@@ -1,6 +1,6 @@
 // A disk that is full when the run's lock is written: the error names run.lock, the errno and a hint, and neither a
 // half-written lock nor a new, empty run folder stays behind. The failure is injected by mocking `open`.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,5 +57,17 @@ describe('the run lock on a full disk', () => {
     expect((await runPipeline({ stages: testStages(), config: { seed: 1, scale: 1, offset: 0 }, runsDir, runId: 'full' })).status).toBe(
       'completed',
     );
+  });
+
+  it('a runs folder that cannot be created names it, with the errno and a hint', async () => {
+    writeFileSync(join(dir, 'plain'), 'a file where the runs folder should be');
+    const runsDir = join(dir, 'plain', 'runs');
+    await expect(
+      runPipeline({ stages: testStages(), config: { seed: 1, scale: 1, offset: 0 }, runsDir, runId: 'r' }),
+    ).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      path: join(runsDir, 'r'),
+      errno: 'ENOTDIR',
+    });
   });
 });

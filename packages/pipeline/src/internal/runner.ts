@@ -6,6 +6,7 @@ import {
   childLogger,
   describeError,
   describeFailure,
+  FileWriteError,
   createStageContext,
   hashValue,
   sha256File,
@@ -85,7 +86,9 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   const runDir = runDirFor(options.runsDir, runId);
   // One writer per run folder: a second process with this run id stops here, naming the holder.
   const createdDir = !existsSync(runDir);
-  await mkdir(runDir, { recursive: true });
+  await mkdir(runDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw typeof error.code === 'string' ? new FileWriteError(runDir, error.code, { cause: error }) : error;
+  });
   const forget = async () => {
     if (createdDir) await rm(runDir, { recursive: true, force: true });
   };
