@@ -128,6 +128,12 @@ describe('a damaged run file is rebuilt on resume, never trusted and never a cra
     expect(warnings[0]?.msg).toMatch(/entry 'config\.json' records path '\.\.\/elsewhere\.json'/);
     expect(await resultFiles(first.runDir)).toEqual(expected);
 
+    const absolute = JSON.parse(expected['manifest.json'] as string) as { artifacts: Record<string, { path: string }> };
+    absolute.artifacts['/etc/hosts'] = { ...(absolute.artifacts['config.json'] as { path: string }), path: '/etc/hosts' };
+    await writeFile(join(first.runDir, 'manifest.json'), JSON.stringify(absolute));
+    expect((await run('r1')).status).toBe('completed');
+    expect(await resultFiles(first.runDir)).toEqual(expected);
+
     await writeFile(join(first.runDir, 'manifest.json'), JSON.stringify({ manifestVersion: 2, artifacts: [] }));
     expect((await run('r1')).status).toBe('completed');
     expect(await resultFiles(first.runDir)).toEqual(expected);

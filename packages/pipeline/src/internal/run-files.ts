@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import {
   PIPELINE,
   artifactPath,
@@ -56,7 +57,9 @@ export async function openManifest(runDir: string, runId: string, log: Logger): 
   if (!existsSync(artifactPath(runDir, runManifest))) return ArtifactManifest.from(runDir, runId);
   try {
     const data = await readJsonArtifact(runDir, runManifest);
-    const misfiled = Object.entries(data.artifacts).find(([key, entry]) => key !== entry.path || entry.path.startsWith('..'));
+    const misfiled = Object.entries(data.artifacts).find(
+      ([key, entry]) => key !== entry.path || entry.path.startsWith('..') || isAbsolute(entry.path),
+    );
     if (misfiled) {
       throw new ArtifactError(`entry '${misfiled[0]}' records path '${misfiled[1].path}'`, artifactPath(runDir, runManifest));
     }
