@@ -1,6 +1,15 @@
 // Public API of @tribar/core: the foundation every other package builds on.
-export { TribarError, DataError, ArtifactError, UsageError, RunNotFoundError, describeError } from './internal/errors.js';
-export type { ErrorDetails, DataLocation } from './internal/errors.js';
+export {
+  TribarError,
+  DataError,
+  ArtifactError,
+  UsageError,
+  RunNotFoundError,
+  FileWriteError,
+  describeError,
+  describeFailure,
+} from './internal/errors.js';
+export type { ErrorDetails, DataLocation, FailureDescription } from './internal/errors.js';
 export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './internal/logger.js';
 export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './internal/logger.js';
 export { writeAtomically, writeFileAtomic, writeJsonAtomic, temporaryPathFor } from './internal/atomic-write.js';
@@ -13,3 +22,4 @@ export { defineStage, noProgress, createStageContext } from './internal/stage.js
 export type { StageDefinition, StageContext, StageContextOptions, StageOutcome, ProgressReporter } from './internal/stage.js';
 export { float64Column, float64Columns } from './internal/arrow-columns.js';
 export { workerEntryUrl } from './internal/worker-entry.js';
+export { processAlive } from './internal/process.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactError, DataError, describeError, TribarError, UsageError } from '../src/internal/errors.js';
+import { ArtifactError, DataError, describeError, describeFailure, TribarError, UsageError } from '../src/internal/errors.js';
 
 describe('DataError', () => {
   it('names the file, the row and the field before the message', () => {
@@ -76,5 +76,25 @@ describe('describeError', () => {
   it('survives JSON serialisation unchanged', () => {
     const described = describeError(new ArtifactError('missing', 'a/b.arrow', { hint: 're-run' }));
     expect(JSON.parse(JSON.stringify(described))).toEqual(described);
+  });
+});
+
+describe('describeFailure', () => {
+  it('gives a one-line message, the hint apart and the stack with its causes', () => {
+    const cause = new Error('EACCES: permission denied, open');
+    const error = new DataError('cannot open', { file: 'x.csv' }, { hint: 'Check the path.', cause });
+    const failure = describeFailure(error);
+    expect(failure).toMatchObject({ name: 'DataError', code: 'DATA_INVALID', message: 'x.csv: cannot open', hint: 'Check the path.' });
+    expect(failure.stack?.split('\n')[0]).toBe('DataError: x.csv: cannot open');
+    expect(failure.stack).toContain('caused by: Error: EACCES: permission denied, open');
+  });
+
+  it('joins a multi-line message into one line; plain errors and thrown values have no code or hint', () => {
+    const failure = describeFailure(new RangeError('bad row\n  at column close'));
+    expect(failure).toMatchObject({ name: 'RangeError', message: 'bad row at column close' });
+    expect(failure.code).toBeUndefined();
+    expect(failure.hint).toBeUndefined();
+    expect(describeFailure('plain text')).toEqual({ name: 'Error', message: 'plain text' });
+    expect(describeFailure(new TribarError('X', 'no hint here'))).toMatchObject({ code: 'X', message: 'no hint here' });
   });
 });

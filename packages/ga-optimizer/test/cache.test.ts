@@ -196,6 +196,54 @@ describe('the GA cache: a content-addressed store under the runs root', () => {
     expect(typeWarnings).toHaveLength(1);
   });
 
+  it('never trusts an entry with barriers outside the bounds in force, or one stored under another key', async () => {
+    const root = await newRoot();
+    await run(await runFolder(root, 'run-1'), config());
+    const paths = (await files(gaCacheDir(root))).map((entry) => join(gaCacheDir(root), entry));
+    expect(paths).toHaveLength(2);
+    const good = await Promise.all(paths.map(async (path) => readFile(path, 'utf8')));
+    type Entry = { key: string; params: { kUp: number; kDown: number; maxBars: number }; genes: number[] };
+    const entry = (index: number) => JSON.parse(good[index] as string) as Entry;
+    expect(entry(0).key).toBe(
+      relative(gaCacheDir(root), paths[0] as string)
+        .split('/')[1]
+        ?.replace('.json', ''),
+    );
+    // kUp 9 ATR: outside the default bounds [0.8, 4], yet consistent with its genes, as a hand-edited entry would be.
+    const far = entry(0);
+    far.params.kUp = 9;
+    far.genes[0] = 9;
+    await writeFile(paths[0] as string, JSON.stringify(far));
+    // Inside the bounds, but the barriers are not the genes' decoding (maxBars out of the horizon's range).
+    const off = entry(1);
+    off.params.maxBars = 400;
+    await writeFile(paths[1] as string, JSON.stringify(off));
+
+    const { logger, warnings } = capturingLogger();
+    const second = await run(await runFolder(root, 'run-2'), config(), { logger });
+    for (const symbol of ['MES', 'MGC']) expect(second.outcome.metrics?.[`${symbol}_h5.cached`]).toBe(false);
+    for (const name of OUTPUTS) expect(await outputText(join(root, 'run-2'), name), name).toBe(await outputText(join(root, 'run-1'), name));
+    expect(warnings.map((warning) => [warning.path, warning.problem])).toEqual(
+      expect.arrayContaining([
+        [paths[0], "barriers outside the GA's bounds: kUp 9 not in [0.8, 4]"],
+        [paths[1], expect.stringMatching(/^barriers \(kUp .*, maxBars 400\) are not its genes' \(.*maxBars \d+\)$/)],
+      ]),
+    );
+    expect(warnings).toHaveLength(2);
+    // Replaced by the recomputed (good) entries.
+    expect(await Promise.all(paths.map(async (path) => readFile(path, 'utf8')))).toEqual(good);
+
+    // An entry copied under another key's name: a miss (one warning), and replaced.
+    await writeFile(paths[1] as string, good[0] as string);
+    const { logger: third, warnings: moved } = capturingLogger();
+    const again = await run(await runFolder(root, 'run-3'), config(), { logger: third });
+    expect([again.outcome.metrics?.['MES_h5.cached'], again.outcome.metrics?.['MGC_h5.cached']].sort()).toEqual([false, true]);
+    expect(moved.map((warning) => [warning.path, warning.problem])).toEqual([
+      [paths[1], expect.stringMatching(/^stored under key [0-9a-f]{12}…, read as [0-9a-f]{12}…$/)],
+    ]);
+    expect(await readFile(paths[1] as string, 'utf8')).toBe(good[1]);
+  });
+
   it('clearGaCache deletes the store (and the folder earlier versions used) and counts what it removed', async () => {
     const root = await newRoot();
     expect(await clearGaCache(root)).toEqual({ entries: 0, bytes: 0 });

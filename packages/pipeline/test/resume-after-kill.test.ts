@@ -79,7 +79,8 @@ describe('a run killed during a stage', () => {
     const cleanManifest = await ArtifactManifest.read(join(runsDir, 'uninterrupted', 'manifest.json'));
     const diff = diffManifests(killedManifest, cleanManifest);
     expect(diff).toMatchObject({ added: [], removed: [], modified: [] });
-    expect(diff.unchanged).toHaveLength(4);
+    // The four stage outputs and config.json (the resumed run's config, as the uninterrupted run's).
+    expect(diff.unchanged).toHaveLength(5);
     for (const [path, entry] of Object.entries(cleanManifest.artifacts)) {
       expect(killedManifest.artifacts[path]).toMatchObject({ sha256: entry.sha256, sizeBytes: entry.sizeBytes, stage: entry.stage });
     }

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArtifactManifest, defineStage } from '@tribar/core';
+import { ArtifactManifest, DataError, defineStage } from '@tribar/core';
 import type { PipelineEvent } from '../src/internal/events.js';
 import { runPipeline } from '../src/internal/runner.js';
 import { readCalls, testStages, type TestConfig } from './stages.js';
@@ -37,6 +37,7 @@ describe('runPipeline', () => {
     const manifest = await ArtifactManifest.open(result.runDir, 'r1');
     expect(manifest.list().map((entry) => [entry.path, entry.stage])).toEqual([
       ['combined/values.json', 'combined'],
+      ['config.json', 'pipeline'],
       ['scaled/values.json', 'scaled'],
       ['shifted/values.json', 'shifted'],
       ['source/values.json', 'source'],
@@ -102,6 +103,50 @@ describe('runPipeline', () => {
     const resumed = await run(baseConfig());
     expect(resumed.status).toBe('completed');
     expect((await readCalls(callLog)).slice(2)).toEqual(['scaled', 'shifted', 'combined']);
+  });
+
+  it("a stage's failure event carries a one-line message, the hint and the stack apart", async () => {
+    const events: PipelineEvent[] = [];
+    const picky = defineStage<TestConfig>({
+      name: 'picky',
+      description: 'throws a typed error with a hint',
+      dependsOn: [],
+      version: 1,
+      configKeys: [],
+      inputs: () => [],
+      outputs: () => ['picky/out.bin'],
+      run: () => Promise.reject(new DataError('close is not a number', { file: 'data/MES.csv', row: 17 }, { hint: 'Fix row 17.' })),
+    });
+    const result = await runPipeline({
+      stages: [picky],
+      config: baseConfig(),
+      runsDir: runsDir(),
+      runId: 'r1',
+      onEvent: (event) => events.push(event),
+    });
+    expect(result.status).toBe('failed');
+    const end = events.find((event) => event.type === 'stage-end');
+    expect(end).toMatchObject({
+      stage: 'picky',
+      record: { status: 'failed' },
+      error: { name: 'DataError', code: 'DATA_INVALID', message: 'data/MES.csv, row 17: close is not a number', hint: 'Fix row 17.' },
+    });
+    const error = end?.type === 'stage-end' ? end.error : undefined;
+    expect(error?.message).not.toContain('\n');
+    expect(error?.stack).toMatch(/^DataError: data\/MES.csv, row 17: close is not a number\n[^]*\n\s+at /);
+  });
+
+  it('a failure outside any stage (a missing external input) puts the same error on run-end, and is rethrown', async () => {
+    const events: PipelineEvent[] = [];
+    const missing = join(dir, 'no-such-input.json');
+    await expect(run({ ...baseConfig(), sourceFile: missing }, { onEvent: (event) => events.push(event) })).rejects.toMatchObject({
+      code: 'INPUT_MISSING',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run-end',
+      status: 'failed',
+      error: { name: 'TribarError', code: 'INPUT_MISSING', message: `stage 'source' needs ${missing}, which does not exist` },
+    });
   });
 
   it('continues past a failed optional stage, blocking only its dependents', async () => {

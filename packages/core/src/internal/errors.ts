@@ -67,12 +67,94 @@ export class UsageError extends TribarError {
   }
 }
 
+/** What a file system error code means, for a person. */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'a folder has that name',
+  ENOTDIR: 'a file stands where a folder is needed',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+};
+
+function writeHint(errno: string): string {
+  const elsewhere = 'or choose another runs folder (`--runs-dir`, `paths.runsDir`)';
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') return `Free disk space on that file system, ${elsewhere}.`;
+  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS') return `Make the folder writable, ${elsewhere}.`;
+  return `Check the disk and the folder, ${elsewhere}.`;
+}
+
+/**
+ * A file could not be written (disk full, no permission, read-only file system): names the file the write was for,
+ * the errno (`ENOSPC`, …) and what to do. The atomic writers throw it; they leave no temporary file behind.
+ */
+export class FileWriteError extends TribarError {
+  /** The file that was being written (its final name, not the temporary one). */
+  readonly path: string;
+  /** The system error code, e.g. `ENOSPC`. */
+  readonly errno: string;
+
+  constructor(path: string, errno: string, details: Omit<ErrorDetails, 'hint'> = {}) {
+    const text = ERRNO_TEXT[errno];
+    super('WRITE_FAILED', `cannot write ${path}: ${errno}${text ? ` (${text})` : ''}`, { ...details, hint: writeHint(errno) });
+    this.path = path;
+    this.errno = errno;
+  }
+}
+
+/** The errno of a Node system error (`ENOSPC`, `EACCES`, …), or undefined for anything else. */
+export function systemErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error instanceof TribarError) return undefined;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && typeof syscall === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+}
+
 /** Narrow an unknown thrown value to something with a message, for logging and state files. */
 export function describeError(error: unknown): { name: string; code?: string; message: string; hint?: string } {
   if (error instanceof TribarError) return error.toJSON();
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
+
+/** A failure for a person: one line saying what failed, the hint apart, and the stack only for debugging. */
+export interface FailureDescription {
+  name: string;
+  code?: string;
+  /** What failed, on one line (a `TribarError`'s hint is not part of it). */
+  message: string;
+  hint?: string;
+  /** The JS stack (with its causes'), for a debug log only. */
+  stack?: string;
+}
+
+/** Split anything thrown into a one-line message, its hint and its stack (see `FailureDescription`). */
+export function describeFailure(error: unknown): FailureDescription {
+  if (!(error instanceof Error)) return { name: 'Error', message: oneLine(String(error)) };
+  const hint = error instanceof TribarError ? error.hint : undefined;
+  const suffix = hint ? `\n  hint: ${hint}` : '';
+  const text = suffix && error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
+  let stack = error.stack;
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    stack = `${stack ?? ''}\ncaused by: ${cause.stack ?? cause.message}`;
+  }
+  return {
+    name: error.name,
+    ...(error instanceof TribarError ? { code: error.code } : {}),
+    message: oneLine(text),
+    ...(hint ? { hint } : {}),
+    ...(stack ? { stack } : {}),
+  };
+}
+
+const oneLine = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
 
 /**
  * A run that does not exist: a pipeline run folder under a runs directory, or a tracked training

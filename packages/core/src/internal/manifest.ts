@@ -72,9 +72,16 @@ export class ArtifactManifest {
   static async open(runDir: string, runId: string): Promise<ArtifactManifest> {
     const file = join(runDir, MANIFEST_FILE);
     if (!existsSync(file)) return new ArtifactManifest(runDir, runId);
-    const data = await ArtifactManifest.read(file);
+    return ArtifactManifest.from(runDir, runId, await ArtifactManifest.read(file));
+  }
+
+  /**
+   * A manifest over already-parsed data (e.g. `manifest.json` read through its schema in `@tribar/artifacts`);
+   * `undefined` starts an empty one.
+   */
+  static from(runDir: string, runId: string, data?: ManifestData): ArtifactManifest {
     // Entries from older versions carry a `createdAt` (a file time); it is dropped so a rewrite is deterministic.
-    const entries = Object.values(data.artifacts).map(({ path, stage, sha256, sizeBytes, metadata }) => ({
+    const entries = Object.values(data?.artifacts ?? {}).map(({ path, stage, sha256, sizeBytes, metadata }) => ({
       path,
       stage,
       sha256,

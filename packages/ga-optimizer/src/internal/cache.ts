@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { decodeBarrier } from './fitness.js';
 import type { PriceSeries, SearchResult } from './search.js';
 
 /**
@@ -60,12 +61,34 @@ export interface GaCacheKeyInput {
   seed: number;
 }
 
+/**
+ * The inputs of the keys this process derived, so a read can check an entry against the settings in force (the GA's
+ * bounds and the horizon) without a second copy of them in every entry. Bounded: the oldest are forgotten first.
+ */
+const derivedInputs = new Map<string, GaCacheKeyInput>();
+const DERIVED_LIMIT = 4096;
+
 /** The cache key: SHA-256 (hex) of the inputs, keys sorted, with `GA_CODE_VERSION`. */
 export function gaCacheKey(input: GaCacheKeyInput): string {
-  return hashValue({ code: GA_CODE_VERSION, ...input });
+  const key = hashValue({ code: GA_CODE_VERSION, ...input });
+  derivedInputs.delete(key);
+  derivedInputs.set(key, input);
+  if (derivedInputs.size > DERIVED_LIMIT) derivedInputs.delete(derivedInputs.keys().next().value as string);
+  return key;
 }
 
+/** The part of the `ga` settings a read checks an entry against. */
+const boundsSchema = z.object({
+  bounds: z.object({
+    kUp: z.tuple([z.number(), z.number()]),
+    kDown: z.tuple([z.number(), z.number()]),
+    maxBarsPerHorizonBar: z.tuple([z.number(), z.number()]),
+  }),
+});
+
+/** An entry: the key it was stored under, then the search's result as the search returned it. */
 const entrySchema = z.strictObject({
+  key: z.string(),
   params: z.strictObject(gaBarrierParamsSchema.shape),
   genes: z.array(z.number()).length(3),
   fitness: z.number(),
@@ -74,23 +97,51 @@ const entrySchema = z.strictObject({
   convergence: z.array(z.strictObject(gaConvergenceRowSchema.shape)),
 });
 
-/** Why an entry's text is not a usable result, or undefined when it is one. */
-function entryProblem(raw: unknown, generations: number): string | undefined {
+/** Why an entry's text is not a usable result for `key`, or undefined when it is one. */
+function entryProblem(raw: unknown, key: string, generations: number): string | undefined {
   const parsed = entrySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return `wrong shape at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`;
   }
   const entry = parsed.data;
+  if (entry.key !== key) return `stored under key ${entry.key.slice(0, 12)}…, read as ${key.slice(0, 12)}…`;
   if (entry.convergence.length !== generations + 1) return `${entry.convergence.length} generations recorded, ${generations + 1} expected`;
   if (entry.convergence.reduce((sum, row) => sum + row.evaluations, 0) !== entry.evaluations) return 'evaluations do not add up';
+  const input = derivedInputs.get(key);
+  const ga = boundsSchema.safeParse(input?.ga);
+  return input && ga.success ? boundsProblem(entry, input.horizon, ga.data.bounds) : undefined;
+}
+
+/**
+ * Whether the result is one the GA could have found within its own bounds: every gene inside them (the search clips
+ * to them) and the barriers the genes' decoding at this horizon.
+ */
+function boundsProblem(
+  entry: { params: { kUp: number; kDown: number; maxBars: number }; genes: number[] },
+  horizon: number,
+  bounds: z.infer<typeof boundsSchema>['bounds'],
+): string | undefined {
+  const ranges = [bounds.kUp, bounds.kDown, bounds.maxBarsPerHorizonBar] as const;
+  const names = ['kUp', 'kDown', 'maxBarsPerHorizonBar'] as const;
+  for (const [index, [low, high]] of ranges.entries()) {
+    const gene = entry.genes[index] as number;
+    if (!(gene >= low && gene <= high)) return `barriers outside the GA's bounds: ${names[index]} ${gene} not in [${low}, ${high}]`;
+  }
+  const decoded = decodeBarrier(entry.genes, horizon, bounds.maxBarsPerHorizonBar);
+  const { params } = entry;
+  if (params.kUp !== decoded.kUp || params.kDown !== decoded.kDown || params.maxBars !== decoded.maxBars) {
+    return `barriers (kUp ${params.kUp}, kDown ${params.kDown}, maxBars ${params.maxBars}) are not its genes' (kUp ${decoded.kUp}, kDown ${decoded.kDown}, maxBars ${decoded.maxBars})`;
+  }
   return undefined;
 }
 
 /**
  * The cached result under `key`, or undefined on a miss. An entry that cannot be read, is not
- * JSON or is not a result of `generations` generations is never trusted: it is logged as a
- * warning and treated as a miss (the search then runs and overwrites it).
+ * JSON, was stored under another key, is not a result of `generations` generations, or (for a key
+ * this process derived with `gaCacheKey`) holds barriers outside the GA's bounds of the settings in
+ * force or not its genes' decoding, is never trusted: one warning, and a miss (the search then runs
+ * and overwrites it).
  */
 export async function readGaCache(runsRoot: string, key: string, generations: number, logger?: Logger): Promise<SearchResult | undefined> {
   const path = gaCacheEntryPath(runsRoot, key);
@@ -109,19 +160,20 @@ export async function readGaCache(runsRoot: string, key: string, generations: nu
     logger?.warn({ path, err: (error as Error).message }, 'GA cache entry is not valid JSON: ignored, recomputing');
     return undefined;
   }
-  const problem = entryProblem(raw, generations);
+  const problem = entryProblem(raw, key, generations);
   if (problem !== undefined) {
-    logger?.warn({ path, problem }, 'GA cache entry of the wrong shape: ignored, recomputing');
+    logger?.warn({ path, problem }, 'GA cache entry not usable: ignored, recomputing');
     return undefined;
   }
-  // The text as written (key order kept), so a hit writes the same bytes as the search did.
-  return raw as SearchResult;
+  // The result as written (key order kept), so a hit writes the same bytes as the search did.
+  const { key: _key, ...result } = raw as SearchResult & { key: string };
+  return result;
 }
 
-/** Store a result under `key`, atomically (a reader sees the old entry, none, or the whole new one). */
+/** Store a result under `key` (recorded in the entry), atomically (a reader sees the old entry, none, or the whole new one). */
 export async function writeGaCache(runsRoot: string, key: string, result: SearchResult): Promise<string> {
   const path = gaCacheEntryPath(runsRoot, key);
-  await writeJsonAtomic(path, result);
+  await writeJsonAtomic(path, { key, ...result });
   return path;
 }
 

@@ -1,4 +1,4 @@
-import type { ProgressReporter } from '@tribar/core';
+import type { FailureDescription, ProgressReporter } from '@tribar/core';
 import type { RunStatus, StageRecord } from './state.js';
 
 export type PipelineEvent =
@@ -6,8 +6,10 @@ export type PipelineEvent =
   | { type: 'stage-start'; stage: string; index: number; count: number }
   | { type: 'stage-progress'; stage: string; current: number; total: number; unit?: string; label?: string }
   | { type: 'stage-skip'; stage: string; reason: string }
-  | { type: 'stage-end'; stage: string; record: StageRecord }
-  | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number };
+  /** `error` (a failed stage only): the one-line `message`, `hint`, `code`, `name` and the `stack` (for debug output). */
+  | { type: 'stage-end'; stage: string; record: StageRecord; error?: FailureDescription }
+  /** `error`: a failure outside any stage's own code (the run is `failed` and `runPipeline` rethrows it). */
+  | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number; error?: FailureDescription };
 
 export type PipelineEventListener = (event: PipelineEvent) => void;
 

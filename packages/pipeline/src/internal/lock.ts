@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { artifactPath, runLock } from '@tribar/artifacts';
-import { TribarError, writeFileAtomic, type Logger } from '@tribar/core';
+import { FileWriteError, processAlive, TribarError, writeFileAtomic, type Logger } from '@tribar/core';
 
 /** Who holds a run folder's lock (`run.lock`). */
 export interface RunLockHolder {
@@ -33,15 +33,6 @@ class RunLockedError extends TribarError {
       `run ${runId} is being written by process ${holder.pid} on ${holder.host} (started ${holder.startedAt}, heartbeat ${holder.heartbeatAt}; ${lockFile})`,
       { hint: 'Wait for it to finish, stop it, or use another --run-id. A lock whose process is gone is taken over automatically.' },
     );
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -97,12 +88,18 @@ export async function acquireRunLock(runDir: string, runId: string, log: Logger)
       const handle = await open(file, 'wx');
       try {
         await handle.writeFile(JSON.stringify(mine) + '\n');
-      } finally {
+      } catch (error) {
+        // A lock that could not be written whole (disk full) is not left behind for the next start to puzzle over.
         await handle.close();
+        await rm(file, { force: true });
+        throw error;
       }
+      await handle.close();
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const { code } = error as NodeJS.ErrnoException;
+      if (code !== 'EEXIST')
+        throw typeof code === 'string' && /^E[A-Z]+$/.test(code) ? new FileWriteError(file, code, { cause: error }) : error;
       if (attempt >= 8) throw new TribarError('RUN_LOCKED', `could not take the lock of run ${runId} (${file}): it keeps changing hands`);
     }
     const holder = await readRunLock(runDir);

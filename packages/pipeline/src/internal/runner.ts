@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { artifactPath, runConfig, writeJsonArtifact } from '@tribar/artifacts';
+import { artifactPath } from '@tribar/artifacts';
 import {
-  ArtifactManifest,
   childLogger,
   describeError,
+  describeFailure,
+  FileWriteError,
   createStageContext,
   hashValue,
   sha256File,
   TribarError,
   verifyEntry,
+  type ArtifactManifest,
+  type FailureDescription,
   type Logger,
   type StageDefinition,
 } from '@tribar/core';
@@ -21,7 +24,8 @@ import { configSlice, stageFingerprint } from './fingerprint.js';
 import { acquireRunLock } from './lock.js';
 import { isValidRunId, newRunId, runDirFor } from './runs.js';
 import { removeTemporaryFiles } from './temporary-files.js';
-import { readRunState, writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
+import { checkRecordedConfig, openManifest, readPreviousState, recordConfig } from './run-files.js';
+import { writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
 
 export interface PipelineConfigShape {
   seed: number;
@@ -82,7 +86,9 @@ export async function runPipeline<C extends PipelineConfigShape>(options: RunPip
   const runDir = runDirFor(options.runsDir, runId);
   // One writer per run folder: a second process with this run id stops here, naming the holder.
   const createdDir = !existsSync(runDir);
-  await mkdir(runDir, { recursive: true });
+  await mkdir(runDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw typeof error.code === 'string' ? new FileWriteError(runDir, error.code, { cause: error }) : error;
+  });
   const forget = async () => {
     if (createdDir) await rm(runDir, { recursive: true, force: true });
   };
@@ -126,7 +132,8 @@ async function runInFolder<C extends PipelineConfigShape>(
       { files: leftovers.files, bytes: leftovers.bytes },
       `removed ${leftovers.files} leftover temporary file(s) of an earlier, cut-off run`,
     );
-  const previous = await readRunState(runDir);
+  // Everything read back is validated; a damaged state.json or manifest.json is rebuilt (README "Damaged run files").
+  const previous = await readPreviousState(runDir, log);
   const state = initialState(
     runId,
     config,
@@ -136,7 +143,9 @@ async function runInFolder<C extends PipelineConfigShape>(
     state.createdAt = previous.createdAt;
     for (const name of state.order) if (previous.stages[name]) state.stages[name] = previous.stages[name];
   }
-  const manifest = await ArtifactManifest.open(runDir, runId);
+  const manifest = await openManifest(runDir, runId, log);
+  // An edited config.json is refused before anything is written; a damaged one is rewritten below.
+  await checkRecordedConfig(runDir, manifest, previous, config, log);
 
   /** SHA-256 of every artifact known to be intact in this invocation. */
   const verified = new Map<string, string>();
@@ -184,8 +193,9 @@ async function runInFolder<C extends PipelineConfigShape>(
     }
   }
 
-  // The resolved config as given (key order kept); `@tribar/config` validates it when the run is reused.
-  await writeJsonArtifact(runDir, runConfig, config as unknown as Record<string, unknown>);
+  // The resolved config as given (key order kept), its SHA-256 in the manifest so an edit is caught;
+  // `@tribar/config` validates it when the run is reused.
+  await recordConfig(runDir, manifest, config as unknown as Record<string, unknown>);
   await writeRunState(runDir, state);
   progress.stateWritten = true;
   const started = Date.now();
@@ -259,7 +269,7 @@ async function runInFolder<C extends PipelineConfigShape>(
     state.status = 'failed';
     await manifest.save();
     await writeRunState(runDir, state);
-    emit({ type: 'run-end', runId, status: 'failed', durationMs: Date.now() - started });
+    emit({ type: 'run-end', runId, status: 'failed', durationMs: Date.now() - started, error: describeFailure(error) });
     throw error;
   }
   if (status === 'completed' && blocked.size) status = 'failed';
@@ -317,6 +327,7 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   });
 
   let record: StageRecord;
+  let failure: FailureDescription | undefined;
   try {
     const outputs = stage.outputs(config);
     await Promise.all(outputs.map((path) => mkdir(dirname(artifactPath(runDir, path)), { recursive: true })));
@@ -342,7 +353,10 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
       stageLog.warn(`stage interrupted${removed.files ? ` (${removed.files} partial file(s) removed)` : ''}`);
     } else {
       record = { name: stage.name, status: 'failed', error: describeError(error) };
-      stageLog.error({ err: error }, 'stage failed');
+      // One line (what failed, and the hint) at error level; the stack only at debug level.
+      failure = describeFailure(error);
+      stageLog.error({ code: failure.code, hint: failure.hint }, `stage failed: ${failure.message}`);
+      stageLog.debug({ err: error }, 'stage failure (stack)');
     }
   }
   const endedAt = new Date();
@@ -354,7 +368,7 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   state.stages[stage.name] = record;
   await manifest.save();
   await writeRunState(runDir, state);
-  emit({ type: 'stage-end', stage: stage.name, record });
+  emit({ type: 'stage-end', stage: stage.name, record, ...(failure ? { error: failure } : {}) });
   if (record.status === 'completed') stageLog.info({ durationMs: record.durationMs, metrics: record.metrics }, 'stage completed');
   return record;
 }

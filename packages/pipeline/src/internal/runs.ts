@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { holderIsLive, readRunLock, type RunLockHolder } from './lock.js';
 import { readRunState, type RunState } from './state.js';
 import { removeTemporaryFiles, type RemovedTemporaryFiles } from './temporary-files.js';
-import { STAGE } from '@tribar/artifacts';
-import { RunNotFoundError, TribarError } from '@tribar/core';
+import { STAGE, artifactPath, runState } from '@tribar/artifacts';
+import { ArtifactError, RunNotFoundError, TribarError } from '@tribar/core';
 import { clearGaCache, gaCacheDir } from '@tribar/ga-optimizer';
 
 /** `YYYYMMDD-HHMMSS-xxxx` in UTC: sorts by time, unique across parallel starts. */
@@ -29,27 +29,53 @@ export interface RunSummary {
   runId: string;
   runDir: string;
   state: RunState;
+  /**
+   * Set when the run's `state.json` is damaged (truncated, not JSON, wrong shape): what is wrong with it. `state` is
+   * then a stand-in (status `failed`, no stages, times of the file); resuming the run rebuilds it.
+   */
+  damaged?: string;
 }
 
-/** Every run in `runsDir` that has a state file, newest first. */
+/** The run in `runDir` when it has a state file; a damaged one is still a run (`damaged` says what is wrong). */
+async function summaryOf(runDir: string, runId: string): Promise<RunSummary | undefined> {
+  try {
+    const state = await readRunState(runDir);
+    return state && { runId, runDir, state };
+  } catch (error) {
+    if (!(error instanceof ArtifactError)) throw error;
+    const when = await stat(artifactPath(runDir, runState)).then(
+      (info) => info.mtime.toISOString(),
+      () => new Date(0).toISOString(),
+    );
+    const damaged = (error.cause instanceof ArtifactError ? error.cause : error).message.split('\n')[0] ?? error.message;
+    return {
+      runId,
+      runDir,
+      damaged,
+      state: { stateVersion: 1, runId, createdAt: when, updatedAt: when, status: 'failed', configHash: '', seed: 0, order: [], stages: {} },
+    };
+  }
+}
+
+/** Every run in `runsDir` that has a state file (damaged ones included), newest first. */
 export async function listRuns(runsDir: string): Promise<RunSummary[]> {
   const root = resolve(runsDir);
   if (!existsSync(root)) return [];
   const runs: RunSummary[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
-    const runDir = join(root, entry.name);
-    const state = await readRunState(runDir).catch(() => undefined);
-    if (state) runs.push({ runId: entry.name, runDir, state });
+    const run = await summaryOf(join(root, entry.name), entry.name).catch(() => undefined);
+    if (run) runs.push(run);
   }
   return runs.sort((a, b) => b.state.createdAt.localeCompare(a.state.createdAt) || b.runId.localeCompare(a.runId));
 }
 
+/** A run by id; a run whose `state.json` is damaged is found (with `damaged` set) so it can be resumed or removed. */
 export async function getRun(runsDir: string, runId: string): Promise<RunSummary> {
   const runDir = runDirFor(runsDir, runId);
-  const state = isValidRunId(runId) ? await readRunState(runDir) : undefined;
-  if (!state) throw new RunNotFoundError(runId, resolve(runsDir), '`tribar pipelines` lists the runs that exist.');
-  return { runId, runDir, state };
+  const run = isValidRunId(runId) ? await summaryOf(runDir, runId) : undefined;
+  if (!run) throw new RunNotFoundError(runId, resolve(runsDir), '`tribar pipelines` lists the runs that exist.');
+  return run;
 }
 
 export async function latestRun(runsDir: string): Promise<RunSummary | undefined> {

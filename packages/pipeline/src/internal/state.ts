@@ -13,7 +13,7 @@ export async function readRunState(runDir: string): Promise<RunState | undefined
     if (!(error instanceof ArtifactError)) throw error;
     throw new ArtifactError(`unreadable run state (${error.message.slice(error.path.length + 2)})`, error.path, {
       cause: error,
-      hint: 'Delete the run folder (`tribar clean <run>`) and run again.',
+      hint: 'Resume the run (`tribar pipeline --resume --run-id <run>`) to rebuild it, or delete it (`tribar clean <run>`).',
     });
   }
 }

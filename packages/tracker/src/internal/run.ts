@@ -5,6 +5,7 @@ import { ArtifactError, UsageError, writeAtomically, writeFileAtomic } from '@tr
 import { validateArtifactPath, validateKey, validateValueLength } from './keys.js';
 import type { RunMeta, RunStatus } from './meta.js';
 import { RUN_STATUS_CODES, writeMeta } from './meta.js';
+import { HEARTBEAT_MS, writeHeartbeat } from './orphans.js';
 import type { ParamTree, ParamValue } from './values.js';
 import { checkMetric, flattenParams, metricLine, paramText } from './values.js';
 
@@ -42,6 +43,8 @@ export class TrackedRun {
   readonly #meta: RunMeta;
   readonly #logger: Logger;
   readonly #clock: () => number;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #beating: Promise<void> = Promise.resolve();
 
   /** @internal Use `Tracker.startRun`. */
   constructor(context: TrackedRunContext) {
@@ -162,12 +165,28 @@ export class TrackedRun {
     await writeFileAtomic(join(this.dir, 'artifacts', relativePath), content);
   }
 
+  /** @internal Rewrite the heartbeat tag every few seconds while the run is open (`Tracker.startRun` calls it). */
+  async startHeartbeat(): Promise<void> {
+    await writeHeartbeat(this.dir);
+    this.#heartbeat = setInterval(() => {
+      this.#beating = writeHeartbeat(this.dir).catch(() => {});
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  async #stopHeartbeat(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    await this.#beating;
+  }
+
   /** Mark the run terminated: status and end time go to meta.yaml; later logging throws. */
   async end(status: 'FINISHED' | 'FAILED' | 'KILLED' = 'FINISHED', options: { endTimeMs?: number } = {}): Promise<void> {
     if (!TERMINAL.includes(status)) {
       throw new UsageError(`Cannot end run with status '${String(status)}'`, { hint: `use one of ${TERMINAL.join(', ')}` });
     }
     this.#assertOpen('end the run');
+    await this.#stopHeartbeat();
     const endTime = options.endTimeMs ?? this.#clock();
     this.#meta.status = RUN_STATUS_CODES[status];
     this.#meta.end_time = endTime;

@@ -1,5 +1,5 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '@tribar/core';
@@ -8,6 +8,7 @@ import { validateExperimentName, validateKey } from './keys.js';
 import type { ExperimentMeta, RunMeta } from './meta.js';
 import { readMetaFile, RUN_STATUS_CODES, SOURCE_TYPE_LOCAL, toExperimentMeta, toRunMeta, writeMeta } from './meta.js';
 import { newExperimentId, newRunId, randomRunName } from './names.js';
+import { OWNER_TAGS, reapOrphan } from './orphans.js';
 import type { RunRecord } from './record.js';
 import { readMetricHistory, readRunRecord } from './record.js';
 import { RUN_NAME_TAG, TrackedRun } from './run.js';
@@ -91,6 +92,8 @@ export class Tracker {
     if ((await readMetaFile(join(tracker.root, DEFAULT_EXPERIMENT_ID))) === undefined) {
       await tracker.#createExperiment(DEFAULT_EXPERIMENT_NAME, DEFAULT_EXPERIMENT_ID);
     }
+    // Runs left RUNNING by a process that is gone (kill -9) become KILLED.
+    await tracker.#runDirs(await tracker.listExperiments());
     return tracker;
   }
 
@@ -178,11 +181,18 @@ export class Tracker {
       [RUN_NAME_TAG]: runName,
     };
     for (const [key, value] of Object.entries({ ...defaults, ...tags })) await run.setTag(key, value);
+    // Who records it, so a run whose process is killed can be told from a live one (and marked KILLED).
+    await run.setTag(OWNER_TAGS.pid, String(process.pid));
+    await run.setTag(OWNER_TAGS.host, hostname());
+    await run.startHeartbeat();
     this.#logger.info({ runId, experimentId: experiment.experimentId, runName }, 'run started');
     return run;
   }
 
-  /** Active runs of the experiments; `idPrefix` skips, unread, every folder (named by run id) that cannot match. */
+  /**
+   * Active runs of the experiments; `idPrefix` skips, unread, every folder (named by run id) that cannot match. A
+   * RUNNING run whose recording process is gone is marked KILLED on the way (`reapOrphan`).
+   */
   async #runDirs(experiments: ExperimentInfo[], idPrefix = ''): Promise<Array<{ dir: string; meta: RunMeta; experiment: ExperimentInfo }>> {
     const out = [];
     for (const experiment of experiments) {
@@ -192,7 +202,9 @@ export class Tracker {
         const data = await readMetaFile(dir);
         if (data === undefined) continue;
         const meta = toRunMeta(data, dir);
-        if (meta.experiment_id === experiment.experimentId && meta.lifecycle_stage === 'active') out.push({ dir, meta, experiment });
+        if (meta.experiment_id === experiment.experimentId && meta.lifecycle_stage === 'active') {
+          out.push({ dir, meta: await reapOrphan(dir, meta, this.#logger), experiment });
+        }
       }
     }
     return out;

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { ArtifactManifest } from '@tribar/core';
 import {
   clearCaches,
   compareRuns,
@@ -9,6 +8,7 @@ import {
   removeRun,
   removeRunTemporaryFiles,
   runLiveness,
+  verifyRun,
   type RunLiveness,
 } from '@tribar/pipeline';
 import type { CliContext } from '../context.js';
@@ -67,7 +67,9 @@ export async function statusCommand(
   else {
     print(
       context.io.out,
-      `run ${run.runId}: ${describeStatus(state.status, liveness)} (created ${state.createdAt}, updated ${state.updatedAt})`,
+      run.damaged
+        ? `run ${run.runId}: damaged state.json (${run.damaged}); \`tribar pipeline --resume --run-id ${run.runId}\` rebuilds it`
+        : `run ${run.runId}: ${describeStatus(state.status, liveness)} (created ${state.createdAt}, updated ${state.updatedAt})`,
     );
     const rows = state.order.map((name) => {
       const record = state.stages[name];
@@ -82,10 +84,12 @@ export async function statusCommand(
     if (rows.length) print(context.io.out, formatTable(['stage', 'status', 'duration', 'outputs', 'note'], rows));
   }
   if (!options.verify) return EXIT.ok;
-  const manifest = await ArtifactManifest.open(run.runDir, run.runId);
-  const problems = await manifest.verify();
-  for (const problem of problems) print(context.io.out, `  ${problem.problem}: ${problem.path}`);
-  print(context.io.out, problems.length ? `${problems.length} artifact problem(s)` : `all ${manifest.list().length} artifacts verified`);
+  // Read-only; a damaged state.json or manifest.json is a problem (exit 4), not a crash.
+  const { artifacts, problems } = await verifyRun(run.runDir);
+  for (const problem of problems) {
+    print(context.io.out, `  ${problem.problem}: ${problem.path}${'detail' in problem ? ` (${problem.detail})` : ''}`);
+  }
+  print(context.io.out, problems.length ? `${problems.length} artifact problem(s)` : `all ${artifacts} artifacts verified`);
   return problems.length ? EXIT.integrity : EXIT.ok;
 }
 
