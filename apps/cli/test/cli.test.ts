@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,22 @@ describe('tribar config', () => {
 });
 
 describe('tribar pipeline and run inspection', () => {
+  it('an edited config.json is an integrity error (exit 4); a truncated one is rebuilt on resume with the same settings', async () => {
+    expect((await cli(['pipeline', '--run-id', 'a'])).code).toBe(EXIT.ok);
+    const file = join(cwd, 'runs', 'a', 'config.json');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"seed": 42', '"seed": 43'));
+    const edited = await cli(['pipeline', '--resume', '--run-id', 'a']);
+    expect(edited.code).toBe(EXIT.integrity);
+    expect(edited.stderr).toContain('config.json');
+
+    writeFileSync(file, text.slice(0, 40));
+    const repaired = await cli(['pipeline', '--resume', '--run-id', 'a']);
+    expect(repaired.code).toBe(EXIT.ok);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect((await cli(['status', 'a', '--verify'])).code).toBe(EXIT.ok);
+  });
+
   it('runs, lists, shows, verifies, compares and cleans runs', async () => {
     const first = await cli(['pipeline', '--run-id', 'a']);
     expect(first.code).toBe(EXIT.ok);
@@ -107,7 +123,7 @@ describe('tribar pipeline and run inspection', () => {
 
     const status = await cli(['status', 'a', '--verify']);
     expect(status.code).toBe(EXIT.ok);
-    expect(status.stdout).toContain('all 1 artifacts verified');
+    expect(status.stdout).toContain('all 2 artifacts verified');
 
     const same = await cli(['compare', 'a', 'b']);
     expect(same.code).toBe(EXIT.ok);

@@ -12,6 +12,8 @@ export function exitCodeFor(error: unknown): ExitCode {
   // A pipeline run or a tracked run: both are core's RunNotFoundError.
   if (error instanceof TribarError && error.code === 'RUN_NOT_FOUND') return EXIT.notFound;
   if (error instanceof TribarError && error.code === 'RUN_LOCKED') return EXIT.locked;
+  // An edited config.json (or another artifact that no longer matches its manifest).
+  if (error instanceof TribarError && error.code === 'RUN_INTEGRITY') return EXIT.integrity;
   return EXIT.failed;
 }
 

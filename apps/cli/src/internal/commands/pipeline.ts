@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { artifactPath, reportHtml, runConfig, runLog, STAGE, type StageRecord } from '@tribar/artifacts';
+import { artifactPath, readJsonArtifactFile, reportHtml, runConfig, runLog, STAGE, type StageRecord } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import { getRun, isValidRunId, latestRun, newRunId, runDirFor, runPipeline, type PipelineResult } from '@tribar/pipeline';
 import { TribarError, UsageError, type LogLevel } from '@tribar/core';
@@ -91,8 +90,10 @@ async function runCommand(
   // An existing run continues with its own config: --config, the environment and --set apply on top of it, and a
   // change is refused (exit 2, with the changed settings) unless --reconfigure asks for it.
   const runConfigFile = artifactPath(runDirFor(runsDir, runId), runConfig);
-  if (existsSync(runConfigFile)) {
-    const recorded: unknown = JSON.parse(await readFile(runConfigFile, 'utf8'));
+  // A damaged config.json (truncated, not JSON) is left to the pipeline: it is rebuilt when the settings given are
+  // the ones the run recorded (their hash is in state.json), else refused as an integrity error.
+  const recorded = existsSync(runConfigFile) ? await readJsonArtifactFile(runConfigFile, runConfig).catch(() => undefined) : undefined;
+  if (recorded !== undefined) {
     config = withAbsoluteTracking(io, (await loadCliConfig(context, options, runConfigFile)).config);
     const changes = diffConfigs(recorded, config);
     if (changes.length && !options.reconfigure) {
