@@ -43,6 +43,9 @@ async function outputText(runDir: string, name: string): Promise<string> {
 
 const OUTPUTS = ['summary.json', 'MES_h5.json', 'MES_h5.svg', 'MGC_h5.json', 'MGC_h5.svg'];
 
+/** What the stage's reads expect of an entry under the test config: 3 generations at horizon 5, the default bounds. */
+const EXPECTED = { generations: 3, horizon: 5, bounds: config().ga.bounds };
+
 /** A logger that keeps its warnings. */
 function capturingLogger() {
   const warnings: { msg: string; path?: string; problem?: string }[] = [];
@@ -189,10 +192,10 @@ describe('the GA cache: a content-addressed store under the runs root', () => {
     const key = entries[0]?.split('/')[1]?.replace('.json', '') as string;
     await writeFile(gaCacheEntryPath(root, key), JSON.stringify({ ...(JSON.parse(good.broken) as object), fitness: 'high' }));
     const { logger: quiet, warnings: typeWarnings } = capturingLogger();
-    expect(await readGaCache(root, key, 3, quiet)).toBeUndefined();
+    expect(await readGaCache(root, key, EXPECTED, quiet)).toBeUndefined();
     expect(typeWarnings[0]?.problem).toMatch(/fitness/);
     // And a missing entry is a plain miss, without a warning.
-    expect(await readGaCache(root, '00'.padEnd(64, '1'), 3, quiet)).toBeUndefined();
+    expect(await readGaCache(root, '00'.padEnd(64, '1'), EXPECTED, quiet)).toBeUndefined();
     expect(typeWarnings).toHaveLength(1);
   });
 

@@ -61,30 +61,19 @@ export interface GaCacheKeyInput {
   seed: number;
 }
 
-/**
- * The inputs of the keys this process derived, so a read can check an entry against the settings in force (the GA's
- * bounds and the horizon) without a second copy of them in every entry. Bounded: the oldest are forgotten first.
- */
-const derivedInputs = new Map<string, GaCacheKeyInput>();
-const DERIVED_LIMIT = 4096;
-
 /** The cache key: SHA-256 (hex) of the inputs, keys sorted, with `GA_CODE_VERSION`. */
 export function gaCacheKey(input: GaCacheKeyInput): string {
-  const key = hashValue({ code: GA_CODE_VERSION, ...input });
-  derivedInputs.delete(key);
-  derivedInputs.set(key, input);
-  if (derivedInputs.size > DERIVED_LIMIT) derivedInputs.delete(derivedInputs.keys().next().value as string);
-  return key;
+  return hashValue({ code: GA_CODE_VERSION, ...input });
 }
 
-/** The part of the `ga` settings a read checks an entry against. */
-const boundsSchema = z.object({
-  bounds: z.object({
-    kUp: z.tuple([z.number(), z.number()]),
-    kDown: z.tuple([z.number(), z.number()]),
-    maxBarsPerHorizonBar: z.tuple([z.number(), z.number()]),
-  }),
-});
+/** What a read checks an entry against: the search it stands for, under the settings in force. */
+export interface GaCacheExpectation {
+  /** Generations of the search (the entry's convergence has one row more: generation 0). */
+  generations: number;
+  horizon: number;
+  /** The GA's bounds in force (`ga.bounds`): a result outside them is not one the search could give. */
+  bounds: { kUp: readonly [number, number]; kDown: readonly [number, number]; maxBarsPerHorizonBar: readonly [number, number] };
+}
 
 /** An entry: the key it was stored under, then the search's result as the search returned it. */
 const entrySchema = z.strictObject({
@@ -98,7 +87,7 @@ const entrySchema = z.strictObject({
 });
 
 /** Why an entry's text is not a usable result for `key`, or undefined when it is one. */
-function entryProblem(raw: unknown, key: string, generations: number): string | undefined {
+function entryProblem(raw: unknown, key: string, expected: GaCacheExpectation): string | undefined {
   const parsed = entrySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -106,11 +95,10 @@ function entryProblem(raw: unknown, key: string, generations: number): string | 
   }
   const entry = parsed.data;
   if (entry.key !== key) return `stored under key ${entry.key.slice(0, 12)}…, read as ${key.slice(0, 12)}…`;
+  const { generations } = expected;
   if (entry.convergence.length !== generations + 1) return `${entry.convergence.length} generations recorded, ${generations + 1} expected`;
   if (entry.convergence.reduce((sum, row) => sum + row.evaluations, 0) !== entry.evaluations) return 'evaluations do not add up';
-  const input = derivedInputs.get(key);
-  const ga = boundsSchema.safeParse(input?.ga);
-  return input && ga.success ? boundsProblem(entry, input.horizon, ga.data.bounds) : undefined;
+  return boundsProblem(entry, expected.horizon, expected.bounds);
 }
 
 /**
@@ -120,7 +108,7 @@ function entryProblem(raw: unknown, key: string, generations: number): string | 
 function boundsProblem(
   entry: { params: { kUp: number; kDown: number; maxBars: number }; genes: number[] },
   horizon: number,
-  bounds: z.infer<typeof boundsSchema>['bounds'],
+  bounds: GaCacheExpectation['bounds'],
 ): string | undefined {
   const ranges = [bounds.kUp, bounds.kDown, bounds.maxBarsPerHorizonBar] as const;
   const names = ['kUp', 'kDown', 'maxBarsPerHorizonBar'] as const;
@@ -138,12 +126,16 @@ function boundsProblem(
 
 /**
  * The cached result under `key`, or undefined on a miss. An entry that cannot be read, is not
- * JSON, was stored under another key, is not a result of `generations` generations, or (for a key
- * this process derived with `gaCacheKey`) holds barriers outside the GA's bounds of the settings in
- * force or not its genes' decoding, is never trusted: one warning, and a miss (the search then runs
- * and overwrites it).
+ * JSON, was stored under another key, is not a result of `expected.generations` generations, or
+ * holds barriers outside the GA's bounds in force or not its genes' decoding at the horizon, is
+ * never trusted: one warning, and a miss (the search then runs and overwrites it).
  */
-export async function readGaCache(runsRoot: string, key: string, generations: number, logger?: Logger): Promise<SearchResult | undefined> {
+export async function readGaCache(
+  runsRoot: string,
+  key: string,
+  expected: GaCacheExpectation,
+  logger?: Logger,
+): Promise<SearchResult | undefined> {
   const path = gaCacheEntryPath(runsRoot, key);
   let text: string;
   try {
@@ -160,7 +152,7 @@ export async function readGaCache(runsRoot: string, key: string, generations: nu
     logger?.warn({ path, err: (error as Error).message }, 'GA cache entry is not valid JSON: ignored, recomputing');
     return undefined;
   }
-  const problem = entryProblem(raw, key, generations);
+  const problem = entryProblem(raw, key, expected);
   if (problem !== undefined) {
     logger?.warn({ path, problem }, 'GA cache entry not usable: ignored, recomputing');
     return undefined;

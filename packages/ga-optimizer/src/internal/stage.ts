@@ -181,7 +181,7 @@ export const gaOptimizeStage: StageDefinition<RunConfig> = defineStage<RunConfig
               labels: { costAware: config.labels.costAware, sameBarRule: config.labels.sameBarRule },
               seed: rng.seed,
             });
-            const hit = await readGaCache(runsRoot, key, ga.generations, logger);
+            const hit = await readGaCache(runsRoot, key, { generations: ga.generations, horizon, bounds: ga.bounds }, logger);
             if (hit !== undefined) {
               search = hit;
               cached = true;
