@@ -73,6 +73,23 @@ function initialState<C extends PipelineConfigShape>(runId: string, config: C, o
  * config slice, seed, input bytes) matches and whose outputs still hash as recorded is skipped;
  * anything else runs. State is written after every stage, so a killed run resumes where it stopped.
  */
+/** Why an external input (a data file) cannot be hashed, as a person reads it: the path, the reason, what to do. */
+function unreadableInput(stage: string, file: string, error: unknown): TribarError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ELOOP'
+          ? 'a symbolic link loop'
+          : ((error as Error).message ?? String(error));
+  return new TribarError('INPUT_UNREADABLE', `cannot read the file: ${file} (${reason}), needed by stage '${stage}'`, {
+    hint: 'Point the setting that names it (e.g. data.files.<SYMBOL>) at a readable bar file (CSV, Parquet or Arrow).',
+    cause: error,
+  });
+}
+
 export async function runPipeline<C extends PipelineConfigShape>(options: RunPipelineOptions<C>): Promise<PipelineResult> {
   const { config } = options;
   const emit: PipelineEventListener = options.onEvent ?? (() => {});
@@ -169,7 +186,9 @@ async function runInFolder<C extends PipelineConfigShape>(
     }
     for (const file of stage.externalInputs?.(config) ?? []) {
       if (!existsSync(file)) throw new TribarError('INPUT_MISSING', `stage '${stage.name}' needs ${file}, which does not exist`);
-      inputs[file] = await sha256File(file);
+      inputs[file] = await sha256File(file).catch((error: unknown) => {
+        throw unreadableInput(stage.name, file, error);
+      });
     }
     return stageFingerprint({
       stage: stage.name,
@@ -353,10 +372,10 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
       stageLog.warn(`stage interrupted${removed.files ? ` (${removed.files} partial file(s) removed)` : ''}`);
     } else {
       record = { name: stage.name, status: 'failed', error: describeError(error) };
-      // One line (what failed, and the hint) at error level; the stack only at debug level.
+      // pino's `err` convention: the log file keeps the whole error (stack included); a console shows what it
+      // chooses (the CLI prints the message and hint, the stack only at debug).
       failure = describeFailure(error);
-      stageLog.error({ code: failure.code, hint: failure.hint }, `stage failed: ${failure.message}`);
-      stageLog.debug({ err: error }, 'stage failure (stack)');
+      stageLog.error({ err: error }, 'stage failed');
     }
   }
   const endedAt = new Date();

@@ -14,7 +14,7 @@ import {
 import type { RunConfig } from '@tribar/config';
 import { TribarError, UsageError, type LogLevel, type ProgressReporter } from '@tribar/core';
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
-import { getRun, listRuns, progressEmitter, type PipelineEvent } from '@tribar/pipeline';
+import { getRun, listRuns, progressEmitter, RunIntegrityError, verifyRun, type PipelineEvent } from '@tribar/pipeline';
 import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult } from '@tribar/trainer';
 import { Tracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
@@ -40,6 +40,17 @@ export interface TrainOptions extends ConfigOptions {
 const trainable = (state: RunState) => state.stages[STAGE.scale]?.status === 'completed';
 
 /** `tribar train`: fit models on the latest (or a named) Phase 1 run, track them, add them to the run's summary. */
+/** A config.json that is not the one the run recorded (edited, or damaged) would train on settings the data never had. */
+async function checkRunConfig(runDir: string, runId: string): Promise<void> {
+  const problem = (await verifyRun(runDir)).problems.find((p) => p.path === runConfig.path);
+  if (problem === undefined) return;
+  throw new RunIntegrityError(
+    `${problem.problem}${'detail' in problem ? ` (${problem.detail})` : ''}: not the config run ${runId} was made with`,
+    artifactPath(runDir, runConfig),
+    `resume the run to rebuild it (\`tribar pipeline --resume --run-id ${runId}\`), or start a new run`,
+  );
+}
+
 export async function trainCommand(context: CliContext, options: TrainOptions): Promise<ExitCode> {
   const json = options.json ? jsonEvents(context.io) : undefined;
   const run: { id: string | null; dir?: string } = { id: options.run ?? null };
@@ -109,6 +120,7 @@ async function train(
   // The run's own config is the truth about its data (contracts and costs, seed) and carries its train
   // section: it is the base; --config, the environment and --set apply on top of it.
   const runConfigFile = artifactPath(run.runDir, runConfig);
+  await checkRunConfig(run.runDir, run.runId);
   const loaded = existsSync(runConfigFile) ? await loadCliConfig(context, options, runConfigFile) : cliLoaded;
   print(human, `config: ${loaded.layers.map((layer) => layer.source).join(' < ')}${options.hp?.length ? ' < --hp' : ''}`);
   const registry = createDefaultRegistry();
