@@ -67,7 +67,9 @@ describe('adjustRolls forward', () => {
     const options = cleanOptionsFromConfig(config, 'MES');
     expect(options.rolls.direction).toBe('forward');
     const { bars: out, report } = cleanBars(bars, options);
-    expect(Array.from(out.close)).toEqual([100, 100, 100.5, 101]);
+    // The four real bars, then the five minutes filled after the data's last bar (causal gap filling), flat at 101.
+    expect(Array.from(out.close)).toEqual([100, 100, 100.5, 101, 101, 101, 101, 101, 101]);
+    expect(Array.from(out.columns['filled'] ?? [])).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1]);
     expect(report.rollAdjustment).toEqual({ method: 'difference', direction: 'forward' });
     // The default stays back (ingest README, "Contract rolls"), and the report records it with no roll too.
     const plain = cleanBars(bars, cleanOptionsFromConfig(defaultConfig(), 'MES'));
