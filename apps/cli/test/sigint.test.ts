@@ -76,5 +76,5 @@ describe('Ctrl-C (a real SIGINT) while a stage runs', () => {
     const compare = await runCliCaptured(['compare', 'cut-off', 'whole'], cwd);
     expect(compare.stdout).toMatch(/cut-off → whole: 0 added, 0 removed, 0 modified, \d+ unchanged/);
     expect(compare.code).toBe(EXIT.ok);
-  }, 240_000);
+  });
 });

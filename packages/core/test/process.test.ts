@@ -5,7 +5,7 @@ import { processAlive } from '../src/internal/process.js';
 describe('processAlive', () => {
   it('is true for this process and a running child, false once the child was killed with SIGKILL', async () => {
     expect(processAlive(process.pid)).toBe(true);
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const pid = child.pid as number;
     expect(processAlive(pid)).toBe(true);
