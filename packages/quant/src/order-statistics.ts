@@ -1,13 +1,17 @@
 /**
- * Order statistics without a full sort: the `k`-th smallest values for a few ranks k, by
- * quickselect (Hoare partition around a median of three, so sorted and reversed input stay
- * linear), each search starting where the previous rank left off. For a handful of quantiles of n
+ * Order statistics without a full sort: the `k`-th smallest values for a few ranks k, by a
+ * multi-rank quickselect (Hoare partition around a median of three, so sorted and reversed input
+ * stay linear, recursing only into sides that hold a wanted rank). For a handful of quantiles of n
  * values this is a few passes over the data instead of n·log n comparisons.
  */
 
-/** Move the `k`-th smallest of `a[lo..hi]` to `a[k]`, values ≤ it before and ≥ it after. */
-function select(a: Float64Array, lo: number, hi: number, k: number): void {
-  while (hi > lo) {
+/**
+ * Put the values of every rank in `ranks[from..to)` (ascending) at their sorted positions inside
+ * `a[lo..hi]`: partition once (Hoare, median-of-three pivot), then go on into each side that still
+ * holds a wanted rank. k ranks cost about log₂(k + 1) passes over the data instead of k.
+ */
+function selectRanks(a: Float64Array, lo: number, hi: number, ranks: readonly number[], from: number, to: number): void {
+  while (from < to && hi > lo) {
     const x = a[lo] as number;
     const y = a[(lo + hi) >>> 1] as number;
     const z = a[hi] as number;
@@ -23,9 +27,20 @@ function select(a: Float64Array, lo: number, hi: number, k: number): void {
         a[j--] = t;
       }
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
+    // a[lo..j] ≤ pivot ≤ a[i..hi], and a[j+1..i−1] all equal the pivot: ranks there are in place.
+    let left = from;
+    while (left < to && (ranks[left] as number) <= j) left++;
+    let right = left;
+    while (right < to && (ranks[right] as number) < i) right++;
+    if (left - from < to - right) {
+      selectRanks(a, lo, j, ranks, from, left);
+      lo = i;
+      from = right;
+    } else {
+      selectRanks(a, i, hi, ranks, right, to);
+      hi = j;
+      to = left;
+    }
   }
 }
 
@@ -36,14 +51,10 @@ function select(a: Float64Array, lo: number, hi: number, k: number): void {
  */
 export function orderStatistics(values: Float64Array, ranks: readonly number[]): Float64Array {
   const n = values.length;
-  const order = ranks.map((rank, i) => ({ rank, i })).sort((p, q) => p.rank - q.rank);
-  const out = new Float64Array(ranks.length);
-  let from = 0;
-  for (const { rank, i } of order) {
+  for (const rank of ranks) {
     if (!(Number.isInteger(rank) && rank >= 0 && rank < n)) throw new RangeError(`rank ${rank} is outside 0..${n - 1}`);
-    select(values, from, n - 1, rank);
-    from = rank;
-    out[i] = values[rank] as number;
   }
-  return out;
+  const sorted = [...new Set(ranks)].sort((p, q) => p - q);
+  selectRanks(values, 0, n - 1, sorted, 0, sorted.length);
+  return Float64Array.from(ranks, (rank) => values[rank] as number);
 }
