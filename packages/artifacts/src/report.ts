@@ -164,7 +164,13 @@ export const reportJsonSchema = z.object({
       tradesPerYear: num,
     }),
   ),
-  models: z.object({ present: z.boolean(), results: z.array(reportModelResultSchema), warnings: z.array(z.string()) }),
+  models: z.object({
+    present: z.boolean(),
+    results: z.array(reportModelResultSchema),
+    warnings: z.array(z.string()),
+    /** Backtests with fewer trades are shown greyed, "not meaningful" (`report.minTrades`). */
+    minTrades: z.number().int().positive(),
+  }),
   /** Run-relative paths the report looked for and did not find. */
   missing: z.array(z.string()),
   /** Names of the rendered charts (`data-chart` of the page). */

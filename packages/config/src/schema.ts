@@ -572,6 +572,17 @@ export const runConfigSchema = z
     features: featuresSchema,
     validation: validationSchema,
     train: trainSchema,
+    report: z
+      .object({
+        minTrades: z
+          .number()
+          .int()
+          .positive()
+          .default(30)
+          .describe('Backtest figures from fewer trades are shown greyed and marked "not meaningful".'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -67,10 +67,16 @@ describe('Models section on a run with a train stage', () => {
     // xgboost MES H20 row: accuracy 0.41 → 41.0 %, macro F1 0.390, log loss 1.070, PF 1.10, net 420.50, max DD 210.
     const xgbRow =
       '<tr><td>xgboost</td><td>MES</td><td>H20</td><td class="num">41.0 %</td><td class="num">0.390</td><td class="num">1.070</td><td class="num">150</td>' +
-      '<td class="num">52.0 %</td><td class="num">1.10</td><td class="num">420.50</td><td class="num">0.90</td><td class="num">1.30</td><td class="num">210</td>' +
-      '<td class="num">0.71</td><td class="num">0.55</td><td class="num">120 / 70 (early stop)</td><td>—</td></tr>';
+      '<td class="num">52.0 %</td><td class="num">1.10</td><td class="num">420.50</td><td class="num">0.90 (n = 150)</td><td class="num">1.30</td><td class="num">210</td>' +
+      '<td class="num">0.71</td><td class="num">0.55 (n = 150)</td><td class="num">120 / 70 (early stop)</td><td>—</td></tr>';
     expect(section).toContain(xgbRow);
-    expect(section).toContain('<td class="num">∞ (no loss)</td>');
+    // mlp MES H20 made 12 trades, fewer than report.minTrades (30): its trades and backtest figures are greyed.
+    const mlpRow = /<tr><td>mlp<\/td><td>MES<\/td>.*?<\/tr>/.exec(section)?.[0] ?? '';
+    expect(mlpRow).toContain('<td class="num low-sample">12 — not meaningful (&lt; 30)</td>');
+    expect(mlpRow).toContain('<td class="num low-sample">0.90 (n = 12)</td>');
+    expect(mlpRow.match(/low-sample/g)).toHaveLength(9);
+    expect(section).toContain('Backtests with fewer than 30 trades are greyed');
+    expect(section).toContain('<td class="num low-sample">∞ (no loss)</td>');
     expect(section).toContain('<td>wasm</td>');
     const figure = /<figure class="chart" data-chart="model-equity"[^>]*>([\s\S]*?)<\/figure>/.exec(section);
     expect(figure?.[1]?.trimStart().startsWith('<svg')).toBe(true);
@@ -91,10 +97,10 @@ describe('Models section on a run with a train stage', () => {
     const lines = markdown.split('\n');
     expect(lines).toContain('## Models');
     expect(lines).toContain(
-      '| xgboost | MES | H20 | 41.0 % | 0.390 | 1.070 | 150 | 52.0 % | 1.10 | 420.50 | 0.90 | 1.30 | 210 | 0.71 | 0.55 | 120 / 70 (early stop) | — |',
+      '| xgboost | MES | H20 | 41.0 % | 0.390 | 1.070 | 150 | 52.0 % | 1.10 | 420.50 | 0.90 (n = 150) | 1.30 | 210 | 0.71 | 0.55 (n = 150) | 120 / 70 (early stop) | — |',
     );
     expect(lines).toContain(
-      '| mlp | MES | H20 | 41.0 % | 0.390 | 1.070 | 12 | 100.0 % | ∞ (no loss) | 96.25 | 0.90 | 1.30 | 0 | 0.71 | 0.55 | 40 / 40 | wasm |',
+      '| mlp | MES | H20 | 41.0 % | 0.390 | 1.070 | 12 — not meaningful (< 30) | 100.0 % | ∞ (no loss) | 96.25 | 0.90 (n = 12) | 1.30 | 0 | 0.71 | 0.55 (n = 12) | 40 / 40 | wasm |',
     );
     expect(lines).toContain('#### xgboost MES H20');
     // neutral row 150 / 900 / 150 of 1,200 = 12.5 / 75.0 / 12.5 %.
@@ -173,7 +179,7 @@ describe('a run without train/', () => {
     const dir = await writeFixtureRun({ withSplits: false });
     try {
       const { model, html, markdown } = await renderReport(dir);
-      expect(model.models).toEqual({ present: false, results: [], warnings: [] });
+      expect(model.models).toEqual({ present: false, results: [], warnings: [], minTrades: 30 });
       expect(html).not.toContain('data-section="models"');
       expect(html).not.toContain('href="#models"');
       expect(html).not.toContain('data-chart="model-equity"');

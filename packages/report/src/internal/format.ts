@@ -30,14 +30,19 @@ export interface HtmlTableOptions {
   numericTo?: number;
   /** Class of the `<table>`, e.g. `nowrap` for wide tables that scroll sideways. */
   className?: string;
+  /** Extra class of one cell (e.g. `low-sample` to grey a figure that says little). */
+  cellClass?: (row: number, column: number) => string | undefined;
 }
 
 /** An HTML table of escaped cells; no rows gives a "Nothing to show." note instead. */
 export function htmlTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>, options: HtmlTableOptions = {}): string {
   if (rows.length === 0) return '<p class="empty">Nothing to show.</p>';
   const { numericFrom = 1, numericTo = headers.length } = options;
-  const num = (i: number) => (i >= numericFrom && i < numericTo ? ' class="num"' : '');
-  const head = headers.map((h, i) => `<th${num(i)}>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${num(i)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  const classes = (r: number, i: number) => {
+    const names = [i >= numericFrom && i < numericTo ? 'num' : undefined, r >= 0 ? options.cellClass?.(r, i) : undefined].filter(Boolean);
+    return names.length > 0 ? ` class="${names.join(' ')}"` : '';
+  };
+  const head = headers.map((h, i) => `<th${classes(-1, i)}>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row, r) => `<tr>${row.map((cell, i) => `<td${classes(r, i)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
   return `<table${options.className ? ` class="${options.className}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }

@@ -38,10 +38,20 @@ function epochs(fit: ModelResult['fit']): string {
   return `${formatNumber(fit.epochs)} / ${formatNumber(fit.bestEpoch)}${fit.stoppedEarly ? ' (early stop)' : ''}`;
 }
 
-/** One row of the metrics table, as text (the same cells in HTML and Markdown). */
-function modelTableRow(r: ModelResult): string[] {
+/** Columns of the backtest's figures (win rate … DSR): greyed when the backtest made too few trades to mean anything. */
+const BACKTEST_FIGURES = [MODEL_TABLE_HEADERS.indexOf('win rate'), MODEL_TABLE_HEADERS.indexOf('DSR')] as const;
+
+/** Whether a result's backtest made fewer than `minTrades` trades (a Sharpe from one trade says nothing). */
+const lowSample = (r: ModelResult, minTrades: number) => r.backtest !== null && r.backtest !== undefined && r.backtest.trades < minTrades;
+
+/**
+ * One row of the metrics table, as text (the same cells in HTML and Markdown). Sharpe and DSR carry their trade
+ * count; a backtest below `minTrades` trades says "n = …, not meaningful" in its trades cell.
+ */
+function modelTableRow(r: ModelResult, minTrades: number): string[] {
   const b = r.backtest;
   const trades = b?.trades ?? null;
+  const n = trades === null ? '' : ` (n = ${formatNumber(trades)})`;
   const profitFactor =
     b === null ? '—' : b.profitFactor === null ? (trades !== null && trades > 0 ? '∞ (no loss)' : '—') : formatNumber(b.profitFactor);
   return [
@@ -51,15 +61,17 @@ function modelTableRow(r: ModelResult): string[] {
     percent(r.test?.accuracy),
     formatNumber(r.test?.macroF1, 3),
     formatNumber(r.test?.logLoss, 3),
-    formatNumber(trades),
+    trades !== null && lowSample(r, minTrades)
+      ? `${formatNumber(trades)} — not meaningful (< ${formatNumber(minTrades)})`
+      : formatNumber(trades),
     percent(b?.winRate),
     profitFactor,
     formatNumber(b?.totalUsd),
-    formatNumber(b?.sharpe),
+    b?.sharpe == null ? formatNumber(b?.sharpe) : `${formatNumber(b.sharpe)}${n}`,
     formatNumber(b?.sortino),
     formatNumber(b?.maxDrawdownUsd),
     formatNumber(b?.psr),
-    formatNumber(b?.dsr),
+    b?.dsr == null ? formatNumber(b?.dsr) : `${formatNumber(b.dsr)}${n}`,
     epochs(r.fit),
     r.backend ?? '—',
   ];
@@ -125,12 +137,22 @@ export function modelsHtml(models: ModelsSection, charts: ReadonlyMap<string, Re
     return [`<p class="empty">${trainSummary.path} holds no readable model result.</p>`, warningsHtml(models.warnings)].join('\n');
   }
   return [
-    '<p class="note">Each model is fitted on the train part, early-stopped on val and scored once on the test part; its backtest trades the test bars net of the contract costs. PSR/DSR: probabilistic and deflated Sharpe ratio.</p>',
-    htmlTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow), {
-      numericFrom: 3,
-      numericTo: MODEL_TABLE_HEADERS.length - 1,
-      className: 'nowrap',
-    }),
+    `<p class="note">Each model is fitted on the train part, early-stopped on val and scored once on the test part; its backtest trades the test bars net of the contract costs. PSR/DSR: probabilistic and deflated Sharpe ratio; n: the backtest\u2019s trades. Backtests with fewer than ${formatNumber(models.minTrades)} trades are greyed: their figures are not meaningful.</p>`,
+    htmlTable(
+      MODEL_TABLE_HEADERS,
+      models.results.map((r) => modelTableRow(r, models.minTrades)),
+      {
+        numericFrom: 3,
+        numericTo: MODEL_TABLE_HEADERS.length - 1,
+        className: 'nowrap',
+        cellClass: (row, column) => {
+          const r = models.results[row];
+          const greyed =
+            column === MODEL_TABLE_HEADERS.indexOf('trades') || (column >= BACKTEST_FIGURES[0] && column <= BACKTEST_FIGURES[1]);
+          return r !== undefined && greyed && lowSample(r, models.minTrades) ? 'low-sample' : undefined;
+        },
+      },
+    ),
     equityHtml(models, charts),
     '<h3>Confusion matrices (test part; rows = true class, columns = predicted, % of the row)</h3>',
     `<div class="confusion-grid">${models.results.map(confusionHtml).join('\n')}</div>`,
@@ -146,7 +168,12 @@ export function modelsMarkdown(models: ModelsSection): string {
   const parts = ['## Models'];
   if (models.results.length === 0) parts.push(`_${trainSummary.path} holds no readable model result._`);
   else {
-    parts.push(markdownTable(MODEL_TABLE_HEADERS, models.results.map(modelTableRow)));
+    parts.push(
+      markdownTable(
+        MODEL_TABLE_HEADERS,
+        models.results.map((r) => modelTableRow(r, models.minTrades)),
+      ),
+    );
     const missing = noEquity(models.results);
     if (missing.length > 0) parts.push(`No equity curve for ${missing.map(resultName).join(', ')}.`);
     parts.push('### Confusion matrices (test part; rows = true class, columns = predicted, % of the row)');

@@ -37,6 +37,8 @@ export interface ModelsSection {
   results: ModelResult[];
   /** Problems reading the summary or the equity files; the report still renders. */
   warnings: string[];
+  /** Backtests with fewer trades are shown greyed and marked "not meaningful" (`report.minTrades`). */
+  minTrades: number;
 }
 
 /** A run-relative folder that stays inside the run: no absolute path, no `..` part. */

@@ -255,10 +255,11 @@ export function runStatusAtReport(state: Pick<RunState, 'status' | 'stages'> | u
 }
 
 /** The train stage's results as the report shows them (equity curves left to the chart). */
-function modelsSection(data: Pick<RunData, 'train'>): ModelsSection {
+function modelsSection(data: Pick<RunData, 'train' | 'config'>): ModelsSection {
   const train = data.train;
-  if (train === undefined) return { present: false, results: [], warnings: [] };
-  return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings] };
+  const minTrades = data.config.report.minTrades;
+  if (train === undefined) return { present: false, results: [], warnings: [], minTrades };
+  return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings], minTrades };
 }
 
 export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data)): ReportModel {

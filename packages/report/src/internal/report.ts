@@ -116,7 +116,7 @@ export async function writeReport(runDir: string, options: { config?: RunConfig;
 }
 
 const REPORT_CONFIG_KEYS: readonly string[] = [
-  ...new Set(['symbols', 'horizons', 'description', 'seed', 'timeframes', 'contracts', 'defaultContract', ...CONFIG_TABLE_KEYS]),
+  ...new Set(['symbols', 'horizons', 'description', 'seed', 'timeframes', 'contracts', 'defaultContract', 'report', ...CONFIG_TABLE_KEYS]),
 ];
 
 /**
@@ -127,8 +127,8 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: STAGE.report,
   description: 'Self-contained HTML, Markdown and JSON report of the run with vega-lite charts and a label-oracle baseline backtest.',
   dependsOn: [STAGE.validate],
-  // 2: the Models section (train/summary.json, equity curves, confusion matrices).
-  version: 2,
+  // 2: the Models section (train/summary.json, equity curves, confusion matrices); 3: low-sample backtests greyed.
+  version: 3,
   // Every path the report reads: the series (symbols, horizons), the summary (description, seed, bar
   // length), the baseline's costs (contracts, defaultContract) and the Configuration table.
   configKeys: REPORT_CONFIG_KEYS,

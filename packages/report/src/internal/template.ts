@@ -55,6 +55,7 @@ figure.chart svg { max-width: 100%; height: auto; }
 .pass { background: #dcf3e3; color: #1b6b34; } .fail { background: #fbe0e0; color: #9b1c1c; } .warn { background: #fff1cc; color: #7a5500; }
 ul { margin: 4px 0 8px; font-size: 13px; }
 table.nowrap td, table.nowrap th { white-space: nowrap; overflow-wrap: normal; }
+td.low-sample { color: #9ca3af; }
 .confusion-grid { display: flex; flex-wrap: wrap; gap: 4px 28px; }
 code { font-size: 12px; background: #f3f5f8; padding: 0 3px; border-radius: 3px; }
 `;
