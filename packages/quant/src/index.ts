@@ -19,6 +19,7 @@ export { tradeStats, tradesPerYear, returnMoments, sharpeRatio, sortinoRatio, ca
 export type { TradeStats, ReturnMoments } from './trade-stats.js';
 export { mean, meanStd, moments, pearson, percentileOf, percentileSorted, std, variance } from './stats.js';
 export { orderStatistics } from './order-statistics.js';
+export { sortFloat64 } from './radix-sort.js';
 export { normalCdf, normalQuantile } from './normal.js';
 export { probabilisticSharpeRatio, deflatedSharpeRatio, expectedMaxSharpe, minTrackRecordLength } from './sharpe-significance.js';
 export type { Moments } from './stats.js';
