@@ -286,7 +286,22 @@ export interface ColumnTransform {
   belowLogFloor: number;
 }
 
-export function transformColumn(feature: FeatureState, values: ArrayLike<number>, options: Pick<ScalingOptions, 'clip'>): ColumnTransform {
+/** Bits of `transformColumn`'s per-row flags: what happened to each value. */
+export const IMPUTED = 1;
+export const CLIPPED = 2;
+export const BELOW_LOG_FLOOR = 4;
+
+/**
+ * Scale one column with a fitted feature. `flags`, when given (one byte per row), receives what happened to each
+ * row (`IMPUTED | CLIPPED | BELOW_LOG_FLOOR`), so a caller can count them over any subset of rows without a second
+ * transform.
+ */
+export function transformColumn(
+  feature: FeatureState,
+  values: ArrayLike<number>,
+  options: Pick<ScalingOptions, 'clip'>,
+  flags?: Uint8Array,
+): ColumnTransform {
   const out = new Float64Array(values.length);
   const { min, max } = options.clip;
   let imputed = 0;
@@ -294,21 +309,28 @@ export function transformColumn(feature: FeatureState, values: ArrayLike<number>
   let belowLogFloor = 0;
   for (let i = 0; i < values.length; i++) {
     let v = values[i] as number;
+    let flag = 0;
     if (!Number.isFinite(v)) {
       v = feature.fill;
       imputed++;
+      flag |= IMPUTED;
     }
     if (feature.log) {
       const shifted = v + feature.logShift;
-      if (shifted < 0) belowLogFloor++;
+      if (shifted < 0) {
+        belowLogFloor++;
+        flag |= BELOW_LOG_FLOOR;
+      }
       v = Math.log1p(Math.max(shifted, 0));
     }
     v = (v - feature.center) / feature.scale;
     if (feature.clip && (v < min || v > max)) {
       v = v < min ? min : max;
       clipped++;
+      flag |= CLIPPED;
     }
     out[i] = v;
+    if (flags !== undefined) flags[i] = flag;
   }
   return { values: out, imputed, clipped, belowLogFloor };
 }

@@ -18,9 +18,18 @@ import type { RunConfig } from '@tribar/config';
 import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
 import { readColumn, readManifest, scaledTable } from './inputs.js';
 import { checkLeakage, type LeakageCheck } from './leakage.js';
-import { fitScaler, trainRows, transformColumn, type FeatureScaleSpec, type ScalerState } from './scaler.js';
+import {
+  BELOW_LOG_FLOOR,
+  CLIPPED,
+  fitScaler,
+  IMPUTED,
+  trainRows,
+  transformColumn,
+  type FeatureScaleSpec,
+  type ScalerState,
+} from './scaler.js';
 import { parseState, serializeState, type ScalerFile } from './state-io.js';
-import { finiteMoments, pick } from './stats.js';
+import { finiteMoments } from './stats.js';
 
 /** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
 const DRIFT_Z = 5;
@@ -61,7 +70,7 @@ export type ScaleReport = ScaleReportFile;
 function featureSummary(
   state: ScalerState,
   j: number,
-  raw: Float64Array,
+  scaled: { values: Float64Array; flags: Uint8Array },
   parts: Map<Part, number[]>,
   symbol: string,
   warnings: ScaleWarning[],
@@ -71,8 +80,15 @@ function featureSummary(
   const bySplit: FeatureReport['bySplit'] = {};
   const trainScaled = feature.scaledTrain;
   for (const [part, rows] of parts) {
-    const result = transformColumn(feature, pick(raw, rows), state.options);
-    const stats = finiteMoments(result.values);
+    // The split's rows of the column scaled once (the same values, in the same order, as scaling them apart).
+    const result = { imputed: 0, clipped: 0, belowLogFloor: 0 };
+    for (const row of rows) {
+      const flag = scaled.flags[row] as number;
+      if (flag & IMPUTED) result.imputed++;
+      if (flag & CLIPPED) result.clipped++;
+      if (flag & BELOW_LOG_FLOOR) result.belowLogFloor++;
+    }
+    const stats = finiteMoments(scaled.values, rows);
     bySplit[part] = {
       rows: rows.length,
       imputed: result.imputed,
@@ -185,14 +201,24 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       // The leakage check runs on the state as JSON read back, against train statistics recomputed
       // from the rows (per symbol, so the train columns can be dropped before the next symbol).
       leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
+      const transformed = state.features.map((feature) => {
+        const flags = new Uint8Array(timestamp.length);
+        return { values: transformColumn(feature, columns.get(feature.name) as Float64Array, options, flags).values, flags };
+      });
       const scaled = state.features.map(
-        (feature) =>
-          [feature.name, transformColumn(feature, columns.get(feature.name) as Float64Array, options).values] as [string, Float64Array],
+        (feature, j) => [feature.name, (transformed[j] as { values: Float64Array }).values] as [string, Float64Array],
       );
       await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
       const features: Record<string, FeatureReport> = {};
       state.features.forEach((feature, j) => {
-        features[feature.name] = featureSummary(state, j, columns.get(feature.name) as Float64Array, parts, symbol, warnings);
+        features[feature.name] = featureSummary(
+          state,
+          j,
+          transformed[j] as { values: Float64Array; flags: Uint8Array },
+          parts,
+          symbol,
+          warnings,
+        );
       });
       symbols[symbol] = {
         rows: timestamp.length,

@@ -56,13 +56,16 @@ export function quantileAt(n: number, p: number, at: (rank: number) => number): 
 const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /** Mean, population std, min and max of the finite values, without sorting (null when none). */
-export function finiteMoments(values: ArrayLike<number>): {
+export function finiteMoments(
+  values: ArrayLike<number>,
+  rows?: ArrayLike<number>,
+): {
   mean: number | null;
   std: number | null;
   min: number | null;
   max: number | null;
 } {
-  const m = moments(values);
+  const m = moments(values, rows);
   if (m.count === 0) return { mean: null, std: null, min: null, max: null };
   return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.popVariance)), min: m.min, max: m.max };
 }
