@@ -9,6 +9,7 @@ import { fillSessionGaps } from '../src/internal/clean/gaps.js';
 import { readBars } from '../src/internal/read/read-bars.js';
 import { repairBars } from '../src/internal/repair/repair.js';
 import { generateSyntheticMarket } from '../src/internal/synthetic/generate.js';
+import { rowsWhere } from './helpers/bars.js';
 import { hasRealData, MES_1M, MGC_1M } from './helpers/real-data.js';
 
 /**
@@ -26,25 +27,6 @@ const realDataPath = (file: string): string => join(import.meta.dirname, '..', '
 function config(): RunConfig {
   const base = defaultConfig();
   return { ...base, clean: { ...base.clean, rolls: { ...base.clean.rolls, detect: false, adjust: 'none', calendar: [] } } };
-}
-
-/** The rows of `bars` for which `keep(timestamp)` holds, every column included. */
-function rowsWhere(bars: Bars, keep: (t: number) => boolean): Bars {
-  const rows: number[] = [];
-  bars.timestamp.forEach((t, i) => {
-    if (keep(t)) rows.push(i);
-  });
-  const take = (column: Float64Array) => Float64Array.from(rows, (i) => column[i] as number);
-  return {
-    symbol: bars.symbol,
-    timestamp: take(bars.timestamp),
-    open: take(bars.open),
-    high: take(bars.high),
-    low: take(bars.low),
-    close: take(bars.close),
-    volume: take(bars.volume),
-    columns: Object.fromEntries(Object.entries(bars.columns).map(([name, column]) => [name, take(column)])),
-  };
 }
 
 /** Every column (OHLCV and extra) of the rows at or before `cut`, by name. */

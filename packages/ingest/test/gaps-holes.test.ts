@@ -3,7 +3,7 @@ import type { Bars } from '@tribar/market';
 import { describe, expect, it } from 'vitest';
 import { cleanBars, cleanOptionsFromConfig } from '../src/internal/clean/clean.js';
 import { fillSessionGaps, LONG_HOLE_SESSIONS, longHoleWarning } from '../src/internal/clean/gaps.js';
-import { barsFrom } from './helpers/bars.js';
+import { barsFrom, rowsWhere } from './helpers/bars.js';
 import { hasRealData, MES_1M, readRealBars } from './helpers/real-data.js';
 
 /**
@@ -17,21 +17,7 @@ import { hasRealData, MES_1M, readRealBars } from './helpers/real-data.js';
 function withoutRange(bars: Bars, fromIso: string, toIso: string): Bars {
   const from = Date.parse(fromIso);
   const to = Date.parse(toIso);
-  const rows: number[] = [];
-  bars.timestamp.forEach((t, i) => {
-    if (t < from || t >= to) rows.push(i);
-  });
-  const take = (column: Float64Array) => Float64Array.from(rows, (i) => column[i] as number);
-  return {
-    symbol: bars.symbol,
-    timestamp: take(bars.timestamp),
-    open: take(bars.open),
-    high: take(bars.high),
-    low: take(bars.low),
-    close: take(bars.close),
-    volume: take(bars.volume),
-    columns: {},
-  };
+  return rowsWhere(bars, (t) => t < from || t >= to);
 }
 
 describe('missing sessions and long holes', () => {

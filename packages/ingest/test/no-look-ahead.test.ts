@@ -7,6 +7,7 @@ import { cleanBars, cleanOptionsFromConfig } from '../src/internal/clean/clean.j
 import { repairBars } from '../src/internal/repair/repair.js';
 import { resampleBars } from '../src/internal/resample/resample.js';
 import { generateSyntheticMarket } from '../src/internal/synthetic/generate.js';
+import { rowsWhere } from './helpers/bars.js';
 import { hasRealData, MES_1M, MGC_1M, readRealBars } from './helpers/real-data.js';
 
 /**
@@ -44,21 +45,7 @@ function ingestAndClean(raw: Bars, config: RunConfig): { ingested: Bars; clean: 
 
 /** The rows of `bars` with timestamp < cut and not `drop`ped (raw input may be unsorted: filtered, not sliced). */
 function before(bars: Bars, cut: number, drop: (t: number) => boolean = () => false): Bars {
-  const keep: number[] = [];
-  bars.timestamp.forEach((t, i) => {
-    if (t < cut && !drop(t)) keep.push(i);
-  });
-  const take = (column: Float64Array) => Float64Array.from(keep, (i) => column[i] as number);
-  return {
-    symbol: bars.symbol,
-    timestamp: take(bars.timestamp),
-    open: take(bars.open),
-    high: take(bars.high),
-    low: take(bars.low),
-    close: take(bars.close),
-    volume: take(bars.volume),
-    columns: Object.fromEntries(Object.entries(bars.columns).map(([name, column]) => [name, take(column)])),
-  };
+  return rowsWhere(bars, (t) => t < cut && !drop(t));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { Rng } from '@tribar/core';
-import type { Bars } from '@tribar/market';
+import { mapBarColumns, type Bars } from '@tribar/market';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanBars, cleanOptionsFromConfig } from '../src/internal/clean/clean.js';
@@ -144,17 +144,7 @@ function realAround(file: string, symbol: string, from: string, to: string): Bar
   const bars = readRealBars(file, symbol);
   const start = countBefore(bars, Date.parse(from));
   const end = countBefore(bars, Date.parse(to));
-  const slice = (values: Float64Array) => values.slice(start, end);
-  return {
-    symbol,
-    timestamp: slice(bars.timestamp),
-    open: slice(bars.open),
-    high: slice(bars.high),
-    low: slice(bars.low),
-    close: slice(bars.close),
-    volume: slice(bars.volume),
-    columns: {},
-  };
+  return mapBarColumns(bars, (values) => values.slice(start, end));
 }
 
 describe.skipIf(!hasRealData(MES_1M) || !hasRealData(MGC_1M))(

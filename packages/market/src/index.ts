@@ -1,6 +1,6 @@
 // Public API of @tribar/market: what a futures bar series is and when its market trades.
 // Everything else is internal.
-export { barsToTable, tableToBars, emptyBars, OHLCV_FIELDS } from './internal/bars.js';
+export { barsToTable, tableToBars, emptyBars, mapBarColumns, OHLCV_FIELDS } from './internal/bars.js';
 export type { Bars } from './internal/bars.js';
 export {
   CmeCalendar,

@@ -13,7 +13,7 @@ import {
   writeArrowFile,
   writeParquetFile,
 } from '@tribar/core';
-import { barCount, barsToTable, emptyBars, tableToBars, type Bars } from '../src/internal/bars.js';
+import { barCount, barsToTable, emptyBars, mapBarColumns, tableToBars, type Bars } from '../src/internal/bars.js';
 
 let dir: string;
 beforeEach(() => {
@@ -228,5 +228,32 @@ describe('barsToTable with shared column buffers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('mapBarColumns', () => {
+  it('applies one function to every column, the extra ones included, and keeps the symbol', () => {
+    const bars = {
+      symbol: 'MES',
+      timestamp: Float64Array.from([1, 2, 3]),
+      open: Float64Array.from([10, 11, 12]),
+      high: Float64Array.from([11, 12, 13]),
+      low: Float64Array.from([9, 10, 11]),
+      close: Float64Array.from([10.5, 11.5, 12.5]),
+      volume: Float64Array.from([5, 6, 7]),
+      columns: { filled: Float64Array.from([0, 1, 0]) },
+    };
+    const head = mapBarColumns(bars, (column) => column.slice(0, 2));
+    expect(head).toEqual({
+      symbol: 'MES',
+      timestamp: Float64Array.from([1, 2]),
+      open: Float64Array.from([10, 11]),
+      high: Float64Array.from([11, 12]),
+      low: Float64Array.from([9, 10]),
+      close: Float64Array.from([10.5, 11.5]),
+      volume: Float64Array.from([5, 6]),
+      columns: { filled: Float64Array.from([0, 1]) },
+    });
+    expect(head.open).not.toBe(bars.open);
   });
 });

@@ -14,6 +14,7 @@ const VALUES = [
   'countBefore',
   'emptyBars',
   'formatTradingDate',
+  'mapBarColumns',
   'tableToBars',
   'toTradingDate',
 ];

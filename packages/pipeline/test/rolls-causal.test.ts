@@ -1,7 +1,7 @@
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { computeFeatures, featureTable } from '@tribar/features';
 import { cleanBars, cleanOptionsFromConfig, repairBars, resampleBars } from '@tribar/ingest';
-import type { Bars } from '@tribar/market';
+import { mapBarColumns, type Bars } from '@tribar/market';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,18 +40,7 @@ function read(file: string, symbol: string, from: number): Bars {
 const countBefore = (bars: { timestamp: Float64Array }, t: number) =>
   bars.timestamp.findIndex((x) => x >= t) === -1 ? bars.timestamp.length : bars.timestamp.findIndex((x) => x >= t);
 
-function head(bars: Bars, n: number): Bars {
-  const take = (values: Float64Array) => values.slice(0, n);
-  return {
-    ...bars,
-    timestamp: take(bars.timestamp),
-    open: take(bars.open),
-    high: take(bars.high),
-    low: take(bars.low),
-    close: take(bars.close),
-    volume: take(bars.volume),
-  };
-}
+const head = (bars: Bars, n: number): Bars => mapBarColumns(bars, (values) => values.slice(0, n));
 
 /** ingest + clean (repair, clean, resample to 5 minutes) and features, as the stages run them. */
 function featureColumns(mesRaw: Bars, mgcRaw: Bars, config: RunConfig): Record<string, Float64Array> {

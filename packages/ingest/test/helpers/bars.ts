@@ -1,4 +1,4 @@
-import type { Bars } from '@tribar/market';
+import { mapBarColumns, type Bars } from '@tribar/market';
 
 export type Row = [iso: string, open: number, high: number, low: number, close: number, volume: number];
 
@@ -42,3 +42,12 @@ export function minuteBars(
 }
 
 export const iso = (t: number): string => new Date(t).toISOString();
+
+/** The rows of `bars` whose time passes `keep`, every column included (raw input may be unsorted: filtered, not sliced). */
+export function rowsWhere(bars: Bars, keep: (t: number) => boolean): Bars {
+  const rows: number[] = [];
+  bars.timestamp.forEach((t, i) => {
+    if (keep(t)) rows.push(i);
+  });
+  return mapBarColumns(bars, (column) => Float64Array.from(rows, (i) => column[i] as number));
+}

@@ -32,6 +32,26 @@ export function emptyBars(symbol: string, length = 0): Bars {
   };
 }
 
+/**
+ * New bars of the same symbol with `f` applied to every column, the extra ones included: the one
+ * way to take rows (`(c) => c.slice(0, n)`), gather them (`(c) => Float64Array.from(rows, (i) => c[i])`)
+ * or copy bars, so no caller forgets a column.
+ */
+export function mapBarColumns(bars: Bars, f: (column: Float64Array) => Float64Array): Bars {
+  const columns: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(bars.columns)) columns[name] = f(values);
+  return {
+    symbol: bars.symbol,
+    timestamp: f(bars.timestamp),
+    open: f(bars.open),
+    high: f(bars.high),
+    low: f(bars.low),
+    close: f(bars.close),
+    volume: f(bars.volume),
+    columns,
+  };
+}
+
 export function barCount(bars: Bars): number {
   return bars.timestamp.length;
 }

@@ -1,5 +1,5 @@
 import { DataError } from '@tribar/core';
-import { type Bars, type CmeCalendar } from '@tribar/market';
+import { mapBarColumns, type Bars, type CmeCalendar } from '@tribar/market';
 
 /** The CME session (`yyyymmdd`, -1 outside sessions) of every bar: `CmeCalendar.sessionIds`. */
 export function sessionIdsOf(timestamps: Float64Array, calendar: CmeCalendar): Int32Array {
@@ -26,40 +26,17 @@ export function assertStrictlyIncreasing(bars: Bars, where: string): void {
 export function selectRows(bars: Bars, keep: Uint8Array): Bars {
   let count = 0;
   for (let i = 0; i < keep.length; i++) count += keep[i] as number;
-  const pick = (values: Float64Array): Float64Array => {
+  return mapBarColumns(bars, (values) => {
     const out = new Float64Array(count);
     let j = 0;
     for (let i = 0; i < values.length; i++) if (keep[i] === 1) out[j++] = values[i] as number;
     return out;
-  };
-  const columns: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(bars.columns)) columns[name] = pick(values);
-  return {
-    symbol: bars.symbol,
-    timestamp: pick(bars.timestamp),
-    open: pick(bars.open),
-    high: pick(bars.high),
-    low: pick(bars.low),
-    close: pick(bars.close),
-    volume: pick(bars.volume),
-    columns,
-  };
+  });
 }
 
 /** A deep copy, so cleaning steps never write into their caller's arrays. */
 export function copyBars(bars: Bars): Bars {
-  const columns: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(bars.columns)) columns[name] = values.slice();
-  return {
-    symbol: bars.symbol,
-    timestamp: bars.timestamp.slice(),
-    open: bars.open.slice(),
-    high: bars.high.slice(),
-    low: bars.low.slice(),
-    close: bars.close.slice(),
-    volume: bars.volume.slice(),
-    columns,
-  };
+  return mapBarColumns(bars, (values) => values.slice());
 }
 
 /** Rounds prices to a tick grid so a shifted or rebuilt price keeps its decimal spelling. */

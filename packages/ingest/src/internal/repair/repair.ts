@@ -15,7 +15,7 @@
  * As in the original, the step 4 counts include rows that step 5 then drops.
  */
 import type { RepairCountsFile, RepairReportFile } from '@tribar/artifacts';
-import type { Bars } from '@tribar/market';
+import { mapBarColumns, type Bars } from '@tribar/market';
 
 export interface RepairOptions {
   /** Minimum price increment; when given, prices off its grid are counted (warning only). */
@@ -58,23 +58,11 @@ function allColumns(bars: Bars): Float64Array[] {
 
 /** New bars holding the rows at `index[0..count)`, in that order. */
 function gather(bars: Bars, index: Uint32Array, count: number): Bars {
-  const take = (column: Float64Array): Float64Array => {
+  return mapBarColumns(bars, (column) => {
     const out = new Float64Array(count);
     for (let i = 0; i < count; i++) out[i] = column[index[i] as number] as number;
     return out;
-  };
-  const columns: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(bars.columns)) columns[name] = take(values);
-  return {
-    symbol: bars.symbol,
-    timestamp: take(bars.timestamp),
-    open: take(bars.open),
-    high: take(bars.high),
-    low: take(bars.low),
-    close: take(bars.close),
-    volume: take(bars.volume),
-    columns,
-  };
+  });
 }
 
 type MutableColumn = 'high' | 'low' | 'volume';
