@@ -4,7 +4,7 @@
 import { ArtifactError } from '@tribar/core';
 import { NUM_CLASSES } from '../types.js';
 import type { Ensemble } from './booster.js';
-import { ALL_VALUES_LEFT, type Tree } from './tree.js';
+import type { Tree } from './tree.js';
 
 export const GBDT_MODEL_FILE = 'gbdt.json';
 export const XGBOOST_EXPORT_FILE = 'xgboost.json';
@@ -102,7 +102,7 @@ export function ensembleToXGBoostJson(ensemble: Ensemble, featureNames: readonly
     const isLeaf = (n: number) => (t.left[n] as number) < 0;
     const values = Array.from(t.value, (v, n) => f32(isLeaf(n) ? v + shift : v));
     return {
-      base_weights: values,
+      base_weights: floats(values),
       categories: [],
       categories_nodes: [],
       categories_segments: [],
@@ -110,15 +110,14 @@ export function ensembleToXGBoostJson(ensemble: Ensemble, featureNames: readonly
       default_left: Array.from(t.defaultLeft),
       id,
       left_children: Array.from(t.left),
-      loss_changes: Array.from(t.gain, (g, n) => (isLeaf(n) ? 0 : f32(g))),
+      loss_changes: floats(Array.from(t.gain, (g, n) => (isLeaf(n) ? 0 : f32(g)))),
       parents,
       right_children: Array.from(t.right),
-      split_conditions: Array.from(t.threshold, (v, n) =>
-        isLeaf(n) ? (values[n] as number) : v === ALL_VALUES_LEFT ? 3.4028234663852886e38 : v,
-      ),
+      // A leaf's split condition is its value; an all-values-left split's threshold is float32's largest.
+      split_conditions: floats(Array.from(t.threshold, (v, n) => (isLeaf(n) ? (values[n] as number) : v))),
       split_indices: Array.from(t.feature, (f) => Math.max(f, 0)),
       split_type: new Array<number>(nodes).fill(0),
-      sum_hessian: Array.from(t.hess, f32),
+      sum_hessian: floats(Array.from(t.hess, f32)),
       tree_param: { num_deleted: '0', num_feature: String(ensemble.numFeatures), num_nodes: String(nodes), size_leaf_vector: '0' },
     };
   });
@@ -146,5 +145,17 @@ export function ensembleToXGBoostJson(ensemble: Ensemble, featureNames: readonly
     },
     version: [1, 7, 4],
   };
-  return `${JSON.stringify(doc)}\n`;
+  // XGBoost's JSON reader tells integers from reals: a real-valued field must be written with a
+  // decimal point or exponent, so float arrays go in as marked strings and are unquoted here.
+  return `${JSON.stringify(doc).replace(/"@floats:([^"]*)"/g, '[$1]')}\n`;
+}
+
+/** A float array for XGBoost's JSON: every value with a decimal point or exponent. */
+function floats(values: number[]): string {
+  return `@floats:${values
+    .map((v) => {
+      const s = String(v);
+      return /[.eE]/.test(s) ? s : `${s}.0`;
+    })
+    .join(',')}`;
 }

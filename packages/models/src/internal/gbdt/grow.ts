@@ -4,7 +4,7 @@
 // (stably, so every range stays in ascending row order); a split builds the histogram of its
 // smaller child only and gets the larger one as parent − smaller.
 import type { BinnedMatrix } from './binning.js';
-import type { HistogramPool} from './histogram.js';
+import type { HistogramPool } from './histogram.js';
 import { subtractHistogram, type NodeRows } from './histogram.js';
 import { findBestSplit, leafWeight, Split, type SplitParams } from './split.js';
 import { TreeBuilder, type Tree } from './tree.js';
