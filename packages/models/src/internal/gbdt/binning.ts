@@ -56,11 +56,14 @@ export function binOf(cuts: Float32Array, v: number): number {
   return low + 1;
 }
 
-/** Bin a row-major rows × cols float32 matrix; cuts come from at most BIN_SAMPLE_ROWS evenly spaced rows. */
-export function binMatrix(x: Float32Array, rows: number, cols: number, maxBin: number): BinnedMatrix {
+/**
+ * Bin a row-major rows × cols float32 matrix; cuts come from at most BIN_SAMPLE_ROWS evenly spaced
+ * rows. `shared` puts the bins on a SharedArrayBuffer (for histogram workers).
+ */
+export function binMatrix(x: Float32Array, rows: number, cols: number, maxBin: number, shared = false): BinnedMatrix {
   const sampleRows = Math.min(rows, BIN_SAMPLE_ROWS);
   const column = new Float32Array(sampleRows);
-  const bins = new Uint8Array(rows * cols);
+  const bins = shared ? new Uint8Array(new SharedArrayBuffer(rows * cols)) : new Uint8Array(rows * cols);
   const cuts: Float32Array[] = [];
   const binCount = new Int32Array(cols);
   const binOffset = new Int32Array(cols);

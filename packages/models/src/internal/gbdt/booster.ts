@@ -4,6 +4,7 @@
 import { Rng } from '@tribar/core';
 import { NUM_CLASSES, type EpochLog } from '../types.js';
 import { binMatrix, type BinnedMatrix } from './binning.js';
+import { HistogramWorkers } from './pool.js';
 import type { GbdtParams } from './card.js';
 import { growSymmetric } from './grow-symmetric.js';
 import { growTree, type GrownTree, type GrowInput, type GrowParams, type HistogramBuilder } from './grow.js';
@@ -34,12 +35,11 @@ export interface BoostOptions {
   onRound?: (log: EpochLog) => boolean;
   restoreBest?: boolean;
   signal?: AbortSignal | undefined;
-  /** Histogram building for one tree's features and gradients (a worker pool); default: this thread. */
-  histograms?: HistogramFactory | undefined;
+  /** Threads building histograms (this one included); 1 = no workers. Results are the same for any count. */
+  threads?: number;
+  /** Node size (rows × features) from which workers help; small nodes are built on this thread. */
+  minParallelNode?: number;
 }
-
-/** Makes the histogram builder of one tree. */
-export type HistogramFactory = (binned: BinnedMatrix, features: Int32Array, grad: Float32Array, hess: Float32Array) => HistogramBuilder;
 
 export interface BoostResult {
   ensemble: Ensemble;
@@ -58,7 +58,9 @@ const MIN_HESSIAN = 1e-16;
 export async function boost(params: GbdtParams, data: BoostData, options: BoostOptions = {}): Promise<BoostResult> {
   const { rows, cols, y } = data;
   const w = data.weights;
-  const binned = binMatrix(data.x, rows, cols, params.maxBin);
+  const threads = options.threads ?? 1;
+  const shared = threads > 1;
+  const binned = binMatrix(data.x, rows, cols, params.maxBin, shared);
   const baseMargin = initialMargins(y, w, params.boostFromAverage);
   const margins = new Float64Array(rows * NUM_CLASSES);
   for (let r = 0; r < rows; r++) for (let c = 0; c < NUM_CLASSES; c++) margins[r * NUM_CLASSES + c] = baseMargin[c] as number;
@@ -73,103 +75,117 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
   const rng = new Rng(params.seed);
   const bagRng = rng.fork('gbdt/bagging');
   const columnRng = rng.fork('gbdt/columns');
-  const grad = Array.from({ length: NUM_CLASSES }, () => new Float32Array(rows));
-  const hess = Array.from({ length: NUM_CLASSES }, () => new Float32Array(rows));
+  const float32 = () => (shared ? new Float32Array(new SharedArrayBuffer(rows * 4)) : new Float32Array(rows));
+  const grad = Array.from({ length: NUM_CLASSES }, float32);
+  const hess = Array.from({ length: NUM_CLASSES }, float32);
   const sample = new Uint32Array(rows);
-  const idx = new Uint32Array(rows);
+  const idx = shared ? new Uint32Array(new SharedArrayBuffer(rows * 4)) : new Uint32Array(rows);
   const spare = new Uint32Array(rows);
   const scratch = newScratch(rows);
   const histSize = binned.totalBins * SLOTS;
-  const pool = new HistogramPool(histSize, Math.max(8, Math.floor(HISTOGRAM_BUDGET_BYTES / (histSize * 8))));
-  const grow: GrowParams = {
-    learningRate: params.learningRate,
-    maxDepth: params.maxDepth,
-    numLeaves: params.numLeaves,
-    regAlpha: params.regAlpha,
-    regLambda: params.regLambda,
-    minDataInLeaf: params.minDataInLeaf,
-    minSumHessianInLeaf: params.minSumHessianInLeaf,
-    minGainToSplit: params.minGainToSplit,
-  };
-  const histograms: HistogramFactory =
-    options.histograms ?? ((b, features, g, h) => (hist, node) => buildHistogram(hist, b, features, node, g, h, scratch));
+  const workers = shared ? await HistogramWorkers.start(threads, { binned, grad, hess, idx }, options.minParallelNode) : undefined;
+  try {
+    return await rounds();
+  } finally {
+    await workers?.close();
+  }
 
-  const trees: Tree[] = [];
-  const history: EpochLog[] = [];
-  const started = performance.now();
-  let bestEpoch = -1;
-  let bestLoss = Number.POSITIVE_INFINITY;
-  let epochs = 0;
-  let stoppedBy: StopReason | null = null;
-  for (let epoch = 0; epoch < params.nEstimators; epoch++) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-    gradients(p, y, w, grad, hess);
-    const count = drawRows(rows, params.subsample, bagRng, sample);
-    for (let c = 0; c < NUM_CLASSES; c++) {
-      const features = drawColumns(cols, params.colsampleBytree, columnRng);
-      idx.set(sample.subarray(0, count));
-      const input: GrowInput = {
-        binned,
-        idx,
-        count,
-        features,
-        build: histograms(binned, features, grad[c] as Float32Array, hess[c] as Float32Array),
-        pool,
-        spare,
-      };
-      const grown: GrownTree = params.growPolicy === 'symmetric' ? growSymmetric(input, grow) : growTree(input, grow, params.growPolicy);
-      trees.push(grown.tree);
-      if (count === rows) {
-        for (const leaf of grown.leaves) {
-          for (let i = leaf.begin; i < leaf.end; i++) {
-            const at = (idx[i] as number) * NUM_CLASSES + c;
-            margins[at] = (margins[at] as number) + leaf.value;
+  async function rounds(): Promise<BoostResult> {
+    const pool = new HistogramPool(
+      histSize,
+      Math.max(8, Math.floor(HISTOGRAM_BUDGET_BYTES / (histSize * 8))),
+      workers === undefined ? undefined : (n) => workers.allocate(n),
+    );
+    const grow: GrowParams = {
+      learningRate: params.learningRate,
+      maxDepth: params.maxDepth,
+      numLeaves: params.numLeaves,
+      regAlpha: params.regAlpha,
+      regLambda: params.regLambda,
+      minDataInLeaf: params.minDataInLeaf,
+      minSumHessianInLeaf: params.minSumHessianInLeaf,
+      minGainToSplit: params.minGainToSplit,
+    };
+    const histograms = (features: Int32Array, g: Float32Array, h: Float32Array): HistogramBuilder =>
+      workers !== undefined ? workers.builder(features, g, h) : (hist, node) => buildHistogram(hist, binned, features, node, g, h, scratch);
+
+    const trees: Tree[] = [];
+    const history: EpochLog[] = [];
+    const started = performance.now();
+    let bestEpoch = -1;
+    let bestLoss = Number.POSITIVE_INFINITY;
+    let epochs = 0;
+    let stoppedBy: StopReason | null = null;
+    for (let epoch = 0; epoch < params.nEstimators; epoch++) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      gradients(p, y, w, grad, hess);
+      const count = drawRows(rows, params.subsample, bagRng, sample);
+      for (let c = 0; c < NUM_CLASSES; c++) {
+        const features = drawColumns(cols, params.colsampleBytree, columnRng);
+        idx.set(sample.subarray(0, count));
+        const input: GrowInput = {
+          binned,
+          idx,
+          count,
+          features,
+          build: histograms(features, grad[c] as Float32Array, hess[c] as Float32Array),
+          pool,
+          spare,
+        };
+        const grown: GrownTree = params.growPolicy === 'symmetric' ? growSymmetric(input, grow) : growTree(input, grow, params.growPolicy);
+        trees.push(grown.tree);
+        if (count === rows) {
+          for (const leaf of grown.leaves) {
+            for (let i = leaf.begin; i < leaf.end; i++) {
+              const at = (idx[i] as number) * NUM_CLASSES + c;
+              margins[at] = (margins[at] as number) + leaf.value;
+            }
           }
+        } else {
+          addTreeOutputBinned(grown.tree, binned, margins, NUM_CLASSES, c);
+        }
+        if (validation !== undefined && valMargins !== undefined) {
+          addTreeOutput(grown.tree, validation.x, validation.rows, validation.cols, valMargins, NUM_CLASSES, c);
+        }
+      }
+      epochs = epoch + 1;
+      softmaxRows(margins, p);
+      const log: EpochLog = { epoch, trainLoss: logLoss(p, y, w).loss, elapsedMs: performance.now() - started };
+      if (validation !== undefined && valMargins !== undefined && valP !== undefined) {
+        softmaxRows(valMargins, valP);
+        const { loss, accuracy } = logLoss(valP, validation.y, validation.weights);
+        log.valLoss = loss;
+        log.valAccuracy = accuracy;
+        // Strictly lower only: ties keep the earlier (smaller) model, as XGBoost's early stopping.
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          bestEpoch = epoch;
         }
       } else {
-        addTreeOutputBinned(grown.tree, binned, margins, NUM_CLASSES, c);
-      }
-      if (validation !== undefined && valMargins !== undefined) {
-        addTreeOutput(grown.tree, validation.x, validation.rows, validation.cols, valMargins, NUM_CLASSES, c);
-      }
-    }
-    epochs = epoch + 1;
-    softmaxRows(margins, p);
-    const log: EpochLog = { epoch, trainLoss: logLoss(p, y, w).loss, elapsedMs: performance.now() - started };
-    if (validation !== undefined && valMargins !== undefined && valP !== undefined) {
-      softmaxRows(valMargins, valP);
-      const { loss, accuracy } = logLoss(valP, validation.y, validation.weights);
-      log.valLoss = loss;
-      log.valAccuracy = accuracy;
-      // Strictly lower only: ties keep the earlier (smaller) model, as XGBoost's early stopping.
-      if (loss < bestLoss) {
-        bestLoss = loss;
         bestEpoch = epoch;
       }
-    } else {
-      bestEpoch = epoch;
+      history.push(log);
+      if (options.onRound?.(log) === true) {
+        stoppedBy = 'hook';
+        break;
+      }
+      if (validation !== undefined && params.earlyStoppingRounds > 0 && epoch - bestEpoch >= params.earlyStoppingRounds) {
+        stoppedBy = epoch + 1 < params.nEstimators ? 'early-stopping' : null;
+        break;
+      }
+      // Let timers and abort signals run between rounds.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    history.push(log);
-    if (options.onRound?.(log) === true) {
-      stoppedBy = 'hook';
-      break;
-    }
-    if (validation !== undefined && params.earlyStoppingRounds > 0 && epoch - bestEpoch >= params.earlyStoppingRounds) {
-      stoppedBy = epoch + 1 < params.nEstimators ? 'early-stopping' : null;
-      break;
-    }
-    // Let timers and abort signals run between rounds.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    const keep = options.restoreBest === true && validation !== undefined && bestEpoch >= 0 ? bestEpoch + 1 : epochs;
+    return {
+      ensemble: { numFeatures: cols, baseMargin, trees: trees.slice(0, keep * NUM_CLASSES) },
+      epochs,
+      bestEpoch,
+      stoppedBy,
+      history,
+      binned,
+    };
   }
-  const keep = options.restoreBest === true && validation !== undefined && bestEpoch >= 0 ? bestEpoch + 1 : epochs;
-  return {
-    ensemble: { numFeatures: cols, baseMargin, trees: trees.slice(0, keep * NUM_CLASSES) },
-    epochs,
-    bestEpoch,
-    stoppedBy,
-    history,
-    binned,
-  };
 }
 
 /** Log of each class's weighted train frequency (or all 0): the margins before the first tree. */

@@ -121,11 +121,12 @@ export class HistogramPool {
   constructor(
     readonly size: number,
     readonly limit: number,
+    readonly allocate: (size: number) => Float64Array = (n) => new Float64Array(n),
   ) {}
 
   acquire(): Float64Array {
     this.#alive++;
-    return this.#free.pop() ?? new Float64Array(this.size);
+    return this.#free.pop() ?? this.allocate(this.size);
   }
 
   /** Whether a node may keep its histogram for later (at most `limit` alive). */

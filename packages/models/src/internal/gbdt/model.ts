@@ -18,7 +18,7 @@ import type {
 import { boost, predictMargins, softmaxRows, type Ensemble } from './booster.js';
 import { GBDT_CARD, gbdtParams } from './card.js';
 import { ensembleFromJson, ensembleToJson, ensembleToXGBoostJson, GBDT_MODEL_FILE, XGBOOST_EXPORT_FILE } from './format.js';
-import { histogramWorkers, workersFor } from './pool.js';
+import { workersFor } from './pool.js';
 
 interface Fitted {
   ensemble: Ensemble;
@@ -65,45 +65,40 @@ export class GbdtModel implements BaseModel {
     const hp = gbdtParams(this.hyperparameters);
     const params = { ...hp, seed: options.seed ?? hp.seed };
     const workers = workersFor(hp.workers, train.rows, cols);
-    const pool = workers > 1 ? await histogramWorkers(workers) : undefined;
     const started = performance.now();
-    try {
-      const result = await boost(
-        params,
-        {
-          x: train.x,
-          rows: train.rows,
-          cols,
-          y: train.y,
-          weights: trainingWeights(train.y, train.weights, hp.classWeights === 'balanced'),
-        },
-        {
-          validation:
-            validation === undefined
-              ? undefined
-              : { x: validation.x, rows: validation.rows, cols, y: validation.y, weights: validation.weights },
-          onRound: (log) => options.onEpoch?.(log)?.stop === true,
-          restoreBest: options.restoreBest ?? validation !== undefined,
-          signal: options.signal,
-          histograms: pool?.factory,
-        },
-      );
-      const rounds = result.ensemble.trees.length / 3;
-      this.#fitted = { ensemble: result.ensemble, featureNames, bestIteration: Math.min(result.bestEpoch, rounds - 1) };
-      this.#runtime = { library: 'tribar-gbdt', growPolicy: hp.growPolicy, rounds, workers, bins: result.binned.totalBins };
-      const seconds = (performance.now() - started) / 1000;
-      log(options.logger, result.epochs, result.bestEpoch, result.stoppedBy, seconds);
-      return {
-        epochs: result.epochs,
-        bestEpoch: result.bestEpoch,
-        stoppedEarly: result.stoppedBy !== null && result.epochs < hp.nEstimators,
-        history: result.history,
-        seconds,
-        runtime: { ...this.#runtime },
-      };
-    } finally {
-      await pool?.close();
-    }
+    const result = await boost(
+      params,
+      {
+        x: train.x,
+        rows: train.rows,
+        cols,
+        y: train.y,
+        weights: trainingWeights(train.y, train.weights, hp.classWeights === 'balanced'),
+      },
+      {
+        validation:
+          validation === undefined
+            ? undefined
+            : { x: validation.x, rows: validation.rows, cols, y: validation.y, weights: validation.weights },
+        onRound: (log) => options.onEpoch?.(log)?.stop === true,
+        restoreBest: options.restoreBest ?? validation !== undefined,
+        signal: options.signal,
+        threads: workers,
+      },
+    );
+    const rounds = result.ensemble.trees.length / 3;
+    this.#fitted = { ensemble: result.ensemble, featureNames, bestIteration: Math.min(result.bestEpoch, rounds - 1) };
+    this.#runtime = { library: 'tribar-gbdt', growPolicy: hp.growPolicy, rounds, workers, bins: result.binned.totalBins };
+    const seconds = (performance.now() - started) / 1000;
+    log(options.logger, result.epochs, result.bestEpoch, result.stoppedBy, seconds);
+    return {
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedBy !== null && result.epochs < hp.nEstimators,
+      history: result.history,
+      seconds,
+      runtime: { ...this.#runtime },
+    };
   }
 
   async predictProba(input: ModelInput): Promise<Probabilities> {
