@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binMatrix, binOf, featureCuts } from '../src/internal/gbdt/binning.js';
+import { binMatrix, binOf, featureCuts, sortFloat32 } from '../src/internal/gbdt/binning.js';
 import { boost, initialMargins, predictMargins } from '../src/internal/gbdt/booster.js';
 import { GBDT_CARD, gbdtParams } from '../src/internal/gbdt/card.js';
 import { buildHistogram, newScratch, SLOTS, subtractHistogram } from '../src/internal/gbdt/histogram.js';
@@ -31,6 +31,22 @@ describe('binning', () => {
     const cuts = featureCuts(Float32Array.of(3, 1, 2, Number.NaN, 2, 5), 255);
     expect([...cuts]).toEqual([2, 3, 5]); // every distinct value but the smallest
     expect([Number.NaN, 0.5, 1, 1.99, 2, 2.5, 3, 4.9, 5, 99].map((v) => binOf(cuts, v))).toEqual([0, 1, 1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('sorts float32 values by radix exactly as a comparison sort, dropping NaN', () => {
+    const values = Float32Array.from({ length: 5_000 }, (_, i) =>
+      i % 97 === 0 ? Number.NaN : i % 50 === 0 ? -0 : Math.sin(i * 12.9898) * (i % 3 === 0 ? 1e-30 : i % 3 === 1 ? 1e10 : 1),
+    );
+    const expected = values.filter((v) => !Number.isNaN(v)).sort();
+    expect(sortFloat32(values)).toEqual(expected);
+    expect([...sortFloat32(Float32Array.of(2, -1, Number.NaN, -3.5, 0, Infinity, -Infinity))]).toEqual([
+      -Infinity,
+      -3.5,
+      -1,
+      0,
+      2,
+      Infinity,
+    ]);
   });
 
   it('places at most maxBin − 2 cuts at evenly spaced ranks, column-major, ≤ 255 bins', () => {
