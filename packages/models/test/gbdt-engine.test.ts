@@ -66,6 +66,13 @@ describe('binning', () => {
     expect(binned.bins[0]).toBe(1); // row 0, feature 0: the smallest value
     expect(binned.bins[999]).toBe(254); // row 999, feature 0: the last bin
     expect(binned.bins[1_000]).toBe(1); // row 0, feature 1 (column-major)
+    // The matrix's fast lookup agrees with binOf everywhere, NaN and ±∞ included.
+    const odd = Float32Array.from({ length: 3_000 }, (_, i) =>
+      i % 10 === 0 ? Number.NaN : i % 10 === 1 ? Infinity : i % 10 === 2 ? -Infinity : Math.sin(i) * 50,
+    );
+    const oddBinned = binMatrix(odd, 1_000, 3, 40);
+    for (let r = 0; r < 1_000; r++)
+      for (let f = 0; f < 3; f++) expect(oddBinned.bins[f * 1_000 + r]).toBe(binOf(oddBinned.cuts[f]!, odd[r * 3 + f]!));
   });
 });
 
