@@ -52,45 +52,95 @@ export function buildHistogram(
     G += g;
     H += h;
   }
-  const rows = binned.rows;
-  const bins = binned.bins;
-  for (let k = 0; k < features.length; k++) {
-    const f = features[k] as number;
-    accumulateFeature(
-      hist,
-      bins,
-      f * rows,
-      (binned.binOffset[f] as number) * SLOTS,
-      (binned.binCount[f] as number) * SLOTS,
-      idx,
-      begin,
-      n,
-      og,
-      oh,
-    );
-  }
+  accumulateFeatures(
+    hist,
+    binned.bins,
+    binned.rows,
+    binned.binOffset,
+    binned.binCount,
+    features,
+    0,
+    features.length,
+    idx,
+    begin,
+    n,
+    og,
+    oh,
+  );
   return { G, H };
 }
 
-/** The hot loop: one feature's bins of one node. */
-export function accumulateFeature(
+/**
+ * The hot loop: the bins of features[start, end) over one node's rows (gathered gradients `og`,
+ * `oh`). Four features share each pass over the rows, so a row's index and gradients are read once
+ * per four features (about twice as fast as one feature per pass).
+ */
+export function accumulateFeatures(
   hist: Float64Array,
   bins: Uint8Array,
-  column: number,
+  rows: number,
+  binOffset: ArrayLike<number>,
+  binCount: ArrayLike<number>,
+  features: Int32Array,
   start: number,
-  width: number,
+  end: number,
   idx: Uint32Array,
   begin: number,
   n: number,
   og: Float32Array,
   oh: Float32Array,
 ): void {
-  hist.fill(0, start, start + width);
-  for (let i = 0; i < n; i++) {
-    const b = start + (bins[column + (idx[begin + i] as number)] as number) * SLOTS;
-    hist[b] = (hist[b] as number) + (og[i] as number);
-    hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
-    hist[b + 2] = (hist[b + 2] as number) + 1;
+  for (let k = start; k < end; k++) {
+    const f = features[k] as number;
+    const from = (binOffset[f] as number) * SLOTS;
+    hist.fill(0, from, from + (binCount[f] as number) * SLOTS);
+  }
+  let k = start;
+  for (; k + 4 <= end; k += 4) {
+    const f0 = features[k] as number;
+    const f1 = features[k + 1] as number;
+    const f2 = features[k + 2] as number;
+    const f3 = features[k + 3] as number;
+    const c0 = f0 * rows;
+    const c1 = f1 * rows;
+    const c2 = f2 * rows;
+    const c3 = f3 * rows;
+    const s0 = (binOffset[f0] as number) * SLOTS;
+    const s1 = (binOffset[f1] as number) * SLOTS;
+    const s2 = (binOffset[f2] as number) * SLOTS;
+    const s3 = (binOffset[f3] as number) * SLOTS;
+    for (let i = 0; i < n; i++) {
+      const r = idx[begin + i] as number;
+      const g = og[i] as number;
+      const h = oh[i] as number;
+      const b0 = s0 + (bins[c0 + r] as number) * SLOTS;
+      hist[b0] = (hist[b0] as number) + g;
+      hist[b0 + 1] = (hist[b0 + 1] as number) + h;
+      hist[b0 + 2] = (hist[b0 + 2] as number) + 1;
+      const b1 = s1 + (bins[c1 + r] as number) * SLOTS;
+      hist[b1] = (hist[b1] as number) + g;
+      hist[b1 + 1] = (hist[b1 + 1] as number) + h;
+      hist[b1 + 2] = (hist[b1 + 2] as number) + 1;
+      const b2 = s2 + (bins[c2 + r] as number) * SLOTS;
+      hist[b2] = (hist[b2] as number) + g;
+      hist[b2 + 1] = (hist[b2 + 1] as number) + h;
+      hist[b2 + 2] = (hist[b2 + 2] as number) + 1;
+      const b3 = s3 + (bins[c3 + r] as number) * SLOTS;
+      hist[b3] = (hist[b3] as number) + g;
+      hist[b3 + 1] = (hist[b3 + 1] as number) + h;
+      hist[b3 + 2] = (hist[b3 + 2] as number) + 1;
+    }
+  }
+  for (; k < end; k++) {
+    const f = features[k] as number;
+    const column = f * rows;
+    const s0 = (binOffset[f] as number) * SLOTS;
+    for (let i = 0; i < n; i++) {
+      const b = s0 + (bins[column + (idx[begin + i] as number)] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + (og[i] as number);
+      hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+    }
   }
 }
 

@@ -7,7 +7,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { UsageError, workerEntryUrl } from '@tribar/core';
 import type { BinnedMatrix } from './binning.js';
-import { accumulateFeature, buildHistogram, newScratch, SLOTS, type Scratch } from './histogram.js';
+import { accumulateFeatures, buildHistogram, newScratch, type Scratch } from './histogram.js';
 import type { HistogramBuilder } from './grow.js';
 import { CONTROL, type WorkerInit } from './protocol.js';
 
@@ -192,19 +192,5 @@ export function accumulateShare(
     scratch.g[i] = grad[r] as number;
     scratch.h[i] = hess[r] as number;
   }
-  for (let k = start; k < end; k++) {
-    const f = features[k] as number;
-    accumulateFeature(
-      hist,
-      bins,
-      f * rows,
-      (binOffset[f] as number) * SLOTS,
-      (binCount[f] as number) * SLOTS,
-      idx,
-      begin,
-      n,
-      scratch.g,
-      scratch.h,
-    );
-  }
+  accumulateFeatures(hist, bins, rows, binOffset, binCount, features, start, end, idx, begin, n, scratch.g, scratch.h);
 }
