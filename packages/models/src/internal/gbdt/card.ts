@@ -69,7 +69,7 @@ export const GBDT_CARD: ModelCard = {
     },
     workers: {
       kind: 'int',
-      default: 1,
+      default: 2,
       range: [1, 64],
       description: 'Threads building histograms (worker threads when the data is large enough); results are identical for any count.',
     },

@@ -118,13 +118,18 @@ export function partition(input: GrowInput, begin: number, end: number, feature:
   const { idx, spare } = input;
   const { rows, bins } = input.binned;
   const column = feature * rows;
+  const dl = defaultLeft ? 1 : 0;
   let write = begin;
   let right = 0;
+  // Branch-free: every row is written to both sides and only the matching side's cursor moves.
   for (let i = begin; i < end; i++) {
     const r = idx[i] as number;
     const b = bins[column + r] as number;
-    if (b === 0 ? defaultLeft : b <= bin) idx[write++] = r;
-    else spare[right++] = r;
+    const left = b === 0 ? dl : b <= bin ? 1 : 0;
+    idx[write] = r;
+    spare[right] = r;
+    write += left;
+    right += 1 - left;
   }
   idx.set(spare.subarray(0, right), write);
   return write;
