@@ -4,7 +4,7 @@
 // condition on the raw float32 value, which is how trees predict and how they are exported.
 
 /** Rows looked at to place the cuts (LightGBM's bin_construct_sample_cnt); every row is binned. */
-export const BIN_SAMPLE_ROWS = 200_000;
+const BIN_SAMPLE_ROWS = 200_000;
 
 export interface BinnedMatrix {
   rows: number;

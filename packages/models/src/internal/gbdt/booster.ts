@@ -27,7 +27,7 @@ export interface BoostData {
   weights?: Float32Array | undefined;
 }
 
-export type StopReason = 'hook' | 'early-stopping';
+type StopReason = 'hook' | 'early-stopping';
 
 export interface BoostOptions {
   validation?: BoostData | undefined;
@@ -237,7 +237,7 @@ function gradients(p: Float64Array, y: Uint8Array, w: Float32Array | undefined, 
 }
 
 /** Weighted mean log loss (probabilities clipped at 1e-15) and weighted accuracy. */
-export function logLoss(p: Float64Array, y: Uint8Array, w: Float32Array | undefined): { loss: number; accuracy: number } {
+function logLoss(p: Float64Array, y: Uint8Array, w: Float32Array | undefined): { loss: number; accuracy: number } {
   let loss = 0;
   let hits = 0;
   let total = 0;

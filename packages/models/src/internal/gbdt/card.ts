@@ -2,8 +2,8 @@
 // leaf), with Tribar's training conventions (early stopping, balanced class weights, seed 42).
 import type { ModelCard } from '../types.js';
 
-export const GROW_POLICIES = ['leafwise', 'depthwise', 'symmetric'] as const;
-export type GrowPolicy = (typeof GROW_POLICIES)[number];
+const GROW_POLICIES = ['leafwise', 'depthwise', 'symmetric'] as const;
+type GrowPolicy = (typeof GROW_POLICIES)[number];
 
 export const GBDT_CARD: ModelCard = {
   name: 'gbdt',

@@ -32,7 +32,7 @@ export interface GrowInput {
 }
 
 /** A leaf's rows and output, to update the training margins without walking the tree. */
-export interface LeafRows {
+interface LeafRows {
   begin: number;
   end: number;
   value: number;
@@ -93,7 +93,7 @@ export function growTree(input: GrowInput, p: GrowParams, policy: 'leafwise' | '
 }
 
 /** The root: all rows, its histogram and best split. */
-export function rootNode(input: GrowInput, p: GrowParams, builder: TreeBuilder): GrowNode {
+function rootNode(input: GrowInput, p: GrowParams, builder: TreeBuilder): GrowNode {
   const hist = input.pool.acquire();
   const { G, H } = input.build(hist, { idx: input.idx, begin: 0, end: input.count });
   const id = builder.addLeaf(leafWeight(G, H, p) * p.learningRate, H, input.count);

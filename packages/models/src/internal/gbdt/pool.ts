@@ -35,7 +35,7 @@ export interface SharedState {
 }
 
 /** A Float64Array on shared memory. */
-export function sharedFloat64(length: number): Float64Array {
+function sharedFloat64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 

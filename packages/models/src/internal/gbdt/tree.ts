@@ -21,7 +21,7 @@ export interface Tree {
 }
 
 /** The threshold of a split that sends every value left and only missing rows right. */
-export const ALL_VALUES_LEFT = 3.4028234663852886e38;
+const ALL_VALUES_LEFT = 3.4028234663852886e38;
 
 /** Grows a tree node by node. */
 export class TreeBuilder {
