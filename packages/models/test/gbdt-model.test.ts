@@ -29,6 +29,8 @@ describe('gbdt card', () => {
     expect(model.describe().hyperparameters).toMatchObject({
       growPolicy: 'leafwise',
       numLeaves: 31,
+      learningRate: 0.1,
+      workers: 2,
       minDataInLeaf: 20,
       maxBin: 255,
       regLambda: 1,

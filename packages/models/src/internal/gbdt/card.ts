@@ -1,5 +1,5 @@
-// The gbdt card: a LightGBM user's defaults (leaf-wise growth, 31 leaves, 255 bins, min 20 rows per
-// leaf), with Tribar's training conventions (early stopping, balanced class weights, seed 42).
+// The gbdt card: a LightGBM user's defaults (leaf-wise growth, 31 leaves, learning rate 0.1, 255 bins,
+// min 20 rows per leaf), with Tribar's training conventions (early stopping, balanced class weights, seed 42).
 import type { ModelCard } from '../types.js';
 
 const GROW_POLICIES = ['leafwise', 'depthwise', 'symmetric'] as const;
@@ -24,7 +24,13 @@ export const GBDT_CARD: ModelCard = {
         "'leafwise' grows the best leaf first up to numLeaves (LightGBM), 'depthwise' level by level (XGBoost), 'symmetric' one shared split per level (CatBoost).",
     },
     nEstimators: { kind: 'int', default: 500, range: [1, 10_000], description: 'Boosting rounds at most (3 trees each).' },
-    learningRate: { kind: 'float', default: 0.05, range: [0.001, 1], log: true, description: 'Shrinkage of every leaf value.' },
+    learningRate: {
+      kind: 'float',
+      default: 0.1,
+      range: [0.001, 1],
+      log: true,
+      description: 'Shrinkage of every leaf value (LightGBM’s default 0.1).',
+    },
     numLeaves: { kind: 'int', default: 31, range: [2, 4_096], description: "Leaves per tree at most ('leafwise' only)." },
     maxDepth: {
       kind: 'int',

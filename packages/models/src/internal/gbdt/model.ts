@@ -88,7 +88,7 @@ export class GbdtModel implements BaseModel {
     );
     const rounds = result.ensemble.trees.length / 3;
     this.#fitted = { ensemble: result.ensemble, featureNames, bestIteration: Math.min(result.bestEpoch, rounds - 1) };
-    this.#runtime = { library: 'tribar-gbdt', growPolicy: hp.growPolicy, rounds, workers, bins: result.binned.totalBins };
+    this.#runtime = { library: 'tribar-gbdt', growPolicy: hp.growPolicy, rounds, bins: result.binned.totalBins };
     const seconds = (performance.now() - started) / 1000;
     log(options.logger, result.epochs, result.bestEpoch, result.stoppedBy, seconds);
     return {
