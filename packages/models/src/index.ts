@@ -1,4 +1,4 @@
-// Public API of @tribar/models: the model interface, the registry, the three built-in families
+// Public API of @tribar/models: the model interface, the registry, the four built-in families
 // and the tfjs backend choice. Everything else is internal.
 export { NUM_CLASSES, CLASS_NAMES } from './internal/types.js';
 export type {
@@ -24,6 +24,8 @@ export { argmaxClass } from './internal/dense-input.js';
 export { XGBOOST_CARD, XGBoostLibraryError, locateXGBoost, hasXGBoost, XGBoostModel, xgboostFactory } from './internal/xgboost/index.js';
 export { LOGISTIC_CARD, logisticFactory } from './internal/logistic/index.js';
 export { MLP_CARD, mlpFactory } from './internal/mlp/index.js';
+export { GBDT_CARD, GbdtModel, gbdtFactory } from './internal/gbdt/index.js';
+export type { ImportanceType } from './internal/gbdt/index.js';
 export { selectTfjsBackend, TFJS_BACKEND_ORDER } from './internal/tfjs/index.js';
 export type { SelectTfjsBackendOptions, TfjsSelection } from './internal/tfjs/index.js';
 export { MODEL_HEADER_FILE } from './internal/model-dir.js';

@@ -1,0 +1,200 @@
+// Tree growth for the 'leafwise' (LightGBM: always split the leaf with the largest gain, up to
+// numLeaves) and 'depthwise' (XGBoost: split every splittable node of a level, level by level)
+// policies. Rows of a node are a contiguous range of one row-index array, partitioned in place
+// (stably, so every range stays in ascending row order); a split builds the histogram of its
+// smaller child only and gets the larger one as parent − smaller.
+import type { BinnedMatrix } from './binning.js';
+import type { HistogramPool } from './histogram.js';
+import { subtractHistogram, type NodeRows } from './histogram.js';
+import { findBestSplit, leafWeight, Split, type SplitParams } from './split.js';
+import { TreeBuilder, type Tree } from './tree.js';
+
+export interface GrowParams extends SplitParams {
+  learningRate: number;
+  /** 0 = no limit. */
+  maxDepth: number;
+  numLeaves: number;
+}
+
+/** Builds one node's histogram over the tree's features; returns its gradient and hessian sums. */
+export type HistogramBuilder = (hist: Float64Array, node: NodeRows) => { G: number; H: number };
+
+export interface GrowInput {
+  binned: BinnedMatrix;
+  /** The tree's rows in `idx[0, count)`, ascending; partitioned in place. */
+  idx: Uint32Array;
+  count: number;
+  features: Int32Array;
+  build: HistogramBuilder;
+  pool: HistogramPool;
+  /** Scratch for partitioning, at least `count` long. */
+  spare: Uint32Array;
+}
+
+/** A leaf's rows and output, to update the training margins without walking the tree. */
+interface LeafRows {
+  begin: number;
+  end: number;
+  value: number;
+}
+
+export interface GrownTree {
+  tree: Tree;
+  leaves: LeafRows[];
+}
+
+/** A node while the tree grows. */
+export interface GrowNode {
+  id: number;
+  begin: number;
+  end: number;
+  G: number;
+  H: number;
+  N: number;
+  depth: number;
+  hist: Float64Array | undefined;
+  split: Split;
+}
+
+export function growTree(input: GrowInput, p: GrowParams, policy: 'leafwise' | 'depthwise'): GrownTree {
+  const builder = new TreeBuilder();
+  const root = rootNode(input, p, builder);
+  const leaves: GrowNode[] = [];
+  if (policy === 'depthwise') {
+    let level = [root];
+    while (level.length > 0) {
+      const next: GrowNode[] = [];
+      for (const node of level) {
+        if (node.split.valid) next.push(...splitNode(input, p, builder, node));
+        else leaves.push(node);
+      }
+      level = next;
+    }
+  } else {
+    const open = [root];
+    let count = 1;
+    for (;;) {
+      let pick = -1;
+      for (let k = 0; k < open.length; k++) {
+        const split = (open[k] as GrowNode).split;
+        if (split.valid && (pick < 0 || split.gain > (open[pick] as GrowNode).split.gain)) pick = k;
+      }
+      if (pick < 0 || count >= p.numLeaves) break;
+      const [node] = open.splice(pick, 1) as [GrowNode];
+      open.push(...splitNode(input, p, builder, node));
+      count++;
+    }
+    for (const node of open) {
+      input.pool.release(node.hist);
+      leaves.push(node);
+    }
+  }
+  return { tree: builder.build(), leaves: leaves.map((n) => ({ begin: n.begin, end: n.end, value: builder.value[n.id] as number })) };
+}
+
+/** The root: all rows, its histogram and best split. */
+function rootNode(input: GrowInput, p: GrowParams, builder: TreeBuilder): GrowNode {
+  const hist = input.pool.acquire();
+  const { G, H } = input.build(hist, { idx: input.idx, begin: 0, end: input.count });
+  const id = builder.addLeaf(leafWeight(G, H, p) * p.learningRate, H, input.count);
+  const node: GrowNode = { id, begin: 0, end: input.count, G, H, N: input.count, depth: 0, hist, split: new Split() };
+  evaluate(input, p, node, true);
+  return node;
+}
+
+/** Find the node's best split (when its depth allows one); keep its histogram only if it may split. */
+function evaluate(input: GrowInput, p: GrowParams, node: GrowNode, findSplit: boolean): void {
+  if (findSplit && (p.maxDepth === 0 || node.depth < p.maxDepth) && node.hist !== undefined) {
+    node.split = findBestSplit(node.hist, input.binned, input.features, node, p);
+  }
+  if (!node.split.valid || input.pool.full) {
+    input.pool.release(node.hist);
+    node.hist = undefined;
+  }
+}
+
+/** Partition the node's rows by its split: left rows first, both halves in ascending order. Returns the boundary. */
+export function partition(input: GrowInput, begin: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
+  const { idx, spare } = input;
+  const { rows, bins } = input.binned;
+  const column = feature * rows;
+  const dl = defaultLeft ? 1 : 0;
+  let write = begin;
+  let right = 0;
+  // Branch-free: every row is written to both sides and only the matching side's cursor moves.
+  for (let i = begin; i < end; i++) {
+    const r = idx[i] as number;
+    const b = bins[column + r] as number;
+    const left = b === 0 ? dl : b <= bin ? 1 : 0;
+    idx[write] = r;
+    spare[right] = r;
+    write += left;
+    right += 1 - left;
+  }
+  idx.set(spare.subarray(0, right), write);
+  return write;
+}
+
+/**
+ * Histograms of two children: the smaller one built from its rows, the larger one as parent −
+ * smaller in the parent's own array (or built too when the parent's was not kept).
+ */
+export function childHistograms(
+  input: GrowInput,
+  parent: Float64Array | undefined,
+  left: NodeRows,
+  right: NodeRows,
+): [Float64Array, Float64Array] {
+  const leftSmaller = left.end - left.begin <= right.end - right.begin;
+  const small = leftSmaller ? left : right;
+  const big = leftSmaller ? right : left;
+  const smallHist = input.pool.acquire();
+  input.build(smallHist, small);
+  let bigHist: Float64Array;
+  if (parent !== undefined) {
+    subtractHistogram(parent, parent, smallHist, input.binned, input.features);
+    bigHist = parent;
+  } else {
+    bigHist = input.pool.acquire();
+    input.build(bigHist, big);
+  }
+  return leftSmaller ? [smallHist, bigHist] : [bigHist, smallHist];
+}
+
+function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: GrowNode): [GrowNode, GrowNode] {
+  const s = node.split;
+  const mid = partition(input, node.begin, node.end, s.feature, s.bin, s.defaultLeft);
+  const leftId = builder.addLeaf(leafWeight(s.gl, s.hl, p) * p.learningRate, s.hl, s.nl);
+  const rightId = builder.addLeaf(leafWeight(s.gr, s.hr, p) * p.learningRate, s.hr, s.nr);
+  builder.setSplit(node.id, input.binned, s.feature, s.bin, s.defaultLeft, s.gain, leftId, rightId);
+  const leftRows = { idx: input.idx, begin: node.begin, end: mid };
+  const rightRows = { idx: input.idx, begin: mid, end: node.end };
+  const [lh, rh] = childHistograms(input, node.hist, leftRows, rightRows);
+  node.hist = undefined;
+  const depth = node.depth + 1;
+  const left: GrowNode = {
+    id: leftId,
+    begin: node.begin,
+    end: mid,
+    G: s.gl,
+    H: s.hl,
+    N: mid - node.begin,
+    depth,
+    hist: lh,
+    split: new Split(),
+  };
+  const right: GrowNode = {
+    id: rightId,
+    begin: mid,
+    end: node.end,
+    G: s.gr,
+    H: s.hr,
+    N: node.end - mid,
+    depth,
+    hist: rh,
+    split: new Split(),
+  };
+  evaluate(input, p, left, true);
+  evaluate(input, p, right, true);
+  return [left, right];
+}

@@ -1,0 +1,192 @@
+// Per-node gradient histograms: for every feature of the tree, per bin, the sums of the node's
+// gradients, hessians and rows — three float64 slots per bin, features side by side at
+// `binOffset`. A node's histogram is built from its rows, or (its sibling's) as parent − sibling.
+import type { BinnedMatrix } from './binning.js';
+
+/** Float64 slots per bin: gradient sum, hessian sum, row count. */
+export const SLOTS = 3;
+
+/** The rows of one node, an index range of a shared row-index array, and their sums. */
+export interface NodeRows {
+  idx: Uint32Array;
+  begin: number;
+  end: number;
+}
+
+/** Scratch buffers the hot loop reuses: the node's gradients gathered in row order. */
+export interface Scratch {
+  g: Float32Array;
+  h: Float32Array;
+}
+
+export function newScratch(rows: number): Scratch {
+  return { g: new Float32Array(rows), h: new Float32Array(rows) };
+}
+
+/**
+ * Fill `hist` for the given features from the node's rows; returns the node's gradient and hessian
+ * sums. Gradients are first gathered into contiguous order (LightGBM's ordered gradients), so the
+ * inner loop reads one bin column and two sequential arrays.
+ */
+export function buildHistogram(
+  hist: Float64Array,
+  binned: BinnedMatrix,
+  features: Int32Array,
+  node: NodeRows,
+  grad: Float32Array,
+  hess: Float32Array,
+  scratch: Scratch,
+): { G: number; H: number } {
+  const { idx, begin, end } = node;
+  const n = end - begin;
+  const og = scratch.g;
+  const oh = scratch.h;
+  let G = 0;
+  let H = 0;
+  for (let i = 0; i < n; i++) {
+    const r = idx[begin + i] as number;
+    const g = grad[r] as number;
+    const h = hess[r] as number;
+    og[i] = g;
+    oh[i] = h;
+    G += g;
+    H += h;
+  }
+  accumulateFeatures(
+    hist,
+    binned.bins,
+    binned.rows,
+    binned.binOffset,
+    binned.binCount,
+    features,
+    0,
+    features.length,
+    idx,
+    begin,
+    n,
+    og,
+    oh,
+  );
+  return { G, H };
+}
+
+/**
+ * The hot loop: the bins of features[start, end) over one node's rows (gathered gradients `og`,
+ * `oh`). Four features share each pass over the rows, so a row's index and gradients are read once
+ * per four features (about twice as fast as one feature per pass).
+ */
+export function accumulateFeatures(
+  hist: Float64Array,
+  bins: Uint8Array,
+  rows: number,
+  binOffset: ArrayLike<number>,
+  binCount: ArrayLike<number>,
+  features: Int32Array,
+  start: number,
+  end: number,
+  idx: Uint32Array,
+  begin: number,
+  n: number,
+  og: Float32Array,
+  oh: Float32Array,
+): void {
+  for (let k = start; k < end; k++) {
+    const f = features[k] as number;
+    const from = (binOffset[f] as number) * SLOTS;
+    hist.fill(0, from, from + (binCount[f] as number) * SLOTS);
+  }
+  let k = start;
+  for (; k + 4 <= end; k += 4) {
+    const f0 = features[k] as number;
+    const f1 = features[k + 1] as number;
+    const f2 = features[k + 2] as number;
+    const f3 = features[k + 3] as number;
+    const c0 = f0 * rows;
+    const c1 = f1 * rows;
+    const c2 = f2 * rows;
+    const c3 = f3 * rows;
+    const s0 = (binOffset[f0] as number) * SLOTS;
+    const s1 = (binOffset[f1] as number) * SLOTS;
+    const s2 = (binOffset[f2] as number) * SLOTS;
+    const s3 = (binOffset[f3] as number) * SLOTS;
+    for (let i = 0; i < n; i++) {
+      const r = idx[begin + i] as number;
+      const g = og[i] as number;
+      const h = oh[i] as number;
+      const b0 = s0 + (bins[c0 + r] as number) * SLOTS;
+      hist[b0] = (hist[b0] as number) + g;
+      hist[b0 + 1] = (hist[b0 + 1] as number) + h;
+      hist[b0 + 2] = (hist[b0 + 2] as number) + 1;
+      const b1 = s1 + (bins[c1 + r] as number) * SLOTS;
+      hist[b1] = (hist[b1] as number) + g;
+      hist[b1 + 1] = (hist[b1 + 1] as number) + h;
+      hist[b1 + 2] = (hist[b1 + 2] as number) + 1;
+      const b2 = s2 + (bins[c2 + r] as number) * SLOTS;
+      hist[b2] = (hist[b2] as number) + g;
+      hist[b2 + 1] = (hist[b2 + 1] as number) + h;
+      hist[b2 + 2] = (hist[b2 + 2] as number) + 1;
+      const b3 = s3 + (bins[c3 + r] as number) * SLOTS;
+      hist[b3] = (hist[b3] as number) + g;
+      hist[b3 + 1] = (hist[b3 + 1] as number) + h;
+      hist[b3 + 2] = (hist[b3 + 2] as number) + 1;
+    }
+  }
+  for (; k < end; k++) {
+    const f = features[k] as number;
+    const column = f * rows;
+    const s0 = (binOffset[f] as number) * SLOTS;
+    for (let i = 0; i < n; i++) {
+      const b = s0 + (bins[column + (idx[begin + i] as number)] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + (og[i] as number);
+      hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+    }
+  }
+}
+
+/** `out = parent − child` over the given features: the subtraction trick for the larger sibling. */
+export function subtractHistogram(
+  out: Float64Array,
+  parent: Float64Array,
+  child: Float64Array,
+  binned: BinnedMatrix,
+  features: Int32Array,
+): void {
+  for (let k = 0; k < features.length; k++) {
+    const f = features[k] as number;
+    const start = (binned.binOffset[f] as number) * SLOTS;
+    const stop = start + (binned.binCount[f] as number) * SLOTS;
+    for (let j = start; j < stop; j++) out[j] = (parent[j] as number) - (child[j] as number);
+  }
+}
+
+/**
+ * Histograms are large (every bin of every feature): a pool recycles them and says when `limit`
+ * are alive, so a deep tree drops (and later rebuilds) histograms instead of holding thousands.
+ */
+export class HistogramPool {
+  readonly #free: Float64Array[] = [];
+  #alive = 0;
+
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    readonly allocate: (size: number) => Float64Array = (n) => new Float64Array(n),
+  ) {}
+
+  acquire(): Float64Array {
+    this.#alive++;
+    return this.#free.pop() ?? this.allocate(this.size);
+  }
+
+  /** Whether a node may keep its histogram for later (at most `limit` alive). */
+  get full(): boolean {
+    return this.#alive > this.limit;
+  }
+
+  release(hist: Float64Array | undefined): void {
+    if (hist === undefined) return;
+    this.#alive--;
+    if (this.#free.length < this.limit) this.#free.push(hist);
+  }
+}
