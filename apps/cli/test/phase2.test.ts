@@ -19,12 +19,13 @@ function cli(argv: string[]) {
 }
 
 describe('tribar models', () => {
-  it('lists the three built-in families with their defaults', async () => {
+  it('lists the four built-in families with their defaults', async () => {
     const { code, stdout } = await cli(['models']);
     expect(code).toBe(EXIT.ok);
     expect(stdout).toContain('logistic (aliases: lr, logistic_regression): classical, tabular input.');
     expect(stdout).toContain('mlp: neural, tabular input.');
     expect(stdout).toMatch(/xgboost \(aliases: xgb\): boosting, tabular input\./);
+    expect(stdout).toMatch(/gbdt \(aliases: lightgbm, lgbm\): boosting, tabular input\./);
     expect(stdout).toMatch(/maxDepth\s+6\s/);
   });
 });
@@ -118,7 +119,7 @@ describe('tribar train', () => {
     const unknown = await cli(['train', '--model', 'svm']);
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain('train.models names unknown model(s): svm');
-    expect(unknown.stderr).toMatch(/hint: Registered models: logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/);
+    expect(unknown.stderr).toMatch(/hint: Registered models: gbdt \(lightgbm, lgbm\), logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/);
 
     // --json: one event per line on standard output (epochs, the fit, the summary); the table goes to standard error.
     const json = await cli(['train', '--model', 'logistic', '--symbol', 'MES', '--json']);
