@@ -225,7 +225,12 @@ const featuresSchema = z
       .prefault({}),
     entropy: z
       .object({
-        window: z.number().int().min(8).default(100).describe('Bars of encoded one-bar log returns in each rolling message.'),
+        window: z
+          .number()
+          .int()
+          .min(8)
+          .default(50)
+          .describe('Bars of encoded one-bar log returns in each rolling message (the Kontoyiannis estimate costs O(window²) a bar).'),
         encodings: z
           .array(z.enum(['tick', 'quantile', 'sigma']))
           .min(1)

@@ -6,6 +6,7 @@ import {
   quantileCodes,
   shannonEntropy,
   sigmaCodes,
+  slideSorted,
   tickRuleCodes,
 } from '../src/internal/kernels/entropy.js';
 
@@ -60,8 +61,18 @@ describe('AFML § 18.5 encodings', () => {
   it('quantile codes split the window by rank', () => {
     const out = new Int32Array(4);
     // Sorted −1, 0.1, 0.5, 2; values below each: 0.5 → 2, −1 → 0, 2 → 3, 0.1 → 1; ⌊2·below/4⌋.
-    expect(quantileCodes(Float64Array.from([9, 0.5, -1, 2, 0.1]), 1, 5, 2, out, new Float64Array(4))).toBe(2);
+    expect(quantileCodes(Float64Array.from([9, 0.5, -1, 2, 0.1]), 1, 5, 2, out, Float64Array.from([-1, 0.1, 0.5, 2]))).toBe(2);
     expect(Array.from(out)).toEqual([1, 0, 1, 0]);
+  });
+
+  it('slides a sorted window by one removal and one insertion', () => {
+    const sorted = Float64Array.from([-1, 0.1, 0.5, 2]);
+    slideSorted(sorted, 4, 0.1, 3);
+    expect(Array.from(sorted)).toEqual([-1, 0.5, 2, 3]);
+    slideSorted(sorted, 4, 3, -5);
+    expect(Array.from(sorted)).toEqual([-5, -1, 0.5, 2]);
+    slideSorted(sorted, 4, 0.5, 0.5);
+    expect(Array.from(sorted)).toEqual([-5, -1, 0.5, 2]);
   });
 
   it('sigma codes step by a share of the window std', () => {

@@ -1,5 +1,14 @@
 import { logReturn } from '../kernels/elementwise.js';
-import { kontoyiannis, lempelZiv, pluginEntropy, quantileCodes, shannonEntropy, sigmaCodes, tickRuleCodes } from '../kernels/entropy.js';
+import {
+  kontoyiannis,
+  lempelZiv,
+  pluginEntropy,
+  quantileCodes,
+  shannonEntropy,
+  sigmaCodes,
+  slideSorted,
+  tickRuleCodes,
+} from '../kernels/entropy.js';
 import { spec, type FamilyBuilder, type FeatureInput } from '../registry.js';
 
 const NaN_ = Number.NaN;
@@ -21,6 +30,7 @@ function rollingEntropy(
   const tick = encoding === 'tick' ? tickRuleCodes(ret) : undefined;
   const msg = new Int32Array(w);
   const scratch = new Float64Array(w);
+  const sorted = new Float64Array(w);
   let counts = new Float64Array(2);
   let trie = new Int32Array((w + 1) * 2);
   let nanRun = 0; // bars since the last non-finite return (a window must hold none)
@@ -35,7 +45,14 @@ function rollingEntropy(
       msg.set(tick.subarray(from, t + 1));
       k = 2;
     } else if (encoding === 'quantile') {
-      k = quantileCodes(ret, from, t + 1, options.quantiles, msg, scratch);
+      // The sorted window is rebuilt when a window first fills, then slid one bar at a time.
+      if (nanRun === w) {
+        sorted.set(ret.subarray(from, t + 1));
+        sorted.sort();
+      } else {
+        slideSorted(sorted, w, ret[from - 1] as number, r);
+      }
+      k = quantileCodes(ret, from, t + 1, options.quantiles, msg, sorted);
     } else {
       k = sigmaCodes(ret, from, t + 1, options.sigmaStep, msg);
     }

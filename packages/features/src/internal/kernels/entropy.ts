@@ -4,6 +4,10 @@
 
 const NaN_ = Number.NaN;
 
+/** Word spaces up to this size are counted in a table instead of sorted. */
+const WORD_TABLE = 1 << 16;
+const wordCounts = new Float64Array(WORD_TABLE);
+
 /**
  * The tick rule (AFML § 19.2) on price changes: b = sign(Δp), or the previous b when Δp = 0; coded
  * 1 for an uptick, 0 for a downtick, −1 before the first non-zero change (undefined). The issue's
@@ -25,13 +29,11 @@ export function tickRuleCodes(changes: ArrayLike<number>): Int32Array {
 /**
  * Quantile encoding (§ 18.5.2) of `x[from … to)` into `out[0 … to − from)`: a value's code is
  * ⌊q · (number of window values below it) / length⌋, so each of the q codes holds about an equal
- * share and ties share a code. Returns the alphabet size q.
+ * share and ties share a code. `sorted` holds the same window's values in increasing order (the
+ * rolling caller keeps it by insertion). Returns the alphabet size q.
  */
-export function quantileCodes(x: Float64Array, from: number, to: number, q: number, out: Int32Array, scratch: Float64Array): number {
+export function quantileCodes(x: Float64Array, from: number, to: number, q: number, out: Int32Array, sorted: Float64Array): number {
   const m = to - from;
-  const sorted = scratch.subarray(0, m);
-  sorted.set(x.subarray(from, to));
-  sorted.sort();
   for (let k = 0; k < m; k++) {
     const v = x[from + k] as number;
     let lo = 0;
@@ -44,6 +46,30 @@ export function quantileCodes(x: Float64Array, from: number, to: number, q: numb
     out[k] = Math.min(q - 1, Math.floor((q * lo) / m));
   }
   return q;
+}
+
+/**
+ * Slide a sorted window one bar: remove `drop` (present in `sorted[0 … m)`) and insert `add`, by
+ * binary search and one shift, O(m) instead of a sort.
+ */
+export function slideSorted(sorted: Float64Array, m: number, drop: number, add: number): void {
+  let lo = 0;
+  let hi = m;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < drop) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.copyWithin(lo, lo + 1, m); // remove at lo
+  lo = 0;
+  hi = m - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < add) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.copyWithin(lo + 1, lo, m - 1);
+  sorted[lo] = add;
 }
 
 /**
@@ -100,8 +126,22 @@ export function pluginEntropy(msg: Int32Array, from: number, to: number, w: numb
     for (let j = 0; j < w; j++) key = key * k + (msg[from + i + j] as number);
     keys[i] = key;
   }
-  keys.sort();
   let h = 0;
+  const space = k ** w;
+  if (space <= WORD_TABLE) {
+    // Count in a table (reset only where used): no sort for small alphabets.
+    for (let i = 0; i < words; i++) wordCounts[keys[i] as number]! += 1;
+    for (let i = 0; i < words; i++) {
+      const key = keys[i] as number;
+      const c = wordCounts[key] as number;
+      if (c > 0) {
+        h -= (c / words) * Math.log2(c / words);
+        wordCounts[key] = 0;
+      }
+    }
+    return h / w;
+  }
+  keys.sort();
   let run = 1;
   for (let i = 1; i <= words; i++) {
     if (i < words && keys[i] === keys[i - 1]) {
