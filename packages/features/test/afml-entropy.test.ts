@@ -33,6 +33,13 @@ describe('AFML ch. 18 entropy estimators (known answers)', () => {
     const h = -((1 / 3) * Math.log2(1 / 3) + (1 / 6) * Math.log2(1 / 6) + 0.5 * Math.log2(0.5)) / 2;
     expect(pluginEntropy(message, 0, 8, 2, 2, new Float64Array(8))).toBeCloseTo(h, 14);
     expect(pluginEntropy(message, 0, 2, 2, 2, new Float64Array(8))).toBeNaN();
+    // A word space over the table size (300² words) is counted by sorting: words (0 299), (299 0), (0 299).
+    const wide = Int32Array.from([0, 299, 0, 299, 5]);
+    const h23 = -((2 / 3) * Math.log2(2 / 3) + (1 / 3) * Math.log2(1 / 3)) / 2;
+    expect(pluginEntropy(wide, 0, 5, 2, 300, new Float64Array(5))).toBeCloseTo(h23, 15);
+    // The table path gives the same on a small alphabet (and leaves the table clean for the next call).
+    expect(pluginEntropy(Int32Array.from([0, 2, 0, 2, 1]), 0, 5, 2, 3, new Float64Array(5))).toBeCloseTo(h23, 15);
+    expect(pluginEntropy(Int32Array.from([0, 2, 0, 2, 1]), 0, 5, 2, 3, new Float64Array(5))).toBeCloseTo(h23, 15);
   });
 
   it('Kontoyiannis (expanding window) of 11100001', () => {

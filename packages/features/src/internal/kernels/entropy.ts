@@ -6,7 +6,7 @@ const NaN_ = Number.NaN;
 
 /** Word spaces up to this size are counted in a table instead of sorted. */
 const WORD_TABLE = 1 << 16;
-const wordCounts = new Float64Array(WORD_TABLE);
+let wordCounts: Float64Array | undefined; // allocated on first use, left all 0 after each call
 
 /**
  * The tick rule (AFML § 19.2) on price changes: b = sign(Δp), or the previous b when Δp = 0; coded
@@ -130,6 +130,7 @@ export function pluginEntropy(msg: Int32Array, from: number, to: number, w: numb
   const space = k ** w;
   if (space <= WORD_TABLE) {
     // Count in a table (reset only where used): no sort for small alphabets.
+    wordCounts ??= new Float64Array(WORD_TABLE);
     for (let i = 0; i < words; i++) wordCounts[keys[i] as number]! += 1;
     for (let i = 0; i < words; i++) {
       const key = keys[i] as number;
