@@ -223,6 +223,42 @@ const featuresSchema = z
       })
       .strict()
       .prefault({}),
+    entropy: z
+      .object({
+        window: z
+          .number()
+          .int()
+          .min(8)
+          .default(50)
+          .describe('Bars of encoded one-bar log returns in each rolling message (the Kontoyiannis estimate costs O(window²) a bar).'),
+        encodings: z
+          .array(z.enum(['tick', 'quantile', 'sigma']))
+          .min(1)
+          .default(['tick', 'quantile', 'sigma'])
+          .describe(
+            "AFML 18.5: 'tick' (tick rule, 2 symbols), 'quantile' (the window's own quantiles), 'sigma' (fixed steps of the window's std).",
+          ),
+        quantiles: z.number().int().min(2).max(64).default(10).describe('Symbols of the quantile encoding.'),
+        sigmaStep: z
+          .number()
+          .positive()
+          .default(0.5)
+          .describe("The sigma encoding's step, in standard deviations of the window's returns."),
+        wordLength: z.number().int().min(1).default(2).describe("The plug-in estimator's word length."),
+      })
+      .strict()
+      .optional()
+      .describe('AFML ch. 18 entropy features (Shannon, plug-in, Lempel–Ziv, Kontoyiannis); absent = off, the default.'),
+    microstructure: z
+      .object({
+        window: z.number().int().min(2).default(20).describe('Bars in the rolling Roll, Corwin–Schultz, λ and bulk-volume estimates.'),
+        vpinWindow: z.number().int().min(1).default(50).describe('Bars (volume buckets) summed in VPIN.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'AFML ch. 19 microstructure features from bars (Roll, Corwin–Schultz, Kyle / Amihud / Hasbrouck λ, VPIN); absent = off, the default.',
+      ),
     higherTimeframes: z
       .array(z.number().int().positive())
       .default([15, 60, 240])

@@ -11,7 +11,8 @@ import { defaultConfig, randomBars, replaceAfter } from './helpers.js';
 const N = 2200;
 const CUTS = [0, 40, 250, 700, 1000, 1500, 2100];
 // FFD's d is pinned: with 'auto' it is fitted on the train part, a choice tested separately below.
-const config = defaultConfig({ features: { fracdiff: { d: 0.4 } } });
+// The opt-in families (entropy, microstructure) are switched on so they are covered too.
+const config = defaultConfig({ features: { fracdiff: { d: 0.4 }, entropy: { window: 40 }, microstructure: {} } });
 const symbols = ['MES', 'MGC'];
 
 function compute(own: Bars, partner: Bars) {
@@ -39,6 +40,8 @@ describe('no feature reads a bar after t', () => {
   ] as const) {
     const base = compute(own, partner);
     it(`${own.symbol}: every one of the ${base.specs.length} features has values to compare`, () => {
+      expect(base.specs.filter((feature) => feature.family === 'entropy').length).toBe(12);
+      expect(base.specs.filter((feature) => feature.family === 'microstructure').length).toBe(9);
       base.specs.forEach((feature, j) => {
         expect(base.firstValid[j], feature.name).toBeLessThan(CUTS.at(-1)!);
       });

@@ -66,4 +66,27 @@ describe.skipIf(!available)('real MES and MGC bars', () => {
       expect(new Set(afterWarmup('is_rth'))).toEqual(new Set([0, 1]));
     }
   });
+
+  it('computes the opt-in AFML families on real bars (configs/real-mes-mgc.yaml turns them on) with no NaN after the warm-up', () => {
+    const config = defaultConfig({ features: { entropy: {}, microstructure: {} } });
+    for (const [symbol, file] of [
+      ['MES', MES_FILE],
+      ['MGC', MGC_FILE],
+    ] as const) {
+      const bars = fiveMinuteBars(symbol, file);
+      const result = computeFeatures(bars, { config: config.features, symbols: [symbol], barMinutes: 5, trainFraction: 0.7 });
+      const afml = result.specs.flatMap((s, j) => (s.family === 'entropy' || s.family === 'microstructure' ? [j] : []));
+      expect(afml).toHaveLength(21);
+      for (const j of afml) {
+        // Every bar of these files has volume and every window moves: no NaN after the warm-up.
+        const values = result.columns[j]!.subarray(result.warmupRows);
+        expect(values.filter((v) => !Number.isFinite(v)).length, result.specs[j]!.name).toBe(0);
+        // Not constant (validation fails a constant feature): even the quantile-coded Shannon entropy,
+        // log2(10) on a window without ties, moves because ticks make equal returns common.
+        expect(Math.max(...values) - Math.min(...values), result.specs[j]!.name).toBeGreaterThan(0);
+      }
+      // The 2-symbol warm-up (762 / 815 rows) is still set by the default families, not the AFML ones.
+      expect(result.warmupRows).toBe(symbol === 'MES' ? 762 : 815);
+    }
+  });
 });

@@ -18,7 +18,8 @@ describe('the feature registry', () => {
   });
 
   it('covers every family and keeps every original feature name (§4.2, cross-asset renamed per pair)', () => {
-    expect(new Set(result.specs.map((s) => s.family))).toEqual(new Set(FEATURE_FAMILIES));
+    const optIn = new Set(['entropy', 'microstructure']);
+    expect(new Set(result.specs.map((s) => s.family))).toEqual(new Set(FEATURE_FAMILIES.filter((family) => !optIn.has(family))));
     const names = new Set(result.specs.map((s) => s.name));
     const original = [
       ...[1, 5, 10, 20, 60].flatMap((p) => [`return_${p}`, `log_return_${p}`]),
@@ -210,5 +211,51 @@ describe('the feature registry', () => {
     expect(spec('rsi_14')).toBeUndefined();
     expect(spec('tf240m_rsi_14')).toBeUndefined();
     expect(out.firstValid[out.specs.findIndex((s) => s.name === 'sma_3')]).toBe(2);
+  });
+
+  it('keeps the AFML families (entropy, microstructure) off by default and registers them when configured', () => {
+    expect(result.specs.length).toBe(123);
+    const on = defaultConfig({
+      features: { entropy: { window: 50, encodings: ['tick', 'sigma'] }, microstructure: { window: 10, vpinWindow: 30 } },
+    });
+    const small = randomBars('MES', 600, 35);
+    const out = computeFeatures(small, { config: on.features, symbols: ['MES'], barMinutes: 5, trainFraction: 0.7 });
+    const afml = out.specs
+      .map((s, j) => ({ ...s, first: out.firstValid[j] }))
+      .filter((s) => s.family === 'entropy' || s.family === 'microstructure');
+    expect(afml.map((s) => s.name)).toEqual([
+      'entropy_shannon_tick_50',
+      'entropy_plugin_tick_50',
+      'entropy_lz_tick_50',
+      'entropy_konto_tick_50',
+      'entropy_shannon_sigma_50',
+      'entropy_plugin_sigma_50',
+      'entropy_lz_sigma_50',
+      'entropy_konto_sigma_50',
+      'roll_measure_10',
+      'corwin_schultz_10',
+      'bekker_parkinson_10',
+      'roll_impact_10',
+      'kyle_lambda_10',
+      'amihud_lambda_10',
+      'hasbrouck_lambda_10',
+      'bvc_buy_share_10',
+      'vpin_30',
+    ]);
+    // On gap-free random bars every declared warm-up is the first finite row.
+    for (const s of afml) expect(s.first, s.name).toBe(s.warmup);
+    expect(afml.find((s) => s.name === 'vpin_30')?.warmup).toBe(39);
+    // Shannon entropy of a two-symbol code lies in [0, 1] bit; VPIN in [0, 1].
+    const col = (name: string) => out.columns[out.specs.findIndex((s) => s.name === name)]!;
+    const shannon = Array.from(col('entropy_shannon_tick_50').subarray(50));
+    expect(Math.min(...shannon)).toBeGreaterThan(0.5);
+    expect(Math.max(...shannon)).toBeLessThanOrEqual(1);
+    const noVolume = { ...small, volume: new Float64Array(small.volume.length) };
+    const dry = computeFeatures(noVolume, { config: on.features, symbols: ['MES'], barMinutes: 5, trainFraction: 0.7 });
+    expect(dry.specs.filter((s) => s.family === 'microstructure').map((s) => s.name)).toEqual([
+      'roll_measure_10',
+      'corwin_schultz_10',
+      'bekker_parkinson_10',
+    ]);
   });
 });

@@ -7,6 +7,7 @@ export { qualityScores, tieredSampleWeights } from './internal/quality.js';
 export type { QualityOptions, QualityWeights, QualityScores, LabelColumns, TierOptions, TieredWeights } from './internal/quality.js';
 export {
   cusumEvents,
+  zScoreEvents,
   dailyVolatility,
   ewmStd,
   verticalBarriers,
@@ -21,4 +22,12 @@ export {
   afmlLabels,
   tripleBarrierLabelWeights,
 } from './internal/afml/index.js';
-export type { AfmlEvents, GetEventsOptions, AfmlBins, AfmlLabelOptions, AfmlLabels, LabelWeights } from './internal/afml/index.js';
+export type {
+  ZScoreFilterOptions,
+  AfmlEvents,
+  GetEventsOptions,
+  AfmlBins,
+  AfmlLabelOptions,
+  AfmlLabels,
+  LabelWeights,
+} from './internal/afml/index.js';

@@ -28,3 +28,5 @@ export type { Annualization, BacktestStatsInput, BacktestStats, BacktestResult }
 export type { TradeInput, TradeRecord } from './backtest-ledger.js';
 export { drawdownSeries, drawdownEpisodes } from './drawdown-episodes.js';
 export type { DrawdownEpisode } from './drawdown-episodes.js';
+export { drawdownList, herfindahlIndex, betsConcentration, betTiming, averageHoldingPeriod } from './afml-backtest.js';
+export type { DrawdownList, BetsConcentration } from './afml-backtest.js';

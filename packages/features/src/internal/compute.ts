@@ -1,8 +1,10 @@
 import { DataError, UsageError } from '@tribar/core';
 import { calendarForSymbol, type Bars, type CmeCalendar } from '@tribar/market';
 import { crossAssetFamily } from './families/cross-asset.js';
+import { entropyFamily } from './families/entropy.js';
 import { fracdiffFamily, logPrices } from './families/fracdiff.js';
 import { momentumFamily } from './families/momentum.js';
+import { microstructureFamily } from './families/microstructure.js';
 import { movingAveragesFamily } from './families/moving-averages.js';
 import { multiTimeframeFamily } from './families/multi-timeframe.js';
 import { rangeVolatilityFamily } from './families/range-volatility.js';
@@ -42,6 +44,8 @@ const FAMILY_BUILDERS: readonly FamilyBuilder[] = [
   crossAssetFamily,
   multiTimeframeFamily,
   fracdiffFamily,
+  entropyFamily,
+  microstructureFamily,
 ];
 
 /** The feature groups for one symbol: what the registry holds once the data-dependent facts are known. */

@@ -18,6 +18,8 @@ export const FEATURE_FAMILIES = [
   'cross-asset',
   'multi-timeframe',
   'fracdiff',
+  'entropy',
+  'microstructure',
 ] as const;
 export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
 

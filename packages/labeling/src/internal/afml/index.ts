@@ -1,4 +1,6 @@
 export { cusumEvents } from './cusum.js';
+export { zScoreEvents } from './z-score.js';
+export type { ZScoreFilterOptions } from './z-score.js';
 export { dailyVolatility, ewmStd } from './daily-vol.js';
 export { verticalBarriers, getEvents } from './events.js';
 export type { AfmlEvents, GetEventsOptions } from './events.js';
