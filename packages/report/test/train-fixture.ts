@@ -119,7 +119,7 @@ function equityTable(step: number, bars = TEST_BARS): Table {
   return new Table([new RecordBatch(new Schema(fields), data)]);
 }
 
-/** One fixture trade as `trades.arrow` holds it (MES: tick 0.25, $1.25 a tick, 2 ticks round trip). */
+/** One fixture trade as `trades.arrow` holds it (the fixture's MES: tick 0.25, $1.25 a tick, 1.5 ticks round trip). */
 export interface FixtureTrade {
   entryBar: number;
   exitBar: number;
@@ -156,7 +156,7 @@ export function tradesTable(trades: readonly FixtureTrade[]): Table {
       makeData({ type: new TimestampMillisecond('UTC'), length: n, data: BigInt64Array.from(bars, (b) => BigInt(testBarTime(b))) }),
     );
   const f64 = (values: number[]) => makeVector({ type: new Float64(), data: Float64Array.from(values) });
-  const ticks = trades.map((t) => (t.side * (t.exitPrice - t.entryPrice)) / 0.25 - 2);
+  const ticks = trades.map((t) => (t.side * (t.exitPrice - t.entryPrice)) / 0.25 - 1.5);
   return new Table({
     entry_time: time(trades.map((t) => t.entryBar)),
     exit_time: time(trades.map((t) => t.exitBar)),
@@ -166,7 +166,7 @@ export function tradesTable(trades: readonly FixtureTrade[]): Table {
     exit_price: f64(trades.map((t) => t.exitPrice)),
     pnl_ticks: f64(ticks),
     pnl_usd: f64(ticks.map((t) => t * 1.25)),
-    costs_usd: f64(trades.map(() => 2.5)),
+    costs_usd: f64(trades.map(() => 1.875)),
     duration_ms: f64(trades.map((t) => (t.exitBar - t.entryBar) * STEP)),
     bars_held: makeVector({ type: new Int32(), data: Int32Array.from(trades, (t) => t.exitBar - t.entryBar) }),
     exit: vectorFromArray(
