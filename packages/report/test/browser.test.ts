@@ -82,7 +82,9 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
         'mlp MES H20',
       ]);
       // No horizontal overflow at 1280 px: wide tables scroll inside their section, charts shrink to it.
-      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      const widths = await page.evaluate<{ scroll: number; inner: number }>(
+        '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+      );
       expect(widths.scroll, `page ${widths.scroll} px wide in a ${widths.inner} px window`).toBeLessThanOrEqual(widths.inner);
       for (const size of sizes) {
         expect(size.width, `${size.name} width`).toBeGreaterThan(0);

@@ -142,7 +142,8 @@ describe('backtest tearsheets of a run with a train stage', () => {
       }
     }
     const html = report.html;
-    const [backtestAt, modelsAt, tearsheetsAt] = ['backtest', 'models', 'tearsheets'].map((id) => html.indexOf(`data-section="${id}"`));
+    const at = (id: string) => html.indexOf(`data-section="${id}"`);
+    const [backtestAt, modelsAt, tearsheetsAt] = [at('backtest'), at('models'), at('tearsheets')];
     expect(backtestAt).toBeGreaterThan(0);
     expect(tearsheetsAt).toBeGreaterThan(modelsAt);
     expect(html.slice(tearsheetsAt)).not.toContain('Label-oracle baseline: cumulative');
