@@ -149,7 +149,7 @@ export function fixtureTrades(count: number): FixtureTrade[] {
 }
 
 /** The trainer's `trades.arrow` layout for `trades`. */
-export function tradesTable(trades: readonly FixtureTrade[]): Table {
+function tradesTable(trades: readonly FixtureTrade[]): Table {
   const n = trades.length;
   const time = (bars: number[]) =>
     makeVector(

@@ -18,7 +18,7 @@ const ROLLING_POINTS = 600;
 const TIME_AXIS = { field: 'time', type: 'temporal', title: null, scale: { type: 'utc' }, axis: { labelOverlap: true } } as const;
 
 /** Equity with the buy-and-hold benchmark (USD per contract from the first test close) over the underwater curve. */
-export function tearsheetEquitySpec(t: Tearsheet): TopLevelSpec {
+function tearsheetEquitySpec(t: Tearsheet): TopLevelSpec {
   const { timestamp, strategyUsd, buyHoldUsd, drawdownPct } = t.series;
   const kept = [...new Set([...decimateIndexes(strategyUsd), ...decimateIndexes(buyHoldUsd), ...decimateIndexes(drawdownPct)])].sort(
     (a, b) => a - b,
@@ -59,7 +59,7 @@ export function tearsheetEquitySpec(t: Tearsheet): TopLevelSpec {
 }
 
 /** Monthly returns as a year × month heatmap, each cell labelled with its %. */
-export function tearsheetMonthlySpec(t: Tearsheet): TopLevelSpec {
+function tearsheetMonthlySpec(t: Tearsheet): TopLevelSpec {
   const values = t.entry.monthlyReturns.map((m) => {
     const returnPct = m.returnPct ?? Number.NaN;
     return {
@@ -92,7 +92,7 @@ export function tearsheetMonthlySpec(t: Tearsheet): TopLevelSpec {
 }
 
 /** Rolling annualised Sharpe over rolling annualised volatility. */
-export function tearsheetRollingSpec(t: Tearsheet): TopLevelSpec {
+function tearsheetRollingSpec(t: Tearsheet): TopLevelSpec {
   const { time, sharpe, volatilityPct } = t.series.rolling;
   const stride = Math.max(1, Math.ceil(time.length / ROLLING_POINTS));
   const values: Array<{ time: number; sharpe: number | null; volatility: number }> = [];
@@ -120,7 +120,7 @@ export function tearsheetRollingSpec(t: Tearsheet): TopLevelSpec {
 }
 
 /** Histograms of the trades' durations (hours) and net PnL (USD). */
-export function tearsheetDistributionSpec(t: Tearsheet): TopLevelSpec {
+function tearsheetDistributionSpec(t: Tearsheet): TopLevelSpec {
   const durations = t.series.durationsMs.map((ms) => ({ hours: ms / 3_600_000 }));
   const pnl = t.series.pnlUsd.map((usd) => ({ usd }));
   const histogram = (values: object[], field: string, title: string, color: string) => ({

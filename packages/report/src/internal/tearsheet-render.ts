@@ -88,7 +88,7 @@ const drawdownRows = (t: ReportTearsheetEntry) =>
 
 const TRADE_HEADERS = ['#', 'entry', 'exit', 'side', 'size', 'entry price', 'exit price', 'PnL ticks', 'PnL $', 'duration', 'closed by'];
 /** The trade list's rows (the first `TEARSHEET_TRADES` of `trades.arrow`). */
-export const tradeRows = (t: ReportTearsheetEntry) =>
+const tradeRows = (t: ReportTearsheetEntry) =>
   t.trades.map((trade, i) => [
     String(i + 1),
     isoTime(trade.entryTime),

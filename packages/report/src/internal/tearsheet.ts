@@ -17,23 +17,21 @@ export const TEARSHEET_TRADES = 50;
 /** Drawdowns listed per tearsheet, deepest first. */
 const WORST_DRAWDOWNS = 5;
 
-/** What the charts draw of one tearsheet (not in report.json: curves are long). */
-export interface TearsheetSeries {
-  timestamp: Float64Array;
-  /** Net PnL of the strategy and of holding one contract long, USD from the first test close. */
-  strategyUsd: Float64Array;
-  buyHoldUsd: Float64Array;
-  /** Drawdown at each bar, % of the running peak (≥ 0). */
-  drawdownPct: Float64Array;
-  rolling: { time: number[]; sharpe: number[]; volatilityPct: number[] };
-  /** Every trade's duration (ms) and net PnL (USD). */
-  durationsMs: number[];
-  pnlUsd: number[];
-}
-
 export interface Tearsheet {
   entry: ReportTearsheetEntry;
-  series: TearsheetSeries;
+  /** What the charts draw of one tearsheet (not in report.json: curves are long). */
+  series: {
+    timestamp: Float64Array;
+    /** Net PnL of the strategy and of holding one contract long, USD from the first test close. */
+    strategyUsd: Float64Array;
+    buyHoldUsd: Float64Array;
+    /** Drawdown at each bar, % of the running peak (≥ 0). */
+    drawdownPct: Float64Array;
+    rolling: { time: number[]; sharpe: number[]; volatilityPct: number[] };
+    /** Every trade's duration (ms) and net PnL (USD). */
+    durationsMs: number[];
+    pnlUsd: number[];
+  };
 }
 
 export interface Tearsheets {
@@ -171,7 +169,7 @@ export function buildTearsheet(input: TearsheetInput): Tearsheet | string {
     monthlyReturns: monthlyReturns(timestamp, result.equity, initialEquity),
     trades: trades.trades.slice(0, TEARSHEET_TRADES).map(tradeEntry),
   };
-  const series: TearsheetSeries = {
+  const series: Tearsheet['series'] = {
     timestamp,
     strategyUsd,
     buyHoldUsd,
