@@ -68,6 +68,92 @@ export const reportModelResultSchema = z.object({
   equityPoints: num,
 });
 
+/** The `backtestStats` figures of one tearsheet (`@tribar/quant`'s `BacktestStats`; null where not finite). */
+const tearsheetStatsSchema = z.object({
+  start: num,
+  end: num,
+  durationMs: num,
+  bars: num,
+  exposurePct: num,
+  equityFinal: num,
+  equityPeak: num,
+  returnPct: num,
+  buyHoldReturnPct: num,
+  periods: num,
+  periodsPerYear: num,
+  annualReturnPct: num,
+  annualVolatilityPct: num,
+  cagrPct: num,
+  sharpe: num,
+  sortino: num,
+  calmar: num,
+  maxDrawdownPct: num,
+  avgDrawdownPct: num,
+  maxDrawdownDurationMs: num,
+  avgDrawdownDurationMs: num,
+  trades: num,
+  winRatePct: num,
+  bestTradePct: num,
+  worstTradePct: num,
+  avgTradePct: num,
+  expectancyPct: num,
+  expectancy: num,
+  maxTradeDurationMs: num,
+  avgTradeDurationMs: num,
+  profitFactor: num,
+  sqn: num,
+  kelly: num,
+  costs: num,
+  sharpePerPeriod: num,
+  psr: num,
+  dsr: num,
+  minTrackRecordPeriods: num,
+  lowSample: z.boolean(),
+  minTrades: num,
+});
+
+/** One trade of a tearsheet's trade list, as `trades.arrow` has it (times UTC ms). */
+const tearsheetTradeSchema = z.object({
+  entryTime: num,
+  exitTime: num,
+  side: num,
+  size: num,
+  entryPrice: num,
+  exitPrice: num,
+  pnlTicks: num,
+  pnlUsd: num,
+  costsUsd: num,
+  durationMs: num,
+  exit: z.string(),
+});
+
+/**
+ * The backtest tearsheet of one model × symbol × horizon: `backtestStats` on the trainer's `trades.arrow` over the
+ * test bars (equity from one contract's notional at the first test close, per-bar annualisation), the five worst
+ * drawdowns, the monthly returns and the first trades of the list.
+ */
+export const reportTearsheetSchema = z.object({
+  model: z.string(),
+  symbol: z.string(),
+  horizon: z.number(),
+  /** Money the equity starts from: one contract's notional at the first test close. */
+  initialEquity: num,
+  /** USD per price point per contract, and per contract per side. */
+  pointValue: num,
+  costPerContract: num,
+  annualization: z.object({ periods: z.literal('bars'), periodsPerYear: num }),
+  /** Bars of the rolling Sharpe and volatility window. */
+  rollingWindow: num,
+  stats: tearsheetStatsSchema,
+  /** Deepest first; `recovery` null while the equity has not recovered (times UTC ms). */
+  worstDrawdowns: z.array(z.object({ peak: num, trough: num, recovery: num, depthPct: num, durationMs: num })),
+  /** Per UTC calendar month (`YYYY-MM`): return of the equity in %. */
+  monthlyReturns: z.array(z.object({ month: z.string(), returnPct: num })),
+  /** The first 50 trades of `trades.arrow`, in its order. */
+  trades: z.array(tearsheetTradeSchema),
+});
+export type ReportTearsheetEntry = z.infer<typeof reportTearsheetSchema>;
+
 /**
  * `report/report.json`: every table of the report (the report model) and the names of the rendered charts. No run
  * id, no time and no tracker id (nor in `index.html`/`report.md`): one config + seed gives the same report bytes;
@@ -171,6 +257,8 @@ export const reportJsonSchema = z.object({
     /** Backtests with fewer trades are shown greyed, "not meaningful" (`report.minTrades`). */
     minTrades: z.number().int().positive(),
   }),
+  /** Per model × symbol × horizon, the backtest tearsheet (none for a run without a train stage), and what kept one out. */
+  tearsheets: z.object({ results: z.array(reportTearsheetSchema), warnings: z.array(z.string()) }),
   /** Run-relative paths the report looked for and did not find. */
   missing: z.array(z.string()),
   /** Names of the rendered charts (`data-chart` of the page). */

@@ -4,7 +4,7 @@ import { STAGE } from './stages.js';
 
 /**
  * The train stage's files: per fit `train/<model>-<symbol>-h<h>/` (model lower-cased) with
- * `metrics.json`, `history.json`, `predictions.arrow`, `equity.arrow` and the saved `model/`; one
+ * `metrics.json`, `history.json`, `predictions.arrow`, `equity.arrow`, `trades.arrow` and the saved `model/`; one
  * `train/summary.json` listing every fit. The shapes are exactly what the trainer writes.
  */
 
@@ -197,4 +197,49 @@ export const trainEquity = (model: string, symbol: string, horizon: number) =>
   arrowArtifact(`${trainResultDir(model, symbol, horizon)}/equity.arrow`, STAGE.train, [
     { name: EQUITY_COLUMN.timestamp, type: 'timestamp' },
     { name: EQUITY_COLUMN.equityUsd, type: 'float64' },
+  ]);
+
+/** What closed a trade of `trades.arrow`: the upper or lower barrier (by price, whatever the side), the timeout, an opposite signal, or the end of the data. */
+export const TRADE_EXITS = ['upper', 'lower', 'timeout', 'signal', 'end'] as const;
+export type TradeExit = (typeof TRADE_EXITS)[number];
+
+/** Columns of `trades.arrow`, in the file's order. */
+export const TRADE_COLUMN = {
+  /** Fill times, UTC milliseconds. */
+  entryTime: 'entry_time',
+  exitTime: 'exit_time',
+  /** +1 long, −1 short. */
+  side: 'side',
+  /** Contracts. */
+  size: 'size',
+  entryPrice: 'entry_price',
+  exitPrice: 'exit_price',
+  /** Net of the round-trip costs. */
+  pnlTicks: 'pnl_ticks',
+  pnlUsd: 'pnl_usd',
+  /** Round-trip costs in dollars (commission and slippage on both fills). */
+  costsUsd: 'costs_usd',
+  /** exit_time − entry_time, milliseconds. */
+  durationMs: 'duration_ms',
+  /** Bars from the entry fill to the exit fill. */
+  barsHeld: 'bars_held',
+  /** One of `TRADE_EXITS`. */
+  exit: 'exit',
+} as const;
+
+/** `trades.arrow`: the backtest's closed trades on the test bars, in exit order. */
+export const trainTrades = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/trades.arrow`, STAGE.train, [
+    { name: TRADE_COLUMN.entryTime, type: 'timestamp' },
+    { name: TRADE_COLUMN.exitTime, type: 'timestamp' },
+    { name: TRADE_COLUMN.side, type: 'int8' },
+    { name: TRADE_COLUMN.size, type: 'int32' },
+    { name: TRADE_COLUMN.entryPrice, type: 'float64' },
+    { name: TRADE_COLUMN.exitPrice, type: 'float64' },
+    { name: TRADE_COLUMN.pnlTicks, type: 'float64' },
+    { name: TRADE_COLUMN.pnlUsd, type: 'float64' },
+    { name: TRADE_COLUMN.costsUsd, type: 'float64' },
+    { name: TRADE_COLUMN.durationMs, type: 'float64' },
+    { name: TRADE_COLUMN.barsHeld, type: 'int32' },
+    { name: TRADE_COLUMN.exit, type: 'utf8' },
   ]);

@@ -1,7 +1,19 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Float32, Float64, Int32, Int8, makeData, makeVector, Table, TimestampMillisecond, Uint8 } from 'apache-arrow';
+import {
+  Float32,
+  Float64,
+  Int32,
+  Int8,
+  makeData,
+  makeVector,
+  Table,
+  TimestampMillisecond,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJsonArtifact, readArrowArtifact, readJsonArtifact, writeArrowArtifact, writeJsonArtifact } from '../src/artifact.js';
 import {
@@ -11,6 +23,8 @@ import {
   trainPredictions,
   trainResultDir,
   trainSummary,
+  trainTrades,
+  TRADE_EXITS,
   type TrainSummaryFile,
 } from '../src/train.js';
 
@@ -101,5 +115,46 @@ describe('train artifacts', () => {
     const good = new Table({ timestamp: ts, equity_usd: makeVector({ type: new Float64(), data: new Float64Array([1, 2]) }) });
     await writeArrowArtifact(dir, trainEquity('mlp', 'MES', 5), good);
     expect((await readArrowArtifact(dir, trainEquity('mlp', 'MES', 5))).numRows).toBe(2);
+  });
+
+  it("checks the columns of trades.arrow, next to the fit's other files", async () => {
+    const artifact = trainTrades('XGBoost', 'MES', 20);
+    expect(artifact.path).toBe('train/xgboost-MES-h20/trades.arrow');
+    expect(artifact.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'entry_time:timestamp',
+      'exit_time:timestamp',
+      'side:int8',
+      'size:int32',
+      'entry_price:float64',
+      'exit_price:float64',
+      'pnl_ticks:float64',
+      'pnl_usd:float64',
+      'costs_usd:float64',
+      'duration_ms:float64',
+      'bars_held:int32',
+      'exit:utf8',
+    ]);
+    expect(TRADE_EXITS).toEqual(['upper', 'lower', 'timeout', 'signal', 'end']);
+    // A fresh vector per column: apache-arrow 21 writes one vector used for two columns wrongly (the later utf8 reads back '').
+    const ts = () => makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: 1, data: new BigInt64Array([1n]) }));
+    const f64 = (v: number) => makeVector({ type: new Float64(), data: new Float64Array([v]) });
+    const columns = {
+      entry_time: ts(),
+      exit_time: ts(),
+      side: makeVector({ type: new Int8(), data: new Int8Array([-1]) }),
+      size: makeVector({ type: new Int32(), data: new Int32Array([1]) }),
+      entry_price: f64(5000),
+      exit_price: f64(4999),
+      pnl_ticks: f64(2.5),
+      pnl_usd: f64(3.125),
+      costs_usd: f64(1.875),
+      duration_ms: f64(0),
+      bars_held: makeVector({ type: new Int32(), data: new Int32Array([0]) }),
+    };
+    const coded = new Table({ ...columns, exit: makeVector({ type: new Uint8(), data: new Uint8Array([0]) }) });
+    await expect(writeArrowArtifact(dir, artifact, coded)).rejects.toThrow(/column 'exit' is .*not utf8/);
+    await writeArrowArtifact(dir, artifact, new Table({ ...columns, exit: vectorFromArray(['lower'], new Utf8()) }));
+    const back = await readArrowArtifact(dir, artifact);
+    expect(back.getChild('exit')?.get(0)).toBe('lower');
   });
 });

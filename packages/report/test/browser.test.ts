@@ -69,8 +69,23 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
           return { name: figure.getAttribute('data-chart'), width: box?.width ?? 0, height: box?.height ?? 0 };
         }),
       );
-      expect(sizes.length).toBeGreaterThanOrEqual(9);
+      expect(sizes.length).toBeGreaterThanOrEqual(17);
       expect(sizes.map((size) => size.name)).toContain('model-equity');
+      // The backtest tearsheets: four charts per model × symbol × horizon with a trade list.
+      for (const slug of ['xgboost-MES-h20', 'mlp-MES-h20'])
+        for (const chart of ['equity', 'monthly', 'rolling', 'distribution'])
+          expect(sizes.map((size) => size.name)).toContain(`tearsheet-${slug}-${chart}`);
+      const sections = await page.$$eval('[data-section]', (found) => found.map((s) => s.getAttribute('data-section')));
+      expect(sections).toEqual(expect.arrayContaining(['summary', 'backtest', 'models', 'tearsheets']));
+      expect(await page.$$eval('[data-tearsheet]', (found) => found.map((t) => t.getAttribute('data-tearsheet')))).toEqual([
+        'xgboost MES H20',
+        'mlp MES H20',
+      ]);
+      // No horizontal overflow at 1280 px: wide tables scroll inside their section, charts shrink to it.
+      const widths = await page.evaluate<{ scroll: number; inner: number }>(
+        '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+      );
+      expect(widths.scroll, `page ${widths.scroll} px wide in a ${widths.inner} px window`).toBeLessThanOrEqual(widths.inner);
       for (const size of sizes) {
         expect(size.width, `${size.name} width`).toBeGreaterThan(0);
         expect(size.height, `${size.name} height`).toBeGreaterThan(0);

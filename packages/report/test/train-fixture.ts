@@ -1,5 +1,19 @@
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
-import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, TimestampMillisecond } from 'apache-arrow';
+import {
+  Field,
+  Float64,
+  Int32,
+  Int8,
+  makeData,
+  makeVector,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { join } from 'node:path';
 
 /** The fixture run's bars: 5-minute bars from 2026-01-05 14:00 UTC (see fixture.ts). */
@@ -105,6 +119,63 @@ function equityTable(step: number, bars = TEST_BARS): Table {
   return new Table([new RecordBatch(new Schema(fields), data)]);
 }
 
+/** One fixture trade as `trades.arrow` holds it (the fixture's MES: tick 0.25, $1.25 a tick, 1.5 ticks round trip). */
+export interface FixtureTrade {
+  entryBar: number;
+  exitBar: number;
+  side: 1 | -1;
+  entryPrice: number;
+  exitPrice: number;
+  exit: string;
+}
+
+/** Test bar `i`'s time (UTC ms). */
+export const testBarTime = (i: number) => START + (TEST_FROM + i) * STEP;
+
+/** `count` trades of one bar each on test bars 2k → 2k + 1, alternating long and short, moving −1, 0, +1 points. */
+export function fixtureTrades(count: number): FixtureTrade[] {
+  const exits = ['upper', 'lower', 'timeout', 'signal', 'end'];
+  return Array.from({ length: count }, (_, k) => {
+    const entryPrice = 5000 + k;
+    return {
+      entryBar: 2 * k,
+      exitBar: 2 * k + 1,
+      side: k % 2 === 0 ? 1 : -1,
+      entryPrice,
+      exitPrice: entryPrice + ((k % 3) - 1),
+      exit: exits[k % exits.length] as string,
+    };
+  });
+}
+
+/** The trainer's `trades.arrow` layout for `trades`. */
+function tradesTable(trades: readonly FixtureTrade[]): Table {
+  const n = trades.length;
+  const time = (bars: number[]) =>
+    makeVector(
+      makeData({ type: new TimestampMillisecond('UTC'), length: n, data: BigInt64Array.from(bars, (b) => BigInt(testBarTime(b))) }),
+    );
+  const f64 = (values: number[]) => makeVector({ type: new Float64(), data: Float64Array.from(values) });
+  const ticks = trades.map((t) => (t.side * (t.exitPrice - t.entryPrice)) / 0.25 - 1.5);
+  return new Table({
+    entry_time: time(trades.map((t) => t.entryBar)),
+    exit_time: time(trades.map((t) => t.exitBar)),
+    side: makeVector({ type: new Int8(), data: Int8Array.from(trades, (t) => t.side) }),
+    size: makeVector({ type: new Int32(), data: new Int32Array(n).fill(1) }),
+    entry_price: f64(trades.map((t) => t.entryPrice)),
+    exit_price: f64(trades.map((t) => t.exitPrice)),
+    pnl_ticks: f64(ticks),
+    pnl_usd: f64(ticks.map((t) => t * 1.25)),
+    costs_usd: f64(trades.map(() => 1.875)),
+    duration_ms: f64(trades.map((t) => (t.exitBar - t.entryBar) * STEP)),
+    bars_held: makeVector({ type: new Int32(), data: Int32Array.from(trades, (t) => t.exitBar - t.entryBar) }),
+    exit: vectorFromArray(
+      trades.map((t) => t.exit),
+      new Utf8(),
+    ),
+  });
+}
+
 /** Add a train stage's output to a fixture run: the summary, and equity for the MES results only. */
 export async function writeTrainOutputs(
   dir: string,
@@ -113,4 +184,7 @@ export async function writeTrainOutputs(
   await writeJsonAtomic(join(dir, 'train/summary.json'), summary);
   await writeArrowFile(join(dir, XGB_MES.dir, 'equity.arrow'), equityTable(2.5));
   await writeArrowFile(join(dir, MLP_MES.dir, 'equity.arrow'), equityTable(-1));
+  // Trade lists for the tearsheets: xgboost 20 trades, mlp 3 (MGC has no equity curve, so no tearsheet either).
+  await writeArrowFile(join(dir, XGB_MES.dir, 'trades.arrow'), tradesTable(fixtureTrades(20)));
+  await writeArrowFile(join(dir, MLP_MES.dir, 'trades.arrow'), tradesTable(fixtureTrades(3)));
 }

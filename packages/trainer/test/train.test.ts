@@ -128,6 +128,34 @@ async function checkArtifacts(result: TrainResult, model: string): Promise<void>
   const curve = float64Column(equity, 'equity_usd');
   expect(curve[curve.length - 1]).toBeCloseTo(result.backtest.totalUsd, 6);
 
+  // trades.arrow: one row per trade of the backtest, summing to its figures; times are test bars'.
+  const trades = await readArrowFile(join(outDir, 'trades.arrow'));
+  expect(trades.numRows).toBe(result.backtest.trades);
+  const tradeColumn = (name: string) => float64Column(trades, name);
+  const [entryTime, exitTime, side, size, pnlTicks, pnlUsd, costs, duration] = [
+    'entry_time',
+    'exit_time',
+    'side',
+    'size',
+    'pnl_ticks',
+    'pnl_usd',
+    'costs_usd',
+    'duration_ms',
+  ].map(tradeColumn) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const sum = (values: Float64Array) => values.reduce((a, b) => a + b, 0);
+  expect(sum(pnlUsd)).toBeCloseTo(result.backtest.totalUsd, 6);
+  expect(sum(pnlTicks)).toBeCloseTo(result.backtest.totalTicks, 6);
+  expect(sum(costs)).toBeCloseTo(result.backtest.costsUsd, 6);
+  expect([...side].filter((s) => s > 0).length).toBe(result.backtest.longTrades);
+  const testTimes = new Set(float64Column(equity, 'timestamp'));
+  const exits = trades.getChild('exit')!.toArray() as string[];
+  for (let i = 0; i < trades.numRows; i++) {
+    expect(size[i]).toBe(1);
+    expect(testTimes.has(entryTime[i]!) && testTimes.has(exitTime[i]!)).toBe(true);
+    expect(duration[i]).toBe(exitTime[i]! - entryTime[i]!);
+    expect(['upper', 'lower', 'timeout', 'signal', 'end']).toContain(exits[i]);
+  }
+
   const predictions = await readArrowFile(join(outDir, 'predictions.arrow'));
   expect(predictions.numRows).toBe(fixture.counts.val + fixture.counts.test);
   const column = (name: string) => float64Column(predictions, name);
@@ -215,7 +243,7 @@ describe('trainModel', () => {
     expect(result.test.rows).toBe(fixture.counts.test);
     // feature0 carries the label: far better than the 1/3 of guessing.
     expect(result.test.accuracy).toBeGreaterThan(0.5);
-    expect(result.backtest.trades).toBeGreaterThanOrEqual(0);
+    expect(result.backtest.trades).toBeGreaterThan(0);
     expect(result.backtest.threshold).toBe(0.5);
     expect(result.fit.epochs).toBeGreaterThan(0);
     expect(result.hyperparameters['C']).toBe(1);
@@ -226,7 +254,7 @@ describe('trainModel', () => {
     expect(run.tags['tribar.model']).toBe('logistic');
 
     // No wall clock and no tracker id in the artifacts: a second fit (a new tracked run) writes the same bytes.
-    const files = ['metrics.json', 'history.json', 'equity.arrow', 'predictions.arrow'];
+    const files = ['metrics.json', 'history.json', 'equity.arrow', 'predictions.arrow', 'trades.arrow'];
     const before = await Promise.all(files.map((file) => readFile(join(runDir, result.dir, file))));
     const first = fitRun;
     const again = await trainModel(options);

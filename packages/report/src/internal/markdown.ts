@@ -1,6 +1,7 @@
 import type { ReportModel } from './model.js';
 import { markdownTable as table, formatNumber, percent } from './format.js';
 import { modelsMarkdown } from './model-render.js';
+import { tearsheetsMarkdown } from './tearsheet-render.js';
 import { rollAdjustmentLine } from './shape.js';
 
 /** `report/report.md`: the report's tables without the charts (they live in index.html). */
@@ -102,6 +103,7 @@ export function markdownReport(model: ReportModel): string {
       ]),
     ),
     modelsMarkdown(model.models),
+    model.models.present ? tearsheetsMarkdown(model.tearsheets) : '',
   ];
   return parts.filter((part) => part !== '').join('\n\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import { STAGE, type RunState, type ScaleReportFile, type SplitSummaryFile } from '@tribar/artifacts';
+import { STAGE, type ReportTearsheetEntry, type RunState, type ScaleReportFile, type SplitSummaryFile } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import {
   SPLIT_ZONES,
@@ -14,6 +14,7 @@ import {
 } from './shape.js';
 import type { ModelsSection } from './model-section.js';
 import { isObject, type RunData } from './run-data.js';
+import { buildTearsheets, type Tearsheets } from './tearsheet.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
 export interface ReportModel {
@@ -50,6 +51,8 @@ export interface ReportModel {
   backtest: Array<Omit<BacktestRow, 'equity'>>;
   /** The trained models (`train/summary.json`); `present: false` for a run without a train stage. */
   models: ModelsSection;
+  /** The backtest tearsheet of every model × symbol × horizon whose trades could be read, and why the others have none. */
+  tearsheets: { results: ReportTearsheetEntry[]; warnings: string[] };
   /** Artifacts the report looked for and did not find. */
   missing: string[];
 }
@@ -262,7 +265,11 @@ function modelsSection(data: Pick<RunData, 'train' | 'config'>): ModelsSection {
   return { present: true, results: train.results.map((result) => ({ ...result })), warnings: [...train.warnings], minTrades };
 }
 
-export function buildReportModel(data: RunData, backtest: readonly BacktestRow[] = backtestRows(data)): ReportModel {
+export function buildReportModel(
+  data: RunData,
+  backtest: readonly BacktestRow[] = backtestRows(data),
+  tearsheets: Tearsheets = buildTearsheets(data),
+): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
   return {
@@ -293,6 +300,7 @@ export function buildReportModel(data: RunData, backtest: readonly BacktestRow[]
     },
     backtest: backtest.map(({ equity: _equity, ...row }) => row),
     models: modelsSection(data),
+    tearsheets: { results: tearsheets.results.map((t) => t.entry), warnings: [...tearsheets.warnings] },
     missing: data.missing,
   };
 }

@@ -43,6 +43,8 @@ import { buildReportModel, CONFIG_TABLE_KEYS, type ReportModel } from './model.j
 import { loadRunData, type RunData } from './run-data.js';
 import { backtestRows, barsToHitRows, convergenceRows, correlationCells, qualityRows, splitSegments } from './shape.js';
 import { htmlPage } from './template.js';
+import { buildTearsheets, type Tearsheets } from './tearsheet.js';
+import { tearsheetChartSpecs } from './tearsheet-charts.js';
 
 export interface RenderedReport {
   model: ReportModel;
@@ -52,8 +54,12 @@ export interface RenderedReport {
 }
 
 /** Every chart of a run, rendered to SVG; charts without data are left out. */
-async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<RenderedChart[]> {
-  const model = buildReportModel(data, backtest);
+async function runCharts(
+  data: RunData,
+  backtest = backtestRows(data),
+  tearsheets: Tearsheets = buildTearsheets(data),
+): Promise<RenderedChart[]> {
+  const model = buildReportModel(data, backtest, tearsheets);
   const segments = data.columns.flatMap((c) =>
     data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])),
   );
@@ -93,6 +99,7 @@ async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<
       spec: modelEquitySpec(modelEquity),
       empty: modelEquity.every((curve) => curve.equityUsd.length === 0),
     },
+    ...tearsheetChartSpecs(tearsheets.results),
   ]);
 }
 
@@ -100,8 +107,9 @@ async function runCharts(data: RunData, backtest = backtestRows(data)): Promise<
 export async function renderReport(runDir: string, options: { config?: RunConfig; runId?: string } = {}): Promise<RenderedReport> {
   const data = await loadRunData(runDir, options);
   const backtest = backtestRows(data);
-  const model = buildReportModel(data, backtest);
-  const charts = await runCharts(data, backtest);
+  const tearsheets = buildTearsheets(data);
+  const model = buildReportModel(data, backtest, tearsheets);
+  const charts = await runCharts(data, backtest, tearsheets);
   return { model, charts, html: htmlPage(model, charts), markdown: markdownReport(model) };
 }
 
@@ -127,8 +135,9 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
   name: STAGE.report,
   description: 'Self-contained HTML, Markdown and JSON report of the run with vega-lite charts and a label-oracle baseline backtest.',
   dependsOn: [STAGE.validate],
-  // 2: the Models section (train/summary.json, equity curves, confusion matrices); 3: low-sample backtests greyed.
-  version: 3,
+  // 2: the Models section (train/summary.json, equity curves, confusion matrices); 3: low-sample backtests greyed;
+  // 4: the per-model backtest tearsheets (trades.arrow through backtestStats).
+  version: 4,
   // Every path the report reads: the series (symbols, horizons), the summary (description, seed, bar
   // length), the baseline's costs (contracts, defaultContract) and the Configuration table.
   configKeys: REPORT_CONFIG_KEYS,

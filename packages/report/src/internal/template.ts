@@ -3,6 +3,7 @@ import { escapeHtml, formatNumber, htmlTable, percent } from './format.js';
 import type { ReportModel } from './model.js';
 import { MODELS_SECTION, modelsHtml } from './model-render.js';
 import { rollAdjustmentLine } from './shape.js';
+import { TEARSHEET_SECTION, tearsheetsHtml } from './tearsheet-render.js';
 
 /** The HTML page: one file, inline CSS and SVG, no script and no external URL. */
 
@@ -57,6 +58,11 @@ ul { margin: 4px 0 8px; font-size: 13px; }
 table.nowrap td, table.nowrap th { white-space: nowrap; overflow-wrap: normal; }
 td.low-sample { color: #9ca3af; }
 .confusion-grid { display: flex; flex-wrap: wrap; gap: 4px 28px; }
+.metric-grid { display: flex; flex-wrap: wrap; gap: 0 24px; }
+.low-sample-note { color: #9ca3af; font-size: 13px; font-weight: 600; }
+.tearsheet { border-top: 1px solid #e1e4ea; margin-top: 12px; }
+.scroll { overflow-x: auto; max-width: 100%; }
+h4 { font-size: 13px; margin: 8px 0 2px; }
 code { font-size: 12px; background: #f3f5f8; padding: 0 3px; border-radius: 3px; }
 `;
 
@@ -198,7 +204,7 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
     ),
     chart(charts, 'backtest-equity', 'No split files: the backtest needs the test rows.'),
   ].join('\n');
-  const bodies: Record<(typeof SECTIONS)[number][0] | (typeof MODELS_SECTION)[0], string> = {
+  const bodies: Record<(typeof SECTIONS)[number][0] | (typeof MODELS_SECTION)[0] | (typeof TEARSHEET_SECTION)[0], string> = {
     summary,
     config: keyValue(model.config),
     pipeline: table(
@@ -234,9 +240,12 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
     validation,
     backtest,
     models: model.models.present ? modelsHtml(model.models, charts) : '',
+    tearsheets: model.models.present ? tearsheetsHtml(model.tearsheets, charts) : '',
   };
-  // A run without a train stage has no Models section at all (Phase 1 reports stay as they were).
-  const sections: ReadonlyArray<readonly [keyof typeof bodies, string]> = model.models.present ? [...SECTIONS, MODELS_SECTION] : SECTIONS;
+  // A run without a train stage has no Models or tearsheet section at all (Phase 1 reports stay as they were).
+  const sections: ReadonlyArray<readonly [keyof typeof bodies, string]> = model.models.present
+    ? [...SECTIONS, MODELS_SECTION, TEARSHEET_SECTION]
+    : SECTIONS;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -3,6 +3,7 @@ import { ArtifactError, float64Column, readArrowFile } from '@tribar/core';
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { modelResults, type ModelResult } from './model-section.js';
+import { readTrades, type ModelTrades } from './tearsheet-data.js';
 
 /** One result's equity curve on the test bars (`<dir>/equity.arrow`). */
 export interface ModelEquity {
@@ -19,6 +20,9 @@ export interface TrainData {
   results: ModelResult[];
   warnings: string[];
   equity: ModelEquity[];
+  /** Each result's `trades.arrow` (for the tearsheets); problems with it are in `tradeWarnings`, not the Models warnings. */
+  trades: ModelTrades[];
+  tradeWarnings: string[];
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -43,7 +47,7 @@ async function readEquity(runDir: string, result: ModelResult, warnings: string[
 }
 
 /**
- * Read `train/summary.json` and every result's `equity.arrow`. A run without the summary gives
+ * Read `train/summary.json` and every result's `equity.arrow` and `trades.arrow`. A run without the summary gives
  * `undefined` (no Models section); a malformed summary or equity file gives warnings, never an error.
  */
 export async function loadTrainData(runDir: string): Promise<TrainData | undefined> {
@@ -59,6 +63,8 @@ export async function loadTrainData(runDir: string): Promise<TrainData | undefin
       results: [],
       warnings: [`${trainSummary.path} ${what} (${problem}); no model results shown. Re-run the train stage.`],
       equity: [],
+      trades: [],
+      tradeWarnings: [],
     };
   }
   const { results, warnings } = modelResults(summary, trainSummary.path);
@@ -68,5 +74,11 @@ export async function loadTrainData(runDir: string): Promise<TrainData | undefin
     if (curve) equity.push(curve);
     result.equityPoints = curve ? curve.equityUsd.length : null;
   }
-  return { results, warnings, equity };
+  const trades: ModelTrades[] = [];
+  const tradeWarnings: string[] = [];
+  for (const result of results) {
+    const list = await readTrades(runDir, result, tradeWarnings);
+    if (list) trades.push(list);
+  }
+  return { results, warnings, equity, trades, tradeWarnings };
 }

@@ -1,8 +1,38 @@
-import { EQUITY_COLUMN, PREDICTION_COLUMN, writeArrowArtifact, type ArrowArtifact, type TrainBacktestEntry } from '@tribar/artifacts';
+import {
+  EQUITY_COLUMN,
+  PREDICTION_COLUMN,
+  TRADE_COLUMN,
+  writeArrowArtifact,
+  type ArrowArtifact,
+  type TradeExit,
+  type TrainBacktestEntry,
+} from '@tribar/artifacts';
 import type { Dataset } from '@tribar/datasets';
 import { argmaxClass, type LabeledInput, type Probabilities } from '@tribar/models';
-import { summaryToJson, type BacktestResult } from './backtest/index.js';
-import { Float32, Float64, Int32, Int8, makeData, makeVector, Table, TimestampMillisecond, Uint8 } from 'apache-arrow';
+import { UsageError } from '@tribar/core';
+import {
+  EXIT_DATA_END,
+  EXIT_SIGNAL,
+  EXIT_STOP,
+  EXIT_TAKE_PROFIT,
+  EXIT_TIMEOUT,
+  summaryToJson,
+  type BacktestResult,
+  type CostSpec,
+} from './backtest/index.js';
+import {
+  Float32,
+  Float64,
+  Int32,
+  Int8,
+  makeData,
+  makeVector,
+  Table,
+  TimestampMillisecond,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 
 export interface PredictionPart {
   split: 'train' | 'val' | 'test';
@@ -64,6 +94,69 @@ export async function writeEquity(
   const table = new Table({
     [EQUITY_COLUMN.timestamp]: timestampVector(timestampMs),
     [EQUITY_COLUMN.equityUsd]: makeVector({ type: new Float64(), data: equityUsd }),
+  });
+  await writeArrowArtifact(runDir, artifact, table);
+}
+
+/**
+ * Which barrier or rule closed a trade, by price: a long's take-profit and a short's stop are the upper
+ * barrier, a long's stop and a short's take-profit the lower one.
+ */
+export function tradeExit(reason: number, direction: number): TradeExit {
+  switch (reason) {
+    case EXIT_TAKE_PROFIT:
+      return direction > 0 ? 'upper' : 'lower';
+    case EXIT_STOP:
+      return direction > 0 ? 'lower' : 'upper';
+    case EXIT_TIMEOUT:
+      return 'timeout';
+    case EXIT_SIGNAL:
+      return 'signal';
+    case EXIT_DATA_END:
+      return 'end';
+    default:
+      throw new UsageError(`unknown exit reason code ${reason}`, { hint: 'one of the EXIT_* codes of the backtest' });
+  }
+}
+
+/**
+ * `trades.arrow`: the backtest's closed trades in exit order — fill times (UTC ms, from the symbol's full
+ * `timestampMs`), side, size (one contract), fill prices, net PnL in ticks and dollars, the round-trip costs,
+ * duration and the barrier or rule that closed each. `artifact` is `trainTrades(model, symbol, horizon)`.
+ */
+export async function writeTrades(
+  runDir: string,
+  artifact: ArrowArtifact,
+  result: BacktestResult,
+  timestampMs: Float64Array,
+  cost: CostSpec,
+): Promise<void> {
+  const log = result.trades;
+  const n = log.count;
+  const entryTime = new Float64Array(n);
+  const exitTime = new Float64Array(n);
+  const duration = new Float64Array(n);
+  const costs = new Float64Array(n).fill(cost.roundTripTicks * cost.tickValue);
+  const exits: TradeExit[] = [];
+  for (let i = 0; i < n; i++) {
+    entryTime[i] = timestampMs[log.entryRow[i]!]!;
+    exitTime[i] = timestampMs[log.exitRow[i]!]!;
+    duration[i] = exitTime[i]! - entryTime[i]!;
+    exits.push(tradeExit(log.reason[i]!, log.direction[i]!));
+  }
+  const table = new Table({
+    [TRADE_COLUMN.entryTime]: timestampVector(entryTime),
+    [TRADE_COLUMN.exitTime]: timestampVector(exitTime),
+    [TRADE_COLUMN.side]: makeVector({ type: new Int8(), data: log.direction }),
+    [TRADE_COLUMN.size]: makeVector({ type: new Int32(), data: new Int32Array(n).fill(1) }),
+    [TRADE_COLUMN.entryPrice]: makeVector({ type: new Float64(), data: log.entryPrice }),
+    [TRADE_COLUMN.exitPrice]: makeVector({ type: new Float64(), data: log.exitPrice }),
+    [TRADE_COLUMN.pnlTicks]: makeVector({ type: new Float64(), data: log.ticks }),
+    [TRADE_COLUMN.pnlUsd]: makeVector({ type: new Float64(), data: log.usd }),
+    [TRADE_COLUMN.costsUsd]: makeVector({ type: new Float64(), data: costs }),
+    [TRADE_COLUMN.durationMs]: makeVector({ type: new Float64(), data: duration }),
+    [TRADE_COLUMN.barsHeld]: makeVector({ type: new Int32(), data: log.barsHeld }),
+    [TRADE_COLUMN.exit]: vectorFromArray(exits, new Utf8()),
   });
   await writeArrowArtifact(runDir, artifact, table);
 }

@@ -14,6 +14,7 @@ import {
   trainModelDir,
   trainPredictions,
   trainSummary,
+  trainTrades,
   writeJsonArtifact,
   type TrainSummaryFile,
 } from '@tribar/artifacts';
@@ -43,6 +44,7 @@ export function trainOutputs(model: string, symbol: string, horizon: number): st
     trainHistory(model, symbol, horizon).path,
     trainPredictions(model, symbol, horizon).path,
     trainEquity(model, symbol, horizon).path,
+    trainTrades(model, symbol, horizon).path,
     `${trainModelDir(model, symbol, horizon)}/${MODEL_HEADER_FILE}`,
   ];
 }
@@ -57,7 +59,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
     name: STAGE.train,
     description: 'Fit the configured models per symbol × horizon, evaluate on val and test, backtest with costs, track the runs.',
     dependsOn: [STAGE.features, STAGE.labelsFinal, STAGE.splits, STAGE.scale],
-    version: 1,
+    version: 2,
     configKeys: ['seed', 'symbols', 'horizons', 'contracts', 'defaultContract', 'timeframes.targetMinutes', 'train'],
     inputs: (config) => [
       labelsReport.path,

@@ -9,6 +9,7 @@ import {
   trainPredictions,
   trainResultDir,
   trainResultName,
+  trainTrades,
   writeJsonArtifact,
   type TrainResultEntry,
 } from '@tribar/artifacts';
@@ -28,7 +29,7 @@ import {
 import { crossValidate } from './cross-validate.js';
 import { toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
-import { backtestSummary, writeEquity, writePredictions } from './outputs.js';
+import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
 
 /** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
 export const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;
@@ -218,6 +219,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         { split: 'test', dataset: data.test, input: test, proba: testProba },
       ]);
       await writeEquity(runDir, trainEquity(name, symbol, horizon), data.test.timestampMs, bt.equity);
+      await writeTrades(runDir, trainTrades(name, symbol, horizon), bt, data.market.timestampMs, costOf(config, symbol));
       const summary = backtestSummary(bt, config.train.backtest.threshold);
       const result: TrainResult = {
         model: name,
@@ -323,6 +325,7 @@ async function logToTracker(
     trainMetrics(model, symbol, horizon),
     trainHistory(model, symbol, horizon),
     trainEquity(model, symbol, horizon),
+    trainTrades(model, symbol, horizon),
     trainPredictions(model, symbol, horizon),
   ]) {
     await tracked.logArtifact(artifactPath(runDir, artifact));
@@ -331,8 +334,13 @@ async function logToTracker(
   await tracked.end('FINISHED');
 }
 
-function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number) {
+/** One contract's costs for the backtest, from the config's contract of the symbol. */
+function costOf(config: RunConfig, symbol: string) {
   const contract = contractFor(config, symbol);
+  return { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks };
+}
+
+function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number) {
   const { market, barrier } = data;
   return backtest(
     {
@@ -345,7 +353,7 @@ function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, 
       atr: market.atr,
       timestampMs: market.timestampMs,
       barrier: { kUp: barrier.kUp, kDown: barrier.kDown, maxBars: barrier.maxBars },
-      cost: { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks },
+      cost: costOf(config, symbol),
       barMinutes: data.barMinutes,
     },
     {
