@@ -119,7 +119,9 @@ describe('tribar train', () => {
     const unknown = await cli(['train', '--model', 'svm']);
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain('train.models names unknown model(s): svm');
-    expect(unknown.stderr).toMatch(/hint: Registered models: gbdt \(lightgbm, lgbm\), logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/);
+    expect(unknown.stderr).toMatch(
+      /hint: Registered models: gbdt \(lightgbm, lgbm\), logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/,
+    );
 
     // --json: one event per line on standard output (epochs, the fit, the summary); the table goes to standard error.
     const json = await cli(['train', '--model', 'logistic', '--symbol', 'MES', '--json']);
