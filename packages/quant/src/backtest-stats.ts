@@ -1,4 +1,5 @@
 import { UsageError } from '@tribar/core';
+import { ZoneClock } from '@tribar/market';
 import { ledgerFromPositions, ledgerFromTrades, type TradeInput, type TradeRecord } from './backtest-ledger.js';
 import { drawdownEpisodes, drawdownSeries, type DrawdownEpisode } from './drawdown-episodes.js';
 import { deflatedSharpeRatio, minTrackRecordLength, probabilisticSharpeRatio } from './sharpe-significance.js';
@@ -120,30 +121,6 @@ export interface BacktestResult {
 
 const DAY_MS = 86_400_000;
 
-/** Offset of `timeZone` from UTC at `ms`, in ms (cached per hour: zones change offset on the hour). */
-function zoneOffsets(timeZone: string): (ms: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
-  const cache = new Map<number, number>();
-  return (ms) => {
-    const hour = Math.floor(ms / 3_600_000);
-    let offset = cache.get(hour);
-    if (offset === undefined) {
-      const parts = Object.fromEntries(format.formatToParts(hour * 3_600_000).map((p) => [p.type, Number(p.value)]));
-      offset = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!) - hour * 3_600_000;
-      cache.set(hour, offset);
-    }
-    return offset;
-  };
-}
-
 /** Equity at each period's end and the returns between them (the first period's return is from the initial equity). */
 function periodReturns(timestamp: ArrayLike<number>, equity: Float64Array, initial: number, annualization: Annualization) {
   const n = equity.length;
@@ -151,7 +128,8 @@ function periodReturns(timestamp: ArrayLike<number>, equity: Float64Array, initi
   if (annualization.periods === 'bars') {
     for (let i = 0; i < n; i++) ends.push(i);
   } else {
-    const offset = annualization.timeZone && annualization.timeZone !== 'UTC' ? zoneOffsets(annualization.timeZone) : () => 0;
+    const zone = annualization.timeZone && annualization.timeZone !== 'UTC' ? new ZoneClock(annualization.timeZone) : undefined;
+    const offset = (ms: number) => zone?.offsetMs(ms) ?? 0;
     const shift = (annualization.dayStartHour ?? 0) * 3_600_000;
     // Day of a bar: its local date, counting from dayStartHour (a bar at or after it belongs to the next day).
     const dayOf = (ms: number) => Math.floor((ms + offset(ms) - shift) / DAY_MS + (shift > 0 ? 1 : 0));
