@@ -64,9 +64,10 @@ describe('tribar train', () => {
     expect(own.stdout).toContain(`config: ${join(cwd, 'runs', 'small', 'config.json')}\n`);
     expect(own.stdout).toMatch(/^logistic\s+MES\s+h20\s/m);
     // The report is re-rendered as the command says, and then shows the model.
-    expect(own.stdout).toContain('report: `tribar pipeline --run-id small --from report`');
-    const report = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small', '--from', 'report']);
+    expect(own.stdout).toContain('report: `tribar report small`');
+    const report = await cli(['report', 'small']);
     expect(report.code, report.stderr).toBe(EXIT.ok);
+    expect((await cli(['report', 'nope'])).code).toBe(EXIT.notFound);
     const rendered = JSON.parse(readFileSync(join(cwd, 'runs', 'small', 'report', 'report.json'), 'utf8')) as {
       models: { present: boolean; results: { model: string }[] };
     };

@@ -76,6 +76,18 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--json', 'NDJSON events on standard output (one object per line), no progress bar; logs stay on standard error')
     .action(act((options: PipelineOptions) => pipelineCommand(context, options)));
 
+  configOptions(
+    program
+      .command('report [run]')
+      .description("re-render a run's report from its artifacts (e.g. after `train`), with the run's own config"),
+  )
+    .addOption(logLevelOption())
+    .action(
+      act((run: string | undefined, options: PipelineOptions) =>
+        pipelineCommand(context, { ...options, resume: true, only: ['report'], ...(run === undefined ? {} : { runId: run }) }),
+      ),
+    );
+
   program
     .command('status [run]')
     .description('stage by stage state of a run (default: the latest)')

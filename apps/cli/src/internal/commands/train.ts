@@ -179,7 +179,7 @@ async function train(
   print(human, formatTrainResults(results, trackerIds));
   print(human, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
-  print(human, `report: \`tribar pipeline --run-id ${run.runId} --from report\` (it uses the run's own config) adds these models to it`);
+  print(human, `report: \`tribar report ${run.runId}\` (it uses the run's own config) adds these models to it`);
   print(
     human,
     `tracked in ${resolve(io.cwd, config.train.tracking.dir)} (experiment '${config.train.tracking.experiment}'): tribar runs list`,
