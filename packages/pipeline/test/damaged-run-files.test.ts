@@ -196,6 +196,14 @@ describe('verifyRun', () => {
     expect((await verifyRun(first.runDir)).problems).toEqual([
       expect.objectContaining({ path: 'config.json', problem: 'checksum-mismatch' }),
     ]);
+    // `paths` hashes only the artifacts named: another damaged artifact is not read.
+    const manifest = JSON.parse(await readFile(join(first.runDir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, unknown> };
+    const other = Object.keys(manifest.artifacts).find((path) => path !== 'config.json') as string;
+    await writeFile(join(first.runDir, other), 'garbage');
+    expect((await verifyRun(first.runDir)).problems.map((p) => p.path).sort()).toEqual(['config.json', other].sort());
+    expect((await verifyRun(first.runDir, { paths: ['config.json'] })).problems).toEqual([
+      expect.objectContaining({ path: 'config.json', problem: 'checksum-mismatch' }),
+    ]);
     await truncate(join(first.runDir, 'manifest.json'), 30);
     await truncate(join(first.runDir, 'state.json'), 0);
     expect(await verifyRun(first.runDir)).toEqual({

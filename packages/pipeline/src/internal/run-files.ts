@@ -146,9 +146,10 @@ export interface RunVerification {
 /**
  * Check a run folder read-only: `state.json` and `manifest.json` parse through their schemas, and every artifact the
  * manifest records (`config.json` included) has the recorded size and SHA-256. A damaged run file is a `damaged`
- * problem (a resume rebuilds it), never a crash.
+ * problem (a resume rebuilds it), never a crash. `paths` limits the hashing to those artifacts (e.g. `config.json`
+ * alone, without re-reading every Arrow file of the run).
  */
-export async function verifyRun(runDir: string): Promise<RunVerification> {
+export async function verifyRun(runDir: string, options: { paths?: readonly string[] } = {}): Promise<RunVerification> {
   const problems: RunProblem[] = [];
   const damaged = async <T>(artifact: JsonArtifact<T>): Promise<T | undefined> => {
     if (!existsSync(artifactPath(runDir, artifact))) return undefined;
@@ -163,6 +164,8 @@ export async function verifyRun(runDir: string): Promise<RunVerification> {
   await damaged(runState);
   const data = await damaged(runManifest);
   const manifest = ArtifactManifest.from(runDir, '', data);
-  problems.push(...(await manifest.verify()));
+  const { paths } = options;
+  if (paths === undefined) problems.push(...(await manifest.verify()));
+  else for (const entry of manifest.list().filter((e) => paths.includes(e.path))) problems.push(...(await verifyEntry(runDir, entry)));
   return { artifacts: manifest.list().length, problems };
 }

@@ -42,7 +42,8 @@ const trainable = (state: RunState) => state.stages[STAGE.scale]?.status === 'co
 /** `tribar train`: fit models on the latest (or a named) Phase 1 run, track them, add them to the run's summary. */
 /** A config.json that is not the one the run recorded (edited, or damaged) would train on settings the data never had. */
 async function checkRunConfig(runDir: string, runId: string): Promise<void> {
-  const problem = (await verifyRun(runDir)).problems.find((p) => p.path === runConfig.path);
+  // Only config.json is hashed: the run's Arrow files are checked by the readers that load them.
+  const problem = (await verifyRun(runDir, { paths: [runConfig.path] })).problems.find((p) => p.path === runConfig.path);
   if (problem === undefined) return;
   throw new RunIntegrityError(
     `${problem.problem}${'detail' in problem ? ` (${problem.detail})` : ''}: not the config run ${runId} was made with`,
