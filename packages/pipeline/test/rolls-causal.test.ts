@@ -1,10 +1,10 @@
 import { defaultConfig, type RunConfig } from '@tribar/config';
 import { computeFeatures, featureTable } from '@tribar/features';
-import { cleanBars, cleanOptionsFromConfig, repairBars, resampleBars } from '@tribar/ingest';
-import { mapBarColumns, type Bars } from '@tribar/market';
-import { existsSync, readFileSync } from 'node:fs';
+import { cleanBars, cleanOptionsFromConfig, readBars, repairBars, resampleBars } from '@tribar/ingest';
+import { countBefore, mapBarColumns, type Bars } from '@tribar/market';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Issue 13 ("Look-ahead and causality", rolls), end to end across the two data stages: with
@@ -17,28 +17,12 @@ const DATA = join(import.meta.dirname, '../../../../shared/data');
 const MES = `${DATA}/mes_1m_20260120_20260408.csv`;
 const MGC = `${DATA}/mgc_1m_20260121_20260326.csv`;
 
-function read(file: string, symbol: string, from: number): Bars {
-  const rows = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(','));
-  const kept = rows.filter((row) => Date.parse(row[0]!) >= from);
-  const column = (k: number) => Float64Array.from(kept, (row) => (k === 0 ? Date.parse(row[0]!) : Number(row[k])));
-  return {
-    symbol,
-    timestamp: column(0),
-    open: column(1),
-    high: column(2),
-    low: column(3),
-    close: column(4),
-    volume: column(5),
-    columns: {},
-  };
+/** The file's bars from `from` on, read as the ingest stage reads it. */
+async function read(file: string, symbol: string, from: number): Promise<Bars> {
+  const { bars } = await readBars(file, { symbol });
+  const start = countBefore(bars.timestamp, from);
+  return mapBarColumns(bars, (values) => values.slice(start));
 }
-
-const countBefore = (bars: { timestamp: Float64Array }, t: number) =>
-  bars.timestamp.findIndex((x) => x >= t) === -1 ? bars.timestamp.length : bars.timestamp.findIndex((x) => x >= t);
 
 const head = (bars: Bars, n: number): Bars => mapBarColumns(bars, (values) => values.slice(0, n));
 
@@ -71,8 +55,8 @@ function featureColumns(mesRaw: Bars, mgcRaw: Bars, config: RunConfig): Record<s
 }
 
 function changedColumns(full: Record<string, Float64Array>, cut: Record<string, Float64Array>, t: number): string[] {
-  const n = countBefore({ timestamp: cut['timestamp']! }, t);
-  expect(countBefore({ timestamp: full['timestamp']! }, t)).toBe(n);
+  const n = countBefore(cut['timestamp']!, t);
+  expect(countBefore(full['timestamp']!, t)).toBe(n);
   return Object.keys(full).filter((name) => {
     const [x, y] = [full[name]!, cut[name]];
     if (!y) return true;
@@ -85,8 +69,11 @@ describe.skipIf(!existsSync(MES) || !existsSync(MGC))(
   'forward roll adjustment: clean + features on real MES, bars after T change nothing before T',
   () => {
     const from = Date.parse('2026-02-09T00:00:00Z');
-    const mes = read(MES, 'MES', from);
-    const mgc = read(MGC, 'MGC', from);
+    let mes: Bars;
+    let mgc: Bars;
+    beforeAll(async () => {
+      [mes, mgc] = await Promise.all([read(MES, 'MES', from), read(MGC, 'MGC', from)]);
+    });
     // MES rolls at the 2026-03-15 22:00 UTC open (the cut there keeps the Friday close before it).
     const cuts = ['2026-03-11T15:00:00Z', '2026-03-15T22:00:00Z', '2026-03-15T22:05:00Z', '2026-03-16T15:00:00Z', '2026-03-25T18:00:00Z'];
     const run = (direction: 'back' | 'forward') => {
@@ -95,7 +82,11 @@ describe.skipIf(!existsSync(MES) || !existsSync(MGC))(
       const full = featureColumns(mes, mgc, config);
       return cuts.map((iso) => {
         const t = Date.parse(iso);
-        return changedColumns(full, featureColumns(head(mes, countBefore(mes, t)), head(mgc, countBefore(mgc, t)), config), t).length;
+        return changedColumns(
+          full,
+          featureColumns(head(mes, countBefore(mes.timestamp, t)), head(mgc, countBefore(mgc.timestamp, t)), config),
+          t,
+        ).length;
       });
     };
 

@@ -42,8 +42,7 @@ export function quantileRanks(n: number, p: number): [number, number] {
 export function quantileAt(n: number, p: number, at: (rank: number) => number): number {
   if (n === 0) return Number.NaN;
   const position = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
-  const low = Math.floor(position);
-  const high = Math.min(n - 1, low + 1);
+  const [low, high] = quantileRanks(n, p);
   const a = at(low);
   const b = at(high);
   const t = position - low;
