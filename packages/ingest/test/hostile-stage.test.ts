@@ -134,4 +134,23 @@ describe('ingest stage on hostile input', () => {
     const config: RunConfig = { ...base, data: { ...base.data, synthetic: { ...base.data.synthetic, days: 3 } } };
     expect(await ingest(dir, config)).toEqual([]);
   });
+
+  it('a contract column with detection off and no calendar entry: clean warns too (only the calendar speaks then)', async () => {
+    const dir = await runDir();
+    const base = defaultConfig();
+    const config: RunConfig = {
+      ...base,
+      symbols: ['MES'],
+      data: { ...base.data, synthetic: { ...base.data.synthetic, days: 3 } },
+      clean: { ...base.clean, rolls: { ...base.clean.rolls, detect: false, calendar: [] } },
+    };
+    const records = await ingest(dir, config, [ingestStage, cleanStage]);
+    expect(records).toEqual([
+      expect.objectContaining({
+        level: 40,
+        symbol: 'MES',
+        msg: 'MES: its contract column is not read for rolls, clean.rolls.detect is off and clean.rolls.calendar has no entry for it, so no roll can be found or adjusted; turn detection on or list its rolls',
+      }),
+    ]);
+  });
 });

@@ -53,17 +53,18 @@ async function loadSymbols(context: StageContext<RunConfig>): Promise<{ bars: Ba
 }
 
 /**
- * Rolls come from a `contract` column, from session-open jumps (`clean.rolls.detect`) or from
- * `clean.rolls.calendar`. When none of them can speak for a symbol (bars from a file carry no
- * contract column), a roll would pass as a price jump: say so once.
+ * Rolls come from `clean.rolls.detect` (a `contract` column's changes, else session-open jumps) or from
+ * `clean.rolls.calendar`; with detection off only the calendar speaks (clean.ts), contract column or not.
+ * When neither can speak for a symbol, a roll would pass as a price jump: say so once.
  */
 function warnIfRollsUnknowable(context: StageContext<RunConfig>, symbol: string, bars: Bars): void {
   const { rolls } = context.config.clean;
-  if (rolls.adjust === 'none' || rolls.detect || bars.columns['contract'] !== undefined) return;
+  if (rolls.adjust === 'none' || rolls.detect) return;
   if (rolls.calendar.some((entry) => entry.symbol === symbol)) return;
+  const contract = bars.columns['contract'] !== undefined ? 'its contract column is not read for rolls' : 'no contract column';
   context.logger.warn(
     { symbol },
-    `${symbol}: no contract column, clean.rolls.detect is off and clean.rolls.calendar has no entry for it, so no roll can be found or adjusted; turn detection on or list its rolls`,
+    `${symbol}: ${contract}, clean.rolls.detect is off and clean.rolls.calendar has no entry for it, so no roll can be found or adjusted; turn detection on or list its rolls`,
   );
 }
 
