@@ -1,6 +1,7 @@
 // Public API of @tribar/config: the single validated source of a run's settings.
 export { runConfigSchema, contractSpecSchema, barrierParamsSchema } from './schema.js';
-export type { RunConfig, RunConfigInput, ContractSpec, BarrierParams, TrainConfig } from './schema.js';
+export type { RunConfig, RunConfigInput, ContractSpec, BarrierParams } from './schema.js';
+export type { TrainConfig } from './train-schema.js';
 export { ConfigError } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
 export { loadConfig, parseConfig, readConfigFile, defaultConfig, deepMerge, envLayer, overridesLayer, ENV_PREFIX } from './load.js';
