@@ -5,11 +5,13 @@ export {
   ArtifactError,
   UsageError,
   RunNotFoundError,
+  MissingPackageError,
   FileWriteError,
   describeError,
   describeFailure,
 } from './internal/errors.js';
 export type { ErrorDetails, DataLocation, FailureDescription } from './internal/errors.js';
+export { requireOptional, importOptional } from './internal/optional-package.js';
 export { createRootLogger, childLogger, silentLogger, jsonLinesFile } from './internal/logger.js';
 export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './internal/logger.js';
 export { writeAtomically, writeFileAtomic, writeJsonAtomic, temporaryPathFor } from './internal/atomic-write.js';

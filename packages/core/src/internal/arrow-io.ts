@@ -1,8 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import { readParquet, Table as WasmTable, writeParquet, Compression, WriterPropertiesBuilder } from 'parquet-wasm';
+import type * as ParquetWasm from 'parquet-wasm';
 import { writeFileAtomic } from './atomic-write.js';
 import { ArtifactError } from './errors.js';
+import { requireOptional } from './optional-package.js';
+
+// parquet-wasm (≈ 8 MB of WebAssembly) is an optional peer dependency, loaded on the first
+// Parquet read or write: the pipeline itself only writes Arrow IPC.
+let parquetWasm: typeof ParquetWasm | undefined;
+function parquet(purpose: string): typeof ParquetWasm {
+  parquetWasm ??= requireOptional<typeof ParquetWasm>('parquet-wasm', purpose);
+  return parquetWasm;
+}
 
 /**
  * Arrow IPC files are the artifacts passed between stages: columnar, typed, zero-copy
@@ -46,7 +55,8 @@ export async function readArrowFile(path: string): Promise<Table> {
 
 /** Parse Parquet bytes (parquet-wasm, Rust's arrow-rs compiled to WebAssembly) into an Arrow table. */
 export function parquetToArrow(bytes: Uint8Array, source = '<bytes>'): Table {
-  let wasmTable: WasmTable;
+  const { readParquet } = parquet('Reading Parquet files');
+  let wasmTable: ParquetWasm.Table;
   try {
     wasmTable = readParquet(bytes);
   } catch (error) {
@@ -60,6 +70,7 @@ export function parquetToArrow(bytes: Uint8Array, source = '<bytes>'): Table {
 
 /** Encode an Arrow table as Parquet bytes (zstd-compressed). */
 export function arrowToParquet(table: Table): Uint8Array {
+  const { Compression, Table: WasmTable, WriterPropertiesBuilder, writeParquet } = parquet('Writing Parquet files');
   const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties);
 }

@@ -172,3 +172,20 @@ export class RunNotFoundError extends TribarError {
     this.root = root;
   }
 }
+
+/**
+ * An optional package a feature needs is not installed (heavy runtimes are optional peer
+ * dependencies, loaded only when used). The message names the package and what needs it.
+ */
+export class MissingPackageError extends TribarError {
+  /** The npm package to install. */
+  readonly packageName: string;
+
+  constructor(packageName: string, purpose: string, details: Omit<ErrorDetails, 'hint'> = {}) {
+    super('PACKAGE_MISSING', `${purpose} needs the optional package '${packageName}', which is not installed`, {
+      ...details,
+      hint: `Install it next to Tribar: npm install ${packageName}`,
+    });
+    this.packageName = packageName;
+  }
+}
