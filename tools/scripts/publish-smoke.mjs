@@ -5,11 +5,21 @@
 // Run after `npm run build`:  node tools/scripts/publish-smoke.mjs
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runServer } from 'verdaccio';
+import { changesetText, runReadmeExample, weighInstall, weightRegressions, PACKAGE_MANAGERS } from './consumers.mjs';
+import { readmePromises } from './readme.mjs';
 import { workspacePackages, workspaceRoot } from './workspace.mjs';
+
+// --update-weights: record today's install weights as the baseline (after a changeset said why they grew).
+const updateWeights = process.argv.includes('--update-weights');
+const weightsFile = join(workspaceRoot, 'tools/scripts/install-weights.json');
+// --pm <name> (repeatable): run the README examples under these package managers only (default: all).
+const managers = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--pm' ? [arg] : []));
+if (managers.length === 0) managers.push(...Object.keys(PACKAGE_MANAGERS));
+const skipWeights = process.argv.includes('--no-weights');
 
 const scratch = mkdtempSync(join(tmpdir(), 'tribar-publish-'));
 const log = (message) => console.log(`[publish-smoke] ${message}`);
@@ -118,8 +128,78 @@ try {
 
   const cli = execFileSync(join(consumer, 'node_modules/.bin/tribar'), ['config', 'validate'], { cwd: consumer, encoding: 'utf8' });
   log(`installed CLI: ${cli.trim()}`);
+
+  if (!skipWeights) await checkWeights(publishable, url);
+  await checkReadmeExamples(publishable, url);
   log('ok');
 } finally {
   server.close();
   rmSync(scratch, { recursive: true, force: true });
+}
+
+/** Runs `task` over `items`, `width` at a time (installs are network- and disk-bound). */
+async function pool(items, width, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
+}
+
+async function checkWeights(publishable, registry) {
+  const baseline = JSON.parse(readFileSync(weightsFile, 'utf8'));
+  const names = publishable.map(({ manifest }) => manifest.name);
+  const measured = await pool(names, 2, (name) => weighInstall(name, scratch, registry));
+  const weights = Object.fromEntries(names.map((name, i) => [name, measured[i]]));
+  console.log('\n  package                 installed packages        megabytes');
+  for (const name of names) {
+    const now = weights[name];
+    const before = baseline[name];
+    const change = (a, b) => (b ? `${a >= b ? '+' : ''}${Math.round(((a - b) / b) * 100)}%` : 'new');
+    console.log(
+      `  ${name.padEnd(22)}  ${String(now.packages).padStart(5)} (${change(now.packages, before?.packages).padStart(5)})  ${now.megabytes.toFixed(1).padStart(9)} (${change(now.megabytes, before?.megabytes).padStart(5)})`,
+    );
+  }
+  if (updateWeights) {
+    writeFileSync(weightsFile, JSON.stringify(weights, null, 2) + '\n');
+    log(`install weights written to ${weightsFile}`);
+    return;
+  }
+  const failures = weightRegressions(weights, baseline, changesetText(workspaceRoot));
+  if (failures.length > 0) {
+    throw new Error(
+      failures
+        .map(
+          ({ name, before, now }) =>
+            `${name}: install grew from ${before.packages} packages / ${before.megabytes} MB to ${now.packages} / ${now.megabytes}`,
+        )
+        .join('\n') +
+        '\nSay why in a changeset (a line `install-weight: <package> <reason>`), then run `npm run release:check -- --update-weights`.',
+    );
+  }
+  const unknown = names.filter((name) => !baseline[name]);
+  if (unknown.length > 0) log(`no baseline weight yet for ${unknown.join(', ')}: run \`npm run release:check -- --update-weights\``);
+}
+
+async function checkReadmeExamples(publishable, registry) {
+  const tsxVersion = JSON.parse(readFileSync(join(workspaceRoot, 'node_modules/tsx/package.json'), 'utf8')).version;
+  const withExamples = publishable.filter(({ dir }) => readmePromises(dir).example !== null);
+  for (const pm of managers) {
+    const started = Date.now();
+    await pool(withExamples, PACKAGE_MANAGERS[pm].parallel, async (pkg) => {
+      try {
+        await runReadmeExample(pkg, pm, scratch, registry, tsxVersion);
+      } catch (error) {
+        throw new Error(`README example of ${pkg.manifest.name} under ${pm}: ${error.message}`);
+      }
+    });
+    log(
+      `${withExamples.length} README examples ran under ${pm}, each in a fresh project with only its install line (${Math.round((Date.now() - started) / 1000)} s)`,
+    );
+  }
 }
