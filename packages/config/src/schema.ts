@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { horizonKey, probability, range, symbolName } from './primitives.js';
+import { structuralBreaksSchema } from './structural-breaks-schema.js';
 import { trainSchema } from './train-schema.js';
 
 // Defaults are the replaced system's values (original-system.md §5–§13) unless a comment says why not.
@@ -256,6 +257,7 @@ const featuresSchema = z
       .describe(
         'AFML ch. 19 microstructure features from bars (Roll, Corwin–Schultz, Kyle / Amihud / Hasbrouck λ, VPIN); absent = off, the default.',
       ),
+    structuralBreaks: structuralBreaksSchema,
     higherTimeframes: z
       .array(z.number().int().positive())
       .default([15, 60, 240])

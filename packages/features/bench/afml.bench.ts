@@ -1,18 +1,24 @@
-// Benchmark: each opt-in AFML family (entropy, ch. 18; microstructure, ch. 19) alone on 350,000
+// Benchmark: each opt-in AFML family (entropy, ch. 18; microstructure, ch. 19; structural breaks, ch. 17) alone on 350,000
 // five-minute bars of one symbol, with the window defaults of the config. Run with
 // `npm run bench:afml` from packages/features (BENCH_BARS to change the size).
 import { entropyFamily } from '../src/internal/families/entropy.js';
 import { microstructureFamily } from '../src/internal/families/microstructure.js';
+import { structuralBreaksFamily } from '../src/internal/families/structural-breaks.js';
 import { SharedSeries, type FamilyBuilder } from '../src/internal/registry.js';
 import { defaultConfig, randomBars } from '../test/helpers.js';
 
 const BARS = Number(process.env.BENCH_BARS ?? 350_000);
-const config = defaultConfig({ features: { entropy: {}, microstructure: {} } });
+const config = defaultConfig({ features: { entropy: {}, microstructure: {}, structuralBreaks: {} } });
 const bars = randomBars('MES', BARS, 1);
 
-function time(name: string, build: FamilyBuilder, encodings?: readonly ('tick' | 'quantile' | 'sigma')[]): void {
+type FeaturesConfig = typeof config.features;
+
+function time(name: string, build: FamilyBuilder, encodings?: readonly ('tick' | 'quantile' | 'sigma')[], only?: FeaturesConfig): void {
   const features =
-    encodings === undefined ? config.features : { ...config.features, entropy: { ...config.features.entropy!, encodings: [...encodings] } };
+    only ??
+    (encodings === undefined
+      ? config.features
+      : { ...config.features, entropy: { ...config.features.entropy!, encodings: [...encodings] } });
   const groups = build({
     config: features,
     symbol: 'MES',
@@ -34,3 +40,18 @@ console.log(
 for (const encoding of ['tick', 'quantile', 'sigma'] as const) time(`entropy (${encoding})`, entropyFamily, [encoding]);
 time('entropy (all three)', entropyFamily);
 time('microstructure', microstructureFamily);
+const breaks = config.features.structuralBreaks!;
+const none = { ...breaks, adf: [], martingale: [], chow: false, cusum: false };
+console.log(`structural breaks: window ${breaks.window}, minLength ${breaks.minLength}, lags ${breaks.lags}`);
+time('breaks: Chow-type DF', structuralBreaksFamily, undefined, { ...config.features, structuralBreaks: { ...none, chow: true } });
+time('breaks: CSW CUSUM (1 + 2)', structuralBreaksFamily, undefined, { ...config.features, structuralBreaks: { ...none, cusum: true } });
+for (const adf of breaks.adf) {
+  time(`breaks: SADF ${adf}`, structuralBreaksFamily, undefined, { ...config.features, structuralBreaks: { ...none, adf: [adf] } });
+}
+for (const martingale of breaks.martingale) {
+  time(`breaks: SMT ${martingale}`, structuralBreaksFamily, undefined, {
+    ...config.features,
+    structuralBreaks: { ...none, martingale: [martingale] },
+  });
+}
+time('breaks: all (defaults)', structuralBreaksFamily);
