@@ -33,38 +33,38 @@ export interface WindowOptions {
 /** Accumulated normal equations of one growing regression, column `k − 1` the tested one. */
 class NormalEquations {
   readonly k: number;
-  readonly #xx: Float64Array;
-  readonly #xy: Float64Array;
-  readonly #chol: Float64Array;
-  readonly #z: Float64Array;
-  #yy = 0;
+  readonly xx: Float64Array;
+  readonly xy: Float64Array;
+  readonly chol: Float64Array;
+  readonly zv: Float64Array;
+  yy = 0;
   rows = 0;
 
   constructor(k: number) {
     this.k = k;
-    this.#xx = new Float64Array(k * k);
-    this.#xy = new Float64Array(k);
-    this.#chol = new Float64Array(k * k);
-    this.#z = new Float64Array(k);
+    this.xx = new Float64Array(k * k);
+    this.xy = new Float64Array(k);
+    this.chol = new Float64Array(k * k);
+    this.zv = new Float64Array(k);
   }
 
   reset(): void {
-    this.#xx.fill(0);
-    this.#xy.fill(0);
-    this.#yy = 0;
+    this.xx.fill(0);
+    this.xy.fill(0);
+    this.yy = 0;
     this.rows = 0;
   }
 
   /** One more row (x, y): a rank-one update of the lower triangle of XᵀX, of Xᵀy and of yᵀy. */
   add(x: Float64Array, y: number): void {
     const { k } = this;
-    const xx = this.#xx;
+    const xx = this.xx;
     for (let i = 0; i < k; i++) {
       const xi = x[i] as number;
       for (let j = 0; j <= i; j++) xx[i * k + j] = (xx[i * k + j] as number) + xi * (x[j] as number);
-      this.#xy[i] = (this.#xy[i] as number) + xi * y;
+      this.xy[i] = (this.xy[i] as number) + xi * y;
     }
-    this.#yy += y * y;
+    this.yy += y * y;
     this.rows++;
   }
 
@@ -75,9 +75,9 @@ class NormalEquations {
   tStatistic(): number {
     const { k } = this;
     if (this.rows <= k) return NaN_;
-    const a = this.#xx;
-    const l = this.#chol;
-    const z = this.#z;
+    const a = this.xx;
+    const l = this.chol;
+    const z = this.zv;
     let zz = 0;
     for (let j = 0; j < k; j++) {
       let d = a[j * k + j] as number;
@@ -91,13 +91,13 @@ class NormalEquations {
         for (let p = 0; p < j; p++) s -= (l[i * k + p] as number) * (l[j * k + p] as number);
         l[i * k + j] = s / ljj;
       }
-      let s = this.#xy[j] as number;
+      let s = this.xy[j] as number;
       for (let p = 0; p < j; p++) s -= (l[j * k + p] as number) * (z[p] as number);
       const zj = s / ljj;
       z[j] = zj;
       zz += zj * zj;
     }
-    const ssr = this.#yy - zz;
+    const ssr = this.yy - zz;
     if (!(ssr > 0)) return NaN_;
     return (z[k - 1] as number) / Math.sqrt(ssr / (this.rows - k));
   }
