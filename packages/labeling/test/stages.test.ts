@@ -256,11 +256,11 @@ describe('labels-final', () => {
     const bars = series.MES!;
     const expected = labelledEvents(bars, zScoreEvents(bars.close.map(Math.log), zScore));
     expect(expected.length).toBeGreaterThan(50);
-    expect(Array.from(events.columns.event_index as Int32Array)).toEqual(expected);
+    expect(Array.from(events.columns.event_index!)).toEqual(expected);
     // Not the CUSUM events: a different filter gives different rows.
     await labelsFinalStage.run(context(parseConfig({ labels: { afml: { enabled: true, volSpan: 50, minLabelShare: 0 } } })));
     const cusum = await readLabels('labels/MES.afml-events.arrow');
-    expect(Array.from(cusum.columns.event_index as Int32Array)).not.toEqual(expected);
+    expect(Array.from(cusum.columns.event_index!)).not.toEqual(expected);
     // The report names the filter and has no CUSUM threshold; the default report has no eventFilter key.
     await labelsFinalStage.run(context(config));
     const afml = (await readJsonArtifact(runDir, labelsReport)).symbols.MES!.afml as LabelsReportAfml;
@@ -277,7 +277,7 @@ describe('labels-final', () => {
     const bars = series.MES!;
     const expected = labelledEvents(bars, Int32Array.from(bars.close.keys()));
     expect(expected.length).toBeGreaterThan(2000);
-    expect(Array.from(events.columns.event_index as Int32Array)).toEqual(expected);
+    expect(Array.from(events.columns.event_index!)).toEqual(expected);
   });
 
   it('fails with the artifact path when the GA summary is malformed', async () => {
