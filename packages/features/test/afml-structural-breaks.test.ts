@@ -123,7 +123,7 @@ describe('structural breaks: properties', () => {
       if (v > 1.5) above++;
     }
     expect(valid).toBe(n - 21);
-    expect(above / valid).toBeLessThan(0.1);
+    expect(above / valid).toBeLessThan(0.03); // about 1 % on these seeds
     // Bars 3000–3100 grow by 0.5 % a bar compounding on the level (y_t = 1.005·y_{t−1} in deviation).
     const bubble = walk.slice();
     let deviation = 0.01;
