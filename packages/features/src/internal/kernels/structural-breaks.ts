@@ -5,11 +5,10 @@
 // O(n · maxLength · k²) with k ≤ 3 + lags regressors.
 //
 // SADF and the sub/super-martingale tests fix the sub-sample's start t0 and grow its end t one bar
-// at a time, so XᵀX, Xᵀy and yᵀy take one rank-one update per bar (recursive least squares) and
-// the t-statistic of the tested coefficient comes from one k×k Cholesky factorisation: with that
-// coefficient's column last, L·Lᵀ = XᵀX and L·z = Xᵀy give β̂ = z_k / L_kk,
-// SSR = yᵀy − zᵀz and t = z_k / σ̂ (σ̂² = SSR / (m − k)). The statistic for end t is the supremum
-// over the starts t0 that keep between `minLength` and `maxLength` rows.
+// at a time, so the regression takes one O(k²) update per bar (recursive least squares by Givens
+// rotations of X = QR) and the t-statistic of the tested coefficient, its column last, is read off
+// R and Qᵀy. The statistic for end t is the supremum over the starts t0 that keep between
+// `minLength` and `maxLength` rows.
 
 const NaN_ = Number.NaN;
 
@@ -30,76 +29,82 @@ export interface WindowOptions {
   maxLength: number;
 }
 
-/** Accumulated normal equations of one growing regression, column `k − 1` the tested one. */
-class NormalEquations {
+/**
+ * One growing least-squares regression, column `k − 1` the tested one, kept as the R factor of
+ * X = QR and the vector Qᵀy, updated by k Givens rotations per added row (O(k²), no refactoring).
+ * The rotated-out part of each y is its residual, so the SSR accumulates as rows arrive; with the
+ * tested column last, β̂_k = (Qᵀy)_k / R_kk and se(β̂_k) = σ̂ / R_kk, so t = (Qᵀy)_k / σ̂. QR keeps
+ * the digits normal equations would lose on nearly collinear columns (a level beside an intercept).
+ */
+class RecursiveLeastSquares {
   readonly k: number;
-  readonly xx: Float64Array;
-  readonly xy: Float64Array;
-  readonly chol: Float64Array;
-  readonly zv: Float64Array;
-  yy = 0;
+  readonly r: Float64Array;
+  readonly qty: Float64Array;
+  /** Σ x_j² per column: the scale a pivot R_jj is compared with to call X singular. */
+  readonly columnSquares: Float64Array;
+  readonly work: Float64Array;
+  ssr = 0;
   rows = 0;
 
   constructor(k: number) {
     this.k = k;
-    this.xx = new Float64Array(k * k);
-    this.xy = new Float64Array(k);
-    this.chol = new Float64Array(k * k);
-    this.zv = new Float64Array(k);
+    this.r = new Float64Array(k * k);
+    this.qty = new Float64Array(k);
+    this.columnSquares = new Float64Array(k);
+    this.work = new Float64Array(k);
   }
 
   reset(): void {
-    this.xx.fill(0);
-    this.xy.fill(0);
-    this.yy = 0;
+    this.r.fill(0);
+    this.qty.fill(0);
+    this.columnSquares.fill(0);
+    this.ssr = 0;
     this.rows = 0;
   }
 
-  /** One more row (x, y): a rank-one update of the lower triangle of XᵀX, of Xᵀy and of yᵀy. */
   add(x: Float64Array, y: number): void {
-    const { k } = this;
-    const xx = this.xx;
+    const { k, r, qty, work } = this;
     for (let i = 0; i < k; i++) {
       const xi = x[i] as number;
-      for (let j = 0; j <= i; j++) xx[i * k + j] = (xx[i * k + j] as number) + xi * (x[j] as number);
-      this.xy[i] = (this.xy[i] as number) + xi * y;
+      work[i] = xi;
+      this.columnSquares[i] = (this.columnSquares[i] as number) + xi * xi;
     }
-    this.yy += y * y;
+    let rest = y;
+    for (let j = 0; j < k; j++) {
+      const b = work[j] as number;
+      if (b === 0) continue;
+      const a = r[j * k + j] as number;
+      const norm = Math.sqrt(a * a + b * b);
+      const c = a / norm;
+      const s = b / norm;
+      r[j * k + j] = norm;
+      for (let i = j + 1; i < k; i++) {
+        const rji = r[j * k + i] as number;
+        const wi = work[i] as number;
+        r[j * k + i] = c * rji + s * wi;
+        work[i] = c * wi - s * rji;
+      }
+      const q = qty[j] as number;
+      qty[j] = c * q + s * rest;
+      rest = c * rest - s * q;
+    }
+    this.ssr += rest * rest;
     this.rows++;
   }
 
   /**
-   * The OLS t-statistic of the last column's coefficient, or NaN when XᵀX is singular (to
-   * relative precision) or no degree of freedom is left.
+   * The OLS t-statistic of the last column's coefficient, or NaN when X is singular (a pivot R_jj
+   * that is round-off next to its column's norm) or no degree of freedom is left.
    */
   tStatistic(): number {
-    const { k } = this;
+    const { k, r } = this;
     if (this.rows <= k) return NaN_;
-    const a = this.xx;
-    const l = this.chol;
-    const z = this.zv;
-    let zz = 0;
     for (let j = 0; j < k; j++) {
-      let d = a[j * k + j] as number;
-      for (let p = 0; p < j; p++) d -= (l[j * k + p] as number) ** 2;
-      // A pivot that cancels to round-off means a column is (numerically) a combination of the others.
-      if (!(d > 1e-12 * (a[j * k + j] as number))) return NaN_;
-      const ljj = Math.sqrt(d);
-      l[j * k + j] = ljj;
-      for (let i = j + 1; i < k; i++) {
-        let s = a[i * k + j] as number;
-        for (let p = 0; p < j; p++) s -= (l[i * k + p] as number) * (l[j * k + p] as number);
-        l[i * k + j] = s / ljj;
-      }
-      let s = this.xy[j] as number;
-      for (let p = 0; p < j; p++) s -= (l[j * k + p] as number) * (z[p] as number);
-      const zj = s / ljj;
-      z[j] = zj;
-      zz += zj * zj;
+      const pivot = r[j * k + j] as number;
+      if (!(pivot * pivot > 1e-12 * (this.columnSquares[j] as number))) return NaN_;
     }
-    const ssr = this.yy - zz;
-    if (!(ssr > 0)) return NaN_;
-    return (z[k - 1] as number) / Math.sqrt(ssr / (this.rows - k));
+    if (!(this.ssr > 0)) return NaN_;
+    return (this.qty[k - 1] as number) / Math.sqrt(this.ssr / (this.rows - k));
   }
 }
 
@@ -134,7 +139,7 @@ export function sadf(y: Float64Array, specification: AdfSpecification, lags: num
   if (!Number.isInteger(lags) || lags < 0) throw new RangeError(`sadf: lags must be a non-negative integer (got ${lags})`);
   const n = y.length;
   const out = new Float64Array(n).fill(NaN_);
-  const eq = new NormalEquations(k);
+  const eq = new RecursiveLeastSquares(k);
   const x = new Float64Array(k);
   const scale = 1 / window.maxLength; // keeps trend² near 1: a t-statistic does not depend on it
   for (let t0 = lags + 1; t0 + window.minLength - 1 < n; t0++) {
@@ -176,7 +181,7 @@ export function martingaleTest(
   const logs = specification !== 'polynomial';
   const y = logs ? price.map(Math.log) : price;
   const out = new Float64Array(n).fill(NaN_);
-  const eq = new NormalEquations(k);
+  const eq = new RecursiveLeastSquares(k);
   const x = new Float64Array(k);
   const scale = 1 / window.maxLength;
   // (t − t0)^φ for every sub-sample length, so the inner loop has no Math.pow.
