@@ -2,7 +2,7 @@
 // rolling feature: the value at bar t reads bars ≤ t only. The book's tests are expanding-window
 // (SADF is O(T²) regressions per series); here every test runs over a bounded backward window of
 // `maxLength` bars so a feature is comparable along the series and the whole column costs
-// O(n · maxLength · k²) with k ≤ 3 + lags regressors.
+// O(n · maxLength · k²) with k ≤ 4 + lags regressors.
 //
 // SADF and the sub/super-martingale tests fix the sub-sample's start t0 and grow its end t one bar
 // at a time, so the regression takes one O(k²) update per bar (recursive least squares by Givens
@@ -10,7 +10,10 @@
 // R and Qᵀy. The statistic for end t is the supremum over the starts t0 that keep between
 // `minLength` and `maxLength` rows.
 
+import { UsageError } from '@tribar/core';
+
 const NaN_ = Number.NaN;
+const HINT = { hint: 'Set features.structuralBreaks within the bounds its config schema checks.' };
 
 /** ADF specifications of SADF (AFML § 17.4.2; the book's `constant` = 'c', 'ct', 'ctt'). */
 export type AdfSpecification = 'constant' | 'linear' | 'quadratic';
@@ -110,8 +113,9 @@ class RecursiveLeastSquares {
 
 function checkWindow(name: string, { minLength, maxLength }: WindowOptions, k: number): void {
   if (!Number.isInteger(minLength) || !Number.isInteger(maxLength) || minLength <= k || maxLength < minLength) {
-    throw new RangeError(
+    throw new UsageError(
       `${name}: need integers maxLength ≥ minLength > ${k} regressors (got minLength ${minLength}, maxLength ${maxLength})`,
+      HINT,
     );
   }
 }
@@ -136,7 +140,7 @@ export function sadf(y: Float64Array, specification: AdfSpecification, lags: num
   const trends = specification === 'constant' ? 0 : specification === 'linear' ? 1 : 2;
   const k = 2 + trends + lags;
   checkWindow('sadf', window, k);
-  if (!Number.isInteger(lags) || lags < 0) throw new RangeError(`sadf: lags must be a non-negative integer (got ${lags})`);
+  if (!Number.isInteger(lags) || lags < 0) throw new UsageError(`sadf: lags must be a non-negative integer (got ${lags})`, HINT);
   const n = y.length;
   const out = new Float64Array(n).fill(NaN_);
   const eq = new RecursiveLeastSquares(k);
@@ -176,7 +180,7 @@ export function martingaleTest(
 ): Float64Array {
   const k = specification === 'polynomial' || specification === 'polynomial-log' ? 3 : 2;
   checkWindow('martingaleTest', window, k);
-  if (!(phi >= 0 && phi <= 1)) throw new RangeError(`martingaleTest: phi must lie in [0, 1] (got ${phi})`);
+  if (!(phi >= 0 && phi <= 1)) throw new UsageError(`martingaleTest: phi must lie in [0, 1] (got ${phi})`, HINT);
   const n = price.length;
   const logs = specification !== 'polynomial';
   const y = logs ? price.map(Math.log) : price;
@@ -221,7 +225,10 @@ export function martingaleTest(
  */
 export function chowDickeyFuller(y: Float64Array, window: number, minLength: number): Float64Array {
   if (!Number.isInteger(window) || !Number.isInteger(minLength) || minLength < 1 || window - 1 < 2 * minLength) {
-    throw new RangeError(`chowDickeyFuller: need integers window − 1 ≥ 2·minLength ≥ 2 (got window ${window}, minLength ${minLength})`);
+    throw new UsageError(
+      `chowDickeyFuller: need integers window − 1 ≥ 2·minLength ≥ 2 (got window ${window}, minLength ${minLength})`,
+      HINT,
+    );
   }
   const n = y.length;
   const out = new Float64Array(n).fill(NaN_);
@@ -259,7 +266,8 @@ export function chowDickeyFuller(y: Float64Array, window: number, minLength: num
  * First value at bar window − 1.
  */
 export function chuStinchcombeWhite(y: Float64Array, window: number, twoSided: boolean): Float64Array {
-  if (!Number.isInteger(window) || window < 3) throw new RangeError(`chuStinchcombeWhite: window must be an integer ≥ 3 (got ${window})`);
+  if (!Number.isInteger(window) || window < 3)
+    throw new UsageError(`chuStinchcombeWhite: window must be an integer ≥ 3 (got ${window})`, HINT);
   const n = y.length;
   const out = new Float64Array(n).fill(NaN_);
   for (let t = window - 1; t < n; t++) {
