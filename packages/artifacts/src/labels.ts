@@ -165,6 +165,9 @@ export type LabelsReportHorizon = z.infer<typeof labelsReportHorizonSchema>;
 /** `symbols[S].afml` of `labels/report.json` (with `labels.afml.enabled`). */
 export const labelsReportAfmlSchema = z.object({
   events: count,
+  /** `labels.afml.eventFilter` when it is not the CUSUM filter (absent = 'cusum', the default). */
+  eventFilter: z.enum(['zscore', 'none']).optional(),
+  /** The CUSUM threshold used; null with another event filter. */
   cusumThreshold: maybeNumber,
   up: count,
   down: count,

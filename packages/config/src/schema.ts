@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { horizonKey, probability, range, symbolName } from './primitives.js';
+import { structuralBreaksSchema } from './structural-breaks-schema.js';
 import { trainSchema } from './train-schema.js';
 
 // Defaults are the replaced system's values (original-system.md §5–§13) unless a comment says why not.
@@ -256,6 +257,7 @@ const featuresSchema = z
       .describe(
         'AFML ch. 19 microstructure features from bars (Roll, Corwin–Schultz, Kyle / Amihud / Hasbrouck λ, VPIN); absent = off, the default.',
       ),
+    structuralBreaks: structuralBreaksSchema,
     higherTimeframes: z
       .array(z.number().int().positive())
       .default([15, 60, 240])
@@ -340,6 +342,31 @@ const labelsSchema = z
           .nullable()
           .default(null)
           .describe('CUSUM filter threshold on log returns; null = mean daily volatility over the train part.'),
+        eventFilter: z
+          .enum(['cusum', 'zscore', 'none'])
+          .default('cusum')
+          .describe(
+            'Which bars become events (AFML 2.5.2): the symmetric CUSUM filter, the z-score filter on log closes, or none (every bar).',
+          ),
+        zScore: z
+          .object({
+            meanWindow: z.number().int().min(1).default(20).describe('Bars in the rolling mean of log close, the current bar included.'),
+            stdWindow: z
+              .number()
+              .int()
+              .min(2)
+              .default(20)
+              .describe('Bars in the rolling std (ddof 1) of log close, the current bar included.'),
+            threshold: z
+              .number()
+              .positive()
+              .default(2)
+              .describe('z: an event when log close ≥ mean + z·std (or ≤ mean − z·std when two-sided).'),
+            twoSided: z.boolean().default(true).describe('Also fire on the downside (false = upward breakouts only, as mlfinlab).'),
+          })
+          .strict()
+          .prefault({})
+          .describe("The z-score filter's windows and threshold (read with eventFilter: zscore)."),
         verticalBarrierDays: z.number().positive().default(1).describe('Vertical barrier, in calendar days after the event.'),
         ptSl: z
           .tuple([z.number().nonnegative(), z.number().nonnegative()])

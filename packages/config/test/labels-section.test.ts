@@ -28,3 +28,17 @@ describe('labels section', () => {
     );
   });
 });
+
+describe('labels.afml.eventFilter', () => {
+  it("defaults to the CUSUM filter, with the z-score filter's windows ready", () => {
+    expect(defaultConfig().labels.afml).toMatchObject({
+      eventFilter: 'cusum',
+      zScore: { meanWindow: 20, stdWindow: 20, threshold: 2, twoSided: true },
+    });
+  });
+
+  it('rejects an unknown filter and a one-bar std window', () => {
+    expect(() => parseConfig({ labels: { afml: { eventFilter: 'bollinger' } } })).toThrow(/labels\.afml\.eventFilter/);
+    expect(() => parseConfig({ labels: { afml: { zScore: { stdWindow: 1 } } } })).toThrow(/labels\.afml\.zScore\.stdWindow/);
+  });
+});

@@ -11,8 +11,10 @@ import { defaultConfig, randomBars, replaceAfter } from './helpers.js';
 const N = 2200;
 const CUTS = [0, 40, 250, 700, 1000, 1500, 2100];
 // FFD's d is pinned: with 'auto' it is fitted on the train part, a choice tested separately below.
-// The opt-in families (entropy, microstructure) are switched on so they are covered too.
-const config = defaultConfig({ features: { fracdiff: { d: 0.4 }, entropy: { window: 40 }, microstructure: {} } });
+// The opt-in families (entropy, microstructure, structural breaks) are switched on so they are covered too.
+const config = defaultConfig({
+  features: { fracdiff: { d: 0.4 }, entropy: { window: 40 }, microstructure: {}, structuralBreaks: { window: 60, minLength: 15, lags: 2 } },
+});
 const symbols = ['MES', 'MGC'];
 
 function compute(own: Bars, partner: Bars) {
@@ -42,6 +44,7 @@ describe('no feature reads a bar after t', () => {
     it(`${own.symbol}: every one of the ${base.specs.length} features has values to compare`, () => {
       expect(base.specs.filter((feature) => feature.family === 'entropy').length).toBe(12);
       expect(base.specs.filter((feature) => feature.family === 'microstructure').length).toBe(9);
+      expect(base.specs.filter((feature) => feature.family === 'structural-breaks').length).toBe(10);
       base.specs.forEach((feature, j) => {
         expect(base.firstValid[j], feature.name).toBeLessThan(CUTS.at(-1)!);
       });

@@ -67,16 +67,17 @@ describe.skipIf(!available)('real MES and MGC bars', () => {
     }
   });
 
-  it('computes the opt-in AFML families on real bars (configs/real-mes-mgc.yaml turns them on) with no NaN after the warm-up', () => {
-    const config = defaultConfig({ features: { entropy: {}, microstructure: {} } });
+  it('computes the opt-in AFML families (entropy, microstructure, structural breaks) on real bars (configs/real-mes-mgc.yaml turns them on) with no NaN after the warm-up', () => {
+    const config = defaultConfig({ features: { entropy: {}, microstructure: {}, structuralBreaks: {} } });
     for (const [symbol, file] of [
       ['MES', MES_FILE],
       ['MGC', MGC_FILE],
     ] as const) {
       const bars = fiveMinuteBars(symbol, file);
       const result = computeFeatures(bars, { config: config.features, symbols: [symbol], barMinutes: 5, trainFraction: 0.7 });
-      const afml = result.specs.flatMap((s, j) => (s.family === 'entropy' || s.family === 'microstructure' ? [j] : []));
-      expect(afml).toHaveLength(21);
+      const afmlFamilies = new Set(['entropy', 'microstructure', 'structural-breaks']);
+      const afml = result.specs.flatMap((s, j) => (afmlFamilies.has(s.family) ? [j] : []));
+      expect(afml).toHaveLength(31);
       for (const j of afml) {
         // Every bar of these files has volume and every window moves: no NaN after the warm-up.
         const values = result.columns[j]!.subarray(result.warmupRows);

@@ -18,7 +18,7 @@ describe('the feature registry', () => {
   });
 
   it('covers every family and keeps every original feature name (§4.2, cross-asset renamed per pair)', () => {
-    const optIn = new Set(['entropy', 'microstructure']);
+    const optIn = new Set(['entropy', 'microstructure', 'structural-breaks']);
     expect(new Set(result.specs.map((s) => s.family))).toEqual(new Set(FEATURE_FAMILIES.filter((family) => !optIn.has(family))));
     const names = new Set(result.specs.map((s) => s.name));
     const original = [
@@ -211,6 +211,31 @@ describe('the feature registry', () => {
     expect(spec('rsi_14')).toBeUndefined();
     expect(spec('tf240m_rsi_14')).toBeUndefined();
     expect(out.firstValid[out.specs.findIndex((s) => s.name === 'sma_3')]).toBe(2);
+  });
+
+  it('registers the structural-break family (AFML ch. 17) only when configured, each warm-up its first valid row', () => {
+    expect(result.specs.some((s) => s.family === 'structural-breaks')).toBe(false);
+    const on = defaultConfig({ features: { structuralBreaks: { window: 50, minLength: 12, lags: 2, adf: ['constant', 'quadratic'] } } });
+    const small = randomBars('MES', 400, 36);
+    const out = computeFeatures(small, { config: on.features, symbols: ['MES'], barMinutes: 5, trainFraction: 0.7 });
+    const breaks = out.specs.map((s, j) => ({ ...s, first: out.firstValid[j] })).filter((s) => s.family === 'structural-breaks');
+    expect(breaks.map((s) => [s.name, s.warmup, s.category])).toEqual([
+      ['chow_df_50', 49, 'unbounded'],
+      ['csw_cusum_one_50', 49, 'unbounded'],
+      ['csw_cusum_two_50', 49, 'unbounded'],
+      ['sadf_c_50', 14, 'unbounded'],
+      ['sadf_ctt_50', 14, 'unbounded'],
+      ['smt_poly1_50', 11, 'unbounded'],
+      ['smt_poly2_50', 11, 'unbounded'],
+      ['smt_exp_50', 11, 'unbounded'],
+      ['smt_power_50', 11, 'unbounded'],
+    ]);
+    for (const s of breaks) expect(s.first, s.name).toBe(s.warmup);
+    // The two-sided CUSUM bounds the one-sided one from above.
+    const col = (name: string) => out.columns[out.specs.findIndex((s) => s.name === name)]!;
+    const one = col('csw_cusum_one_50');
+    const two = col('csw_cusum_two_50');
+    for (let i = 49; i < 400; i++) expect(two[i]!).toBeGreaterThanOrEqual(one[i]!);
   });
 
   it('keeps the AFML families (entropy, microstructure) off by default and registers them when configured', () => {

@@ -20,6 +20,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSeries } from '../bench/series.js';
 import { readLabelTable } from '../src/internal/label-table.js';
+import { getBins } from '../src/internal/afml/bins.js';
+import { dailyVolatility } from '../src/internal/afml/daily-vol.js';
+import { getEvents, verticalBarriers } from '../src/internal/afml/events.js';
+import { zScoreEvents } from '../src/internal/afml/z-score.js';
 import { finalBarrier, labelsFinalStage, labelsInitialStage } from '../src/internal/stages.js';
 import { writeCutFixture } from './cut-fixture.js';
 
@@ -32,6 +36,13 @@ function context(config: RunConfig, warnings: unknown[] = []): StageContext<RunC
   const logger = silentLogger();
   logger.warn = ((...args: unknown[]) => void warnings.push(args)) as never;
   return createStageContext({ runId: 'test', runDir, config, logger, rng: new Rng(1) });
+}
+
+/** The candidate events the AFML chain keeps (a target above 0 and a label end inside the data). */
+function labelledEvents(bars: Bars, candidates: Int32Array): number[] {
+  const target = dailyVolatility(bars.timestamp, bars.close, { span: 50 });
+  const verticalBarrier = verticalBarriers(bars.timestamp, candidates, 86_400_000);
+  return Array.from(getBins(bars.close, getEvents(bars.close, { eventIndex: candidates, target, ptSl: [1, 1], verticalBarrier })).index);
 }
 
 async function readLabels(path: string) {
@@ -234,6 +245,39 @@ describe('labels-final', () => {
     await expect(readArrowArtifact(runDir, labelBars('MES', [5, 20], true))).resolves.toBeDefined();
     await expect(readArrowArtifact(runDir, afmlEvents('MGC'))).resolves.toBeDefined();
     await expect(readArrowArtifact(runDir, labelBars('MES', [60]))).rejects.toThrow(/column 'label_h60' is missing/);
+  });
+
+  it("samples the AFML events with the z-score filter under labels.afml.eventFilter 'zscore'", async () => {
+    const zScore = { meanWindow: 30, stdWindow: 40, threshold: 1.5, twoSided: true };
+    // minLabelShare 0 keeps every labelled event, so the rows are the filter's events with a target.
+    const config = parseConfig({ labels: { afml: { enabled: true, volSpan: 50, minLabelShare: 0, eventFilter: 'zscore', zScore } } });
+    await labelsFinalStage.run(context(config));
+    const events = await readLabels('labels/MES.afml-events.arrow');
+    const bars = series.MES!;
+    const expected = labelledEvents(bars, zScoreEvents(bars.close.map(Math.log), zScore));
+    expect(expected.length).toBeGreaterThan(50);
+    expect(Array.from(events.columns.event_index!)).toEqual(expected);
+    // Not the CUSUM events: a different filter gives different rows.
+    await labelsFinalStage.run(context(parseConfig({ labels: { afml: { enabled: true, volSpan: 50, minLabelShare: 0 } } })));
+    const cusum = await readLabels('labels/MES.afml-events.arrow');
+    expect(Array.from(cusum.columns.event_index!)).not.toEqual(expected);
+    // The report names the filter and has no CUSUM threshold; the default report has no eventFilter key.
+    await labelsFinalStage.run(context(config));
+    const afml = (await readJsonArtifact(runDir, labelsReport)).symbols.MES!.afml as LabelsReportAfml;
+    expect(afml).toMatchObject({ events: expected.length, eventFilter: 'zscore', cusumThreshold: null });
+    await labelsFinalStage.run(context(parseConfig({ labels: { afml: { enabled: true, volSpan: 50 } } })));
+    const plain = JSON.parse(await readFile(join(runDir, 'labels/report.json'), 'utf8'));
+    expect(Object.keys(plain.symbols.MES.afml)).toEqual(['events', 'cusumThreshold', 'up', 'down', 'zero']);
+  });
+
+  it("makes every bar an event under labels.afml.eventFilter 'none'", async () => {
+    const config = parseConfig({ labels: { afml: { enabled: true, volSpan: 50, minLabelShare: 0, eventFilter: 'none' } } });
+    await labelsFinalStage.run(context(config));
+    const events = await readLabels('labels/MES.afml-events.arrow');
+    const bars = series.MES!;
+    const expected = labelledEvents(bars, Int32Array.from(bars.close.keys()));
+    expect(expected.length).toBeGreaterThan(2000);
+    expect(Array.from(events.columns.event_index!)).toEqual(expected);
   });
 
   it('fails with the artifact path when the GA summary is malformed', async () => {

@@ -12,6 +12,7 @@ import { regimeFamily } from './families/regime.js';
 import { ratiosFamily } from './families/ratios.js';
 import { returnsFamily } from './families/returns.js';
 import { sessionFamily } from './families/session.js';
+import { structuralBreaksFamily } from './families/structural-breaks.js';
 import { temporalFamily } from './families/temporal.js';
 import { trendFamily } from './families/trend.js';
 import { volatilityFamily } from './families/volatility.js';
@@ -46,6 +47,7 @@ const FAMILY_BUILDERS: readonly FamilyBuilder[] = [
   fracdiffFamily,
   entropyFamily,
   microstructureFamily,
+  structuralBreaksFamily,
 ];
 
 /** The feature groups for one symbol: what the registry holds once the data-dependent facts are known. */

@@ -20,6 +20,7 @@ export const FEATURE_FAMILIES = [
   'fracdiff',
   'entropy',
   'microstructure',
+  'structural-breaks',
 ] as const;
 export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
 

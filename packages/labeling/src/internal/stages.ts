@@ -198,7 +198,7 @@ function mean(values: Float64Array): number {
   return count === 0 ? Number.NaN : sum / count;
 }
 
-/** `labels/<S>.afml-events.arrow`: the book's CUSUM-sampled events with bins and weights (one row per event). */
+/** `labels/<S>.afml-events.arrow`: the book's events (CUSUM-, z-score- or every-bar-sampled) with bins and weights (one row per event). */
 async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, trainEnd: number): Promise<LabelsReportAfml> {
   const events = afmlLabels(bars.timestamp, bars.close, { ...context.config.labels.afml, trainEnd });
   const time = (index: Int32Array) => Float64Array.from(index, (i) => bars.timestamp[i] as number);
@@ -227,7 +227,16 @@ async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, tra
     if (b > 0) up++;
     else if (b < 0) down++;
   }
-  return { events: events.index.length, cusumThreshold: events.threshold, up, down, zero: events.index.length - up - down };
+  const { eventFilter } = context.config.labels.afml;
+  return {
+    events: events.index.length,
+    // Written only for a non-default filter, so the default report keeps its bytes.
+    ...(eventFilter === 'cusum' ? {} : { eventFilter }),
+    cusumThreshold: events.threshold,
+    up,
+    down,
+    zero: events.index.length - up - down,
+  };
 }
 
 /**

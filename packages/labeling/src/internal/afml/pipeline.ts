@@ -4,12 +4,20 @@ import { cusumEvents } from './cusum.js';
 import { dailyVolatility } from './daily-vol.js';
 import { getEvents, verticalBarriers } from './events.js';
 import { returnAttributionWeights, timeDecayWeights } from './weights.js';
+import { zScoreEvents, type ZScoreFilterOptions } from './z-score.js';
 
 export interface AfmlLabelOptions {
   /** EWM span of the daily volatility (book: 100). */
   volSpan: number;
   /** CUSUM threshold as a log return; null = mean daily volatility over bars before `trainEnd`. */
   cusumThreshold: number | null;
+  /**
+   * Which bars become events: the symmetric CUSUM filter (the default), the z-score filter
+   * (`zScoreEvents` on log closes, with `zScore`), or every bar ('none').
+   */
+  eventFilter?: 'cusum' | 'zscore' | 'none';
+  /** The z-score filter's windows and threshold, read with `eventFilter: 'zscore'`. */
+  zScore?: ZScoreFilterOptions;
   verticalBarrierDays: number;
   ptSl: readonly [number, number];
   minReturn: number;
@@ -23,7 +31,7 @@ export interface AfmlLabelOptions {
 }
 
 export interface AfmlLabels extends AfmlBins {
-  /** The CUSUM threshold used. */
+  /** The CUSUM threshold used (NaN with another event filter). */
   threshold: number;
   uniqueness: Float64Array;
   returnWeight: Float64Array;
@@ -31,27 +39,24 @@ export interface AfmlLabels extends AfmlBins {
 }
 
 /**
- * The book's chain in one call: CUSUM events on log closes → daily volatility as target →
+ * The book's chain in one call: CUSUM (or z-score, or every-bar) events → daily volatility as target →
  * vertical barrier → triple-barrier events → bins → rare labels dropped → uniqueness, return
  * attribution and time-decay weights of the events kept.
  */
 export function afmlLabels(timestamp: Float64Array, close: Float64Array, options: AfmlLabelOptions): AfmlLabels {
   const volatility = dailyVolatility(timestamp, close, { span: options.volSpan });
-  let threshold = options.cusumThreshold ?? Number.NaN;
-  if (options.cusumThreshold === null) {
-    let sum = 0;
-    let count = 0;
-    const cut = options.trainEnd ?? Infinity;
-    for (let i = 0; i < close.length && (timestamp[i] as number) < cut; i++) {
-      const v = volatility[i] as number;
-      if (!Number.isNaN(v)) {
-        sum += v;
-        count++;
-      }
-    }
-    threshold = count > 0 ? sum / count : Number.NaN;
+  const filter = options.eventFilter ?? 'cusum';
+  let threshold = Number.NaN;
+  let eventIndex: Int32Array;
+  if (filter === 'zscore') {
+    if (options.zScore === undefined) throw new RangeError("afmlLabels: eventFilter 'zscore' needs the zScore options");
+    eventIndex = zScoreEvents(close.map(Math.log), options.zScore);
+  } else if (filter === 'none') {
+    eventIndex = Int32Array.from({ length: close.length }, (_, i) => i);
+  } else {
+    threshold = options.cusumThreshold ?? meanVolatility(timestamp, volatility, options.trainEnd ?? Infinity);
+    eventIndex = Number.isNaN(threshold) ? new Int32Array(0) : cusumEvents(close, threshold);
   }
-  const eventIndex = Number.isNaN(threshold) ? new Int32Array(0) : cusumEvents(close, threshold);
   const events = getEvents(close, {
     eventIndex,
     target: volatility,
@@ -86,4 +91,18 @@ export function afmlLabels(timestamp: Float64Array, close: Float64Array, options
     returnWeight: returnAttributionWeights(close, bins.index, bins.end, concurrency),
     decayWeight: timeDecayWeights(uniqueness, options.timeDecay),
   };
+}
+
+/** The default CUSUM threshold: mean daily volatility over the bars before `cut`. */
+function meanVolatility(timestamp: Float64Array, volatility: Float64Array, cut: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < timestamp.length && (timestamp[i] as number) < cut; i++) {
+    const v = volatility[i] as number;
+    if (!Number.isNaN(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : Number.NaN;
 }
