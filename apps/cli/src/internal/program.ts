@@ -6,6 +6,7 @@ import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirO
 import { trackedCompare, trackedList, trackedShow, type TrackedOptions } from './commands/tracked.js';
 import { trainCommand, type TrainOptions } from './commands/train.js';
 import { modelsCommand } from './commands/models.js';
+import { predictCommand, type PredictCommandOptions } from './commands/predict.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { reportError, wantsStacks } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -111,6 +112,19 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .description('registered model families with their hyperparameters')
     .option('--json', 'the cards as JSON')
     .action(act((options: { json?: boolean }) => modelsCommand(context, options)));
+
+  program
+    .command('predict')
+    .description('class probabilities of a trained model for the bars of a file, made the way its run made them')
+    .requiredOption('-m, --model <name>', 'a model the run trained, e.g. logistic')
+    .requiredOption('-s, --symbol <symbol>', 'the symbol the bars are of')
+    .requiredOption('-H, --horizon <bars>', 'the horizon the model was trained for')
+    .requiredOption('--bars <file>', 'raw one-minute bars, oldest first: .csv, .json (array of objects) or .arrow')
+    .option('--partner <SYMBOL=file>', "another symbol's bars, for cross-asset features (repeatable)", collect)
+    .option('--run <id>', 'pipeline run holding the model (default: the latest)')
+    .addOption(runsDirOption())
+    .option('--json', 'one JSON object per bar (NDJSON)')
+    .action(act((options: PredictCommandOptions) => predictCommand(context, options)));
 
   const tracked = program.command('runs').description('tracked training runs (MLflow file layout): list, show, compare');
   const trackedOptions = (command: Command) =>
