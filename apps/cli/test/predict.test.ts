@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,5 +169,35 @@ describe('tribar predict', () => {
     expect(gbdt.code).toBe(EXIT.failed);
     expect(gbdt.stderr).toContain('no saved model');
     expect(gbdt.stderr).toContain('Models trained in this run: logistic-MES-h20, logistic-MGC-h20');
+  });
+});
+
+describe("models in MLflow's layout", () => {
+  it('saves each model with an MLmodel file, logs it to the tracked run as model/ (not model/model/), and `models show` reads it', async () => {
+    const modelDir = join(runDir, 'train', 'logistic-MES-h20', 'model');
+    expect(readFileSync(join(modelDir, 'MLmodel'), 'utf8')).toMatch(/^artifact_path: model\n/);
+    const runs = readdirSync(join(cwd, 'mlruns'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name))
+      .flatMap((entry) => readdirSync(join(cwd, 'mlruns', entry.name)).map((run) => join(cwd, 'mlruns', entry.name, run)))
+      .filter((run) => existsSync(join(run, 'artifacts')));
+    expect(runs.length).toBe(2);
+    for (const run of runs)
+      expect(readdirSync(join(run, 'artifacts', 'model')).sort()).toEqual(['MLmodel', 'coefficients.json', 'tribar-model.json']);
+
+    const shown = await cli(['models', 'show', 'small']);
+    expect(shown.code, shown.stderr).toBe(EXIT.ok);
+    expect(shown.stdout).toContain('run small: 2 saved model(s)');
+    expect(shown.stdout).toMatch(/flavors\s+tribar\n/);
+    expect(shown.stdout).toMatch(/input\s+\d+ float column\(s\): /);
+    expect(shown.stdout).toMatch(/output\s+tensor float32 \[-1, 3\]/);
+    const json = await cli(['models', 'show', '--json']);
+    expect(json.code, json.stderr).toBe(EXIT.ok);
+    const parsed = JSON.parse(json.stdout) as {
+      runId: string;
+      models: Array<{ model: string; mlmodel: { flavors: Record<string, unknown> } }>;
+    };
+    expect(parsed.runId).toBe('small');
+    expect(parsed.models.map((m) => m.model)).toEqual(['logistic', 'logistic']);
+    expect(parsed.models[0]?.mlmodel.flavors['tribar']).toMatchObject({ family: 'logistic' });
   });
 });

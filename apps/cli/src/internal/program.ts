@@ -5,7 +5,7 @@ import { pipelineCommand, type PipelineOptions } from './commands/pipeline.js';
 import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirOption } from './commands/runs.js';
 import { trackedCompare, trackedList, trackedShow, type TrackedOptions } from './commands/tracked.js';
 import { trainCommand, type TrainOptions } from './commands/train.js';
-import { modelsCommand } from './commands/models.js';
+import { modelsCommand, modelsShowCommand, type ModelsShowOptions } from './commands/models.js';
 import { predictCommand, type PredictCommandOptions } from './commands/predict.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { reportError, wantsStacks } from './errors.js';
@@ -107,11 +107,22 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--json', 'NDJSON events on standard output (one object per line), no progress bar; logs stay on standard error')
     .action(act((options: TrainOptions) => trainCommand(context, options)));
 
-  program
+  const models = program
     .command('models')
-    .description('registered model families with their hyperparameters')
+    .description('registered model families with their hyperparameters; `models show` for the models a run saved')
     .option('--json', 'the cards as JSON')
     .action(act((options: { json?: boolean }) => modelsCommand(context, options)));
+  models
+    .command('show [run]')
+    .description("a run's saved models (default: the latest run), read back from their MLmodel files")
+    .addOption(runsDirOption())
+    .option('--json', 'machine-readable output')
+    // `--json` after `show` is parsed by `models` itself (commander reads a parent's options anywhere).
+    .action(
+      act((run: string | undefined, options: ModelsShowOptions) =>
+        modelsShowCommand(context, run, { ...options, json: options.json === true || models.opts<{ json?: boolean }>().json === true }),
+      ),
+    );
 
   program
     .command('predict')
