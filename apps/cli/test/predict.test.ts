@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { readArrowFile } from '@tribar/core';
 import { InsufficientHistoryError, loadPredictor, type RawBarsInput } from '@tribar/inference';
+import { ModelRegistry, type BaseModel, type ModelCard, type ModelInput } from '@tribar/models';
 import { registeredStages } from '@tribar/pipeline';
 import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
@@ -199,5 +200,79 @@ describe("models in MLflow's layout", () => {
     expect(parsed.runId).toBe('small');
     expect(parsed.models.map((m) => m.model)).toEqual(['logistic', 'logistic']);
     expect(parsed.models[0]?.mlmodel.flavors['tribar']).toMatchObject({ family: 'logistic' });
+  });
+});
+
+describe('sequence families', () => {
+  // A stand-in sequence family whose "probabilities" are values of its input window, so the windows the
+  // predictor builds can be checked against the run's own scaled table: first and last step of feature 0,
+  // last step of feature 1.
+  const card: ModelCard = {
+    name: 'window-probe',
+    family: 'neural',
+    inputKind: 'sequence',
+    description: 'test probe',
+    handlesMissing: true,
+    hyperparameters: {},
+  };
+  function probe(featureNames: string[], lookback: number): BaseModel {
+    return {
+      name: card.name,
+      card,
+      fit: () => Promise.reject(new Error('not trainable')),
+      predictProba: (input: ModelInput) => {
+        expect(input.shape).toEqual([lookback, featureNames.length]);
+        const w = featureNames.length;
+        const size = lookback * w;
+        const p = new Float32Array(input.rows * 3);
+        for (let i = 0; i < input.rows; i++) {
+          p[i * 3] = input.x[i * size]!;
+          p[i * 3 + 1] = input.x[i * size + (lookback - 1) * w]!;
+          p[i * 3 + 2] = input.x[i * size + (lookback - 1) * w + 1]!;
+        }
+        return Promise.resolve({ rows: input.rows, p });
+      },
+      predict: () => Promise.reject(new Error('unused')),
+      save: () => Promise.reject(new Error('unused')),
+      describe: () => ({ name: card.name, family: 'neural', inputKind: 'sequence', hyperparameters: {}, fitted: true, featureNames }),
+      dispose: () => {},
+    };
+  }
+
+  it('feeds windows of the scaled rows as training built them: lookback rows, one session, ending at the predicted bar', async () => {
+    const scaled = await readArrowFile(join(runDir, 'scale', 'MES.arrow'));
+    const names = scaled.schema.fields.map((field) => field.name).filter((name) => name !== 'timestamp' && !name.includes('_mgc'));
+    const features = names.slice(0, 2);
+    const lookback = 60;
+    const modelDir = join(runDir, 'train', 'window-probe-MES-h20', 'model');
+    mkdirSync(modelDir, { recursive: true });
+    writeFileSync(
+      join(modelDir, 'tribar-model.json'),
+      JSON.stringify({ format: 1, name: 'window-probe', hyperparameters: {}, featureNames: features, inputShape: [lookback, 2] }),
+    );
+    const registry = new ModelRegistry().register(
+      card.name,
+      { create: () => probe(features, lookback), load: () => Promise.resolve(probe(features, lookback)) },
+      card,
+    );
+    const predictor = await loadPredictor({ runDir, model: 'window-probe', symbol: 'MES', horizon: 20, registry });
+    expect(predictor.info).toMatchObject({ inputKind: 'sequence', lookback, features });
+    const prediction = await predictor.predict({ arrow: rawArrow('MES') });
+
+    const time = Float64Array.from(scaled.getChild('timestamp')!.toArray() as ArrayLike<number | bigint>, Number);
+    const [a, b] = features.map((name) => Float32Array.from(scaled.getChild(name)!.toArray() as Float64Array));
+    const expected: Array<[number, number, number, number]> = [];
+    let sessionStart = 0;
+    for (let t = 0; t < time.length; t++) {
+      if (t > 0 && time[t]! - time[t - 1]! > 5 * 60_000) sessionStart = t;
+      if (t - lookback + 1 >= sessionStart) expected.push([time[t]!, a![t - lookback + 1]!, a![t]!, b![t]!]);
+    }
+    expect(prediction.rows).toBe(expected.length);
+    expect(prediction.rows).toBeGreaterThan(1000);
+    expect([...prediction.timestampMs]).toEqual(expected.map((row) => row[0]));
+    for (let i = 0; i < prediction.rows; i++) {
+      expect([...prediction.proba.subarray(i * 3, i * 3 + 3)]).toEqual(expected[i]!.slice(1));
+    }
+    predictor.dispose();
   });
 });
