@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 export const MLMODEL_FILE = 'MLmodel';
 
 /** Where the tracker logs a model directory inside a tracked run's artifacts. */
-export const MODEL_ARTIFACT_PATH = 'model';
+const MODEL_ARTIFACT_PATH = 'model';
 
 /** What `writeModelDir` knows when it writes the MLmodel file. */
 export interface MlmodelSource {
