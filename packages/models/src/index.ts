@@ -29,3 +29,5 @@ export type { ImportanceType } from './internal/gbdt/index.js';
 export { selectTfjsBackend, TFJS_BACKEND_ORDER } from './internal/tfjs/index.js';
 export type { SelectTfjsBackendOptions, TfjsSelection } from './internal/tfjs/index.js';
 export { MODEL_HEADER_FILE } from './internal/model-dir.js';
+export { MLMODEL_FILE, readMlmodel } from './internal/mlmodel.js';
+export type { Mlmodel } from './internal/mlmodel.js';

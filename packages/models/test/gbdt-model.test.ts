@@ -248,7 +248,7 @@ describe('epochs, early stopping and save/load', () => {
       const weights = Float32Array.from({ length: train.rows }, (_, i) => 0.5 + (i % 4) / 4);
       await model.fit({ ...withNaN, weights }, { validation });
       await model.save(join(dir, 'm'));
-      expect((await readdir(join(dir, 'm'))).sort()).toEqual(['gbdt.json', 'tribar-model.json', 'xgboost.json']);
+      expect((await readdir(join(dir, 'm'))).sort()).toEqual(['MLmodel', 'gbdt.json', 'tribar-model.json', 'xgboost.json']);
       const probe = { ...validation, x: validation.x.map((v, i) => (i % 11 === 0 ? Number.NaN : v)) };
       const before = (await model.predictProba(probe)).p;
       for (const loaded of [

@@ -6,6 +6,8 @@ const VALUES = [
   'CLASS_NAMES',
   'LOGISTIC_CARD',
   'MODEL_HEADER_FILE',
+  'MLMODEL_FILE',
+  'readMlmodel',
   'MLP_CARD',
   'ModelRegistry',
   'NUM_CLASSES',

@@ -10,3 +10,8 @@ export type { RunsTableOptions } from './internal/table.js';
 export { parseMlflowMetricFile, pythonFloatRepr, flattenParams } from './internal/values.js';
 export type { MetricPoint, ParamTree } from './internal/values.js';
 export { validateKey } from './internal/keys.js';
+export { openTracker } from './internal/open.js';
+export type { OpenTrackerOptions, RunHandle, RunTracker } from './internal/open.js';
+export { MlflowRestTracker } from './internal/rest/tracker.js';
+export type { RestTrackerOptions } from './internal/rest/tracker.js';
+export { MlflowRestError } from './internal/rest/client.js';

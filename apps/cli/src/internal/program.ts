@@ -5,7 +5,8 @@ import { pipelineCommand, type PipelineOptions } from './commands/pipeline.js';
 import { cleanCommand, compareCommand, runsCommand, statusCommand, type RunsDirOption } from './commands/runs.js';
 import { trackedCompare, trackedList, trackedShow, type TrackedOptions } from './commands/tracked.js';
 import { trainCommand, type TrainOptions } from './commands/train.js';
-import { modelsCommand } from './commands/models.js';
+import { modelsCommand, modelsShowCommand, type ModelsShowOptions } from './commands/models.js';
+import { predictCommand, type PredictCommandOptions } from './commands/predict.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { reportError, wantsStacks } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -106,11 +107,35 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--json', 'NDJSON events on standard output (one object per line), no progress bar; logs stay on standard error')
     .action(act((options: TrainOptions) => trainCommand(context, options)));
 
-  program
+  const models = program
     .command('models')
-    .description('registered model families with their hyperparameters')
+    .description('registered model families with their hyperparameters; `models show` for the models a run saved')
     .option('--json', 'the cards as JSON')
     .action(act((options: { json?: boolean }) => modelsCommand(context, options)));
+  models
+    .command('show [run]')
+    .description("a run's saved models (default: the latest run), read back from their MLmodel files")
+    .addOption(runsDirOption())
+    .option('--json', 'machine-readable output')
+    // `--json` after `show` is parsed by `models` itself (commander reads a parent's options anywhere).
+    .action(
+      act((run: string | undefined, options: ModelsShowOptions) =>
+        modelsShowCommand(context, run, { ...options, json: options.json === true || models.opts<{ json?: boolean }>().json === true }),
+      ),
+    );
+
+  program
+    .command('predict')
+    .description('class probabilities of a trained model for the bars of a file, made the way its run made them')
+    .requiredOption('-m, --model <name>', 'a model the run trained, e.g. logistic')
+    .requiredOption('-s, --symbol <symbol>', 'the symbol the bars are of')
+    .requiredOption('-H, --horizon <bars>', 'the horizon the model was trained for')
+    .requiredOption('--bars <file>', 'raw one-minute bars, oldest first: .csv, .json (array of objects) or .arrow')
+    .option('--partner <SYMBOL=file>', "another symbol's bars, for cross-asset features (repeatable)", collect)
+    .option('--run <id>', 'pipeline run holding the model (default: the latest)')
+    .addOption(runsDirOption())
+    .option('--json', 'one JSON object per bar (NDJSON)')
+    .action(act((options: PredictCommandOptions) => predictCommand(context, options)));
 
   const tracked = program.command('runs').description('tracked training runs (MLflow file layout): list, show, compare');
   const trackedOptions = (command: Command) =>

@@ -1,6 +1,7 @@
 import { ArtifactError, temporaryPathFor } from '@tribar/core';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { MLMODEL_FILE, mlmodelText } from './mlmodel.js';
 
 /** The file every saved model directory starts with: which family reads the rest. */
 export const MODEL_HEADER_FILE = 'tribar-model.json';
@@ -35,7 +36,13 @@ export async function writeModelDir(
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, content);
     }
-    await writeFile(join(temporary, MODEL_HEADER_FILE), `${JSON.stringify({ format: MODEL_FORMAT_VERSION, ...header }, null, 2)}\n`);
+    const headerText = `${JSON.stringify({ format: MODEL_FORMAT_VERSION, ...header }, null, 2)}\n`;
+    await writeFile(join(temporary, MODEL_HEADER_FILE), headerText);
+    // MLflow's model layout: the MLmodel file makes the directory an MLflow Model (flavors, signature).
+    await writeFile(
+      join(temporary, MLMODEL_FILE),
+      mlmodelText({ ...header, format: MODEL_FORMAT_VERSION, headerFile: MODEL_HEADER_FILE, files, headerText }),
+    );
     await rm(dir, { recursive: true, force: true });
     await mkdir(dirname(dir), { recursive: true });
     await rename(temporary, dir);

@@ -158,6 +158,21 @@ export class TrackedRun {
     this.#logger.debug({ runId: this.runId, localPath, artifactPath, files }, 'artifact logged');
   }
 
+  /**
+   * Copy the contents of a directory into `artifacts/<artifactPath>/` (MLflow's `log_artifacts`):
+   * a model folder logged as `model` lands in `artifacts/model/`, not `artifacts/model/model/`.
+   */
+  async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
+    this.#assertOpen(`log artifacts '${localDir}'`);
+    if (artifactPath !== undefined) validateArtifactPath(artifactPath);
+    const info = await stat(localDir).catch(() => undefined);
+    if (info === undefined || !info.isDirectory()) {
+      throw new ArtifactError('cannot log artifacts: not a directory', localDir, { hint: 'use logArtifact for a single file' });
+    }
+    const files = await copyTree(localDir, join(this.dir, 'artifacts', ...(artifactPath ? [artifactPath] : [])));
+    this.#logger.debug({ runId: this.runId, localDir, artifactPath, files }, 'artifacts logged');
+  }
+
   /** Write `content` to `artifacts/<relativePath>` atomically. */
   async writeArtifact(relativePath: string, content: string | Uint8Array): Promise<void> {
     this.#assertOpen(`write artifact '${relativePath}'`);

@@ -21,7 +21,7 @@ import {
 import { defineStage, type StageDefinition } from '@tribar/core';
 import { MODEL_HEADER_FILE } from '@tribar/models';
 import type { ModelRegistry } from '@tribar/models';
-import { Tracker } from '@tribar/tracker';
+import { openTracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
 import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
@@ -70,7 +70,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
     async run(context) {
       const { config, logger } = context;
       checkTrainSection(registry, config.train);
-      const tracker = await Tracker.open(resolve(config.train.tracking.dir), { logger });
+      const tracker = await openTracker(resolve(config.train.tracking.dir), { logger });
       const plan = trainingPlan(config);
       const results: TrainResult[] = [];
       const metrics: Record<string, number | string | boolean> = { models: plan.length };

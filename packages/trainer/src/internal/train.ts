@@ -16,7 +16,7 @@ import {
 import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
 import { resolveHyperparameters, type FitResult, type ModelCard, type ModelRegistry, type Probabilities } from '@tribar/models';
-import type { Tracker } from '@tribar/tracker';
+import type { RunTracker } from '@tribar/tracker';
 import { backtest } from './backtest/index.js';
 import {
   combineCallbacks,
@@ -44,7 +44,7 @@ export interface TrainOptions {
   config: RunConfig;
   /** Hyperparameters over the card's defaults (default: `config.train.hyperparameters[model]`). */
   hyperparameters?: Record<string, unknown>;
-  tracker?: Tracker;
+  tracker?: RunTracker;
   /** Pipeline run id, recorded as a tag of the tracked run. */
   runId?: string;
   /** Models tried on this symbol × horizon, for the deflated Sharpe ratio (default 1). */
@@ -278,7 +278,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-type TrackedRun = Awaited<ReturnType<Tracker['startRun']>>;
+type TrackedRun = Awaited<ReturnType<RunTracker['startRun']>>;
 
 async function logToTracker(
   tracked: TrackedRun,
@@ -330,7 +330,7 @@ async function logToTracker(
   ]) {
     await tracked.logArtifact(artifactPath(runDir, artifact));
   }
-  await tracked.logArtifact(artifactPath(runDir, trainModelDir(model, symbol, horizon)), 'model');
+  await tracked.logArtifacts(artifactPath(runDir, trainModelDir(model, symbol, horizon)), 'model');
   await tracked.end('FINISHED');
 }
 

@@ -16,7 +16,7 @@ import { TribarError, UsageError, type LogLevel, type ProgressReporter } from '@
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
 import { getRun, listRuns, progressEmitter, RunIntegrityError, verifyRun, type PipelineEvent } from '@tribar/pipeline';
 import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult } from '@tribar/trainer';
-import { Tracker } from '@tribar/tracker';
+import { openTracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
 import { exitCodeFor, markLogged } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -145,7 +145,7 @@ async function train(
     logFile: artifactPath(run.runDir, trainLog),
     sink: display.sink,
   }).child({ runId: run.runId });
-  const tracker = await Tracker.open(resolve(io.cwd, config.train.tracking.dir), { logger });
+  const tracker = await openTracker(resolve(io.cwd, config.train.tracking.dir), { logger });
   const results: TrainResult[] = [];
   // Tracker ids are not in the run's artifacts (they differ per fit); the table shows them from the fit's callback.
   const trackerIds = new Map<string, string>();
