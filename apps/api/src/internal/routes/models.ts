@@ -127,15 +127,13 @@ export function modelRoutes(app: TypedApp, services: { models: ModelsService; tr
         const field = bad >= 0 ? `query.ids.${bad}` : 'query.ids';
         const message =
           bad >= 0 ? `'${ids[bad]?.slice(0, 80)}' is not a tracked run id (hex)` : 'compare needs at least two comma-separated ids';
-        return reply
-          .status(400)
-          .send({
-            statusCode: 400,
-            error: 'Bad Request',
-            code: 'VALIDATION',
-            message: `${field}: ${message}`,
-            fields: [{ field, message }],
-          });
+        return reply.status(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          code: 'VALIDATION',
+          message: `${field}: ${message}`,
+          fields: [{ field, message }],
+        });
       }
       return tracked.compare(ids);
     },
