@@ -88,7 +88,11 @@ export async function buildApp(options: BuildAppOptions): Promise<TribarApi> {
     // Per-request lines stay out of the log (a dashboard polls); refusals at 5xx and the server's own events stay in.
     loggerInstance: logger.child({ component: 'api' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: api.bodyLimitBytes,
+    // Long ids reach the schema, which names the field, instead of the router's bare 414.
+    routerOptions: { maxParamLength: 1000 },
   });
+  // Bodies are JSON only: a text body is refused as 415 instead of reaching a schema as a string.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const tokens = tokensFrom(api, options.env ?? {});
