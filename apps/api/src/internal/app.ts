@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -161,6 +162,8 @@ export async function buildApp(options: BuildAppOptions): Promise<TribarApi> {
       security: tokens.length ? [{ bearer: [] }] : [],
     },
     transform: jsonSchemaTransform,
+    // Collects the schemas registered with an id (`Error`) into components.schemas, where the routes' $refs point.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
 
