@@ -64,20 +64,13 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
       await page.click('#start-button');
       await page.waitForSelector('#runs tr[data-run-id="from-browser"]');
       // Live progress shows while it runs, then it finishes.
-      await page.waitForFunction(
-        () => /running/.test(document.querySelector('#runs tr[data-run-id="from-browser"] .status')?.textContent ?? ''),
-        undefined,
-        { timeout: 60_000 },
-      );
-      await page.waitForFunction(
-        () => document.querySelector('#runs tr[data-run-id="from-browser"] .status')?.textContent === 'completed',
-        undefined,
-        { timeout: 150_000 },
-      );
+      const status = () => page.locator('#runs tr[data-run-id="from-browser"] .status').textContent();
+      await expect.poll(status, { timeout: 60_000, interval: 100 }).toMatch(/running/);
+      await expect.poll(status, { timeout: 150_000, interval: 500 }).toBe('completed');
 
       // Its stages and report.
       await page.click('#runs tr[data-run-id="from-browser"] .open-run');
-      await page.waitForFunction(() => document.querySelector('#run-id')?.textContent === 'from-browser');
+      await expect.poll(() => page.locator('#run-id').textContent()).toBe('from-browser');
       const stages = await page.$$eval('#stages tbody tr', (rows) =>
         rows.map((row) => [row.children[0]?.textContent, row.children[1]?.textContent]),
       );
@@ -115,7 +108,13 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
       }));
       await page.fill('#predict-bars', JSON.stringify(bars));
       await page.click('#predict-form button');
-      await page.waitForFunction(() => document.querySelectorAll('#predictions tbody tr').length === 2);
+      await expect.poll(() => page.locator('#predictions tbody tr').count()).toBe(2);
+      expect(await page.locator('#predictions tbody tr').first().locator('td').allTextContents()).toEqual([
+        '2023-11-14 22:13:20',
+        '0.250',
+        '0.500',
+        '0.250',
+      ]);
 
       expect(errors).toEqual([]);
     } finally {
