@@ -1,3 +1,4 @@
+/* global document, CSS */
 // The Tribar dashboard: plain browser JavaScript over the HTTP API (no build step). Every value from the server is
 // written with textContent, never as HTML.
 const $ = (selector) => document.querySelector(selector);

@@ -17,7 +17,7 @@ export interface Harness extends TribarApi {
 }
 
 /** A fake predictor: one row per JSON bar (after the first 5, its "warm-up"), probabilities from the close. */
-export const fakeLoadPredictor =
+const fakeLoadPredictor =
   (harness: { predictCalls: number }): LoadPredictor =>
   async ({ model, symbol, horizon }) => {
     const predictor: PredictorLike = {

@@ -4,7 +4,7 @@ import { Tracker } from '@tribar/tracker';
 import { Field, Float64, RecordBatch, Schema, Struct, Table, TimestampMillisecond, makeData } from 'apache-arrow';
 
 /** Equity `i × step` USD over `bars` test bars (the trainer's layout: UTC ms timestamp + float64). */
-export function equityTable(step: number, bars: number): Table {
+function equityTable(step: number, bars: number): Table {
   const millis = new BigInt64Array(bars);
   const equity = new Float64Array(bars);
   for (let i = 0; i < bars; i++) {

@@ -3,7 +3,7 @@ import type { ApiConfig } from '@tribar/config';
 import { UsageError } from '@tribar/core';
 import { HttpError } from './http-errors.js';
 
-export type Scope = 'read' | 'write';
+type Scope = 'read' | 'write';
 /** What a route needs: a scope, or nothing (`public`: health, the dashboard's static files, the API document). */
 export type RouteAccess = Scope | 'public';
 

@@ -44,8 +44,8 @@ const fromSources = import.meta.url.endsWith('.ts');
 
 /** Sources run the worker through tsx (tests, `tsx src/main.ts`); the build runs the compiled one. */
 function workerCommand(): { entry: string; execArgv: string[] } {
-  if (!fromSources) return { entry: join(here, 'pipeline-worker.js'), execArgv: [] };
-  return { entry: join(here, 'pipeline-worker.ts'), execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')] };
+  if (!fromSources) return { entry: join(here, 'worker.js'), execArgv: [] };
+  return { entry: join(here, 'worker.ts'), execArgv: ['--import', createRequire(import.meta.url).resolve('tsx')] };
 }
 
 /**

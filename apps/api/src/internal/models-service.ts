@@ -8,7 +8,7 @@ import type { LoadPredictor, PredictorLike, RawBars } from './predictor.js';
 
 const SEPARATOR = '~';
 
-export const modelId = (runId: string, entry: Pick<TrainResultEntry, 'model' | 'symbol' | 'horizon'>) =>
+const modelId = (runId: string, entry: Pick<TrainResultEntry, 'model' | 'symbol' | 'horizon'>) =>
   `${runId}${SEPARATOR}${trainResultName(entry.model, entry.symbol, entry.horizon)}`;
 
 /** Saved models (every fit of every run's `train/summary.json`) and predictions with them. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 // The zod schemas of every request and response: fastify validates with them and the OpenAPI document is
 // generated from them, so the document cannot drift from what the server does.
 
-export const errorBody = z
+const errorBody = z
   .object({
     statusCode: z.number().int(),
     error: z.string(),
@@ -42,14 +42,14 @@ export const healthBody = z.object({
   queue: z.object({ running: z.number().int(), queued: z.number().int() }),
 });
 
-export const jobBody = z.object({
+const jobBody = z.object({
   status: z.enum(['queued', 'running', 'finished', 'cancelled']),
   position: z.number().int().optional(),
   outcome: z.string().optional(),
   error: z.object({ name: z.string(), code: z.string().optional(), message: z.string(), hint: z.string().optional() }).optional(),
 });
 
-export const progressBody = z.object({
+const progressBody = z.object({
   stage: z.string(),
   current: z.number(),
   total: z.number(),
@@ -57,7 +57,7 @@ export const progressBody = z.object({
   label: z.string().optional(),
 });
 
-export const runListItem = z.object({
+const runListItem = z.object({
   runId: z.string(),
   /** The run's own status; `interrupted` also for a `running` run whose writer is gone; `queued` before it starts. */
   status: z.string(),
@@ -110,7 +110,7 @@ export const trackedRunBody = z.object({
 
 export const trackedListBody = z.object({ runs: z.array(trackedRunBody) });
 
-export const equityPoint = z.object({ step: z.number(), value: z.number() });
+const equityPoint = z.object({ step: z.number(), value: z.number() });
 
 export const trackedCompareBody = z.object({
   runs: z.array(trackedRunBody),
@@ -120,7 +120,7 @@ export const trackedCompareBody = z.object({
   equity: z.record(z.string(), z.array(equityPoint)),
 });
 
-export const modelBody = z.object({
+const modelBody = z.object({
   /** `<run id>~<model>-<symbol>-h<horizon>`, the id `POST /models/{id}/predict` takes. */
   id: z.string(),
   runId: z.string(),

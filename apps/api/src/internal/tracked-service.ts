@@ -64,6 +64,11 @@ export class TrackedService {
     try {
       return await tracker.getRun(id);
     } catch (error) {
+      // An unknown id is a 404; an ambiguous prefix or a damaged run folder keeps the tracker's message (a 400).
+      const code = (error as { code?: string }).code;
+      if (code !== undefined && code !== 'RUN_NOT_FOUND') {
+        throw new HttpError(400, code, (error as Error).message.split('\n')[0] as string, { field });
+      }
       throw new HttpError(404, 'TRACKED_RUN_NOT_FOUND', `no tracked run '${id.slice(0, 80)}'`, {
         field,
         hint: 'GET /tracked lists the tracked runs (an id or a unique prefix of one).',
