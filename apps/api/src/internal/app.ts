@@ -153,7 +153,19 @@ export async function buildApp(options: BuildAppOptions): Promise<TribarApi> {
   });
 
   if (api.cors.origins.length > 0) await app.register(cors, { origin: api.cors.origins });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: 'RATE_LIMITED',
+      message: `more than ${context.max} requests a minute to this route from this client; retry in ${context.after}`,
+    }),
+  });
+  // The API document and its docs page are public, like /openapi.json.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), access: 'public' };
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
