@@ -4,7 +4,7 @@ import { z } from 'zod';
 // (`echo -n <token> | sha256sum`); a plain token may also come from the environment (TRIBAR_API_TOKEN), which the
 // server hashes when it starts.
 
-export const API_SCOPES = ['read', 'write'] as const;
+const API_SCOPES = ['read', 'write'] as const;
 
 const apiTokenSchema = z
   .object({

@@ -2,7 +2,6 @@
 export { runConfigSchema, contractSpecSchema, barrierParamsSchema } from './schema.js';
 export type { RunConfig, RunConfigInput, ContractSpec, BarrierParams } from './schema.js';
 export type { TrainConfig } from './train-schema.js';
-export { API_SCOPES } from './api-schema.js';
 export type { ApiConfig } from './api-schema.js';
 export { ConfigError } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
