@@ -21,6 +21,8 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** How long the page may take to show a change (a busy machine runs the tiny pipeline slowly); hangs are the suite's limit. */
+const WAIT_MS = 9 * 60_000;
 const present = existsSync(CHROMIUM);
 const onCi = process.env['CI'] === 'true';
 if (!present && !onCi) console.warn(`dashboard browser test skipped: no Chromium at ${CHROMIUM}. Run tools/scripts/setup-system.sh.`);
@@ -65,12 +67,12 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
       await page.waitForSelector('#runs tr[data-run-id="from-browser"]');
       // Live progress shows while it runs, then it finishes.
       const status = () => page.locator('#runs tr[data-run-id="from-browser"] .status').textContent();
-      await expect.poll(status, { timeout: 60_000, interval: 100 }).toMatch(/running/);
-      await expect.poll(status, { timeout: 150_000, interval: 500 }).toBe('completed');
+      await expect.poll(status, { timeout: WAIT_MS, interval: 100 }).toMatch(/running/);
+      await expect.poll(status, { timeout: WAIT_MS, interval: 500 }).toBe('completed');
 
       // Its stages and report.
       await page.click('#runs tr[data-run-id="from-browser"] .open-run');
-      await expect.poll(() => page.locator('#run-id').textContent()).toBe('from-browser');
+      await expect.poll(() => page.locator('#run-id').textContent(), { timeout: WAIT_MS }).toBe('from-browser');
       const stages = await page.$$eval('#stages tbody tr', (rows) =>
         rows.map((row) => [row.children[0]?.textContent, row.children[1]?.textContent]),
       );
@@ -78,7 +80,7 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
       expect(stages.every(([, status]) => status === 'completed')).toBe(true);
       await page.waitForSelector('#report-frame:not([hidden])');
       const frame = page.frameLocator('#report-frame');
-      await expect.poll(async () => frame.locator('[data-section="summary"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await expect.poll(async () => frame.locator('[data-section="summary"]').count(), { timeout: WAIT_MS }).toBeGreaterThan(0);
 
       // Two tracked runs side by side, with their equity curves.
       const picks = page.locator('.compare-pick');
@@ -108,7 +110,7 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
       }));
       await page.fill('#predict-bars', JSON.stringify(bars));
       await page.click('#predict-form button');
-      await expect.poll(() => page.locator('#predictions tbody tr').count()).toBe(2);
+      await expect.poll(() => page.locator('#predictions tbody tr').count(), { timeout: WAIT_MS }).toBe(2);
       expect(await page.locator('#predictions tbody tr').first().locator('td').allTextContents()).toEqual([
         '2023-11-14 22:13:20',
         '0.250',
@@ -120,5 +122,5 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
     } finally {
       await context.close();
     }
-  }, 240_000);
+  });
 });

@@ -30,7 +30,7 @@ describe('bounded load against 127.0.0.1', () => {
     // Each connection sends 40 requests cycling list, get, predict: 13 predictions each, all through the predictor.
     expect(result.predictRequests).toBe(650);
     expect(h.predictCalls).toBe(650);
-  }, 120_000);
+  });
 
   it('refuses to load anything but loopback', async () => {
     await expect(runLoad({ url: 'http://192.0.2.1:80', modelId: 'x', runId: 'x', bars: [], rowsPerPredict: 1 })).rejects.toThrow(

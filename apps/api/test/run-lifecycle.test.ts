@@ -66,5 +66,5 @@ describe('a pipeline run through the API (real child process)', () => {
     expect(b.status).toBe('completed');
     const list = await h.app.inject({ method: 'GET', url: '/runs' });
     expect((list.json().runs as Array<{ runId: string }>).map((run) => run.runId).sort()).toEqual(['tiny-a', 'tiny-b']);
-  }, 240_000);
+  });
 });

@@ -14,7 +14,7 @@ export interface RunView {
 }
 
 /** Poll `GET /runs/{id}` until the run is neither queued nor running. */
-export async function waitForRun(app: FastifyInstance, runId: string, timeoutMs = 180_000): Promise<RunView> {
+export async function waitForRun(app: FastifyInstance, runId: string, timeoutMs = 9 * 60_000): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = (await app.inject({ method: 'GET', url: `/runs/${runId}` })).json() as RunView;
