@@ -7,6 +7,8 @@ tokenInput.value = localStorage.getItem('tribar.token') ?? '';
 tokenInput.addEventListener('change', () => {
   localStorage.setItem('tribar.token', tokenInput.value);
   void refreshAll();
+  // Runs started elsewhere (the CLI, another client) appear without a reload.
+  setInterval(() => void refreshRuns().catch(() => {}), 5000);
 });
 
 function headers(extra = {}) {
@@ -336,3 +338,5 @@ async function refreshAll() {
   }
 }
 void refreshAll();
+// Runs started elsewhere (the CLI, another client) appear without a reload.
+setInterval(() => void refreshRuns().catch(() => {}), 5000);

@@ -19,7 +19,7 @@ describe('a pipeline run through the API (real child process)', () => {
     const second = await h.app.inject({ method: 'POST', url: '/runs', payload: { runId: 'tiny-b', config: { ...TINY_RUN, seed: 7 } } });
     expect(second.json()).toMatchObject({ runId: 'tiny-b', status: 'queued', position: 1 });
     const queued = await h.app.inject({ method: 'GET', url: '/runs/tiny-b' });
-    expect(queued.json()).toMatchObject({ runId: 'tiny-b', status: 'queued', state: null, job: { status: 'queued', position: 0 } });
+    expect(queued.json()).toMatchObject({ runId: 'tiny-b', status: 'queued', state: null, job: { status: 'queued', position: 1 } });
     expect(existsSync(join(h.runsDir, 'tiny-b')), 'a queued run writes nothing').toBe(false);
 
     // Live progress as server-sent events, read from the real socket.

@@ -60,7 +60,7 @@ export class JobQueue {
 
   constructor(private readonly options: JobQueueOptions) {}
 
-  /** Queue a run; returns the job and its place in the queue (0 = starting now). */
+  /** Queue a run; returns the job and its place in the queue (0 = running now, n = the n-th to start next). */
   submit(request: JobRequest): { job: Job; position: number } {
     const job: Job = {
       ...request,
@@ -72,9 +72,9 @@ export class JobQueue {
     job.events.setMaxListeners(0);
     this.#jobs.set(request.runId, job);
     this.#waiting.push(job);
-    const position = this.#waiting.length - 1 + (this.#running >= this.options.maxConcurrent ? 1 : 0);
     this.#pump();
-    return { job, position: job.status === 'running' ? 0 : position };
+    // 0 = running now, n = the n-th run to start next.
+    return { job, position: job.status === 'running' ? 0 : this.#waiting.indexOf(job) + 1 };
   }
 
   get(runId: string): Job | undefined {

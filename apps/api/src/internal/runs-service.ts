@@ -43,10 +43,11 @@ function queuedItem(job: Job) {
 
 function jobView(queue: JobQueue, job: Job | undefined) {
   if (!job) return null;
-  const position = queue.queued().indexOf(job);
+  // Place in the queue as a start reports it: 0 = running now, n = the n-th run to start next.
+  const position = queue.queued().indexOf(job) + 1;
   return {
     status: job.status,
-    ...(position >= 0 ? { position } : {}),
+    ...(position > 0 ? { position } : job.status === 'running' ? { position: 0 } : {}),
     ...(job.outcome !== undefined ? { outcome: job.outcome } : {}),
     ...(job.error ? { error: job.error } : {}),
   };
