@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { horizonKey, probability, range, symbolName } from './primitives.js';
 import { structuralBreaksSchema } from './structural-breaks-schema.js';
 import { trainSchema } from './train-schema.js';
+import { apiSchema } from './api-schema.js';
 
 // Defaults are the replaced system's values (original-system.md §5–§13) unless a comment says why not.
 // Objects use `.prefault({})` so an omitted section is filled field by field from its defaults.
@@ -559,6 +560,7 @@ export const runConfigSchema = z
     features: featuresSchema,
     validation: validationSchema,
     train: trainSchema,
+    api: apiSchema,
     report: z
       .object({
         minTrades: z

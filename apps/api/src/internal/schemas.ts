@@ -1,0 +1,154 @@
+import { runStateSchema } from '@tribar/artifacts';
+import { z } from 'zod';
+
+// The zod schemas of every request and response: fastify validates with them and the OpenAPI document is
+// generated from them, so the document cannot drift from what the server does.
+
+const errorBody = z
+  .object({
+    statusCode: z.number().int(),
+    error: z.string(),
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+    /** Each request field at fault, as `body.config.seed`, `params.runId`, `headers.authorization`. */
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Error' });
+
+export const errorResponses = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  413: errorBody,
+  415: errorBody,
+  422: errorBody,
+  429: errorBody,
+  500: errorBody,
+  503: errorBody,
+} as const;
+
+/** The same rule as the pipeline's `isValidRunId`, so a bad id is refused before anything touches the disk. */
+export const runIdParam = z
+  .string()
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a run id uses letters, digits, '.', '_' and '-' and does not start with '.', '_' or '-'");
+
+export const healthBody = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  queue: z.object({ running: z.number().int(), queued: z.number().int() }),
+});
+
+const jobBody = z.object({
+  status: z.enum(['queued', 'running', 'finished', 'cancelled']),
+  position: z.number().int().optional(),
+  outcome: z.string().optional(),
+  error: z.object({ name: z.string(), code: z.string().optional(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+
+const progressBody = z.object({
+  stage: z.string(),
+  current: z.number(),
+  total: z.number(),
+  unit: z.string().optional(),
+  label: z.string().optional(),
+});
+
+const runListItem = z.object({
+  runId: z.string(),
+  /** The run's own status; `interrupted` also for a `running` run whose writer is gone; `queued` before it starts. */
+  status: z.string(),
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  stagesDone: z.number().int(),
+  stagesTotal: z.number().int(),
+  live: z.boolean(),
+});
+
+export const runListBody = z.object({ runs: z.array(runListItem) });
+
+export const runBody = runListItem.extend({
+  state: runStateSchema.nullable(),
+  damaged: z.string().optional(),
+  job: jobBody.nullable(),
+  progress: z.array(progressBody),
+  report: z.boolean(),
+});
+
+export const startRunBody = z
+  .object({
+    /** Settings on top of the server's config (the same shape as a config file); `paths` is the server's. */
+    config: z.record(z.string(), z.unknown()).optional(),
+    /** Run folder name; omitted means a new time-stamped id. An existing run id is refused (use resume). */
+    runId: runIdParam.optional(),
+  })
+  .strict();
+
+export const startRunResponse = z.object({ runId: z.string(), status: z.enum(['queued', 'running']), position: z.number().int() });
+
+export const cancelResponse = z.object({ runId: z.string(), status: z.enum(['cancelled', 'interrupting']) });
+
+export const artifactListBody = z.object({
+  runId: z.string(),
+  artifacts: z.array(z.object({ path: z.string(), stage: z.string(), bytes: z.number().int(), sha256: z.string() })),
+});
+
+export const trackedRunBody = z.object({
+  runId: z.string(),
+  experimentName: z.string(),
+  runName: z.string(),
+  status: z.string(),
+  startTimeMs: z.number(),
+  endTimeMs: z.number().nullable(),
+  params: z.record(z.string(), z.string()),
+  metrics: z.record(z.string(), z.number()),
+  tags: z.record(z.string(), z.string()),
+});
+
+export const trackedListBody = z.object({ runs: z.array(trackedRunBody) });
+
+const equityPoint = z.object({ step: z.number(), value: z.number() });
+
+export const trackedCompareBody = z.object({
+  runs: z.array(trackedRunBody),
+  /** Metric keys any of the runs logged, sorted. */
+  metrics: z.array(z.string()),
+  /** Per run id: the history of its equity metric (`equity_curve` steps), for plotting side by side. */
+  equity: z.record(z.string(), z.array(equityPoint)),
+});
+
+const modelBody = z.object({
+  /** `<run id>~<model>-<symbol>-h<horizon>`, the id `POST /models/{id}/predict` takes. */
+  id: z.string(),
+  runId: z.string(),
+  model: z.string(),
+  symbol: z.string(),
+  horizon: z.number().int(),
+  card: z.record(z.string(), z.unknown()).nullable(),
+  test: z.record(z.string(), z.unknown()),
+  backtest: z.record(z.string(), z.unknown()),
+});
+
+export const modelListBody = z.object({ models: z.array(modelBody) });
+
+export const predictBody = z.union([
+  z.object({ csv: z.string().min(1) }).strict(),
+  z.object({ json: z.array(z.record(z.string(), z.unknown())).min(1) }).strict(),
+  z.object({ arrowBase64: z.string().min(1) }).strict(),
+]);
+
+export const predictResponse = z.object({
+  model: z.string(),
+  rows: z.number().int(),
+  classes: z.array(z.string()),
+  predictions: z.array(
+    z.object({
+      timestampMs: z.number(),
+      proba: z.array(z.number()),
+      betSize: z.number().optional(),
+    }),
+  ),
+});
