@@ -2,6 +2,7 @@
 // `tribar-api [--config file] [--set path=value]...`: serve the HTTP API and dashboard until Ctrl-C.
 import { parseArgs } from 'node:util';
 import { createRootLogger } from '@tribar/core';
+import { loadPredictor } from '@tribar/inference';
 import { startServer } from './internal/serve.js';
 
 const { values } = parseArgs({
@@ -9,7 +10,12 @@ const { values } = parseArgs({
 });
 const logger = createRootLogger({ level: 'info', streams: [{ stream: process.stdout }] });
 try {
-  const server = await startServer({ ...(values.config ? { configFile: values.config } : {}), overrides: values.set ?? [], logger });
+  const server = await startServer({
+    ...(values.config ? { configFile: values.config } : {}),
+    overrides: values.set ?? [],
+    logger,
+    loadPredictor,
+  });
   const stop = () => {
     logger.info('stopping: running pipeline runs are interrupted (resume them later)');
     void server.app.close().then(() => process.exit(0));

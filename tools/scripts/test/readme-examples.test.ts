@@ -49,6 +49,7 @@ const EXPECTED_OUTPUT: Record<string, (output: string) => void> = {
       '[ 0, 0, -1, -99, -99, -99 ]',
       '0.5417 0.4167 0.3889',
     ]),
+  '@tribar/api': (output) => expect(output.trim().split('\n')).toEqual(['200 ok { running: 0, queued: 0 }', '400 params.runId']),
   '@tribar/inference': (output) => expect(output.trim().split('\n')).toEqual(["true [ 'MGC' ]", 'true true']),
   '@tribar/datasets': (output) => expect(output.trim().split('\n')).toEqual(['[ 1, 2, 4, 6 ]', '[ 1, 2, 4, 5, 6 ]', '[ 9 ]', '[ 0, 10 ]']),
   '@tribar/trainer': (output) =>
