@@ -15,6 +15,7 @@ export { RandomSampler } from './internal/samplers/sampler.js';
 export type { Sample, SampleContext, Sampler } from './internal/samplers/sampler.js';
 export { GridSampler } from './internal/samplers/grid.js';
 export { TpeSampler } from './internal/samplers/tpe.js';
+export { CmaEsSampler } from './internal/samplers/cmaes.js';
 export type { TpeOptions } from './internal/samplers/tpe.js';
 export { MedianPruner, SuccessiveHalvingPruner, HyperbandPruner, NopPruner } from './internal/pruners.js';
 export type { HyperbandOptions, MedianPrunerOptions, PruneContext, Pruner, SuccessiveHalvingOptions } from './internal/pruners.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BRANIN } from '../bench/functions.js';
+import { BRANIN, NOISY_QUADRATIC } from '../bench/functions.js';
+import { CmaEsSampler } from '../src/internal/samplers/cmaes.js';
 import { GridSampler } from '../src/internal/samplers/grid.js';
 import { RandomSampler, type Sampler } from '../src/internal/samplers/sampler.js';
 import { TpeSampler } from '../src/internal/samplers/tpe.js';
@@ -93,6 +94,33 @@ describe('samplers on Branin (minimum 0.397887)', () => {
     await study.optimize((t) => (t.params.kind === 'tree' ? (t.params.depth as number) : 5), { trials: 30 });
     for (const t of study.trials) expect('depth' in t.params).toBe(t.params.kind === 'tree');
     expect(study.bestTrial!.params).toEqual({ kind: 'tree', depth: 1 });
+  });
+});
+
+describe('CmaEsSampler', () => {
+  it('beats random search on the noisy quadratic (4 dimensions, 9 seeds × 80 trials)', async () => {
+    const best = async (sampler: Sampler) => {
+      const study = createStudy({ name: 'q', space: NOISY_QUADRATIC.space, sampler });
+      await study.optimize((t) => NOISY_QUADRATIC.evaluate(t.params, `${t.number}`), { trials: 80 });
+      return study.bestTrial!.value!;
+    };
+    const cma: number[] = [];
+    const random: number[] = [];
+    for (let seed = 0; seed < 9; seed++) {
+      cma.push(await best(new CmaEsSampler({ seed })));
+      random.push(await best(new RandomSampler(seed)));
+    }
+    expect(median(cma)).toBeLessThan(median(random));
+  });
+
+  it('records generations of λ = 4 + ⌊3 ln n⌋ trials and moves its mean towards the optimum', async () => {
+    const study = createStudy({ name: 'q', space: NOISY_QUADRATIC.space, sampler: new CmaEsSampler({ seed: 2 }) });
+    await study.optimize((t) => NOISY_QUADRATIC.evaluate(t.params, `${t.number}`), { trials: 70 });
+    const generations = study.trials.map((t) => t.systemAttrs['cma:generation']);
+    expect(generations.slice(0, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(generations[8]).toBe(1);
+    const late = study.trials.slice(-7).map((t) => t.params.x0 as number);
+    expect(Math.abs(median(late) - 0.3)).toBeLessThan(0.2);
   });
 });
 
