@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { horizonKey, probability, range, symbolName } from './primitives.js';
 import { trainSchema } from './train-schema.js';
+import { tuneSchema } from './tune-schema.js';
 
 // Defaults are the replaced system's values (original-system.md §5–§13) unless a comment says why not.
 // Objects use `.prefault({})` so an omitted section is filled field by field from its defaults.
@@ -532,6 +533,7 @@ export const runConfigSchema = z
     features: featuresSchema,
     validation: validationSchema,
     train: trainSchema,
+    tune: tuneSchema,
     report: z
       .object({
         minTrades: z
