@@ -37,6 +37,8 @@ export interface CreateStudyOptions {
   seed?: number;
   meta?: Record<string, unknown>;
   logger?: Logger;
+  /** Only read the journal (`tune show` of a study that may be running): trials left running stay running. */
+  readOnly?: boolean;
 }
 
 export interface OptimizeOptions {
@@ -107,6 +109,7 @@ export class Study {
     this.direction = this.header.direction;
     // The journal's space wins on resume: the trials were sampled from it.
     this.space = this.header.space;
+    if (options.readOnly) return;
     const lost = this.#trials.filter((t) => t.state === 'running');
     for (const t of lost) this.#finish(t.number, 'fail', undefined, 'lost: the process running it stopped before it finished');
     if (events.length > 0) {
