@@ -11,7 +11,7 @@ import { RandomSampler } from '../src/internal/samplers/sampler.js';
 import { TpeSampler } from '../src/internal/samplers/tpe.js';
 import { createStudy } from '../src/internal/study.js';
 
-const harness = join(import.meta.dirname, 'journal-harness.ts');
+const harness = join(import.meta.dirname, 'run-harness.ts');
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 let dir: string;

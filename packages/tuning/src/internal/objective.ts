@@ -17,7 +17,6 @@ import { TrialPruned, type Trial } from './study.js';
 import type { Direction } from './trial.js';
 
 export type TuneMetric = TuneConfig['metric'];
-export type FoldMethod = TuneConfig['folds']['method'];
 
 /** Epochs without improvement before stopping, per family, as the trainer's defaults. */
 const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;

@@ -48,7 +48,7 @@ function toExternal(d: Distribution, x: number): ParamValue {
 }
 
 /** Optuna's `_split_trials`: the best `nBelow` finished trials (complete first, then pruned by depth) and the rest. */
-export function splitTrials(
+function splitTrials(
   trials: readonly FrozenTrial[],
   nBelow: number,
   direction: Direction,

@@ -1,4 +1,4 @@
-// Runs a journaled study until killed: `tsx journal-harness.ts <journal> <trials>`.
+// Runs a journaled study until killed: `tsx run-harness.ts <journal> <trials>`.
 import { BRANIN } from '../bench/functions.js';
 import { JournalStorage } from '../src/internal/journal.js';
 import { TpeSampler } from '../src/internal/samplers/tpe.js';
