@@ -29,3 +29,5 @@ export { runModelStudy, samplerFor, prunerFor, studyFiles } from './internal/mod
 export type { ModelStudyOptions, ModelStudyResult } from './internal/model-study.js';
 export { studySummary, readStudy, trialsTable, STUDY_SUMMARY_VERSION } from './internal/summary.js';
 export type { StudySummary, TrialSummary } from './internal/summary.js';
+export { OptunaStudy, OptunaBridgeError, optunaVersion, OPTUNA_PYTHON } from './internal/optuna-bridge.js';
+export type { OptunaStudyOptions, OptunaTrial, OptunaTrialRecord } from './internal/optuna-bridge.js';
