@@ -52,7 +52,7 @@ class Bridge:
         }[req.get("pruner", "none")]()
         self.study = optuna.create_study(
             study_name=req["name"],
-            storage="sqlite:///" + req["storage"],
+            storage=None if req.get("storage") is None else "sqlite:///" + req["storage"],
             sampler=sampler,
             pruner=pruner,
             direction=req["direction"],

@@ -31,8 +31,8 @@ export interface OptunaStudyOptions {
   seed: number;
   direction?: Direction;
   pruner?: 'none' | 'median' | 'successive-halving' | 'hyperband';
-  /** Optuna's SQLite file (`optuna-dashboard sqlite:///<file>` reads it). */
-  storage: string;
+  /** Optuna's SQLite file (`optuna-dashboard sqlite:///<file>` reads it); null keeps the study in memory (benchmarks). */
+  storage: string | null;
   tpe?: { startupTrials?: number; eiCandidates?: number; multivariate?: boolean; constantLiar?: boolean };
   python?: string;
 }

@@ -43,6 +43,8 @@ interface NumericalKernels {
   kind: 'numerical';
   mus: Float64Array;
   sigmas: Float64Array;
+  /** log σ_k + log Z_k (Z_k the kernel's mass inside the bounds), computed once per kernel. */
+  logNorm: Float64Array;
   low: number;
   high: number;
   step: number | undefined;
@@ -94,7 +96,13 @@ function numericalKernels(
   }
   mus[n] = 0.5 * (low + high);
   allSigmas[n] = maxSigma;
-  return { kind: 'numerical', mus, sigmas: allSigmas, low, high, step: domain.step };
+  const half = stepOr0 / 2;
+  const logNorm = Float64Array.from(mus, (mu, k) => {
+    const sigma = allSigmas[k]!;
+    const logZ = logNormalMass((low - half - mu) / sigma, (high + half - mu) / sigma);
+    return (domain.step === undefined ? Math.log(sigma) : 0) + logZ;
+  });
+  return { kind: 'numerical', mus, sigmas: allSigmas, logNorm, low, high, step: domain.step };
 }
 
 function categoricalKernels(observations: Float64Array, choices: number, p: ParzenParameters): CategoricalKernels {
@@ -152,21 +160,34 @@ export class ParzenEstimator {
   /** log density of each sample (one array per parameter, as `sample` returns). */
   logPdf(samples: readonly Float64Array[]): Float64Array {
     const count = samples[0]?.length ?? 0;
-    const out = new Float64Array(count);
     const components = this.mixture.length;
-    const terms = new Float64Array(components);
-    for (let s = 0; s < count; s++) {
-      let max = -Infinity;
-      for (let k = 0; k < components; k++) {
-        let lp = Math.log(this.mixture[k]!);
-        this.#kernels.forEach((kernel, d) => {
-          lp += kernelLogPdf(kernel, k, samples[d]![s]!);
-        });
-        terms[k] = lp;
-        if (lp > max) max = lp;
+    // terms[s·K + k] = log w_k + Σ_d log p_kd(x_sd): plain loops, this is the sampler's hot path.
+    const terms = new Float64Array(count * components);
+    for (let s = 0; s < count; s++) for (let k = 0; k < components; k++) terms[s * components + k] = Math.log(this.mixture[k]!);
+    this.#kernels.forEach((kernel, d) => {
+      const xs = samples[d]!;
+      if (kernel.kind === 'numerical' && kernel.step === undefined) {
+        const { mus, sigmas, logNorm } = kernel;
+        for (let s = 0; s < count; s++) {
+          const x = xs[s]!;
+          const row = s * components;
+          for (let k = 0; k < components; k++) {
+            const z = (x - mus[k]!) / sigmas[k]!;
+            terms[row + k] = terms[row + k]! - 0.5 * z * z - LOG_SQRT_2PI - logNorm[k]!;
+          }
+        }
+      } else {
+        for (let s = 0; s < count; s++)
+          for (let k = 0; k < components; k++) terms[s * components + k] = terms[s * components + k]! + kernelLogPdf(kernel, k, xs[s]!);
       }
+    });
+    const out = new Float64Array(count);
+    for (let s = 0; s < count; s++) {
+      const row = s * components;
+      let max = -Infinity;
+      for (let k = 0; k < components; k++) if (terms[row + k]! > max) max = terms[row + k]!;
       let sum = 0;
-      for (let k = 0; k < components; k++) sum += Math.exp(terms[k]! - max);
+      for (let k = 0; k < components; k++) sum += Math.exp(terms[row + k]! - max);
       out[s] = max + Math.log(sum);
     }
     return out;
@@ -210,12 +231,10 @@ function kernelLogPdf(kernel: Kernels, k: number, x: number): number {
   if (kernel.kind === 'categorical') return Math.log(kernel.weights[Math.min(k, kernel.weights.length - 1)]![x]!);
   const mu = kernel.mus[k]!;
   const sigma = kernel.sigmas[k]!;
-  const [low, high] = bounds(kernel);
-  const logZ = logNormalMass((low - mu) / sigma, (high - mu) / sigma);
   if (kernel.step === undefined) {
     const z = (x - mu) / sigma;
-    return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logZ;
+    return -0.5 * z * z - LOG_SQRT_2PI - kernel.logNorm[k]!;
   }
   const half = kernel.step / 2;
-  return logNormalMass((x - half - mu) / sigma, (x + half - mu) / sigma) - logZ;
+  return logNormalMass((x - half - mu) / sigma, (x + half - mu) / sigma) - kernel.logNorm[k]!;
 }
