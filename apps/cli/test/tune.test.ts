@@ -99,6 +99,37 @@ describe('tribar tune', () => {
     expect(show.stdout.match(/^\d+\s+complete\s/gm)).toHaveLength(6);
   }, 300_000);
 
+  it('runs trials in worker threads with --workers, every trial once in the one journal', async () => {
+    const par = await cli([
+      'tune',
+      '--model',
+      'logistic',
+      '--symbol',
+      'MES',
+      '--horizon',
+      '20',
+      '--trials',
+      '4',
+      '--workers',
+      '2',
+      '--sampler',
+      'tpe',
+      '--pruner',
+      'none',
+      '--study',
+      'par',
+    ]);
+    expect(par.code, par.stderr).toBe(EXIT.ok);
+    expect(par.stdout).toContain('2 workers: TPE counts running trials as bad ones (constant liar)');
+    expect(par.stdout).toMatch(/study par: 4 complete, 0 pruned, 0 failed/);
+    const events = readFileSync(join(cwd, 'studies', 'par.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { op: string; n?: number });
+    const tells = events.filter((e) => e.op === 'tell').map((e) => e.n);
+    expect(tells.sort()).toEqual([0, 1, 2, 3]);
+  }, 300_000);
+
   it('refuses a missing model, symbol or horizon and an unknown study', async () => {
     const missing = await cli(['tune', '--model', 'logistic']);
     expect(missing.code).toBe(EXIT.usage);

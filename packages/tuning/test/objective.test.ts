@@ -107,3 +107,40 @@ describe('the model objective', () => {
     expect(children[0]!.params['hp.maxDepth']).toBeDefined();
   }, 120_000);
 });
+
+describe('trials in worker threads', () => {
+  it('fits trials in parallel threads and lands every result in the one study, each once', async () => {
+    const { TrialThreads } = await import('../src/internal/threads/pool.js');
+    const runDir = join(root, 'clean');
+    const threads = await TrialThreads.start(2, {
+      objective: { runDir, symbol: 'MES', horizon: 5, model: 'gbdt', config, folds: validation },
+    });
+    try {
+      const study = createStudy({
+        name: 'threads',
+        space,
+        sampler: new TpeSampler({ seed: 1, startupTrials: 3, constantLiar: true }),
+        direction: 'minimize',
+      });
+      await study.optimize(threads.objective(study), { trials: 4, workers: 2 });
+      expect(study.trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+      // The same parameters score the same in a thread as here.
+      const objective = await ModelObjective.load({
+        runDir,
+        symbol: 'MES',
+        horizon: 5,
+        model: 'gbdt',
+        registry: createDefaultRegistry(),
+        config,
+        folds: validation,
+      });
+      const here = createStudy({ name: 'here', space, sampler: new TpeSampler({ seed: 1, startupTrials: 3 }) });
+      const t = here.ask();
+      const value = await objective.run({ ...here.handle(t.number), params: study.trials[0]!.params });
+      expect(value).toBe(study.trials[0]!.value);
+      expect(study.trials[0]!.intermediate.size).toBeGreaterThan(0);
+    } finally {
+      await threads.close();
+    }
+  }, 180_000);
+});

@@ -12,7 +12,8 @@ import { GridSampler } from './samplers/grid.js';
 import { RandomSampler, type Sampler } from './samplers/sampler.js';
 import { TpeSampler } from './samplers/tpe.js';
 import { searchSpaceFromCard, type SpaceOverrides } from './space.js';
-import { createStudy, type Study } from './study.js';
+import { createStudy, type Objective, type Study } from './study.js';
+import { TrialThreads } from './threads/pool.js';
 import { studySummary, type StudySummary } from './summary.js';
 import type { FrozenTrial } from './trial.js';
 
@@ -159,8 +160,25 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
     },
     logger,
   });
+  // More than one worker: trials are fitted in worker threads, each with its own copy of the data.
+  const threads =
+    tune.workers > 1
+      ? await TrialThreads.start(tune.workers, {
+          objective: {
+            runDir: options.runDir,
+            symbol: options.symbol,
+            horizon: options.horizon,
+            model: card.name,
+            config,
+            metric: tune.metric,
+            folds: tune.folds,
+          },
+          ...(tracker && parent ? { trackingDir: tracker.root, parentRunId: parent.runId } : {}),
+        })
+      : undefined;
+  const run: Objective = threads ? threads.objective(study) : (trial) => objective.run(trial);
   try {
-    await study.optimize((trial) => objective.run(trial), {
+    await study.optimize(run, {
       trials: tune.trials,
       workers: tune.workers,
       ...(options.onTrial ? { onTrial: options.onTrial } : {}),
@@ -199,6 +217,7 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
     await parent?.end('FAILED');
     throw error;
   } finally {
+    await threads?.close();
     study.close();
   }
 }
