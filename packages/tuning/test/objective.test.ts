@@ -122,7 +122,7 @@ describe('trials in worker threads', () => {
         sampler: new TpeSampler({ seed: 1, startupTrials: 3, constantLiar: true }),
         direction: 'minimize',
       });
-      await study.optimize(threads.objective(study), { trials: 4, workers: 2 });
+      await study.optimize(threads.objective(), { trials: 4, workers: 2 });
       expect(study.trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
       // The same parameters score the same in a thread as here.
       const objective = await ModelObjective.load({

@@ -176,7 +176,7 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
           ...(tracker && parent ? { trackingDir: tracker.root, parentRunId: parent.runId } : {}),
         })
       : undefined;
-  const run: Objective = threads ? threads.objective(study) : (trial) => objective.run(trial);
+  const run: Objective = threads ? threads.objective() : (trial) => objective.run(trial);
   try {
     await study.optimize(run, {
       trials: tune.trials,

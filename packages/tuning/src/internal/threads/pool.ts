@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { TribarError, workerEntryUrl } from '@tribar/core';
 import type { ModelObjectiveOptions } from '../objective.js';
 import type { Params } from '../space.js';
-import { TrialPruned, type Study, type Trial } from '../study.js';
+import { TrialPruned, type Trial } from '../study.js';
 import type { AttrValue } from '../trial.js';
 
 /** What a thread needs to build its objective (the registry is rebuilt there; functions do not cross threads). */
@@ -78,7 +78,7 @@ export class TrialThreads {
   }
 
   /** The objective `study.optimize` runs: the trial goes to a free thread. */
-  objective(study: Study): (trial: Trial) => Promise<number> {
+  objective(): (trial: Trial) => Promise<number> {
     return async (trial) => {
       const thread = await this.#take();
       try {
