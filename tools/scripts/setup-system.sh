@@ -4,7 +4,9 @@
 #     /usr/bin/chromium; never a browser download);
 #   - libxgboost-dev, the XGBoost C library that @tribar/models calls through koffi;
 #   - python3-xgboost (with numpy) for Debian's /usr/bin/python3, with which a models test checks that
-#     Python's xgboost reads our saved models (and the benchmark's reference side runs).
+#     Python's xgboost reads our saved models (and the benchmark's reference side runs);
+#   - python3-optuna for /usr/bin/python3: @tribar/tuning's Optuna bridge and its benchmark's reference side;
+#   - redis-server: @tribar/tuning's Redis worker tests start a private one on a loopback port.
 # Idempotent: installs only what is missing. With --best-effort (how `npm test` calls it first) a
 # package it cannot install is reported and the script still succeeds: those tests then skip with a
 # message, except under CI=true.
@@ -122,10 +124,50 @@ MSG
   return 1
 }
 
+ensure_python_optuna() {
+  if [ -x "$PYTHON" ] && "$PYTHON" -c 'import optuna' >/dev/null 2>&1; then
+    echo "python3-optuna: present ($("$PYTHON" -c 'import optuna; print(optuna.__version__)'))"
+    return 0
+  fi
+  if can_apt; then
+    echo "python3-optuna: missing; installing Debian's python3-optuna with apt-get"
+    apt_install python3-optuna
+    "$PYTHON" -c 'import optuna; print("python3-optuna: installed", optuna.__version__)'
+    return 0
+  fi
+  cat >&2 <<MSG
+python3-optuna: $PYTHON cannot import optuna and this script cannot install it (needs root and apt-get).
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends python3-optuna
+MSG
+  return 1
+}
+
+ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1; then
+    echo "redis-server: present ($(redis-server --version | awk '{ print $3 }'))"
+    return 0
+  fi
+  if can_apt; then
+    echo "redis-server: missing; installing Debian's redis-server with apt-get"
+    apt_install redis-server
+    # The tests start their own server on a loopback port; the system service is not needed.
+    command -v redis-server >/dev/null 2>&1 && return 0
+    echo "redis-server: apt-get finished but redis-server is still missing" >&2
+    return 1
+  fi
+  cat >&2 <<MSG
+redis-server: not found and this script cannot install it (needs root and apt-get).
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends redis-server
+MSG
+  return 1
+}
+
 status=0
 ensure_chromium || status=1
 ensure_xgboost || status=1
 ensure_python_xgboost || status=1
+ensure_python_optuna || status=1
+ensure_redis || status=1
 if [ "$status" -ne 0 ] && [ "$BEST_EFFORT" -eq 1 ]; then
   echo "setup-system: continuing without the packages above (--best-effort)" >&2
   exit 0

@@ -3,6 +3,7 @@ export { runConfigSchema, contractSpecSchema, barrierParamsSchema } from './sche
 export type { RunConfig, RunConfigInput, ContractSpec, BarrierParams } from './schema.js';
 export type { TrainConfig } from './train-schema.js';
 export type { ApiConfig } from './api-schema.js';
+export type { TuneConfig } from './tune-schema.js';
 export { ConfigError } from './config-error.js';
 export type { ConfigIssue } from './config-error.js';
 export { loadConfig, parseConfig, readConfigFile, defaultConfig, deepMerge, envLayer, overridesLayer, ENV_PREFIX } from './load.js';

@@ -3,6 +3,7 @@ import { horizonKey, probability, range, symbolName } from './primitives.js';
 import { structuralBreaksSchema } from './structural-breaks-schema.js';
 import { trainSchema } from './train-schema.js';
 import { apiSchema } from './api-schema.js';
+import { tuneSchema } from './tune-schema.js';
 
 // Defaults are the replaced system's values (original-system.md §5–§13) unless a comment says why not.
 // Objects use `.prefault({})` so an omitted section is filled field by field from its defaults.
@@ -561,6 +562,7 @@ export const runConfigSchema = z
     validation: validationSchema,
     train: trainSchema,
     api: apiSchema,
+    tune: tuneSchema,
     report: z
       .object({
         minTrades: z

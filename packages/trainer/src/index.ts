@@ -5,6 +5,8 @@ export type { TrainSummary } from './internal/stage.js';
 export { trainModel, checkTrainSection } from './internal/train.js';
 export type { FitRun, TrainOptions, TrainResult } from './internal/train.js';
 export { combineCallbacks, earlyStopping, learningRateAt } from './internal/callbacks.js';
+export { toModelInput, subsetInput, sampleWindows } from './internal/inputs.js';
+export { classificationMetrics } from './internal/metrics/classification.js';
 export type { TrainerCallback, EarlyStoppingOptions, EarlyStoppingState, LearningRateScheduleOptions } from './internal/callbacks.js';
 export { backtest, EXIT_REASONS } from './internal/backtest/index.js';
 export type {

@@ -7,9 +7,11 @@ import { trackedCompare, trackedList, trackedShow, type TrackedOptions } from '.
 import { trainCommand, type TrainOptions } from './commands/train.js';
 import { modelsCommand, modelsShowCommand, type ModelsShowOptions } from './commands/models.js';
 import { predictCommand, type PredictCommandOptions } from './commands/predict.js';
+import { tuneCommand, tuneShowCommand, type TuneOptions } from './commands/tune.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { reportError, wantsStacks } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { UsageError } from '@tribar/core';
 
 /** This package's version (`../../package.json` from both `src/internal/` and `dist/internal/`). */
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -106,6 +108,43 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .addOption(logLevelOption())
     .option('--json', 'NDJSON events on standard output (one object per line), no progress bar; logs stay on standard error')
     .action(act((options: TrainOptions) => trainCommand(context, options)));
+
+  const tune = configOptions(
+    program.command('tune').description("tune a model's hyperparameters on a Phase 1 run (a study, journaled and resumable)"),
+  )
+    .option('-m, --model <name>', 'model family, e.g. xgboost')
+    .option('-s, --symbol <symbol>', 'symbol, e.g. MES')
+    .option('-H, --horizon <bars>', 'label horizon, e.g. 20')
+    .option('--trials <n>', 'complete or pruned trials to reach (default tune.trials)')
+    .addOption(new Option('--sampler <name>', 'how trials are proposed (default tune.sampler)').choices(['tpe', 'random', 'grid', 'cmaes']))
+    .addOption(
+      new Option('--pruner <name>', 'early stop of bad trials (default tune.pruner)').choices([
+        'none',
+        'median',
+        'successive-halving',
+        'hyperband',
+      ]),
+    )
+    .addOption(new Option('--metric <name>', 'what a trial scores (default tune.metric)').choices(['logLoss', 'macroF1', 'sharpe']))
+    .option('--workers <n>', 'trials in parallel (default tune.workers)')
+    .option('--run <id>', 'Phase 1 run to tune on (default: the latest with a completed scale stage)')
+    .option('--study <name>', 'study name (default <model>-<symbol>-h<horizon>)')
+    .option('--resume', "continue the study's journal after an interruption")
+    .option('--redis <url>', 'redis://host:port: trials through a BullMQ queue (not available yet)')
+    .addOption(logLevelOption())
+    .action(
+      act((options: TuneOptions) => {
+        if (!options.model || !options.symbol || !options.horizon) {
+          throw new UsageError('tune needs --model, --symbol and --horizon', {
+            hint: 'e.g. tribar tune --model xgboost --symbol MES --horizon 20',
+          });
+        }
+        return tuneCommand(context, options);
+      }),
+    );
+  configOptions(tune.command('show <study>').description("a study's trials table (a name under tune.dir, or a .jsonl path)"))
+    .option('--json', 'the study summary as JSON')
+    .action(act((study: string, options: ConfigOptions & { json?: boolean }) => tuneShowCommand(context, study, options)));
 
   const models = program
     .command('models')

@@ -1,0 +1,77 @@
+// TPE against Optuna's TPE on standard functions, and ask+tell overhead, printed side by side.
+//   node --import tsx bench/tuning.bench.ts [--seeds 20] [--trials 50] [--overhead 1000]
+// Optuna runs through the bridge (in memory) when /usr/bin/python3 has python3-optuna; otherwise its column says so.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { OPTUNA_PYTHON, OptunaStudy, optunaVersion } from '../src/internal/optuna-bridge.js';
+import { RandomSampler, type Sampler } from '../src/internal/samplers/sampler.js';
+import { TpeSampler } from '../src/internal/samplers/tpe.js';
+import { MemoryStorage } from '../src/internal/journal.js';
+import { createStudy } from '../src/internal/study.js';
+import { BRANIN, TEST_FUNCTIONS, type TestFunction } from './functions.js';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '20' },
+    trials: { type: 'string', default: '50' },
+    overhead: { type: 'string', default: '1000' },
+  },
+});
+const seeds = Number(values.seeds);
+const trials = Number(values.trials);
+const overheadTrials = Number(values.overhead);
+const version = optunaVersion();
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+};
+
+async function ours(fn: TestFunction, sampler: Sampler): Promise<number> {
+  const study = createStudy({ name: fn.name, space: fn.space, sampler });
+  await study.optimize((t) => fn.evaluate(t.params, `${t.number}`), { trials });
+  return study.bestTrial!.value!;
+}
+
+async function optuna(fn: TestFunction, seed: number): Promise<number> {
+  const study = await OptunaStudy.create({ name: fn.name, space: fn.space, sampler: 'tpe', seed, storage: null });
+  await study.optimize((t) => fn.evaluate(t.params, `${t.number}`), { trials });
+  const best = Math.min(...(await study.trials()).map((t) => t.value ?? Infinity));
+  await study.close();
+  return best;
+}
+
+console.log(`median best value over ${seeds} seeds × ${trials} trials (lower is better)`);
+console.log(['function', 'minimum', 'tribar TPE', `optuna TPE (${version ?? 'missing'})`, 'random'].join('\t'));
+for (const fn of TEST_FUNCTIONS) {
+  const tpe: number[] = [];
+  const random: number[] = [];
+  const opt: number[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    tpe.push(await ours(fn, new TpeSampler({ seed })));
+    random.push(await ours(fn, new RandomSampler(seed)));
+    if (version) opt.push(await optuna(fn, seed));
+  }
+  console.log([fn.name, fn.minimum, median(tpe).toFixed(4), version ? median(opt).toFixed(4) : '–', median(random).toFixed(4)].join('\t'));
+}
+
+// Ask+tell per trial at `overheadTrials` trials: the mean of the last 100, memory storage, Branin.
+const study = createStudy({ name: 'overhead', space: BRANIN.space, sampler: new TpeSampler({ seed: 0 }), storage: new MemoryStorage() });
+const window: number[] = [];
+for (let i = 0; i < overheadTrials; i++) {
+  const start = performance.now();
+  const trial = study.ask();
+  study.tell(trial.number, BRANIN.evaluate(trial.params, ''));
+  if (i >= overheadTrials - 100) window.push(performance.now() - start);
+}
+const oursMs = window.reduce((a, b) => a + b, 0) / window.length;
+let optunaMs = '–';
+if (version) {
+  const script = fileURLToPath(new URL('optuna_overhead.py', import.meta.url));
+  const run = spawnSync(OPTUNA_PYTHON, [script, String(overheadTrials)], { encoding: 'utf8' });
+  if (run.status === 0) optunaMs = (JSON.parse(run.stdout) as { msPerTrialLast100: number }).msPerTrialLast100.toFixed(2);
+}
+console.log(
+  `ask+tell per trial at ${overheadTrials} trials (mean of the last 100): tribar ${oursMs.toFixed(2)} ms, optuna ${optunaMs} ms (budget 5 ms)`,
+);
