@@ -1,0 +1,8 @@
+export { SequenceModel, sequenceFactory } from './engine.js';
+export type { SequenceFamily } from './engine.js';
+import { gruFamily } from './gru.js';
+import { lstmFamily } from './lstm.js';
+import type { SequenceFamily } from './engine.js';
+
+/** The sequence families the default registry holds, in the order the README lists them. */
+export const SEQUENCE_FAMILIES: readonly SequenceFamily[] = [lstmFamily, gruFamily];
