@@ -19,6 +19,7 @@ const VALUES = [
   'GbdtModel',
   'gbdtFactory',
   'hasXGBoost',
+  'isSequenceSource',
   'locateXGBoost',
   'logisticFactory',
   'mlpFactory',
