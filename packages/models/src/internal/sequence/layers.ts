@@ -34,6 +34,12 @@ export function layerNorm(tf: Tfjs, w: Weights, name: string, x: Tensor): Tensor
   return tf.add(tf.mul(normed, weight(w, `${name}/gamma`)), weight(w, `${name}/beta`));
 }
 
+/** GELU, tanh approximation (as GPT-2; tfjs 4 has no gelu op): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function gelu(tf: Tfjs, x: Tensor): Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
 /** Row t of a [batch, steps, width] tensor as [batch, width]. */
 export function lastStep(tf: Tfjs, x: Tensor3D): Tensor2D {
   const [b, t, d] = x.shape;
