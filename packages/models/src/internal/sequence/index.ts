@@ -5,6 +5,7 @@ import { lstmFamily } from './lstm.js';
 import { nhitsFamily } from './nhits.js';
 import { patchtstFamily } from './patchtst.js';
 import { tcnFamily } from './tcn.js';
+import { tftFamily } from './tft.js';
 import { transformerFamily } from './transformer.js';
 import type { SequenceFamily } from './engine.js';
 
