@@ -17,4 +17,5 @@ export const SEQUENCE_FAMILIES: readonly SequenceFamily[] = [
   tcnFamily,
   patchtstFamily,
   nhitsFamily,
+  tftFamily,
 ];
