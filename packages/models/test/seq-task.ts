@@ -126,6 +126,14 @@ export function familySuite(family: SequenceFamily, options: FamilySuiteOptions)
       await control.fit(orderTask(options.rows ?? 900, steps, features, 1, true));
       expect(accuracy(await control.predict(orderTask(300, steps, features, 2, true)), test.y)).toBeLessThan(0.45);
       control.dispose();
+
+      // A family with an importance (tft's variable selection) ranks the pattern feature first; shares sum to 1.
+      const importance = model.describe().featureImportance;
+      if (family.importance !== undefined) {
+        expect(Object.keys(importance!)).toEqual(['pattern', 'noise1', 'noise2']);
+        expect(Object.values(importance!).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        expect(importance!['pattern']).toBeGreaterThan(Math.max(importance!['noise1']!, importance!['noise2']!));
+      } else expect(importance).toBeUndefined();
     });
 
     it('saves and loads with bit-identical predictions', async () => {

@@ -1,4 +1,4 @@
-export { SequenceModel, sequenceFactory } from './engine.js';
+export { sequenceFactory } from './engine.js';
 export type { SequenceFamily } from './engine.js';
 import { gruFamily } from './gru.js';
 import { lstmFamily } from './lstm.js';

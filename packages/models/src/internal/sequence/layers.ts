@@ -40,12 +40,6 @@ export function gelu(tf: Tfjs, x: Tensor): Tensor {
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
 
-/** Row t of a [batch, steps, width] tensor as [batch, width]. */
-export function lastStep(tf: Tfjs, x: Tensor3D): Tensor2D {
-  const [b, t, d] = x.shape;
-  return tf.slice(x, [0, t - 1, 0], [b, 1, d]).reshape([b, d]);
-}
-
 /** Sinusoidal positions (Vaswani et al. 2017) as a constant [steps, d]. */
 export function sinusoidalPositions(tf: Tfjs, steps: number, d: number): Tensor2D {
   const values = new Float32Array(steps * d);

@@ -44,7 +44,7 @@ export function lstmLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights): Tensor3D 
 }
 
 /** One GRU layer: x [b, T, f] → hidden states [b, T, units] (zero initial state). */
-export function gruLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights): Tensor3D {
+function gruLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights): Tensor3D {
   const units = w.recurrent.shape[0];
   const b = x.shape[0];
   if (w.recurrentBias === undefined) throw new Error('gruLayer: recurrentBias is missing');
