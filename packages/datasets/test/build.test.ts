@@ -50,10 +50,11 @@ describe('buildSequence on the 12-row case, lookback 3', () => {
     expect([...ds.y]).toEqual([0, 2, 1, 0, 2]);
     expect([...ds.weights]).toEqual([2, 1, 3, 1, 1]);
     expect([...ds.timestampMs]).toEqual([10, 15, 25, 85, 90].map((m) => T0 + m * 60_000));
-    const input = ds.toInput();
-    expect(input.rows).toBe(5);
-    expect(input.x.length).toBe(5 * 3 * 2);
-    expect([...input.x.subarray(0, 6)]).toEqual([0, 100, 1, 101, 2, 102]);
+    // gather writes into a caller's buffer (reused across batches) and refuses one too small.
+    const out = new Float32Array(2 * 3 * 2 + 1).fill(-1);
+    expect(ds.gather([4, 0], out)).toBe(out);
+    expect([...out]).toEqual([5, 105, 6, 106, 7, 107, 0, 100, 1, 101, 2, 102, -1]);
+    expect(() => ds.gather([4, 0], new Float32Array(11))).toThrow(/out holds 11 values, 2 windows of 3 × 2 need 12/);
     expect(() => ds.slice(4, 2)).toThrow(/outside/);
   });
 
@@ -163,7 +164,7 @@ describe('property: windows never cross split or session boundaries', () => {
             if (ok) expected.push(t);
           }
           expect([...ds.rowIndex]).toEqual(expected);
-          const x = ds.toInput().x;
+          const x = ds.slice(0, ds.rows);
           for (let i = 0; i < ds.rows; i++) {
             const t = ds.rowIndex[i] as number;
             for (let k = 0; k < lookback; k++) {

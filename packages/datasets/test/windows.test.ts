@@ -116,11 +116,11 @@ describe('buildSequence on the 12-row case', () => {
     expect(val.crossSessions).toBe(true);
   });
 
-  it('slice, gather and toInput return the source values rounded to float32', () => {
+  it('slice and gather return the source values rounded to float32', () => {
     const { features } = twelveColumns();
     const val = build('val', 3, true);
     expectWindowsFromSource(val, val.slice(0, 2), features);
-    expectWindowsFromSource(val, val.toInput().x, features);
+    expectWindowsFromSource(val, val.slice(0, val.rows), features);
     // Window of row 9, first value: f0 of row 7 = 0.7 + 1/3, not exactly a float32.
     expect(val.slice(1, 1)[0]).toBe(Math.fround(0.7 + 1 / 3));
     expect(val.slice(1, 1)[0]).not.toBe(0.7 + 1 / 3);
@@ -233,7 +233,7 @@ describe('property (fast-check): windows are sound and complete', () => {
           }
           return true;
         };
-        const x = ds.toInput().x;
+        const x = ds.slice(0, ds.rows);
         // Soundness: each end is usable, its window allowed, its values the source rows t−lookback+1 … t.
         for (let i = 0; i < ds.rows; i++) {
           const t = ds.rowIndex[i] as number;

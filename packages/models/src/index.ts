@@ -1,11 +1,15 @@
 // Public API of @tribar/models: the model interface, the registry, the four built-in families
 // and the tfjs backend choice. Everything else is internal.
-export { NUM_CLASSES, CLASS_NAMES } from './internal/types.js';
+export { NUM_CLASSES, CLASS_NAMES, isSequenceSource } from './internal/types.js';
 export type {
   InputKind,
   ModelFamily,
   ModelInput,
   LabeledInput,
+  SequenceSource,
+  LabeledSequenceSource,
+  ModelRows,
+  LabeledRows,
   EpochLog,
   EpochControl,
   EpochHook,

@@ -21,6 +21,7 @@ const VALUES = [
   'GbdtModel',
   'gbdtFactory',
   'hasXGBoost',
+  'isSequenceSource',
   'locateXGBoost',
   'logisticFactory',
   'mlpFactory',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '@tribar/core';
 import { buildSequence, buildTabular, type ColumnsInput } from '@tribar/datasets';
-import type { LabeledInput } from '@tribar/models';
+import { isSequenceSource, type LabeledInput } from '@tribar/models';
 import { sampleWindows, subsetInput, toModelInput } from '../src/internal/inputs.js';
 
 describe('sampleWindows', () => {
@@ -124,12 +124,29 @@ describe('toModelInput', () => {
     expect([...input.x]).toEqual([0, 10, 1, 11, 3, 13, 5, 15]);
   });
 
-  it('a sequence dataset is materialised window by window', () => {
+  it('a sequence dataset streams: windows are gathered on demand, never materialised', () => {
     const dataset = buildSequence({ ...columns, lookback: 2, barMs: 300_000, crossSessions: true });
     const input = toModelInput(dataset);
+    expect(isSequenceSource(input)).toBe(true);
+    expect('x' in input).toBe(false);
     expect(input.rows).toBe(dataset.rows);
     expect(input.shape).toEqual([2, 2]);
-    expect([...input.x]).toEqual([...dataset.slice(0, dataset.rows)]);
     expect([...input.y]).toEqual([...dataset.y]);
+    expect(input.weights).toBe(dataset.weights);
+    if (!isSequenceSource(input)) throw new Error('expected a source');
+    const out = new Float32Array(2 * 4);
+    expect(dataset.rows).toBe(2);
+    input.gather(Int32Array.from([1, 0]), out);
+    expect([...out]).toEqual([...dataset.slice(1, 1), ...dataset.slice(0, 1)]);
+    // A CV fold's subset stays a source that maps its positions to the dataset's.
+    const sub = subsetInput(input, Int32Array.from([1]));
+    expect(isSequenceSource(sub)).toBe(true);
+    expect([...sub.y]).toEqual([dataset.y[1]]);
+    expect([...sub.weights!]).toEqual([dataset.weights[1]]);
+    if (!isSequenceSource(sub)) throw new Error('expected a source');
+    const window = new Float32Array(4);
+    sub.gather(Int32Array.from([0]), window);
+    expect([...window]).toEqual([...dataset.slice(1, 1)]);
+    expect(() => sub.gather(Int32Array.from([1]), window)).toThrow(/window position 1 outside 0…0/);
   });
 });

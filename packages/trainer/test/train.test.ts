@@ -295,6 +295,43 @@ describe('trainModel', () => {
     expect(run.params['hp.nEstimators']).toBe('20');
   });
 
+  it('fits a sequence family (lstm) on streamed windows, CV folds included; the saved model predicts as written', async () => {
+    const registry = createDefaultRegistry();
+    const config = await configWith('train.lookback=8', 'train.cv.folds=2', 'train.cv.embargoBars=10');
+    const result = await trainModel({
+      runDir,
+      symbol: 'MES',
+      horizon: 5,
+      model: 'lstm',
+      registry,
+      config,
+      hyperparameters: { hiddenSize: 8, layers: 1, maxEpochs: 3, batchSize: 128 },
+    });
+    const data = await loadDataModule({ runDir, symbol: 'MES', horizon: 5, kind: 'sequence', lookback: 8 });
+    if (data.test.kind !== 'sequence') throw new Error('expected a sequence set');
+    // A window of 8 bars must lie inside its split, so each split loses the samples of its first 7 rows.
+    expect(result.rows).toEqual({ train: data.train.rows, val: data.val.rows, test: data.test.rows });
+    expect(result.rows.test).toBeLessThan(fixture.counts.test);
+    expect(result.rows.test).toBeGreaterThan(fixture.counts.test - 8);
+    expect(result.backend).toEqual(expect.any(String));
+    expect(result.cv?.folds.map((fold) => fold.trainRows + fold.testRows + fold.purged + fold.embargoed)).toEqual([
+      data.train.rows,
+      data.train.rows,
+    ]);
+    expect(result.fit.epochs).toBeGreaterThan(0);
+    const outDir = join(runDir, result.dir);
+    const predictions = await readArrowFile(join(outDir, 'predictions.arrow'));
+    expect(predictions.numRows).toBe(data.val.rows + data.test.rows);
+    const pLong = float64Column(predictions, 'p_long');
+    const loaded = await registry.load(join(outDir, 'model'));
+    try {
+      const { p } = await loaded.predictProba(data.test);
+      for (let i = 0; i < data.test.rows; i++) expect(p[i * 3 + 2]).toBe(Math.fround(pLong[data.val.rows + i]!));
+    } finally {
+      loaded.dispose();
+    }
+  });
+
   it('takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train', async () => {
     const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
     expect(config.train.models).toEqual([]);

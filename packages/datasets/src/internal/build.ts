@@ -150,8 +150,12 @@ export function buildSequence(input: SequenceColumnsInput): SequenceDataset {
   const { rowIndex } = common;
   const windowSize = lookback * width;
   const count = rows.length;
-  const gather = (positions: ArrayLike<number>): Float32Array => {
-    const out = new Float32Array(positions.length * windowSize);
+  const gather = (positions: ArrayLike<number>, into?: Float32Array): Float32Array => {
+    const needed = positions.length * windowSize;
+    if (into !== undefined && into.length < needed) {
+      throw new UsageError(`gather: out holds ${into.length} values, ${positions.length} windows of ${lookback} × ${width} need ${needed}`);
+    }
+    const out = into ?? new Float32Array(needed);
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i] as number;
       if (!Number.isInteger(p) || p < 0 || p >= count) throw new UsageError(`window position ${p} is outside 0 … ${count - 1}`);
@@ -183,6 +187,5 @@ export function buildSequence(input: SequenceColumnsInput): SequenceDataset {
     ...common,
     slice,
     gather,
-    toInput: () => ({ x: slice(0, count), rows: count, shape, y: common.y, weights: common.weights, featureNames }),
   };
 }

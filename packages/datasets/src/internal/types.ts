@@ -49,8 +49,10 @@ export interface TabularDataset {
 /**
  * Windows of one split: the window ending at row t holds rows t−lookback+1 … t of the symbol, all
  * in the same split (and, unless `crossSessions`, the same session); its class is the label at t.
- * Windows are materialised lazily (`slice`), so memory stays at the symbol's feature matrix plus
- * one batch. `toInput()` materialises every window (rows × lookback × features) for small sets.
+ * Windows are cut on demand (`gather`, `slice`) from the split's span of the feature matrix, so
+ * memory stays at that matrix plus one batch; nothing materialises every window. Structurally a
+ * `LabeledSequenceSource` of `@tribar/models` (rows, shape, gather, y, weights, featureNames): sequence
+ * families train on it directly, batch by batch.
  */
 export interface SequenceDataset {
   kind: 'sequence';
@@ -71,16 +73,11 @@ export interface SequenceDataset {
   timestampMs: Float64Array;
   /** Windows `start … start+count−1` as row-major count × lookback × features. */
   slice(start: number, count: number): Float32Array;
-  /** Windows at the given dataset positions (any order), row-major positions.length × lookback × features. */
-  gather(positions: ArrayLike<number>): Float32Array;
-  toInput(): {
-    x: Float32Array;
-    rows: number;
-    shape: readonly number[];
-    y: Uint8Array;
-    weights: Float32Array;
-    featureNames: readonly string[];
-  };
+  /**
+   * Windows at the given dataset positions (any order), row-major positions.length × lookback ×
+   * features, written into `out` when given (at least that long; reused across batches) or a new array.
+   */
+  gather(positions: ArrayLike<number>, out?: Float32Array): Float32Array;
 }
 
 export type Dataset = TabularDataset | SequenceDataset;

@@ -30,6 +30,37 @@ export interface LabeledInput extends ModelInput {
   weights?: Float32Array;
 }
 
+/**
+ * Sequence rows gathered on demand: `rows` windows of shape `[steps, features]` that are never all
+ * materialised. `gather(positions, out)` writes the windows at `positions` (dataset positions,
+ * any order) row-major into `out` (`positions.length × steps × features` values; NaN = missing).
+ * `@tribar/datasets`' `SequenceDataset` is one (it cuts windows from the split's feature matrix),
+ * so 350,000 windows of 60 × 120 cost the matrix (≈ 168 MB) plus a batch, not 10 GB.
+ */
+export interface SequenceSource {
+  rows: number;
+  /** `[steps, features]`. */
+  shape: readonly number[];
+  gather(positions: Int32Array, out: Float32Array): void;
+  featureNames?: readonly string[];
+}
+
+/** A `SequenceSource` with classes (0..2) and optional per-row sample weights. */
+export interface LabeledSequenceSource extends SequenceSource {
+  y: Uint8Array;
+  weights?: Float32Array;
+}
+
+/** What a model predicts on: materialised rows, or (sequence families) windows gathered on demand. */
+export type ModelRows = ModelInput | SequenceSource;
+/** What a model fits on. Tabular families take `LabeledInput` only; sequence families take both. */
+export type LabeledRows = LabeledInput | LabeledSequenceSource;
+
+/** Whether rows are a streaming `SequenceSource` rather than a materialised `ModelInput`. */
+export function isSequenceSource(rows: ModelRows): rows is SequenceSource {
+  return typeof (rows as Partial<SequenceSource>).gather === 'function' && (rows as Partial<ModelInput>).x === undefined;
+}
+
 /** What one epoch (a boosting round, a neural epoch, an optimiser pass) reports. */
 export interface EpochLog {
   /** 0-based. */
@@ -53,8 +84,8 @@ export interface EpochControl {
 
 export type EpochHook = (log: EpochLog) => EpochControl | void;
 
-export interface FitOptions {
-  validation?: LabeledInput;
+export interface FitOptions<Validation extends LabeledRows = LabeledInput> {
+  validation?: Validation;
   /** Called after every epoch, in order; the trainer's callbacks (early stopping, schedules, progress) live here. */
   onEpoch?: EpochHook;
   /**
@@ -109,10 +140,11 @@ export interface ModelDescription {
 export interface BaseModel {
   readonly name: string;
   readonly card: ModelCard;
-  fit(train: LabeledInput, options?: FitOptions): Promise<FitResult>;
-  predictProba(input: ModelInput): Promise<Probabilities>;
+  /** Sequence families (`card.inputKind === 'sequence'`) also take a `LabeledSequenceSource`. */
+  fit(train: LabeledRows, options?: FitOptions<LabeledRows>): Promise<FitResult>;
+  predictProba(input: ModelRows): Promise<Probabilities>;
   /** argmax of `predictProba`, ties to the lower class. */
-  predict(input: ModelInput): Promise<Uint8Array>;
+  predict(input: ModelRows): Promise<Uint8Array>;
   save(dir: string): Promise<void>;
   describe(): ModelDescription;
   /** Release native or tensor memory; the model is unusable afterwards. */

@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '@tribar/core';
 import type { DataModule } from '@tribar/datasets';
-import type { LabeledInput, ModelRegistry } from '@tribar/models';
+import type { LabeledRows, ModelRegistry } from '@tribar/models';
 import { purgedKFold } from '@tribar/splits';
 import { sampleWindows, subsetInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
@@ -30,8 +30,8 @@ export interface CrossValidateOptions {
   model: string;
   hyperparameters: Record<string, unknown>;
   data: DataModule;
-  /** The train part as model input (sample positions follow `data.train.rowIndex`). */
-  input: LabeledInput;
+  /** The train part as model input (sample positions follow `data.train.rowIndex`); sequence sets stream. */
+  input: LabeledRows;
   folds: number;
   /** Samples embargoed after each test fold. */
   embargo: number;

@@ -37,7 +37,8 @@ import {
 export interface PredictionPart {
   split: 'train' | 'val' | 'test';
   dataset: Dataset;
-  input: LabeledInput;
+  /** The rows predicted (their count and true classes). */
+  input: Pick<LabeledInput, 'rows' | 'y'>;
   proba: Probabilities;
 }
 
