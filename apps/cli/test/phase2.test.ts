@@ -121,7 +121,7 @@ describe('tribar train', () => {
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toContain('train.models names unknown model(s): svm');
     expect(unknown.stderr).toMatch(
-      /hint: Registered models: gbdt \(lightgbm, lgbm\), logistic \(lr, logistic_regression\), mlp, xgboost \(xgb\)/,
+      /hint: Registered models: gbdt \(lightgbm, lgbm\), gru, logistic \(lr, logistic_regression\), lstm, mlp, nhits, patchtst, tcn, tft \(temporal-fusion-transformer\), transformer, xgboost \(xgb\)/,
     );
 
     // --json: one event per line on standard output (epochs, the fit, the summary); the table goes to standard error.

@@ -13,7 +13,7 @@ import {
 import { loadConfig, type RunConfig } from '@tribar/config';
 import { ArtifactError, childLogger, silentLogger, UsageError, type Logger } from '@tribar/core';
 import { buildSequence, buildTabular, type ColumnsInput, type Dataset } from '@tribar/datasets';
-import { createDefaultRegistry, type BaseModel, type ModelCard, type ModelInput, type ModelRegistry } from '@tribar/models';
+import { createDefaultRegistry, type BaseModel, type ModelCard, type ModelRows, type ModelRegistry } from '@tribar/models';
 import { parseState, type ScalerState } from '@tribar/scaling';
 import { SPLIT_TEST } from '@tribar/splits';
 import { InsufficientHistoryError } from './errors.js';
@@ -223,10 +223,10 @@ export async function loadPredictor(options: PredictorOptions): Promise<Predicto
           `${warmupDetail(info, computed.start)}, within one session`,
         );
       }
-      const input: ModelInput =
+      const input: ModelRows =
         dataset.kind === 'tabular'
           ? { x: dataset.x, rows: dataset.rows, shape: dataset.shape, featureNames: dataset.featureNames }
-          : dataset.toInput();
+          : dataset;
       const { p } = await model.predictProba(input);
       log.info(
         {

@@ -1,7 +1,7 @@
 import { contractFor, type RunConfig, type TuneConfig } from '@tribar/config';
 import { silentLogger, UsageError, type Logger } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
-import type { LabeledInput, ModelCard, ModelRegistry, Probabilities } from '@tribar/models';
+import type { LabeledRows, ModelCard, ModelRegistry, Probabilities } from '@tribar/models';
 import { combinatorialPurgedCV, purgedKFold, type CvSplit } from '@tribar/splits';
 import type { Tracker } from '@tribar/tracker';
 import {
@@ -74,8 +74,8 @@ export class ModelObjective {
   readonly metric: TuneMetric;
   readonly #options: ModelObjectiveOptions;
   readonly #data: DataModule;
-  readonly #train: LabeledInput;
-  readonly #val: LabeledInput;
+  readonly #train: LabeledRows;
+  readonly #val: LabeledRows;
   readonly #logger: Logger;
 
   private constructor(options: ModelObjectiveOptions, card: ModelCard, data: DataModule) {
@@ -240,7 +240,7 @@ export class ModelObjective {
     );
   }
 
-  #score(input: LabeledInput, proba: Probabilities, rows: Int32Array): TrialScore {
+  #score(input: LabeledRows, proba: Probabilities, rows: Int32Array): TrialScore {
     const metrics = classificationMetrics(input.y, proba.p, input.weights);
     const bt = this.#backtest(proba, rows).summary;
     return {
