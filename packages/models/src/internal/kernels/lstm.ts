@@ -1,0 +1,167 @@
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import type { Tfjs } from '../tfjs/backend.js';
+import { columnSumsInto, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
+
+export interface RecurrentLayerOptions {
+  /**
+   * Keep what backpropagation through time needs. Defaults to whether tfjs is recording a gradient
+   * tape (inside `tf.variableGrads`, `tf.grad`, an optimizer's `minimize`); inference keeps nothing.
+   */
+  training?: boolean;
+}
+
+/**
+ * A whole LSTM layer as one tfjs op: `x` [batch, steps, in] → the hidden sequence [batch, steps, units]
+ * (its last step is the final state). Keras's layout, the one tfjs saves: `kernel` [in, 4u],
+ * `recurrentKernel` [u, 4u], `bias` [4u], gates in the order i, f, c, o; sigmoid gates, tanh cell,
+ * zero initial state. Forward over all steps and backward through time run over Float32Array with
+ * the gates fused into one pass per step; the gradient (x, kernel, recurrentKernel, bias) is
+ * `tf.customGrad`'s, so the layer composes with any tfjs ops around it.
+ */
+export function lstmLayer(
+  tf: Tfjs,
+  x: Tensor3D,
+  kernel: Tensor2D,
+  recurrentKernel: Tensor2D,
+  bias: Tensor1D,
+  options: RecurrentLayerOptions = {},
+): Tensor3D {
+  const dims = recurrentShapes('lstmLayer', 4, x, kernel, recurrentKernel, bias, (u) => [4 * u]);
+  if (!(options.training ?? taping(tf)))
+    return tf.tensor3d(lstmForward(tf, x, kernel, recurrentKernel, bias, dims).h, [dims.batch, dims.steps, dims.units]);
+  const op = tf.customGrad((xs, w, rw, b, save) => {
+    const state = lstmForward(tf, xs as Tensor3D, w as Tensor2D, rw as Tensor2D, b as Tensor1D, dims);
+    (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, rw as Tensor]);
+    return {
+      value: tf.tensor3d(state.h, [dims.batch, dims.steps, dims.units]),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => lstmBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims),
+    };
+  });
+  return op(x, kernel, recurrentKernel, bias) as Tensor3D;
+}
+
+interface Dims {
+  batch: number;
+  steps: number;
+  inputs: number;
+  units: number;
+}
+
+interface LstmState {
+  /** Activated gates i, f, g, o per (batch, step) row [batch·steps, 4u]; the backward pass overwrites them with their pre-activation gradients. */
+  gates: Float32Array;
+  /** Cell states [batch·steps, u]. */
+  c: Float32Array;
+  /** Hidden states [batch·steps, u], the layer's output. */
+  h: Float32Array;
+}
+
+function lstmForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: Tensor2D, bias: Tensor1D, dims: Dims): LstmState {
+  const { batch, steps, inputs, units: u } = dims;
+  const g4 = 4 * u;
+  const gates = tf.tidy(() => dataOf(tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputs]), kernel), bias)));
+  // On the cpu backend dataSync hands back the tensor's own storage; the tidy above disposed it, so the array is ours.
+  const c = new Float32Array(batch * steps * u);
+  const h = new Float32Array(batch * steps * u);
+  const hPrev = new Float32Array(batch * u);
+  const recurrent = new Float32Array(batch * g4);
+  for (let t = 0; t < steps; t++) {
+    if (t > 0) productInto(tf, hPrev, batch, recurrentKernel, recurrent);
+    for (let b = 0; b < batch; b++) {
+      const row = b * steps + t;
+      const z = row * g4;
+      const r = b * g4;
+      const s = row * u;
+      const sPrev = s - u;
+      for (let j = 0; j < u; j++) {
+        let zi = gates[z + j] as number;
+        let zf = gates[z + u + j] as number;
+        let zg = gates[z + 2 * u + j] as number;
+        let zo = gates[z + 3 * u + j] as number;
+        let cPrev = 0;
+        if (t > 0) {
+          zi += recurrent[r + j] as number;
+          zf += recurrent[r + u + j] as number;
+          zg += recurrent[r + 2 * u + j] as number;
+          zo += recurrent[r + 3 * u + j] as number;
+          cPrev = c[sPrev + j] as number;
+        }
+        const i = sigmoid(zi);
+        const f = sigmoid(zf);
+        const g = Math.tanh(zg);
+        const o = sigmoid(zo);
+        const cell = f * cPrev + i * g;
+        const hidden = o * Math.tanh(cell);
+        gates[z + j] = i;
+        gates[z + u + j] = f;
+        gates[z + 2 * u + j] = g;
+        gates[z + 3 * u + j] = o;
+        c[s + j] = cell;
+        h[s + j] = hidden;
+        hPrev[b * u + j] = hidden;
+      }
+    }
+  }
+  return { gates, c, h };
+}
+
+function lstmBackward(tf: Tfjs, dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D], state: LstmState, dims: Dims): Tensor[] {
+  const { batch, steps, inputs, units: u } = dims;
+  const g4 = 4 * u;
+  const [x, kernel, recurrentKernel] = saved;
+  const { gates, c, h } = state;
+  const dh = dataOf(dy);
+  const dhNext = new Float32Array(batch * u);
+  const dcNext = new Float32Array(batch * u);
+  const dzStep = new Float32Array(batch * g4);
+  const recurrentT = tf.transpose(recurrentKernel) as Tensor2D;
+  for (let t = steps - 1; t >= 0; t--) {
+    for (let b = 0; b < batch; b++) {
+      const row = b * steps + t;
+      const z = row * g4;
+      const s = row * u;
+      const n = b * u;
+      const d = b * g4;
+      for (let j = 0; j < u; j++) {
+        const i = gates[z + j] as number;
+        const f = gates[z + u + j] as number;
+        const g = gates[z + 2 * u + j] as number;
+        const o = gates[z + 3 * u + j] as number;
+        const tc = Math.tanh(c[s + j] as number);
+        const cPrev = t > 0 ? (c[s - u + j] as number) : 0;
+        const dHidden = (dh[s + j] as number) + (dhNext[n + j] as number);
+        const dCell = (dcNext[n + j] as number) + dHidden * o * (1 - tc * tc);
+        const dzi = dCell * g * i * (1 - i);
+        const dzf = dCell * cPrev * f * (1 - f);
+        const dzg = dCell * i * (1 - g * g);
+        const dzo = dHidden * tc * o * (1 - o);
+        dcNext[n + j] = dCell * f;
+        gates[z + j] = dzi;
+        gates[z + u + j] = dzf;
+        gates[z + 2 * u + j] = dzg;
+        gates[z + 3 * u + j] = dzo;
+        dzStep[d + j] = dzi;
+        dzStep[d + u + j] = dzf;
+        dzStep[d + 2 * u + j] = dzg;
+        dzStep[d + 3 * u + j] = dzo;
+      }
+    }
+    if (t > 0) productInto(tf, dzStep, batch, recurrentT, dhNext);
+  }
+  recurrentT.dispose();
+  const dz = gates; // now the pre-activation gradients, [batch·steps, 4u]
+  const rows = batch * steps;
+  // h_{t-1} per row (zero at t = 0) for the recurrent kernel's gradient.
+  const hPrev = new Float32Array(rows * u);
+  for (let b = 0; b < batch; b++) hPrev.set(h.subarray(b * steps * u, (b * steps + steps - 1) * u), (b * steps + 1) * u);
+  const dBias = new Float32Array(g4);
+  columnSumsInto(dz, rows, g4, dBias);
+  return tf.tidy(() => {
+    const dzTensor = tf.tensor2d(dz, [rows, g4]);
+    const x2 = tf.reshape(x, [rows, inputs]) as Tensor2D;
+    const dx = tf.reshape(tf.matMul(dzTensor, tf.transpose(kernel)), [batch, steps, inputs]);
+    const dKernel = tf.matMul(tf.transpose(x2), dzTensor);
+    const dRecurrent = transposedProduct(tf, hPrev, rows, u, dz, g4);
+    return [dx, dKernel, dRecurrent, tf.tensor1d(dBias)];
+  });
+}
