@@ -1,7 +1,7 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 import type { RecurrentLayerOptions } from './lstm.js';
-import { columnSumsInto, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
+import { columnSumsInto, computeData, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
 
 /**
  * A whole GRU layer as one tfjs op, Keras v2's GRU with `reset_after=True` (also cuDNN's):
@@ -53,9 +53,8 @@ interface GruState {
 function gruForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: Tensor2D, bias: Tensor2D, dims: Dims): GruState {
   const { batch, steps, inputs, units: u } = dims;
   const g3 = 3 * u;
-  const [inputBias, recurrentBias] = tf.tidy(() => tf.unstack(bias).map((t) => dataOf(t)));
-  const rb = recurrentBias as Float32Array;
-  const gates = tf.tidy(() => dataOf(tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputs]), kernel), inputBias as Float32Array)));
+  const rb = computeData(tf, () => tf.slice(bias, [1, 0], [1, g3]));
+  const gates = computeData(tf, () => tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputs]), kernel), tf.slice(bias, [0, 0], [1, g3])));
   const candidate = new Float32Array(batch * steps * u);
   const h = new Float32Array(batch * steps * u);
   const hPrev = new Float32Array(batch * u);

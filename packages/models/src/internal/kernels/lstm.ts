@@ -1,6 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
-import { columnSumsInto, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
+import { columnSumsInto, computeData, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
 
 export interface RecurrentLayerOptions {
   /**
@@ -59,8 +59,7 @@ interface LstmState {
 function lstmForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: Tensor2D, bias: Tensor1D, dims: Dims): LstmState {
   const { batch, steps, inputs, units: u } = dims;
   const g4 = 4 * u;
-  const gates = tf.tidy(() => dataOf(tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputs]), kernel), bias)));
-  // On the cpu backend dataSync hands back the tensor's own storage; the tidy above disposed it, so the array is ours.
+  const gates = computeData(tf, () => tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputs]), kernel), bias));
   const c = new Float32Array(batch * steps * u);
   const h = new Float32Array(batch * steps * u);
   const hPrev = new Float32Array(batch * u);
