@@ -113,6 +113,23 @@ describe('the fused layers outside a gradient tape', () => {
     expect(maxAbsDiff(last, tf.slice(referenceLstm(tf, x, w, rw, b), [0, 3, 0], [2, 1, 5]))).toBeLessThan(1e-6);
   });
 
+  it('with inputGradient false give zeros for x and the same weight gradients', async () => {
+    const { tf } = await selectTfjsBackend();
+    const x = tf.randomNormal([3, 6, 4], 0, 1, 'float32', 15) as Tensor3D;
+    const w = tf.variable(tf.randomNormal([4, 15], 0, 0.5, 'float32', 16)) as Variable & Tensor2D;
+    const rw = tf.variable(tf.randomNormal([5, 15], 0, 0.5, 'float32', 17)) as Variable & Tensor2D;
+    const b = tf.variable(tf.randomNormal([2, 15], 0, 0.3, 'float32', 18)) as Variable & Tensor2D;
+    const both = (inputGradient: boolean) =>
+      tf.grads((xs: Tensor, kw: Tensor, krw: Tensor, kb: Tensor) =>
+        tf.sum(tf.square(gruLayer(tf, xs as Tensor3D, kw as Tensor2D, krw as Tensor2D, kb as Tensor2D, { inputGradient }))),
+      )([x, w, rw, b]);
+    const full = both(true);
+    const data = both(false);
+    expect(Array.from(full[0]!.dataSync()).some((g) => g !== 0)).toBe(true);
+    expect(Array.from(data[0]!.dataSync()).every((g) => g === 0)).toBe(true);
+    for (let k = 1; k < 4; k++) expect(Array.from(data[k]!.dataSync())).toEqual(Array.from(full[k]!.dataSync()));
+  });
+
   it('reject mismatched shapes with a typed error naming the field', async () => {
     const { tf } = await selectTfjsBackend();
     const x = tf.zeros([2, 4, 3]) as Tensor3D;

@@ -1,7 +1,17 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 import type { RecurrentLayerOptions } from './lstm.js';
-import { columnSumsInto, computeData, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
+import {
+  columnSumsInto,
+  computeData,
+  dataOf,
+  productInto,
+  recurrentKernelGradient,
+  recurrentShapes,
+  sigmoid,
+  tanh,
+  taping,
+} from './products.js';
 
 /**
  * A whole GRU layer as one tfjs op, Keras v2's GRU with `reset_after=True` (also cuDNN's):
@@ -28,7 +38,8 @@ export function gruLayer(
     (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, rw as Tensor]);
     return {
       value: tf.tensor3d(state.h, [dims.batch, dims.steps, dims.units]),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => gruBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims),
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        gruBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims, options.inputGradient ?? true),
     };
   });
   return op(x, kernel, recurrentKernel, bias) as Tensor3D;
@@ -79,7 +90,7 @@ function gruForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: Te
         }
         const z = sigmoid((gates[z0 + j] as number) + rz);
         const r = sigmoid((gates[z0 + u + j] as number) + rr);
-        const hh = Math.tanh((gates[z0 + 2 * u + j] as number) + r * rh);
+        const hh = tanh((gates[z0 + 2 * u + j] as number) + r * rh);
         const hidden = z * prev + (1 - z) * hh;
         gates[z0 + j] = z;
         gates[z0 + u + j] = r;
@@ -93,7 +104,14 @@ function gruForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: Te
   return { gates, candidate, h };
 }
 
-function gruBackward(tf: Tfjs, dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D], state: GruState, dims: Dims): Tensor[] {
+function gruBackward(
+  tf: Tfjs,
+  dy: Tensor,
+  saved: [Tensor3D, Tensor2D, Tensor2D],
+  state: GruState,
+  dims: Dims,
+  inputGradient: boolean,
+): Tensor[] {
   const { batch, steps, inputs, units: u } = dims;
   const g3 = 3 * u;
   const [x, kernel, recurrentKernel] = saved;
@@ -138,18 +156,14 @@ function gruBackward(tf: Tfjs, dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D]
     if (t > 0) productInto(tf, dRecStep, batch, recurrentT, dhNext, true);
   }
   recurrentT.dispose();
-  const dIn = gates; // now the input pre-activation gradients, [batch·steps, 3u]
-  const hPrev = new Float32Array(rows * u);
-  for (let b = 0; b < batch; b++) hPrev.set(h.subarray(b * steps * u, (b * steps + steps - 1) * u), (b * steps + 1) * u);
   const dBias = new Float32Array(2 * g3);
-  columnSumsInto(dIn, rows, g3, dBias, 0);
+  columnSumsInto(gates, rows, g3, dBias, 0); // gates now hold the input pre-activation gradients
   columnSumsInto(dRec, rows, g3, dBias, g3);
   return tf.tidy(() => {
-    const dInTensor = tf.tensor2d(dIn, [rows, g3]);
-    const x2 = tf.reshape(x, [rows, inputs]) as Tensor2D;
-    const dx = tf.reshape(tf.matMul(dInTensor, tf.transpose(kernel)), [batch, steps, inputs]);
-    const dKernel = tf.matMul(tf.transpose(x2), dInTensor);
-    const dRecurrent = transposedProduct(tf, hPrev, rows, u, dRec, g3);
+    const dIn = tf.tensor2d(gates, [rows, g3]);
+    const dx = inputGradient ? tf.reshape(tf.matMul(dIn, tf.transpose(kernel)), [batch, steps, inputs]) : tf.zerosLike(x);
+    const dKernel = tf.matMul(tf.transpose(tf.reshape(x, [rows, inputs])), dIn);
+    const dRecurrent = recurrentKernelGradient(tf, h, batch, steps, u, tf.tensor2d(dRec, [rows, g3]));
     return [dx, dKernel, dRecurrent, tf.tensor2d(dBias, [2, g3])];
   });
 }

@@ -1,6 +1,16 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
-import { columnSumsInto, computeData, dataOf, productInto, recurrentShapes, sigmoid, taping, transposedProduct } from './products.js';
+import {
+  columnSumsInto,
+  computeData,
+  dataOf,
+  productInto,
+  recurrentKernelGradient,
+  recurrentShapes,
+  sigmoid,
+  tanh,
+  taping,
+} from './products.js';
 
 export interface RecurrentLayerOptions {
   /**
@@ -8,6 +18,11 @@ export interface RecurrentLayerOptions {
    * tape (inside `tf.variableGrads`, `tf.grad`, an optimizer's `minimize`); inference keeps nothing.
    */
   training?: boolean;
+  /**
+   * Compute the gradient with respect to `x` (default true). Set false when `x` is data (the first layer
+   * over the input batch): its gradient is then zeros and the backward pass skips a product as large as the forward input projection.
+   */
+  inputGradient?: boolean;
 }
 
 /**
@@ -34,7 +49,8 @@ export function lstmLayer(
     (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, rw as Tensor]);
     return {
       value: tf.tensor3d(state.h, [dims.batch, dims.steps, dims.units]),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => lstmBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims),
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        lstmBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims, options.inputGradient ?? true),
     };
   });
   return op(x, kernel, recurrentKernel, bias) as Tensor3D;
@@ -52,6 +68,8 @@ interface LstmState {
   gates: Float32Array;
   /** Cell states [batch·steps, u]. */
   c: Float32Array;
+  /** tanh of the cell states, kept for the backward pass. */
+  tanhC: Float32Array;
   /** Hidden states [batch·steps, u], the layer's output. */
   h: Float32Array;
 }
@@ -61,6 +79,7 @@ function lstmForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: T
   const g4 = 4 * u;
   const gates = computeData(tf, () => tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputs]), kernel), bias));
   const c = new Float32Array(batch * steps * u);
+  const tanhC = new Float32Array(batch * steps * u);
   const h = new Float32Array(batch * steps * u);
   const hPrev = new Float32Array(batch * u);
   const recurrent = new Float32Array(batch * g4);
@@ -87,28 +106,37 @@ function lstmForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: T
         }
         const i = sigmoid(zi);
         const f = sigmoid(zf);
-        const g = Math.tanh(zg);
+        const g = tanh(zg);
         const o = sigmoid(zo);
         const cell = f * cPrev + i * g;
-        const hidden = o * Math.tanh(cell);
+        const tc = tanh(cell);
+        const hidden = o * tc;
         gates[z + j] = i;
         gates[z + u + j] = f;
         gates[z + 2 * u + j] = g;
         gates[z + 3 * u + j] = o;
         c[s + j] = cell;
+        tanhC[s + j] = tc;
         h[s + j] = hidden;
         hPrev[b * u + j] = hidden;
       }
     }
   }
-  return { gates, c, h };
+  return { gates, c, tanhC, h };
 }
 
-function lstmBackward(tf: Tfjs, dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D], state: LstmState, dims: Dims): Tensor[] {
+function lstmBackward(
+  tf: Tfjs,
+  dy: Tensor,
+  saved: [Tensor3D, Tensor2D, Tensor2D],
+  state: LstmState,
+  dims: Dims,
+  inputGradient: boolean,
+): Tensor[] {
   const { batch, steps, inputs, units: u } = dims;
   const g4 = 4 * u;
   const [x, kernel, recurrentKernel] = saved;
-  const { gates, c, h } = state;
+  const { gates, c, tanhC, h } = state;
   const dh = dataOf(dy);
   const dhNext = new Float32Array(batch * u);
   const dcNext = new Float32Array(batch * u);
@@ -126,7 +154,7 @@ function lstmBackward(tf: Tfjs, dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D
         const f = gates[z + u + j] as number;
         const g = gates[z + 2 * u + j] as number;
         const o = gates[z + 3 * u + j] as number;
-        const tc = Math.tanh(c[s + j] as number);
+        const tc = tanhC[s + j] as number;
         const cPrev = t > 0 ? (c[s - u + j] as number) : 0;
         const dHidden = (dh[s + j] as number) + (dhNext[n + j] as number);
         const dCell = (dcNext[n + j] as number) + dHidden * o * (1 - tc * tc);
@@ -148,19 +176,13 @@ function lstmBackward(tf: Tfjs, dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D
     if (t > 0) productInto(tf, dzStep, batch, recurrentT, dhNext);
   }
   recurrentT.dispose();
-  const dz = gates; // now the pre-activation gradients, [batch·steps, 4u]
   const rows = batch * steps;
-  // h_{t-1} per row (zero at t = 0) for the recurrent kernel's gradient.
-  const hPrev = new Float32Array(rows * u);
-  for (let b = 0; b < batch; b++) hPrev.set(h.subarray(b * steps * u, (b * steps + steps - 1) * u), (b * steps + 1) * u);
   const dBias = new Float32Array(g4);
-  columnSumsInto(dz, rows, g4, dBias);
+  columnSumsInto(gates, rows, g4, dBias); // gates now hold the pre-activation gradients
   return tf.tidy(() => {
-    const dzTensor = tf.tensor2d(dz, [rows, g4]);
-    const x2 = tf.reshape(x, [rows, inputs]) as Tensor2D;
-    const dx = tf.reshape(tf.matMul(dzTensor, tf.transpose(kernel)), [batch, steps, inputs]);
-    const dKernel = tf.matMul(tf.transpose(x2), dzTensor);
-    const dRecurrent = transposedProduct(tf, hPrev, rows, u, dz, g4);
-    return [dx, dKernel, dRecurrent, tf.tensor1d(dBias)];
+    const dz = tf.tensor2d(gates, [rows, g4]);
+    const dx = inputGradient ? tf.reshape(tf.matMul(dz, tf.transpose(kernel)), [batch, steps, inputs]) : tf.zerosLike(x);
+    const dKernel = tf.matMul(tf.transpose(tf.reshape(x, [rows, inputs])), dz);
+    return [dx, dKernel, recurrentKernelGradient(tf, h, batch, steps, u, dz), tf.tensor1d(dBias)];
   });
 }

@@ -22,14 +22,22 @@ export function productInto(tf: Tfjs, a: Float32Array, rows: number, b: Tensor2D
   product.dispose();
 }
 
-/** `aᵀ·b` as a tensor, for `a` [rows, n] and `b` [rows, m] given as arrays: transposed in JavaScript, multiplied plainly. */
-export function transposedProduct(tf: Tfjs, a: Float32Array, rows: number, n: number, b: Float32Array, m: number): Tensor2D {
-  const at = new Float32Array(n * rows);
-  for (let r = 0; r < rows; r++) {
-    const base = r * n;
-    for (let j = 0; j < n; j++) at[j * rows + r] = a[base + j] as number;
+/**
+ * The recurrent kernel's gradient `Σ_t h_{t-1}ᵀ·dz_t` as one product `H₋ᵀ·dZ`, for `h` the hidden states
+ * [batch·steps, u] and `dz` the recurrent pre-activation gradients [batch·steps, m]: H₋ᵀ [u, batch·steps]
+ * (h shifted one step, zero at t = 0) is written transposed in JavaScript and multiplied plainly.
+ */
+export function recurrentKernelGradient(tf: Tfjs, h: Float32Array, batch: number, steps: number, u: number, dz: Tensor2D): Tensor2D {
+  const rows = batch * steps;
+  const shiftedT = new Float32Array(u * rows);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 1; t < steps; t++) {
+      const row = b * steps + t;
+      const base = (row - 1) * u;
+      for (let j = 0; j < u; j++) shiftedT[j * rows + row] = h[base + j] as number;
+    }
   }
-  return tf.tidy(() => tf.matMul(tf.tensor2d(at, [n, rows]), tf.tensor2d(b, [rows, m])));
+  return tf.tidy(() => tf.matMul(tf.tensor2d(shiftedT, [u, rows]), dz));
 }
 
 /** Column sums of a row-major `rows × cols` array, written into `out` at `offset`. */
@@ -53,14 +61,20 @@ export function dataOf(tensor: Tensor): Float32Array {
  */
 export function computeData(tf: Tfjs, make: () => Tensor): Float32Array {
   const tensor = tf.tidy(make);
-  // own copy: on the cpu backend dataSync hands back the tensor's storage, which the caller overwrites
-  const data = Float32Array.from(tensor.dataSync() as Float32Array);
+  const values = tensor.dataSync() as Float32Array;
+  // the cpu backend hands back the tensor's own storage (the caller overwrites it): copy; the others already copied
+  const data = tf.getBackend() === 'cpu' ? Float32Array.from(values) : values;
   tensor.dispose();
   return data;
 }
 
 export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
+}
+
+/** tanh through one exp (Math.tanh costs about three times as much in V8); exact to float64 rounding, ±1 at the extremes. */
+export function tanh(z: number): number {
+  return 2 / (1 + Math.exp(-2 * z)) - 1;
 }
 
 /** Checks the shapes of a recurrent layer's inputs: x [batch, steps, in], kernel [in, gates·units], recurrent [units, gates·units]. */
