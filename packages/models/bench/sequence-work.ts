@@ -9,6 +9,7 @@ import { Rng } from '@tribar/core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import { gruLayer } from '../src/internal/kernels/gru.js';
 import { lstmLayer } from '../src/internal/kernels/lstm.js';
+import { plainMatMul } from '../src/internal/kernels/matmul.js';
 import type { Tfjs } from '../src/internal/tfjs/backend.js';
 
 export const STEPS = 60;
@@ -84,7 +85,10 @@ function layerNorm(tf: Tfjs, x: Tensor2D, gamma: Tensor, beta: Tensor): Tensor2D
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta) as Tensor2D;
 }
 
-/** A causal pre-norm Transformer encoder in tfjs ops (PyTorch's TransformerEncoderLayer with norm_first). */
+/**
+ * A causal pre-norm Transformer encoder in tfjs ops (PyTorch's TransformerEncoderLayer with norm_first).
+ * Every product is `plainMatMul` over explicitly transposed operands: wasm's transposed matMul is slow.
+ */
 export function transformer(tf: Tfjs, seed: number, layers = 2): Model {
   const rng = new Rng(seed);
   const d = UNITS;
@@ -131,33 +135,28 @@ export function transformer(tf: Tfjs, seed: number, layers = 2): Model {
     head,
     headBias,
   ];
-  const heads = (t: Tensor2D, batch: number): Tensor => tf.transpose(tf.reshape(t, [batch, STEPS, HEADS, dh]), [0, 2, 1, 3]);
+  const heads = (t: Tensor2D, batch: number, perm: number[]): Tensor => tf.transpose(tf.reshape(t, [batch, STEPS, HEADS, dh]), perm);
+  const mm = (a: Tensor, b: Tensor): Tensor2D => plainMatMul(tf, a, b) as Tensor2D;
   return {
     variables,
     logits: (x) => {
       const [batch] = x.shape;
       const rows = batch * STEPS;
-      let h = tf.reshape(
-        tf.add(
-          tf.reshape(tf.add(tf.matMul(tf.reshape(x, [rows, FEATURES]), project as Tensor2D), projectBias), [batch, STEPS, d]),
-          positions,
-        ),
-        [rows, d],
-      ) as Tensor2D;
+      const embedded = tf.add(tf.reshape(tf.add(mm(tf.reshape(x, [rows, FEATURES]), project), projectBias), [batch, STEPS, d]), positions);
+      let h = tf.reshape(embedded, [rows, d]) as Tensor2D;
       for (const b of blocks) {
         const a = layerNorm(tf, h, b.norm1[0], b.norm1[1]);
-        const [q, k, v] = tf.split(tf.add(tf.matMul(a, b.qkv as Tensor2D), b.qkvBias), 3, 1) as Tensor2D[];
-        const scores = tf.add(tf.mul(tf.matMul(heads(q!, batch), heads(k!, batch), false, true), 1 / Math.sqrt(dh)), mask);
-        const context = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), heads(v!, batch)), [0, 2, 1, 3]), [rows, d]) as Tensor2D;
-        h = tf.add(h, tf.add(tf.matMul(context, b.out as Tensor2D), b.outBias)) as Tensor2D;
+        const [q, k, v] = tf.split(tf.add(mm(a, b.qkv), b.qkvBias), 3, 1) as Tensor2D[];
+        // q [batch, heads, steps, dh] · kᵀ [batch, heads, dh, steps]: the transpose is the reshape's permutation
+        const scores = tf.add(tf.mul(mm(heads(q!, batch, [0, 2, 1, 3]), heads(k!, batch, [0, 2, 3, 1])), 1 / Math.sqrt(dh)), mask);
+        const attended = mm(tf.softmax(scores), heads(v!, batch, [0, 2, 1, 3]));
+        const context = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [rows, d]);
+        h = tf.add(h, tf.add(mm(context, b.out), b.outBias)) as Tensor2D;
         const f = layerNorm(tf, h, b.norm2[0], b.norm2[1]);
-        h = tf.add(
-          h,
-          tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(f, b.up as Tensor2D), b.upBias)) as Tensor2D, b.down as Tensor2D), b.downBias),
-        ) as Tensor2D;
+        h = tf.add(h, tf.add(mm(tf.relu(tf.add(mm(f, b.up), b.upBias)), b.down), b.downBias)) as Tensor2D;
       }
       const last = tf.reshape(tf.slice(tf.reshape(h, [batch, STEPS, d]), [0, STEPS - 1, 0], [batch, 1, d]), [batch, d]) as Tensor2D;
-      return tf.add(tf.matMul(layerNorm(tf, last, finalNorm[0], finalNorm[1]), head as Tensor2D), headBias) as Tensor2D;
+      return tf.add(mm(layerNorm(tf, last, finalNorm[0], finalNorm[1]), head), headBias) as Tensor2D;
     },
   };
 }

@@ -113,6 +113,23 @@ describe('the fused layers outside a gradient tape', () => {
     expect(maxAbsDiff(last, tf.slice(referenceLstm(tf, x, w, rw, b), [0, 3, 0], [2, 1, 5]))).toBeLessThan(1e-6);
   });
 
+  it('run inference in blocks of sequences with the same values as one pass (batch 600 = 256 + 256 + 88)', async () => {
+    const { tf } = await selectTfjsBackend();
+    const x = tf.randomNormal([600, 3, 2], 0, 1, 'float32', 25) as Tensor3D;
+    const w = tf.randomNormal([2, 12], 0, 0.5, 'float32', 26) as Tensor2D;
+    const rw = tf.randomNormal([4, 12], 0, 0.5, 'float32', 27) as Tensor2D;
+    const b = tf.randomNormal([2, 12], 0, 0.3, 'float32', 28) as Tensor2D;
+    const blocked = gruLayer(tf, x, w, rw, b);
+    expect(blocked.shape).toEqual([600, 3, 4]);
+    expect(Array.from(blocked.dataSync())).toEqual(Array.from(gruLayer(tf, x, w, rw, b, { training: true }).dataSync()));
+    const lw = tf.randomNormal([2, 16], 0, 0.5, 'float32', 29) as Tensor2D;
+    const lrw = tf.randomNormal([4, 16], 0, 0.5, 'float32', 30) as Tensor2D;
+    const lb = tf.randomNormal([16], 0, 0.3, 'float32', 31) as Tensor1D;
+    expect(Array.from(lstmLayer(tf, x, lw, lrw, lb).dataSync())).toEqual(
+      Array.from(lstmLayer(tf, x, lw, lrw, lb, { training: true }).dataSync()),
+    );
+  });
+
   it('with inputGradient false give zeros for x and the same weight gradients', async () => {
     const { tf } = await selectTfjsBackend();
     const x = tf.randomNormal([3, 6, 4], 0, 1, 'float32', 15) as Tensor3D;

@@ -40,6 +40,9 @@ export function recurrentKernelGradient(tf: Tfjs, h: Float32Array, batch: number
   return tf.tidy(() => tf.matMul(tf.tensor2d(shiftedT, [u, rows]), dz));
 }
 
+/** Sequences per block in the layers' inference path (2,000 at once ran markedly slower per window than blocks of 256). */
+export const INFERENCE_BLOCK = 256;
+
 /** Column sums of a row-major `rows × cols` array, written into `out` at `offset`. */
 export function columnSumsInto(a: Float32Array, rows: number, cols: number, out: Float32Array, offset = 0): void {
   for (let j = 0; j < cols; j++) out[offset + j] = 0;
