@@ -1,6 +1,7 @@
 import { silentLogger, UsageError } from '@tribar/core';
 import type { Logger } from '@tribar/core';
 import { createRequire } from 'node:module';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as TfjsNamespace from '@tensorflow/tfjs';
 import type * as TfjsWasm from '@tensorflow/tfjs-backend-wasm';
@@ -9,9 +10,11 @@ export type Tfjs = typeof TfjsNamespace;
 
 /**
  * Fastest first. The two tfjs-node packages are never dependencies (their install downloads
- * libtensorflow, which fails offline): they are used only when the user installed one.
+ * libtensorflow, which fails offline): they are used only when the user installed one. `webgpu`
+ * (@tensorflow/tfjs-backend-webgpu over the `webgpu` package's Dawn, both optional dependencies that
+ * install from npm alone) is tried only when Dawn finds a GPU adapter.
  */
-export const TFJS_BACKEND_ORDER = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export const TFJS_BACKEND_ORDER = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 
 interface BackendAttempt {
   name: string;
@@ -21,7 +24,7 @@ interface BackendAttempt {
 
 export interface TfjsSelection {
   tf: Tfjs;
-  /** tfjs's own name of the backend in use: `tensorflow`, `wasm` or `cpu`. */
+  /** tfjs's own name of the backend in use: `tensorflow`, `webgpu`, `wasm` or `cpu`. */
   backend: string;
   tried: BackendAttempt[];
 }
@@ -34,6 +37,23 @@ export interface SelectTfjsBackendOptions {
   importer?: (specifier: string) => Promise<unknown>;
   /** Defaults to process.env.TRIBAR_TFJS_BACKEND. */
   override?: string;
+  /**
+   * Whether the machine shows a GPU device node at all; without one the webgpu candidate is skipped
+   * before Dawn's native module loads (it prints a Vulkan warning on GPU-less machines). Defaults to
+   * {@link hasGpuDevice}; tests inject it.
+   */
+  gpuDevicePresent?: () => boolean;
+}
+
+/** Linux: a DRM render node (/dev/dri/renderD*) or an NVIDIA device (/dev/nvidia0); other platforms: assume one may exist. */
+function hasGpuDevice(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (existsSync('/dev/nvidia0')) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }
 
 const NODE_PACKAGES: Record<string, string> = {
@@ -46,6 +66,7 @@ const OVERRIDES: Record<string, readonly string[]> = {
   tensorflow: ['tfjs-node-gpu', 'tfjs-node'],
   'tfjs-node-gpu': ['tfjs-node-gpu'],
   'tfjs-node': ['tfjs-node'],
+  webgpu: ['webgpu'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };
@@ -70,7 +91,58 @@ async function activate(tf: Tfjs, name: string): Promise<void> {
   if (sum !== 3) throw new Error(`the '${name}' backend computed 1 + 2 = ${sum}`);
 }
 
-async function tryCandidate(tf: Tfjs, name: string, importer: (specifier: string) => Promise<unknown>): Promise<string> {
+/** What the `webgpu` package exports: Dawn's `navigator.gpu` factory and the WebGPU globals tfjs expects. */
+interface DawnModule {
+  create: (flags: string[]) => { requestAdapter: (options?: unknown) => Promise<DawnAdapter | null | undefined> };
+  globals: Record<string, unknown>;
+}
+
+interface DawnAdapter {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean; description?: string; device?: string; vendor?: string };
+}
+
+/** A software rasteriser (SwiftShader, llvmpipe/lavapipe) is no GPU: the wasm backend beats it. */
+function softwareAdapter(adapter: DawnAdapter): string | undefined {
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.device, info.description].filter((v) => v !== undefined && v !== '').join(' ');
+  if (adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(name)) {
+    return name === '' ? 'fallback adapter' : name;
+  }
+  return undefined;
+}
+
+/**
+ * Dawn's `navigator.gpu` installed on globalThis (where @tensorflow/tfjs-backend-webgpu looks for it
+ * when it is imported), only once an adapter was found: without one nothing global changes.
+ */
+async function activateWebgpu(tf: Tfjs, importer: (specifier: string) => Promise<unknown>, gpuDevicePresent: () => boolean): Promise<void> {
+  if (!gpuDevicePresent()) throw new Error('no GPU device');
+  const dawn = (await importer('webgpu')) as DawnModule;
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null || adapter === undefined) throw new Error('no GPU adapter');
+  const software = softwareAdapter(adapter);
+  if (software !== undefined) throw new Error(`only a software adapter (${software})`);
+  Object.assign(globalThis, dawn.globals);
+  const navigator = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  if (navigator === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  else if (navigator.gpu === undefined) Object.defineProperty(navigator, 'gpu', { value: gpu, configurable: true });
+  await importer('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu') === null) {
+    throw new Error(
+      '@tensorflow/tfjs-backend-webgpu loaded but registered no webgpu backend with this @tensorflow/tfjs (version mismatch?)',
+    );
+  }
+  await activate(tf, 'webgpu');
+}
+
+async function tryCandidate(
+  tf: Tfjs,
+  name: string,
+  importer: (specifier: string) => Promise<unknown>,
+  gpuDevicePresent: () => boolean,
+): Promise<string> {
   const nodePackage = NODE_PACKAGES[name];
   if (nodePackage !== undefined) {
     await importer(nodePackage);
@@ -79,6 +151,10 @@ async function tryCandidate(tf: Tfjs, name: string, importer: (specifier: string
     }
     await activate(tf, 'tensorflow');
     return 'tensorflow';
+  }
+  if (name === 'webgpu') {
+    await activateWebgpu(tf, importer, gpuDevicePresent);
+    return 'webgpu';
   }
   if (name === 'wasm') {
     const wasm = (await importer('@tensorflow/tfjs-backend-wasm')) as typeof TfjsWasm;
@@ -101,7 +177,7 @@ function candidatesFor(options: SelectTfjsBackendOptions): { names: readonly str
     const names = OVERRIDES[override];
     if (names === undefined) {
       throw new UsageError(`TRIBAR_TFJS_BACKEND=${override} is not a tfjs backend`, {
-        hint: 'Use cpu, wasm or tensorflow (or unset it to choose automatically).',
+        hint: 'Use cpu, wasm, webgpu or tensorflow (or unset it to choose automatically).',
       });
     }
     return { names, forced: true };
@@ -118,7 +194,7 @@ async function select(options: SelectTfjsBackendOptions): Promise<TfjsSelection>
   const tried: BackendAttempt[] = [];
   for (const name of names) {
     try {
-      const backend = await tryCandidate(tf, name, importer);
+      const backend = await tryCandidate(tf, name, importer, options.gpuDevicePresent ?? hasGpuDevice);
       tried.push({ name, ok: true });
       logger.info({ backend, tried }, `tfjs backend: ${backend}`);
       return { tf, backend, tried };

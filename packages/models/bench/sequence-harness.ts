@@ -1,0 +1,170 @@
+/**
+ * Parent/child plumbing shared by bench/sequence.bench.ts and bench/webgpu-check.ts: each tfjs backend
+ * runs in a child process of its own (tfjs keeps one active backend per process), PyTorch in
+ * /usr/bin/python3 (bench/sequence_reference.py); results come back as one JSON line each.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { selectTfjsBackend } from '../src/internal/tfjs/backend.js';
+import {
+  disposeModel,
+  fusedRecurrent,
+  inference,
+  median,
+  sequenceData,
+  stockLstmEpoch,
+  trainEpoch,
+  transformer,
+  BATCH,
+} from './sequence-work.js';
+
+export const ITEMS = ['stock-lstm', 'fused-lstm', 'fused-gru', 'transformer', 'infer-lstm', 'infer-transformer'] as const;
+export type Item = (typeof ITEMS)[number];
+export type Timings = Partial<Record<Item, number>>;
+
+const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
+const MARK = 'SEQUENCE-BENCH ';
+
+/** Child side: runs the items on the backend TRIBAR_TFJS_BACKEND forces (or the default choice), prints one JSON line. */
+export async function runChild(items: readonly Item[], runs: number): Promise<void> {
+  const { tf, backend } = await selectTfjsBackend();
+  const data = sequenceData(7);
+  const timings: Timings = {};
+  const timed = async (item: Item, work: () => Promise<number> | number, warm: () => Promise<unknown> | unknown): Promise<void> => {
+    if (!items.includes(item)) return;
+    await warm();
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) times.push(await work());
+    timings[item] = median(times);
+    process.stderr.write(`  ${backend} ${item}: ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
+  };
+  const epoch = (make: () => ReturnType<typeof transformer>, rows?: number) => () => {
+    const model = make();
+    const seconds = trainEpoch(tf, model, data, rows);
+    disposeModel(model);
+    return seconds;
+  };
+  // the stock layer is slow: one warm-up batch, then the epoch once
+  await timed(
+    'stock-lstm',
+    () => stockLstmEpoch(tf, data),
+    () => stockLstmEpoch(tf, data, BATCH),
+  );
+  await timed(
+    'fused-lstm',
+    epoch(() => fusedRecurrent(tf, 'lstm', 1)),
+    epoch(() => fusedRecurrent(tf, 'lstm', 1), BATCH),
+  );
+  await timed(
+    'fused-gru',
+    epoch(() => fusedRecurrent(tf, 'gru', 1)),
+    epoch(() => fusedRecurrent(tf, 'gru', 1), BATCH),
+  );
+  await timed(
+    'transformer',
+    epoch(() => transformer(tf, 1)),
+    epoch(() => transformer(tf, 1), BATCH),
+  );
+  for (const [item, make] of [
+    ['infer-lstm', () => fusedRecurrent(tf, 'lstm', 1)],
+    ['infer-transformer', () => transformer(tf, 1)],
+  ] as const) {
+    const model = make();
+    const small = { ...data, windows: data.windows.subarray(0, 2 * 60 * 32 * 100) };
+    await timed(
+      item,
+      () => inference(tf, model, data),
+      () => inference(tf, model, small),
+    );
+    disposeModel(model);
+  }
+  const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(MARK + JSON.stringify({ backend, timings, peakMiB }));
+}
+
+export interface ChildResult {
+  backend: string;
+  timings: Timings;
+  peakMiB: number;
+}
+
+/** Parent side: runs `script` in a child with the given backend forced (or none), returns its result or the reason it failed. */
+export function spawnChild(
+  script: string,
+  backend: string | undefined,
+  items: readonly Item[],
+  runs: number,
+  timeoutS: number,
+): ChildResult | string {
+  const env: NodeJS.ProcessEnv = { ...process.env, SEQUENCE_BENCH_CHILD: items.join(','), SEQUENCE_BENCH_RUNS: String(runs) };
+  if (backend === undefined) delete env['TRIBAR_TFJS_BACKEND'];
+  else env['TRIBAR_TFJS_BACKEND'] = backend;
+  const run = spawnSync(process.execPath, [...process.execArgv, script], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: timeoutS * 1000,
+    maxBuffer: 16 << 20,
+  });
+  const line = run.stdout?.split('\n').find((l) => l.startsWith(MARK));
+  if (line !== undefined) return JSON.parse(line.slice(MARK.length)) as ChildResult;
+  if (run.error !== undefined) return `${backend ?? 'default'}: ${run.error.message}`;
+  return `${backend ?? 'default'}: exit ${run.status ?? run.signal} ${(run.stdout ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+}
+
+export interface TorchResult {
+  torch: string;
+  threads: number;
+  lstm_epoch: number;
+  lstm_infer: number;
+  transformer_epoch: number;
+  transformer_infer: number;
+}
+
+/** PyTorch CPU with `threads` threads, or the reason it could not run. */
+export function runTorch(threads: number, runs: number, timeoutS: number): TorchResult | string {
+  const script = fileURLToPath(new URL('sequence_reference.py', import.meta.url));
+  const run = spawnSync(PYTHON, [script, String(threads), String(runs)], { encoding: 'utf8', timeout: timeoutS * 1000 });
+  if (run.error !== undefined) return `PyTorch ${threads} thread(s): ${run.error.message}`;
+  if (run.status !== 0) {
+    const last = (run.stderr ?? '').trim().split('\n').pop() ?? '';
+    return `PyTorch ${threads} thread(s) skipped: ${last} (Debian's python3-torch provides it)`;
+  }
+  return JSON.parse(run.stdout.trim().split('\n').pop() as string) as TorchResult;
+}
+
+const s = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(2)} s`);
+
+/** The side-by-side table: one row per work item, one column per PyTorch thread count and tfjs backend. */
+export function table(torch: readonly TorchResult[], children: readonly ChildResult[]): string {
+  const best = (key: keyof Omit<TorchResult, 'torch' | 'threads'>): number | undefined => {
+    const values = torch.map((t) => t[key]);
+    return values.length === 0 ? undefined : Math.min(...values);
+  };
+  const rows: [string, keyof Omit<TorchResult, 'torch' | 'threads'> | undefined, Item, string][] = [
+    ['LSTM(64)+dense(3) epoch, tfjs-layers LSTM', 'lstm_epoch', 'stock-lstm', ''],
+    ['LSTM(64)+dense(3) epoch, fused lstmLayer', 'lstm_epoch', 'fused-lstm', 'goal ≤ 2×'],
+    ['GRU(64)+dense(3) epoch, fused gruLayer', undefined, 'fused-gru', ''],
+    ['Transformer 2×d64×4h epoch, tfjs ops', 'transformer_epoch', 'transformer', ''],
+    ['inference 10,000 windows, fused LSTM', 'lstm_infer', 'infer-lstm', 'goal < 1 s'],
+    ['inference 10,000 windows, Transformer', 'transformer_infer', 'infer-transformer', 'goal < 1 s'],
+  ];
+  const head = [
+    'work',
+    ...torch.map((t) => `PyTorch ${t.torch} ${t.threads}t`),
+    ...children.map((c) => `tfjs ${c.backend}`),
+    'tfjs best / PyTorch best',
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const [label, key, item, goal] of rows) {
+    const ours = children.map((c) => c.timings[item]).filter((v): v is number => v !== undefined);
+    if (ours.length === 0) continue;
+    const reference = key === undefined ? undefined : best(key);
+    const ratio = reference === undefined ? '—' : `${(Math.min(...ours) / reference).toFixed(2)}×${goal === '' ? '' : ` (${goal})`}`;
+    lines.push(
+      `| ${[label, ...torch.map((t) => (key === undefined ? '—' : s(t[key]))), ...children.map((c) => s(c.timings[item])), ratio].join(' | ')} |`,
+    );
+  }
+  lines.push('', `peak RSS per tfjs child: ${children.map((c) => `${c.backend} ${c.peakMiB} MiB`).join(', ')}`);
+  return lines.join('\n');
+}
