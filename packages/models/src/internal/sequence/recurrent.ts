@@ -1,11 +1,13 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
+import { gruLayer as fusedGru } from '../kernels/gru.js';
+import { lstmLayer as fusedLstm } from '../kernels/lstm.js';
 import type { ParamBuilder } from './params.js';
 
 /**
- * The recurrent cells, each one function over plain tfjs ops (autodiff through time by
- * `tf.variableGrads`), so a hand-written fused kernel can replace one without touching a family.
- * Gate layout follows PyTorch (`torch.nn.LSTM`: i, f, g, o; `torch.nn.GRU`: r, z, n).
+ * The recurrent cells. Weights are stored in PyTorch's layout (`torch.nn.LSTM`: i, f, g, o;
+ * `torch.nn.GRU`: r, z, n); the layers run on the hand-written fused kernels of `../kernels`
+ * (3–4× faster than the same cell in tfjs ops on wasm, checked against tfjs autodiff to 1e-5).
  */
 export interface RecurrentWeights {
   /** [features, gates·units]. */
@@ -18,50 +20,32 @@ export interface RecurrentWeights {
   recurrentBias?: Tensor1D;
 }
 
-/** x [b, T, f] → x·kernel + bias as T tensors [b, gates·units] (one large matMul instead of T small ones). */
-function inputProjections(tf: Tfjs, x: Tensor3D, w: RecurrentWeights): Tensor2D[] {
-  const [b, steps, f] = x.shape;
-  const gates = w.kernel.shape[1];
-  const projected = tf.add(tf.matMul(x.reshape([b * steps, f]) as Tensor2D, w.kernel), w.bias).reshape([b, steps, gates]);
-  return tf.unstack(projected, 1) as Tensor2D[];
+/**
+ * One LSTM layer: x [b, T, f] → hidden states [b, T, units] (zero initial state), run by the fused
+ * kernel of `../kernels/lstm.ts` (forward and backward through time over typed arrays; PyTorch's
+ * i, f, g, o gate order is Keras's i, f, c, o, so the weights pass as they are).
+ * `inputIsData`: x is the input batch, whose gradient nobody needs.
+ */
+export function lstmLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights, inputIsData = false): Tensor3D {
+  return fusedLstm(tf, x, w.kernel, w.recurrent, w.bias, { inputGradient: !inputIsData });
 }
 
-/** One LSTM layer: x [b, T, f] → hidden states [b, T, units] (zero initial state). */
-export function lstmLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights): Tensor3D {
+/**
+ * One GRU layer, by the fused kernel of `../kernels/gru.ts`, which takes Keras's `reset_after`
+ * layout (gates z, r, h; biases [input; recurrent]). The same cell as PyTorch's: the columns are
+ * reordered (r, z, n → z, r, n) and the recurrent bias row is 0 for z and r (PyTorch's r and z
+ * recurrent biases are folded into `bias`) and `recurrentBias` for the candidate. The reordering
+ * is tfjs ops, so gradients flow back to the stored PyTorch-layout weights.
+ */
+function gruLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights, inputIsData = false): Tensor3D {
   const units = w.recurrent.shape[0];
-  const b = x.shape[0];
-  let h: Tensor2D = tf.zeros([b, units]);
-  let c: Tensor2D = tf.zeros([b, units]);
-  const outputs: Tensor2D[] = [];
-  for (const xt of inputProjections(tf, x, w)) {
-    const z = tf.add(xt, tf.matMul(h, w.recurrent));
-    const [i, f, g, o] = tf.split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
-    c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-    h = tf.mul(tf.sigmoid(o), tf.tanh(c));
-    outputs.push(h);
-  }
-  return tf.stack(outputs, 1) as Tensor3D;
-}
-
-/** One GRU layer: x [b, T, f] → hidden states [b, T, units] (zero initial state). */
-function gruLayer(tf: Tfjs, x: Tensor3D, w: RecurrentWeights): Tensor3D {
-  const units = w.recurrent.shape[0];
-  const b = x.shape[0];
   if (w.recurrentBias === undefined) throw new Error('gruLayer: recurrentBias is missing');
-  const recurrentBias = w.recurrentBias;
-  let h: Tensor2D = tf.zeros([b, units]);
-  const outputs: Tensor2D[] = [];
-  const [rzKernel, nKernel] = tf.split(w.recurrent, [2 * units, units], 1) as [Tensor2D, Tensor2D];
-  for (const xt of inputProjections(tf, x, w)) {
-    const [xrz, xn] = tf.split(xt, [2 * units, units], 1) as [Tensor2D, Tensor2D];
-    const rz = tf.sigmoid(tf.add(xrz, tf.matMul(h, rzKernel)));
-    const [r, z] = tf.split(rz, 2, 1) as [Tensor2D, Tensor2D];
-    const n = tf.tanh(tf.add(xn, tf.mul(r, tf.add(tf.matMul(h, nKernel), recurrentBias))));
-    // h' = (1 − z)·n + z·h = n + z·(h − n)
-    h = tf.add(n, tf.mul(z, tf.sub(h, n)));
-    outputs.push(h);
-  }
-  return tf.stack(outputs, 1) as Tensor3D;
+  const toKeras = <T extends Tensor>(t: T, axis: number): T => {
+    const [r, z, n] = tf.split(t, 3, axis);
+    return tf.concat([z as Tensor, r as Tensor, n as Tensor], axis) as T;
+  };
+  const bias = tf.stack([toKeras(w.bias, 0), tf.concat([tf.zeros([2 * units]), w.recurrentBias], 0)]) as Tensor2D;
+  return fusedGru(tf, x, toKeras(w.kernel, 1), toKeras(w.recurrent, 1), bias, { inputGradient: !inputIsData });
 }
 
 export type RecurrentCell = 'lstm' | 'gru';
@@ -91,10 +75,17 @@ export function recurrentWeights(w: ReadonlyMap<string, Tensor>, name: string): 
 }
 
 /** Run `cell` over x, or over x and reversed x with concatenated outputs when `reverse` weights are given. */
-export function runRecurrent(tf: Tfjs, cell: RecurrentCell, x: Tensor3D, forward: RecurrentWeights, reverse?: RecurrentWeights): Tensor3D {
+export function runRecurrent(
+  tf: Tfjs,
+  cell: RecurrentCell,
+  x: Tensor3D,
+  forward: RecurrentWeights,
+  reverse?: RecurrentWeights,
+  inputIsData = false,
+): Tensor3D {
   const layer = cell === 'lstm' ? lstmLayer : gruLayer;
-  const out = layer(tf, x, forward);
+  const out = layer(tf, x, forward, inputIsData);
   if (reverse === undefined) return out;
-  const back = tf.reverse(layer(tf, tf.reverse(x, 1), reverse), 1);
+  const back = tf.reverse(layer(tf, tf.reverse(x, 1), reverse, inputIsData), 1);
   return tf.concat([out, back], 2) as Tensor3D;
 }

@@ -48,7 +48,7 @@ export function stackedRecurrent(cell: RecurrentCell, description: string): Sequ
       const layers = hp['layers'] as number;
       for (let l = 0; l < layers; l++) {
         const reverse = hp['bidirectional'] === true ? recurrentWeights(w, `${cell}${l}_reverse`) : undefined;
-        h = runRecurrent(tf, cell, h, recurrentWeights(w, `${cell}${l}`), reverse);
+        h = runRecurrent(tf, cell, h, recurrentWeights(w, `${cell}${l}`), reverse, l === 0);
         if (l < layers - 1) h = ctx.dropout(h);
       }
       return dense(tf, w, 'head', h) as Tensor3D;
