@@ -52,13 +52,13 @@ console.log(
 const small = { ...seq, rows: 2048 };
 const epochTimes: number[] = [];
 for (let r = 0; r < 3; r++)
-  epochTimes.push(await time(() => forEachBatch(small, { batchSize: 256, shuffle: true, seed: r }, () => undefined)));
+  epochTimes.push(await time(() => forEachBatch(tf, small, { batchSize: 256, shuffle: true, seed: r }, () => undefined)));
 console.log(
   `batches: 2,048 windows of 60 × 100, batch 256, shuffled → tensors: ${median(epochTimes).toFixed(4)} s (${Math.round(2048 / median(epochTimes)).toLocaleString('en')} samples/s)`,
 );
 const fullTimes: number[] = [];
 for (let r = 0; r < 3; r++)
-  fullTimes.push(await time(() => forEachBatch(seq, { batchSize: 256, shuffle: true, seed: r }, () => undefined)));
+  fullTimes.push(await time(() => forEachBatch(tf, seq, { batchSize: 256, shuffle: true, seed: r }, () => undefined)));
 console.log(
   `batches: full train epoch, ${seq.rows} windows: ${median(fullTimes).toFixed(2)} s (${Math.round(seq.rows / median(fullTimes)).toLocaleString('en')} samples/s), tensors left ${tf.memory().numTensors}`,
 );

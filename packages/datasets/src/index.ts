@@ -15,6 +15,6 @@ export type { LoadOptions } from './internal/load.js';
 export { buildTabular, buildSequence } from './internal/build.js';
 export type { ColumnsInput, SequenceColumnsInput } from './internal/build.js';
 export { batches, forEachBatch, toTfDataset } from './internal/batches.js';
-export type { Batch, BatchOptions } from './internal/batches.js';
+export type { Batch, BatchOptions, Tfjs } from './internal/batches.js';
 export { describeDataset } from './internal/describe.js';
 export type { DatasetSummary } from './internal/describe.js';

@@ -23,10 +23,10 @@ function bigTabular(): Dataset {
   });
 }
 
-async function collect(ds: Dataset, options: Parameters<typeof batches>[1]) {
+async function collect(ds: Dataset, options: Parameters<typeof batches>[2]) {
   const positions: number[] = [];
   const sizes: number[] = [];
-  await forEachBatch(ds, options, (batch) => {
+  await forEachBatch(tf, ds, options, (batch) => {
     positions.push(...batch.positions);
     sizes.push(batch.rows);
     expect(batch.xs.shape).toEqual([batch.rows, ...ds.shape]);
@@ -79,27 +79,27 @@ describe('batches', () => {
     const ds = bigTabular();
     const baseline = tf.memory().numTensors;
     let peak = 0;
-    await forEachBatch(ds, { batchSize: 4, shuffle: true }, () => {
+    await forEachBatch(tf, ds, { batchSize: 4, shuffle: true }, () => {
       peak = Math.max(peak, tf.memory().numTensors - baseline);
     });
     // One batch alive at a time: xs, ys, weights.
     expect(peak).toBe(3);
     expect(tf.memory().numTensors).toBe(baseline);
     // The generator builds lazily: taking one batch makes exactly three tensors.
-    const iterator = batches(ds, { batchSize: 4 });
+    const iterator = batches(tf, ds, { batchSize: 4 });
     const first = iterator.next();
     expect(tf.memory().numTensors - baseline).toBe(3);
     if (!first.done) tf.dispose([first.value.xs, first.value.ys, first.value.weights]);
     iterator.return();
     expect(tf.memory().numTensors).toBe(baseline);
     // forEachBatch disposes even when the callback throws.
-    await expect(forEachBatch(ds, { batchSize: 4 }, () => Promise.reject(new Error('stop')))).rejects.toThrow('stop');
+    await expect(forEachBatch(tf, ds, { batchSize: 4 }, () => Promise.reject(new Error('stop')))).rejects.toThrow('stop');
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
   it('toTfDataset yields {xs, ys} batches covering the set, reshuffled per pass', async () => {
     const ds = bigTabular();
-    const data = toTfDataset(ds, { batchSize: 10, shuffle: true, seed: 1 });
+    const data = toTfDataset(tf, ds, { batchSize: 10, shuffle: true, seed: 1 });
     const firstColumn = async () => {
       const out: number[] = [];
       await data.forEachAsync((element) => {
@@ -119,6 +119,6 @@ describe('batches', () => {
   });
 
   it('refuses a bad batch size', () => {
-    expect(() => batches(bigTabular(), { batchSize: 0 }).next()).toThrow(/batchSize must be a positive integer/);
+    expect(() => batches(tf, bigTabular(), { batchSize: 0 }).next()).toThrow(/batchSize must be a positive integer/);
   });
 });

@@ -31,7 +31,7 @@ const sequence = () => buildSequence({ ...columns(), lookback: 4, barMs: BAR_MS 
 async function epoch(ds: Dataset, options: BatchOptions) {
   const positions: number[] = [];
   const shapes: number[][] = [];
-  await forEachBatch(ds, options, (batch) => {
+  await forEachBatch(tf, ds, options, (batch) => {
     positions.push(...batch.positions);
     shapes.push(batch.xs.shape);
     const ys = batch.ys.dataSync();
@@ -67,7 +67,7 @@ describe('an epoch of batches', () => {
     expect(ds.rows).toBe(37);
     const source = columns().features;
     const seen: number[] = [];
-    await forEachBatch(ds, { batchSize: 10, shuffle: true, seed: 5 }, (batch) => {
+    await forEachBatch(tf, ds, { batchSize: 10, shuffle: true, seed: 5 }, (batch) => {
       expect(batch.xs.shape).toEqual([batch.rows, 4, 2]);
       expect(batch.xs.dtype).toBe('float32');
       const xs = batch.xs.dataSync();
@@ -111,18 +111,20 @@ describe('an epoch of batches', () => {
     const ds = sequence();
     const baseline = tf.memory().numTensors;
     let calls = 0;
-    await forEachBatch(ds, { batchSize: 8, shuffle: true, seed: 1 }, () => {
+    await forEachBatch(tf, ds, { batchSize: 8, shuffle: true, seed: 1 }, () => {
       calls++;
     });
     expect(calls).toBe(5); // 37 = 4 × 8 + 5
     expect(tf.memory().numTensors).toBe(baseline);
     await expect(
-      forEachBatch(ds, { batchSize: 8 }, (_batch, index) => {
+      forEachBatch(tf, ds, { batchSize: 8 }, (_batch, index) => {
         if (index === 2) throw new Error('thrown in batch 2');
       }),
     ).rejects.toThrow('thrown in batch 2');
     expect(tf.memory().numTensors).toBe(baseline);
-    await expect(forEachBatch(tabular(), { batchSize: 8 }, async () => Promise.reject(new Error('rejected')))).rejects.toThrow('rejected');
+    await expect(forEachBatch(tf, tabular(), { batchSize: 8 }, async () => Promise.reject(new Error('rejected')))).rejects.toThrow(
+      'rejected',
+    );
     expect(tf.memory().numTensors).toBe(baseline);
   });
 

@@ -1,9 +1,16 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as Tf from '@tensorflow/tfjs';
 import { Rng, UsageError, deriveSeed } from '@tribar/core';
 import type { Dataset } from './types.js';
 
 /** Number of classes: 0 short, 1 neutral, 2 long. */
 const CLASS_COUNT = 3;
+
+/**
+ * The tfjs namespace the caller trains with (`import * as tf from '@tensorflow/tfjs'`, or the `tf` of
+ * `@tribar/models`' `selectTfjsBackend`). Passed in rather than imported: tfjs is an optional peer
+ * dependency, and tensors must come from the one tfjs instance (and backend) the model uses.
+ */
+export type Tfjs = typeof Tf;
 
 export interface BatchOptions {
   batchSize: number;
@@ -21,11 +28,11 @@ export interface BatchOptions {
 
 export interface Batch {
   /** float32 [rows, features] (tabular) or [rows, lookback, features] (sequence). */
-  xs: tf.Tensor;
+  xs: Tf.Tensor;
   /** One-hot float32 [rows, 3] by default; int32 [rows] with `labels: 'int'`. */
-  ys: tf.Tensor;
+  ys: Tf.Tensor;
   /** float32 [rows]: the sample weights. */
-  weights: tf.Tensor1D;
+  weights: Tf.Tensor1D;
   rows: number;
   /** Added: the dataset positions (0 … ds.rows−1) of this batch's rows, in batch order. */
   positions: Int32Array;
@@ -64,7 +71,7 @@ function checkOptions(options: BatchOptions): void {
  * (tfjs keeps the array it is given, so buffers are never reused) and makes its tensors then.
  * The caller owns every yielded tensor and must dispose it (or use `forEachBatch`).
  */
-export function* batches(ds: Dataset, options: BatchOptions): Generator<Batch, void, undefined> {
+export function* batches(tf: Tfjs, ds: Dataset, options: BatchOptions): Generator<Batch, void, undefined> {
   checkOptions(options);
   const order = epochOrder(ds.rows, options);
   const size = options.batchSize;
@@ -80,7 +87,7 @@ export function* batches(ds: Dataset, options: BatchOptions): Generator<Batch, v
       weights[i] = ds.weights[p] as number;
       ids[i] = ds.y[p] as number;
     }
-    let ys: tf.Tensor;
+    let ys: Tf.Tensor;
     if (onehot) {
       const hot = new Float32Array(rows * CLASS_COUNT);
       for (let i = 0; i < rows; i++) hot[i * CLASS_COUNT + (ids[i] as number)] = 1;
@@ -100,12 +107,13 @@ export function* batches(ds: Dataset, options: BatchOptions): Generator<Batch, v
 
 /** Run `fn` on every batch of one epoch, disposing each batch's tensors after `fn` settles (even on error). */
 export async function forEachBatch(
+  tf: Tfjs,
   ds: Dataset,
   options: BatchOptions,
   fn: (batch: Batch, index: number) => void | Promise<void>,
 ): Promise<void> {
   let index = 0;
-  for (const batch of batches(ds, options)) {
+  for (const batch of batches(tf, ds, options)) {
     try {
       await fn(batch, index++);
     } finally {
@@ -119,12 +127,12 @@ export async function forEachBatch(
  * it reshuffles with `epoch` = the pass number when `shuffle` is on. Sample weights are not in the
  * elements (tfjs `fitDataset` does not take them); train with `forEachBatch` when weights matter.
  */
-export function toTfDataset(ds: Dataset, options: BatchOptions): tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }> {
+export function toTfDataset(tf: Tfjs, ds: Dataset, options: BatchOptions): Tf.data.Dataset<{ xs: Tf.Tensor; ys: Tf.Tensor }> {
   checkOptions(options);
   let pass = options.epoch ?? 0;
   return tf.data.generator(function* () {
     const epoch = pass++;
-    for (const batch of batches(ds, { ...options, epoch })) {
+    for (const batch of batches(tf, ds, { ...options, epoch })) {
       batch.weights.dispose();
       yield { xs: batch.xs, ys: batch.ys };
     }

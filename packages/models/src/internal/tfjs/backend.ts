@@ -1,4 +1,4 @@
-import { silentLogger, UsageError } from '@tribar/core';
+import { importOptional, silentLogger, UsageError } from '@tribar/core';
 import type { Logger } from '@tribar/core';
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
@@ -190,7 +190,10 @@ async function select(options: SelectTfjsBackendOptions): Promise<TfjsSelection>
   const logger = options.logger ?? silentLogger();
   const importer = options.importer ?? defaultImporter;
   const { names, forced } = candidatesFor(options);
-  const tf = (await import('@tensorflow/tfjs')) as Tfjs;
+  const tf = await importOptional<Tfjs>(
+    '@tensorflow/tfjs',
+    'The neural model families (mlp, lstm, gru, tcn, transformer, patchtst, nhits, tft)',
+  );
   const tried: BackendAttempt[] = [];
   for (const name of names) {
     try {

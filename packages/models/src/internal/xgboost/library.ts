@@ -1,8 +1,16 @@
 // Finding and binding libxgboost.so through koffi. Each thread binds its own copy (the
 // training worker and the main thread both call in), cached per library path.
 import { existsSync } from 'node:fs';
-import koffi from 'koffi';
-import { TribarError } from '@tribar/core';
+import type Koffi from 'koffi';
+import { requireOptional, TribarError } from '@tribar/core';
+
+// koffi (the FFI, ≈ 28 MB of prebuilt binaries) is an optional peer dependency: only the xgboost
+// family needs it, so it is loaded on first use and a missing one is a MissingPackageError.
+let koffiModule: typeof Koffi | undefined;
+function koffi(): typeof Koffi {
+  koffiModule ??= requireOptional<typeof Koffi>('koffi', 'The xgboost model family (FFI to libxgboost)');
+  return koffiModule;
+}
 
 /** libxgboost.so cannot be found or loaded, or one of its calls failed. */
 export class XGBoostLibraryError extends TribarError {
@@ -59,8 +67,9 @@ export function hasXGBoost(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 function loadable(name: string): boolean {
+  const ffi = koffi();
   try {
-    koffi.load(name);
+    ffi.load(name);
     return true;
   } catch {
     return false;
@@ -114,9 +123,9 @@ const bound = new Map<string, XGBoostApi>();
 export function xgboostApi(path: string = locateXGBoost()): XGBoostApi {
   const cached = bound.get(path);
   if (cached !== undefined) return cached;
-  let lib: koffi.IKoffiLib;
+  let lib: Koffi.IKoffiLib;
   try {
-    lib = koffi.load(path);
+    lib = koffi().load(path);
   } catch (error) {
     throw new XGBoostLibraryError(`cannot load ${path}: ${(error as Error).message}`, { cause: error, hint: INSTALL_HINT });
   }
@@ -181,13 +190,13 @@ export function check(api: XGBoostApi, rc: number, call: string): void {
 
 /** Copy `bytes` bytes of native memory owned by the library (valid until its next call on that handle). */
 export function copyNative(pointer: unknown, bytes: number): ArrayBuffer {
-  return koffi.view(pointer, bytes).slice(0);
+  return koffi().view(pointer, bytes).slice(0);
 }
 
 export function decodeStrings(pointer: unknown, count: number): string[] {
-  return count === 0 ? [] : (koffi.decode(pointer, koffi.array('const char *', count)) as string[]);
+  return count === 0 ? [] : (koffi().decode(pointer, koffi().array('const char *', count)) as string[]);
 }
 
 export function decodeUint64(pointer: unknown, count: number): number[] {
-  return count === 0 ? [] : (koffi.decode(pointer, koffi.array('uint64_t', count)) as number[]);
+  return count === 0 ? [] : (koffi().decode(pointer, koffi().array('uint64_t', count)) as number[]);
 }
