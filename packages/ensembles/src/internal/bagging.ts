@@ -61,7 +61,7 @@ export class BaggingEnsemble implements BaseModel {
     this.#fitted = fitted !== undefined;
   }
 
-  async fit(train: LabeledInput, options: FitOptions = {}): Promise<FitResult> {
+  async fit(train: LabeledInput | WindowedInput, options: FitOptions = {}): Promise<FitResult> {
     const windows = (train as Partial<WindowedInput>).windows;
     if (windows === undefined) {
       throw new UsageError('bagging: fit needs the train rows’ label windows (`windows`) for the sequential bootstrap', {

@@ -82,8 +82,19 @@ function fitPlatt(score: Float64Array, target: Uint8Array): { slope: number; int
   for (const t of target) positives += t;
   const hi = (positives + 1) / (positives + 2);
   const lo = 1 / (target.length - positives + 2);
+  const loss = (a: number, b: number): number => {
+    let total = 0;
+    for (let i = 0; i < score.length; i++) {
+      const z = a * (score[i] as number) + b;
+      const t = target[i] ? hi : lo;
+      // log(1 + e^z) − t·z, computed without overflow.
+      total += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t * z;
+    }
+    return total;
+  };
   let a = 1;
   let b = 0;
+  let current = loss(a, b);
   for (let iteration = 0; iteration < 100; iteration++) {
     let ga = 0;
     let gb = 0;
@@ -105,9 +116,19 @@ function fitPlatt(score: Float64Array, target: Uint8Array): { slope: number; int
     if (!(Math.abs(det) > 0)) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+    // Newton's step, halved until the loss does not rise (Lin, Lin & Weng 2007's safeguard).
+    let step = 1;
+    let next = loss(a - da, b - db);
+    while (next > current && step > 1e-8) {
+      step /= 2;
+      next = loss(a - step * da, b - step * db);
+    }
+    if (next > current) break;
+    a -= step * da;
+    b -= step * db;
+    const improved = current - next;
+    current = next;
+    if (improved < 1e-12 * Math.max(1, Math.abs(current))) break;
   }
   return { slope: a, intercept: b };
 }

@@ -88,7 +88,7 @@ export class StackingEnsemble implements BaseModel {
     this.#fitted = fitted !== undefined;
   }
 
-  async fit(train: LabeledInput, options: FitOptions = {}): Promise<FitResult> {
+  async fit(train: LabeledInput | WindowedInput, options: FitOptions = {}): Promise<FitResult> {
     const started = performance.now();
     const names = this.members.map((m) => m.name);
     const seed = options.seed ?? 0;
