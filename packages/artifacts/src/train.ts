@@ -124,10 +124,50 @@ export const trainResultSchema = z.object({
 });
 export type TrainResultEntry = z.infer<typeof trainResultSchema>;
 
-/** `metrics.json`: the fit's summary entry plus the runtime and the feature importance. */
+/** Brier score, ECE and reliability curve of a split's probabilities (`calibrationReport` of `@tribar/ensembles`). */
+export const calibrationReportSchema = z.object({
+  rows: count,
+  brier: jsonNumber,
+  ece: jsonNumber,
+  reliability: z.array(
+    z.object({ lower: z.number(), upper: z.number(), rows: count, confidence: z.number().nullable(), accuracy: z.number().nullable() }),
+  ),
+});
+export type CalibrationReportEntry = z.infer<typeof calibrationReportSchema>;
+
+/** `metrics.json`'s `calibration` (with `train.calibration.method` set): the calibrator fitted on val, and val/test before and after. */
+export const trainCalibrationSchema = z.object({
+  method: z.enum(['temperature', 'platt', 'isotonic']),
+  calibrator: z.record(z.string(), z.unknown()),
+  val: z.object({ before: calibrationReportSchema, after: calibrationReportSchema }),
+  test: z.object({ before: calibrationReportSchema, after: calibrationReportSchema }),
+});
+export type TrainCalibrationEntry = z.infer<typeof trainCalibrationSchema>;
+
+/** `metrics.json`'s `betSizing` (with `train.betSizing.method` set): how the sized backtest's contracts were made. */
+export const trainBetSizingSchema = z.object({
+  method: z.enum(['probability', 'budget']),
+  maxContracts: z.number().int().positive(),
+  step: z.number(),
+  averageActive: z.boolean(),
+  /** Test rows with a non-zero contract count. */
+  signals: count,
+  /** Mean |contracts| over those rows. */
+  meanContracts: jsonNumber,
+});
+export type TrainBetSizingEntry = z.infer<typeof trainBetSizingSchema>;
+
+/**
+ * `metrics.json`: the fit's summary entry plus the runtime and the feature importance; with calibration or bet
+ * sizing on, also their blocks and `backtestArgmax` (the one-contract argmax backtest of the raw probabilities,
+ * for comparison with `backtest`, which then uses the calibrated, sized signals). Absent when those are off.
+ */
 export const trainMetricsSchema = trainResultSchema.extend({
   runtime: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   featureImportance: z.record(z.string(), jsonNumber).nullable(),
+  calibration: trainCalibrationSchema.optional(),
+  betSizing: trainBetSizingSchema.optional(),
+  backtestArgmax: trainBacktestSchema.optional(),
 });
 export type TrainMetricsFile = z.infer<typeof trainMetricsSchema>;
 

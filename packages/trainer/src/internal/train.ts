@@ -30,6 +30,7 @@ import { crossValidate } from './cross-validate.js';
 import { toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
 import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
+import { calibrateFit, sizeContracts } from './positions.js';
 
 /** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
 export const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;
@@ -211,7 +212,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const [valProba, testProba] = [await model.predictProba(val), await model.predictProba(test)];
       const valMetrics = classificationMetrics(val.y, valProba.p);
       const testMetrics = classificationMetrics(test.y, testProba.p);
-      const bt = runBacktest(data, testProba, config, symbol, options.trials ?? 1);
+      // Calibration (fitted on val only) and bet sizing change what is traded, never the predictions file.
+      const calibration = calibrateFit(config.train.calibration, { proba: valProba.p, y: val.y }, { proba: testProba.p, y: test.y });
+      const traded = calibration ? { rows: testProba.rows, p: calibration.test } : testProba;
+      const sizing = sizeContracts(config.train.betSizing, config.train.backtest.threshold, data, traded.p);
+      const bt = runBacktest(data, traded, config, symbol, options.trials ?? 1, sizing?.contracts);
+      const argmaxBt = calibration || sizing ? runBacktest(data, testProba, config, symbol, options.trials ?? 1) : null;
       const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
 
       await writePredictions(runDir, trainPredictions(name, symbol, horizon), [
@@ -239,6 +245,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         ...result,
         runtime: fit.runtime,
         featureImportance: model.describe().featureImportance ?? null,
+        ...(calibration ? { calibration: calibration.entry } : {}),
+        ...(sizing ? { betSizing: sizing.entry } : {}),
+        ...(argmaxBt ? { backtestArgmax: backtestSummary(argmaxBt, config.train.backtest.threshold) } : {}),
       });
       // Epoch times are wall clock: they go to the tracker's metrics, not into history.json.
       await writeJsonArtifact(
@@ -340,12 +349,13 @@ function costOf(config: RunConfig, symbol: string) {
   return { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks };
 }
 
-function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number) {
+function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number, contracts?: Int32Array) {
   const { market, barrier } = data;
   return backtest(
     {
       rows: data.test.rowIndex,
       proba: proba.p,
+      ...(contracts ? { contracts } : {}),
       open: market.open,
       high: market.high,
       low: market.low,
