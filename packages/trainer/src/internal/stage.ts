@@ -23,6 +23,7 @@ import { MODEL_HEADER_FILE } from '@tribar/models';
 import type { ModelRegistry } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
+import { checkEnsembles, type EnsembleConfig } from './ensembles.js';
 import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
 export { TRAIN_SUMMARY_VERSION };
@@ -30,11 +31,16 @@ export { TRAIN_SUMMARY_VERSION };
 /** `train/summary.json` (the shape is `@tribar/artifacts`' `trainSummarySchema`). */
 export type TrainSummary = TrainSummaryFile;
 
-/** Symbol × horizon × model combinations the config trains, in a stable order. */
-export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon: number; model: string }> {
+/** Symbol × horizon × model combinations the config trains, in a stable order: the models, then the `train.ensembles`. */
+export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon: number; model: string; ensemble?: EnsembleConfig }> {
   const symbols = config.train.symbols ?? config.symbols;
   const horizons = config.train.horizons ?? config.horizons;
-  return symbols.flatMap((symbol) => horizons.flatMap((horizon) => config.train.models.map((model) => ({ symbol, horizon, model }))));
+  return symbols.flatMap((symbol) =>
+    horizons.flatMap((horizon) => [
+      ...config.train.models.map((model) => ({ symbol, horizon, model })),
+      ...config.train.ensembles.map((ensemble) => ({ symbol, horizon, model: ensemble.name, ensemble })),
+    ]),
+  );
 }
 
 /** Files a series' training writes, run-relative. */
@@ -70,6 +76,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
     async run(context) {
       const { config, logger } = context;
       checkTrainSection(registry, config.train);
+      checkEnsembles(registry, config.train);
       const tracker = await Tracker.open(resolve(config.train.tracking.dir), { logger });
       const plan = trainingPlan(config);
       const results: TrainResult[] = [];
@@ -85,7 +92,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
             config,
             tracker,
             runId: context.runId,
-            trials: config.train.models.length,
+            trials: config.train.models.length + config.train.ensembles.length,
             logger,
             progress: context.progress,
             signal: context.signal,

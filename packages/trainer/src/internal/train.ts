@@ -27,7 +27,8 @@ import {
   type TrainerCallback,
 } from './callbacks.js';
 import { crossValidate } from './cross-validate.js';
-import { toModelInput } from './inputs.js';
+import { buildEnsemble, type EnsembleConfig } from './ensembles.js';
+import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
 import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
 import { calibrateFit, sizeContracts } from './positions.js';
@@ -43,6 +44,8 @@ export interface TrainOptions {
   model: string;
   registry: ModelRegistry;
   config: RunConfig;
+  /** An entry of `train.ensembles` to train instead of the registered family `model` (then `model` is its name). */
+  ensemble?: EnsembleConfig;
   /** Hyperparameters over the card's defaults (default: `config.train.hyperparameters[model]`). */
   hyperparameters?: Record<string, unknown>;
   tracker?: Tracker;
@@ -114,9 +117,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const { config, registry, symbol, horizon } = options;
   const logger = options.logger ?? silentLogger();
   const progress = options.progress ?? noProgress;
-  const card = registry.card(options.model);
-  const hyperparameters = options.hyperparameters ?? findHyperparameters(registry, config.train.hyperparameters, card.name);
-  const name = card.name;
+  const hyperparametersOf = (model: string) => findHyperparameters(registry, config.train.hyperparameters, registry.card(model).name);
+  const ensemble = options.ensemble ? buildEnsemble(options.ensemble, registry, config.train, hyperparametersOf) : null;
+  const card = ensemble ? ensemble.card : registry.card(options.model);
+  const hyperparameters = ensemble ? {} : (options.hyperparameters ?? hyperparametersOf(card.name));
+  const name = options.ensemble ? options.ensemble.name : card.name;
   const dirName = resultDirName(name, symbol, horizon);
   const { runDir } = options;
   const seed = config.seed;
@@ -153,7 +158,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   try {
     if (tracked) {
       await tracked.logParams({
-        ...prefixKeys(resolveHyperparameters(card, hyperparameters), 'hp.'),
+        ...prefixKeys(ensemble ? ensemble.describe().hyperparameters : resolveHyperparameters(card, hyperparameters), 'hp.'),
         symbol,
         horizon,
         features: data.featureNames.length,
@@ -166,7 +171,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     }
 
     const cv =
-      config.train.cv.folds > 0
+      config.train.cv.folds > 0 && ensemble === null
         ? await crossValidate({
             registry,
             model: name,
@@ -186,7 +191,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       await tracked.logMetrics({ cv_macro_f1_mean: cv.macroF1Mean, cv_macro_f1_std: cv.macroF1Std });
     }
 
-    const model = registry.create(name, hyperparameters);
+    const model = ensemble ?? registry.create(name, hyperparameters);
     try {
       const { callbacks, history, initialLearningRate } = configuredCallbacks(
         card,
@@ -196,7 +201,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         `${dirName}`,
       );
       for (const callback of callbacks) callback.onTrainBegin?.();
-      const fit: FitResult = await model.fit(train, {
+      // Stacking and bagging purge by the train rows' label windows; other models ignore them.
+      const fitInput = ensemble ? { ...train, windows: sampleWindows(data.train.rowIndex, data.market.labelEndIndex) } : train;
+      const fit: FitResult = await model.fit(fitInput, {
         validation: val,
         onEpoch: combineCallbacks(callbacks),
         restoreBest: true,
