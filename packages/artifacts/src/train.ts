@@ -157,6 +157,20 @@ export const trainBetSizingSchema = z.object({
 });
 export type TrainBetSizingEntry = z.infer<typeof trainBetSizingSchema>;
 
+/** `metrics.json`'s `metaLabeling` (with `train.metaLabeling.enabled`): the secondary model's samples and decisions. */
+export const trainMetaLabelingSchema = z.object({
+  secondary: z.string(),
+  threshold: z.number(),
+  /** Val rows where the primary took a side: the secondary's training samples. */
+  valSamples: count,
+  /** Share of them whose side was profitable after costs (null without samples). */
+  valProfitableShare: jsonNumber,
+  /** Test rows where the primary took a side, and those the secondary acted on. */
+  testSides: count,
+  testActed: count,
+});
+export type TrainMetaLabelingEntry = z.infer<typeof trainMetaLabelingSchema>;
+
 /**
  * `metrics.json`: the fit's summary entry plus the runtime and the feature importance; with calibration or bet
  * sizing on, also their blocks and `backtestArgmax` (the one-contract argmax backtest of the raw probabilities,
@@ -167,6 +181,7 @@ export const trainMetricsSchema = trainResultSchema.extend({
   featureImportance: z.record(z.string(), jsonNumber).nullable(),
   calibration: trainCalibrationSchema.optional(),
   betSizing: trainBetSizingSchema.optional(),
+  metaLabeling: trainMetaLabelingSchema.optional(),
   backtestArgmax: trainBacktestSchema.optional(),
 });
 export type TrainMetricsFile = z.infer<typeof trainMetricsSchema>;

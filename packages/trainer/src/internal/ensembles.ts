@@ -38,7 +38,7 @@ export function buildEnsemble(
   }
 }
 
-/** What `train.ensembles` cannot check alone: members are registered tabular families, names are free, bagging has one base. */
+/** What `train.ensembles` (and `train.metaLabeling`) cannot check alone: members are registered tabular families, names are free, bagging has one base. */
 export function ensembleProblems(registry: ModelRegistry, train: TrainConfig): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
@@ -55,6 +55,10 @@ export function ensembleProblems(registry: ModelRegistry, train: TrainConfig): s
     if (spec.kind === 'voting' && spec.weights !== undefined && spec.weights.length !== spec.members.length) {
       problems.push(`${where}: ${spec.weights.length} weights for ${spec.members.length} members`);
     }
+  }
+  const secondary = train.metaLabeling.secondary;
+  if (train.metaLabeling.enabled && (!registry.has(secondary) || registry.card(secondary).inputKind !== 'tabular')) {
+    problems.push(`train.metaLabeling.secondary: '${secondary}' is not a registered tabular model`);
   }
   return problems;
 }

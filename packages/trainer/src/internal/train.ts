@@ -31,6 +31,7 @@ import { buildEnsemble, type EnsembleConfig } from './ensembles.js';
 import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
 import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
+import { metaLabelContracts } from './meta-labeling.js';
 import { calibrateFit, sizeContracts } from './positions.js';
 
 /** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
@@ -223,8 +224,22 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const calibration = calibrateFit(config.train.calibration, { proba: valProba.p, y: val.y }, { proba: testProba.p, y: test.y });
       const traded = calibration ? { rows: testProba.rows, p: calibration.test } : testProba;
       const sizing = sizeContracts(config.train.betSizing, config.train.backtest.threshold, data, traded.p);
-      const bt = runBacktest(data, traded, config, symbol, options.trials ?? 1, sizing?.contracts);
-      const argmaxBt = calibration || sizing ? runBacktest(data, testProba, config, symbol, options.trials ?? 1) : null;
+      // Meta-labeling (secondary fitted on val, where the primary is out of sample) decides which sides to act on.
+      const meta = await metaLabelContracts({
+        settings: config.train.metaLabeling,
+        betSizing: config.train.betSizing,
+        threshold: config.train.backtest.threshold,
+        registry,
+        hyperparameters: config.train.metaLabeling.enabled ? hyperparametersOf(config.train.metaLabeling.secondary) : {},
+        data,
+        cost: costOf(config, symbol),
+        val: { input: val, proba: valProba.p },
+        test: { input: test, proba: testProba.p },
+        seed,
+        logger,
+      });
+      const bt = runBacktest(data, traded, config, symbol, options.trials ?? 1, meta?.contracts ?? sizing?.contracts);
+      const argmaxBt = calibration || sizing || meta ? runBacktest(data, testProba, config, symbol, options.trials ?? 1) : null;
       const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
 
       await writePredictions(runDir, trainPredictions(name, symbol, horizon), [
@@ -254,6 +269,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         featureImportance: model.describe().featureImportance ?? null,
         ...(calibration ? { calibration: calibration.entry } : {}),
         ...(sizing ? { betSizing: sizing.entry } : {}),
+        ...(meta ? { metaLabeling: meta.entry } : {}),
         ...(argmaxBt ? { backtestArgmax: backtestSummary(argmaxBt, config.train.backtest.threshold) } : {}),
       });
       // Epoch times are wall clock: they go to the tracker's metrics, not into history.json.
