@@ -14,3 +14,5 @@ export type { CalibrationMethod, Calibrator } from './internal/calibration.js';
 export { calibrationReport } from './internal/calibration-metrics.js';
 export type { CalibrationReport, ReliabilityBin } from './internal/calibration-metrics.js';
 export { registerEnsembles } from './internal/families.js';
+export { meanDecreaseAccuracy, singleFeatureImportance, meanDecreaseImpurity } from './internal/importance.js';
+export type { FeatureImportance, ImportanceOptions } from './internal/importance.js';

@@ -10,6 +10,9 @@ const VALUES = [
   'applyCalibrator',
   'calibrationReport',
   'fitCalibrator',
+  'meanDecreaseAccuracy',
+  'meanDecreaseImpurity',
+  'singleFeatureImportance',
   'outOfFoldPredictions',
   'registerEnsembles',
 ];
