@@ -247,6 +247,28 @@ export const trainPredictions = (model: string, symbol: string, horizon: number)
     { name: PREDICTION_COLUMN.pLong, type: 'float32' },
     { name: PREDICTION_COLUMN.predicted, type: 'number' },
   ]);
+/**
+ * `oof.arrow` (with `train.outOfFold.enabled`): out-of-fold class probabilities of every train sample under purged
+ * k-fold, the columns of `predictions.arrow` (split 0 = train).
+ */
+export const trainOof = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/oof.arrow`, STAGE.train, trainPredictions(model, symbol, horizon).columns);
+
+/** One feature's importance over purged folds: mean and standard error. */
+const featureImportanceSchema = z.object({ feature: z.string(), mean: jsonNumber, stdError: jsonNumber });
+
+/** `importance.json` (with `train.importance.methods`): MDA and SFI under purged k-fold, MDI of tree families (null when not asked or not a tree). */
+export const trainImportanceSchema = z.object({
+  folds: count,
+  embargo: count,
+  mda: z.array(featureImportanceSchema).nullable(),
+  sfi: z.array(featureImportanceSchema).nullable(),
+  mdi: z.array(z.object({ feature: z.string(), share: jsonNumber })).nullable(),
+});
+export type TrainImportanceFile = z.infer<typeof trainImportanceSchema>;
+export const trainImportance = (model: string, symbol: string, horizon: number) =>
+  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/importance.json`, STAGE.train, trainImportanceSchema);
+
 /** `equity.arrow`: the backtest's equity curve on the test bars. */
 export const trainEquity = (model: string, symbol: string, horizon: number) =>
   arrowArtifact(`${trainResultDir(model, symbol, horizon)}/equity.arrow`, STAGE.train, [

@@ -58,6 +58,26 @@ export const ensembleSections = {
     })
     .strict()
     .prefault({}),
+  outOfFold: z
+    .object({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe('Write oof.arrow: purged k-fold out-of-fold probabilities of every train row (single models).'),
+      folds: z.number().int().min(2).default(5).describe('Purged k-fold folds (the embargo is train.cv.embargoBars).'),
+    })
+    .strict()
+    .prefault({}),
+  importance: z
+    .object({
+      methods: z
+        .array(z.enum(['mda', 'sfi', 'mdi']))
+        .default([])
+        .describe('Feature importance written to importance.json: MDA and SFI under purged k-fold, MDI of tree families; [] = none.'),
+      folds: z.number().int().min(2).default(5).describe('Purged k-fold folds for MDA and SFI (the embargo is train.cv.embargoBars).'),
+    })
+    .strict()
+    .prefault({}),
   metaLabeling: z
     .object({
       enabled: z.boolean().default(false).describe('Meta-labeling (AFML 3.6): a secondary model decides whether to act on the side.'),

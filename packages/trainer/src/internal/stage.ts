@@ -23,6 +23,7 @@ import { MODEL_HEADER_FILE } from '@tribar/models';
 import type { ModelRegistry } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
+import { diagnosticOutputs } from './diagnostics.js';
 import { checkEnsembles, type EnsembleConfig } from './ensembles.js';
 import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
@@ -72,7 +73,16 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
       splitSummary.path,
       ...config.symbols.flatMap((s) => [featureBars(s).path, labelBars(s).path, splitBars(s).path, scaledBars(s).path]),
     ],
-    outputs: (config) => [trainSummary.path, ...trainingPlan(config).flatMap((p) => trainOutputs(p.model, p.symbol, p.horizon))],
+    outputs: (config) => [
+      trainSummary.path,
+      ...trainingPlan(config).flatMap((p) => [
+        ...trainOutputs(p.model, p.symbol, p.horizon),
+        // Out-of-fold predictions and importance exist for single tabular models only.
+        ...(p.ensemble || !registry.has(p.model) || registry.card(p.model).inputKind !== 'tabular'
+          ? []
+          : diagnosticOutputs(config, p.model, p.symbol, p.horizon)),
+      ]),
+    ],
     async run(context) {
       const { config, logger } = context;
       checkTrainSection(registry, config.train);

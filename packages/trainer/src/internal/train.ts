@@ -27,6 +27,7 @@ import {
   type TrainerCallback,
 } from './callbacks.js';
 import { crossValidate } from './cross-validate.js';
+import { writeDiagnostics } from './diagnostics.js';
 import { buildEnsemble, type EnsembleConfig } from './ensembles.js';
 import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
@@ -278,6 +279,23 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         trainHistory(name, symbol, horizon),
         history.history.map(({ elapsedMs: _elapsedMs, ...epoch }) => epoch),
       );
+      if (ensemble === null) {
+        await writeDiagnostics({
+          config,
+          runDir,
+          registry,
+          model,
+          name,
+          hyperparameters,
+          symbol,
+          horizon,
+          data,
+          train,
+          logger,
+          progress,
+          signal: options.signal,
+        });
+      }
       const run: FitRun = { trackerRunId: tracked?.runId ?? null, trackerUri: tracked ? tracked.dir : null, seconds: fit.seconds };
       if (tracked) await logToTracker(tracked, history.history, result, fit, runDir);
       logger.info(
