@@ -24,7 +24,7 @@ export function selectRows(input: LabeledInput, positions: ArrayLike<number>): L
   };
 }
 
-export function rowWidth(input: ModelInput): number {
+function rowWidth(input: ModelInput): number {
   return input.shape.reduce((a, b) => a * b, 1);
 }
 

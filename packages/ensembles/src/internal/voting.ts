@@ -31,7 +31,7 @@ export interface VotingOptions {
 }
 
 /** Normalised non-negative weights, one per member; names the member whose weight is bad. */
-export function memberWeights(count: number, weights: readonly number[] | undefined, caller: string): number[] {
+function memberWeights(count: number, weights: readonly number[] | undefined, caller: string): number[] {
   if (weights === undefined) return Array.from({ length: count }, () => 1 / count);
   if (weights.length !== count)
     throw new UsageError(`${caller}: ${weights.length} weights for ${count} members`, { hint: 'Give one weight per member.' });

@@ -39,7 +39,7 @@ export function buildEnsemble(
 }
 
 /** What `train.ensembles` (and `train.metaLabeling`) cannot check alone: members are registered tabular families, names are free, bagging has one base. */
-export function ensembleProblems(registry: ModelRegistry, train: TrainConfig): string[] {
+function ensembleProblems(registry: ModelRegistry, train: TrainConfig): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
   for (const [i, spec] of train.ensembles.entries()) {
