@@ -85,7 +85,7 @@ export async function writeFixture(runDir: string): Promise<Fixture> {
 export const configWith = async (...overrides: string[]): Promise<RunConfig> =>
   (await loadConfig({ overrides: ['symbols=["MES"]', 'horizons=[5]', ...overrides] })).config;
 
-function labelsReport(params: { kUp: number; kDown: number; maxBars: number }): LabelsReportFile {
+export function labelsReport(params: { kUp: number; kDown: number; maxBars: number }): LabelsReportFile {
   const mix = { rows: 0, valid: 0, invalid: 0, long: 0, short: 0, neutral: 0, longShare: 0, shortShare: 0, neutralShare: 0 };
   return {
     trainEnd: '2026-01-08T20:00:00.000Z',
