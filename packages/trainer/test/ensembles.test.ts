@@ -5,9 +5,8 @@ import { registerEnsembles } from '@tribar/ensembles';
 import { loadDataModule } from '@tribar/datasets';
 import { createDefaultRegistry } from '@tribar/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEnsembles } from '../src/internal/ensembles.js';
 import { trainingPlan } from '../src/internal/stage.js';
-import { trainModel } from '../src/internal/train.js';
+import { checkTrainSection, trainModel } from '../src/internal/train.js';
 import { configWith, writeFixture } from './train-fixture.js';
 
 describe('train.ensembles', () => {
@@ -26,9 +25,9 @@ describe('train.ensembles', () => {
       'train.ensembles=[{"name":"stack","kind":"stacking","members":["logistic","gbdt"]},{"name":"bag","kind":"bagging","members":["logistic"],"estimators":2}]',
     );
     expect(trainingPlan(config).map((p) => p.model)).toEqual(['logistic', 'stack', 'bag']);
-    checkEnsembles(createDefaultRegistry(), config.train);
+    checkTrainSection(createDefaultRegistry(), config.train);
     const bad = await configWith('train.ensembles=[{"name":"gbdt","kind":"bagging","members":["logistic","nope"]}]');
-    expect(() => checkEnsembles(createDefaultRegistry(), bad.train)).toThrow(
+    expect(() => checkTrainSection(createDefaultRegistry(), bad.train)).toThrow(
       /the name is a registered model.*'nope' is not a registered model.*bagging takes exactly one member/,
     );
   });

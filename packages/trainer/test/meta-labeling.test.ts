@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import type { DataModule } from '@tribar/datasets';
 import { createDefaultRegistry } from '@tribar/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEnsembles } from '../src/internal/ensembles.js';
 import { metaLabels, primarySides } from '../src/internal/meta-labeling.js';
-import { trainModel } from '../src/internal/train.js';
+import { checkTrainSection, trainModel } from '../src/internal/train.js';
 import { configWith, writeFixture } from './train-fixture.js';
 
 const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
@@ -55,6 +54,6 @@ describe('trainModel with train.metaLabeling', () => {
 
   it('refuses a secondary that is not a registered tabular model', async () => {
     const config = await configWith('train.metaLabeling.enabled=true', 'train.metaLabeling.secondary=nope');
-    expect(() => checkEnsembles(createDefaultRegistry(), config.train)).toThrow(/'nope' is not a registered tabular model/);
+    expect(() => checkTrainSection(createDefaultRegistry(), config.train)).toThrow(/'nope' is not a registered tabular model/);
   });
 });

@@ -1,5 +1,4 @@
 import type { TrainConfig } from '@tribar/config';
-import { UsageError } from '@tribar/core';
 import { BaggingEnsemble, StackingEnsemble, VotingEnsemble } from '@tribar/ensembles';
 import type { BaseModel, ModelRegistry } from '@tribar/models';
 
@@ -39,7 +38,7 @@ export function buildEnsemble(
 }
 
 /** What `train.ensembles` (and `train.metaLabeling`) cannot check alone: members are registered tabular families, names are free, bagging has one base. */
-function ensembleProblems(registry: ModelRegistry, train: TrainConfig): string[] {
+export function ensembleProblems(registry: ModelRegistry, train: TrainConfig): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
   for (const [i, spec] of train.ensembles.entries()) {
@@ -61,9 +60,4 @@ function ensembleProblems(registry: ModelRegistry, train: TrainConfig): string[]
     problems.push(`train.metaLabeling.secondary: '${secondary}' is not a registered tabular model`);
   }
   return problems;
-}
-
-export function checkEnsembles(registry: ModelRegistry, train: TrainConfig): void {
-  const problems = ensembleProblems(registry, train);
-  if (problems.length > 0) throw new UsageError(problems.join('; '), { hint: 'Fix train.ensembles in the config.' });
 }

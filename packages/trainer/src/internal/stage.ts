@@ -24,7 +24,7 @@ import type { ModelRegistry } from '@tribar/models';
 import { Tracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
 import { diagnosticOutputs } from './diagnostics.js';
-import { checkEnsembles, type EnsembleConfig } from './ensembles.js';
+import type { EnsembleConfig } from './ensembles.js';
 import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
 export { TRAIN_SUMMARY_VERSION };
@@ -86,7 +86,6 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
     async run(context) {
       const { config, logger } = context;
       checkTrainSection(registry, config.train);
-      checkEnsembles(registry, config.train);
       const tracker = await Tracker.open(resolve(config.train.tracking.dir), { logger });
       const plan = trainingPlan(config);
       const results: TrainResult[] = [];

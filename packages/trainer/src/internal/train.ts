@@ -28,7 +28,7 @@ import {
 } from './callbacks.js';
 import { crossValidate } from './cross-validate.js';
 import { writeDiagnostics } from './diagnostics.js';
-import { buildEnsemble, type EnsembleConfig } from './ensembles.js';
+import { buildEnsemble, ensembleProblems, type EnsembleConfig } from './ensembles.js';
 import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
 import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
@@ -445,6 +445,7 @@ export function checkTrainSection(registry: ModelRegistry, train: TrainConfig): 
     ...(unknownModels.length > 0 ? [`train.models names unknown model(s): ${unknownModels.join(', ')}`] : []),
     ...(unknownKeys.length > 0 ? [`train.hyperparameters has key(s) that name no model: ${unknownKeys.join(', ')}`] : []),
     ...repeated.map(([name, names]) => `train.hyperparameters names ${name} more than once (${names.join(', ')}): keep one key`),
+    ...ensembleProblems(registry, train),
   ];
   if (problems.length === 0) return;
   throw new UsageError(problems.join('; '), {
