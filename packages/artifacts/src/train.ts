@@ -124,10 +124,65 @@ export const trainResultSchema = z.object({
 });
 export type TrainResultEntry = z.infer<typeof trainResultSchema>;
 
-/** `metrics.json`: the fit's summary entry plus the runtime and the feature importance. */
+/** Brier score, ECE and reliability curve of a split's probabilities (`calibrationReport` of `@tribar/ensembles`). */
+export const calibrationReportSchema = z.object({
+  rows: count,
+  brier: jsonNumber,
+  ece: jsonNumber,
+  reliability: z.array(
+    z.object({ lower: z.number(), upper: z.number(), rows: count, confidence: z.number().nullable(), accuracy: z.number().nullable() }),
+  ),
+});
+export type CalibrationReportEntry = z.infer<typeof calibrationReportSchema>;
+
+/** `metrics.json`'s `calibration` (with `train.calibration.method` set): the calibrator fitted on val, and val/test before and after. */
+export const trainCalibrationSchema = z.object({
+  method: z.enum(['temperature', 'platt', 'isotonic']),
+  calibrator: z.record(z.string(), z.unknown()),
+  val: z.object({ before: calibrationReportSchema, after: calibrationReportSchema }),
+  test: z.object({ before: calibrationReportSchema, after: calibrationReportSchema }),
+});
+export type TrainCalibrationEntry = z.infer<typeof trainCalibrationSchema>;
+
+/** `metrics.json`'s `betSizing` (with `train.betSizing.method` set): how the sized backtest's contracts were made. */
+export const trainBetSizingSchema = z.object({
+  method: z.enum(['probability', 'budget']),
+  maxContracts: z.number().int().positive(),
+  step: z.number(),
+  averageActive: z.boolean(),
+  /** Test rows with a non-zero contract count. */
+  signals: count,
+  /** Mean |contracts| over those rows. */
+  meanContracts: jsonNumber,
+});
+export type TrainBetSizingEntry = z.infer<typeof trainBetSizingSchema>;
+
+/** `metrics.json`'s `metaLabeling` (with `train.metaLabeling.enabled`): the secondary model's samples and decisions. */
+export const trainMetaLabelingSchema = z.object({
+  secondary: z.string(),
+  threshold: z.number(),
+  /** Val rows where the primary took a side: the secondary's training samples. */
+  valSamples: count,
+  /** Share of them whose side was profitable after costs (null without samples). */
+  valProfitableShare: jsonNumber,
+  /** Test rows where the primary took a side, and those the secondary acted on. */
+  testSides: count,
+  testActed: count,
+});
+export type TrainMetaLabelingEntry = z.infer<typeof trainMetaLabelingSchema>;
+
+/**
+ * `metrics.json`: the fit's summary entry plus the runtime and the feature importance; with calibration or bet
+ * sizing on, also their blocks and `backtestArgmax` (the one-contract argmax backtest of the raw probabilities,
+ * for comparison with `backtest`, which then uses the calibrated, sized signals). Absent when those are off.
+ */
 export const trainMetricsSchema = trainResultSchema.extend({
   runtime: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   featureImportance: z.record(z.string(), jsonNumber).nullable(),
+  calibration: trainCalibrationSchema.optional(),
+  betSizing: trainBetSizingSchema.optional(),
+  metaLabeling: trainMetaLabelingSchema.optional(),
+  backtestArgmax: trainBacktestSchema.optional(),
 });
 export type TrainMetricsFile = z.infer<typeof trainMetricsSchema>;
 
@@ -192,6 +247,28 @@ export const trainPredictions = (model: string, symbol: string, horizon: number)
     { name: PREDICTION_COLUMN.pLong, type: 'float32' },
     { name: PREDICTION_COLUMN.predicted, type: 'number' },
   ]);
+/**
+ * `oof.arrow` (with `train.outOfFold.enabled`): out-of-fold class probabilities of every train sample under purged
+ * k-fold, the columns of `predictions.arrow` (split 0 = train).
+ */
+export const trainOof = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/oof.arrow`, STAGE.train, trainPredictions(model, symbol, horizon).columns);
+
+/** One feature's importance over purged folds: mean and standard error. */
+const featureImportanceSchema = z.object({ feature: z.string(), mean: jsonNumber, stdError: jsonNumber });
+
+/** `importance.json` (with `train.importance.methods`): MDA and SFI under purged k-fold, MDI of tree families (null when not asked or not a tree). */
+export const trainImportanceSchema = z.object({
+  folds: count,
+  embargo: count,
+  mda: z.array(featureImportanceSchema).nullable(),
+  sfi: z.array(featureImportanceSchema).nullable(),
+  mdi: z.array(z.object({ feature: z.string(), share: jsonNumber })).nullable(),
+});
+export type TrainImportanceFile = z.infer<typeof trainImportanceSchema>;
+export const trainImportance = (model: string, symbol: string, horizon: number) =>
+  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/importance.json`, STAGE.train, trainImportanceSchema);
+
 /** `equity.arrow`: the backtest's equity curve on the test bars. */
 export const trainEquity = (model: string, symbol: string, horizon: number) =>
   arrowArtifact(`${trainResultDir(model, symbol, horizon)}/equity.arrow`, STAGE.train, [

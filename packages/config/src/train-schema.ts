@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ensembleSections } from './ensembles-schema.js';
 import { probability, symbolName } from './primitives.js';
 
 // The `train:` section (Phase 2): what to train and how. Its own file so each Phase 2 section
@@ -73,6 +74,7 @@ export const trainSchema = z
       })
       .strict()
       .prefault({}),
+    ...ensembleSections,
   })
   .strict()
   .prefault({});

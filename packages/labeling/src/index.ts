@@ -31,3 +31,11 @@ export type {
   AfmlLabels,
   LabelWeights,
 } from './internal/afml/index.js';
+export {
+  indicatorMatrix,
+  indicatorUniqueness,
+  meanUniqueness,
+  sequentialBootstrap,
+  sequentialBootstrapProbabilities,
+} from './internal/afml/bootstrap.js';
+export type { IndicatorMatrix } from './internal/afml/bootstrap.js';

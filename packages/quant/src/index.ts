@@ -30,3 +30,12 @@ export { drawdownSeries, drawdownEpisodes } from './drawdown-episodes.js';
 export type { DrawdownEpisode } from './drawdown-episodes.js';
 export { drawdownList, herfindahlIndex, betsConcentration, betTiming, averageHoldingPeriod } from './afml-backtest.js';
 export type { DrawdownList, BetsConcentration } from './afml-backtest.js';
+export {
+  betSizeFromProbability,
+  betSizes,
+  averageActiveBets,
+  discretizeBetSizes,
+  budgetBetSizes,
+  sigmoidBetSize,
+  sigmoidWidth,
+} from './internal/bet-sizing.js';

@@ -137,7 +137,8 @@ export async function writeTrades(
   const entryTime = new Float64Array(n);
   const exitTime = new Float64Array(n);
   const duration = new Float64Array(n);
-  const costs = new Float64Array(n).fill(cost.roundTripTicks * cost.tickValue);
+  const costs = new Float64Array(n);
+  for (let i = 0; i < n; i++) costs[i] = log.contracts[i]! * cost.roundTripTicks * cost.tickValue;
   const exits: TradeExit[] = [];
   for (let i = 0; i < n; i++) {
     entryTime[i] = timestampMs[log.entryRow[i]!]!;
@@ -149,7 +150,7 @@ export async function writeTrades(
     [TRADE_COLUMN.entryTime]: timestampVector(entryTime),
     [TRADE_COLUMN.exitTime]: timestampVector(exitTime),
     [TRADE_COLUMN.side]: makeVector({ type: new Int8(), data: log.direction }),
-    [TRADE_COLUMN.size]: makeVector({ type: new Int32(), data: new Int32Array(n).fill(1) }),
+    [TRADE_COLUMN.size]: makeVector({ type: new Int32(), data: log.contracts }),
     [TRADE_COLUMN.entryPrice]: makeVector({ type: new Float64(), data: log.entryPrice }),
     [TRADE_COLUMN.exitPrice]: makeVector({ type: new Float64(), data: log.exitPrice }),
     [TRADE_COLUMN.pnlTicks]: makeVector({ type: new Float64(), data: log.ticks }),

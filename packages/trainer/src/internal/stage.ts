@@ -23,6 +23,8 @@ import { MODEL_HEADER_FILE } from '@tribar/models';
 import type { ModelRegistry } from '@tribar/models';
 import { openTracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
+import { diagnosticOutputs } from './diagnostics.js';
+import type { EnsembleConfig } from './ensembles.js';
 import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
 export { TRAIN_SUMMARY_VERSION };
@@ -30,11 +32,16 @@ export { TRAIN_SUMMARY_VERSION };
 /** `train/summary.json` (the shape is `@tribar/artifacts`' `trainSummarySchema`). */
 export type TrainSummary = TrainSummaryFile;
 
-/** Symbol × horizon × model combinations the config trains, in a stable order. */
-export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon: number; model: string }> {
+/** Symbol × horizon × model combinations the config trains, in a stable order: the models, then the `train.ensembles`. */
+export function trainingPlan(config: RunConfig): Array<{ symbol: string; horizon: number; model: string; ensemble?: EnsembleConfig }> {
   const symbols = config.train.symbols ?? config.symbols;
   const horizons = config.train.horizons ?? config.horizons;
-  return symbols.flatMap((symbol) => horizons.flatMap((horizon) => config.train.models.map((model) => ({ symbol, horizon, model }))));
+  return symbols.flatMap((symbol) =>
+    horizons.flatMap((horizon) => [
+      ...config.train.models.map((model) => ({ symbol, horizon, model })),
+      ...config.train.ensembles.map((ensemble) => ({ symbol, horizon, model: ensemble.name, ensemble })),
+    ]),
+  );
 }
 
 /** Files a series' training writes, run-relative. */
@@ -66,7 +73,16 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
       splitSummary.path,
       ...config.symbols.flatMap((s) => [featureBars(s).path, labelBars(s).path, splitBars(s).path, scaledBars(s).path]),
     ],
-    outputs: (config) => [trainSummary.path, ...trainingPlan(config).flatMap((p) => trainOutputs(p.model, p.symbol, p.horizon))],
+    outputs: (config) => [
+      trainSummary.path,
+      ...trainingPlan(config).flatMap((p) => [
+        ...trainOutputs(p.model, p.symbol, p.horizon),
+        // Out-of-fold predictions and importance exist for single tabular models only.
+        ...(p.ensemble || !registry.has(p.model) || registry.card(p.model).inputKind !== 'tabular'
+          ? []
+          : diagnosticOutputs(config, p.model, p.symbol, p.horizon)),
+      ]),
+    ],
     async run(context) {
       const { config, logger } = context;
       checkTrainSection(registry, config.train);
@@ -85,7 +101,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
             config,
             tracker,
             runId: context.runId,
-            trials: config.train.models.length,
+            trials: config.train.models.length + config.train.ensembles.length,
             logger,
             progress: context.progress,
             signal: context.signal,

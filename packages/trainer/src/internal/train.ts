@@ -27,9 +27,13 @@ import {
   type TrainerCallback,
 } from './callbacks.js';
 import { crossValidate } from './cross-validate.js';
-import { toModelInput } from './inputs.js';
+import { writeDiagnostics } from './diagnostics.js';
+import { buildEnsemble, ensembleProblems, type EnsembleConfig } from './ensembles.js';
+import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
 import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
+import { metaLabelContracts } from './meta-labeling.js';
+import { calibrateFit, sizeContracts } from './positions.js';
 
 /** Epochs without improvement before stopping, per family, when the config leaves it to the model. */
 export const DEFAULT_PATIENCE = { boosting: 50, neural: 15, classical: 10 } as const;
@@ -42,6 +46,8 @@ export interface TrainOptions {
   model: string;
   registry: ModelRegistry;
   config: RunConfig;
+  /** An entry of `train.ensembles` to train instead of the registered family `model` (then `model` is its name). */
+  ensemble?: EnsembleConfig;
   /** Hyperparameters over the card's defaults (default: `config.train.hyperparameters[model]`). */
   hyperparameters?: Record<string, unknown>;
   tracker?: RunTracker;
@@ -113,9 +119,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const { config, registry, symbol, horizon } = options;
   const logger = options.logger ?? silentLogger();
   const progress = options.progress ?? noProgress;
-  const card = registry.card(options.model);
-  const hyperparameters = options.hyperparameters ?? findHyperparameters(registry, config.train.hyperparameters, card.name);
-  const name = card.name;
+  const hyperparametersOf = (model: string) => findHyperparameters(registry, config.train.hyperparameters, registry.card(model).name);
+  const ensemble = options.ensemble ? buildEnsemble(options.ensemble, registry, config.train, hyperparametersOf) : null;
+  const card = ensemble ? ensemble.card : registry.card(options.model);
+  const hyperparameters = ensemble ? {} : (options.hyperparameters ?? hyperparametersOf(card.name));
+  const name = options.ensemble ? options.ensemble.name : card.name;
   const dirName = resultDirName(name, symbol, horizon);
   const { runDir } = options;
   const seed = config.seed;
@@ -152,7 +160,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   try {
     if (tracked) {
       await tracked.logParams({
-        ...prefixKeys(resolveHyperparameters(card, hyperparameters), 'hp.'),
+        ...prefixKeys(ensemble ? ensemble.describe().hyperparameters : resolveHyperparameters(card, hyperparameters), 'hp.'),
         symbol,
         horizon,
         features: data.featureNames.length,
@@ -165,7 +173,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     }
 
     const cv =
-      config.train.cv.folds > 0
+      config.train.cv.folds > 0 && ensemble === null
         ? await crossValidate({
             registry,
             model: name,
@@ -185,7 +193,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       await tracked.logMetrics({ cv_macro_f1_mean: cv.macroF1Mean, cv_macro_f1_std: cv.macroF1Std });
     }
 
-    const model = registry.create(name, hyperparameters);
+    const model = ensemble ?? registry.create(name, hyperparameters);
     try {
       const { callbacks, history, initialLearningRate } = configuredCallbacks(
         card,
@@ -195,7 +203,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         `${dirName}`,
       );
       for (const callback of callbacks) callback.onTrainBegin?.();
-      const fit: FitResult = await model.fit(train, {
+      // Stacking and bagging purge by the train rows' label windows; other models ignore them.
+      const fitInput = ensemble ? { ...train, windows: sampleWindows(data.train.rowIndex, data.market.labelEndIndex) } : train;
+      const fit: FitResult = await model.fit(fitInput, {
         validation: val,
         onEpoch: combineCallbacks(callbacks),
         restoreBest: true,
@@ -211,7 +221,26 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const [valProba, testProba] = [await model.predictProba(val), await model.predictProba(test)];
       const valMetrics = classificationMetrics(val.y, valProba.p);
       const testMetrics = classificationMetrics(test.y, testProba.p);
-      const bt = runBacktest(data, testProba, config, symbol, options.trials ?? 1);
+      // Calibration (fitted on val only) and bet sizing change what is traded, never the predictions file.
+      const calibration = calibrateFit(config.train.calibration, { proba: valProba.p, y: val.y }, { proba: testProba.p, y: test.y });
+      const traded = calibration ? { rows: testProba.rows, p: calibration.test } : testProba;
+      const sizing = sizeContracts(config.train.betSizing, config.train.backtest.threshold, data, traded.p);
+      // Meta-labeling (secondary fitted on val, where the primary is out of sample) decides which sides to act on.
+      const meta = await metaLabelContracts({
+        settings: config.train.metaLabeling,
+        betSizing: config.train.betSizing,
+        threshold: config.train.backtest.threshold,
+        registry,
+        hyperparameters: config.train.metaLabeling.enabled ? hyperparametersOf(config.train.metaLabeling.secondary) : {},
+        data,
+        cost: costOf(config, symbol),
+        val: { input: val, proba: valProba.p },
+        test: { input: test, proba: testProba.p },
+        seed,
+        logger,
+      });
+      const bt = runBacktest(data, traded, config, symbol, options.trials ?? 1, meta?.contracts ?? sizing?.contracts);
+      const argmaxBt = calibration || sizing || meta ? runBacktest(data, testProba, config, symbol, options.trials ?? 1) : null;
       const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
 
       await writePredictions(runDir, trainPredictions(name, symbol, horizon), [
@@ -239,6 +268,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         ...result,
         runtime: fit.runtime,
         featureImportance: model.describe().featureImportance ?? null,
+        ...(calibration ? { calibration: calibration.entry } : {}),
+        ...(sizing ? { betSizing: sizing.entry } : {}),
+        ...(meta ? { metaLabeling: meta.entry } : {}),
+        ...(argmaxBt ? { backtestArgmax: backtestSummary(argmaxBt, config.train.backtest.threshold) } : {}),
       });
       // Epoch times are wall clock: they go to the tracker's metrics, not into history.json.
       await writeJsonArtifact(
@@ -246,6 +279,23 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         trainHistory(name, symbol, horizon),
         history.history.map(({ elapsedMs: _elapsedMs, ...epoch }) => epoch),
       );
+      if (ensemble === null) {
+        await writeDiagnostics({
+          config,
+          runDir,
+          registry,
+          model,
+          name,
+          hyperparameters,
+          symbol,
+          horizon,
+          data,
+          train,
+          logger,
+          progress,
+          signal: options.signal,
+        });
+      }
       const run: FitRun = { trackerRunId: tracked?.runId ?? null, trackerUri: tracked ? tracked.dir : null, seconds: fit.seconds };
       if (tracked) await logToTracker(tracked, history.history, result, fit, runDir);
       logger.info(
@@ -340,12 +390,13 @@ function costOf(config: RunConfig, symbol: string) {
   return { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks };
 }
 
-function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number) {
+function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number, contracts?: Int32Array) {
   const { market, barrier } = data;
   return backtest(
     {
       rows: data.test.rowIndex,
       proba: proba.p,
+      ...(contracts ? { contracts } : {}),
       open: market.open,
       high: market.high,
       low: market.low,
@@ -394,6 +445,7 @@ export function checkTrainSection(registry: ModelRegistry, train: TrainConfig): 
     ...(unknownModels.length > 0 ? [`train.models names unknown model(s): ${unknownModels.join(', ')}`] : []),
     ...(unknownKeys.length > 0 ? [`train.hyperparameters has key(s) that name no model: ${unknownKeys.join(', ')}`] : []),
     ...repeated.map(([name, names]) => `train.hyperparameters names ${name} more than once (${names.join(', ')}): keep one key`),
+    ...ensembleProblems(registry, train),
   ];
   if (problems.length === 0) return;
   throw new UsageError(problems.join('; '), {

@@ -25,6 +25,7 @@ function emptyLog(capacity: number): TradeLog {
     entryRow: new Int32Array(capacity),
     exitRow: new Int32Array(capacity),
     direction: new Int8Array(capacity),
+    contracts: new Int32Array(capacity),
     entryPrice: new Float64Array(capacity),
     exitPrice: new Float64Array(capacity),
     ticks: new Float64Array(capacity),
@@ -41,6 +42,7 @@ function trimLog(log: TradeLog): TradeLog {
     entryRow: log.entryRow.slice(0, n),
     exitRow: log.exitRow.slice(0, n),
     direction: log.direction.slice(0, n),
+    contracts: log.contracts.slice(0, n),
     entryPrice: log.entryPrice.slice(0, n),
     exitPrice: log.exitPrice.slice(0, n),
     ticks: log.ticks.slice(0, n),
@@ -60,7 +62,7 @@ function trimLog(log: TradeLog): TradeLog {
  * (f) mark to market at close[t].
  */
 export function simulate(input: BacktestInput, options: BacktestOptions): Simulation {
-  const { rows, proba, open, high, low, close, atr, barrier, cost } = input;
+  const { rows, proba, open, high, low, close, atr, barrier, cost, contracts } = input;
   const threshold = options.threshold ?? 0.5;
   const nextOpen = options.entry === 'nextOpen';
   const rule: SameBarRule = options.sameBarRule ?? 'stopFirst';
@@ -78,6 +80,7 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
   let skippedEntries = 0;
 
   let dir = 0;
+  let quantity = 0;
   let entryRow = -1;
   let entryPrice = 0;
   let takeProfit = 0;
@@ -86,11 +89,13 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
   // nextOpen: what the last close decided, filled at the next open.
   let pendingExit = false;
   let pendingDir = 0;
+  let pendingQuantity = 0;
   let pendingAtr = 0;
   let pendingSignalRow = -1;
 
-  const enter = (d: number, row: number, price: number, a: number, signalRow: number): void => {
+  const enter = (d: number, q: number, row: number, price: number, a: number, signalRow: number): void => {
     dir = d;
+    quantity = q;
     entryRow = row;
     entryPrice = price;
     // Mirror of the triple barrier: the upper barrier is kUp·ATR above, the lower kDown·ATR below.
@@ -100,10 +105,12 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
   };
   const exit = (row: number, price: number, reason: number): void => {
     const i = log.count++;
-    const ticks = (dir * (price - entryPrice)) / tickSize - roundTripTicks;
+    // Costs are per contract traded: a round trip of q contracts pays q round trips.
+    const ticks = quantity * ((dir * (price - entryPrice)) / tickSize - roundTripTicks);
     log.entryRow[i] = entryRow;
     log.exitRow[i] = row;
     log.direction[i] = dir;
+    log.contracts[i] = quantity;
     log.entryPrice[i] = entryPrice;
     log.exitPrice[i] = price;
     log.ticks[i] = ticks;
@@ -127,7 +134,7 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
     if (nextOpen && followsPrevious) {
       if (pendingExit && dir !== 0) exit(t, o, EXIT_SIGNAL);
       if (pendingDir !== 0 && dir === 0) {
-        enter(pendingDir, t, o, pendingAtr, pendingSignalRow);
+        enter(pendingDir, pendingQuantity, t, o, pendingAtr, pendingSignalRow);
         filledAtOpen = true;
       }
     }
@@ -169,7 +176,8 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
     if (dir !== 0 && t >= deadline) exit(t, c, EXIT_TIMEOUT);
 
     // (d) the model's signal at this close.
-    const s = signalAt(proba, k, threshold);
+    const s = contracts ? Math.sign(contracts[k] as number) : signalAt(proba, k, threshold);
+    const q = contracts ? Math.abs(contracts[k] as number) : 1;
     let mayEnter = s !== 0 && !lastOfBlock;
     if (dir !== 0 && s === -dir) {
       if (!nextOpen) exit(t, c, EXIT_SIGNAL);
@@ -184,10 +192,11 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
         skippedEntries++;
       } else if (nextOpen) {
         pendingDir = s;
+        pendingQuantity = q;
         pendingAtr = a;
         pendingSignalRow = t;
       } else {
-        enter(s, t, c, a, t);
+        enter(s, q, t, c, a, t);
       }
     }
 
@@ -195,7 +204,7 @@ export function simulate(input: BacktestInput, options: BacktestOptions): Simula
     if (dir !== 0 && lastOfBlock) exit(t, c, EXIT_DATA_END);
 
     // (f) mark to market; the round-trip cost is charged in full at the exit.
-    equity[k] = realized + (dir === 0 ? 0 : ((dir * (c - entryPrice)) / tickSize) * tickValue);
+    equity[k] = realized + (dir === 0 ? 0 : ((quantity * dir * (c - entryPrice)) / tickSize) * tickValue);
     pnl[k] = equity[k]! - (k > 0 ? equity[k - 1]! : 0);
     position[k] = dir;
   }

@@ -24,7 +24,11 @@ export function summarize(sim: Simulation, input: BacktestInput, options: Summar
   const usd = tradeStats(trades.usd);
   const ticks = tradeStats(trades.ticks);
   let longs = 0;
-  for (let i = 0; i < n; i++) if (trades.direction[i]! > 0) longs++;
+  let contracts = 0;
+  for (let i = 0; i < n; i++) {
+    if (trades.direction[i]! > 0) longs++;
+    contracts += trades.contracts[i]!;
+  }
   const { periodsPerYear, trials } = options;
   const moments = returnMoments(pnl);
   const sharpePerBar = sharpeRatio(pnl, 1);
@@ -41,7 +45,7 @@ export function summarize(sim: Simulation, input: BacktestInput, options: Summar
     skippedEntries: sim.skippedEntries,
     totalUsd: usd.total,
     totalTicks: ticks.total,
-    costsUsd: n * input.cost.roundTripTicks * input.cost.tickValue,
+    costsUsd: contracts * input.cost.roundTripTicks * input.cost.tickValue,
     avgTradeUsd: usd.average,
     avgTradeTicks: ticks.average,
     winRate: usd.winRate,

@@ -22,6 +22,13 @@ export interface BacktestInput {
   rows: ArrayLike<number>;
   /** rows.length × 3 class probabilities [short, neutral, long], aligned with `rows`. */
   proba: ArrayLike<number>;
+  /**
+   * Signed whole contracts to trade at each row's signal (from bet sizing, aligned with `rows`):
+   * when given, it replaces the argmax/threshold signal — its sign is the side, its magnitude the
+   * contracts a new position opens with (0: no signal), and costs scale with the contracts traded.
+   * Absent: one contract on the argmax side, as before.
+   */
+  contracts?: ArrayLike<number>;
   open: Float64Array;
   high: Float64Array;
   low: Float64Array;
@@ -73,9 +80,11 @@ export interface TradeLog {
   exitRow: Int32Array;
   /** +1 long, −1 short. */
   direction: Int8Array;
+  /** Contracts held (1 without `BacktestInput.contracts`). */
+  contracts: Int32Array;
   entryPrice: Float64Array;
   exitPrice: Float64Array;
-  /** Net of the round-trip cost. */
+  /** Net of the round-trip cost, summed over the trade's contracts. */
   ticks: Float64Array;
   usd: Float64Array;
   /** EXIT_* code. */
@@ -124,7 +133,7 @@ export interface BacktestResult {
   equity: Float64Array;
   /** Per-row change of `equity` (the first row against 0). */
   pnl: Float64Array;
-  /** Position held after each row's close: −1, 0, +1. */
+  /** Side of the position held after each row's close: −1, 0, +1 (its contracts are in the trade log). */
   position: Int8Array;
   summary: BacktestSummary;
 }

@@ -24,6 +24,21 @@ export function validateBacktest(input: BacktestInput, options: BacktestOptions)
       hint: 'pass one [p_short, p_neutral, p_long] triple per test row, aligned with rows',
     });
   }
+  if (input.contracts !== undefined) {
+    if (input.contracts.length !== rows.length) {
+      throw new UsageError(`backtest: contracts has ${input.contracts.length} values, expected one per row (${rows.length})`, {
+        hint: 'pass one signed contract count per test row, aligned with rows',
+      });
+    }
+    for (let k = 0; k < rows.length; k++) {
+      const q = input.contracts[k] as number;
+      if (!Number.isInteger(q)) {
+        throw new UsageError(`backtest: contracts[${k}] is ${q}, not a whole number of contracts`, {
+          hint: 'round bet sizes to contracts (size × maxContracts) before the backtest',
+        });
+      }
+    }
+  }
   positive(barrier.kUp, 'barrier.kUp', 'use the barrier multipliers the labels were built with');
   positive(barrier.kDown, 'barrier.kDown', 'use the barrier multipliers the labels were built with');
   if (!Number.isInteger(barrier.maxBars) || barrier.maxBars < 1) {
