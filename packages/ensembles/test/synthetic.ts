@@ -1,5 +1,5 @@
 import { Rng } from '@tribar/core';
-import type { BaseModel, LabeledInput, ModelCard, ModelFactory, Probabilities } from '@tribar/models';
+import type { BaseModel, LabeledInput, ModelCard, ModelFactory, ModelInput, Probabilities } from '@tribar/models';
 import { createDefaultRegistry, NUM_CLASSES, type ModelRegistry } from '@tribar/models';
 
 /**
@@ -39,7 +39,8 @@ export function spyRegistry(log: { fitted: number[][]; predicted: number[][] }):
     const model: BaseModel = {
       name: 'spy',
       card,
-      async fit(train) {
+      async fit(rows) {
+        const train = rows as LabeledInput; // a tabular spy: never given sequence windows
         const width = train.shape[0]!;
         log.fitted.push(Array.from({ length: train.rows }, (_, r) => train.x[r * width]!));
         const counts = [1, 1, 1];
@@ -47,7 +48,8 @@ export function spyRegistry(log: { fitted: number[][]; predicted: number[][] }):
         mean = counts.map((n) => n / (train.rows + 3));
         return { epochs: 1, bestEpoch: 0, stoppedEarly: false, history: [], seconds: 0, runtime: {} };
       },
-      async predictProba(input): Promise<Probabilities> {
+      async predictProba(rows): Promise<Probabilities> {
+        const input = rows as ModelInput;
         const width = input.shape[0]!;
         log.predicted.push(Array.from({ length: input.rows }, (_, r) => input.x[r * width]!));
         const p = new Float32Array(input.rows * NUM_CLASSES);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { artifactPath, readJsonArtifact, trainResultName, trainSummary, type TrainResultEntry } from '@tribar/artifacts';
 import type { Logger } from '@tribar/core';
+import { registerEnsembles } from '@tribar/ensembles';
 import { CLASS_NAMES, createDefaultRegistry } from '@tribar/models';
 import { listRuns } from '@tribar/pipeline';
 import { HttpError } from './http-errors.js';
@@ -15,7 +16,7 @@ const modelId = (runId: string, entry: Pick<TrainResultEntry, 'model' | 'symbol'
 export class ModelsService {
   readonly #predictors = new Map<string, Promise<PredictorLike>>();
   readonly #cards = new Map(
-    createDefaultRegistry()
+    registerEnsembles(createDefaultRegistry())
       .list()
       .map((card) => [card.name, card]),
   );

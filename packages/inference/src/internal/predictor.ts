@@ -13,6 +13,7 @@ import {
 import { loadConfig, type RunConfig } from '@tribar/config';
 import { ArtifactError, childLogger, silentLogger, UsageError, type Logger } from '@tribar/core';
 import { buildSequence, buildTabular, type ColumnsInput, type Dataset } from '@tribar/datasets';
+import { registerEnsembles } from '@tribar/ensembles';
 import { createDefaultRegistry, type BaseModel, type ModelCard, type ModelRows, type ModelRegistry } from '@tribar/models';
 import { parseState, type ScalerState } from '@tribar/scaling';
 import { SPLIT_TEST } from '@tribar/splits';
@@ -141,7 +142,8 @@ export async function loadPredictor(options: PredictorOptions): Promise<Predicto
   if (!config.symbols.includes(symbol)) {
     throw new UsageError(`symbol '${symbol}' is not in this run`, { hint: `The run's symbols: ${config.symbols.join(', ')}.` });
   }
-  const registry = options.registry ?? createDefaultRegistry();
+  // Ensembles (voting, stacking, blending, bagging, calibrated) load through the registry too.
+  const registry = options.registry ?? registerEnsembles(createDefaultRegistry());
   const card = registry.card(options.model);
   const dir = artifactPath(runDir, trainModelDir(card.name, symbol, horizon));
   if (!existsSync(dir)) {

@@ -17,7 +17,7 @@ import { trainStage } from '@tribar/trainer';
  * for it and reads its summary, so one report shows the data and the models.
  */
 export function registeredStages(config?: RunConfig): StageDefinition<RunConfig>[] {
-  const training = (config?.train.models.length ?? 0) > 0;
+  const training = (config?.train.models.length ?? 0) + (config?.train.ensembles.length ?? 0) > 0;
   const phase1: StageDefinition<RunConfig>[] = [
     ingestStage,
     cleanStage,

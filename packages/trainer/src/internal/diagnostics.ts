@@ -3,7 +3,7 @@ import { trainImportance, trainOof, writeJsonArtifact, type TrainImportanceFile 
 import type { Logger, ProgressReporter } from '@tribar/core';
 import type { DataModule } from '@tribar/datasets';
 import { meanDecreaseAccuracy, meanDecreaseImpurity, outOfFoldPredictions, singleFeatureImportance } from '@tribar/ensembles';
-import type { BaseModel, LabeledInput, ModelRegistry } from '@tribar/models';
+import { isSequenceSource, type BaseModel, type LabeledRows, type ModelRegistry } from '@tribar/models';
 import { sampleWindows } from './inputs.js';
 import { writePredictions } from './outputs.js';
 
@@ -30,14 +30,14 @@ export async function writeDiagnostics(options: {
   symbol: string;
   horizon: number;
   data: DataModule;
-  train: LabeledInput;
+  train: LabeledRows;
   logger: Logger;
   progress: ProgressReporter;
   signal?: AbortSignal | undefined;
 }): Promise<string[]> {
   const { config, runDir, name, symbol, horizon, data, train } = options;
   const { outOfFold, importance } = config.train;
-  if ((!outOfFold.enabled && importance.methods.length === 0) || options.model.card.inputKind !== 'tabular') return [];
+  if ((!outOfFold.enabled && importance.methods.length === 0) || isSequenceSource(train)) return [];
   const windows = sampleWindows(data.train.rowIndex, data.market.labelEndIndex);
   const embargo = config.train.cv.embargoBars;
   const common = {

@@ -1,8 +1,8 @@
 import type { TrainConfig } from '@tribar/config';
 import type { TrainMetaLabelingEntry } from '@tribar/artifacts';
-import type { Logger } from '@tribar/core';
+import { UsageError, type Logger } from '@tribar/core';
 import type { DataModule } from '@tribar/datasets';
-import { argmaxClass, type LabeledInput, type ModelInput, type ModelRegistry } from '@tribar/models';
+import { argmaxClass, isSequenceSource, type LabeledInput, type ModelInput, type ModelRegistry, type ModelRows } from '@tribar/models';
 import { betSizes } from '@tribar/quant';
 import type { CostSpec } from './backtest/index.js';
 
@@ -66,13 +66,21 @@ export async function metaLabelContracts(options: {
   hyperparameters: Record<string, unknown>;
   data: DataModule;
   cost: CostSpec;
-  val: { input: ModelInput; proba: Float32Array };
-  test: { input: ModelInput; proba: Float32Array };
+  val: { input: ModelRows; proba: Float32Array };
+  test: { input: ModelRows; proba: Float32Array };
   seed: number;
   logger: Logger;
 }): Promise<{ contracts: Int32Array; entry: TrainMetaLabelingEntry } | null> {
-  const { settings, data, val, test } = options;
+  const { settings, data } = options;
   if (!settings.enabled) return null;
+  // The secondary model reads the primary's features beside its probabilities: rows, not windows.
+  if (isSequenceSource(options.val.input) || isSequenceSource(options.test.input)) {
+    throw new UsageError('train.metaLabeling needs a tabular primary model; this one takes sequence windows', {
+      hint: 'Meta-label a tabular family (logistic, gbdt, xgboost, mlp), or turn train.metaLabeling off for sequence models.',
+    });
+  }
+  const val = { input: options.val.input, proba: options.val.proba };
+  const test = { input: options.test.input, proba: options.test.proba };
   const valSide = primarySides(val.proba, val.input.rows, options.threshold);
   const valMeta = metaLabels(valSide, data.val.rowIndex, data, options.cost);
   const keep: number[] = [];

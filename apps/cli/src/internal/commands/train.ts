@@ -158,7 +158,7 @@ async function train(
         config,
         tracker,
         runId: run.runId,
-        trials: models.length,
+        trials: models.length + config.train.ensembles.length,
         logger,
         progress: fitProgress(display.onEvent),
         onFitRun: (fit) => {
