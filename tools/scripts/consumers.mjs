@@ -45,7 +45,7 @@ async function run(command, args, cwd, env = {}) {
 }
 
 /** A fresh project whose `@tribar` packages come from `registry` and everything else from the usual registry. */
-function freshProject(dir, registry) {
+export function freshProject(dir, registry) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
   writeFileSync(join(dir, '.npmrc'), `@tribar:registry=${registry}\n`);

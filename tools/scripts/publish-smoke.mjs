@@ -5,11 +5,11 @@
 // Run after `npm run build`:  node tools/scripts/publish-smoke.mjs
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runServer } from 'verdaccio';
-import { changesetText, runReadmeExample, weighInstall, weightRegressions, PACKAGE_MANAGERS } from './consumers.mjs';
+import { changesetText, freshProject, runReadmeExample, weighInstall, weightRegressions, PACKAGE_MANAGERS } from './consumers.mjs';
 import { readmePromises } from './readme.mjs';
 import { workspacePackages, workspaceRoot } from './workspace.mjs';
 
@@ -20,6 +20,7 @@ const weightsFile = join(workspaceRoot, 'tools/scripts/install-weights.json');
 const managers = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--pm' ? [arg] : []));
 if (managers.length === 0) managers.push(...Object.keys(PACKAGE_MANAGERS));
 const skipWeights = process.argv.includes('--no-weights');
+const skipExamples = process.argv.includes('--no-examples');
 
 const scratch = mkdtempSync(join(tmpdir(), 'tribar-publish-'));
 const log = (message) => console.log(`[publish-smoke] ${message}`);
@@ -130,7 +131,8 @@ try {
   log(`installed CLI: ${cli.trim()}`);
 
   if (!skipWeights) await checkWeights(publishable, url);
-  await checkReadmeExamples(publishable, url);
+  await checkDataHalf(url, userconfig);
+  if (!skipExamples) await checkReadmeExamples(publishable, url);
   log('ok');
 } finally {
   server.close();
@@ -202,4 +204,33 @@ async function checkReadmeExamples(publishable, registry) {
       `${withExamples.length} README examples ran under ${pm}, each in a fresh project with only its install line (${Math.round((Date.now() - started) / 1000)} s)`,
     );
   }
+}
+
+/**
+ * A user of the data half: `@tribar/cli` alone (npm leaves optional peers out) runs the whole Phase 1
+ * pipeline with no ML runtime installed; a neural family then says what to install, and works once
+ * `@tensorflow/tfjs` is there.
+ */
+async function checkDataHalf(registry, userconfig) {
+  const dir = join(scratch, 'data-half');
+  freshProject(dir, registry);
+  await npm(['install', '@tribar/cli'], dir, userconfig);
+  const heavy = ['@tensorflow/tfjs', 'koffi', 'parquet-wasm', 'webgpu'].filter((name) => existsSync(join(dir, 'node_modules', name)));
+  if (heavy.length > 0) throw new Error(`@tribar/cli alone installed ${heavy.join(', ')}: they must stay optional`);
+  const tribar = (args) =>
+    execFileAsync(join(dir, 'node_modules/.bin/tribar'), args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const small = ['--set', 'data.synthetic.days=21', '--set', 'horizons=[20]', '--set', 'splits.embargoBars=288'];
+  await tribar(['pipeline', ...small]);
+  log('@tribar/cli alone (no tfjs, koffi, parquet-wasm) ran the whole Phase 1 pipeline');
+  const mlp = ['train', '--model', 'mlp', '--symbol', 'MES', '--horizon', '20', '--hp', 'maxEpochs=2'];
+  const refused = await tribar(mlp).then(
+    () => null,
+    (error) => `${error.stdout}${error.stderr}`,
+  );
+  if (refused === null || !refused.includes('npm install @tensorflow/tfjs')) {
+    throw new Error(`tribar train --model mlp without tfjs should name the package to install, got:\n${refused}`);
+  }
+  await npm(['install', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'], dir, userconfig);
+  await tribar(mlp);
+  log('a neural family asked for @tensorflow/tfjs, then trained once it was installed');
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { readArrowFile } from '@tribar/core';
 import { InsufficientHistoryError, loadPredictor, type RawBarsInput } from '@tribar/inference';
-import { ModelRegistry, type BaseModel, type ModelCard, type ModelInput } from '@tribar/models';
+import { isSequenceSource, ModelRegistry, type BaseModel, type ModelCard, type ModelInput, type ModelRows } from '@tribar/models';
 import { registeredStages } from '@tribar/pipeline';
 import { EXIT } from '../src/internal/exit-codes.js';
 import { runCliCaptured } from './run-cli.js';
@@ -220,10 +220,20 @@ describe('sequence families', () => {
       name: card.name,
       card,
       fit: () => Promise.reject(new Error('not trainable')),
-      predictProba: (input: ModelInput) => {
-        expect(input.shape).toEqual([lookback, featureNames.length]);
+      predictProba: (rows: ModelRows) => {
+        expect(rows.shape).toEqual([lookback, featureNames.length]);
         const w = featureNames.length;
         const size = lookback * w;
+        // Sequence rows come streamed (as the real families take them): gather every window.
+        let input = rows as ModelInput;
+        if (isSequenceSource(rows)) {
+          const x = new Float32Array(rows.rows * size);
+          rows.gather(
+            Int32Array.from({ length: rows.rows }, (_, i) => i),
+            x,
+          );
+          input = { rows: rows.rows, shape: rows.shape, x };
+        }
         const p = new Float32Array(input.rows * 3);
         for (let i = 0; i < input.rows; i++) {
           p[i * 3] = input.x[i * size]!;
