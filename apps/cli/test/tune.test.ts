@@ -27,7 +27,7 @@ beforeAll(async () => {
   );
   const pipeline = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small']);
   expect(pipeline.code, pipeline.stderr).toBe(EXIT.ok);
-}, 300_000);
+});
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 function cli(argv: string[]) {
@@ -97,7 +97,7 @@ describe('tribar tune', () => {
     expect(show.code, show.stderr).toBe(EXIT.ok);
     expect(show.stdout).toMatch(/^#\s+state\s+value\s+best\s+steps\s+C$/m);
     expect(show.stdout.match(/^\d+\s+complete\s/gm)).toHaveLength(6);
-  }, 300_000);
+  });
 
   it('runs trials in worker threads with --workers, every trial once in the one journal', async () => {
     const par = await cli([
@@ -128,7 +128,7 @@ describe('tribar tune', () => {
       .map((l) => JSON.parse(l) as { op: string; n?: number });
     const tells = events.filter((e) => e.op === 'tell').map((e) => e.n);
     expect(tells.sort()).toEqual([0, 1, 2, 3]);
-  }, 300_000);
+  });
 
   it('refuses a missing model, symbol or horizon and an unknown study', async () => {
     const missing = await cli(['tune', '--model', 'logistic']);

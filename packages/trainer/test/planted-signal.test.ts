@@ -102,5 +102,5 @@ describe('stacking + calibration + bet sizing on a planted weak signal', () => {
     // First run (seed 2026, no tuning): logistic DSR 0.402 (69 trades), gbdt 0.247 (44), the sized stack 0.887 (36).
     expect(ensemble.backtest.trades).toBeGreaterThan(20);
     expect(ensemble.backtest.dsr!).toBeGreaterThan(bestSingle);
-  }, 120_000);
+  });
 });

@@ -67,7 +67,7 @@ describe('the model objective', () => {
     expect(cleanTest.test.macroF1).not.toBe(poisonedTest.test.macroF1);
     expect(cleanTest.trials).toBe(6);
     expect(cleanTest.deflatedSharpe).toBe(cleanTest.backtest.dsr);
-  }, 120_000);
+  });
 
   it('deflates the test Sharpe ratio harder the more trials the study ran', async () => {
     const { study, objective } = await tune(join(root, 'clean'), validation, 3);
@@ -76,7 +76,7 @@ describe('the model objective', () => {
     const many = await objective.evaluateTest(best, 200);
     expect(many.backtest.sharpe).toBe(one.backtest.sharpe);
     if (one.backtest.trades > 1) expect(many.deflatedSharpe).toBeLessThan(one.deflatedSharpe);
-  }, 120_000);
+  });
 
   it('scores the mean over purged k-fold folds of the train split, reported fold by fold', async () => {
     const { study } = await tune(join(root, 'clean'), { method: 'purged-kfold', k: 3, testGroups: 2, embargoBars: 6 }, 3);
@@ -84,7 +84,7 @@ describe('the model objective', () => {
     expect(first.state).toBe('complete');
     expect([...first.intermediate.keys()]).toEqual([0, 1, 2]);
     expect(first.value).toBeCloseTo(first.intermediate.get(2)!, 12);
-  }, 120_000);
+  });
 
   it('logs each trial as a child run of the parent run', async () => {
     const tracker = await Tracker.open(join(root, 'mlruns'));
@@ -105,7 +105,7 @@ describe('the model objective', () => {
     expect(children.map((r) => r.runId).sort()).toEqual(study.trials.map((t) => t.userAttrs['trackerRunId']).sort());
     expect(children.map((r) => r.status)).toEqual(['FINISHED', 'FINISHED']);
     expect(children[0]!.params['hp.maxDepth']).toBeDefined();
-  }, 120_000);
+  });
 });
 
 describe('trials in worker threads', () => {
@@ -142,5 +142,5 @@ describe('trials in worker threads', () => {
     } finally {
       await threads.close();
     }
-  }, 180_000);
+  });
 });

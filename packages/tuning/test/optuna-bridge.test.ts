@@ -52,7 +52,7 @@ describe.skipIf(!version && process.env['CI'] !== 'true')(`the Optuna bridge (op
     const [count, best] = check.stdout.trim().split(' ');
     expect(Number(count)).toBe(30);
     expect(Number(best)).toBe(optunaBest);
-  }, 120_000);
+  });
 
   it('reports intermediate values and lets Optuna prune', async () => {
     const study = await OptunaStudy.create({
@@ -78,5 +78,5 @@ describe.skipIf(!version && process.env['CI'] !== 'true')(`the Optuna bridge (op
     await study.close();
     expect(records.filter((t) => t.state === 'pruned').map((t) => t.number)).toEqual([6]);
     expect(records[6]!.intermediate).toEqual([[0, 11]]);
-  }, 300_000);
+  });
 });
