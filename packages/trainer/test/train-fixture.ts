@@ -4,7 +4,7 @@ import { Rng, writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import { Float64, Int8, makeData, makeVector, Table, TimestampMillisecond, type Vector } from 'apache-arrow';
 import { join } from 'node:path';
 
-// The train tests' fixture (a copy of train.test.ts's, shared by the position tests; train.test.ts can import it too).
+// The train tests' fixture, shared by every trainer test that needs a small Phase 1 run.
 // A tiny Phase 1 run of one symbol (MES) at horizon 5: 910 five-minute bars,
 //   rows   0…599 train, 600…604 purge gap (−1), 605…754 val, 755…759 gap, 760…909 test.
 // Every 37th row and the last 6 rows have invalid labels (−99). feature0 = label + noise, so a
