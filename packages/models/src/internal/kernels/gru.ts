@@ -2,7 +2,7 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 import type { RecurrentLayerOptions } from './lstm.js';
 import {
-  INFERENCE_BLOCK,
+  blockedInference,
   columnSumsInto,
   computeData,
   dataOf,
@@ -33,20 +33,7 @@ export function gruLayer(
 ): Tensor3D {
   const dims = recurrentShapes('gruLayer', 3, x, kernel, recurrentKernel, bias, (u) => [2, 3 * u]);
   if (!(options.training ?? taping(tf))) {
-    // Inference keeps nothing and runs INFERENCE_BLOCK sequences at a time, so a step's rows stay in cache.
-    const parts: Tensor3D[] = [];
-    for (let start = 0; start < dims.batch; start += INFERENCE_BLOCK) {
-      const size = Math.min(INFERENCE_BLOCK, dims.batch - start);
-      const block = size === dims.batch ? x : (tf.slice(x, [start, 0, 0], [size, dims.steps, dims.inputs]) as Tensor3D);
-      parts.push(
-        tf.tensor3d(gruForward(tf, block, kernel, recurrentKernel, bias, { ...dims, batch: size }).h, [size, dims.steps, dims.units]),
-      );
-      if (block !== x) block.dispose();
-    }
-    if (parts.length === 1) return parts[0] as Tensor3D;
-    const joined = tf.concat(parts, 0);
-    tf.dispose(parts);
-    return joined;
+    return blockedInference(tf, x, dims, (block, batch) => gruForward(tf, block, kernel, recurrentKernel, bias, { ...dims, batch }).h);
   }
   const op = tf.customGrad((xs, w, rw, b, save) => {
     const state = gruForward(tf, xs as Tensor3D, w as Tensor2D, rw as Tensor2D, b as Tensor2D, dims);

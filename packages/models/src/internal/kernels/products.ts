@@ -1,5 +1,5 @@
 import { UsageError } from '@tribar/core';
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 
 /**
@@ -42,6 +42,29 @@ export function recurrentKernelGradient(tf: Tfjs, h: Float32Array, batch: number
 
 /** Sequences per block in the layers' inference path (2,000 at once ran markedly slower per window than blocks of 256). */
 export const INFERENCE_BLOCK = 256;
+
+/**
+ * A recurrent layer outside a gradient tape: `forward` runs INFERENCE_BLOCK sequences at a time (so a
+ * step's rows stay in cache) and keeps nothing for a backward pass; the blocks' hidden sequences are joined.
+ */
+export function blockedInference(
+  tf: Tfjs,
+  x: Tensor3D,
+  dims: { batch: number; steps: number; inputs: number; units: number },
+  forward: (block: Tensor3D, batch: number) => Float32Array,
+): Tensor3D {
+  const parts: Tensor3D[] = [];
+  for (let start = 0; start < dims.batch; start += INFERENCE_BLOCK) {
+    const size = Math.min(INFERENCE_BLOCK, dims.batch - start);
+    const block = size === dims.batch ? x : (tf.slice(x, [start, 0, 0], [size, dims.steps, dims.inputs]) as Tensor3D);
+    parts.push(tf.tensor3d(forward(block, size), [size, dims.steps, dims.units]));
+    if (block !== x) block.dispose();
+  }
+  if (parts.length === 1) return parts[0] as Tensor3D;
+  const joined = tf.concat(parts, 0);
+  tf.dispose(parts);
+  return joined;
+}
 
 /** Column sums of a row-major `rows × cols` array, written into `out` at `offset`. */
 export function columnSumsInto(a: Float32Array, rows: number, cols: number, out: Float32Array, offset = 0): void {
