@@ -178,6 +178,34 @@ const HOSTILE: Hostile[] = [
     field: 'params.*',
   },
   {
+    name: 'bars in two forms at once',
+    request: { method: 'POST', url: `/models/${MODEL}/predict`, headers: read, payload: { json: bars(10), csv: 'timestamp,open\n' } },
+    status: 400,
+    field: 'body',
+  },
+  {
+    name: 'partner bars under a lower-case symbol',
+    request: {
+      method: 'POST',
+      url: `/models/${MODEL}/predict`,
+      headers: read,
+      payload: { json: bars(10), partners: { mgc: { json: bars(10) } } },
+    },
+    status: 400,
+    field: 'body.partners',
+  },
+  {
+    name: 'NaN price in partner bars',
+    request: {
+      method: 'POST',
+      url: `/models/${MODEL}/predict`,
+      headers: read,
+      payload: { json: bars(10), partners: { MGC: { json: bars(10, (i) => (i === 4 ? 'NaN' : 2000)) } } },
+    },
+    status: 400,
+    field: 'body.partners.MGC.json.4.close',
+  },
+  {
     name: 'study name with a slash',
     request: { method: 'GET', url: '/studies/a/b', headers: read },
     status: 400,

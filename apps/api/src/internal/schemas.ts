@@ -134,11 +134,29 @@ const modelBody = z.object({
 
 export const modelListBody = z.object({ models: z.array(modelBody) });
 
-export const predictBody = z.union([
-  z.object({ csv: z.string().min(1) }).strict(),
-  z.object({ json: z.array(z.record(z.string(), z.unknown())).min(1) }).strict(),
-  z.object({ arrowBase64: z.string().min(1) }).strict(),
-]);
+/** Bars in exactly one of three forms: CSV text, JSON rows, or an Arrow IPC file in base64. */
+const barsFields = {
+  csv: z.string().min(1).optional(),
+  json: z.array(z.record(z.string(), z.unknown())).min(1).optional(),
+  arrowBase64: z.string().min(1).optional(),
+};
+const oneForm = (bars: { csv?: unknown; json?: unknown; arrowBase64?: unknown }) =>
+  [bars.csv, bars.json, bars.arrowBase64].filter((form) => form !== undefined).length === 1;
+const ONE_FORM = { message: 'send the bars in exactly one of csv, json or arrowBase64' };
+
+const partnerBars = z.object(barsFields).strict().refine(oneForm, ONE_FORM);
+
+export const predictBody = z
+  .object({
+    ...barsFields,
+    /**
+     * Raw one-minute bars of the other symbols the model's cross-asset features read, by symbol (a model of a
+     * two-symbol run needs its partner's bars over the same time).
+     */
+    partners: z.record(z.string().regex(/^[A-Z][A-Z0-9._-]{0,31}$/, 'a symbol is upper-case, as the run names it'), partnerBars).optional(),
+  })
+  .strict()
+  .refine(oneForm, ONE_FORM);
 
 export const predictResponse = z.object({
   model: z.string(),
