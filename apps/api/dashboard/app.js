@@ -288,6 +288,26 @@ $('#compare-button').addEventListener('click', () => {
     .catch((error) => say(error.message, true));
 });
 
+// ---- tuning studies -----------------------------------------------------------------------------------------------
+async function refreshStudies() {
+  const { studies } = await api('/studies');
+  const body = $('#studies tbody');
+  body.replaceChildren();
+  for (const study of studies) {
+    const row = document.createElement('tr');
+    cell(row, study.name);
+    cell(row, study.model ?? '');
+    cell(row, study.symbol ?? '');
+    cell(row, study.horizon === null ? '' : `h${study.horizon}`);
+    cell(row, study.sampler ?? '');
+    cell(row, `${study.trialsDone}/${study.trialsTotal ?? '?'}`);
+    cell(row, study.best ? `#${study.best.number} ${fixed(study.best.value, 4)}` : '');
+    cell(row, study.best ? JSON.stringify(study.best.params) : '');
+    cell(row, study.damaged ? `${study.status}: ${study.damaged}` : study.status);
+    body.append(row);
+  }
+}
+
 // ---- predict ------------------------------------------------------------------------------------------------------
 async function refreshModels() {
   const { models } = await api('/models');
@@ -332,7 +352,7 @@ $('#predict-form').addEventListener('submit', (event) => {
 
 async function refreshAll() {
   try {
-    await Promise.all([refreshRuns(), refreshTracked(), refreshModels()]);
+    await Promise.all([refreshRuns(), refreshTracked(), refreshModels(), refreshStudies()]);
   } catch (error) {
     say(error.message, true);
   }

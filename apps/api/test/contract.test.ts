@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './harness.js';
+import { writeStudy } from './study-fixture.js';
 import { writeTrainedRun } from './trained-run.js';
 import { writeTrackedRuns } from './tracked-runs.js';
 
@@ -49,6 +51,10 @@ function requests(tracked: readonly string[]): Array<{ route: string; method: st
     { route: '/tracked/{runId}', method: 'get', request: { url: `/tracked/${a}` } },
     { route: '/tracked/{runId}', method: 'get', request: { url: '/tracked/ffffffff' } },
     { route: '/tracked/compare', method: 'get', request: { url: `/tracked/compare?ids=${a},${b}` } },
+    { route: '/studies', method: 'get', request: { url: '/studies' } },
+    { route: '/studies/{name}', method: 'get', request: { url: '/studies/logistic-MES-h20' } },
+    { route: '/studies/{name}', method: 'get', request: { url: '/studies/missing' } },
+    { route: '/studies/{name}', method: 'get', request: { url: '/studies/..%2Fsecret' } },
   ];
 }
 
@@ -62,6 +68,7 @@ describe('contract: every response validates against /openapi.json', () => {
     h = await harness();
     await writeTrainedRun(h.runsDir, 'trained');
     tracked = await writeTrackedRuns(h.root, h.runsDir, 'trained');
+    await writeStudy(join(h.root, 'studies'), 'logistic-MES-h20');
     doc = (await h.app.inject({ url: '/openapi.json' })).json() as OpenApi;
     ajv.addSchema(doc, 'openapi.json');
   });
@@ -100,7 +107,7 @@ describe('contract: every response validates against /openapi.json', () => {
       );
     }
     // Both success and refusal bodies were checked.
-    expect(seen.filter((line) => line.endsWith(' 200')).length).toBeGreaterThanOrEqual(9);
-    expect(seen.filter((line) => /\s4\d\d$/.test(line)).length).toBeGreaterThanOrEqual(8);
+    expect(seen.filter((line) => line.endsWith(' 200')).length).toBeGreaterThanOrEqual(11);
+    expect(seen.filter((line) => /\s4\d\d$/.test(line)).length).toBeGreaterThanOrEqual(10);
   });
 });

@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './harness.js';
 import { TINY_RUN } from './tiny-run.js';
+import { writeStudy } from './study-fixture.js';
 import { writeTrainedRun } from './trained-run.js';
 import { writeTrackedRuns } from './tracked-runs.js';
 
@@ -31,10 +32,12 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
   let h: Harness;
   let url: string;
   let profile: string;
+  let study: Awaited<ReturnType<typeof writeStudy>>;
   beforeAll(async () => {
     h = await harness();
     await writeTrainedRun(h.runsDir, 'trained');
     await writeTrackedRuns(h.root, h.runsDir, 'trained');
+    study = await writeStudy(join(h.root, 'studies'), 'logistic-MES-h20');
     url = await h.app.listen({ host: '127.0.0.1', port: 0 });
     profile = await mkdtemp(join(tmpdir(), 'tribar-chromium-'));
   });
@@ -59,6 +62,20 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`${url}/`, { waitUntil: 'load' });
       await page.waitForSelector('#runs tr[data-run-id="trained"]');
+
+      // The tuning studies, with the tuning package's numbers.
+      await expect.poll(() => page.locator('#studies tbody tr').count(), { timeout: WAIT_MS }).toBe(1);
+      const cells = await page.locator('#studies tbody tr').first().locator('td').allTextContents();
+      expect(cells.slice(0, 7)).toEqual([
+        'logistic-MES-h20',
+        'logistic',
+        'MES',
+        'h20',
+        'random',
+        '6/8',
+        `#${study.best!.number} ${study.best!.value.toFixed(4)}`,
+      ]);
+      expect(cells[8]).toBe('finished');
 
       // Start a run from the page.
       await page.fill('#start-run-id', 'from-browser');

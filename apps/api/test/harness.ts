@@ -40,8 +40,15 @@ const fakeLoadPredictor =
     return predictor;
   };
 
-/** An app over a fresh temporary runs folder; `api` overrides the config's api section. */
-export async function harness(api: Partial<ApiConfig> = {}, env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * An app over a fresh temporary runs folder; `api` overrides the config's api section; `loadPredictor` replaces the
+ * fake predictor (the real `@tribar/inference` one, for instance).
+ */
+export async function harness(
+  api: Partial<ApiConfig> = {},
+  env: Record<string, string> = {},
+  options: { loadPredictor?: LoadPredictor } = {},
+): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'tribar-api-'));
   const runsDir = join(root, 'runs');
   const base = runConfigSchema.parse({}).api;
@@ -50,9 +57,10 @@ export async function harness(api: Partial<ApiConfig> = {}, env: Record<string, 
     api: { ...base, ...api },
     runsDir,
     trackingDir: join(root, 'mlruns'),
+    studiesDir: join(root, 'studies'),
     logger: silentLogger(),
     env,
-    loadPredictor: fakeLoadPredictor(state),
+    loadPredictor: options.loadPredictor ?? fakeLoadPredictor(state),
     runLogLevel: 'warn',
   });
   return Object.assign(state, built, {

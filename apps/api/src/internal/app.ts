@@ -21,7 +21,9 @@ import type { LoadPredictor } from './predictor.js';
 import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
 import { siteRoutes } from './routes/site.js';
+import { studyRoutes } from './routes/studies.js';
 import { RunsService } from './runs-service.js';
+import { StudiesService } from './studies-service.js';
 import { TrackedService } from './tracked-service.js';
 import { VERSION } from './version.js';
 
@@ -38,6 +40,8 @@ export interface BuildAppOptions {
   runsDir: string;
   /** Absolute tracker root (train.tracking.dir). */
   trackingDir: string;
+  /** Absolute folder of the tuning studies (tune.dir). */
+  studiesDir: string;
   /** The server's settings as written (defaults left out); a start request's `config` goes on top. */
   baseConfig?: Record<string, unknown>;
   /** `@tribar/inference`'s `loadPredictor` (tests pass a fake); without it predict answers 503. */
@@ -189,10 +193,13 @@ export async function buildApp(options: BuildAppOptions): Promise<TribarApi> {
   const models = new ModelsService(options.runsDir, options.loadPredictor, logger.child({ component: 'api.models' }));
   const tracked = new TrackedService(options.trackingDir, options.runsDir, logger.child({ component: 'api.tracked' }));
 
+  const studies = new StudiesService(options.studiesDir, logger.child({ component: 'api.studies' }));
+
   const typed = app.withTypeProvider<ZodTypeProvider>();
   siteRoutes(typed, queue);
   runRoutes(typed, runs, queue);
   modelRoutes(typed, { models, tracked, predictPerMinute: api.rateLimit.predictPerMinute });
+  studyRoutes(typed, studies);
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   app.addHook('onClose', async () => {

@@ -48,9 +48,9 @@ export class ModelsService {
     return { models };
   }
 
-  async predict(id: string, bars: RawBars) {
+  async predict(id: string, bars: RawBars, partners: Readonly<Record<string, RawBars>> = {}) {
     const predictor = await this.#predictor(id);
-    const result = await predictor.predict(bars);
+    const result = await predictor.predict(bars, Object.keys(partners).length ? { partners } : {});
     const classes = result.rows > 0 ? result.proba.length / result.rows : CLASS_NAMES.length;
     const predictions = Array.from({ length: result.rows }, (_, row) => ({
       timestampMs: result.timestampMs[row] as number,

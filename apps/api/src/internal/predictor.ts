@@ -16,8 +16,13 @@ export interface PredictorLike {
     warmupBars: number;
     barMinutes: number;
     card: unknown;
+    /** Symbols whose bars `predict` needs as `partners` (the model's cross-asset features). */
+    partners?: readonly string[];
   };
-  predict(bars: RawBars): Promise<{ rows: number; timestampMs: Float64Array; proba: Float32Array; betSize?: Float32Array }>;
+  predict(
+    bars: RawBars,
+    options?: { partners?: Readonly<Record<string, RawBars>> },
+  ): Promise<{ rows: number; timestampMs: Float64Array; proba: Float32Array; betSize?: Float32Array }>;
   dispose(): void;
 }
 

@@ -134,11 +134,29 @@ const modelBody = z.object({
 
 export const modelListBody = z.object({ models: z.array(modelBody) });
 
-export const predictBody = z.union([
-  z.object({ csv: z.string().min(1) }).strict(),
-  z.object({ json: z.array(z.record(z.string(), z.unknown())).min(1) }).strict(),
-  z.object({ arrowBase64: z.string().min(1) }).strict(),
-]);
+/** Bars in exactly one of three forms: CSV text, JSON rows, or an Arrow IPC file in base64. */
+const barsFields = {
+  csv: z.string().min(1).optional(),
+  json: z.array(z.record(z.string(), z.unknown())).min(1).optional(),
+  arrowBase64: z.string().min(1).optional(),
+};
+const oneForm = (bars: { csv?: unknown; json?: unknown; arrowBase64?: unknown }) =>
+  [bars.csv, bars.json, bars.arrowBase64].filter((form) => form !== undefined).length === 1;
+const ONE_FORM = { message: 'send the bars in exactly one of csv, json or arrowBase64' };
+
+const partnerBars = z.object(barsFields).strict().refine(oneForm, ONE_FORM);
+
+export const predictBody = z
+  .object({
+    ...barsFields,
+    /**
+     * Raw one-minute bars of the other symbols the model's cross-asset features read, by symbol (a model of a
+     * two-symbol run needs its partner's bars over the same time).
+     */
+    partners: z.record(z.string().regex(/^[A-Z][A-Z0-9._-]{0,31}$/, 'a symbol is upper-case, as the run names it'), partnerBars).optional(),
+  })
+  .strict()
+  .refine(oneForm, ONE_FORM);
 
 export const predictResponse = z.object({
   model: z.string(),
@@ -151,4 +169,72 @@ export const predictResponse = z.object({
       betSize: z.number().optional(),
     }),
   ),
+});
+
+const paramValues = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
+const trialState = z.enum(['running', 'complete', 'pruned', 'fail']);
+
+/** A study name as `tribar tune --study` writes it: one file name under tune.dir, never a path. */
+export const studyNameParam = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a study name uses letters, digits, '.', '_' and '-' (no '/', no '..', not a path)")
+  .refine((name) => !name.includes('..'), "a study name has no '..'");
+
+/** The summary's test report: the best trial refitted once and scored on the test split. */
+export const studyTestReport = z.object({
+  params: z.record(z.string(), z.unknown()),
+  test: z.object({ logLoss: z.number().nullable(), macroF1: z.number().nullable(), accuracy: z.number().nullable() }),
+  backtest: z.record(z.string(), z.unknown()),
+  /** Trials the deflation corrects for. */
+  trials: z.number().int(),
+  deflatedSharpe: z.number().nullable(),
+});
+
+const studyListItem = z.object({
+  name: z.string(),
+  runId: z.string().nullable(),
+  model: z.string().nullable(),
+  symbol: z.string().nullable(),
+  horizon: z.number().int().nullable(),
+  metric: z.string().nullable(),
+  direction: z.enum(['minimize', 'maximize']).nullable(),
+  sampler: z.string().nullable(),
+  pruner: z.string().nullable(),
+  /**
+   * `finished`: its summary covers every trial; `running`: a trial is in flight (or the process died during one:
+   * `tribar tune --resume` goes on); `stopped`: between trials without a summary; `damaged`: the journal cannot be read.
+   */
+  status: z.enum(['finished', 'running', 'stopped', 'damaged']),
+  /** Complete plus pruned trials (what `tune.trials` counts). */
+  trialsDone: z.number().int(),
+  /** The trials the study was asked for, when its journal records them (`meta.trials`); else null. */
+  trialsTotal: z.number().int().nullable(),
+  counts: z.record(trialState, z.number().int()),
+  best: z.object({ number: z.number().int(), value: z.number(), params: paramValues }).nullable(),
+  damaged: z.string().optional(),
+});
+
+export const studyListBody = z.object({ dir: z.string(), studies: z.array(studyListItem) });
+
+export const studyBody = studyListItem.omit({ damaged: true }).extend({
+  seed: z.number(),
+  /** The searched parameters, in the order of the space. */
+  space: z.array(z.string()),
+  trials: z.array(
+    z.object({
+      number: z.number().int(),
+      state: trialState,
+      value: z.number().nullable(),
+      bestSoFar: z.number().nullable(),
+      params: paramValues,
+      /** Intermediate values reported (epochs the pruner saw). */
+      steps: z.number().int(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      durationMs: z.number().nullable(),
+    }),
+  ),
+  test: studyTestReport.nullable(),
 });

@@ -44,6 +44,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     api: config.api,
     runsDir: resolve(cwd, config.paths.runsDir),
     trackingDir: resolve(cwd, config.train.tracking.dir),
+    studiesDir: resolve(cwd, config.tune.dir),
     baseConfig,
     env,
     logger: options.logger,

@@ -34,14 +34,14 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'];
  * JSON bars are checked here for the one thing their schema cannot say: a price that is not a finite number (NaN,
  * Infinity, a word) is refused naming the row and field, before the model sees it.
  */
-function checkJsonPrices(rows: Array<Record<string, unknown>>): { field: string; message: string } | undefined {
+function checkJsonPrices(rows: Array<Record<string, unknown>>, at: string): { field: string; message: string } | undefined {
   for (const [index, row] of rows.entries()) {
     for (const [key, value] of Object.entries(row)) {
       if (!PRICE_FIELDS.includes(key.toLowerCase())) continue;
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof number !== 'number' || !Number.isFinite(number)) {
         return {
-          field: `body.json.${index}.${key}`,
+          field: `${at}.${index}.${key}`,
           message: `price must be a finite number, got ${JSON.stringify(value) ?? String(value)}`,
         };
       }
@@ -49,6 +49,18 @@ function checkJsonPrices(rows: Array<Record<string, unknown>>): { field: string;
   }
   return undefined;
 }
+
+type BarsBody = { csv?: string | undefined; json?: Array<Record<string, unknown>> | undefined; arrowBase64?: string | undefined };
+type Fault = { field: string; message: string };
+
+/** A body's bars as the predictor takes them (the schema let exactly one form through), or the JSON price at fault. */
+function rawBars(body: BarsBody, at: string): RawBars | Fault {
+  if (body.json !== undefined) return checkJsonPrices(body.json, `${at}.json`) ?? { json: body.json };
+  if (body.csv !== undefined) return { csv: body.csv };
+  return { arrow: new Uint8Array(Buffer.from(body.arrowBase64 ?? '', 'base64')) };
+}
+
+const isFault = (x: RawBars | Fault): x is Fault => 'field' in x;
 
 export function modelRoutes(app: TypedApp, services: { models: ModelsService; tracked: TrackedService; predictPerMinute: number }): void {
   const { models, tracked } = services;
@@ -80,18 +92,20 @@ export function modelRoutes(app: TypedApp, services: { models: ModelsService; tr
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      let bars: RawBars;
-      if ('json' in body) {
-        const bad = checkJsonPrices(body.json);
-        if (bad)
-          return reply
-            .status(400)
-            .send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message: `${bad.field}: ${bad.message}`, fields: [bad] });
-        bars = { json: body.json };
-      } else if ('csv' in body) bars = { csv: body.csv };
-      else bars = { arrow: new Uint8Array(Buffer.from(body.arrowBase64, 'base64')) };
-      return models.predict(request.params.id, bars);
+      const { partners: partnerBodies, ...body } = request.body;
+      const refuse = (bad: Fault) =>
+        reply
+          .status(400)
+          .send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message: `${bad.field}: ${bad.message}`, fields: [bad] });
+      const bars = rawBars(body, 'body');
+      if (isFault(bars)) return refuse(bars);
+      const partners: Record<string, RawBars> = {};
+      for (const [symbol, partner] of Object.entries(partnerBodies ?? {})) {
+        const converted = rawBars(partner, `body.partners.${symbol}`);
+        if (isFault(converted)) return refuse(converted);
+        partners[symbol] = converted;
+      }
+      return models.predict(request.params.id, bars, partners);
     },
   );
 
