@@ -157,6 +157,7 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
       horizon: options.horizon,
       metric: tune.metric,
       folds: tune.folds.method,
+      trials: tune.trials,
     },
     logger,
   });
