@@ -41,7 +41,7 @@ export function recurrentKernelGradient(tf: Tfjs, h: Float32Array, batch: number
 }
 
 /** Sequences per block in the layers' inference path (2,000 at once ran markedly slower per window than blocks of 256). */
-export const INFERENCE_BLOCK = 256;
+const INFERENCE_BLOCK = 256;
 
 /**
  * A recurrent layer outside a gradient tape: `forward` runs INFERENCE_BLOCK sequences at a time (so a
