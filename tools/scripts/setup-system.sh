@@ -6,14 +6,20 @@
 #   - python3-xgboost (with numpy) for Debian's /usr/bin/python3, with which a models test checks that
 #     Python's xgboost reads our saved models (and the benchmark's reference side runs);
 #   - python3-optuna for /usr/bin/python3: @tribar/tuning's Optuna bridge and its benchmark's reference side;
-#   - redis-server: @tribar/tuning's Redis worker tests start a private one on a loopback port.
+#   - redis-server: @tribar/tuning's Redis worker tests start a private one on a loopback port;
+#   - with --bench only (not needed by tests or CI): python3-torch, the PyTorch side of the sequence
+#     models' benchmark (`npm run bench`; without it that benchmark prints a skip line).
 # Idempotent: installs only what is missing. With --best-effort (how `npm test` calls it first) a
 # package it cannot install is reported and the script still succeeds: those tests then skip with a
 # message, except under CI=true.
 set -euo pipefail
 
 BEST_EFFORT=0
-[ "${1:-}" = "--best-effort" ] && BEST_EFFORT=1
+BENCH=0
+for arg in "$@"; do
+  [ "$arg" = "--best-effort" ] && BEST_EFFORT=1
+  [ "$arg" = "--bench" ] && BENCH=1
+done
 
 CHROMIUM="${TRIBAR_CHROMIUM:-/usr/bin/chromium}"
 APT_UPDATED=0
@@ -162,7 +168,23 @@ MSG
   return 1
 }
 
+ensure_python_torch() {
+  if [ -x "$PYTHON" ] && "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
+    echo "python3-torch: present ($("$PYTHON" -c 'import torch; print(torch.__version__)'))"
+    return 0
+  fi
+  if can_apt; then
+    echo "python3-torch: missing; installing Debian's python3-torch with apt-get (--bench)"
+    apt_install python3-torch
+    "$PYTHON" -c 'import torch; print("python3-torch: installed", torch.__version__)'
+    return $?
+  fi
+  echo "python3-torch: missing; sudo apt-get install -y --no-install-recommends python3-torch (--bench)" >&2
+  return 1
+}
+
 status=0
+[ "$BENCH" -eq 1 ] && { ensure_python_torch || status=1; }
 ensure_chromium || status=1
 ensure_xgboost || status=1
 ensure_python_xgboost || status=1
