@@ -55,7 +55,7 @@ beforeAll(async () => {
   });
   expect(result.status).toBe('completed');
   runDir = result.runDir;
-}, 300_000);
+});
 afterAll(() => h?.close());
 
 describe('POST /models/{id}/predict through the real @tribar/inference', () => {
