@@ -10,15 +10,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '@tribar/core';
 import type { BaseModel } from '../src/internal/types.js';
 import { GbdtModel } from '../src/internal/gbdt/index.js';
 import { hasXGBoost, XGBoostModel } from '../src/internal/xgboost/index.js';
+import { ANCHOR_COLS, anchorMatrix } from './anchor-data.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 350_000);
 const VALIDATION = Math.floor(ROWS / 5);
-const COLS = 100;
-const INFORMATIVE = 10;
+const COLS = ANCHOR_COLS;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const THREADS = 2;
 
@@ -64,27 +63,6 @@ function gbdtCommon(): Record<string, unknown> {
     boostFromAverage: false,
     earlyStoppingRounds: 0,
   };
-}
-
-function anchorMatrix(rows: number): { x: Float32Array; y: Uint8Array } {
-  const rng = new Rng(42);
-  const x = new Float32Array(rows * COLS);
-  const z = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < COLS; j++) {
-      const v = rng.normal();
-      x[i * COLS + j] = v;
-      if (j < INFORMATIVE) sum += (1 - (0.9 * j) / (INFORMATIVE - 1)) * v;
-    }
-    z[i] = sum + rng.normal();
-  }
-  const sorted = Float64Array.from(z).sort();
-  const low = sorted[Math.floor(rows / 3)] as number;
-  const high = sorted[Math.floor((2 * rows) / 3)] as number;
-  const y = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) y[i] = (z[i] as number) < low ? 0 : (z[i] as number) < high ? 1 : 2;
-  return { x, y };
 }
 
 /** One side, in this (child) process: read the data, fit, report one JSON line. */

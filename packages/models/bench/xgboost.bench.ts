@@ -8,38 +8,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '@tribar/core';
 import { XGBoostModel } from '../src/internal/xgboost/index.js';
+import { ANCHOR_COLS, anchorMatrix } from './anchor-data.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 350_000);
-const COLS = 100;
-const INFORMATIVE = 10;
+const COLS = ANCHOR_COLS;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const THREADS = 2;
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
-function anchorMatrix(): { x: Float32Array; y: Uint8Array } {
-  const rng = new Rng(42);
-  const x = new Float32Array(ROWS * COLS);
-  const z = new Float64Array(ROWS);
-  for (let i = 0; i < ROWS; i++) {
-    let sum = 0;
-    for (let j = 0; j < COLS; j++) {
-      const v = rng.normal();
-      x[i * COLS + j] = v;
-      if (j < INFORMATIVE) sum += (1 - (0.9 * j) / (INFORMATIVE - 1)) * v;
-    }
-    z[i] = sum + rng.normal();
-  }
-  const sorted = Float64Array.from(z).sort();
-  const low = sorted[Math.floor(ROWS / 3)] as number;
-  const high = sorted[Math.floor((2 * ROWS) / 3)] as number;
-  const y = new Uint8Array(ROWS);
-  for (let i = 0; i < ROWS; i++) y[i] = (z[i] as number) < low ? 0 : (z[i] as number) < high ? 1 : 2;
-  return { x, y };
-}
-
-const { x, y } = anchorMatrix();
+const { x, y } = anchorMatrix(ROWS);
 console.log(`XGBoost hist, ${ROWS} × ${COLS} float32, 3 classes, depth 6, eta 0.1, ${ROUNDS} rounds, ${THREADS} threads`);
 
 const model = new XGBoostModel({
