@@ -2,7 +2,7 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 import type { RecurrentLayerOptions } from './lstm.js';
 import {
-  blockedInference,
+  recurrentOp,
   columnSumsInto,
   computeData,
   dataOf,
@@ -11,7 +11,6 @@ import {
   recurrentShapes,
   sigmoid,
   tanh,
-  taping,
 } from './products.js';
 
 /**
@@ -32,19 +31,13 @@ export function gruLayer(
   options: RecurrentLayerOptions = {},
 ): Tensor3D {
   const dims = recurrentShapes('gruLayer', 3, x, kernel, recurrentKernel, bias, (u) => [2, 3 * u]);
-  if (!(options.training ?? taping(tf))) {
-    return blockedInference(tf, x, dims, (block, batch) => gruForward(tf, block, kernel, recurrentKernel, bias, { ...dims, batch }).h);
-  }
-  const op = tf.customGrad((xs, w, rw, b, save) => {
-    const state = gruForward(tf, xs as Tensor3D, w as Tensor2D, rw as Tensor2D, b as Tensor2D, dims);
-    (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, rw as Tensor]);
-    return {
-      value: tf.tensor3d(state.h, [dims.batch, dims.steps, dims.units]),
-      gradFunc: (dy: Tensor, saved: Tensor[]) =>
-        gruBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims, options.inputGradient ?? true),
-    };
-  });
-  return op(x, kernel, recurrentKernel, bias) as Tensor3D;
+  return recurrentOp(
+    tf,
+    { x, kernel, recurrentKernel, bias, dims },
+    options,
+    (xs, w, rw, b, d) => gruForward(tf, xs, w, rw, b, d),
+    (dy, saved, state, d, inputGradient) => gruBackward(tf, dy, saved, state, d, inputGradient),
+  );
 }
 
 interface Dims {

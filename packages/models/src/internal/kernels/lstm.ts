@@ -1,7 +1,7 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 import {
-  blockedInference,
+  recurrentOp,
   columnSumsInto,
   computeData,
   dataOf,
@@ -10,7 +10,6 @@ import {
   recurrentShapes,
   sigmoid,
   tanh,
-  taping,
 } from './products.js';
 
 export interface RecurrentLayerOptions {
@@ -43,19 +42,13 @@ export function lstmLayer(
   options: RecurrentLayerOptions = {},
 ): Tensor3D {
   const dims = recurrentShapes('lstmLayer', 4, x, kernel, recurrentKernel, bias, (u) => [4 * u]);
-  if (!(options.training ?? taping(tf))) {
-    return blockedInference(tf, x, dims, (block, batch) => lstmForward(tf, block, kernel, recurrentKernel, bias, { ...dims, batch }).h);
-  }
-  const op = tf.customGrad((xs, w, rw, b, save) => {
-    const state = lstmForward(tf, xs as Tensor3D, w as Tensor2D, rw as Tensor2D, b as Tensor1D, dims);
-    (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, rw as Tensor]);
-    return {
-      value: tf.tensor3d(state.h, [dims.batch, dims.steps, dims.units]),
-      gradFunc: (dy: Tensor, saved: Tensor[]) =>
-        lstmBackward(tf, dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims, options.inputGradient ?? true),
-    };
-  });
-  return op(x, kernel, recurrentKernel, bias) as Tensor3D;
+  return recurrentOp(
+    tf,
+    { x, kernel, recurrentKernel, bias, dims },
+    options,
+    (xs, w, rw, b, d) => lstmForward(tf, xs, w, rw, b, d),
+    (dy, saved, state, d, inputGradient) => lstmBackward(tf, dy, saved, state, d, inputGradient),
+  );
 }
 
 interface Dims {

@@ -43,27 +43,52 @@ export function recurrentKernelGradient(tf: Tfjs, h: Float32Array, batch: number
 /** Sequences per block in the layers' inference path (2,000 at once ran markedly slower per window than blocks of 256). */
 const INFERENCE_BLOCK = 256;
 
+interface RecurrentDims {
+  batch: number;
+  steps: number;
+  inputs: number;
+  units: number;
+}
+
 /**
- * A recurrent layer outside a gradient tape: `forward` runs INFERENCE_BLOCK sequences at a time (so a
- * step's rows stay in cache) and keeps nothing for a backward pass; the blocks' hidden sequences are joined.
+ * A whole recurrent layer as one tfjs op, shared by the LSTM and GRU kernels: `forward` computes the
+ * hidden sequence over typed arrays (and the state its backward pass needs), `backward` the gradients
+ * of (x, kernel, recurrentKernel, bias) through time, wired up by `tf.customGrad`. Outside a gradient
+ * tape (or with `training: false`) nothing is kept and INFERENCE_BLOCK sequences run at a time, so a
+ * step's rows stay in cache.
  */
-export function blockedInference(
+export function recurrentOp<Bias extends Tensor, State extends { h: Float32Array }>(
   tf: Tfjs,
-  x: Tensor3D,
-  dims: { batch: number; steps: number; inputs: number; units: number },
-  forward: (block: Tensor3D, batch: number) => Float32Array,
+  layer: { x: Tensor3D; kernel: Tensor2D; recurrentKernel: Tensor2D; bias: Bias; dims: RecurrentDims },
+  options: { training?: boolean; inputGradient?: boolean },
+  forward: (x: Tensor3D, kernel: Tensor2D, recurrentKernel: Tensor2D, bias: Bias, dims: RecurrentDims) => State,
+  backward: (dy: Tensor, saved: [Tensor3D, Tensor2D, Tensor2D], state: State, dims: RecurrentDims, inputGradient: boolean) => Tensor[],
 ): Tensor3D {
-  const parts: Tensor3D[] = [];
-  for (let start = 0; start < dims.batch; start += INFERENCE_BLOCK) {
-    const size = Math.min(INFERENCE_BLOCK, dims.batch - start);
-    const block = size === dims.batch ? x : (tf.slice(x, [start, 0, 0], [size, dims.steps, dims.inputs]) as Tensor3D);
-    parts.push(tf.tensor3d(forward(block, size), [size, dims.steps, dims.units]));
-    if (block !== x) block.dispose();
+  const { x, kernel, recurrentKernel, bias, dims } = layer;
+  if (!(options.training ?? taping(tf))) {
+    const parts: Tensor3D[] = [];
+    for (let start = 0; start < dims.batch; start += INFERENCE_BLOCK) {
+      const size = Math.min(INFERENCE_BLOCK, dims.batch - start);
+      const block = size === dims.batch ? x : (tf.slice(x, [start, 0, 0], [size, dims.steps, dims.inputs]) as Tensor3D);
+      const h = forward(block, kernel, recurrentKernel, bias, { ...dims, batch: size }).h;
+      parts.push(tf.tensor3d(h, [size, dims.steps, dims.units]));
+      if (block !== x) block.dispose();
+    }
+    if (parts.length === 1) return parts[0] as Tensor3D;
+    const joined = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return joined;
   }
-  if (parts.length === 1) return parts[0] as Tensor3D;
-  const joined = tf.concat(parts, 0);
-  tf.dispose(parts);
-  return joined;
+  const op = tf.customGrad((xs, w, rw, b, save) => {
+    const state = forward(xs as Tensor3D, w as Tensor2D, rw as Tensor2D, b as Bias, dims);
+    (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, rw as Tensor]);
+    return {
+      value: tf.tensor3d(state.h, [dims.batch, dims.steps, dims.units]),
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        backward(dy, saved as [Tensor3D, Tensor2D, Tensor2D], state, dims, options.inputGradient ?? true),
+    };
+  });
+  return op(x, kernel, recurrentKernel, bias) as Tensor3D;
 }
 
 /** Column sums of a row-major `rows × cols` array, written into `out` at `offset`. */
@@ -144,6 +169,6 @@ export function recurrentShapes(
 }
 
 /** Whether tfjs is recording a gradient tape now (inside tf.grad / variableGrads / minimize). */
-export function taping(tf: Tfjs): boolean {
+function taping(tf: Tfjs): boolean {
   return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
 }
