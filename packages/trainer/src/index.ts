@@ -2,7 +2,7 @@
 // lives in src/internal/.
 export { trainStage, trainingPlan, TRAIN_SUMMARY_VERSION } from './internal/stage.js';
 export type { TrainSummary } from './internal/stage.js';
-export { trainModel, checkTrainSection } from './internal/train.js';
+export { trainModel, checkTrainSection, backtestRows } from './internal/train.js';
 export type { FitRun, TrainOptions, TrainResult } from './internal/train.js';
 export { combineCallbacks, earlyStopping, learningRateAt } from './internal/callbacks.js';
 export { toModelInput, subsetInput, sampleWindows } from './internal/inputs.js';

@@ -7,6 +7,7 @@ describe('the public face', () => {
       'EXIT_REASONS',
       'TRAIN_SUMMARY_VERSION',
       'backtest',
+      'backtestRows',
       'checkTrainSection',
       'classificationMetrics',
       'combineCallbacks',

@@ -239,8 +239,15 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         seed,
         logger,
       });
-      const bt = runBacktest(data, traded, config, symbol, options.trials ?? 1, meta?.contracts ?? sizing?.contracts);
-      const argmaxBt = calibration || sizing || meta ? runBacktest(data, testProba, config, symbol, options.trials ?? 1) : null;
+      const contracts = meta?.contracts ?? sizing?.contracts;
+      const bt = backtestRows(data, data.test.rowIndex, traded, config, symbol, {
+        trials: options.trials ?? 1,
+        ...(contracts ? { contracts } : {}),
+      });
+      const argmaxBt =
+        calibration || sizing || meta
+          ? backtestRows(data, data.test.rowIndex, testProba, config, symbol, { trials: options.trials ?? 1 })
+          : null;
       const backend = typeof fit.runtime['backend'] === 'string' ? fit.runtime['backend'] : null;
 
       await writePredictions(runDir, trainPredictions(name, symbol, horizon), [
@@ -390,13 +397,25 @@ function costOf(config: RunConfig, symbol: string) {
   return { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks };
 }
 
-function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, symbol: string, trials: number, contracts?: Int32Array) {
+/**
+ * The cost-aware backtest of `rows` (positions in the run's market arrays) of a data module, with the
+ * symbol's contract costs and `train.backtest`'s settings: the one way the trainer and a tuning study
+ * trade a model's probabilities. `trials` (default 1) and `trialSharpeVariance` deflate the Sharpe ratio.
+ */
+export function backtestRows(
+  data: DataModule,
+  rows: Int32Array,
+  proba: Probabilities,
+  config: RunConfig,
+  symbol: string,
+  options: { trials?: number; contracts?: Int32Array; trialSharpeVariance?: number } = {},
+) {
   const { market, barrier } = data;
   return backtest(
     {
-      rows: data.test.rowIndex,
+      rows,
       proba: proba.p,
-      ...(contracts ? { contracts } : {}),
+      ...(options.contracts ? { contracts: options.contracts } : {}),
       open: market.open,
       high: market.high,
       low: market.low,
@@ -411,7 +430,8 @@ function runBacktest(data: DataModule, proba: Probabilities, config: RunConfig, 
       threshold: config.train.backtest.threshold,
       entry: config.train.backtest.entry,
       allowReverse: config.train.backtest.allowReverse,
-      trials,
+      trials: options.trials ?? 1,
+      ...(options.trialSharpeVariance !== undefined ? { trialSharpeVariance: options.trialSharpeVariance } : {}),
     },
   );
 }

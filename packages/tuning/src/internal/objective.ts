@@ -1,11 +1,11 @@
-import { contractFor, type RunConfig, type TuneConfig } from '@tribar/config';
+import type { RunConfig, TuneConfig } from '@tribar/config';
 import { silentLogger, UsageError, type Logger } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
 import type { LabeledRows, ModelCard, ModelRegistry, Probabilities } from '@tribar/models';
 import { combinatorialPurgedCV, purgedKFold, type CvSplit } from '@tribar/splits';
 import type { Tracker } from '@tribar/tracker';
 import {
-  backtest,
+  backtestRows,
   classificationMetrics,
   earlyStopping,
   sampleWindows,
@@ -213,31 +213,11 @@ export class ModelObjective {
   }
 
   #backtest(proba: Probabilities, rows: Int32Array, trials = 1, trialSharpeVariance?: number) {
-    const { market, barrier } = this.#data;
     const { config, symbol } = this.#options;
-    const contract = contractFor(config, symbol);
-    return backtest(
-      {
-        rows,
-        proba: proba.p,
-        open: market.open,
-        high: market.high,
-        low: market.low,
-        close: market.close,
-        atr: market.atr,
-        timestampMs: market.timestampMs,
-        barrier: { kUp: barrier.kUp, kDown: barrier.kDown, maxBars: barrier.maxBars },
-        cost: { tickSize: contract.tickSize, tickValue: contract.tickValue, roundTripTicks: contract.roundTripTicks },
-        barMinutes: this.#data.barMinutes,
-      },
-      {
-        threshold: config.train.backtest.threshold,
-        entry: config.train.backtest.entry,
-        allowReverse: config.train.backtest.allowReverse,
-        trials,
-        ...(trialSharpeVariance !== undefined ? { trialSharpeVariance } : {}),
-      },
-    );
+    return backtestRows(this.#data, rows, proba, config, symbol, {
+      trials,
+      ...(trialSharpeVariance !== undefined ? { trialSharpeVariance } : {}),
+    });
   }
 
   #score(input: LabeledRows, proba: Probabilities, rows: Int32Array): TrialScore {
