@@ -3,6 +3,8 @@
 // beside the original numba kernel measured in the same run on the same bytes
 // (triple_barrier_reference.py under Debian's python3-numba; without it, the anchor constants,
 // labelled as such). Tribar and numba alternate (A B A B); the outputs are checked equal first.
+// Both sides time CPU seconds of their own process (the machine is shared: wall time would
+// measure the other jobs).
 // Run with `npm run bench` from packages/labeling. BENCH_BARS, BENCH_ROUNDS, BENCH_PYTHON override.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -134,17 +136,18 @@ const kernelOut: TripleBarrierBuffers = {
   mfe: new Float64Array(BARS),
   touchType: new Int8Array(BARS),
 };
-const timeKernel = (params: { kUp: number; kDown: number; maxBars: number }) => {
-  const started = performance.now();
-  tripleBarrierInto(input, params, kernelOut);
-  return (performance.now() - started) / 1000;
-};
+/** CPU seconds of `run` (user + system, this process): on a shared machine wall time measures the other jobs too. */
+function cpuSeconds(run: () => void): number {
+  const started = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1e6;
+}
+const timeKernel = (params: { kUp: number; kDown: number; maxBars: number }) =>
+  cpuSeconds(() => tripleBarrierInto(input, params, kernelOut));
 // (b) the labeling stage's call: `labelBars` on the features table, every column the stage writes.
-const timeStageCall = (params: { kUp: number; kDown: number; maxBars: number }) => {
-  const started = performance.now();
-  labelBars(bars, params, { atrFeature: 'atr_14' });
-  return (performance.now() - started) / 1000;
-};
+const timeStageCall = (params: { kUp: number; kDown: number; maxBars: number }) =>
+  cpuSeconds(() => labelBars(bars, params, { atrFeature: 'atr_14' }));
 
 const dir = await mkdtemp(join(tmpdir(), 'tribar-tb-bench-'));
 try {
@@ -156,7 +159,7 @@ try {
   const numba = started.reference;
   console.log(
     numba
-      ? `reference: numba ${started.version} (${PYTHON}), same input bytes, measured in this run; ${ROUNDS} rounds A B A B, medians`
+      ? `reference: numba ${started.version} (${PYTHON}), same input bytes, measured in this run; ${ROUNDS} rounds A B A B, medians of CPU seconds`
       : `reference: numba NOT measured (${started.why}); install Debian's python3-numba. ` +
           `Showing the performance-anchors constants instead, LABELLED "anchor"; ${ROUNDS} rounds, medians`,
   );

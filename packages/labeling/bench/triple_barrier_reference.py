@@ -13,7 +13,7 @@ columns of n rows; `<dir>/params.json`: {"n": n}), JIT-compiles and warms the ke
 one JSON command per stdin line, so the bench can alternate Tribar and numba in one run:
 
   {"kUp": 1.5, "kDown": 1.0, "maxBars": 12, "repeats": 5, "write": true}
-  → {"seconds": [...]}  and, when "write" is set, the outputs of the last call in
+  → {"seconds": [...]} (CPU seconds of each call) and, when "write" is set, the outputs of the last call in
      <dir>/numba.{label.i8,bars.i32,mae.f32,mfe.f32,touch.i8}
 
 An empty line or EOF ends it. Without numba it prints {"error": "..."} and exits 3.
@@ -109,9 +109,11 @@ def main():
         k_up, k_down, max_bars = float(command["kUp"]), float(command["kDown"]), int(command["maxBars"])
         seconds = []
         for _ in range(int(command.get("repeats", 1))):
-            started = time.perf_counter()
+            # CPU time of this process, as the bench measures Tribar's: on a shared machine wall
+            # time measures the other jobs too.
+            started = time.process_time()
             result = triple_barrier_numba(close, high, low, open_, atr, k_up, k_down, max_bars)
-            seconds.append(time.perf_counter() - started)
+            seconds.append(time.process_time() - started)
         if command.get("write"):
             for name, values in zip(("label.i8", "bars.i32", "mae.f32", "mfe.f32", "touch.i8"), result):
                 values.tofile(os.path.join(directory, f"numba.{name}"))
