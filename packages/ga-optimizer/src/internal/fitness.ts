@@ -1,5 +1,5 @@
 import { UsageError } from '@tribar/core';
-import { allocateTripleBarrierResult, tripleBarrierInto, type SameBarRule, type TripleBarrierResult } from '@tribar/quant';
+import { tripleBarrierInto, type SameBarRule, type TripleBarrierResult } from '@tribar/quant';
 import { buildRangeIndex, tallyBarriers } from './barrier-scan.js';
 import { emptyTally, type LabelTally } from './fitness-tally.js';
 /**
@@ -204,7 +204,8 @@ export function barrierFitness(
   const labelCost = init.costAwareLabels ? init.costPrice : 0;
   const decode = (genes: readonly number[]) => decodeBarrier(genes, init.rules.horizon, init.maxBarsPerHorizonBar);
   if (engine === 'kernel') {
-    const buffers = allocateTripleBarrierResult(n);
+    // Only what scoreLabels reads: the kernel then skips the excursions and their writes.
+    const buffers = { label: new Int8Array(n), barsToHit: new Int32Array(n), forwardReturn: new Float64Array(n) };
     const input = { open: init.open, high: init.high, low: init.low, close: init.close, atr: init.atr };
     return (genes) => {
       const params = decode(genes);
