@@ -8,7 +8,9 @@
 #   - python3-optuna for /usr/bin/python3: @tribar/tuning's Optuna bridge and its benchmark's reference side;
 #   - redis-server: @tribar/tuning's Redis worker tests start a private one on a loopback port;
 #   - with --bench only (not needed by tests or CI): python3-torch, the PyTorch side of the sequence
-#     models' benchmark (`npm run bench`; without it that benchmark prints a skip line).
+#     models' benchmark (`npm run bench`; without it that benchmark prints a skip line); python3-numba
+#     and python3-deap, the original's triple-barrier kernel and GA beside @tribar/labeling's and
+#     @tribar/ga-optimizer's benchmarks (without them they print the anchor constants, labelled).
 # Idempotent: installs only what is missing. With --best-effort (how `npm test` calls it first) a
 # package it cannot install is reported and the script still succeeds: those tests then skip with a
 # message, except under CI=true.
@@ -183,8 +185,27 @@ ensure_python_torch() {
   return 1
 }
 
+# The original's numba kernel and DEAP GA, the reference sides of the labeling and GA benchmarks.
+ensure_python_bench_module() {
+  local module="$1" package="$2"
+  if [ -x "$PYTHON" ] && "$PYTHON" -c "import $module" >/dev/null 2>&1; then
+    echo "$package: present ($("$PYTHON" -c "import $module; print($module.__version__)" 2>/dev/null || echo 'version unknown'))"
+    return 0
+  fi
+  if can_apt; then
+    echo "$package: missing; installing Debian's $package with apt-get (--bench)"
+    apt_install "$package"
+    "$PYTHON" -c "import $module" && echo "$package: installed"
+    return $?
+  fi
+  echo "$package: missing; sudo apt-get install -y --no-install-recommends $package (--bench)" >&2
+  return 1
+}
+
 status=0
 [ "$BENCH" -eq 1 ] && { ensure_python_torch || status=1; }
+[ "$BENCH" -eq 1 ] && { ensure_python_bench_module numba python3-numba || status=1; }
+[ "$BENCH" -eq 1 ] && { ensure_python_bench_module deap python3-deap || status=1; }
 ensure_chromium || status=1
 ensure_xgboost || status=1
 ensure_python_xgboost || status=1
