@@ -1,4 +1,11 @@
-import { STAGE, type ReportTearsheetEntry, type RunState, type ScaleReportFile, type SplitSummaryFile } from '@tribar/artifacts';
+import {
+  STAGE,
+  type ReportDiagnosticsEntry,
+  type ReportTearsheetEntry,
+  type RunState,
+  type ScaleReportFile,
+  type SplitSummaryFile,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import {
   SPLIT_ZONES,
@@ -15,6 +22,7 @@ import {
 import type { ModelsSection } from './model-section.js';
 import { isObject, type RunData } from './run-data.js';
 import { buildTearsheets, type Tearsheets } from './tearsheet.js';
+import { buildAllDiagnostics, type DiagnosticsSet } from './ml-views.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
 export interface ReportModel {
@@ -25,6 +33,8 @@ export interface ReportModel {
     horizons: number[];
     barMinutes: number;
     seed: number | null;
+    /** IANA zone of every time in the tables (`data.timezone`). */
+    timeZone: string;
     rows: Record<string, number>;
   };
   config: Array<[string, string]>;
@@ -53,6 +63,8 @@ export interface ReportModel {
   models: ModelsSection;
   /** The backtest tearsheet of every model × symbol × horizon whose trades could be read, and why the others have none. */
   tearsheets: { results: ReportTearsheetEntry[]; warnings: string[] };
+  /** The ML views of every model × symbol × horizon, and the files that could not be read. */
+  diagnostics: { results: ReportDiagnosticsEntry[]; warnings: string[] };
   /** Artifacts the report looked for and did not find. */
   missing: string[];
 }
@@ -269,6 +281,7 @@ export function buildReportModel(
   data: RunData,
   backtest: readonly BacktestRow[] = backtestRows(data),
   tearsheets: Tearsheets = buildTearsheets(data),
+  diagnostics: DiagnosticsSet = buildAllDiagnostics(data),
 ): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
@@ -280,6 +293,7 @@ export function buildReportModel(
       horizons: data.horizons,
       barMinutes: barMinutes(data.config, first?.timestamp ?? []),
       seed: data.config.seed,
+      timeZone: data.config.data.timezone,
       rows: Object.fromEntries(data.columns.map((c) => [c.symbol, c.timestamp.length])),
     },
     config: configRows(data.config),
@@ -301,6 +315,7 @@ export function buildReportModel(
     backtest: backtest.map(({ equity: _equity, ...row }) => row),
     models: modelsSection(data),
     tearsheets: { results: tearsheets.results.map((t) => t.entry), warnings: [...tearsheets.warnings] },
+    diagnostics: { results: diagnostics.results.map((d) => d.entry), warnings: [...diagnostics.warnings] },
     missing: data.missing,
   };
 }
