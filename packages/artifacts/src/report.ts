@@ -153,6 +153,20 @@ export const reportTearsheetSchema = z.object({
   stats: tearsheetStatsSchema,
   /** Deepest first; `recovery` null while the equity has not recovered (times UTC ms). */
   worstDrawdowns: z.array(z.object({ peak: num, trough: num, recovery: num, depthPct: num, durationMs: num })),
+  /**
+   * The price chart's week: the UTC ISO week (Monday 00:00 UTC) of the test part with the most trade entries, its
+   * bars, how they are drawn and the labels' barrier parameters; `missing` says why there is no chart (null: there is).
+   */
+  week: z
+    .object({
+      start: num,
+      trades: num,
+      bars: num,
+      mode: z.enum(['ohlc', 'close']).nullable(),
+      barrier: z.object({ kUp: num, kDown: num, maxBars: num }).nullable(),
+      missing: z.string().nullable(),
+    })
+    .nullable(),
   /** Per UTC calendar month (`YYYY-MM`): return of the equity in %. */
   monthlyReturns: z.array(z.object({ month: z.string(), returnPct: num })),
   /** The first 50 trades of `trades.arrow`, in its order. */

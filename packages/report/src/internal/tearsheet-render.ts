@@ -137,6 +137,12 @@ const tradesNote = (t: ReportTearsheetEntry, zone: string) =>
 const basisNote = (t: ReportTearsheetEntry) =>
   `Test part, one contract; equity starts from its notional at the first test close (${usd(t.initialEquity)}), per-bar returns annualised with ${formatNumber(t.annualization.periodsPerYear)} bars a year; statistics by backtestStats (@tribar/quant).`;
 
+/** What the week chart shows, or why it is missing. */
+const weekNote = (t: ReportTearsheetEntry) =>
+  t.week === null || t.week.missing !== null
+    ? `No price chart of a week: ${t.week?.missing ?? 'not drawn'}.`
+    : `Price chart: the UTC week (from Monday 00:00 UTC) of the test part with the most trade entries (${formatNumber(t.week.trades)}), ${formatNumber(t.week.bars)} bars drawn as ${t.week.mode === 'ohlc' ? 'OHLC bars' : 'the close (at most 800 points: each bucket\u2019s low and high)'}; dashed: each trade\u2019s upper (entry + ${formatNumber(t.week.barrier?.kUp)}·ATR) and lower (entry − ${formatNumber(t.week.barrier?.kDown)}·ATR) barrier up to the vertical barrier (grey, ${formatNumber(t.week.barrier?.maxBars)} bars after the signal).`;
+
 function chartHtml(charts: ReadonlyMap<string, RenderedChart>, name: string): string {
   const found = charts.get(name);
   if (!found) return '';
@@ -167,6 +173,7 @@ function tearsheetHtml(t: ReportTearsheetEntry, charts: ReadonlyMap<string, Rend
     `<p class="note">${escapeHtml(basisNote(t))}</p>`,
     `<div class="metric-grid">${metricTables}</div>`,
     ...TEARSHEET_CHARTS.filter((c) => c !== 'distribution').map((c) => chartHtml(charts, tearsheetChartName(t, c))),
+    `<p class="note">${escapeHtml(weekNote(t))}</p>`,
     '<h4>Five worst drawdowns</h4>',
     htmlTable(DRAWDOWN_HEADERS, drawdownRows(t, zone), { numericFrom: 4, className: 'nowrap' }),
     `<h4>Trade list</h4><p class="note">${escapeHtml(tradesNote(t, zone))}</p>`,
