@@ -254,7 +254,7 @@ const bins = (accuracy: number) =>
 const report = (brier: number, ece: number, accuracy: number) => ({ rows: TEST_BARS, brier, ece, reliability: bins(accuracy) });
 
 /** XGB_MES's metrics.json: calibrated (isotonic), sized and meta-labeled, with the family's own importance. */
-export const XGB_MES_METRICS = {
+const XGB_MES_METRICS = {
   ...XGB_MES,
   runtime: { backend: 'cpu' },
   featureImportance: { rsi_14: 0.4, sma_10: 0.35, atr_14: 0.25 },
@@ -269,7 +269,7 @@ export const XGB_MES_METRICS = {
 };
 
 /** XGB_MES's importance.json: MDA and SFI under purged folds (no MDI). */
-export const XGB_MES_IMPORTANCE = {
+const XGB_MES_IMPORTANCE = {
   folds: 5,
   embargo: 5,
   mda: [

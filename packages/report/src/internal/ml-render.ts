@@ -20,7 +20,7 @@ const arrow = (before: number | null, after: number | null, digits = 4) =>
   `${formatNumber(before, digits)} → ${formatNumber(after, digits)}`;
 
 /** The Models section's extra tables, each only when some fit has its block. */
-export function trainingTables(results: readonly Entry[]): Table[] {
+function trainingTables(results: readonly Entry[]): Table[] {
   const tables: Table[] = [];
   const calibrated = results.filter((d) => d.calibration !== null);
   if (calibrated.length > 0)

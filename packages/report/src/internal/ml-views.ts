@@ -15,7 +15,7 @@ import type { ModelTrades } from './tearsheet-data.js';
  */
 
 /** Features listed per importance method, largest first. */
-export const TOP_FEATURES = 15;
+const TOP_FEATURES = 15;
 /** Points kept per ROC or PR curve in the charts (the areas use every point). */
 const CURVE_POINTS = 200;
 

@@ -16,7 +16,7 @@ const WEEK_MS = 7 * 86_400_000;
 const MONDAY_MS = 4 * 86_400_000;
 const OHLC_BARS = 700;
 
-export interface WeekBarrier {
+interface WeekBarrier {
   /** Entry time and the vertical barrier's time (UTC ms). */
   entry: number;
   vertical: number;
