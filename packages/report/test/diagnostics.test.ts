@@ -186,3 +186,21 @@ describe('week chart pieces', () => {
     });
   });
 });
+
+describe('times in the Splits table', () => {
+  it("shows split.json's cut times as dates in the run's zone, not epoch milliseconds", async () => {
+    const dir = await writeFixtureRun();
+    try {
+      const config = parseConfig(await readJsonArtifact(dir, runConfig));
+      const utc = await renderReport(dir, { config });
+      const rows = new Map(utc.model.splits.rows);
+      // The fixture's train cut: bar 180 of 5-minute bars from 2026-01-05 14:00 UTC = 2026-01-06 05:00 UTC.
+      expect(rows.get('trainEndMs')).toBe('2026-01-06 05:00 UTC');
+      expect(rows.get('trainEnd')).toBe('2026-01-06 05:00 UTC');
+      const chicago = await renderReport(dir, { config: { ...config, data: { ...config.data, timezone: 'America/Chicago' } } });
+      expect(new Map(chicago.model.splits.rows).get('trainEndMs')).toBe('2026-01-05 23:00 CST');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

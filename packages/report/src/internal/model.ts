@@ -23,6 +23,7 @@ import type { ModelsSection } from './model-section.js';
 import { isObject, type RunData } from './run-data.js';
 import { buildTearsheets, type Tearsheets } from './tearsheet.js';
 import { buildAllDiagnostics, type DiagnosticsSet } from './ml-views.js';
+import { isoTime } from './tearsheet-render.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
 export interface ReportModel {
@@ -249,11 +250,24 @@ function configRows(config: RunConfig): Array<[string, string]> {
   return rows;
 }
 
-/** `split.json` without its per-symbol summaries (the count table shows them) and code legend. */
-function splitRows(split: SplitSummaryFile | undefined): Array<[string, string]> {
+/** An ISO date-time string (`2026-01-05T14:00:00.000Z`) as `split.json` writes its cut times. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/**
+ * `split.json` without its per-symbol summaries (the count table shows them) and code legend; its times
+ * (`…Ms` epoch milliseconds and ISO strings) as dates in the run's zone.
+ */
+function splitRows(split: SplitSummaryFile | undefined, zone: string): Array<[string, string]> {
   if (split === undefined) return [];
   const { symbols: _symbols, codes: _codes, ...rest } = split;
-  return flattenScalars(rest, 40);
+  const flat = Object.entries(rest as Record<string, unknown>);
+  const times = new Map<string, string>();
+  for (const [key, value] of flat) {
+    if (typeof value === 'number' && key.endsWith('Ms')) times.set(key, isoTime(value, zone));
+    else if (typeof value === 'string' && ISO_TIME.test(value) && Number.isFinite(Date.parse(value)))
+      times.set(key, isoTime(Date.parse(value), zone));
+  }
+  return flattenScalars(rest, 40).map(([key, value]) => [key, times.get(key) ?? value]);
 }
 
 /**
@@ -303,7 +317,7 @@ export function buildReportModel(
       data.horizons.flatMap((h) => (c.label.has(h) ? labelMixRows(c.symbol, h, c.label.get(h) as Float64Array) : [])),
     ),
     ga: gaRows(data),
-    splits: { present: data.split !== undefined, rows: splitRows(data.split), counts: splitCountRows(data) },
+    splits: { present: data.split !== undefined, rows: splitRows(data.split, data.config.data.timezone), counts: splitCountRows(data) },
     scaling: scalingSummary(data.scale),
     validation: {
       present: validate !== undefined,
