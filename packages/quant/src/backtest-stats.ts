@@ -237,9 +237,13 @@ function checkInput(input: BacktestStatsInput): void {
   const n = close.length;
   if (n < 2) throw new UsageError(`a backtest needs at least 2 bars, got ${n}`);
   if (timestamp.length !== n) throw new UsageError(`timestamp has ${timestamp.length} rows, close has ${n}`);
+  // A marked ledger's P&L is the simulator's: its closes only mark buy and hold, so a back-adjusted series that
+  // went through zero is accepted there (its %-figures of buy and hold then say little).
+  const positive = input.ledger === undefined;
   for (let i = 0; i < n; i++) {
     const c = close[i] as number;
-    if (!(Number.isFinite(c) && c > 0)) throw new UsageError(`close[${i}] is ${c}: closes must be finite and > 0`);
+    if (!(Number.isFinite(c) && (c > 0 || !positive)))
+      throw new UsageError(`close[${i}] is ${c}: closes must be finite${positive ? ' and > 0' : ''}`);
     const t = timestamp[i] as number;
     if (!Number.isFinite(t) || (i > 0 && !(t > (timestamp[i - 1] as number))))
       throw new UsageError(`timestamp[${i}] is ${t}: times must be finite and strictly increasing`);

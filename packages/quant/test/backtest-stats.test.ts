@@ -244,6 +244,9 @@ describe('backtestStats: a marked ledger, ratios on money P&L', () => {
       /ledger.trades\[0\]/,
     );
     expect(() => backtestStats({ ...input, positions: [0, 0, 0, 0] })).toThrow(/exactly one of/);
+    // Closes ≤ 0 (a back-adjusted series) only mark buy and hold for a marked ledger: accepted there, refused elsewhere.
+    expect(backtestStats({ ...input, close: [-1, 0, 1, 2] }).stats.sharpePerPeriod).toBe(stats.sharpePerPeriod);
+    expect(() => backtestStats({ ...CASE, close: [100, 0, 99, 105, 121, 110] })).toThrow(/close\[1\] is 0: closes must be finite and > 0/);
   });
 });
 

@@ -57,6 +57,12 @@ describe('summarize: train/summary.json bytes pinned', () => {
   it('the same walk with signed sizes and next-open fills', () => {
     expect(pinned(walkInput(11, true), { entry: 'nextOpen', threshold: 0.4 })).toBe(PIN_SIZED);
   });
+  it('back-adjusted prices below zero: the same figures (P&L depends on price differences only)', () => {
+    const input = walkInput(7, false);
+    const shift = (values: Float64Array) => values.map((v) => v - 6000);
+    const shifted = { ...input, open: shift(input.open), high: shift(input.high), low: shift(input.low), close: shift(input.close) };
+    expect(pinned(shifted, { trials: 12, trialSharpeVariance: 0.0004 })).toBe(PIN_WALK);
+  });
   it('a test split without trades', () => {
     const input = fiveTradeInput();
     expect(pinned({ ...input, rows: Int32Array.from([0, 2]), proba: Float32Array.from([0.2, 0.6, 0.2, 0.2, 0.6, 0.2]) })).toBe(PIN_FLAT);

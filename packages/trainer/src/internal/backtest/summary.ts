@@ -106,7 +106,8 @@ export function summarize(sim: Simulation, input: BacktestInput, options: Summar
     close,
     ledger: { profit: sim.equity, exposedBars: sim.exposedRows, trades: records },
     // One contract's notional at the first test close: only the %-figures depend on it, none of which are kept.
-    initialEquity: (close[0] as number) * (tickValue / tickSize),
+    // (Back-adjusted closes may be ≤ 0: the notional's size, else one point.)
+    initialEquity: Math.abs(close[0] as number) * (tickValue / tickSize) || tickValue / tickSize,
     annualization: { periods: 'bars', periodsPerYear },
     ratiosOn: 'pnl',
     trials,
