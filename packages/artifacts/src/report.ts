@@ -75,6 +75,7 @@ const tearsheetStatsSchema = z.object({
   durationMs: num,
   bars: num,
   exposurePct: num,
+  exposedBars: num,
   equityFinal: num,
   equityPeak: num,
   returnPct: num,
@@ -88,10 +89,14 @@ const tearsheetStatsSchema = z.object({
   sortino: num,
   calmar: num,
   maxDrawdownPct: num,
+  maxDrawdown: num,
+  annualProfit: num,
   avgDrawdownPct: num,
   maxDrawdownDurationMs: num,
   avgDrawdownDurationMs: num,
   trades: num,
+  wins: num,
+  netProfit: num,
   winRatePct: num,
   bestTradePct: num,
   worstTradePct: num,
@@ -104,6 +109,7 @@ const tearsheetStatsSchema = z.object({
   sqn: num,
   kelly: num,
   costs: num,
+  ratiosOn: z.enum(['returns', 'pnl']),
   sharpePerPeriod: num,
   psr: num,
   dsr: num,
@@ -147,12 +153,86 @@ export const reportTearsheetSchema = z.object({
   stats: tearsheetStatsSchema,
   /** Deepest first; `recovery` null while the equity has not recovered (times UTC ms). */
   worstDrawdowns: z.array(z.object({ peak: num, trough: num, recovery: num, depthPct: num, durationMs: num })),
+  /**
+   * The price chart's week: the UTC ISO week (Monday 00:00 UTC) of the test part with the most trade entries, its
+   * bars, how they are drawn and the labels' barrier parameters; `missing` says why there is no chart (null: there is).
+   */
+  week: z
+    .object({
+      start: num,
+      trades: num,
+      bars: num,
+      mode: z.enum(['ohlc', 'close']).nullable(),
+      barrier: z.object({ kUp: num, kDown: num, maxBars: num }).nullable(),
+      missing: z.string().nullable(),
+    })
+    .nullable(),
   /** Per UTC calendar month (`YYYY-MM`): return of the equity in %. */
   monthlyReturns: z.array(z.object({ month: z.string(), returnPct: num })),
   /** The first 50 trades of `trades.arrow`, in its order. */
   trades: z.array(tearsheetTradeSchema),
 });
 export type ReportTearsheetEntry = z.infer<typeof reportTearsheetSchema>;
+
+const reliabilityBinSchema = z.object({ lower: z.number(), upper: z.number(), rows: z.number(), confidence: num, accuracy: num });
+
+/**
+ * The ML views of one model × symbol × horizon (the report's Model diagnostics section): per-class ROC AUC and average
+ * precision, confusion counts and a reliability curve of the test rows of `predictions.arrow`; the feature importance
+ * (`importance.json`, else the family's own); the calibration, bet sizing and meta-labeling blocks of `metrics.json`;
+ * the ensemble's members; CV (summary) and OOF (`oof.arrow`) scores. Null where the run has no such file or block.
+ */
+export const reportDiagnosticsSchema = z.object({
+  model: z.string(),
+  symbol: z.string(),
+  horizon: z.number(),
+  testRows: num,
+  classes: z.array(z.object({ class: z.string(), positives: z.number(), rocAuc: num, averagePrecision: num })),
+  /** confusion[true][predicted] counts of the test rows, classes short, neutral, long. */
+  confusion: z.array(z.array(z.number())).nullable(),
+  /** Reliability of the top-class probability: `calibration` = metrics.json's before/after curves, else from the predictions. */
+  reliability: z
+    .object({
+      source: z.enum(['calibration', 'predictions']),
+      before: z.array(reliabilityBinSchema),
+      after: z.array(reliabilityBinSchema).nullable(),
+    })
+    .nullable(),
+  /** Per method (`mdi`, `mda`, `sfi`, or `model`: the family's own, gain for tree families), the top features. */
+  importance: z.array(
+    z.object({
+      method: z.enum(['mdi', 'mda', 'sfi', 'model']),
+      features: z.array(z.object({ feature: z.string(), value: num, stdError: num })),
+    }),
+  ),
+  calibration: z.object({ method: z.string(), brierBefore: num, brierAfter: num, eceBefore: num, eceAfter: num }).nullable(),
+  betSizing: z
+    .object({ method: z.string(), maxContracts: num, step: num, signals: num, meanContracts: num, contractsTraded: num })
+    .nullable(),
+  metaLabeling: z
+    .object({
+      secondary: z.string(),
+      threshold: num,
+      valSamples: num,
+      valProfitableShare: num,
+      testSides: num,
+      testActed: num,
+      actedShare: num,
+    })
+    .nullable(),
+  ensemble: z
+    .object({
+      kind: z.string(),
+      members: z.array(z.object({ model: z.string(), weight: num })),
+      /** `equal`/`given` (voting), `fitted` (stacking, blending: the meta-learner's), `bootstrap` (bagging). */
+      weights: z.enum(['equal', 'given', 'fitted', 'bootstrap']),
+      metaLearner: z.string().nullable(),
+    })
+    .nullable(),
+  cv: z.object({ folds: num, macroF1Mean: num, macroF1Std: num, stability: z.string() }).nullable(),
+  oof: z.object({ rows: num, accuracy: num, logLoss: num }).nullable(),
+});
+export type ReportDiagnosticsEntry = z.infer<typeof reportDiagnosticsSchema>;
 
 /**
  * `report/report.json`: every table of the report (the report model) and the names of the rendered charts. No run
@@ -167,6 +247,8 @@ export const reportJsonSchema = z.object({
     horizons: z.array(z.number()),
     barMinutes: num,
     seed: num,
+    /** IANA zone of every time in the report's tables (`data.timezone`). */
+    timeZone: z.string(),
     /** Label rows per symbol. */
     rows: z.record(z.string(), num),
   }),
@@ -259,6 +341,8 @@ export const reportJsonSchema = z.object({
   }),
   /** Per model × symbol × horizon, the backtest tearsheet (none for a run without a train stage), and what kept one out. */
   tearsheets: z.object({ results: z.array(reportTearsheetSchema), warnings: z.array(z.string()) }),
+  /** Per model × symbol × horizon, the ML views (none for a run without a train stage), and what could not be read. */
+  diagnostics: z.object({ results: z.array(reportDiagnosticsSchema), warnings: z.array(z.string()) }),
   /** Run-relative paths the report looked for and did not find. */
   missing: z.array(z.string()),
   /** Names of the rendered charts (`data-chart` of the page). */

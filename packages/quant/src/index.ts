@@ -24,7 +24,7 @@ export { normalCdf, normalQuantile } from './normal.js';
 export { probabilisticSharpeRatio, deflatedSharpeRatio, expectedMaxSharpe, minTrackRecordLength } from './sharpe-significance.js';
 export type { Moments } from './stats.js';
 export { backtestStats } from './backtest-stats.js';
-export type { Annualization, BacktestStatsInput, BacktestStats, BacktestResult } from './backtest-stats.js';
+export type { Annualization, BacktestStatsInput, BacktestStats, BacktestResult, MarkedLedger } from './backtest-stats.js';
 export type { TradeInput, TradeRecord } from './backtest-ledger.js';
 export { drawdownSeries, drawdownEpisodes } from './drawdown-episodes.js';
 export type { DrawdownEpisode } from './drawdown-episodes.js';

@@ -166,7 +166,7 @@ describe('backtestStats: properties and edges', () => {
     const good = { ...CASE };
     expect(() => backtestStats({ ...good, close: [100, 110, Number.NaN, 105, 121, 110] })).toThrow(/close\[2\] is NaN/);
     expect(() => backtestStats({ ...good, timestamp: [0, 1, 1, 2, 3, 4] })).toThrow(/timestamp\[2\].*strictly increasing/);
-    expect(() => backtestStats({ ...good, trades: [] })).toThrow(/either positions or trades/);
+    expect(() => backtestStats({ ...good, trades: [] })).toThrow(/exactly one of positions, trades or ledger/);
     expect(() => backtestStats({ ...good, initialEquity: 0 })).toThrow(/initialEquity/);
     expect(() => backtestStats({ ...good, positions: [1, 1, Infinity, 0, 0, 0] })).toThrow(/positions\[2\] is Infinity/);
     expect(() => backtestStats({ ...good, positions: undefined, trades: [{ entryIndex: 3, exitIndex: 2, size: 1 }] })).toThrow(
@@ -175,3 +175,91 @@ describe('backtestStats: properties and edges', () => {
     expect(() => backtestStats({ ...good, annualization: { periods: 'bars', periodsPerYear: 0 } })).toThrow(/periodsPerYear/);
   });
 });
+
+describe('backtestStats: a marked ledger, ratios on money P&L', () => {
+  // Four bars; the simulator's cumulative P&L 0, 2, −1, 3 → per-bar P&L 0, +2, −3, +4 (mean 0.75,
+  // sample variance (0.5625 + 1.5625 + 14.0625 + 10.5625) / 3 = 26.75 / 3); one trade of +3 after 1 cost.
+  const ledger = {
+    profit: [0, 2, -1, 3],
+    exposedBars: 3,
+    trades: [
+      {
+        entryIndex: 0,
+        exitIndex: 3,
+        entryTime: T0,
+        exitTime: T0 + 3 * DAY,
+        side: 1 as const,
+        size: 1,
+        entryPrice: 100,
+        exitPrice: 104,
+        pnl: 3,
+        costs: 1,
+        returnPct: 0.03,
+        durationMs: 3 * DAY,
+      },
+    ],
+  };
+  const input: BacktestStatsInput = {
+    timestamp: days(4),
+    close: [100, 102, 99, 103],
+    ledger,
+    initialEquity: 100,
+    annualization: { periods: 'bars', periodsPerYear: 100 },
+    ratiosOn: 'pnl',
+  };
+  const { stats, equity } = backtestStats(input);
+
+  it('takes the P&L, exposure and trades as given', () => {
+    expect([...equity]).toEqual([100, 102, 99, 103]);
+    expect(stats).toMatchObject({ exposedBars: 3, exposurePct: 75, trades: 1, wins: 1, netProfit: 3, expectancy: 3, costs: 1 });
+    expect(stats.ratiosOn).toBe('pnl');
+  });
+
+  it('computes the Sharpe family on the per-bar money P&L', () => {
+    const perBar = 0.75 / Math.sqrt(26.75 / 3);
+    expect(stats.sharpePerPeriod).toBeCloseTo(perBar, 14);
+    expect(stats.sharpe).toBeCloseTo(perBar * 10, 13);
+    // Downside deviation √(9 / 4) = 1.5 over all four bars.
+    expect(stats.sortino).toBeCloseTo((0.75 / 1.5) * 10, 13);
+    expect(stats.annualProfit).toBe(75);
+    // The P&L falls from 2 to −1: 3 in money; Calmar = 75 / 3.
+    expect(stats.maxDrawdown).toBe(3);
+    expect(stats.calmar).toBe(25);
+    expect(stats.psr).toBeCloseTo(probabilisticSharpeRatio(perBar, 4, momentsSkew(), momentsKurt()), 12);
+  });
+
+  it('the default stays on returns, with the money figures beside them', () => {
+    const onReturns = backtestStats({ ...input, ratiosOn: undefined }).stats;
+    expect(onReturns.ratiosOn).toBe('returns');
+    expect(onReturns.maxDrawdown).toBe(3);
+    expect(onReturns.annualProfit).toBe(75);
+    // Returns 0, 2/100, −3/102, 4/99: a different Sharpe from the money one.
+    expect(onReturns.sharpePerPeriod).not.toBeCloseTo(stats.sharpePerPeriod, 3);
+  });
+
+  it('refuses a ledger that does not fit the bars', () => {
+    expect(() => backtestStats({ ...input, ledger: { ...ledger, profit: [0, 1] } })).toThrow(/ledger.profit has 2 rows/);
+    expect(() => backtestStats({ ...input, ledger: { ...ledger, exposedBars: 5 } })).toThrow(/ledger.exposedBars is 5/);
+    expect(() => backtestStats({ ...input, ledger: { ...ledger, trades: [{ ...ledger.trades[0]!, exitIndex: 4 }] } })).toThrow(
+      /ledger.trades\[0\]/,
+    );
+    expect(() => backtestStats({ ...input, positions: [0, 0, 0, 0] })).toThrow(/exactly one of/);
+    // Closes ≤ 0 (a back-adjusted series) only mark buy and hold for a marked ledger: accepted there, refused elsewhere.
+    expect(backtestStats({ ...input, close: [-1, 0, 1, 2] }).stats.sharpePerPeriod).toBe(stats.sharpePerPeriod);
+    expect(() => backtestStats({ ...CASE, close: [100, 0, 99, 105, 121, 110] })).toThrow(/close\[1\] is 0: closes must be finite and > 0/);
+  });
+});
+
+/** Population skew and non-excess kurtosis of 0, 2, −3, 4 (mean 0.75), by hand. */
+function momentsSkew(): number {
+  const d = [-0.75, 1.25, -3.75, 3.25];
+  const m2 = d.reduce((a, x) => a + x * x, 0) / 4;
+  const m3 = d.reduce((a, x) => a + x ** 3, 0) / 4;
+  return m3 / m2 ** 1.5;
+}
+function momentsKurt(): number {
+  const d = [-0.75, 1.25, -3.75, 3.25];
+  const m2 = d.reduce((a, x) => a + x * x, 0) / 4;
+  const m4 = d.reduce((a, x) => a + x ** 4, 0) / 4;
+  return m4 / (m2 * m2);
+}

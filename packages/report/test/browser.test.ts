@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/internal/report.js';
 import { writeFixtureRun } from './fixture.js';
-import { writeTrainOutputs } from './train-fixture.js';
+import { writeDiagnosticOutputs, writeTrainOutputs } from './train-fixture.js';
 
 /** Debian's chromium, installed by `tools/scripts/setup-system.sh`; never a browser download. */
 const CHROMIUM = process.env['TRIBAR_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -38,6 +38,8 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
     dir = await writeFixtureRun();
     // With a train stage's output, so the Models section and its equity chart render too.
     await writeTrainOutputs(dir);
+    // …and the ML views' files (predictions, metrics with calibration / sizing / meta-labeling, importance, barriers).
+    await writeDiagnosticOutputs(dir);
     profile = await mkdtemp(join(tmpdir(), 'tribar-chromium-'));
     await writeReport(dir);
   });
@@ -73,10 +75,23 @@ describe.skipIf(!present && !onCi)('report in headless Chromium', () => {
       expect(sizes.map((size) => size.name)).toContain('model-equity');
       // The backtest tearsheets: four charts per model × symbol × horizon with a trade list.
       for (const slug of ['xgboost-MES-h20', 'mlp-MES-h20'])
-        for (const chart of ['equity', 'monthly', 'rolling', 'distribution'])
+        for (const chart of ['equity', 'monthly', 'rolling', 'week', 'distribution'])
           expect(sizes.map((size) => size.name)).toContain(`tearsheet-${slug}-${chart}`);
+      // The ML views of the fit whose files exist: ROC + PR, reliability, importance.
+      for (const chart of ['curves', 'reliability', 'importance'])
+        expect(sizes.map((size) => size.name)).toContain(`diagnostics-xgboost-MES-h20-${chart}`);
       const sections = await page.$$eval('[data-section]', (found) => found.map((s) => s.getAttribute('data-section')));
-      expect(sections).toEqual(expect.arrayContaining(['summary', 'backtest', 'models', 'tearsheets']));
+      expect(sections).toEqual(expect.arrayContaining(['summary', 'backtest', 'models', 'tearsheets', 'diagnostics']));
+      expect(await page.$$eval('[data-diagnostics]', (found) => found.map((t) => t.getAttribute('data-diagnostics')))).toEqual([
+        'xgboost MES H20',
+        'mlp MES H20',
+        'xgboost MGC H5',
+      ]);
+      // The issue-18 tables of the Models section, formatted (no raw JSON).
+      const models = await page.$eval('[data-section="models"]', (section) => section.textContent ?? '');
+      for (const title of ['Calibration', 'Bet sizing', 'Meta-labeling']) expect(models).toContain(title);
+      expect(models).not.toContain('{"');
+      expect(await page.$eval('header', (header) => header.textContent ?? '')).toContain('Times in tables: UTC');
       expect(await page.$$eval('[data-tearsheet]', (found) => found.map((t) => t.getAttribute('data-tearsheet')))).toEqual([
         'xgboost MES H20',
         'mlp MES H20',

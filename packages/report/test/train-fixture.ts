@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { writeArrowFile, writeJsonAtomic } from '@tribar/core';
 import {
   Field,
+  Float32,
   Float64,
   Int32,
   Int8,
@@ -11,6 +13,7 @@ import {
   Struct,
   Table,
   TimestampMillisecond,
+  Uint8,
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
@@ -187,4 +190,137 @@ export async function writeTrainOutputs(
   // Trade lists for the tearsheets: xgboost 20 trades, mlp 3 (MGC has no equity curve, so no tearsheet either).
   await writeArrowFile(join(dir, XGB_MES.dir, 'trades.arrow'), tradesTable(fixtureTrades(20)));
   await writeArrowFile(join(dir, MLP_MES.dir, 'trades.arrow'), tradesTable(fixtureTrades(3)));
+}
+
+/**
+ * XGB_MES's test predictions: test bar i has true class i % 3; the true class gets 0.5 + 0.01·(i % 5), the
+ * next class the rest but 0.1, the third 0.1 — except every 4th bar, where the next class wins (0.6). Two val
+ * rows (split 1) come first: the ML views must skip them.
+ */
+export function fixturePredictions(): { label: number[]; proba: number[][]; predicted: number[]; split: number[] } {
+  const label: number[] = [];
+  const proba: number[][] = [];
+  const predicted: number[] = [];
+  const split: number[] = [];
+  for (let i = -2; i < TEST_BARS; i++) {
+    const t = ((i % 3) + 3) % 3;
+    const p = [0.1, 0.1, 0.1];
+    if (i % 4 === 0) {
+      p[t] = 0.3;
+      p[(t + 1) % 3] = 0.6;
+    } else {
+      p[t] = 0.5 + 0.01 * (((i % 5) + 5) % 5);
+      p[(t + 1) % 3] = 0.9 - (p[t] as number);
+    }
+    label.push(t);
+    proba.push(p);
+    predicted.push(p.indexOf(Math.max(...p)));
+    split.push(i < 0 ? 1 : 2);
+  }
+  return { label, proba, predicted, split };
+}
+
+function predictionsTable(): Table {
+  const { label, proba, predicted, split } = fixturePredictions();
+  const n = label.length;
+  const time = makeVector(
+    makeData({
+      type: new TimestampMillisecond('UTC'),
+      length: n,
+      data: BigInt64Array.from(split, (_, k) => BigInt(testBarTime(k - 2))),
+    }),
+  );
+  const f32 = (c: number) => makeVector({ type: new Float32(), data: Float32Array.from(proba, (p) => p[c] as number) });
+  return new Table({
+    timestamp: time,
+    row: makeVector({ type: new Int32(), data: Int32Array.from(split, (_, k) => TEST_FROM - 2 + k) }),
+    split: makeVector({ type: new Int8(), data: Int8Array.from(split) }),
+    label: makeVector({ type: new Uint8(), data: Uint8Array.from(label) }),
+    p_short: f32(0),
+    p_neutral: f32(1),
+    p_long: f32(2),
+    predicted: makeVector({ type: new Uint8(), data: Uint8Array.from(predicted) }),
+  });
+}
+
+const bins = (accuracy: number) =>
+  Array.from({ length: 10 }, (_, b) => ({
+    lower: b / 10,
+    upper: (b + 1) / 10,
+    rows: b >= 4 && b <= 6 ? 10 : 0,
+    confidence: b >= 4 && b <= 6 ? b / 10 + 0.05 : null,
+    accuracy: b >= 4 && b <= 6 ? accuracy + b / 100 : null,
+  }));
+const report = (brier: number, ece: number, accuracy: number) => ({ rows: TEST_BARS, brier, ece, reliability: bins(accuracy) });
+
+/** XGB_MES's metrics.json: calibrated (isotonic), sized and meta-labeled, with the family's own importance. */
+const XGB_MES_METRICS = {
+  ...XGB_MES,
+  runtime: { backend: 'cpu' },
+  featureImportance: { rsi_14: 0.4, sma_10: 0.35, atr_14: 0.25 },
+  calibration: {
+    method: 'isotonic',
+    calibrator: {},
+    val: { before: report(0.61, 0.08, 0.4), after: report(0.58, 0.03, 0.45) },
+    test: { before: report(0.62, 0.09, 0.38), after: report(0.6, 0.04, 0.43) },
+  },
+  betSizing: { method: 'probability', maxContracts: 3, step: 0.25, averageActive: true, signals: 30, meanContracts: 1.6 },
+  metaLabeling: { secondary: 'logistic', threshold: 0.55, valSamples: 400, valProfitableShare: 0.46, testSides: 40, testActed: 25 },
+};
+
+/** XGB_MES's importance.json: MDA and SFI under purged folds (no MDI). */
+const XGB_MES_IMPORTANCE = {
+  folds: 5,
+  embargo: 5,
+  mda: [
+    { feature: 'sma_10', mean: 0.02, stdError: 0.005 },
+    { feature: 'rsi_14', mean: 0.05, stdError: 0.01 },
+    { feature: 'atr_14', mean: -0.01, stdError: 0.004 },
+  ],
+  sfi: [
+    { feature: 'rsi_14', mean: 0.52, stdError: 0.02 },
+    { feature: 'sma_10', mean: 0.5, stdError: 0.02 },
+  ],
+  mdi: null,
+};
+
+/**
+ * The ML views' files of XGB_MES (predictions, metrics, importance) and a labels report entry for MES H20
+ * (kUp 2, kDown 1.5, maxBars 24) so the tearsheet's week chart draws barriers.
+ */
+export async function writeDiagnosticOutputs(dir: string): Promise<void> {
+  await writeArrowFile(join(dir, XGB_MES.dir, 'predictions.arrow'), predictionsTable());
+  await writeJsonAtomic(join(dir, XGB_MES.dir, 'metrics.json'), XGB_MES_METRICS);
+  await writeJsonAtomic(join(dir, XGB_MES.dir, 'importance.json'), XGB_MES_IMPORTANCE);
+  const labels = JSON.parse(await readFile(join(dir, 'labels/report.json'), 'utf8')) as {
+    symbols: Record<string, Record<string, unknown>>;
+  };
+  const mix = {
+    rows: 300,
+    valid: 290,
+    invalid: 10,
+    long: 100,
+    short: 90,
+    neutral: 100,
+    longShare: 0.345,
+    shortShare: 0.31,
+    neutralShare: 0.345,
+  };
+  labels.symbols['MES'] = {
+    ...labels.symbols['MES'],
+    '20': {
+      params: { kUp: 2, kDown: 1.5, maxBars: 24 },
+      source: 'ga',
+      costPrice: 0.375,
+      mix: { all: mix, train: mix },
+      quality: {
+        mean: 0.5,
+        scales: { mae: 1, mfe: 1, painToGain: 1, timeWeightedDd: 1 },
+        tierCuts: { low: 0.3, high: 0.7 },
+        weightCounts: { low: 90, mid: 100, high: 100, zero: 10 },
+        percentileRows: 180,
+      },
+    },
+  };
+  await writeJsonAtomic(join(dir, 'labels/report.json'), labels);
 }

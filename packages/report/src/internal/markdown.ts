@@ -2,6 +2,7 @@ import type { ReportModel } from './model.js';
 import { markdownTable as table, formatNumber, percent } from './format.js';
 import { modelsMarkdown } from './model-render.js';
 import { tearsheetsMarkdown } from './tearsheet-render.js';
+import { diagnosticsMarkdown, trainingTablesMarkdown } from './ml-render.js';
 import { rollAdjustmentLine } from './shape.js';
 
 /** `report/report.md`: the report's tables without the charts (they live in index.html). */
@@ -103,7 +104,9 @@ export function markdownReport(model: ReportModel): string {
       ]),
     ),
     modelsMarkdown(model.models),
-    model.models.present ? tearsheetsMarkdown(model.tearsheets) : '',
+    model.models.present ? trainingTablesMarkdown(model.diagnostics.results) : '',
+    model.models.present ? tearsheetsMarkdown(model.tearsheets, model.summary.timeZone) : '',
+    model.models.present ? diagnosticsMarkdown(model.diagnostics) : '',
   ];
   return parts.filter((part) => part !== '').join('\n\n') + '\n';
 }

@@ -1,4 +1,11 @@
-import { STAGE, type ReportTearsheetEntry, type RunState, type ScaleReportFile, type SplitSummaryFile } from '@tribar/artifacts';
+import {
+  STAGE,
+  type ReportDiagnosticsEntry,
+  type ReportTearsheetEntry,
+  type RunState,
+  type ScaleReportFile,
+  type SplitSummaryFile,
+} from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import {
   SPLIT_ZONES,
@@ -15,6 +22,8 @@ import {
 import type { ModelsSection } from './model-section.js';
 import { isObject, type RunData } from './run-data.js';
 import { buildTearsheets, type Tearsheets } from './tearsheet.js';
+import { buildAllDiagnostics, type DiagnosticsSet } from './ml-views.js';
+import { isoTime } from './tearsheet-render.js';
 
 /** What `report/report.json` holds: every table of the report, no charts. */
 export interface ReportModel {
@@ -25,6 +34,8 @@ export interface ReportModel {
     horizons: number[];
     barMinutes: number;
     seed: number | null;
+    /** IANA zone of every time in the tables (`data.timezone`). */
+    timeZone: string;
     rows: Record<string, number>;
   };
   config: Array<[string, string]>;
@@ -53,6 +64,8 @@ export interface ReportModel {
   models: ModelsSection;
   /** The backtest tearsheet of every model × symbol × horizon whose trades could be read, and why the others have none. */
   tearsheets: { results: ReportTearsheetEntry[]; warnings: string[] };
+  /** The ML views of every model × symbol × horizon, and the files that could not be read. */
+  diagnostics: { results: ReportDiagnosticsEntry[]; warnings: string[] };
   /** Artifacts the report looked for and did not find. */
   missing: string[];
 }
@@ -237,11 +250,24 @@ function configRows(config: RunConfig): Array<[string, string]> {
   return rows;
 }
 
-/** `split.json` without its per-symbol summaries (the count table shows them) and code legend. */
-function splitRows(split: SplitSummaryFile | undefined): Array<[string, string]> {
+/** An ISO date-time string (`2026-01-05T14:00:00.000Z`) as `split.json` writes its cut times. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/**
+ * `split.json` without its per-symbol summaries (the count table shows them) and code legend; its times
+ * (`…Ms` epoch milliseconds and ISO strings) as dates in the run's zone.
+ */
+function splitRows(split: SplitSummaryFile | undefined, zone: string): Array<[string, string]> {
   if (split === undefined) return [];
   const { symbols: _symbols, codes: _codes, ...rest } = split;
-  return flattenScalars(rest, 40);
+  const flat = Object.entries(rest as Record<string, unknown>);
+  const times = new Map<string, string>();
+  for (const [key, value] of flat) {
+    if (typeof value === 'number' && key.endsWith('Ms')) times.set(key, isoTime(value, zone));
+    else if (typeof value === 'string' && ISO_TIME.test(value) && Number.isFinite(Date.parse(value)))
+      times.set(key, isoTime(Date.parse(value), zone));
+  }
+  return flattenScalars(rest, 40).map(([key, value]) => [key, times.get(key) ?? value]);
 }
 
 /**
@@ -269,6 +295,7 @@ export function buildReportModel(
   data: RunData,
   backtest: readonly BacktestRow[] = backtestRows(data),
   tearsheets: Tearsheets = buildTearsheets(data),
+  diagnostics: DiagnosticsSet = buildAllDiagnostics(data),
 ): ReportModel {
   const first = data.columns[0];
   const validate = data.validate;
@@ -280,6 +307,7 @@ export function buildReportModel(
       horizons: data.horizons,
       barMinutes: barMinutes(data.config, first?.timestamp ?? []),
       seed: data.config.seed,
+      timeZone: data.config.data.timezone,
       rows: Object.fromEntries(data.columns.map((c) => [c.symbol, c.timestamp.length])),
     },
     config: configRows(data.config),
@@ -289,7 +317,7 @@ export function buildReportModel(
       data.horizons.flatMap((h) => (c.label.has(h) ? labelMixRows(c.symbol, h, c.label.get(h) as Float64Array) : [])),
     ),
     ga: gaRows(data),
-    splits: { present: data.split !== undefined, rows: splitRows(data.split), counts: splitCountRows(data) },
+    splits: { present: data.split !== undefined, rows: splitRows(data.split, data.config.data.timezone), counts: splitCountRows(data) },
     scaling: scalingSummary(data.scale),
     validation: {
       present: validate !== undefined,
@@ -301,6 +329,7 @@ export function buildReportModel(
     backtest: backtest.map(({ equity: _equity, ...row }) => row),
     models: modelsSection(data),
     tearsheets: { results: tearsheets.results.map((t) => t.entry), warnings: [...tearsheets.warnings] },
+    diagnostics: { results: diagnostics.results.map((d) => d.entry), warnings: [...diagnostics.warnings] },
     missing: data.missing,
   };
 }

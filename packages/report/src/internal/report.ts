@@ -15,7 +15,11 @@ import {
   splitBars,
   splitSummary,
   STAGE,
+  trainEquity,
+  trainMetrics,
+  trainPredictions,
   trainSummary,
+  trainTrades,
   validationReport,
   writeJsonArtifact,
 } from '@tribar/artifacts';
@@ -45,6 +49,8 @@ import { backtestRows, barsToHitRows, convergenceRows, correlationCells, quality
 import { htmlPage } from './template.js';
 import { buildTearsheets, type Tearsheets } from './tearsheet.js';
 import { tearsheetChartSpecs } from './tearsheet-charts.js';
+import { diagnosticChartSpecs } from './ml-charts.js';
+import { buildAllDiagnostics, type DiagnosticsSet } from './ml-views.js';
 
 export interface RenderedReport {
   model: ReportModel;
@@ -58,8 +64,9 @@ async function runCharts(
   data: RunData,
   backtest = backtestRows(data),
   tearsheets: Tearsheets = buildTearsheets(data),
+  diagnostics: DiagnosticsSet = buildAllDiagnostics(data),
 ): Promise<RenderedChart[]> {
-  const model = buildReportModel(data, backtest, tearsheets);
+  const model = buildReportModel(data, backtest, tearsheets, diagnostics);
   const segments = data.columns.flatMap((c) =>
     data.horizons.flatMap((h) => (c.split.has(h) ? splitSegments(`${c.symbol} H${h}`, c.timestamp, c.split.get(h) as Float64Array) : [])),
   );
@@ -100,6 +107,7 @@ async function runCharts(
       empty: modelEquity.every((curve) => curve.equityUsd.length === 0),
     },
     ...tearsheetChartSpecs(tearsheets.results),
+    ...diagnosticChartSpecs(diagnostics.results),
   ]);
 }
 
@@ -108,8 +116,9 @@ export async function renderReport(runDir: string, options: { config?: RunConfig
   const data = await loadRunData(runDir, options);
   const backtest = backtestRows(data);
   const tearsheets = buildTearsheets(data);
-  const model = buildReportModel(data, backtest, tearsheets);
-  const charts = await runCharts(data, backtest, tearsheets);
+  const diagnostics = buildAllDiagnostics(data);
+  const model = buildReportModel(data, backtest, tearsheets, diagnostics);
+  const charts = await runCharts(data, backtest, tearsheets, diagnostics);
   return { model, charts, html: htmlPage(model, charts), markdown: markdownReport(model) };
 }
 
@@ -124,7 +133,20 @@ export async function writeReport(runDir: string, options: { config?: RunConfig;
 }
 
 const REPORT_CONFIG_KEYS: readonly string[] = [
-  ...new Set(['symbols', 'horizons', 'description', 'seed', 'timeframes', 'contracts', 'defaultContract', 'report', ...CONFIG_TABLE_KEYS]),
+  ...new Set([
+    'symbols',
+    'horizons',
+    'description',
+    'seed',
+    'timeframes',
+    'contracts',
+    'defaultContract',
+    'report',
+    'data.timezone',
+    'train.backtest.entry',
+    'train.ensembles',
+    ...CONFIG_TABLE_KEYS,
+  ]),
 ];
 
 /**
@@ -179,5 +201,28 @@ export const reportStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
 export const reportStageWithModels: StageDefinition<RunConfig> = {
   ...reportStage,
   dependsOn: [...reportStage.dependsOn, STAGE.train],
-  inputs: (config) => [...reportStage.inputs(config), trainSummary.path],
+  configKeys: [...REPORT_CONFIG_KEYS, 'train.symbols', 'train.horizons', 'train.models'],
+  inputs: (config) => [...reportStage.inputs(config), trainSummary.path, ...trainFilesRead(config)],
 };
+
+/**
+ * The per-fit train files the report reads, for every fit the train stage plans (its symbols × horizons ×
+ * models and ensembles): equity, trades, predictions and metrics. `oof.arrow` and `importance.json` are read
+ * when present but not declared: which fits write them depends on the model registry, which only the train
+ * stage knows (a new importance run rewrites `metrics.json`'s fit anyway).
+ */
+function trainFilesRead(config: RunConfig): string[] {
+  const symbols = config.train.symbols ?? config.symbols;
+  const horizons = config.train.horizons ?? config.horizons;
+  const models = [...config.train.models, ...config.train.ensembles.map((e) => e.name)];
+  return symbols.flatMap((symbol) =>
+    horizons.flatMap((h) =>
+      models.flatMap((model) => [
+        trainEquity(model, symbol, h).path,
+        trainTrades(model, symbol, h).path,
+        trainPredictions(model, symbol, h).path,
+        trainMetrics(model, symbol, h).path,
+      ]),
+    ),
+  );
+}

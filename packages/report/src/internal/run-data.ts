@@ -51,6 +51,10 @@ export interface SymbolColumns {
   symbol: string;
   timestamp: Float64Array;
   close: Float64Array;
+  /** Open, high and low when the features keep them (the week's price chart draws bars, else the close). */
+  ohlc?: { open: Float64Array; high: Float64Array; low: Float64Array } | undefined;
+  /** The labels' ATR feature (`labels/report.json` `atrFeature`): the barriers' unit. */
+  atr?: Float64Array | undefined;
   /** Feature columns picked for the correlation heatmap, by name. */
   features: Map<string, Float64Array>;
   /** By horizon. */
@@ -162,6 +166,7 @@ async function readSymbol(
   symbol: string,
   horizons: readonly number[],
   featureManifest: FeatureManifestFile | undefined,
+  atrFeature: string | undefined,
   missing: string[],
 ) {
   const features = await readTable(runDir, featureBars(symbol), missing);
@@ -174,10 +179,17 @@ async function readSymbol(
     featureTime,
     timestamp,
   );
+  const aligned = (name: string) => {
+    const values = numericColumn(features, name);
+    return values ? alignByTime(values, featureTime, timestamp) : undefined;
+  };
+  const [open, high, low] = [aligned('open'), aligned('high'), aligned('low')];
   const columns: SymbolColumns = {
     symbol,
     timestamp,
     close,
+    ohlc: open && high && low ? { open, high, low } : undefined,
+    atr: atrFeature === undefined ? undefined : aligned(atrFeature),
     features: new Map(),
     label: new Map(),
     barsToHit: new Map(),
@@ -228,8 +240,9 @@ export async function loadRunData(runDir: string, options: { config?: RunConfig;
       if (report) ga.set(gaSeriesKey(symbol, h), report);
     }
   }
+  const labels = await readOptional(runDir, labelsReport, missing);
   const columns: SymbolColumns[] = [];
-  for (const symbol of symbols) columns.push(await readSymbol(runDir, symbol, horizons, featureManifest, missing));
+  for (const symbol of symbols) columns.push(await readSymbol(runDir, symbol, horizons, featureManifest, labels?.atrFeature, missing));
   return {
     runDir,
     runId: options.runId ?? state?.runId ?? runDir.split('/').filter(Boolean).at(-1) ?? 'run',
@@ -241,7 +254,7 @@ export async function loadRunData(runDir: string, options: { config?: RunConfig;
     ingest: await readOptional(runDir, ingestReport, missing),
     clean: await readOptional(runDir, cleanReport, missing),
     featureManifest,
-    labelsReport: await readOptional(runDir, labelsReport, missing),
+    labelsReport: labels,
     gaSummary: await readOptional(runDir, gaSummary, missing),
     ga,
     split: await readOptional(runDir, splitSummary, missing),

@@ -2,10 +2,11 @@ import { trainResultName } from '@tribar/artifacts';
 import type { TopLevelSpec } from 'vega-lite';
 import { decimateIndexes } from './model-charts.js';
 import type { Tearsheet } from './tearsheet.js';
+import { weekSpec } from './week-chart.js';
 
 /** The tearsheet's charts: server-rendered vega-lite like the rest of the report, four per model × symbol × horizon. */
 
-export const TEARSHEET_CHARTS = ['equity', 'monthly', 'rolling', 'distribution'] as const;
+export const TEARSHEET_CHARTS = ['equity', 'monthly', 'rolling', 'week', 'distribution'] as const;
 export type TearsheetChart = (typeof TEARSHEET_CHARTS)[number];
 
 /** `data-chart` name of one tearsheet chart, e.g. `tearsheet-xgboost-MES-h20-equity`. */
@@ -156,6 +157,17 @@ export function tearsheetChartSpecs(tearsheets: readonly Tearsheet[]) {
         title: `Rolling Sharpe ${what}`,
         spec: tearsheetRollingSpec(t),
         empty: t.series.rolling.time.length === 0,
+      },
+      {
+        name: tearsheetChartName(t.entry, 'week'),
+        title: `Busiest test week ${what}`,
+        spec: t.series.week
+          ? weekSpec(
+              t.series.week,
+              `Busiest test week (${new Date(t.series.week.start).toISOString().slice(0, 10)}, ${t.series.week.trades} trades): price, barriers at entry, fills`,
+            )
+          : ({ mark: 'point' } as TopLevelSpec),
+        empty: t.series.week === undefined,
       },
       {
         name: tearsheetChartName(t.entry, 'distribution'),

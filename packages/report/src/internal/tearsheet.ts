@@ -1,10 +1,11 @@
-import type { ReportTearsheetEntry } from '@tribar/artifacts';
+import { labelsReportHorizon, type ReportTearsheetEntry } from '@tribar/artifacts';
 import { contractFor } from '@tribar/config';
 import { backtestStats, barsPerYear, type BacktestResult, type TradeInput } from '@tribar/quant';
 import type { RunData } from './run-data.js';
 import { barMinutes } from './shape.js';
 import type { ModelTrades, TearsheetTrade } from './tearsheet-data.js';
 import type { ModelEquity } from './train-data.js';
+import { weekChart, type WeekChart } from './week-chart.js';
 
 /**
  * The per-model backtest tearsheet: `backtestStats` of `@tribar/quant` fed with the trainer's trades
@@ -31,6 +32,8 @@ export interface Tearsheet {
     /** Every trade's duration (ms) and net PnL (USD). */
     durationsMs: number[];
     pnlUsd: number[];
+    /** The busiest test week's price chart (week-chart.ts); absent when it cannot be drawn (`entry.week.missing` says why). */
+    week?: WeekChart;
   };
 }
 
@@ -166,6 +169,7 @@ export function buildTearsheet(input: TearsheetInput): Tearsheet | string {
     rollingWindow: window,
     stats: { ...result.stats },
     worstDrawdowns: worstDrawdowns(result, timestamp),
+    week: null,
     monthlyReturns: monthlyReturns(timestamp, result.equity, initialEquity),
     trades: trades.trades.slice(0, TEARSHEET_TRADES).map(tradeEntry),
   };
@@ -185,7 +189,7 @@ const sameResult = (a: { model: string; symbol: string; horizon: number }, b: ty
   a.model === b.model && a.symbol === b.symbol && a.horizon === b.horizon;
 
 /** Every result's tearsheet that its files allow; the others are named in `warnings`. */
-export function buildTearsheets(data: Pick<RunData, 'train' | 'config' | 'columns'>): Tearsheets {
+export function buildTearsheets(data: Pick<RunData, 'train' | 'config' | 'columns' | 'labelsReport'>): Tearsheets {
   const train = data.train;
   if (train === undefined) return { results: [], warnings: [] };
   const results: Tearsheet[] = [];
@@ -215,8 +219,23 @@ export function buildTearsheets(data: Pick<RunData, 'train' | 'config' | 'column
       trials: result.backtest.trials ?? 1,
       minTrades: data.config.report.minTrades,
     });
-    if (typeof built === 'string') warnings.push(`No tearsheet for ${what}: ${built}.`);
-    else results.push(built);
+    if (typeof built === 'string') {
+      warnings.push(`No tearsheet for ${what}: ${built}.`);
+      continue;
+    }
+    const week = weekChart({
+      trades: trades.trades,
+      testTime: equity.timestamp,
+      columns,
+      barrier: data.labelsReport ? labelsReportHorizon(data.labelsReport, result.symbol, result.horizon)?.params : undefined,
+      entry: data.config.train.backtest.entry,
+    });
+    if (typeof week === 'string') built.entry.week = { start: null, trades: null, bars: null, mode: null, barrier: null, missing: week };
+    else {
+      built.entry.week = { start: week.start, trades: week.trades, bars: week.bars, mode: week.mode, barrier: week.barrier, missing: null };
+      built.series.week = week;
+    }
+    results.push(built);
   }
   return { results, warnings };
 }

@@ -4,6 +4,7 @@ import type { ReportModel } from './model.js';
 import { MODELS_SECTION, modelsHtml } from './model-render.js';
 import { rollAdjustmentLine } from './shape.js';
 import { TEARSHEET_SECTION, tearsheetsHtml } from './tearsheet-render.js';
+import { DIAGNOSTICS_SECTION, diagnosticsHtml, trainingTablesHtml } from './ml-render.js';
 
 /** The HTML page: one file, inline CSS and SVG, no script and no external URL. */
 
@@ -62,6 +63,8 @@ td.low-sample { color: #9ca3af; }
 .low-sample-note { color: #9ca3af; font-size: 13px; font-weight: 600; }
 .tearsheet { border-top: 1px solid #e1e4ea; margin-top: 12px; }
 .scroll { overflow-x: auto; max-width: 100%; }
+.diagnostics { border-top: 1px solid #e1e4ea; margin-top: 12px; }
+.zone { margin-left: 10px; font-size: 12px; }
 h4 { font-size: 13px; margin: 8px 0 2px; }
 code { font-size: 12px; background: #f3f5f8; padding: 0 3px; border-radius: 3px; }
 `;
@@ -204,7 +207,10 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
     ),
     chart(charts, 'backtest-equity', 'No split files: the backtest needs the test rows.'),
   ].join('\n');
-  const bodies: Record<(typeof SECTIONS)[number][0] | (typeof MODELS_SECTION)[0] | (typeof TEARSHEET_SECTION)[0], string> = {
+  const bodies: Record<
+    (typeof SECTIONS)[number][0] | (typeof MODELS_SECTION)[0] | (typeof TEARSHEET_SECTION)[0] | (typeof DIAGNOSTICS_SECTION)[0],
+    string
+  > = {
     summary,
     config: keyValue(model.config),
     pipeline: table(
@@ -239,12 +245,13 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
       : '<p class="empty">No scale/report.json in this run.</p>',
     validation,
     backtest,
-    models: model.models.present ? modelsHtml(model.models, charts) : '',
-    tearsheets: model.models.present ? tearsheetsHtml(model.tearsheets, charts) : '',
+    models: model.models.present ? modelsHtml(model.models, charts) + trainingTablesHtml(model.diagnostics.results) : '',
+    tearsheets: model.models.present ? tearsheetsHtml(model.tearsheets, charts, s.timeZone) : '',
+    diagnostics: model.models.present ? diagnosticsHtml(model.diagnostics, charts) : '',
   };
   // A run without a train stage has no Models or tearsheet section at all (Phase 1 reports stay as they were).
   const sections: ReadonlyArray<readonly [keyof typeof bodies, string]> = model.models.present
-    ? [...SECTIONS, MODELS_SECTION, TEARSHEET_SECTION]
+    ? [...SECTIONS, MODELS_SECTION, TEARSHEET_SECTION, DIAGNOSTICS_SECTION]
     : SECTIONS;
   return `<!doctype html>
 <html lang="en">
@@ -255,7 +262,7 @@ export function htmlPage(model: ReportModel, renderedCharts: readonly RenderedCh
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>Tribar run report</h1><p>${statusBadge(s.status)}</p></header>
+<header><h1>Tribar run report</h1><p>${statusBadge(s.status)} <span class="zone">Times in tables: ${escapeHtml(s.timeZone)}</span></p></header>
 <nav>${sections.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</nav>
 <main>
 ${sections.map(([id, title]) => section(id, title, bodies[id])).join('\n')}

@@ -2,6 +2,7 @@ import { artifactPath, EQUITY_COLUMN, readJsonArtifact, trainEquity, trainSummar
 import { ArtifactError, float64Column, readArrowFile } from '@tribar/core';
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
+import { readResultFiles, type ResultFiles } from './ml-data.js';
 import { modelResults, type ModelResult } from './model-section.js';
 import { readTrades, type ModelTrades } from './tearsheet-data.js';
 
@@ -23,6 +24,9 @@ export interface TrainData {
   /** Each result's `trades.arrow` (for the tearsheets); problems with it are in `tradeWarnings`, not the Models warnings. */
   trades: ModelTrades[];
   tradeWarnings: string[];
+  /** Each result's predictions, metrics, importance and OOF files (for the ML views); problems in `fileWarnings`. */
+  files: ResultFiles[];
+  fileWarnings: string[];
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -65,6 +69,8 @@ export async function loadTrainData(runDir: string): Promise<TrainData | undefin
       equity: [],
       trades: [],
       tradeWarnings: [],
+      files: [],
+      fileWarnings: [],
     };
   }
   const { results, warnings } = modelResults(summary, trainSummary.path);
@@ -80,5 +86,9 @@ export async function loadTrainData(runDir: string): Promise<TrainData | undefin
     const list = await readTrades(runDir, result, tradeWarnings);
     if (list) trades.push(list);
   }
-  return { results, warnings, equity, trades, tradeWarnings };
+  const files: ResultFiles[] = [];
+  const fileWarnings: string[] = [];
+  for (const [i, result] of results.entries())
+    files.push(await readResultFiles(runDir, result, summary.results[i]?.cv ?? null, fileWarnings));
+  return { results, warnings, equity, trades, tradeWarnings, files, fileWarnings };
 }
