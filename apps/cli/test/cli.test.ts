@@ -109,6 +109,10 @@ describe('tribar pipeline and run inspection', () => {
     const first = await cli(['pipeline', '--run-id', 'a']);
     expect(first.code).toBe(EXIT.ok);
     expect(first.stdout).toMatch(/echo\s+completed/);
+    // The stage table shows where the run's time and memory went: wall, CPU and the stage's peak RSS.
+    expect(first.stdout).toMatch(/stage\s+status\s+duration\s+cpu\s+peak RSS/);
+    const peak = Number(/echo\s+completed\s+\S+ m?s\s+\S+ m?s\s+(\d+) MiB/.exec(first.stdout)?.[1]);
+    expect(peak).toBeGreaterThan(10);
     expect(first.stdout).toContain('run a: completed');
 
     const again = await cli(['pipeline', '--resume']);
@@ -170,7 +174,7 @@ describe('tribar pipeline and run inspection', () => {
   it('exits 1 when a stage fails and prints its error', async () => {
     const result = await cli(['pipeline', '--run-id', 'f', '--set', 'description=fail']);
     expect(result.code).toBe(EXIT.failed);
-    expect(result.stdout).toMatch(/echo\s+failed\s+\S+ ms\s+echo was told to fail/);
+    expect(result.stdout).toMatch(/echo\s+failed\s+\S+ m?s\s+\S+ m?s\s+\d+ MiB\s+echo was told to fail/);
   });
 
   it('exits 2 for unknown stages and commands, 3 for nothing to resume', async () => {

@@ -32,6 +32,13 @@ export const stageRecordSchema = z.object({
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),
   durationMs: z.number().optional(),
+  /** CPU time of the whole process (user + system, worker threads included) while the stage ran, in ms. */
+  cpuMs: z.number().optional(),
+  /**
+   * Peak resident memory while the stage ran, MiB: the stage's own on Linux (the high-water mark is reset at its
+   * start), elsewhere the process's peak so far.
+   */
+  peakRssMiB: z.number().optional(),
   outputs: z.array(z.string()).optional(),
   metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
   error: errorRecordSchema.optional(),

@@ -17,7 +17,15 @@ export type { Logger, LogLevel, LogStream, RootLoggerOptions } from './internal/
 export { writeAtomically, writeFileAtomic, writeJsonAtomic, temporaryPathFor } from './internal/atomic-write.js';
 export { sha256, sha256File, stableStringify, hashValue } from './internal/hash.js';
 export { Rng, deriveSeed } from './internal/rng.js';
-export { readArrowFile, writeArrowFile, readParquetFile, writeParquetFile, parquetToArrow, arrowToParquet } from './internal/arrow-io.js';
+export {
+  readArrowFile,
+  writeArrowFile,
+  writeArrowBatches,
+  readParquetFile,
+  writeParquetFile,
+  parquetToArrow,
+  arrowToParquet,
+} from './internal/arrow-io.js';
 export { ArtifactManifest, diffManifests, verifyEntry, MANIFEST_FILE } from './internal/manifest.js';
 export type { ArtifactEntry, ManifestData, ManifestDiff, ManifestProblem } from './internal/manifest.js';
 export { defineStage, noProgress, createStageContext } from './internal/stage.js';

@@ -41,6 +41,7 @@ const VALUES = [
   'verifyEntry',
   'workerEntryUrl',
   'writeArrowFile',
+  'writeArrowBatches',
   'writeAtomically',
   'writeFileAtomic',
   'writeJsonAtomic',

@@ -65,6 +65,12 @@ describe('buildSequence on the 12-row case, lookback 3', () => {
 });
 
 describe('buildTabular on the 12-row case', () => {
+  it('puts x in a SharedArrayBuffer, so a worker thread (xgboost, gbdt) reads it without a copy', () => {
+    const train = buildTabular({ ...caseColumns(), which: 'train' });
+    expect(train.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(train.x.length).toBe(train.rows * (train.shape[0] as number));
+  });
+
   it('keeps rows of the split with a class label and a finite non-negative weight', () => {
     // Train (split 0): rows 0–7, minus 1 (weight −1) and 4 (label −99); row 4's weight 0 alone would not drop it.
     const train = buildTabular({ ...caseColumns(), which: 'train' });

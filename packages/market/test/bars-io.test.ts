@@ -123,6 +123,21 @@ describe('Arrow IPC files', () => {
     expect(new Date(tableToBars(table).timestamp[4] ?? 0).toISOString()).toBe('2025-01-06T14:50:00.000Z');
   });
 
+  it('keepViews writes columns cut from longer arrays without copying them, and they read back exactly', async () => {
+    const full = sampleBars();
+    const cut = mapBarColumns({ ...full, columns: { atr: Float64Array.from([1, 2, 3, 4, 5]) } }, (column) => column.subarray(2));
+    const table = barsToTable(cut, { keepViews: true });
+    // The close column in the table is the caller's memory (a view), not a copy; without the option it is copied.
+    expect((table.getChild('close')!.data[0]!.values as Float64Array).buffer).toBe(full.close.buffer);
+    expect((barsToTable(cut).getChild('close')!.data[0]!.values as Float64Array).buffer).not.toBe(full.close.buffer);
+    const path = join(dir, 'views.arrow');
+    await writeArrowFile(path, table);
+    const back = tableToBars(await readArrowFile(path), path);
+    expect(Array.from(back.close)).toEqual(Array.from(full.close.subarray(2)));
+    expect(Array.from(back.columns['atr'] as Float64Array)).toEqual([3, 4, 5]);
+    expect(back.timestamp[0]).toBe(full.timestamp[2]);
+  });
+
   it('writes the Arrow file format (ARROW1 magic at both ends)', async () => {
     const path = join(dir, 'a.arrow');
     await writeArrowFile(path, barsToTable(sampleBars()));

@@ -1,7 +1,8 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeAtomically, writeFileAtomic } from './atomic-write.js';
 import { ArtifactError } from './errors.js';
 import { requireOptional } from './optional-package.js';
 
@@ -14,11 +15,71 @@ function parquet(purpose: string): typeof ParquetWasm {
 }
 
 /**
+ * The sink of apache-arrow's file writer: every chunk it emits (a message header, one column buffer as it is,
+ * padding, the footer) goes to the file descriptor at once. `tableToIPC` instead queues every chunk and joins
+ * them into one buffer the size of the file: a second copy of the whole table at the moment memory peaks.
+ * Writing each chunk as it is also makes columns that share one ArrayBuffer safe: the join merges chunks that
+ * touch or overlap in one buffer, which drops bytes when a column repeats or two columns overlap.
+ */
+class FileSink extends AsyncByteQueue {
+  closed_ = false;
+  constructor(private readonly fd: number) {
+    super();
+  }
+  override write(value: Uint8Array): void {
+    const bytes = value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
+    for (let written = 0; written < bytes.byteLength;) {
+      written += writeSync(this.fd, bytes, written, bytes.byteLength - written);
+    }
+  }
+  override close(): void {
+    this.closed_ = true;
+    super.close();
+  }
+}
+
+/**
+ * Write record batches to an Arrow IPC file as they are produced, atomically (a temporary file renamed into
+ * place, flushed first): no buffer ever holds the file, so memory is the batches themselves. One batch gives
+ * the same bytes as `tableToIPC(table, 'file')`; every batch must have `schema`.
+ */
+export async function writeArrowBatches(
+  path: string,
+  schema: Schema,
+  batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>,
+): Promise<void> {
+  await writeAtomically(path, async (temporary) => {
+    const fd = openSync(temporary, 'w');
+    try {
+      const sink = new FileSink(fd);
+      const writer = new RecordBatchFileWriter();
+      writer.reset(sink, schema);
+      let index = 0;
+      for await (const batch of batches) {
+        writer.write(batch);
+        // apache-arrow closes the file (footer and all) on a batch of another schema instead of failing.
+        if (sink.closed_) {
+          throw new ArtifactError(`record batch ${index} has another schema than the file's`, path, {
+            hint: 'Every batch of one Arrow file needs the same fields and metadata; this is a bug in the writing stage.',
+          });
+        }
+        index++;
+      }
+      writer.finish();
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/**
  * Arrow IPC files are the artifacts passed between stages: columnar, typed, zero-copy
- * to read, and readable from Python (pyarrow) and R as they are.
+ * to read, and readable from Python (pyarrow) and R as they are. Streamed: the file's bytes are never
+ * gathered in memory (`writeArrowBatches`).
  */
 export async function writeArrowFile(path: string, table: Table): Promise<void> {
-  await writeFileAtomic(path, tableToIPC(table, 'file'));
+  await writeArrowBatches(path, table.schema, table.batches);
 }
 
 // An Arrow IPC file starts with `ARROW1\0\0` and ends with `ARROW1`; apache-arrow reads a file

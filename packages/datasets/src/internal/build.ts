@@ -105,7 +105,8 @@ export function buildTabular(input: ColumnsInput): TabularDataset {
   checkColumns(input);
   const rows = eligibleRows(input);
   const width = input.features.length;
-  const x = new Float32Array(rows.length * width);
+  // Shared memory: a model training in a worker thread (xgboost, gbdt) receives this matrix without a copy.
+  const x = new Float32Array(new SharedArrayBuffer(rows.length * width * Float32Array.BYTES_PER_ELEMENT));
   for (let f = 0; f < width; f++) {
     const column = input.features[f] as ArrayLike<number>;
     for (let i = 0; i < rows.length; i++) x[i * width + f] = column[rows[i] as number] as number;

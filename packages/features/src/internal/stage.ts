@@ -106,7 +106,9 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
       const computeMs = performance.now() - t0;
       const table = featureTable(bars, features);
       const t1 = performance.now();
-      await writeArrowArtifact(context.runDir, featureBars(symbol), barsToTable(table));
+      // One batch of views into the full-length columns, streamed to the file buffer by buffer (core's
+      // writeArrowFile): the feature table exists once, not three times (columns, a copy, the file's bytes).
+      await writeArrowArtifact(context.runDir, featureBars(symbol), barsToTable(table, { keepViews: true }));
       const writeMs = performance.now() - t1;
       const rowsIn = bars.timestamp.length;
       const rowsOut = table.timestamp.length;

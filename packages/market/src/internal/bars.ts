@@ -56,8 +56,13 @@ export function barCount(bars: Bars): number {
   return bars.timestamp.length;
 }
 
-/** Bars as an Arrow table: `timestamp` as a UTC millisecond timestamp column, the rest float64. */
-export function barsToTable(bars: Bars): Table {
+/**
+ * Bars as an Arrow table: `timestamp` as a UTC millisecond timestamp column, the rest float64.
+ * `keepViews`: a column that is a view into a larger buffer of its own (e.g. full-length features cut after the
+ * warm-up) goes in as it is instead of copied; for tables written with `@tribar/core`'s `writeArrowFile`, which
+ * writes each buffer as it is. A buffer two columns share is copied either way.
+ */
+export function barsToTable(bars: Bars, options: { keepViews?: boolean } = {}): Table {
   const n = bars.timestamp.length;
   const fields: Field[] = [new Field('timestamp', new TimestampMillisecond('UTC'), false)];
   const children = [makeData({ type: new TimestampMillisecond('UTC'), length: n, data: toInt64Millis(bars.timestamp) })];
@@ -70,7 +75,8 @@ export function barsToTable(bars: Bars): Table {
   const seen = new Set<ArrayBufferLike>();
   for (const [name, values] of numeric) {
     if (values.length !== n) throw new DataError(`column has ${values.length} values for ${n} bars`, { field: name });
-    const shared = seen.has(values.buffer) || values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength;
+    const view = values.byteOffset !== 0 || values.byteLength !== values.buffer.byteLength;
+    const shared = seen.has(values.buffer) || (view && options.keepViews !== true);
     seen.add(values.buffer);
     fields.push(new Field(name, new Float64(), false));
     children.push(makeData({ type: new Float64(), length: n, data: shared ? values.slice() : values }) as never);

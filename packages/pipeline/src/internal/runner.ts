@@ -23,6 +23,7 @@ import { progressEmitter, type PipelineEvent, type PipelineEventListener } from 
 import { configSlice, stageFingerprint } from './fingerprint.js';
 import { acquireRunLock } from './lock.js';
 import { isValidRunId, newRunId, runDirFor } from './runs.js';
+import { startResourceMeter } from './resources.js';
 import { removeTemporaryFiles } from './temporary-files.js';
 import { checkRecordedConfig, openManifest, readPreviousState, recordConfig } from './run-files.js';
 import { writeRunState, type RunState, type RunStatus, type StageRecord } from './state.js';
@@ -334,6 +335,7 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
   emit({ type: 'stage-start', stage: stage.name, index: args.index, count: args.count });
   const stageLog = log.child({ stage: stage.name });
   stageLog.info('stage started');
+  const resources = startResourceMeter();
 
   const context = createStageContext({
     runDir,
@@ -383,11 +385,16 @@ async function executeStage<C extends PipelineConfigShape>(args: ExecuteArgument
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
     durationMs: endedAt.getTime() - startedAt.getTime(),
+    ...resources(),
   });
   state.stages[stage.name] = record;
   await manifest.save();
   await writeRunState(runDir, state);
   emit({ type: 'stage-end', stage: stage.name, record, ...(failure ? { error: failure } : {}) });
-  if (record.status === 'completed') stageLog.info({ durationMs: record.durationMs, metrics: record.metrics }, 'stage completed');
+  if (record.status === 'completed')
+    stageLog.info(
+      { durationMs: record.durationMs, cpuMs: record.cpuMs, peakRssMiB: record.peakRssMiB, metrics: record.metrics },
+      'stage completed',
+    );
   return record;
 }

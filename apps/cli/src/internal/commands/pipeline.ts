@@ -60,7 +60,15 @@ interface CommandResult {
   runDir: string;
   status: string;
   exitCode: ExitCode;
-  stages: { stage: string; status: string; durationMs: number | null; reused: boolean; error: StageRecord['error'] | null }[];
+  stages: {
+    stage: string;
+    status: string;
+    durationMs: number | null;
+    cpuMs: number | null;
+    peakRssMiB: number | null;
+    reused: boolean;
+    error: StageRecord['error'] | null;
+  }[];
 }
 
 async function runCommand(
@@ -156,9 +164,17 @@ async function runCommand(
   const rows = result.state.order.map((name) => {
     const record = result.state.stages[name];
     const status = record?.status === 'completed' && record.reused ? 'skipped (up to date)' : (record?.status ?? 'pending');
-    return [name, status, formatDuration(record?.durationMs), record?.error?.message.split('\n')[0] ?? record?.reason ?? ''];
+    return [
+      name,
+      status,
+      formatDuration(record?.durationMs),
+      formatDuration(record?.cpuMs),
+      record?.peakRssMiB === undefined ? '' : `${record.peakRssMiB} MiB`,
+      record?.error?.message.split('\n')[0] ?? record?.reason ?? '',
+    ];
   });
-  if (rows.length) print(human, formatTable(['stage', 'status', 'duration', 'note'], rows));
+  // CPU counts every thread of the process (workers included), so it can exceed the wall time.
+  if (rows.length) print(human, formatTable(['stage', 'status', 'duration', 'cpu', 'peak RSS', 'note'], rows));
   print(human, `run ${result.runId}: ${result.status}`);
   print(human, `run folder: ${result.runDir}`);
   if (result.state.stages[STAGE.train]?.status === 'completed') await printTrainSummary(human, result.runDir);
@@ -180,6 +196,8 @@ async function runCommand(
         stage: name,
         status: record?.status ?? 'pending',
         durationMs: record?.durationMs ?? null,
+        cpuMs: record?.cpuMs ?? null,
+        peakRssMiB: record?.peakRssMiB ?? null,
         reused: record?.reused ?? false,
         error: record?.error ?? null,
       };

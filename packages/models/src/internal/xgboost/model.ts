@@ -56,12 +56,20 @@ export class XGBoostModel implements BaseModel {
     const libraryPath = locateXGBoost();
     const started = performance.now();
 
+    // What reaches the worker without a copy: buffers made here are transferred (moved); the caller's x is
+    // shared when it lives in a SharedArrayBuffer (as @tribar/datasets allocates it) and cloned otherwise.
+    const transfer: ArrayBuffer[] = [];
+    const owned = (values: Float32Array): Float32Array => {
+      if (values.buffer instanceof ArrayBuffer && values.byteOffset === 0 && values.byteLength === values.buffer.byteLength)
+        transfer.push(values.buffer);
+      return values;
+    };
     const matrix = (input: LabeledInput, weights: Float32Array | undefined): MatrixData => ({
       x: input.x,
       rows: input.rows,
       cols,
-      labels: Float32Array.from(input.y),
-      ...(weights !== undefined ? { weights } : {}),
+      labels: owned(Float32Array.from(input.y)),
+      ...(weights === undefined ? {} : { weights: weights === input.weights ? weights : owned(weights) }),
     });
     const { done, history } = await trainInWorker(
       {
@@ -77,6 +85,7 @@ export class XGBoostModel implements BaseModel {
       },
       options.onEpoch,
       options.signal,
+      transfer,
     );
 
     const api = xgboostApi(libraryPath);

@@ -17,7 +17,8 @@ export interface TrainRun {
 }
 
 /**
- * Train in a worker. `onEpoch` runs here after each round; with a hook the worker waits for it
+ * Train in a worker. `transfer`: buffers of `request` made for this training alone, moved to the worker instead of
+ * copied. `onEpoch` runs here after each round; with a hook the worker waits for it
  * (lock-step), so `{stop: true}` after round k means exactly k + 1 rounds. Aborting `signal`
  * stops before the next round and rejects with its reason.
  */
@@ -25,6 +26,7 @@ export function trainInWorker(
   request: Omit<TrainRequest, 'control' | 'lockstep'>,
   onEpoch: EpochHook | undefined,
   signal: AbortSignal | undefined,
+  transfer: readonly ArrayBuffer[] = [],
 ): Promise<TrainRun> {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const history: EpochLog[] = [];
@@ -34,7 +36,12 @@ export function trainInWorker(
     Atomics.notify(control, ACKED);
   };
   return new Promise<TrainRun>((resolve, reject) => {
-    const worker = new Worker(workerEntry(), { workerData: { ...request, control: control.buffer, lockstep: onEpoch !== undefined } });
+    // workerData is structured-cloned: a typed array over a SharedArrayBuffer arrives shared (no copy), one in
+    // `transfer` is moved (the caller must not use it again), anything else is copied.
+    const worker = new Worker(workerEntry(), {
+      workerData: { ...request, control: control.buffer, lockstep: onEpoch !== undefined },
+      transferList: [...transfer],
+    });
     let settled = false;
     const finish = (error: unknown, run?: TrainRun) => {
       if (settled) return;
