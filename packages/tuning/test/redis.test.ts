@@ -124,6 +124,7 @@ describe('trials over Redis workers (BullMQ)', () => {
     }
     worker.child.kill('SIGTERM');
     await worker.exited;
+    expect(remote.trials.filter((t) => t.state !== 'complete').map((t) => `#${t.number} ${t.state}: ${t.error}`)).toEqual([]);
     expect(remote.trials.map((t) => t.params)).toEqual(local.trials.map((t) => t.params));
     expect(remote.trials.map((t) => t.value)).toEqual(local.trials.map((t) => t.value));
     expect(remote.bestTrial!.value).toBe(local.bestTrial!.value);

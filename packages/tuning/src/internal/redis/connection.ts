@@ -42,7 +42,8 @@ export function parseRedisUrl(url: string): RedisConnection {
     throw new UsageError(`--redis expects a redis:// or rediss:// URL, got '${url}'`, { hint: 'e.g. --redis redis://127.0.0.1:6379' });
   }
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  if (db !== undefined && (!Number.isInteger(db) || db < 0)) throw new UsageError(`--redis: '${parsed.pathname.slice(1)}' is not a database number`);
+  if (db !== undefined && (!Number.isInteger(db) || db < 0))
+    throw new UsageError(`--redis: '${parsed.pathname.slice(1)}' is not a database number`);
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,
@@ -56,6 +57,9 @@ export function parseRedisUrl(url: string): RedisConnection {
 
 /** BullMQ queue names may not hold ':' (its key separator). */
 export function queueName(study: string): string {
-  if (study.includes(':')) throw new UsageError(`study name '${study}' holds ':', which a BullMQ queue name cannot`, { hint: 'Pick a study name without a colon (--study).' });
+  if (study.includes(':'))
+    throw new UsageError(`study name '${study}' holds ':', which a BullMQ queue name cannot`, {
+      hint: 'Pick a study name without a colon (--study).',
+    });
   return study;
 }

@@ -70,7 +70,8 @@ export class RedisTrials<Setup = unknown> {
     try {
       if ('report' in data) {
         trial.report(data.report.value, data.report.step);
-        if (trial.shouldPrune()) void this.#queue.client.then((c) => c.set(pruneKey(this.#options.study, trial.number), '1', { EX: 86_400 }));
+        if (trial.shouldPrune())
+          void this.#queue.client.then((c) => c.set(pruneKey(this.#options.study, trial.number), '1', { EX: 86_400 }));
       } else trial.setUserAttr(data.attr.key, data.attr.value);
     } catch (error) {
       // A report that arrives after its trial was told (a retried job's late progress) changes nothing.
@@ -97,7 +98,9 @@ export class RedisTrials<Setup = unknown> {
         try {
           outcome = (await job.waitUntilFinished(this.#events)) as TrialOutcome;
         } catch (error) {
-          throw new TribarError('TRIAL_FAILED', `trial ${trial.number} failed on a Redis worker: ${(error as Error).message}`, { cause: error });
+          throw new TribarError('TRIAL_FAILED', `trial ${trial.number} failed on a Redis worker: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
         if (outcome.state === 'pruned') throw new TrialPruned();
         return Number(outcome.value);

@@ -1,5 +1,5 @@
 import { silentLogger, TribarError, type Logger } from '@tribar/core';
-import type { Job, Queue, Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { TrialPruned, type Objective, type Trial } from '../study.js';
 import { loadBullMq, parseRedisUrl, pruneKey, REDIS_PREFIX, STUDIES_KEY, type RedisConnection } from './connection.js';
 import type { TrialJob, TrialOutcome, TrialProgress } from './protocol.js';
@@ -53,7 +53,10 @@ export async function runTrialWorker(options: TrialWorkerOptions): Promise<void>
   }
   const client = await registry.client;
   const studies = new Map<string, StudyWorker>();
-  logger.info({ event: 'tune.worker.start', url: options.url, concurrency: options.concurrency ?? 1 }, `waiting for trials on ${options.url}`);
+  logger.info(
+    { event: 'tune.worker.start', url: options.url, concurrency: options.concurrency ?? 1 },
+    `waiting for trials on ${options.url}`,
+  );
   const poll = async (): Promise<void> => {
     const names = new Set(Object.keys(await client.hgetall(STUDIES_KEY)));
     for (const name of names) if (!studies.has(name)) studies.set(name, open(bull, connection, name, options, logger));
