@@ -45,6 +45,8 @@ import { backtestRows, barsToHitRows, convergenceRows, correlationCells, quality
 import { htmlPage } from './template.js';
 import { buildTearsheets, type Tearsheets } from './tearsheet.js';
 import { tearsheetChartSpecs } from './tearsheet-charts.js';
+import { loadTuningStudies, type TuningStudies } from './tuning-data.js';
+import { tuningChartSpecs, tuningMarkdown, withTuningHtml } from './tuning-section.js';
 
 export interface RenderedReport {
   model: ReportModel;
@@ -58,6 +60,7 @@ async function runCharts(
   data: RunData,
   backtest = backtestRows(data),
   tearsheets: Tearsheets = buildTearsheets(data),
+  tuning: TuningStudies = { studies: [], warnings: [] },
 ): Promise<RenderedChart[]> {
   const model = buildReportModel(data, backtest, tearsheets);
   const segments = data.columns.flatMap((c) =>
@@ -100,6 +103,7 @@ async function runCharts(
       empty: modelEquity.every((curve) => curve.equityUsd.length === 0),
     },
     ...tearsheetChartSpecs(tearsheets.results),
+    ...tuningChartSpecs(tuning),
   ]);
 }
 
@@ -109,8 +113,14 @@ export async function renderReport(runDir: string, options: { config?: RunConfig
   const backtest = backtestRows(data);
   const tearsheets = buildTearsheets(data);
   const model = buildReportModel(data, backtest, tearsheets);
-  const charts = await runCharts(data, backtest, tearsheets);
-  return { model, charts, html: htmlPage(model, charts), markdown: markdownReport(model) };
+  const tuning = await loadTuningStudies(data.config.tune.dir, { runId: data.runId, symbols: data.symbols, horizons: data.horizons });
+  const charts = await runCharts(data, backtest, tearsheets, tuning);
+  return {
+    model,
+    charts,
+    html: withTuningHtml(htmlPage(model, charts), tuning, charts),
+    markdown: markdownReport(model) + tuningMarkdown(tuning),
+  };
 }
 
 /** Render a run's report and write `report/index.html`, `report/report.md` and `report/report.json`. */
@@ -124,7 +134,18 @@ export async function writeReport(runDir: string, options: { config?: RunConfig;
 }
 
 const REPORT_CONFIG_KEYS: readonly string[] = [
-  ...new Set(['symbols', 'horizons', 'description', 'seed', 'timeframes', 'contracts', 'defaultContract', 'report', ...CONFIG_TABLE_KEYS]),
+  ...new Set([
+    'symbols',
+    'horizons',
+    'description',
+    'seed',
+    'timeframes',
+    'contracts',
+    'defaultContract',
+    'report',
+    'tune.dir',
+    ...CONFIG_TABLE_KEYS,
+  ]),
 ];
 
 /**
