@@ -13,10 +13,10 @@ import { writeFixtureRun } from './fixture.js';
 function summary(runId: string) {
   const xs = [0.1, 0.9, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4];
   const depths = [1, 2, 1, 2, 1, 2, 1, 2];
-  let best: number | null = null;
+  let best = Infinity;
   const trials = xs.map((x, i) => {
     const value = (x - 0.4) ** 2;
-    best = best === null ? value : Math.min(best, value);
+    best = Math.min(best, value);
     return {
       number: i,
       state: 'complete',
