@@ -67,8 +67,8 @@ describe('trials over Redis workers (BullMQ)', () => {
       seed: 3,
     });
     const trials = await RedisTrials.connect({ url, study: study.name, kind: 'slow-branin', setup: null });
-    const doomed = startWorker(url, 1000, 60);
-    const survivor = startWorker(url, 1000, 60);
+    const doomed = startWorker(url, 2000, 60);
+    const survivor = startWorker(url, 2000, 60);
     // Kill the first worker as soon as it is inside its second trial.
     const killer = (async () => {
       while (doomed.lines.filter((l) => l.startsWith('start')).length < 2) {
@@ -116,7 +116,8 @@ describe('trials over Redis workers (BullMQ)', () => {
 
     const remote = createStudy({ name: 'same', space: BRANIN.space, sampler: new TpeSampler({ seed: 8 }), seed: 8 });
     const trials = await RedisTrials.connect({ url, study: 'same', kind: 'slow-branin', setup: null });
-    const worker = startWorker(url, 5000, 0);
+    // A long lock: nothing dies here, and a loaded machine must not make a slow renewal look like a dead worker.
+    const worker = startWorker(url, 30_000, 0);
     try {
       await remote.optimize(trials.objective(), { trials: 16 });
     } finally {

@@ -14,7 +14,7 @@ export interface TuningTrial {
   params: Record<string, number | string | boolean>;
 }
 
-export interface TuningTest {
+interface TuningTest {
   test: { logLoss: number; macroF1: number; accuracy: number };
   backtest: { sharpe: number; trades: number };
   trials: number;

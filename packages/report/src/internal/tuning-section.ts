@@ -6,7 +6,7 @@ import type { TuningStudies, TuningStudy, TuningTrial } from './tuning-data.js';
 // far), parameter importance and parallel coordinates (vega-lite, rendered with the other charts),
 // and the best trial's one test score with its deflated Sharpe ratio (N = the study's trials).
 
-export const TUNING_SECTION_ID = 'tuning';
+const TUNING_SECTION_ID = 'tuning';
 
 const complete = (s: TuningStudy) =>
   s.trials.filter((t): t is TuningTrial & { value: number } => t.state === 'complete' && Number.isFinite(t.value));
@@ -165,7 +165,7 @@ function testLine(s: TuningStudy): string {
 }
 
 /** The section's HTML body (charts looked up by name among the page's rendered charts). */
-export function tuningHtml(tuning: TuningStudies, charts: ReadonlyMap<string, { title: string; svg: string }>): string {
+function tuningHtml(tuning: TuningStudies, charts: ReadonlyMap<string, { title: string; svg: string }>): string {
   const figure = (name: string) => {
     const c = charts.get(name);
     return c ? `<figure class="chart" data-chart="${escapeHtml(name)}" aria-label="${escapeHtml(c.title)}">${c.svg}</figure>` : '';

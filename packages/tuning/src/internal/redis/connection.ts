@@ -1,7 +1,7 @@
 import { importOptional, UsageError } from '@tribar/core';
 import type * as BullMQ from 'bullmq';
 
-export type BullModule = typeof BullMQ;
+type BullModule = typeof BullMQ;
 
 /** Every key Tribar keeps on Redis starts with this (BullMQ's own `bull` prefix is left to other users). */
 export const REDIS_PREFIX = 'tribar';

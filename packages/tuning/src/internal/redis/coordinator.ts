@@ -93,7 +93,9 @@ export class RedisTrials<Setup = unknown> {
           kind: this.#options.kind,
           setup: this.#options.setup,
         };
-        const job: Job = await this.#queue.add('trial', data, { jobId, removeOnComplete: true, removeOnFail: true });
+        // Finished jobs stay until the study closes (it obliterates its queue): a job removed on completion
+        // can finish before `waitUntilFinished` looks at it, which then fails with "Missing key".
+        const job: Job = await this.#queue.add('trial', data, { jobId, removeOnComplete: false, removeOnFail: false });
         let outcome: TrialOutcome;
         try {
           outcome = (await job.waitUntilFinished(this.#events)) as TrialOutcome;
