@@ -1,9 +1,9 @@
-// A trial worker process of the Redis tests: `tsx redis-worker-process.ts <redis url> <lockMs> <delayMs>`.
+// A trial worker process of the Redis tests: `tsx run-harness.ts --redis-worker <redis url> <lockMs> <delayMs>`.
 // Prints `start <n>` / `complete <n>` per trial on stdout so the test knows when to kill it.
 import { runTrialWorker } from '../src/internal/redis/worker.js';
 import { slowBranin } from './redis-objective.js';
 
-const [url, lockMs, delayMs] = process.argv.slice(2) as [string, string, string];
+const [url, lockMs, delayMs] = process.argv.slice(3) as [string, string, string];
 const controller = new AbortController();
 process.on('SIGTERM', () => controller.abort());
 await runTrialWorker({

@@ -12,7 +12,7 @@ import { createStudy } from '../src/internal/study.js';
 import { slowBranin } from './redis-objective.js';
 import { startRedis, REDIS_SERVER, type PrivateRedis } from './redis-server.js';
 
-const workerScript = join(import.meta.dirname, 'redis-worker-process.ts');
+const harness = join(import.meta.dirname, 'run-harness.ts');
 const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 
 let redis: PrivateRedis | undefined;
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 /** A worker process; `lines` collects what it prints (`start n`, `complete n`). */
 function startWorker(url: string, lockMs: number, delayMs: number) {
-  const child = spawn(process.execPath, ['--import', tsxLoader, workerScript, url, String(lockMs), String(delayMs)], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, harness, '--redis-worker', url, String(lockMs), String(delayMs)], {
     cwd: join(import.meta.dirname, '..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
