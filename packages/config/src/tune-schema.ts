@@ -49,7 +49,14 @@ export const tuneSchema = z
       .enum(['none', 'median', 'successive-halving', 'hyperband'])
       .default('median')
       .describe("Early stop of bad trials, fed by each epoch's validation loss."),
-    workers: z.number().int().positive().default(1).describe('Trials in parallel on this machine; 1 is bit-reproducible from the seed.'),
+    workers: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe(
+        'Trials in parallel: worker threads on this machine, or trials queued at once with `tribar tune --redis`; 1 is bit-reproducible from the seed.',
+      ),
     metric: z
       .enum(['logLoss', 'macroF1', 'sharpe'])
       .default('logLoss')

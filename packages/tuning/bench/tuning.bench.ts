@@ -53,7 +53,10 @@ for (const fn of TEST_FUNCTIONS) {
     random.push(await ours(fn, new RandomSampler(seed)));
     if (version) opt.push(await optuna(fn, seed));
   }
-  console.log([fn.name, fn.minimum, median(tpe).toFixed(4), version ? median(opt).toFixed(4) : '–', median(random).toFixed(4)].join('\t'));
+  const verdict = version ? (median(tpe) <= median(opt) ? 'tribar ≤ optuna' : 'tribar > optuna') : '';
+  console.log(
+    [fn.name, fn.minimum, median(tpe).toFixed(4), version ? median(opt).toFixed(4) : '–', median(random).toFixed(4), verdict].join('\t'),
+  );
 }
 
 // Ask+tell per trial at `overheadTrials` trials: the mean of the last 100, memory storage, Branin.
@@ -72,6 +75,7 @@ if (version) {
   const run = spawnSync(OPTUNA_PYTHON, [script, String(overheadTrials)], { encoding: 'utf8' });
   if (run.status === 0) optunaMs = (JSON.parse(run.stdout) as { msPerTrialLast100: number }).msPerTrialLast100.toFixed(2);
 }
+const ratio = optunaMs === '–' ? '' : `, optuna/tribar ${(Number(optunaMs) / oursMs).toFixed(2)}×`;
 console.log(
-  `ask+tell per trial at ${overheadTrials} trials (mean of the last 100): tribar ${oursMs.toFixed(2)} ms, optuna ${optunaMs} ms (budget 5 ms)`,
+  `ask+tell per trial at ${overheadTrials} trials (mean of the last 100): tribar ${oursMs.toFixed(2)} ms, optuna ${optunaMs} ms${ratio} (budget 5 ms)`,
 );

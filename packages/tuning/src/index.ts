@@ -31,3 +31,9 @@ export { studySummary, readStudy, trialsTable, STUDY_SUMMARY_VERSION } from './i
 export type { StudySummary, TrialSummary } from './internal/summary.js';
 export { OptunaStudy, OptunaBridgeError, optunaVersion, OPTUNA_PYTHON } from './internal/optuna-bridge.js';
 export type { OptunaStudyOptions, OptunaTrial, OptunaTrialRecord } from './internal/optuna-bridge.js';
+export { RedisTrials } from './internal/redis/coordinator.js';
+export type { RedisTrialsOptions } from './internal/redis/coordinator.js';
+export { runTrialWorker } from './internal/redis/worker.js';
+export type { ObjectiveFactory, TrialWorkerOptions } from './internal/redis/worker.js';
+export { runModelWorker } from './internal/redis/model-worker.js';
+export type { ModelWorkerOptions } from './internal/redis/model-worker.js';

@@ -8,6 +8,7 @@ import { trainCommand, type TrainOptions } from './commands/train.js';
 import { modelsCommand, modelsShowCommand, type ModelsShowOptions } from './commands/models.js';
 import { predictCommand, type PredictCommandOptions } from './commands/predict.js';
 import { tuneCommand, tuneShowCommand, type TuneOptions } from './commands/tune.js';
+import { workerCommand, type WorkerOptions } from './commands/worker.js';
 import type { CliContext, ConfigOptions } from './context.js';
 import { reportError, wantsStacks } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -130,7 +131,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .option('--run <id>', 'Phase 1 run to tune on (default: the latest with a completed scale stage)')
     .option('--study <name>', 'study name (default <model>-<symbol>-h<horizon>)')
     .option('--resume', "continue the study's journal after an interruption")
-    .option('--redis <url>', 'redis://host:port: trials through a BullMQ queue (not available yet)')
+    .option('--redis <url>', 'redis://host:port: trials through a BullMQ queue named after the study, run by `tribar worker`s')
     .addOption(logLevelOption())
     .action(
       act((options: TuneOptions) => {
@@ -145,6 +146,14 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   configOptions(tune.command('show <study>').description("a study's trials table (a name under tune.dir, or a .jsonl path)"))
     .option('--json', 'the study summary as JSON')
     .action(act((study: string, options: ConfigOptions & { json?: boolean }) => tuneShowCommand(context, study, options)));
+  program
+    .command('worker')
+    .description('run the trials of `tune --redis` studies on this machine')
+    .requiredOption('--redis <url>', 'redis://host:port')
+    .option('--concurrency <n>', 'trials at once, each in a worker thread (default 1)')
+    .option('--lock-ms <ms>', 'how long a dead worker holds its trial before another takes it (default 30000)')
+    .addOption(logLevelOption())
+    .action(act((options: WorkerOptions) => workerCommand(context, options)));
 
   const models = program
     .command('models')

@@ -51,6 +51,8 @@ import { buildTearsheets, type Tearsheets } from './tearsheet.js';
 import { tearsheetChartSpecs } from './tearsheet-charts.js';
 import { diagnosticChartSpecs } from './ml-charts.js';
 import { buildAllDiagnostics, type DiagnosticsSet } from './ml-views.js';
+import { loadTuningStudies, type TuningStudies } from './tuning-data.js';
+import { tuningChartSpecs, tuningMarkdown, withTuningHtml } from './tuning-section.js';
 
 export interface RenderedReport {
   model: ReportModel;
@@ -65,6 +67,7 @@ async function runCharts(
   backtest = backtestRows(data),
   tearsheets: Tearsheets = buildTearsheets(data),
   diagnostics: DiagnosticsSet = buildAllDiagnostics(data),
+  tuning: TuningStudies = { studies: [], warnings: [] },
 ): Promise<RenderedChart[]> {
   const model = buildReportModel(data, backtest, tearsheets, diagnostics);
   const segments = data.columns.flatMap((c) =>
@@ -108,6 +111,7 @@ async function runCharts(
     },
     ...tearsheetChartSpecs(tearsheets.results),
     ...diagnosticChartSpecs(diagnostics.results),
+    ...tuningChartSpecs(tuning),
   ]);
 }
 
@@ -118,8 +122,14 @@ export async function renderReport(runDir: string, options: { config?: RunConfig
   const tearsheets = buildTearsheets(data);
   const diagnostics = buildAllDiagnostics(data);
   const model = buildReportModel(data, backtest, tearsheets, diagnostics);
-  const charts = await runCharts(data, backtest, tearsheets, diagnostics);
-  return { model, charts, html: htmlPage(model, charts), markdown: markdownReport(model) };
+  const tuning = await loadTuningStudies(data.config.tune.dir, { runId: data.runId, symbols: data.symbols, horizons: data.horizons });
+  const charts = await runCharts(data, backtest, tearsheets, diagnostics, tuning);
+  return {
+    model,
+    charts,
+    html: withTuningHtml(htmlPage(model, charts), tuning, charts),
+    markdown: markdownReport(model) + tuningMarkdown(tuning),
+  };
 }
 
 /** Render a run's report and write `report/index.html`, `report/report.md` and `report/report.json`. */
@@ -145,6 +155,7 @@ const REPORT_CONFIG_KEYS: readonly string[] = [
     'data.timezone',
     'train.backtest.entry',
     'train.ensembles',
+    'tune.dir',
     ...CONFIG_TABLE_KEYS,
   ]),
 ];

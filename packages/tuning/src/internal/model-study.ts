@@ -13,6 +13,8 @@ import { RandomSampler, type Sampler } from './samplers/sampler.js';
 import { TpeSampler } from './samplers/tpe.js';
 import { searchSpaceFromCard, type SpaceOverrides } from './space.js';
 import { createStudy, type Objective, type Study } from './study.js';
+import { RedisTrials } from './redis/coordinator.js';
+import { MODEL_OBJECTIVE, type ModelTrialSetup } from './redis/model-worker.js';
 import { TrialThreads } from './threads/pool.js';
 import { studySummary, type StudySummary } from './summary.js';
 import type { FrozenTrial } from './trial.js';
@@ -38,6 +40,11 @@ export interface ModelStudyOptions {
   logger?: Logger;
   onTrial?: (trial: FrozenTrial, study: Study) => void;
   signal?: AbortSignal;
+  /**
+   * `redis://host:port`: trials go to the BullMQ queue named after the study and `tribar worker`s
+   * take them; `tune.workers` is then how many trials are queued at once.
+   */
+  redis?: string;
 }
 
 export interface ModelStudyResult {
@@ -161,23 +168,25 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
     },
     logger,
   });
-  // More than one worker: trials are fitted in worker threads, each with its own copy of the data.
-  const threads =
-    tune.workers > 1
-      ? await TrialThreads.start(tune.workers, {
-          objective: {
-            runDir: options.runDir,
-            symbol: options.symbol,
-            horizon: options.horizon,
-            model: card.name,
-            config,
-            metric: tune.metric,
-            folds: tune.folds,
-          },
-          ...(tracker && parent ? { trackingDir: tracker.root, parentRunId: parent.runId } : {}),
-        })
-      : undefined;
-  const run: Objective = threads ? threads.objective() : (trial) => objective.run(trial);
+  const setup: ModelTrialSetup = {
+    objective: {
+      runDir: options.runDir,
+      symbol: options.symbol,
+      horizon: options.horizon,
+      model: card.name,
+      config,
+      metric: tune.metric,
+      folds: tune.folds,
+    },
+    ...(tracker && parent ? { trackingDir: tracker.root, parentRunId: parent.runId } : {}),
+  };
+  // Over Redis, workers anywhere fit the trials; else more than one worker fits them in worker
+  // threads here, each with its own copy of the data.
+  const remote = options.redis
+    ? await RedisTrials.connect({ url: options.redis, study: name, kind: MODEL_OBJECTIVE, setup, logger })
+    : undefined;
+  const threads = !remote && tune.workers > 1 ? await TrialThreads.start(tune.workers, setup) : undefined;
+  const run: Objective = remote ? remote.objective() : threads ? threads.objective() : (trial) => objective.run(trial);
   try {
     await study.optimize(run, {
       trials: tune.trials,
@@ -219,6 +228,7 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
     throw error;
   } finally {
     await threads?.close();
+    await remote?.close();
     study.close();
   }
 }

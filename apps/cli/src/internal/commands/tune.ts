@@ -72,11 +72,6 @@ function trialProgress(context: CliContext, total: number) {
 /** `tribar tune`: a hyperparameter study of one model on one symbol × horizon of a Phase 1 run. */
 export async function tuneCommand(context: CliContext, options: TuneOptions): Promise<ExitCode> {
   const { io } = context;
-  if (options.redis) {
-    throw new UsageError('--redis is not available yet: trials run on this machine (--workers N)', {
-      hint: 'Drop --redis; distributed trials over BullMQ are a later step of issue 17.',
-    });
-  }
   const cliConfig = (await loadCliConfig(context, options)).config;
   const runsDir = resolve(io.cwd, cliConfig.paths.runsDir);
   const run = options.run ? await getRun(runsDir, options.run) : (await listRuns(runsDir)).find((r) => trainable(r.state));
@@ -106,8 +101,16 @@ export async function tuneCommand(context: CliContext, options: TuneOptions): Pr
     io.out,
     `tune ${registry.card(options.model).name} on ${options.symbol} h${horizon} of run ${run.runId}: ${tune.trials} trials, ${tune.sampler}, pruner ${tune.pruner}, metric ${tune.metric}`,
   );
+  if (options.redis)
+    print(
+      io.out,
+      `trials go to a BullMQ queue named after the study on ${options.redis}: start \`tribar worker --redis ${options.redis}\` on machines that see the run folder`,
+    );
   if (tune.workers > 1 && tune.sampler === 'tpe')
-    print(io.out, `${tune.workers} workers: TPE counts running trials as bad ones (constant liar)`);
+    print(
+      io.out,
+      `${tune.workers} ${options.redis ? 'trials queued at once' : 'workers'}: TPE counts running trials as bad ones (constant liar)`,
+    );
   progress.start(0);
   try {
     const result = await runModelStudy({
@@ -122,6 +125,7 @@ export async function tuneCommand(context: CliContext, options: TuneOptions): Pr
       studiesDir,
       ...(options.study ? { name: options.study } : {}),
       resume: options.resume ?? false,
+      ...(options.redis ? { redis: options.redis } : {}),
       tracker,
       logger,
       onTrial: (_trial, study) => progress.trial(study),

@@ -70,21 +70,7 @@ function numericalKernels(
     const sigma = 0.2 * Math.max(n, 1) ** (-1 / (dims + 4)) * (high - low + stepOr0);
     sigmas = new Float64Array(n).fill(sigma);
   } else {
-    // Each kernel's bandwidth is the larger gap to its neighbours, the prior's centre and the bounds included.
-    const priorMu = 0.5 * (low + high);
-    const withPrior = [...observations, priorMu];
-    const order = withPrior.map((_, i) => i).sort((i, j) => withPrior[i]! - withPrior[j]! || i - j);
-    const sorted = [low - stepOr0 / 2, ...order.map((i) => withPrior[i]!), high + stepOr0 / 2];
-    const sortedSigmas = new Float64Array(order.length);
-    for (let i = 0; i < order.length; i++) sortedSigmas[i] = Math.max(sorted[i + 1]! - sorted[i]!, sorted[i + 2]! - sorted[i + 1]!);
-    if (!p.considerEndpoints && sorted.length >= 4) {
-      sortedSigmas[0] = sorted[2]! - sorted[1]!;
-      sortedSigmas[order.length - 1] = sorted[sorted.length - 2]! - sorted[sorted.length - 3]!;
-    }
-    sigmas = new Float64Array(n);
-    order.forEach((original, at) => {
-      if (original < n) sigmas[original] = sortedSigmas[at]!;
-    });
+    sigmas = neighbourGaps(observations, 0.5 * (low + high), low - stepOr0 / 2, high + stepOr0 / 2, p.considerEndpoints);
   }
   const maxSigma = high - low + stepOr0;
   const minSigma = p.considerMagicClip ? (high - low + stepOr0) / Math.min(100, 1 + n + 1) : EPS;
@@ -103,6 +89,49 @@ function numericalKernels(
     return (domain.step === undefined ? Math.log(sigma) : 0) + logZ;
   });
   return { kind: 'numerical', mus, sigmas: allSigmas, logNorm, low, high, step: domain.step };
+}
+
+/**
+ * Each observation's bandwidth: the larger gap to its neighbours once sorted with the prior's centre
+ * and the bounds (Optuna's `_calculate_numerical_distributions`). Sorted as a typed array (native
+ * numeric sort, no comparator calls); equal values take their sorted slots in observation order, as
+ * a stable sort by value would give them, so the gaps match the reference bit for bit.
+ */
+function neighbourGaps(observations: Float64Array, priorMu: number, low: number, high: number, considerEndpoints: boolean): Float64Array {
+  const n = observations.length;
+  const m = n + 1;
+  const sorted = new Float64Array(m + 2);
+  sorted.set(observations, 1);
+  sorted[m] = priorMu;
+  sorted[0] = low;
+  sorted[m + 1] = high;
+  sorted.subarray(1, m + 1).sort();
+  const gaps = new Float64Array(m);
+  for (let i = 0; i < m; i++) gaps[i] = Math.max(sorted[i + 1]! - sorted[i]!, sorted[i + 2]! - sorted[i + 1]!);
+  if (!considerEndpoints && sorted.length >= 4) {
+    gaps[0] = sorted[2]! - sorted[1]!;
+    gaps[m - 1] = sorted[m]! - sorted[m - 1]!;
+  }
+  // Original index → sorted slot: the first slot holding its value, plus how many equal values came before it.
+  const taken = new Int32Array(m);
+  const sigmas = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = lowerBound(sorted, observations[i]!, 1, m + 1) - 1;
+    sigmas[i] = gaps[at + taken[at]!++]!;
+  }
+  return sigmas;
+}
+
+/** The first index in [from, to) of ascending `xs` whose value is ≥ x. */
+function lowerBound(xs: Float64Array, x: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function categoricalKernels(observations: Float64Array, choices: number, p: ParzenParameters): CategoricalKernels {
@@ -161,9 +190,12 @@ export class ParzenEstimator {
   logPdf(samples: readonly Float64Array[]): Float64Array {
     const count = samples[0]?.length ?? 0;
     const components = this.mixture.length;
+    const logMixture = this.#logMixture();
+    const only = this.#kernels.length === 1 ? this.#kernels[0]! : undefined;
+    if (only?.kind === 'numerical' && only.step === undefined) return continuousLogPdf(only, logMixture, samples[0]!);
     // terms[s·K + k] = log w_k + Σ_d log p_kd(x_sd): plain loops, this is the sampler's hot path.
     const terms = new Float64Array(count * components);
-    for (let s = 0; s < count; s++) for (let k = 0; k < components; k++) terms[s * components + k] = Math.log(this.mixture[k]!);
+    for (let s = 0; s < count; s++) terms.set(logMixture, s * components);
     this.#kernels.forEach((kernel, d) => {
       const xs = samples[d]!;
       if (kernel.kind === 'numerical' && kernel.step === undefined) {
@@ -182,16 +214,44 @@ export class ParzenEstimator {
       }
     });
     const out = new Float64Array(count);
-    for (let s = 0; s < count; s++) {
-      const row = s * components;
-      let max = -Infinity;
-      for (let k = 0; k < components; k++) if (terms[row + k]! > max) max = terms[row + k]!;
-      let sum = 0;
-      for (let k = 0; k < components; k++) sum += Math.exp(terms[row + k]! - max);
-      out[s] = max + Math.log(sum);
-    }
+    for (let s = 0; s < count; s++) out[s] = logSumExp(terms, s * components, components);
     return out;
   }
+
+  #logMixtureCache: Float64Array | undefined;
+  #logMixture(): Float64Array {
+    return (this.#logMixtureCache ??= this.mixture.map(Math.log));
+  }
+}
+
+/** log Σ_k exp(xs[from + k]) over `length` terms, shifted by the largest so nothing overflows. */
+function logSumExp(xs: Float64Array, from: number, length: number): number {
+  let max = -Infinity;
+  for (let k = from; k < from + length; k++) if (xs[k]! > max) max = xs[k]!;
+  if (max === -Infinity) return max;
+  let sum = 0;
+  for (let k = from; k < from + length; k++) sum += Math.exp(xs[k]! - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The common case (one continuous parameter, independent TPE) in one pass per sample over a
+ * reused row, with the general path's operations in its order (the same bits).
+ */
+function continuousLogPdf(kernel: NumericalKernels, logMixture: Float64Array, xs: Float64Array): Float64Array {
+  const { mus, sigmas, logNorm } = kernel;
+  const components = mus.length;
+  const row = new Float64Array(components);
+  const out = new Float64Array(xs.length);
+  for (let s = 0; s < xs.length; s++) {
+    const x = xs[s]!;
+    for (let k = 0; k < components; k++) {
+      const z = (x - mus[k]!) / sigmas[k]!;
+      row[k] = logMixture[k]! - 0.5 * z * z - LOG_SQRT_2PI - logNorm[k]!;
+    }
+    out[s] = logSumExp(row, 0, components);
+  }
+  return out;
 }
 
 function pickIndex(weights: Float64Array, u: number): number {

@@ -47,6 +47,33 @@ function toExternal(d: Distribution, x: number): ParamValue {
   return snap(d, d.log ? Math.exp(x) : x);
 }
 
+/**
+ * The `count` smallest trials by `key` (ties by number), in key order: a bounded insertion pass
+ * instead of sorting every finished trial, as only γ(n) ≤ 25 of them join the good group.
+ */
+function smallest(trials: readonly FrozenTrial[], count: number, key: (t: FrozenTrial) => readonly number[]): FrozenTrial[] {
+  const chosen: FrozenTrial[] = [];
+  const keys: (readonly number[])[] = [];
+  const before = (a: readonly number[], an: number, b: readonly number[], bn: number): boolean => {
+    for (let i = 0; i < a.length; i++) if (a[i]! !== b[i]!) return a[i]! < b[i]!;
+    return an < bn;
+  };
+  if (count <= 0) return chosen;
+  for (const t of trials) {
+    const k = key(t);
+    if (chosen.length === count && !before(k, t.number, keys[count - 1]!, chosen[count - 1]!.number)) continue;
+    let at = chosen.length === count ? count - 1 : chosen.length;
+    while (at > 0 && before(k, t.number, keys[at - 1]!, chosen[at - 1]!.number)) {
+      chosen[at] = chosen[at - 1]!;
+      keys[at] = keys[at - 1]!;
+      at--;
+    }
+    chosen[at] = t;
+    keys[at] = k;
+  }
+  return chosen;
+}
+
 /** Optuna's `_split_trials`: the best `nBelow` finished trials (complete first, then pruned by depth) and the rest. */
 function splitTrials(
   trials: readonly FrozenTrial[],
@@ -56,23 +83,21 @@ function splitTrials(
 ): [FrozenTrial[], FrozenTrial[]] {
   const complete = trials.filter((t) => t.state === 'complete' && t.value !== undefined);
   const pruned = trials.filter((t) => t.state === 'pruned');
-  const running = constantLiar ? trials.filter((t) => t.state === 'running') : [];
-  complete.sort((a, b) => lossOf(direction, a.value!) - lossOf(direction, b.value!) || a.number - b.number);
-  const prunedKey = (t: FrozenTrial): [number, number] => {
+  const belowComplete = smallest(complete, Math.min(nBelow, complete.length), (t) => [lossOf(direction, t.value!)]);
+  const prunedKey = (t: FrozenTrial): readonly number[] => {
     const step = lastStep(t);
     return step === undefined ? [Infinity, Infinity] : [-step, lossOf(direction, t.intermediate.get(step)!)];
   };
-  pruned.sort((a, b) => {
-    const [sa, va] = prunedKey(a);
-    const [sb, vb] = prunedKey(b);
-    return sa - sb || va - vb || a.number - b.number;
-  });
-  const belowComplete = Math.min(nBelow, complete.length);
-  const belowPruned = Math.min(nBelow - belowComplete, pruned.length);
-  const below = [...complete.slice(0, belowComplete), ...pruned.slice(0, belowPruned)];
-  const above = [...complete.slice(belowComplete), ...pruned.slice(belowPruned), ...running];
-  below.sort((a, b) => a.number - b.number);
-  above.sort((a, b) => a.number - b.number);
+  const belowPruned = smallest(pruned, Math.min(nBelow - belowComplete.length, pruned.length), prunedKey);
+  const good = new Set([...belowComplete, ...belowPruned]);
+  // Trials come in number order, so filtering keeps both groups sorted by number.
+  const below: FrozenTrial[] = [];
+  const above: FrozenTrial[] = [];
+  for (const t of trials) {
+    if (good.has(t)) below.push(t);
+    else if (t.state === 'complete' ? t.value !== undefined : t.state === 'pruned' || (constantLiar && t.state === 'running'))
+      above.push(t);
+  }
   return [below, above];
 }
 
