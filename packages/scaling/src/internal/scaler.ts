@@ -246,11 +246,13 @@ export function trainRows(
 ): Map<string, Float64Array> {
   const picked: number[] = [];
   for (let i = 0; i < timestamp.length; i++) if ((timestamp[i] as number) < trainEnd) picked.push(i);
+  // Time-ordered rows put train first: then a Float64Array column's train part is a view, not a copy.
+  const prefix = picked.length === 0 || picked[picked.length - 1] === picked.length - 1;
   const out = new Map<string, Float64Array>();
   for (const name of names) {
     const values = columnOf(columns, name);
     if (values === undefined) throw new UsageError(`no column for feature '${name}'`);
-    out.set(name, pick(values, picked));
+    out.set(name, prefix && values instanceof Float64Array ? values.subarray(0, picked.length) : pick(values, picked));
   }
   return out;
 }
