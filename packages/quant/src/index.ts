@@ -18,6 +18,8 @@ export type { Drawdown } from './drawdown.js';
 export { tradeStats, tradesPerYear, returnMoments, sharpeRatio, sortinoRatio, calmarRatio } from './trade-stats.js';
 export type { TradeStats, ReturnMoments } from './trade-stats.js';
 export { mean, meanStd, moments, pearson, percentileOf, percentileSorted, std, variance } from './stats.js';
+export { finiteSpread } from './finite-spread.js';
+export type { FiniteSpread } from './finite-spread.js';
 export { orderStatistics } from './order-statistics.js';
 export { sortFloat64 } from './radix-sort.js';
 export { normalCdf, normalQuantile } from './normal.js';

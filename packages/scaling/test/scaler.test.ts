@@ -9,6 +9,7 @@ import {
   logFor,
   scalerFor,
   transform,
+  trainRows,
   type FeatureScaleSpec,
   type ScalingOptions,
 } from '../src/internal/scaler.js';
@@ -233,5 +234,18 @@ describe('leakage check by an independent route (order statistics, row-order sum
     expect(check.mismatches.filter((m) => m.feature === 'ret').map((m) => m.field)).toEqual(
       expect.arrayContaining(['train.mean', 'train.max']),
     );
+  });
+});
+
+describe('trainRows', () => {
+  it('takes the rows before trainEnd, as a view when they come first and as a copy when they do not', () => {
+    const column = Float64Array.of(1, 2, 3, 4);
+    const ordered = trainRows([10, 20, 30, 40], { x: column }, ['x'], 30).get('x')!;
+    expect(Array.from(ordered)).toEqual([1, 2]);
+    expect(ordered.buffer).toBe(column.buffer);
+    const shuffled = trainRows([30, 10, 40, 20], { x: column }, ['x'], 30).get('x')!;
+    expect(Array.from(shuffled)).toEqual([2, 4]);
+    expect(Array.from(trainRows([30, 10], { x: [7, 8] }, ['x'], 30).get('x')!)).toEqual([8]);
+    expect(trainRows([50, 60], { x: column.subarray(0, 2) }, ['x'], 30).get('x')!.length).toBe(0);
   });
 });

@@ -1,30 +1,7 @@
 import { Rng } from '@tribar/core';
-import { pearson } from '@tribar/quant';
 import { describe, expect, it } from 'vitest';
 import { linkedPairs, type TrainView } from '../src/internal/correlation.js';
-
-/** The definition: per pair, views in order, Pearson on pairwise-finite train rows, stop at the first |r| below. */
-function reference(candidates: readonly string[], views: readonly TrainView[], threshold: number) {
-  const out: { a: number; b: number; weakest: number }[] = [];
-  for (let a = 0; a < candidates.length; a++) {
-    for (let b = a + 1; b < candidates.length; b++) {
-      let weakest = Infinity;
-      let seen = 0;
-      for (const view of views) {
-        const ca = view.columns[candidates[a]!];
-        const cb = view.columns[candidates[b]!];
-        if (ca === undefined || cb === undefined) continue;
-        const r = pearson(ca, cb, view.trainRows);
-        if (r !== r) continue;
-        seen++;
-        weakest = Math.min(weakest, Math.abs(r));
-        if (weakest < threshold) break;
-      }
-      if (seen > 0 && weakest >= threshold) out.push({ a, b, weakest });
-    }
-  }
-  return out;
-}
+import { referenceLinkedPairs as reference } from './reference.js';
 
 /** Columns built from a few latent factors so that many pairs correlate strongly; some hold NaN, ±Infinity or a constant. */
 function randomView(rng: Rng, symbol: string, names: readonly string[], rows: number): TrainView {

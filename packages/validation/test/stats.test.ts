@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '@tribar/core';
 import { adfTest } from '@tribar/quant';
 import { evenSample, mutualInformation } from '../src/internal/stats.js';
+import { referenceMutualInformation as reference } from './reference.js';
 import { normals, uniform } from './fixtures.js';
 
 describe('mutualInformation', () => {
@@ -55,27 +56,6 @@ describe('evenSample', () => {
 });
 
 describe('mutualInformation by quickselect', () => {
-  /** The definition: sort the finite values with a valid label, edges at sorted[⌊b·n/bins⌋], then the same counts. */
-  function reference(x: Float64Array, label: Float64Array, rows: Int32Array, bins: number): number {
-    const kept = [...rows].filter((i) => Number.isFinite(x[i]!) && [-1, 0, 1].includes(label[i]!));
-    const n = kept.length;
-    if (n < bins * 3) return 0;
-    const sorted = Float64Array.from(kept, (i) => x[i]!).sort();
-    const edges: number[] = [];
-    for (let b = 1; b < bins; b++) {
-      const edge = sorted[Math.floor((b * n) / bins)]!;
-      if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
-    }
-    const joint = Array.from({ length: edges.length + 1 }, () => [0, 0, 0]);
-    for (const i of kept) joint[edges.filter((e) => x[i]! >= e).length]![label[i]! + 1]!++;
-    const px = joint.map((row) => row[0]! + row[1]! + row[2]!);
-    const py = [0, 1, 2].map((c) => joint.reduce((sum, row) => sum + row[c]!, 0));
-    let mi = 0;
-    joint.forEach((row, b) => row.forEach((j, c) => (mi += j > 0 ? (j / n) * Math.log((j * n) / (px[b]! * py[c]!)) : 0)));
-    const used = (p: number[]) => p.filter((v) => v > 0).length;
-    return Math.max(0, mi - ((used(px) - 1) * (used(py) - 1)) / (2 * n));
-  }
-
   it('equals the sort-based definition to the last bit on ties, NaN, ±Infinity, invalid labels, sorted and reversed input', () => {
     const rng = new Rng(3);
     const n = 4000;

@@ -4,7 +4,7 @@
 // quantiles as order statistics (quickselect, no sort) and sums the mean in row order, so it costs a
 // few passes per column instead of a second sort, and a defect in one route shows against the other.
 import { UsageError } from '@tribar/core';
-import { meanStd, moments, orderStatistics } from '@tribar/quant';
+import { finiteSpread, meanStd, orderStatistics } from '@tribar/quant';
 import {
   centreAndScale,
   checkSpecs,
@@ -39,7 +39,7 @@ type Recomputed = Pick<FeatureState, 'scaler' | 'log' | 'logShift' | 'fill' | 'c
 const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 function recompute(values: ArrayLike<number>, feature: FeatureState, options: ScalerState['options']): Recomputed {
-  const m = moments(values);
+  const m = finiteSpread(values);
   const finite = new Float64Array(m.count);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
@@ -57,7 +57,7 @@ function recompute(values: ArrayLike<number>, feature: FeatureState, options: Sc
     nanCount: m.nan,
     infCount: m.inf,
     mean: orNull(m.mean),
-    std: orNull(Math.sqrt(m.popVariance)),
+    std: orNull(Math.sqrt(m.count > 0 ? m.sumSquares / m.count : Number.NaN)),
     min: orNull(m.min),
     max: orNull(m.max),
     median: orNull(quantileAt(n, 50, raw)),

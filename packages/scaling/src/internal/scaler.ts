@@ -155,7 +155,7 @@ export function centreAndScale(
   return { center, scale };
 }
 
-function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions): FeatureState {
+function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions, scratch: Float64Array): FeatureState {
   const { stats: train, sorted } = statsWithSorted(values);
   const warnings: string[] = [];
   const scaler = scalerFor(spec, options);
@@ -195,7 +195,8 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
     scaledTrain: { mean: null, std: null, min: null, max: null },
     warnings,
   };
-  state.scaledTrain = finiteMoments(transformColumn(state, values, options).values);
+  // The scaled train values are only summarised: one scratch buffer serves every feature.
+  state.scaledTrain = finiteMoments(transformColumn(state, values, options, undefined, scratch).values);
   return state;
 }
 
@@ -221,12 +222,14 @@ export function fitScaler(
 ): ScalerState {
   checkSpecs(specs);
   let rows = -1;
+  let scratch = new Float64Array(0);
   const features = specs.map((spec) => {
     const values = columnOf(columns, spec.name);
     if (values === undefined) throw new UsageError(`no train column for feature '${spec.name}'`);
     if (rows >= 0 && values.length !== rows) throw new UsageError(`column '${spec.name}' has ${values.length} rows, expected ${rows}`);
     rows = values.length;
-    return fitFeature(values, spec, options);
+    if (scratch.length < rows) scratch = new Float64Array(rows);
+    return fitFeature(values, spec, options, scratch);
   });
   const copy: ScalingOptions = {
     defaultScaler: options.defaultScaler,
@@ -246,11 +249,13 @@ export function trainRows(
 ): Map<string, Float64Array> {
   const picked: number[] = [];
   for (let i = 0; i < timestamp.length; i++) if ((timestamp[i] as number) < trainEnd) picked.push(i);
+  // Time-ordered rows put train first: then a Float64Array column's train part is a view, not a copy.
+  const prefix = picked.length === 0 || picked[picked.length - 1] === picked.length - 1;
   const out = new Map<string, Float64Array>();
   for (const name of names) {
     const values = columnOf(columns, name);
     if (values === undefined) throw new UsageError(`no column for feature '${name}'`);
-    out.set(name, pick(values, picked));
+    out.set(name, prefix && values instanceof Float64Array ? values.subarray(0, picked.length) : pick(values, picked));
   }
   return out;
 }
@@ -294,15 +299,16 @@ export const BELOW_LOG_FLOOR = 4;
 /**
  * Scale one column with a fitted feature. `flags`, when given (one byte per row), receives what happened to each
  * row (`IMPUTED | CLIPPED | BELOW_LOG_FLOOR`), so a caller can count them over any subset of rows without a second
- * transform.
+ * transform. `into`, when given (at least as long as `values`), receives the scaled values instead of a new array.
  */
 export function transformColumn(
   feature: FeatureState,
   values: ArrayLike<number>,
   options: Pick<ScalingOptions, 'clip'>,
   flags?: Uint8Array,
+  into?: Float64Array,
 ): ColumnTransform {
-  const out = new Float64Array(values.length);
+  const out = into === undefined ? new Float64Array(values.length) : into.subarray(0, values.length);
   const { min, max } = options.clip;
   let imputed = 0;
   let clipped = 0;

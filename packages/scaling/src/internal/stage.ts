@@ -80,15 +80,19 @@ function featureSummary(
   const bySplit: FeatureReport['bySplit'] = {};
   const trainScaled = feature.scaledTrain;
   for (const [part, rows] of parts) {
-    // The split's rows of the column scaled once (the same values, in the same order, as scaling them apart).
+    // The split's rows of the column scaled once (the same values, in the same order, as scaling them apart);
+    // time-ordered rows make each split one run of rows, read as a view without the index array.
+    const first = rows[0] as number;
+    const run = rows[rows.length - 1] === first + rows.length - 1;
     const result = { imputed: 0, clipped: 0, belowLogFloor: 0 };
-    for (const row of rows) {
-      const flag = scaled.flags[row] as number;
+    const countFlag = (flag: number) => {
       if (flag & IMPUTED) result.imputed++;
       if (flag & CLIPPED) result.clipped++;
       if (flag & BELOW_LOG_FLOOR) result.belowLogFloor++;
-    }
-    const stats = finiteMoments(scaled.values, rows);
+    };
+    if (run) for (let i = first; i < first + rows.length; i++) countFlag(scaled.flags[i] as number);
+    else for (const row of rows) countFlag(scaled.flags[row] as number);
+    const stats = run ? finiteMoments(scaled.values.subarray(first, first + rows.length)) : finiteMoments(scaled.values, rows);
     bySplit[part] = {
       rows: rows.length,
       imputed: result.imputed,
@@ -201,25 +205,15 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
       // The leakage check runs on the state as JSON read back, against train statistics recomputed
       // from the rows (per symbol, so the train columns can be dropped before the next symbol).
       leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
-      const transformed = state.features.map((feature) => {
-        const flags = new Uint8Array(timestamp.length);
-        return { values: transformColumn(feature, columns.get(feature.name) as Float64Array, options, flags).values, flags };
-      });
-      const scaled = state.features.map(
-        (feature, j) => [feature.name, (transformed[j] as { values: Float64Array }).values] as [string, Float64Array],
-      );
-      await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
+      // One flags buffer for every feature: each column's per-split report is taken right after its transform.
+      const flags = new Uint8Array(timestamp.length);
       const features: Record<string, FeatureReport> = {};
-      state.features.forEach((feature, j) => {
-        features[feature.name] = featureSummary(
-          state,
-          j,
-          transformed[j] as { values: Float64Array; flags: Uint8Array },
-          parts,
-          symbol,
-          warnings,
-        );
+      const scaled = state.features.map((feature, j) => {
+        const values = transformColumn(feature, columns.get(feature.name) as Float64Array, options, flags).values;
+        features[feature.name] = featureSummary(state, j, { values, flags }, parts, symbol, warnings);
+        return [feature.name, values] as [string, Float64Array];
       });
+      await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
       symbols[symbol] = {
         rows: timestamp.length,
         rowsBySplit: Object.fromEntries([...parts].map(([part, rows]) => [part, rows.length])),

@@ -1,5 +1,5 @@
 import type { ScalerColumnStats } from '@tribar/artifacts';
-import { meanStd, moments, sortFloat64 } from '@tribar/quant';
+import { finiteSpread, meanStd, sortFloat64 } from '@tribar/quant';
 
 /**
  * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
@@ -64,9 +64,9 @@ export function finiteMoments(
   min: number | null;
   max: number | null;
 } {
-  const m = moments(values, rows);
+  const m = finiteSpread(values, rows);
   if (m.count === 0) return { mean: null, std: null, min: null, max: null };
-  return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.popVariance)), min: m.min, max: m.max };
+  return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.sumSquares / m.count)), min: m.min, max: m.max };
 }
 
 /** `columnStats` and the sorted finite values it was computed from. */

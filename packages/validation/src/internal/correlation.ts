@@ -58,17 +58,49 @@ function centre(column: Float64Array, rows: Int32Array): Centred | undefined {
   return { deviations, sumSquares };
 }
 
-/** Σ a·b over the rows for every pair in `pairs` (flat a, b indices into `columns`), rows in order, blocked. */
+/**
+ * Σ a·b over the rows for every pair in `pairs` (flat a, b indices into `columns`, grouped by a as
+ * `linkedPairs` lists them), rows in order, blocked. Up to four pairs that share `a` go through one
+ * loop, so a[k] is loaded once for four products (a 1×4 register tile of the matrix product); each
+ * pair still keeps its own running sum that meets the rows in order.
+ */
 function crossProducts(columns: readonly Float64Array[], pairs: Int32Array, rows: number): Float64Array {
-  const sums = new Float64Array(pairs.length / 2);
+  const count = pairs.length / 2;
+  const sums = new Float64Array(count);
   for (let start = 0; start < rows; start += BLOCK_ROWS) {
     const end = Math.min(rows, start + BLOCK_ROWS);
-    for (let p = 0; p < sums.length; p++) {
-      const a = columns[pairs[2 * p] as number] as Float64Array;
-      const b = columns[pairs[2 * p + 1] as number] as Float64Array;
-      let s = sums[p] as number;
-      for (let k = start; k < end; k++) s += (a[k] as number) * (b[k] as number);
-      sums[p] = s;
+    let p = 0;
+    while (p < count) {
+      const ia = pairs[2 * p] as number;
+      const a = columns[ia] as Float64Array;
+      if (p + 3 < count && pairs[2 * (p + 3)] === ia) {
+        const b0 = columns[pairs[2 * p + 1] as number] as Float64Array;
+        const b1 = columns[pairs[2 * p + 3] as number] as Float64Array;
+        const b2 = columns[pairs[2 * p + 5] as number] as Float64Array;
+        const b3 = columns[pairs[2 * p + 7] as number] as Float64Array;
+        let s0 = sums[p] as number;
+        let s1 = sums[p + 1] as number;
+        let s2 = sums[p + 2] as number;
+        let s3 = sums[p + 3] as number;
+        for (let k = start; k < end; k++) {
+          const x = a[k] as number;
+          s0 += x * (b0[k] as number);
+          s1 += x * (b1[k] as number);
+          s2 += x * (b2[k] as number);
+          s3 += x * (b3[k] as number);
+        }
+        sums[p] = s0;
+        sums[p + 1] = s1;
+        sums[p + 2] = s2;
+        sums[p + 3] = s3;
+        p += 4;
+      } else {
+        const b = columns[pairs[2 * p + 1] as number] as Float64Array;
+        let s = sums[p] as number;
+        for (let k = start; k < end; k++) s += (a[k] as number) * (b[k] as number);
+        sums[p] = s;
+        p++;
+      }
     }
   }
   return sums;

@@ -1,6 +1,6 @@
 // Feature selection on train rows only: low variance, then correlation groups (union-find), keeping
 // greedily the most informative features (mean mutual information; ties alphabetical).
-import { moments } from '@tribar/quant';
+import { finiteSpread } from '@tribar/quant';
 import { linkedPairs, type TrainView } from './correlation.js';
 
 export interface SelectionOptions {
@@ -58,11 +58,13 @@ export function selectFeatures(features: readonly string[], views: readonly Trai
       const column = view.columns[name];
       if (column === undefined) continue;
       present++;
-      const m = moments(column, view.trainRows);
+      const m = finiteSpread(column, view.trainRows);
       if (m.count > 0) finite++;
       if (m.count < options.minFiniteValues) continue;
       judged++;
-      if (isLowVariance(m.mean, m.variance, options.varianceThreshold)) low++;
+      // The sample variance (ddof 1), as `moments` gives it.
+      const variance = m.count > 1 ? m.sumSquares / (m.count - 1) : Number.NaN;
+      if (isLowVariance(m.mean, variance, options.varianceThreshold)) low++;
     }
     if (present > 0 && finite === 0) removed[name] = 'no finite train values';
     else if (judged > 0 && low === judged) {
