@@ -266,6 +266,26 @@ export const PREDICTION_COLUMN = {
   predicted: 'predicted',
 } as const;
 
+/** Columns of `bet-sizes.arrow`. */
+export const BET_SIZE_COLUMN = {
+  timestamp: 'timestamp',
+  /** The sample's row in the run's per-symbol tables. */
+  row: 'row',
+  /** Signed contracts the sized backtest was given at this test row (+ long, − short, 0 none). */
+  contracts: 'contracts',
+} as const;
+
+/**
+ * `bet-sizes.arrow` (when the run sizes bets: `train.calibration`, `train.betSizing` or `train.metaLabeling` on): the
+ * signed contracts of every test row, what inference's `betSize` reproduces for the same bars.
+ */
+export const trainBetSizes = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/bet-sizes.arrow`, STAGE.train, [
+    { name: BET_SIZE_COLUMN.timestamp, type: 'timestamp' },
+    { name: BET_SIZE_COLUMN.row, type: 'int32' },
+    { name: BET_SIZE_COLUMN.contracts, type: 'int32' },
+  ]);
+
 /** Columns of `equity.arrow`. */
 export const EQUITY_COLUMN = {
   timestamp: 'timestamp',

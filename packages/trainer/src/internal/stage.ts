@@ -7,6 +7,7 @@ import {
   splitBars,
   splitSummary,
   STAGE,
+  trainBetSizes,
   TRAIN_SUMMARY_VERSION,
   trainEquity,
   trainHistory,
@@ -78,7 +79,7 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
       trainSummary.path,
       ...trainingPlan(config).flatMap((p) => [
         ...trainOutputs(p.model, p.symbol, p.horizon),
-        ...(sizesBets(config) ? [trainServing(p.model, p.symbol, p.horizon).path] : []),
+        ...(sizesBets(config) ? [trainServing(p.model, p.symbol, p.horizon).path, trainBetSizes(p.model, p.symbol, p.horizon).path] : []),
         ...(p.ensemble ? ensembleCvOutputs(p.ensemble, p.symbol, p.horizon) : []),
         // Out-of-fold predictions and importance exist for single tabular models only.
         ...(p.ensemble || !registry.has(p.model) || registry.card(p.model).inputKind !== 'tabular'

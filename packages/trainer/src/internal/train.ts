@@ -2,6 +2,7 @@ import type { RunConfig, TrainConfig } from '@tribar/config';
 import { contractFor } from '@tribar/config';
 import {
   artifactPath,
+  trainBetSizes,
   trainEquity,
   trainHistory,
   trainMetaSecondaryDir,
@@ -17,7 +18,7 @@ import {
 } from '@tribar/artifacts';
 import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
-import { outOfFoldPredictions } from '@tribar/ensembles';
+import { outOfFoldPredictions, primarySides } from '@tribar/ensembles';
 import {
   isSequenceSource,
   resolveHyperparameters,
@@ -43,7 +44,7 @@ import { writeDiagnostics } from './diagnostics.js';
 import { buildEnsemble, ensembleOutOfFold, ensembleProblems, writeEnsembleCv, type EnsembleConfig } from './ensembles.js';
 import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
-import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
+import { backtestSummary, writeBetSizes, writeEquity, writePredictions, writeTrades } from './outputs.js';
 import { metaLabelContracts } from './meta-labeling.js';
 import { calibrateFit, sizeContracts } from './positions.js';
 
@@ -315,6 +316,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         { split: 'test', dataset: data.test, input: test, proba: testProba },
       ]);
       await writeEquity(runDir, trainEquity(name, symbol, horizon), data.test.timestampMs, bt.equity);
+      if (calibration || sizing || meta) {
+        // Without sizes of its own the backtest takes one contract on the (calibrated) argmax side at the threshold.
+        const sizes = contracts ?? Int32Array.from(primarySides(traded.p, test.rows, config.train.backtest.threshold));
+        await writeBetSizes(runDir, trainBetSizes(name, symbol, horizon), data.test, sizes);
+      }
       await writeTrades(runDir, trainTrades(name, symbol, horizon), bt, data.market.timestampMs, costOf(config, symbol));
       const summary = backtestSummary(bt, config.train.backtest.threshold);
       const result: TrainResult = {
