@@ -20,7 +20,8 @@ export async function runLoad(options: {
   url: string;
   modelId: string;
   runId: string;
-  bars: unknown[];
+  /** The predict request's body (raw bars, with partners when the model needs them). */
+  body: unknown;
   rowsPerPredict: number;
   amount?: number;
   connections?: number;
@@ -47,7 +48,7 @@ export async function runLoad(options: {
       {
         method: 'POST',
         path: `/models/${options.modelId}/predict`,
-        body: JSON.stringify({ json: options.bars }),
+        body: JSON.stringify(options.body),
         onResponse: (status: number) => {
           if (status === 200) predictRequests += 1;
         },

@@ -323,10 +323,13 @@ async function refreshModels() {
 
 $('#predict-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const text = $('#predict-bars').value.trim();
+  const bars = (text) => (text.startsWith('[') ? { json: JSON.parse(text) } : { csv: text });
+  const partner = $('#predict-partner-symbol').value.trim();
   let body;
   try {
-    body = text.startsWith('[') ? { json: JSON.parse(text) } : { csv: text };
+    body = bars($('#predict-bars').value.trim());
+    // The API takes each partner's bars under its symbol (the model's cross-asset features read them).
+    if (partner) body.partners = { [partner]: bars($('#predict-partner-bars').value.trim()) };
   } catch (error) {
     say(`bars are not JSON: ${error.message}`, true);
     return;
@@ -343,6 +346,7 @@ $('#predict-form').addEventListener('submit', (event) => {
         const row = document.createElement('tr');
         cell(row, new Date(prediction.timestampMs).toISOString().replace('T', ' ').slice(0, 19));
         for (const p of prediction.proba) cell(row, fixed(p));
+        cell(row, prediction.betSize === undefined ? '' : String(prediction.betSize));
         rows.append(row);
       }
       say(`${result.rows} predictions from ${result.model}`);

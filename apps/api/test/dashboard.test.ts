@@ -126,6 +126,9 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
         volume: 3,
       }));
       await page.fill('#predict-bars', JSON.stringify(bars));
+      // The partner's bars (a cross-asset model reads them) go along under its symbol.
+      await page.fill('#predict-partner-symbol', 'MGC');
+      await page.fill('#predict-partner-bars', JSON.stringify(bars));
       await page.click('#predict-form button');
       await expect.poll(() => page.locator('#predictions tbody tr').count(), { timeout: WAIT_MS }).toBe(2);
       expect(await page.locator('#predictions tbody tr').first().locator('td').allTextContents()).toEqual([
@@ -133,7 +136,9 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
         '0.250',
         '0.500',
         '0.250',
+        '',
       ]);
+      expect(h.lastPartners).toEqual(['MGC']);
 
       expect(errors).toEqual([]);
     } finally {

@@ -13,17 +13,20 @@ export interface Harness extends TribarApi {
   root: string;
   runsDir: string;
   predictCalls: number;
+  /** Partner symbols of the fake predictor's last predict call, in order. */
+  lastPartners: string[];
   close(): Promise<void>;
 }
 
 /** A fake predictor: one row per JSON bar (after the first 5, its "warm-up"), probabilities from the close. */
 const fakeLoadPredictor =
-  (harness: { predictCalls: number }): LoadPredictor =>
+  (harness: { predictCalls: number; lastPartners: string[] }): LoadPredictor =>
   async ({ model, symbol, horizon }) => {
     const predictor: PredictorLike = {
       info: { runId: 'x', model, symbol, horizon, inputKind: 'tabular', features: ['f1'], warmupBars: 5, barMinutes: 5, card: {} },
-      async predict(bars) {
+      async predict(bars, options) {
         harness.predictCalls += 1;
+        harness.lastPartners = Object.keys(options?.partners ?? {}).sort();
         const rows = 'json' in bars ? bars.json.length - 5 : 0;
         if (rows <= 0) {
           const { TribarError } = await import('@tribar/core');
@@ -52,7 +55,7 @@ export async function harness(
   const root = mkdtempSync(join(tmpdir(), 'tribar-api-'));
   const runsDir = join(root, 'runs');
   const base = runConfigSchema.parse({}).api;
-  const state = { predictCalls: 0 };
+  const state = { predictCalls: 0, lastPartners: [] as string[] };
   const built = await buildApp({
     api: { ...base, ...api },
     runsDir,

@@ -22,7 +22,7 @@ describe('bounded load against 127.0.0.1', () => {
       close: 1.5,
       volume: 3,
     }));
-    const result = await runLoad({ url, modelId: 'trained~logistic-MES-h20', runId: 'trained', bars, rowsPerPredict: 20 });
+    const result = await runLoad({ url, modelId: 'trained~logistic-MES-h20', runId: 'trained', body: { json: bars }, rowsPerPredict: 20 });
     expect(result.requests).toBe(2000);
     expect(result.errors).toBe(0);
     expect(result.timeouts).toBe(0);
@@ -33,7 +33,7 @@ describe('bounded load against 127.0.0.1', () => {
   });
 
   it('refuses to load anything but loopback', async () => {
-    await expect(runLoad({ url: 'http://192.0.2.1:80', modelId: 'x', runId: 'x', bars: [], rowsPerPredict: 1 })).rejects.toThrow(
+    await expect(runLoad({ url: 'http://192.0.2.1:80', modelId: 'x', runId: 'x', body: { json: [] }, rowsPerPredict: 1 })).rejects.toThrow(
       '127.0.0.1 only',
     );
   });

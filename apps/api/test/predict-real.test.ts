@@ -42,7 +42,16 @@ beforeAll(async () => {
     data: { synthetic: { days: 21 } },
     horizons: [20],
     splits: { embargoBars: 288 },
-    train: { models: ['logistic'], hyperparameters: { logistic: { maxIter: 30 } }, tracking: { dir: join(h.root, 'mlruns') } },
+    train: {
+      models: ['logistic'],
+      hyperparameters: { logistic: { maxIter: 30 } },
+      tracking: { dir: join(h.root, 'mlruns') },
+      // The run sizes bets: calibrated on val, sized by probability, meta-labeled by a secondary fitted on OOF rows.
+      calibration: { method: 'temperature' },
+      betSizing: { method: 'probability', maxContracts: 3, averageActive: false },
+      outOfFold: { enabled: true, folds: 3 },
+      metaLabeling: { enabled: true, threshold: 0.5 },
+    },
     paths: { runsDir: h.runsDir },
     tune: { dir: join(h.root, 'studies') },
   });
@@ -68,7 +77,11 @@ describe('POST /models/{id}/predict through the real @tribar/inference', () => {
       payload: { csv, partners: { MGC: { csv: toCsv(rawTable('MGC')) } } },
     });
     expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
-    const body = response.json() as { rows: number; classes: string[]; predictions: Array<{ timestampMs: number; proba: number[] }> };
+    const body = response.json() as {
+      rows: number;
+      classes: string[];
+      predictions: Array<{ timestampMs: number; proba: number[]; betSize?: number }>;
+    };
     expect(body.classes).toEqual(['short', 'neutral', 'long']);
     const byTime = new Map(body.predictions.map((p) => [p.timestampMs, p.proba]));
 
@@ -85,6 +98,23 @@ describe('POST /models/{id}/predict through the real @tribar/inference', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(100);
+
+    // The bet sizes: the pipeline's own contracts per test row (bet-sizes.arrow), bit for bit, from the same raw bars.
+    const sizeByTime = new Map(body.predictions.map((p) => [p.timestampMs, p.betSize]));
+    const sizes = await readArrowFile(join(runDir, 'train', 'logistic-MES-h20', 'bet-sizes.arrow'));
+    const served: number[] = [];
+    for (let i = 0; i < sizes.numRows; i++) {
+      const row = sizes.get(i)!;
+      const got = sizeByTime.get(Number(row['timestamp']));
+      expect(got, new Date(Number(row['timestamp'])).toISOString()).toBe(Number(row['contracts']));
+      served.push(got!);
+    }
+    expect(served.length).toBe(compared);
+    // Meta-labeling acted on some rows and passed on others (a test of sizes that cannot all be 0).
+    expect(served.some((q) => q !== 0)).toBe(true);
+    const metrics = JSON.parse(readFileSync(join(runDir, 'train', 'logistic-MES-h20', 'metrics.json'), 'utf8'));
+    expect(metrics.metaLabeling.fittedOn).toBe('oof');
+    expect(served.filter((q) => q !== 0).length).toBe(metrics.metaLabeling.testActed);
   });
 
   it('refuses a model that reads a partner without its bars, naming the partner', async () => {

@@ -121,6 +121,8 @@ export const trainResultSchema = z.object({
   cv: cvSummarySchema.nullable(),
   /** The model's resolved hyperparameters. */
   hyperparameters: z.record(z.string(), z.unknown()),
+  /** Ensembles only: run-relative path of their `cv.json` (members' OOF files and fold scores, the ensemble's OOF scores). */
+  ensembleCv: z.string().optional(),
 });
 export type TrainResultEntry = z.infer<typeof trainResultSchema>;
 
@@ -161,13 +163,23 @@ export type TrainBetSizingEntry = z.infer<typeof trainBetSizingSchema>;
 export const trainMetaLabelingSchema = z.object({
   secondary: z.string(),
   threshold: z.number(),
-  /** Val rows where the primary took a side: the secondary's training samples. */
+  /** Val rows where the primary took a side (the secondary's training samples when `fittedOn` is `val`). */
   valSamples: count,
   /** Share of them whose side was profitable after costs (null without samples). */
   valProfitableShare: jsonNumber,
   /** Test rows where the primary took a side, and those the secondary acted on. */
   testSides: count,
   testActed: count,
+  /**
+   * Rows the secondary was fitted on: `oof` = the train rows' purged out-of-fold primary probabilities (with
+   * `train.outOfFold.enabled`), `val` = the val rows. Absent in files written before it existed (then val).
+   */
+  fittedOn: z.enum(['oof', 'val']).optional(),
+  /** The secondary's training samples (rows of `fittedOn` where the primary took a side) and their profitable share. */
+  samples: count.optional(),
+  profitableShare: jsonNumber.optional(),
+  /** Why the secondary fell back to val (no out-of-fold probabilities for this model). */
+  fallbackReason: z.string().optional(),
 });
 export type TrainMetaLabelingEntry = z.infer<typeof trainMetaLabelingSchema>;
 
@@ -185,6 +197,32 @@ export const trainMetricsSchema = trainResultSchema.extend({
   backtestArgmax: trainBacktestSchema.optional(),
 });
 export type TrainMetricsFile = z.infer<typeof trainMetricsSchema>;
+
+/** A fit's saved meta-labeling secondary (with `train.metaLabeling.enabled`), inside the model's folder. */
+export const trainMetaSecondaryDir = (model: string, symbol: string, horizon: number) =>
+  `${trainModelDir(model, symbol, horizon)}/secondary`;
+
+/**
+ * `model/serving.json` (written when the run sizes bets: `train.calibration`, `train.betSizing` or
+ * `train.metaLabeling` on): what inference needs to turn the model's probabilities into the pipeline's bet
+ * sizes — the calibrator fitted on val, the sizing settings, the backtest threshold, and the meta-labeling
+ * secondary's settings (the secondary itself is saved under `trainMetaSecondaryDir`; `fitted` false when one
+ * class left nothing to learn, then `actOnAll` says whether every side is taken).
+ */
+export const trainServingSchema = z.object({
+  threshold: z.number(),
+  calibration: z.object({ method: z.enum(['temperature', 'platt', 'isotonic']), calibrator: z.record(z.string(), z.unknown()) }).nullable(),
+  betSizing: z.object({
+    method: z.enum(['none', 'probability', 'budget']),
+    maxContracts: z.number().int().positive(),
+    step: z.number(),
+    averageActive: z.boolean(),
+  }),
+  metaLabeling: z.object({ secondary: z.string(), threshold: z.number(), fitted: z.boolean(), actOnAll: z.boolean() }).nullable(),
+});
+export type TrainServingFile = z.infer<typeof trainServingSchema>;
+export const trainServing = (model: string, symbol: string, horizon: number) =>
+  jsonArtifact(`${trainModelDir(model, symbol, horizon)}/serving.json`, STAGE.train, trainServingSchema);
 
 /** One epoch of `history.json`. */
 export const epochLogSchema = z.object({
@@ -228,6 +266,26 @@ export const PREDICTION_COLUMN = {
   predicted: 'predicted',
 } as const;
 
+/** Columns of `bet-sizes.arrow`. */
+export const BET_SIZE_COLUMN = {
+  timestamp: 'timestamp',
+  /** The sample's row in the run's per-symbol tables. */
+  row: 'row',
+  /** Signed contracts the sized backtest was given at this test row (+ long, − short, 0 none). */
+  contracts: 'contracts',
+} as const;
+
+/**
+ * `bet-sizes.arrow` (when the run sizes bets: `train.calibration`, `train.betSizing` or `train.metaLabeling` on): the
+ * signed contracts of every test row, what inference's `betSize` reproduces for the same bars.
+ */
+export const trainBetSizes = (model: string, symbol: string, horizon: number) =>
+  arrowArtifact(`${trainResultDir(model, symbol, horizon)}/bet-sizes.arrow`, STAGE.train, [
+    { name: BET_SIZE_COLUMN.timestamp, type: 'timestamp' },
+    { name: BET_SIZE_COLUMN.row, type: 'int32' },
+    { name: BET_SIZE_COLUMN.contracts, type: 'int32' },
+  ]);
+
 /** Columns of `equity.arrow`. */
 export const EQUITY_COLUMN = {
   timestamp: 'timestamp',
@@ -253,6 +311,53 @@ export const trainPredictions = (model: string, symbol: string, horizon: number)
  */
 export const trainOof = (model: string, symbol: string, horizon: number) =>
   arrowArtifact(`${trainResultDir(model, symbol, horizon)}/oof.arrow`, STAGE.train, trainPredictions(model, symbol, horizon).columns);
+
+/**
+ * An ensemble member's out-of-fold probabilities (every train sample, split 0), the columns of `predictions.arrow`:
+ * `train/<ensemble>-<S>-h<h>/oof-members/<i>-<member>.arrow` (i = the member's 0-based place in `members`).
+ */
+export const trainEnsembleMemberOof = (model: string, symbol: string, horizon: number, index: number, member: string) =>
+  arrowArtifact(
+    `${trainResultDir(model, symbol, horizon)}/oof-members/${index}-${member.toLowerCase()}.arrow`,
+    STAGE.train,
+    trainPredictions(model, symbol, horizon).columns,
+  );
+
+/** Scores of one purged fold's test rows (out of sample): log loss and macro F1 as `classificationMetrics` computes them. */
+const foldScoreSchema = z.object({
+  fold: count,
+  trainRows: count,
+  testRows: count,
+  purged: count,
+  embargoed: count,
+  /** Epochs (boosting rounds) the fold's fit ran: with early stopping, on its inner purged holdout. */
+  epochs: count,
+  logLoss: jsonNumber,
+  macroF1: z.number(),
+});
+/** Out-of-fold scores of a model over all train rows, and per fold. */
+const oofScoresSchema = z.object({ logLoss: jsonNumber, macroF1: z.number(), folds: z.array(foldScoreSchema) });
+
+/**
+ * `cv.json` of an ensemble fit (every `train.ensembles` kind): its members' purged k-fold OOF predictions
+ * (files under `oof-members/`) with per-fold scores, and the ensemble's own out-of-fold scores (its `oof.arrow`;
+ * null for bagging, whose estimators need the label windows of each fold's own rows) beside its val scores.
+ */
+export const trainEnsembleCvSchema = z.object({
+  kind: z.enum(['voting', 'stacking', 'blending', 'bagging']),
+  scheme: z.object({ kind: z.literal('kfold'), folds: count, embargo: count }),
+  /** Share of each fold's train rows held out (last in time, purged) to stop its fit early. */
+  earlyStoppingHoldout: z.number(),
+  members: z.array(z.object({ index: count, model: z.string(), oof: z.string(), scores: oofScoresSchema })),
+  ensemble: z.object({
+    oof: z.string().nullable(),
+    scores: oofScoresSchema.nullable(),
+    val: z.object({ logLoss: z.number(), macroF1: z.number() }),
+  }),
+});
+export type TrainEnsembleCvFile = z.infer<typeof trainEnsembleCvSchema>;
+export const trainEnsembleCv = (model: string, symbol: string, horizon: number) =>
+  jsonArtifact(`${trainResultDir(model, symbol, horizon)}/cv.json`, STAGE.train, trainEnsembleCvSchema);
 
 /** One feature's importance over purged folds: mean and standard error. */
 const featureImportanceSchema = z.object({ feature: z.string(), mean: jsonNumber, stdError: jsonNumber });

@@ -16,3 +16,13 @@ export type { CalibrationReport, ReliabilityBin } from './internal/calibration-m
 export { registerEnsembles } from './internal/families.js';
 export { meanDecreaseAccuracy, singleFeatureImportance, meanDecreaseImpurity } from './internal/importance.js';
 export type { FeatureImportance, ImportanceOptions } from './internal/importance.js';
+export {
+  actProbabilities,
+  META_CLASS,
+  metaContracts,
+  primarySides,
+  probabilityContracts,
+  withPrimary,
+  argmaxProbabilities,
+  wholeContracts,
+} from './internal/sizing.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outOfFoldPredictions } from '../src/internal/oof.js';
+import { innerHoldout, outOfFoldPredictions } from '../src/internal/oof.js';
 import { spyRegistry, syntheticRows, withRowIds } from './synthetic.js';
 
 describe('outOfFoldPredictions', () => {
@@ -82,5 +82,30 @@ describe('outOfFoldPredictions', () => {
         seed: 0,
       }),
     ).rejects.toThrow(/299 label windows for 300 rows/);
+  });
+
+  it('stops each fold early on an inner purged holdout of its own train rows, never its test rows', async () => {
+    const split = Int32Array.from([...Array.from({ length: 100 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => 200 + i)]);
+    const { fit, holdout } = innerHoldout(split, windows, 0.2);
+    // The last 40 train rows (in time) validate; fitted rows whose label windows reach them are purged (5-row windows).
+    expect([...holdout]).toEqual(Array.from({ length: 40 }, (_, i) => 260 + i));
+    expect(fit.length).toBe(160 - 5);
+    expect(Math.max(...fit)).toBe(254);
+    for (const r of fit) expect(windows.end[r]!).toBeLessThan(windows.start[260]!);
+    expect(() => innerHoldout(split, windows, 1)).toThrow(/holdout must be in \(0, 1\)/);
+
+    const rounds = await outOfFoldPredictions({
+      registry: spyRegistry({ fitted: [], predicted: [] }),
+      model: 'gbdt',
+      hyperparameters: { nEstimators: 200, learningRate: 0.3 },
+      input,
+      windows,
+      scheme: { kind: 'kfold', folds: 3, embargo: 2 },
+      seed: 2,
+      earlyStopping: { holdout: 0.2, patience: 3, minDelta: 0 },
+    });
+    // Every fold stopped well before 200 rounds, and every row still has an out-of-fold probability.
+    expect(rounds.splits.every((s) => s.epochs < 200)).toBe(true);
+    expect(rounds.proba.every((p) => Number.isFinite(p))).toBe(true);
   });
 });

@@ -15,6 +15,14 @@ const VALUES = [
   'singleFeatureImportance',
   'outOfFoldPredictions',
   'registerEnsembles',
+  'actProbabilities',
+  'argmaxProbabilities',
+  'META_CLASS',
+  'metaContracts',
+  'primarySides',
+  'probabilityContracts',
+  'withPrimary',
+  'wholeContracts',
 ];
 
 describe('the public face of @tribar/ensembles', () => {

@@ -1,5 +1,5 @@
 import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
-import { NUM_CLASSES, type LabeledInput, type ModelRegistry } from '@tribar/models';
+import { NUM_CLASSES, type EpochHook, type LabeledInput, type ModelRegistry } from '@tribar/models';
 import { combinatorialPurgedCV, purgedKFold, type CvSplit, type SampleWindows } from '@tribar/splits';
 import { selectRows } from './rows.js';
 
@@ -21,6 +21,20 @@ export interface OofOptions {
   logger?: Logger;
   progress?: ProgressReporter;
   signal?: AbortSignal | undefined;
+  /**
+   * Early stopping of each split's fit on an inner purged holdout: the last `holdout` share (in time) of
+   * the split's train rows validates, the train rows whose label windows reach into it are purged, and
+   * the fit stops after `patience` epochs (boosting rounds) without a `minDelta` gain, keeping its best.
+   * The split's test rows take no part, so the OOF probabilities stay out of sample. Default: off.
+   */
+  earlyStopping?: OofEarlyStopping;
+}
+
+/** See `OofOptions.earlyStopping`. */
+export interface OofEarlyStopping {
+  holdout: number;
+  patience: number;
+  minDelta: number;
 }
 
 /** One split of an OOF run: the rows fitted on and the rows predicted. */
@@ -29,6 +43,8 @@ export interface OofSplit {
   test: Int32Array;
   purged: number;
   embargoed: number;
+  /** Epochs (boosting rounds) the split's fit ran. */
+  epochs: number;
 }
 
 export interface OofPredictions {
@@ -72,10 +88,14 @@ export async function outOfFoldPredictions(options: OofOptions): Promise<OofPred
     if (split.train.length === 0) throw new UsageError(`outOfFoldPredictions: split ${index} has no train rows left after purging`);
     const model = registry.create(options.model, options.hyperparameters ?? {});
     try {
-      const fit = await model.fit(selectRows(input, split.train), {
+      const inner = options.earlyStopping ? innerHoldout(split.train, windows, options.earlyStopping.holdout) : null;
+      const fit = await model.fit(selectRows(input, inner ? inner.fit : split.train), {
         seed: options.seed + index,
         logger,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(inner && options.earlyStopping
+          ? { validation: selectRows(input, inner.holdout), restoreBest: true, onEpoch: stopWithoutGain(options.earlyStopping) }
+          : {}),
       });
       const p = (await model.predictProba(selectRows(input, split.test))).p;
       for (let k = 0; k < split.test.length; k++) {
@@ -84,7 +104,13 @@ export async function outOfFoldPredictions(options: OofOptions): Promise<OofPred
         tested[row]! += 1;
         fold[row] = options.scheme.kind === 'kfold' ? index : -tested[row]!;
       }
-      out.push({ train: split.train, test: split.test, purged: split.purged.length, embargoed: split.embargoed.length });
+      out.push({
+        train: split.train,
+        test: split.test,
+        purged: split.purged.length,
+        embargoed: split.embargoed.length,
+        epochs: fit.epochs,
+      });
       logger.info({ split: index, trainRows: split.train.length, testRows: split.test.length, epochs: fit.epochs }, 'oof: split done');
     } finally {
       model.dispose();
@@ -98,4 +124,35 @@ export async function outOfFoldPredictions(options: OofOptions): Promise<OofPred
       proba[r * NUM_CLASSES + c] = tested[r] === 0 ? Number.NaN : (sum[r * NUM_CLASSES + c] as number) / tested[r]!;
   }
   return { model: options.model, proba, fold, splits: out };
+}
+
+/**
+ * The inner split of a fold's train rows for early stopping: the last `share` of them (by time) is
+ * the holdout; rows whose label windows end at or after the holdout's first label start are purged
+ * from the fit (their labels overlap what validates them).
+ */
+export function innerHoldout(train: Int32Array, windows: SampleWindows, share: number): { fit: Int32Array; holdout: Int32Array } {
+  if (!(share > 0 && share < 1)) throw new UsageError(`outOfFoldPredictions: earlyStopping.holdout must be in (0, 1), got ${share}`);
+  const sorted = Int32Array.from(train).sort();
+  const size = Math.max(1, Math.floor(sorted.length * share));
+  const holdout = sorted.slice(sorted.length - size);
+  const firstStart = windows.start[holdout[0]!]!;
+  const fit = sorted.slice(0, sorted.length - size).filter((p) => windows.end[p]! < firstStart);
+  if (fit.length === 0) throw new UsageError('outOfFoldPredictions: no rows left to fit after the early-stopping holdout and its purge');
+  return { fit, holdout };
+}
+
+/** An epoch hook that stops after `patience` epochs without a `minDelta` fall of the validation loss. */
+export function stopWithoutGain(settings: Pick<OofEarlyStopping, 'patience' | 'minDelta'>): EpochHook {
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = -1;
+  return (log) => {
+    if (log.valLoss === undefined || !Number.isFinite(log.valLoss)) return;
+    if (log.valLoss < best - settings.minDelta) {
+      best = log.valLoss;
+      bestEpoch = log.epoch;
+      return;
+    }
+    if (log.epoch - bestEpoch >= settings.patience) return { stop: true };
+  };
 }

@@ -13,7 +13,7 @@ import {
 } from '@tribar/models';
 import type { SampleWindows } from '@tribar/splits';
 import { readEnsembleDir, writeEnsembleDir } from './model-dir.js';
-import { outOfFoldPredictions, type OofScheme } from './oof.js';
+import { outOfFoldPredictions, stopWithoutGain, type OofPredictions, type OofScheme } from './oof.js';
 import { probabilityFeatures } from './rows.js';
 import { fitMembers } from './voting.js';
 
@@ -53,6 +53,22 @@ export interface StackingOptions {
   mode: 'stacking' | 'blending';
   /** Stacking's purged CV (default 5-fold, no embargo). */
   scheme?: OofScheme;
+  /**
+   * Early stopping of the members (default off: every epoch runs): the final fits stop on the
+   * validation rows, the OOF folds on an inner purged holdout of their own train rows (`holdout`
+   * share, see `outOfFoldPredictions`); `patience(model)` per member family. Not saved with the model.
+   */
+  earlyStopping?: { holdout: number; minDelta: number; patience: (model: string) => number };
+}
+
+/** What a stacking fit's cross-validation gave: each member's OOF predictions and the ensemble's own. */
+export interface StackingOutOfFold {
+  members: OofPredictions[];
+  /**
+   * The meta-learner's purged k-fold OOF over the members' OOF probabilities (same scheme): each row's
+   * probability comes from members and a meta-learner that never saw its label window.
+   */
+  ensemble: OofPredictions;
 }
 
 /**
@@ -72,6 +88,8 @@ export class StackingEnsemble implements BaseModel {
   #fitted: boolean;
   /** The meta-learner's input rows of the last fit (OOF or validation), for tests and diagnostics. */
   lastMetaRows = 0;
+  /** Stacking only: the last fit's out-of-fold predictions (members' and the ensemble's); null before a fit. */
+  lastOutOfFold: StackingOutOfFold | null = null;
 
   constructor(options: StackingOptions, fitted?: { members: BaseModel[]; meta: BaseModel }) {
     if (options.members.length === 0) throw new UsageError(`${options.mode}: needs at least one member`);
@@ -101,30 +119,65 @@ export class StackingEnsemble implements BaseModel {
         });
       }
       const scheme = this.#options.scheme ?? { kind: 'kfold', folds: 5, embargo: 0 };
-      const oof = [];
+      const stopping = this.#options.earlyStopping;
+      const oof: OofPredictions[] = [];
       for (const spec of this.#options.members) {
         oof.push(
-          (
-            await outOfFoldPredictions({
+          await outOfFoldPredictions({
+            registry: this.#registry,
+            model: spec.model,
+            hyperparameters: spec.hyperparameters ?? {},
+            input: train,
+            windows,
+            scheme,
+            seed,
+            ...(options.logger ? { logger: options.logger } : {}),
+            signal: options.signal,
+            ...(stopping
+              ? { earlyStopping: { holdout: stopping.holdout, minDelta: stopping.minDelta, patience: stopping.patience(spec.model) } }
+              : {}),
+          }),
+        );
+      }
+      metaInput = withLabels(
+        probabilityFeatures(
+          names,
+          oof.map((o) => o.proba),
+          train.rows,
+        ),
+        train,
+      );
+      const metaSpec = this.#options.metaLearner ?? { model: 'logistic' };
+      const complete = oof.every((o) => o.proba.every(Number.isFinite));
+      this.lastOutOfFold = complete
+        ? {
+            members: oof,
+            ensemble: await outOfFoldPredictions({
               registry: this.#registry,
-              model: spec.model,
-              hyperparameters: spec.hyperparameters ?? {},
-              input: train,
+              model: metaSpec.model,
+              hyperparameters: metaSpec.hyperparameters ?? {},
+              input: metaInput,
               windows,
               scheme,
               seed,
               ...(options.logger ? { logger: options.logger } : {}),
               signal: options.signal,
-            })
-          ).proba,
-        );
-      }
-      metaInput = withLabels(probabilityFeatures(names, oof, train.rows), train);
+            }),
+          }
+        : null;
     } else {
       if (options.validation === undefined)
         throw new UsageError('blending: fit needs validation rows (the meta-learner is fitted on them)');
     }
-    await fitMembers(this.members, train, options);
+    const stopping = this.#options.earlyStopping;
+    await fitMembers(
+      this.members,
+      train,
+      options,
+      stopping && options.validation
+        ? (model) => stopWithoutGain({ minDelta: stopping.minDelta, patience: stopping.patience(model) })
+        : undefined,
+    );
     if (this.#options.mode === 'blending') {
       const validation = options.validation!;
       const probabilities = await Promise.all(this.members.map(async (m) => (await m.predictProba(validation)).p));
@@ -155,6 +208,19 @@ export class StackingEnsemble implements BaseModel {
       probabilities,
       input.rows,
     );
+  }
+
+  /** The ensemble's probabilities from its members' (one rows × 3 array per member, in member order). */
+  async combine(probabilities: readonly Float32Array[], rows: number): Promise<Float32Array> {
+    return (
+      await this.meta.predictProba(
+        probabilityFeatures(
+          this.members.map((m) => m.name),
+          probabilities,
+          rows,
+        ),
+      )
+    ).p;
   }
 
   async predictProba(input: ModelInput): Promise<Probabilities> {

@@ -3,6 +3,7 @@ import {
   argmaxClass,
   NUM_CLASSES,
   type BaseModel,
+  type EpochHook,
   type FitOptions,
   type FitResult,
   type LabeledInput,
@@ -44,12 +45,21 @@ function memberWeights(count: number, weights: readonly number[] | undefined, ca
 }
 
 /** Fits members one after another on the same rows, summing their epochs; callbacks stay with the caller's own model, not the members. */
-export async function fitMembers(members: readonly BaseModel[], train: LabeledInput, options: FitOptions): Promise<FitResult> {
+export async function fitMembers(
+  members: readonly BaseModel[],
+  train: LabeledInput,
+  options: FitOptions,
+  stopping?: (model: string) => EpochHook,
+): Promise<FitResult> {
   const started = performance.now();
   let epochs = 0;
   for (const [i, member] of members.entries()) {
     const { onEpoch: _onEpoch, ...rest } = options;
-    const fit = await member.fit(train, { ...rest, ...(options.seed !== undefined ? { seed: options.seed + i } : {}) });
+    const fit = await member.fit(train, {
+      ...rest,
+      ...(options.seed !== undefined ? { seed: options.seed + i } : {}),
+      ...(stopping ? { onEpoch: stopping(member.name) } : {}),
+    });
     epochs += fit.epochs;
     options.logger?.info({ member: i, model: member.name, epochs: fit.epochs }, 'ensemble: member fitted');
   }
@@ -87,11 +97,17 @@ export class VotingEnsemble implements BaseModel {
   }
 
   async predictProba(input: ModelInput): Promise<Probabilities> {
-    const out = new Float32Array(input.rows * NUM_CLASSES);
-    for (const [m, member] of this.members.entries()) {
-      const p = (await member.predictProba(input)).p;
+    const probabilities: Float32Array[] = [];
+    for (const member of this.members) probabilities.push((await member.predictProba(input)).p);
+    return { rows: input.rows, p: this.vote(probabilities, input.rows) };
+  }
+
+  /** The ensemble's probabilities from its members' (one rows × 3 array per member, in member order). */
+  vote(probabilities: readonly Float32Array[], rows: number): Float32Array {
+    const out = new Float32Array(rows * NUM_CLASSES);
+    for (const [m, p] of probabilities.entries()) {
       const w = this.#weights[m]!;
-      for (let r = 0; r < input.rows; r++) {
+      for (let r = 0; r < rows; r++) {
         if (this.options.voting === 'soft') {
           for (let c = 0; c < NUM_CLASSES; c++) out[r * NUM_CLASSES + c]! += w * p[r * NUM_CLASSES + c]!;
         } else {
@@ -99,7 +115,7 @@ export class VotingEnsemble implements BaseModel {
         }
       }
     }
-    return { rows: input.rows, p: out };
+    return out;
   }
 
   async predict(input: ModelInput): Promise<Uint8Array> {

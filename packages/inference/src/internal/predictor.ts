@@ -17,6 +17,7 @@ import { registerEnsembles } from '@tribar/ensembles';
 import { createDefaultRegistry, type BaseModel, type ModelCard, type ModelRows, type ModelRegistry } from '@tribar/models';
 import { parseState, type ScalerState } from '@tribar/scaling';
 import { SPLIT_TEST } from '@tribar/splits';
+import { loadBetSizer } from './bet-size.js';
 import { InsufficientHistoryError } from './errors.js';
 import { prepareBars, computeModelFeatures } from './prepare.js';
 import { readRawBars, type RawBarsInput } from './raw-bars.js';
@@ -39,7 +40,11 @@ export interface Prediction {
   /** Close time of each predicted target-timeframe bar (UTC ms), as in the run's tables. */
   timestampMs: Float64Array;
   proba: Float32Array;
-  /** Bet size per row, when the run sizes bets (no Tribar run does yet, so absent). */
+  /**
+   * Signed contracts per row (+ long, − short, 0 flat) when the run sizes bets (`train.calibration`,
+   * `train.betSizing`, `train.metaLabeling`): the pipeline's own sizes for the same bars. Absent
+   * when the run does not size bets, or sizes them from other bets' label ends (`info.betSizing`).
+   */
   betSize?: Float32Array;
 }
 
@@ -71,6 +76,8 @@ export interface PredictorInfo {
   partners: readonly string[];
   /** Bars per window for sequence families (absent for tabular ones). */
   lookback?: number;
+  /** Whether `predict` returns `betSize`, and why not when it does not. */
+  betSizing: { served: boolean; reason?: string };
 }
 
 export interface Predictor {
@@ -166,6 +173,7 @@ export async function loadPredictor(options: PredictorOptions): Promise<Predicto
   const features = [...(described.featureNames ?? state.features.map((feature) => feature.name))];
   checkFeatures(features, state, manifest, symbol, dir);
   const lookback = card.inputKind === 'sequence' ? config.train.lookback : undefined;
+  const sizer = await loadBetSizer(runDir, card.name, symbol, horizon, registry);
   const info: PredictorInfo = {
     runId: basename(runDir),
     model: card.name,
@@ -178,6 +186,7 @@ export async function loadPredictor(options: PredictorOptions): Promise<Predicto
     card,
     partners: partnersOf(features, manifest, symbol),
     ...(lookback === undefined ? {} : { lookback }),
+    betSizing: { served: sizer.served, ...(sizer.served ? {} : { reason: sizer.reason }) },
   };
   // Only the model's columns are scaled (the state may hold more features than the model reads).
   const modelState: ScalerState = { ...state, features: features.map((name) => state.features.find((f) => f.name === name)!) };
@@ -239,12 +248,14 @@ export async function loadPredictor(options: PredictorOptions): Promise<Predicto
         },
         'predicted',
       );
-      return { rows: dataset.rows, timestampMs: dataset.timestampMs, proba: p };
+      const betSize = sizer.served ? await sizer.size(p, input) : undefined;
+      return { rows: dataset.rows, timestampMs: dataset.timestampMs, proba: p, ...(betSize ? { betSize } : {}) };
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       model.dispose();
+      if (sizer.served) sizer.dispose();
     },
   };
 }

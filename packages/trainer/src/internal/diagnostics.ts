@@ -34,6 +34,8 @@ export async function writeDiagnostics(options: {
   logger: Logger;
   progress: ProgressReporter;
   signal?: AbortSignal | undefined;
+  /** The train rows' out-of-fold probabilities when the caller already computed them (same scheme), else computed here. */
+  oof?: Float32Array;
 }): Promise<string[]> {
   const { config, runDir, name, symbol, horizon, data, train } = options;
   const { outOfFold, importance } = config.train;
@@ -53,11 +55,9 @@ export async function writeDiagnostics(options: {
   };
   const written: string[] = [];
   if (outOfFold.enabled) {
-    const oof = await outOfFoldPredictions({ ...common, scheme: { kind: 'kfold', folds: outOfFold.folds, embargo } });
+    const p = options.oof ?? (await outOfFoldPredictions({ ...common, scheme: { kind: 'kfold', folds: outOfFold.folds, embargo } })).proba;
     const artifact = trainOof(name, symbol, horizon);
-    await writePredictions(runDir, artifact, [
-      { split: 'train', dataset: data.train, input: train, proba: { rows: train.rows, p: oof.proba } },
-    ]);
+    await writePredictions(runDir, artifact, [{ split: 'train', dataset: data.train, input: train, proba: { rows: train.rows, p } }]);
     written.push(artifact.path);
   }
   if (importance.methods.length > 0) {

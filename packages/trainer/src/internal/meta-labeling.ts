@@ -1,24 +1,12 @@
 import type { TrainConfig } from '@tribar/config';
-import type { TrainMetaLabelingEntry } from '@tribar/artifacts';
+import type { TrainMetaLabelingEntry, TrainServingFile } from '@tribar/artifacts';
 import { UsageError, type Logger } from '@tribar/core';
 import type { DataModule } from '@tribar/datasets';
-import { argmaxClass, isSequenceSource, type LabeledInput, type ModelInput, type ModelRegistry, type ModelRows } from '@tribar/models';
-import { betSizes } from '@tribar/quant';
+import { actProbabilities, META_CLASS, metaContracts, primarySides, withPrimary } from '@tribar/ensembles';
+import { isSequenceSource, type LabeledInput, type ModelInput, type ModelRegistry, type ModelRows } from '@tribar/models';
 import type { CostSpec } from './backtest/index.js';
 
-/** Secondary classes: a binary act / pass target on the three-class models (pass = class 0, act = class 2). */
-const PASS = 0;
-const ACT = 2;
-
-/** The primary's side per row: +1 / −1 for a long / short argmax reaching the threshold, else 0. */
-export function primarySides(proba: Float32Array, rows: number, threshold: number): Int8Array {
-  const side = new Int8Array(rows);
-  for (let k = 0; k < rows; k++) {
-    const c = argmaxClass(proba, k);
-    side[k] = c === 1 || proba[k * 3 + c]! < threshold ? 0 : c === 2 ? 1 : -1;
-  }
-  return side;
-}
+const { pass: PASS, act: ACT } = META_CLASS;
 
 /**
  * AFML §3.6 meta-labels: 1 when the side taken at a row would have made money after costs by the
@@ -39,24 +27,47 @@ export function metaLabels(side: Int8Array, rowIndex: Int32Array, data: DataModu
   return out;
 }
 
-/** Tabular input of the features plus the primary's three probabilities (the secondary sees what the primary thought). */
-function withPrimary(input: ModelInput, proba: Float32Array): ModelInput {
-  const width = input.shape.reduce((a, b) => a * b, 1);
-  const x = new Float32Array(input.rows * (width + 3));
-  for (let r = 0; r < input.rows; r++) {
-    x.set(input.x.subarray(r * width, (r + 1) * width), r * (width + 3));
-    x.set(proba.subarray(r * 3, r * 3 + 3), r * (width + 3) + width);
-  }
-  const names = input.featureNames ?? Array.from({ length: width }, (_, j) => `f${j}`);
-  return { x, rows: input.rows, shape: [width + 3], featureNames: [...names, 'primary_p_short', 'primary_p_neutral', 'primary_p_long'] };
+/** `serving.json`'s `metaLabeling`: what inference needs beside the saved secondary. */
+export type MetaServing = NonNullable<TrainServingFile['metaLabeling']>;
+
+/** Rows the secondary learns from: their features, the primary's probabilities there, and their rows in the market arrays. */
+export interface MetaLabelingRows {
+  input: ModelRows;
+  proba: Float32Array;
+  rowIndex: Int32Array;
+}
+
+/**
+ * The secondary's training set: the rows where the primary took a side, as features + the
+ * primary's three probabilities, with class ACT where that side was profitable after costs.
+ */
+function secondarySamples(rows: MetaLabelingRows, data: DataModule, cost: CostSpec, threshold: number) {
+  const input = rows.input as ModelInput;
+  const side = primarySides(rows.proba, input.rows, threshold);
+  const meta = metaLabels(side, rows.rowIndex, data, cost);
+  const keep: number[] = [];
+  for (let k = 0; k < meta.length; k++) if (meta[k]! >= 0) keep.push(k);
+  const all = withPrimary(input, rows.proba);
+  const width = all.shape[0]!;
+  const x = new Float32Array(keep.length * width);
+  const y = new Uint8Array(keep.length);
+  keep.forEach((k, i) => {
+    x.set(all.x.subarray(k * width, (k + 1) * width), i * width);
+    y[i] = meta[k] === 1 ? ACT : PASS;
+  });
+  const profitable = y.reduce((n, c) => n + (c === ACT ? 1 : 0), 0);
+  const samples: LabeledInput = { x, y, rows: keep.length, shape: [width], featureNames: all.featureNames! };
+  return { samples, positions: Int32Array.from(keep), profitable };
 }
 
 /**
  * Meta-labeling of one fit: the primary (the fitted model) gives the side; a secondary model of
- * `train.metaLabeling.secondary`, fitted on the val rows — where the primary's probabilities are
- * out of sample — learns whether that side was profitable after costs; on test it gives the
- * probability to act. Contracts: the side where p(act) ≥ threshold, sized by 2Φ(z) − 1 with k = 2
- * when `train.betSizing.method` is `probability`, else one contract.
+ * `train.metaLabeling.secondary` learns whether that side was profitable after costs from rows
+ * where the primary's probabilities are out of sample — the train rows' purged out-of-fold
+ * probabilities when the caller has them (`oof`: many samples, none from a model that saw its label
+ * window), else the val rows (the primary never fitted on them; the reason is logged). On test it
+ * gives the probability to act (`metaContracts`). With `saveDir`, the fitted secondary is saved
+ * there (inference reads it to serve the same bet sizes).
  */
 export async function metaLabelContracts(options: {
   settings: TrainConfig['metaLabeling'];
@@ -66,11 +77,14 @@ export async function metaLabelContracts(options: {
   hyperparameters: Record<string, unknown>;
   data: DataModule;
   cost: CostSpec;
-  val: { input: ModelRows; proba: Float32Array };
+  /** Train rows with their out-of-fold primary probabilities, or null with the reason there are none. */
+  oof: MetaLabelingRows | { unavailable: string };
+  val: MetaLabelingRows;
   test: { input: ModelRows; proba: Float32Array };
   seed: number;
   logger: Logger;
-}): Promise<{ contracts: Int32Array; entry: TrainMetaLabelingEntry } | null> {
+  saveDir?: string;
+}): Promise<{ contracts: Int32Array; entry: TrainMetaLabelingEntry; fittedOn: Int32Array; serving: MetaServing } | null> {
   const { settings, data } = options;
   if (!settings.enabled) return null;
   // The secondary model reads the primary's features beside its probabilities: rows, not windows.
@@ -79,54 +93,55 @@ export async function metaLabelContracts(options: {
       hint: 'Meta-label a tabular family (logistic, gbdt, xgboost, mlp), or turn train.metaLabeling off for sequence models.',
     });
   }
-  const val = { input: options.val.input, proba: options.val.proba };
-  const test = { input: options.test.input, proba: options.test.proba };
-  const valSide = primarySides(val.proba, val.input.rows, options.threshold);
-  const valMeta = metaLabels(valSide, data.val.rowIndex, data, options.cost);
-  const keep: number[] = [];
-  for (let k = 0; k < valMeta.length; k++) if (valMeta[k]! >= 0) keep.push(k);
-  const allVal = withPrimary(val.input, val.proba);
-  const width = allVal.shape[0]!;
-  const x = new Float32Array(keep.length * width);
-  const y = new Uint8Array(keep.length);
-  keep.forEach((k, i) => {
-    x.set(allVal.x.subarray(k * width, (k + 1) * width), i * width);
-    y[i] = valMeta[k] === 1 ? ACT : PASS;
-  });
-  const testSide = primarySides(test.proba, test.input.rows, options.threshold);
-  const contracts = new Int32Array(test.input.rows);
-  const profitable = y.reduce((n, c) => n + (c === ACT ? 1 : 0), 0);
+  const val = secondarySamples(options.val, data, options.cost, options.threshold);
+  const oof = 'unavailable' in options.oof ? null : secondarySamples(options.oof, data, options.cost, options.threshold);
+  if ('unavailable' in options.oof) {
+    options.logger.info(
+      { reason: options.oof.unavailable },
+      'train: meta-labeling fits the secondary on val (no out-of-fold probabilities)',
+    );
+  }
+  const fitted = oof ?? val;
+  const fitRows = oof ? (options.oof as MetaLabelingRows).rowIndex : options.val.rowIndex;
+  const { samples, profitable } = fitted;
+  const test = options.test.input as ModelInput;
+  const testSide = primarySides(options.test.proba, test.rows, options.threshold);
+  let contracts: Int32Array = new Int32Array(test.rows);
+  const serving: MetaServing = { secondary: settings.secondary, threshold: settings.threshold, fitted: false, actOnAll: false };
   const entry: TrainMetaLabelingEntry = {
     secondary: settings.secondary,
     threshold: settings.threshold,
-    valSamples: keep.length,
-    valProfitableShare: keep.length > 0 ? profitable / keep.length : null,
+    valSamples: val.samples.rows,
+    valProfitableShare: val.samples.rows > 0 ? val.profitable / val.samples.rows : null,
     testSides: testSide.reduce((n, s) => n + (s !== 0 ? 1 : 0), 0),
     testActed: 0,
+    fittedOn: oof ? 'oof' : 'val',
+    samples: samples.rows,
+    profitableShare: samples.rows > 0 ? profitable / samples.rows : null,
+    ...('unavailable' in options.oof ? { fallbackReason: options.oof.unavailable } : {}),
   };
-  if (keep.length === 0 || profitable === 0 || profitable === keep.length) {
+  if (samples.rows === 0 || profitable === 0 || profitable === samples.rows) {
     // One class only: nothing to learn; act on every side when all were profitable, on none otherwise.
-    options.logger.warn({ samples: keep.length, profitable }, 'train: meta-labeling has one class on val; the secondary is not fitted');
-    if (keep.length > 0 && profitable === keep.length) testSide.forEach((s, k) => (contracts[k] = s));
+    options.logger.warn(
+      { samples: samples.rows, profitable, fittedOn: entry.fittedOn },
+      'train: meta-labeling has one class; the secondary is not fitted',
+    );
+    serving.actOnAll = samples.rows > 0 && profitable === samples.rows;
+    if (serving.actOnAll) testSide.forEach((s, k) => (contracts[k] = s));
   } else {
     const secondary = options.registry.create(settings.secondary, options.hyperparameters);
     try {
-      const train: LabeledInput = { x, y, rows: keep.length, shape: [width], featureNames: allVal.featureNames! };
-      await secondary.fit(train, { seed: options.seed, logger: options.logger });
-      const p = (await secondary.predictProba(withPrimary(test.input, test.proba))).p;
-      const act = new Float64Array(test.input.rows);
-      for (let k = 0; k < act.length; k++) act[k] = p[k * 3 + ACT]! / Math.max(1e-12, p[k * 3 + ACT]! + p[k * 3 + PASS]!);
-      const size = options.betSizing.method === 'probability' ? betSizes(act, testSide, 2) : null;
-      for (let k = 0; k < act.length; k++) {
-        if (testSide[k] === 0 || act[k]! < settings.threshold) continue;
-        contracts[k] = size
-          ? Math.sign(size[k]!) * Math.max(1, Math.round(Math.abs(size[k]!) * options.betSizing.maxContracts))
-          : testSide[k]!;
-      }
+      await secondary.fit(samples, { seed: options.seed, logger: options.logger });
+      if (options.saveDir) await secondary.save(options.saveDir);
+      serving.fitted = true;
+      const act = await actProbabilities(secondary, test, options.test.proba);
+      contracts = metaContracts(act, testSide, settings.threshold, options.betSizing);
     } finally {
       secondary.dispose();
     }
   }
   entry.testActed = contracts.reduce((n, q) => n + (q !== 0 ? 1 : 0), 0);
-  return { contracts, entry };
+  // The market rows the secondary learned from (for the leakage test and the record).
+  const fittedOn = Int32Array.from(fitted.positions, (k) => fitRows[k]!);
+  return { contracts, entry, fittedOn, serving };
 }

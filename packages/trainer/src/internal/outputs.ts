@@ -1,4 +1,5 @@
 import {
+  BET_SIZE_COLUMN,
   EQUITY_COLUMN,
   PREDICTION_COLUMN,
   TRADE_COLUMN,
@@ -197,4 +198,19 @@ export function backtestSummary(result: BacktestResult, threshold: number): Trai
     trials: num('trials'),
     threshold,
   };
+}
+
+/** `bet-sizes.arrow`: the signed contracts of each test row (see `trainBetSizes`). */
+export async function writeBetSizes(
+  runDir: string,
+  artifact: ArrowArtifact,
+  dataset: { timestampMs: Float64Array; rowIndex: Int32Array },
+  contracts: Int32Array,
+): Promise<void> {
+  const table = new Table({
+    [BET_SIZE_COLUMN.timestamp]: timestampVector(dataset.timestampMs),
+    [BET_SIZE_COLUMN.row]: makeVector({ type: new Int32(), data: dataset.rowIndex }),
+    [BET_SIZE_COLUMN.contracts]: makeVector({ type: new Int32(), data: contracts }),
+  });
+  await writeArrowArtifact(runDir, artifact, table);
 }

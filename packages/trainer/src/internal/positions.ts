@@ -1,7 +1,6 @@
 import type { TrainConfig } from '@tribar/config';
 import type { TrainBetSizingEntry, TrainCalibrationEntry } from '@tribar/artifacts';
-import { applyCalibrator, calibrationReport, fitCalibrator } from '@tribar/ensembles';
-import { argmaxClass } from '@tribar/models';
+import { applyCalibrator, argmaxProbabilities, calibrationReport, fitCalibrator, primarySides, wholeContracts } from '@tribar/ensembles';
 import { averageActiveBets, betSizes, budgetBetSizes, discretizeBetSizes } from '@tribar/quant';
 import type { DataModule } from '@tribar/datasets';
 
@@ -48,15 +47,12 @@ export function sizeContracts(
   const rows = data.test.rowIndex;
   const n = rows.length;
   const barCount = data.market.close.length;
-  const side = new Int8Array(n);
-  const probability = new Float64Array(n);
   const start = new Int32Array(n);
   const end = new Int32Array(n);
+  // The same side and probability rules as inference's (`@tribar/ensembles`' sizing), so served sizes match.
+  const side = primarySides(proba, n, threshold);
+  const probability = argmaxProbabilities(proba, n);
   for (let k = 0; k < n; k++) {
-    const c = argmaxClass(proba, k);
-    const p = proba[k * 3 + c]!;
-    side[k] = c === 1 || p < threshold ? 0 : c === 2 ? 1 : -1;
-    probability[k] = Math.min(1, Math.max(0, p));
     start[k] = rows[k]!;
     const labelEnd = data.market.labelEndIndex[rows[k]!]!;
     end[k] = Number.isFinite(labelEnd)
@@ -75,12 +71,10 @@ export function sizeContracts(
     }
   }
   size = discretizeBetSizes(size, settings.step);
-  const contracts = new Int32Array(n);
+  const contracts = wholeContracts(size, settings.maxContracts);
   let signals = 0;
   let total = 0;
   for (let k = 0; k < n; k++) {
-    // Half a contract rounds away from zero on both sides (Math.round alone would favour longs).
-    contracts[k] = Math.sign(size[k]!) * Math.round(Math.abs(size[k]!) * settings.maxContracts);
     if (contracts[k] !== 0) {
       signals++;
       total += Math.abs(contracts[k]!);

@@ -7,12 +7,14 @@ import {
   splitBars,
   splitSummary,
   STAGE,
+  trainBetSizes,
   TRAIN_SUMMARY_VERSION,
   trainEquity,
   trainHistory,
   trainMetrics,
   trainModelDir,
   trainPredictions,
+  trainServing,
   trainSummary,
   trainTrades,
   writeJsonArtifact,
@@ -24,7 +26,7 @@ import type { ModelRegistry } from '@tribar/models';
 import { openTracker } from '@tribar/tracker';
 import { resolve } from 'node:path';
 import { diagnosticOutputs } from './diagnostics.js';
-import type { EnsembleConfig } from './ensembles.js';
+import { ensembleCvOutputs, type EnsembleConfig } from './ensembles.js';
 import { checkTrainSection, trainModel, type TrainResult } from './train.js';
 
 export { TRAIN_SUMMARY_VERSION };
@@ -77,6 +79,8 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
       trainSummary.path,
       ...trainingPlan(config).flatMap((p) => [
         ...trainOutputs(p.model, p.symbol, p.horizon),
+        ...(sizesBets(config) ? [trainServing(p.model, p.symbol, p.horizon).path, trainBetSizes(p.model, p.symbol, p.horizon).path] : []),
+        ...(p.ensemble ? ensembleCvOutputs(p.ensemble, p.symbol, p.horizon) : []),
         // Out-of-fold predictions and importance exist for single tabular models only.
         ...(p.ensemble || !registry.has(p.model) || registry.card(p.model).inputKind !== 'tabular'
           ? []
@@ -124,6 +128,12 @@ export function trainStage(registry: ModelRegistry): StageDefinition<RunConfig> 
       return { metrics };
     },
   });
+}
+
+/** Whether the config turns probabilities into sized positions (then each model folder carries `serving.json`). */
+function sizesBets(config: RunConfig): boolean {
+  const { calibration, betSizing, metaLabeling } = config.train;
+  return calibration.method !== 'none' || betSizing.method !== 'none' || metaLabeling.enabled;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -2,10 +2,13 @@ import type { RunConfig, TrainConfig } from '@tribar/config';
 import { contractFor } from '@tribar/config';
 import {
   artifactPath,
+  trainBetSizes,
   trainEquity,
   trainHistory,
+  trainMetaSecondaryDir,
   trainMetrics,
   trainModelDir,
+  trainServing,
   trainPredictions,
   trainResultDir,
   trainResultName,
@@ -15,7 +18,17 @@ import {
 } from '@tribar/artifacts';
 import { noProgress, silentLogger, UsageError, type Logger, type ProgressReporter } from '@tribar/core';
 import { loadDataModule, type DataModule } from '@tribar/datasets';
-import { resolveHyperparameters, type FitResult, type ModelCard, type ModelRegistry, type Probabilities } from '@tribar/models';
+import { outOfFoldPredictions, primarySides } from '@tribar/ensembles';
+import {
+  isSequenceSource,
+  resolveHyperparameters,
+  type FitResult,
+  type LabeledInput,
+  type LabeledRows,
+  type ModelCard,
+  type ModelRegistry,
+  type Probabilities,
+} from '@tribar/models';
 import type { RunTracker } from '@tribar/tracker';
 import { backtest } from './backtest/index.js';
 import {
@@ -28,10 +41,10 @@ import {
 } from './callbacks.js';
 import { crossValidate } from './cross-validate.js';
 import { writeDiagnostics } from './diagnostics.js';
-import { buildEnsemble, ensembleProblems, type EnsembleConfig } from './ensembles.js';
+import { buildEnsemble, ensembleOutOfFold, ensembleProblems, writeEnsembleCv, type EnsembleConfig } from './ensembles.js';
 import { sampleWindows, toModelInput } from './inputs.js';
 import { classificationMetrics } from './metrics/classification.js';
-import { backtestSummary, writeEquity, writePredictions, writeTrades } from './outputs.js';
+import { backtestSummary, writeBetSizes, writeEquity, writePredictions, writeTrades } from './outputs.js';
 import { metaLabelContracts } from './meta-labeling.js';
 import { calibrateFit, sizeContracts } from './positions.js';
 
@@ -120,7 +133,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const logger = options.logger ?? silentLogger();
   const progress = options.progress ?? noProgress;
   const hyperparametersOf = (model: string) => findHyperparameters(registry, config.train.hyperparameters, registry.card(model).name);
-  const ensemble = options.ensemble ? buildEnsemble(options.ensemble, registry, config.train, hyperparametersOf) : null;
+  const patienceOf = (model: string) => config.train.earlyStopping.patience ?? DEFAULT_PATIENCE[registry.card(model).family];
+  const ensemble = options.ensemble ? buildEnsemble(options.ensemble, registry, config.train, hyperparametersOf, patienceOf) : null;
   const card = ensemble ? ensemble.card : registry.card(options.model);
   const hyperparameters = ensemble ? {} : (options.hyperparameters ?? hyperparametersOf(card.name));
   const name = options.ensemble ? options.ensemble.name : card.name;
@@ -225,7 +239,42 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const calibration = calibrateFit(config.train.calibration, { proba: valProba.p, y: val.y }, { proba: testProba.p, y: test.y });
       const traded = calibration ? { rows: testProba.rows, p: calibration.test } : testProba;
       const sizing = sizeContracts(config.train.betSizing, config.train.backtest.threshold, data, traded.p);
-      // Meta-labeling (secondary fitted on val, where the primary is out of sample) decides which sides to act on.
+      // Out-of-fold probabilities of the train rows (written as oof.arrow by the diagnostics, and the
+      // meta-labeling secondary's training rows): computed once, before the secondary needs them.
+      const windows = sampleWindows(data.train.rowIndex, data.market.labelEndIndex);
+      const ensembleOof =
+        ensemble && options.ensemble && !isSequenceSource(train)
+          ? await ensembleOutOfFold({
+              spec: options.ensemble,
+              ensemble,
+              registry,
+              train: config.train,
+              hyperparametersOf,
+              patienceOf,
+              input: train,
+              windows,
+              seed,
+              logger,
+              signal: options.signal,
+            })
+          : null;
+      const oof: { proba: Float32Array } | { unavailable: string } = ensembleOof
+        ? ensembleOof.ensemble
+          ? { proba: ensembleOof.ensemble }
+          : { unavailable: 'a bagging ensemble has no out-of-fold probabilities of its own' }
+        : await primaryOutOfFold({
+            config,
+            registry,
+            ensemble,
+            name,
+            hyperparameters,
+            data,
+            train,
+            logger,
+            progress,
+            signal: options.signal,
+          });
+      // Meta-labeling (secondary fitted where the primary is out of sample: OOF train rows, else val) decides which sides to act on.
       const meta = await metaLabelContracts({
         settings: config.train.metaLabeling,
         betSizing: config.train.betSizing,
@@ -234,12 +283,24 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         hyperparameters: config.train.metaLabeling.enabled ? hyperparametersOf(config.train.metaLabeling.secondary) : {},
         data,
         cost: costOf(config, symbol),
-        val: { input: val, proba: valProba.p },
+        oof: 'proba' in oof ? { input: train, proba: oof.proba, rowIndex: data.train.rowIndex } : oof,
+        val: { input: val, proba: valProba.p, rowIndex: data.val.rowIndex },
         test: { input: test, proba: testProba.p },
         seed,
         logger,
+        saveDir: artifactPath(runDir, trainMetaSecondaryDir(name, symbol, horizon)),
       });
       const contracts = meta?.contracts ?? sizing?.contracts;
+      if (calibration || sizing || meta) {
+        // What inference needs to serve these sizes beside the probabilities (the secondary is saved beside it).
+        const { method, maxContracts, step, averageActive } = config.train.betSizing;
+        await writeJsonArtifact(runDir, trainServing(name, symbol, horizon), {
+          threshold: config.train.backtest.threshold,
+          calibration: calibration ? { method: calibration.entry.method, calibrator: calibration.entry.calibrator } : null,
+          betSizing: { method, maxContracts, step, averageActive },
+          metaLabeling: meta ? meta.serving : null,
+        });
+      }
       const bt = backtestRows(data, data.test.rowIndex, traded, config, symbol, {
         trials: options.trials ?? 1,
         ...(contracts ? { contracts } : {}),
@@ -255,6 +316,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         { split: 'test', dataset: data.test, input: test, proba: testProba },
       ]);
       await writeEquity(runDir, trainEquity(name, symbol, horizon), data.test.timestampMs, bt.equity);
+      if (calibration || sizing || meta) {
+        // Without sizes of its own the backtest takes one contract on the (calibrated) argmax side at the threshold.
+        const sizes = contracts ?? Int32Array.from(primarySides(traded.p, test.rows, config.train.backtest.threshold));
+        await writeBetSizes(runDir, trainBetSizes(name, symbol, horizon), data.test, sizes);
+      }
       await writeTrades(runDir, trainTrades(name, symbol, horizon), bt, data.market.timestampMs, costOf(config, symbol));
       const summary = backtestSummary(bt, config.train.backtest.threshold);
       const result: TrainResult = {
@@ -270,6 +336,21 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         backtest: summary,
         cv,
         hyperparameters: model.describe().hyperparameters,
+        ...(ensembleOof && options.ensemble
+          ? {
+              ensembleCv: await writeEnsembleCv({
+                runDir,
+                spec: options.ensemble,
+                symbol,
+                horizon,
+                data,
+                train: train as LabeledInput,
+                embargo: config.train.cv.embargoBars,
+                oof: ensembleOof,
+                val: { logLoss: valMetrics.logLoss, macroF1: valMetrics.macroF1 },
+              }),
+            }
+          : {}),
       };
       await writeJsonArtifact(runDir, trainMetrics(name, symbol, horizon), {
         ...result,
@@ -301,6 +382,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           logger,
           progress,
           signal: options.signal,
+          ...('proba' in oof ? { oof: oof.proba } : {}),
         });
       }
       const run: FitRun = { trackerRunId: tracked?.runId ?? null, trackerUri: tracked ? tracked.dir : null, seconds: fit.seconds };
@@ -333,6 +415,41 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     await tracked?.end('FAILED');
     throw error;
   }
+}
+
+/**
+ * The train rows' purged k-fold out-of-fold probabilities of a single tabular model (the scheme of
+ * `oof.arrow`: `train.outOfFold.folds`, the `train.cv` embargo, the run's seed), or why there are none.
+ */
+async function primaryOutOfFold(options: {
+  config: RunConfig;
+  registry: ModelRegistry;
+  ensemble: unknown;
+  name: string;
+  hyperparameters: Record<string, unknown>;
+  data: DataModule;
+  train: LabeledRows;
+  logger: Logger;
+  progress: ProgressReporter;
+  signal?: AbortSignal | undefined;
+}): Promise<{ proba: Float32Array } | { unavailable: string }> {
+  const { config, data, train } = options;
+  if (!config.train.outOfFold.enabled) return { unavailable: 'train.outOfFold.enabled is false' };
+  if (options.ensemble !== null) return { unavailable: 'ensembles write no oof.arrow of their own' };
+  if (isSequenceSource(train)) return { unavailable: 'sequence families get no out-of-fold probabilities' };
+  const oof = await outOfFoldPredictions({
+    registry: options.registry,
+    model: options.name,
+    hyperparameters: options.hyperparameters,
+    input: train,
+    windows: sampleWindows(data.train.rowIndex, data.market.labelEndIndex),
+    scheme: { kind: 'kfold', folds: config.train.outOfFold.folds, embargo: config.train.cv.embargoBars },
+    seed: config.seed,
+    logger: options.logger,
+    progress: options.progress,
+    signal: options.signal,
+  });
+  return { proba: oof.proba };
 }
 
 type TrackedRun = Awaited<ReturnType<RunTracker['startRun']>>;

@@ -60,9 +60,14 @@ function formatPredictions(prediction: Prediction): string {
   for (let i = 0; i < prediction.rows; i++) {
     const p = [0, 1, 2].map((c) => prediction.proba[i * 3 + c] as number);
     const best = argmaxClass(prediction.proba, i);
-    rows.push([new Date(prediction.timestampMs[i] as number).toISOString(), ...p.map((v) => v.toFixed(4)), CLASS_NAMES[best] as string]);
+    rows.push([
+      new Date(prediction.timestampMs[i] as number).toISOString(),
+      ...p.map((v) => v.toFixed(4)),
+      CLASS_NAMES[best] as string,
+      ...(prediction.betSize ? [String(prediction.betSize[i])] : []),
+    ]);
   }
-  return formatTable(['bar', 'p(short)', 'p(neutral)', 'p(long)', 'class'], rows);
+  return formatTable(['bar', 'p(short)', 'p(neutral)', 'p(long)', 'class', ...(prediction.betSize ? ['contracts'] : [])], rows);
 }
 
 /**
@@ -101,6 +106,8 @@ export async function predictCommand(context: CliContext, options: PredictComman
             [PREDICTION_COLUMN.pNeutral]: p[1],
             [PREDICTION_COLUMN.pLong]: p[2],
             [PREDICTION_COLUMN.predicted]: argmaxClass(prediction.proba, i),
+            // Signed contracts, when the run sizes bets (the pipeline's own sizes for the same bar).
+            ...(prediction.betSize ? { betSize: prediction.betSize[i] } : {}),
           }),
         );
       }
