@@ -1,10 +1,11 @@
 // Per-node gradient histograms: for every feature of the tree, per bin, the sums of the node's
-// gradients, hessians and rows — three float64 slots per bin, features side by side at
-// `binOffset`. A node's histogram is built from its rows, or (its sibling's) as parent − sibling.
+// gradients and hessians — two float64 slots per bin, features side by side at `binOffset`. No
+// row counts (as LightGBM: a third read-modify-write per row and feature costs a third more in the
+// hot loop); split finding estimates a side's rows from its hessian share. A node's histogram is built from its rows, or (its sibling's) as parent − sibling.
 import type { BinnedMatrix } from './binning.js';
 
-/** Float64 slots per bin: gradient sum, hessian sum, row count. */
-export const SLOTS = 3;
+/** Float64 slots per bin: gradient sum, hessian sum. */
+export const SLOTS = 2;
 
 /** The rows of one node, an index range of a shared row-index array, and their sums. */
 export interface NodeRows {
@@ -116,19 +117,15 @@ export function accumulateFeatures(
       const b0 = s0 + (bins[c0 + r] as number) * SLOTS;
       hist[b0] = (hist[b0] as number) + g;
       hist[b0 + 1] = (hist[b0 + 1] as number) + h;
-      hist[b0 + 2] = (hist[b0 + 2] as number) + 1;
       const b1 = s1 + (bins[c1 + r] as number) * SLOTS;
       hist[b1] = (hist[b1] as number) + g;
       hist[b1 + 1] = (hist[b1 + 1] as number) + h;
-      hist[b1 + 2] = (hist[b1 + 2] as number) + 1;
       const b2 = s2 + (bins[c2 + r] as number) * SLOTS;
       hist[b2] = (hist[b2] as number) + g;
       hist[b2 + 1] = (hist[b2 + 1] as number) + h;
-      hist[b2 + 2] = (hist[b2 + 2] as number) + 1;
       const b3 = s3 + (bins[c3 + r] as number) * SLOTS;
       hist[b3] = (hist[b3] as number) + g;
       hist[b3 + 1] = (hist[b3 + 1] as number) + h;
-      hist[b3 + 2] = (hist[b3 + 2] as number) + 1;
     }
   }
   for (; k < end; k++) {
@@ -139,7 +136,6 @@ export function accumulateFeatures(
       const b = s0 + (bins[column + (idx[begin + i] as number)] as number) * SLOTS;
       hist[b] = (hist[b] as number) + (og[i] as number);
       hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
-      hist[b + 2] = (hist[b + 2] as number) + 1;
     }
   }
 }
