@@ -79,6 +79,9 @@ export function findBestSplit(hist: Float64Array, binned: BinnedMatrix, features
   const floor = Math.max(p.minGainToSplit, MIN_GAIN);
   const minHess = sideHessianFloor(node, p);
   const rowsPerHessian = H > 0 ? N / H : 0;
+  // Without L1, score(g, h) is g²/(h + λ): written out in the loop (the same float operations as leafScore).
+  const plain = p.regAlpha === 0;
+  const lambda = p.regLambda;
   let bestGain = floor;
   for (let k = 0; k < features.length; k++) {
     const f = features[k] as number;
@@ -99,7 +102,12 @@ export function findBestSplit(hist: Float64Array, binned: BinnedMatrix, features
         // Missing right.
         const hr = H - ch;
         if (ch >= minHess && hr >= minHess) {
-          const gain = leafScore(cg, ch, p) + leafScore(G - cg, hr, p) - parent;
+          const gr = G - cg;
+          const dl = ch + lambda;
+          const dr = hr + lambda;
+          const gain = plain
+            ? (dl > 0 ? (cg * cg) / dl : 0) + (dr > 0 ? (gr * gr) / dr : 0) - parent
+            : leafScore(cg, ch, p) + leafScore(gr, hr, p) - parent;
           if (gain > bestGain) {
             bestGain = gain;
             set(best, f, s, false, gain, cg, ch, G - cg, hr, N, rowsPerHessian);
