@@ -7,7 +7,7 @@
 // its peak RSS is its own). `npm run bench -- gbdt`; BENCH_ROWS / BENCH_ROUNDS shrink it.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseModel } from '../src/internal/types.js';
@@ -98,6 +98,11 @@ async function main(): Promise<void> {
   console.log(
     `gbdt vs libxgboost hist: ${ROWS} × ${COLS} float32 train + ${VALIDATION} validation, 3 classes, depth 6, eta 0.1, ${ROUNDS} rounds, ${THREADS} threads`,
   );
+  console.log(
+    `load average (1, 5, 15 min) before the runs: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}`,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'tribar-gbdt-bench-'));
   const results: SideResult[] = [];
   try {
@@ -122,6 +127,12 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   const reference = results.find((r) => r.side === 'xgboost');
+  // Sides run one after another: a busy machine (other jobs) skews the ratio; the load says how busy it was.
+  console.log(
+    `\nload average (1, 5, 15 min) after the runs: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}`,
+  );
   console.log('\n| side | seconds | ratio to libxgboost (goal ≤ 1.5×) | final val mlogloss | Δ loss vs libxgboost | peak RSS MB |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
