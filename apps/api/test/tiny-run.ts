@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
-/** A synthetic run small enough for a test: three weeks of bars, one horizon. */
-export const TINY_RUN = { data: { synthetic: { days: 21 } }, horizons: [20], splits: { embargoBars: 288 } };
+/** A synthetic run small enough for a test: three weeks of bars, one horizon, Phase 1 only (no models). */
+export const TINY_RUN = { data: { synthetic: { days: 21 } }, horizons: [20], splits: { embargoBars: 288 }, train: { models: [] } };
 
 export interface RunView {
   runId: string;

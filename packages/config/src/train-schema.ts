@@ -9,13 +9,18 @@ export const trainSchema = z
   .object({
     models: z
       .array(z.string().min(1))
-      .default([])
-      .describe('Model families trained after Phase 1, e.g. [xgboost, logistic, mlp]; empty = Phase 1 only.'),
+      .default(['logistic', 'gbdt'])
+      .describe(
+        'Model families trained after Phase 1, e.g. [xgboost, logistic, mlp]; empty = Phase 1 only. The default needs no system library.',
+      ),
     symbols: z.array(symbolName).optional().describe('Symbols to train on (default: every configured symbol).'),
     horizons: z.array(z.number().int().positive()).optional().describe('Horizons to train on (default: every configured horizon).'),
     hyperparameters: z
       .record(z.string(), z.record(z.string(), z.unknown()))
-      .default({})
+      // The default run trains gbdt on ~48k rows × 123 features per series; these settings fit it
+      // 2.3× faster than the card's at a slightly lower validation loss (models README), which keeps
+      // the README's main command within two minutes.
+      .default({ gbdt: { earlyStoppingRounds: 20, numLeaves: 15, colsampleBytree: 0.5 } })
       .describe('Per model name, hyperparameters overriding its card defaults, e.g. {xgboost: {maxDepth: 4}}.'),
     lookback: z.number().int().min(2).default(60).describe('Bars per window for sequence models.'),
     crossSessions: z.boolean().default(false).describe('Whether a sequence window may span a session break.'),

@@ -12,9 +12,10 @@ function issuesOf(input: unknown): Array<{ path: string; message: string }> {
 }
 
 describe('the train section', () => {
-  it('defaults to Phase 1 only, with the original family patience left to the models', () => {
+  it('defaults to logistic and gbdt (no system library needed), with the original family patience left to the models', () => {
     const { train } = defaultConfig();
-    expect(train.models).toEqual([]);
+    expect(train.models).toEqual(['logistic', 'gbdt']);
+    expect(train.hyperparameters).toEqual({ gbdt: { earlyStoppingRounds: 20, numLeaves: 15, colsampleBytree: 0.5 } });
     expect(train.symbols).toBeUndefined();
     expect(train.earlyStopping).toEqual({ patience: null, minDelta: 1e-4 });
     expect(train.learningRate).toEqual({ schedule: 'cosine', warmupEpochs: 5 });

@@ -7,7 +7,7 @@
 // its peak RSS is its own). `npm run bench -- gbdt`; BENCH_ROWS / BENCH_ROUNDS shrink it.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseModel } from '../src/internal/types.js';
@@ -24,6 +24,8 @@ const THREADS = 2;
 interface SideResult {
   side: string;
   seconds: number;
+  /** CPU seconds of the fit, every thread: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
   valLoss: number;
   trainLoss: number;
   peakRssMb: number;
@@ -75,12 +77,15 @@ async function runSide(side: string, dir: string): Promise<void> {
   const validation = { x: x.subarray(ROWS * COLS), rows: VALIDATION, shape: [COLS], y: y.subarray(ROWS) };
   const model = (SIDES[side] as () => BaseModel)();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const fit = await model.fit(train, { validation, restoreBest: false });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const last = fit.history.at(-1);
   const result: SideResult = {
     side,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     valLoss: last?.valLoss ?? Number.NaN,
     trainLoss: last?.trainLoss ?? Number.NaN,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
@@ -97,6 +102,11 @@ async function main(): Promise<void> {
   }
   console.log(
     `gbdt vs libxgboost hist: ${ROWS} × ${COLS} float32 train + ${VALIDATION} validation, 3 classes, depth 6, eta 0.1, ${ROUNDS} rounds, ${THREADS} threads`,
+  );
+  console.log(
+    `load average (1, 5, 15 min) before the runs: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}`,
   );
   const dir = await mkdtemp(join(tmpdir(), 'tribar-gbdt-bench-'));
   const results: SideResult[] = [];
@@ -115,19 +125,30 @@ async function main(): Promise<void> {
       const result = JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as SideResult;
       results.push(result);
       console.log(
-        `${side}: ${result.seconds.toFixed(2)} s, final validation mlogloss ${result.valLoss.toFixed(6)}, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+        `${side}: ${result.seconds.toFixed(2)} s (${result.cpuSeconds.toFixed(2)} s CPU), final validation mlogloss ${result.valLoss.toFixed(6)}, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
       );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const reference = results.find((r) => r.side === 'xgboost');
-  console.log('\n| side | seconds | ratio to libxgboost (goal ≤ 1.5×) | final val mlogloss | Δ loss vs libxgboost | peak RSS MB |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  // Sides run one after another: a busy machine (other jobs) skews the ratio; the load says how busy it was.
+  console.log(
+    `\nload average (1, 5, 15 min) after the runs: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}`,
+  );
+  console.log(
+    '\n| side | seconds | ratio to libxgboost (goal ≤ 1.5×) | CPU seconds | CPU ratio | final val mlogloss | Δ loss vs libxgboost | peak RSS MB |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const ratio = reference ? `${(r.seconds / reference.seconds).toFixed(2)}×` : '—';
+    const cpuRatio = reference ? `${(r.cpuSeconds / reference.cpuSeconds).toFixed(2)}×` : '—';
     const delta = reference ? (r.valLoss - reference.valLoss).toFixed(6) : '—';
-    console.log(`| ${r.side} | ${r.seconds.toFixed(2)} | ${ratio} | ${r.valLoss.toFixed(6)} | ${delta} | ${r.peakRssMb.toFixed(0)} |`);
+    console.log(
+      `| ${r.side} | ${r.seconds.toFixed(2)} | ${ratio} | ${r.cpuSeconds.toFixed(2)} | ${cpuRatio} | ${r.valLoss.toFixed(6)} | ${delta} | ${r.peakRssMb.toFixed(0)} |`,
+    );
   }
 }
 

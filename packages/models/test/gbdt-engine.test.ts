@@ -117,6 +117,20 @@ describe('split finding (computed by hand)', () => {
     expect(findBestSplit(hist, binned, Int32Array.of(0), totals, { ...noLimits, minGainToSplit: 7.99 }).valid).toBe(true);
   });
 
+  it('checks minDataInLeaf on rows estimated from the hessian share, as LightGBM', () => {
+    // h = 3 1 1 1 1 1 (H = 8, N = 6), g = −3 1 ½ ½ ½ ½ (G = 0). x < 2: 9/4 + 9/6 = 3.75, its left side holds
+    // one row but 3/8 of the hessian, i.e. round(3 · 6/8) = 2 estimated rows. x < 3: 4/5 + 4/5 = 1.6.
+    const { binned, hist, totals } = histogramOf(x, [-3, 1, 0.5, 0.5, 0.5, 0.5], [3, 1, 1, 1, 1, 1]);
+    const two = findBestSplit(hist, binned, Int32Array.of(0), totals, { ...noLimits, minDataInLeaf: 2 });
+    expect(binned.cuts[0]![two.bin - 1]).toBe(2);
+    expect(two.gain).toBeCloseTo(3.75, 12);
+    expect([two.nl, two.nr]).toEqual([2, 4]);
+    // 3 rows need 2.5 · 8/6 = 3.33 of hessian: x < 2 is out, x < 3 (hessian 4 | 4) is next.
+    const three = findBestSplit(hist, binned, Int32Array.of(0), totals, { ...noLimits, minDataInLeaf: 3 });
+    expect(binned.cuts[0]![three.bin - 1]).toBe(3);
+    expect(three.gain).toBeCloseTo(1.6, 12);
+  });
+
   it('learns the default direction of missing values', () => {
     // A 7th row, x = NaN, g = −3: G = −3, H = 7, parent 9/8 = 1.125.
     // x < 4, missing left: G_L = −7, H_L = 4 → 49/5 = 9.8; right 4²/4 = 4 → gain 12.675.

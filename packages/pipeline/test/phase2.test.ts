@@ -22,7 +22,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a config with a train section', () => {
   it('registers train only when models are named, and before the report', async () => {
-    const { config: plain } = await loadConfig({});
+    const { config: defaults } = await loadConfig({});
+    expect(defaults.train.models).toEqual(['logistic', 'gbdt']);
+    expect(registeredStages(defaults).map((s) => s.name)).toContain('train');
+    const { config: plain } = await loadConfig({ overrides: ['train.models=[]'] });
     expect(registeredStages(plain).map((s) => s.name)).not.toContain('train');
     const { config } = await loadConfig({ overrides: ['train.models=["logistic"]'] });
     const names = registeredStages(config).map((s) => s.name);

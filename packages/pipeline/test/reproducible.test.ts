@@ -35,6 +35,8 @@ async function runTwice(overrides: string[], workers: [number, number], shared =
   for (const [index, count] of workers.entries()) {
     const { config } = await loadConfig({
       overrides: [
+        // Phase 1 only unless a test names models (the default trains logistic and gbdt).
+        'train.models=[]',
         'data.synthetic.days=14',
         'splits.embargoBars=100',
         'splits.purgeBars=40',

@@ -252,8 +252,8 @@ describe('trainModel', () => {
   });
 
   it('takes config hyperparameters keyed by an alias (lr → logistic), for a model the pipeline does not train', async () => {
-    const config = await configWith('train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
-    expect(config.train.models).toEqual([]);
+    const config = await configWith('train.models=["gbdt"]', 'train.hyperparameters.lr.C=0.25', 'train.hyperparameters.lr.maxIter=5');
+    expect(config.train.models).toEqual(['gbdt']);
     const result = await trainModel({ runDir, symbol: 'MES', horizon: 5, model: 'logistic', registry: createDefaultRegistry(), config });
     expect(result.hyperparameters['C']).toBe(0.25);
     expect(result.hyperparameters['maxIter']).toBe(5);

@@ -2,11 +2,11 @@
 // threshold and missing direction for every node of the level, chosen by the sum of its gains over
 // the level's nodes. A tree of depth d is a complete binary tree whose leaf is read from d
 // comparisons (fast inference, `Tree.obliviousDepth`). A node where the shared split leaves a
-// child below minDataInLeaf / minSumHessianInLeaf adds no gain, and such a child keeps its
-// parent's value.
+// child below minDataInLeaf / minSumHessianInLeaf (as split finding: rows estimated from the
+// hessian share, `sideHessianFloor`) adds no gain, and such a child keeps its parent's value.
 import { SLOTS } from './histogram.js';
 import { childHistograms, partition, type GrowInput, type GrowNode, type GrownTree, type GrowParams } from './grow.js';
-import { leafScore, leafWeight, MIN_GAIN, Split } from './split.js';
+import { leafScore, leafWeight, MIN_GAIN, sideHessianFloor, Split } from './split.js';
 import { TreeBuilder } from './tree.js';
 
 export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
@@ -16,8 +16,6 @@ export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
   const { G, H } = input.build(rootHist, { idx: input.idx, begin: 0, end: input.count });
   const rootId = builder.addLeaf(leafWeight(G, H, p) * p.learningRate, H, input.count);
   let level: GrowNode[] = [{ id: rootId, begin: 0, end: input.count, G, H, N: input.count, depth: 0, hist: rootHist, split: new Split() }];
-  const minData = Math.max(p.minDataInLeaf, 1);
-  const ok = (n: number, h: number) => n >= minData && h >= p.minSumHessianInLeaf;
   const gains = new Float64Array(binned.totalBins * 2);
   const valid = new Uint8Array(binned.totalBins * 2);
   let depth = 0;
@@ -25,7 +23,7 @@ export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
   while (depth < maxDepth) {
     gains.fill(0);
     valid.fill(0);
-    for (const node of level) if (node.N > 0) accumulateGains(node, input, p, ok, gains, valid);
+    for (const node of level) if (node.N > 0) accumulateGains(node, input, p, gains, valid);
     // The best shared split: slot (binOffset[f] + s)·2 + (1 if missing goes left).
     let best = -1;
     let bestGain = Math.max(p.minGainToSplit, MIN_GAIN);
@@ -69,9 +67,12 @@ export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
       const gr = node.G - gl;
       const hr = node.H - hl;
       const parentValue = builder.value[node.id] as number;
-      const lv = ok(nl, hl) ? leafWeight(gl, hl, p) * p.learningRate : parentValue;
-      const rv = ok(nr, hr) ? leafWeight(gr, hr, p) * p.learningRate : parentValue;
-      const gain = ok(nl, hl) && ok(nr, hr) ? leafScore(gl, hl, p) + leafScore(gr, hr, p) - leafScore(node.G, node.H, p) : 0;
+      const floor = sideHessianFloor(node, p);
+      const leftOk = nl > 0 && hl >= floor;
+      const rightOk = nr > 0 && hr >= floor;
+      const lv = leftOk ? leafWeight(gl, hl, p) * p.learningRate : parentValue;
+      const rv = rightOk ? leafWeight(gr, hr, p) * p.learningRate : parentValue;
+      const gain = leftOk && rightOk ? leafScore(gl, hl, p) + leafScore(gr, hr, p) - leafScore(node.G, node.H, p) : 0;
       const leftId = builder.addLeaf(lv, hl, nl);
       const rightId = builder.addLeaf(rv, hr, nr);
       builder.setSplit(node.id, binned, feature, bin, defaultLeft, gain, leftId, rightId);
@@ -105,18 +106,12 @@ export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
 }
 
 /** Add one node's gain of every candidate split into `gains`, marking the candidates valid at this node. */
-function accumulateGains(
-  node: GrowNode,
-  input: GrowInput,
-  p: GrowParams,
-  ok: (n: number, h: number) => boolean,
-  gains: Float64Array,
-  valid: Uint8Array,
-): void {
+function accumulateGains(node: GrowNode, input: GrowInput, p: GrowParams, gains: Float64Array, valid: Uint8Array): void {
   const { binned, features } = input;
   const hist = node.hist as Float64Array;
-  const { G, H, N } = node;
+  const { G, H } = node;
   const parent = leafScore(G, H, p);
+  const floor = sideHessianFloor(node, p);
   for (let k = 0; k < features.length; k++) {
     const f = features[k] as number;
     const o = (binned.binOffset[f] as number) * SLOTS;
@@ -124,19 +119,17 @@ function accumulateGains(
     const slot = (binned.binOffset[f] as number) * 2;
     const gm = hist[o] as number;
     const hm = hist[o + 1] as number;
-    const nm = hist[o + 2] as number;
+    const missing = hm > 0;
     let cg = 0;
     let ch = 0;
-    let cn = 0;
     for (let s = 1; s < nb; s++) {
       cg += hist[o + s * SLOTS] as number;
       ch += hist[o + s * SLOTS + 1] as number;
-      cn += hist[o + s * SLOTS + 2] as number;
-      if ((s < nb - 1 || nm > 0) && ok(cn, ch) && ok(N - cn, H - ch)) {
+      if ((s < nb - 1 || missing) && ch >= floor && H - ch >= floor) {
         gains[slot + 2 * s] = (gains[slot + 2 * s] as number) + leafScore(cg, ch, p) + leafScore(G - cg, H - ch, p) - parent;
         valid[slot + 2 * s] = 1;
       }
-      if (nm > 0 && s < nb - 1 && ok(cn + nm, ch + hm) && ok(N - cn - nm, H - ch - hm)) {
+      if (missing && s < nb - 1 && ch + hm >= floor && H - ch - hm >= floor) {
         const gl = cg + gm;
         const hl = ch + hm;
         gains[slot + 2 * s + 1] = (gains[slot + 2 * s + 1] as number) + leafScore(gl, hl, p) + leafScore(G - gl, H - hl, p) - parent;

@@ -65,7 +65,7 @@ export function growTree(input: GrowInput, p: GrowParams, policy: 'leafwise' | '
     while (level.length > 0) {
       const next: GrowNode[] = [];
       for (const node of level) {
-        if (node.split.valid) next.push(...splitNode(input, p, builder, node));
+        if (node.split.valid) next.push(...splitNode(input, p, builder, node, true));
         else leaves.push(node);
       }
       level = next;
@@ -81,7 +81,8 @@ export function growTree(input: GrowInput, p: GrowParams, policy: 'leafwise' | '
       }
       if (pick < 0 || count >= p.numLeaves) break;
       const [node] = open.splice(pick, 1) as [GrowNode];
-      open.push(...splitNode(input, p, builder, node));
+      // The last split's children are leaves whatever their gain: no histograms for them.
+      open.push(...splitNode(input, p, builder, node, count + 1 < p.numLeaves));
       count++;
     }
     for (const node of open) {
@@ -161,17 +162,28 @@ export function childHistograms(
   return leftSmaller ? [smallHist, bigHist] : [bigHist, smallHist];
 }
 
-function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: GrowNode): [GrowNode, GrowNode] {
+/**
+ * Split a node into two leaves. Their histograms (and best splits) are only made when they may
+ * split again: not at maxDepth, not for the last leaves of a leaf-wise tree, and not for a child
+ * too small for two children of minDataInLeaf rows — at depth 6 the deepest level's smaller
+ * children alone are about a sixth of a tree's histogram work.
+ */
+function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: GrowNode, more: boolean): [GrowNode, GrowNode] {
   const s = node.split;
   const mid = partition(input, node.begin, node.end, s.feature, s.bin, s.defaultLeft);
-  const leftId = builder.addLeaf(leafWeight(s.gl, s.hl, p) * p.learningRate, s.hl, s.nl);
-  const rightId = builder.addLeaf(leafWeight(s.gr, s.hr, p) * p.learningRate, s.hr, s.nr);
+  const leftId = builder.addLeaf(leafWeight(s.gl, s.hl, p) * p.learningRate, s.hl, mid - node.begin);
+  const rightId = builder.addLeaf(leafWeight(s.gr, s.hr, p) * p.learningRate, s.hr, node.end - mid);
   builder.setSplit(node.id, input.binned, s.feature, s.bin, s.defaultLeft, s.gain, leftId, rightId);
   const leftRows = { idx: input.idx, begin: node.begin, end: mid };
   const rightRows = { idx: input.idx, begin: mid, end: node.end };
-  const [lh, rh] = childHistograms(input, node.hist, leftRows, rightRows);
-  node.hist = undefined;
   const depth = node.depth + 1;
+  const minRows = 2 * Math.max(p.minDataInLeaf, 1);
+  const canSplit = (n: number) => more && (p.maxDepth === 0 || depth < p.maxDepth) && n >= minRows;
+  let lh: Float64Array | undefined;
+  let rh: Float64Array | undefined;
+  if (canSplit(mid - node.begin) || canSplit(node.end - mid)) [lh, rh] = childHistograms(input, node.hist, leftRows, rightRows);
+  else input.pool.release(node.hist);
+  node.hist = undefined;
   const left: GrowNode = {
     id: leftId,
     begin: node.begin,
@@ -194,7 +206,7 @@ function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: 
     hist: rh,
     split: new Split(),
   };
-  evaluate(input, p, left, true);
-  evaluate(input, p, right, true);
+  evaluate(input, p, left, canSplit(left.N));
+  evaluate(input, p, right, canSplit(right.N));
   return [left, right];
 }

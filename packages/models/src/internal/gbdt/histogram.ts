@@ -1,10 +1,11 @@
 // Per-node gradient histograms: for every feature of the tree, per bin, the sums of the node's
-// gradients, hessians and rows — three float64 slots per bin, features side by side at
-// `binOffset`. A node's histogram is built from its rows, or (its sibling's) as parent − sibling.
+// gradients and hessians — two float64 slots per bin, features side by side at `binOffset`. No
+// row counts (as LightGBM: a third read-modify-write per row and feature costs a third more in the
+// hot loop); split finding estimates a side's rows from its hessian share. A node's histogram is built from its rows, or (its sibling's) as parent − sibling.
 import type { BinnedMatrix } from './binning.js';
 
-/** Float64 slots per bin: gradient sum, hessian sum, row count. */
-export const SLOTS = 3;
+/** Float64 slots per bin: gradient sum, hessian sum. */
+export const SLOTS = 2;
 
 /** The rows of one node, an index range of a shared row-index array, and their sums. */
 export interface NodeRows {
@@ -13,20 +14,42 @@ export interface NodeRows {
   end: number;
 }
 
-/** Scratch buffers the hot loop reuses: the node's gradients gathered in row order. */
+/** Scratch the hot loop reuses: the node's gradient pairs gathered in row order, interleaved (g, h) as float64. */
 export interface Scratch {
-  g: Float32Array;
-  h: Float32Array;
+  gh: Float64Array;
 }
 
 export function newScratch(rows: number): Scratch {
-  return { g: new Float32Array(rows), h: new Float32Array(rows) };
+  return { gh: new Float64Array(rows * 2) };
+}
+
+/** Gather the node's gradient pairs into `gh` (LightGBM's ordered gradients); returns their float64 sums. */
+export function gatherGradients(
+  grad: Float32Array,
+  hess: Float32Array,
+  idx: Uint32Array,
+  begin: number,
+  end: number,
+  gh: Float64Array,
+): { G: number; H: number } {
+  let G = 0;
+  let H = 0;
+  for (let i = begin, j = 0; i < end; i++, j += 2) {
+    const r = idx[i] as number;
+    const g = grad[r] as number;
+    const h = hess[r] as number;
+    gh[j] = g;
+    gh[j + 1] = h;
+    G += g;
+    H += h;
+  }
+  return { G, H };
 }
 
 /**
  * Fill `hist` for the given features from the node's rows; returns the node's gradient and hessian
- * sums. Gradients are first gathered into contiguous order (LightGBM's ordered gradients), so the
- * inner loop reads one bin column and two sequential arrays.
+ * sums. Gradients are first gathered into contiguous order, so the inner loop reads one bin column
+ * per feature and one sequential array of pairs.
  */
 export function buildHistogram(
   hist: Float64Array,
@@ -38,20 +61,7 @@ export function buildHistogram(
   scratch: Scratch,
 ): { G: number; H: number } {
   const { idx, begin, end } = node;
-  const n = end - begin;
-  const og = scratch.g;
-  const oh = scratch.h;
-  let G = 0;
-  let H = 0;
-  for (let i = 0; i < n; i++) {
-    const r = idx[begin + i] as number;
-    const g = grad[r] as number;
-    const h = hess[r] as number;
-    og[i] = g;
-    oh[i] = h;
-    G += g;
-    H += h;
-  }
+  const sums = gatherGradients(grad, hess, idx, begin, end, scratch.gh);
   accumulateFeatures(
     hist,
     binned.bins,
@@ -63,17 +73,17 @@ export function buildHistogram(
     features.length,
     idx,
     begin,
-    n,
-    og,
-    oh,
+    end - begin,
+    scratch.gh,
   );
-  return { G, H };
+  return sums;
 }
 
 /**
- * The hot loop: the bins of features[start, end) over one node's rows (gathered gradients `og`,
- * `oh`). Four features share each pass over the rows, so a row's index and gradients are read once
- * per four features (about twice as fast as one feature per pass).
+ * The hot loop: the bins of features[start, end) over one node's rows (gathered pairs `gh`). Eight
+ * features share each pass over the rows, so a row's index and gradient pair are read once per
+ * eight features (measured faster than four on the anchor matrix, 350k × 100). Every bin sums its
+ * rows in ascending row order whichever features share a pass: the same floats for any grouping.
  */
 export function accumulateFeatures(
   hist: Float64Array,
@@ -87,8 +97,7 @@ export function accumulateFeatures(
   idx: Uint32Array,
   begin: number,
   n: number,
-  og: Float32Array,
-  oh: Float32Array,
+  gh: Float64Array,
 ): void {
   for (let k = start; k < end; k++) {
     const f = features[k] as number;
@@ -96,39 +105,59 @@ export function accumulateFeatures(
     hist.fill(0, from, from + (binCount[f] as number) * SLOTS);
   }
   let k = start;
-  for (; k + 4 <= end; k += 4) {
+  for (; k + 8 <= end; k += 8) {
     const f0 = features[k] as number;
     const f1 = features[k + 1] as number;
     const f2 = features[k + 2] as number;
     const f3 = features[k + 3] as number;
+    const f4 = features[k + 4] as number;
+    const f5 = features[k + 5] as number;
+    const f6 = features[k + 6] as number;
+    const f7 = features[k + 7] as number;
     const c0 = f0 * rows;
     const c1 = f1 * rows;
     const c2 = f2 * rows;
     const c3 = f3 * rows;
+    const c4 = f4 * rows;
+    const c5 = f5 * rows;
+    const c6 = f6 * rows;
+    const c7 = f7 * rows;
     const s0 = (binOffset[f0] as number) * SLOTS;
     const s1 = (binOffset[f1] as number) * SLOTS;
     const s2 = (binOffset[f2] as number) * SLOTS;
     const s3 = (binOffset[f3] as number) * SLOTS;
+    const s4 = (binOffset[f4] as number) * SLOTS;
+    const s5 = (binOffset[f5] as number) * SLOTS;
+    const s6 = (binOffset[f6] as number) * SLOTS;
+    const s7 = (binOffset[f7] as number) * SLOTS;
     for (let i = 0; i < n; i++) {
       const r = idx[begin + i] as number;
-      const g = og[i] as number;
-      const h = oh[i] as number;
-      const b0 = s0 + (bins[c0 + r] as number) * SLOTS;
-      hist[b0] = (hist[b0] as number) + g;
-      hist[b0 + 1] = (hist[b0 + 1] as number) + h;
-      hist[b0 + 2] = (hist[b0 + 2] as number) + 1;
-      const b1 = s1 + (bins[c1 + r] as number) * SLOTS;
-      hist[b1] = (hist[b1] as number) + g;
-      hist[b1 + 1] = (hist[b1 + 1] as number) + h;
-      hist[b1 + 2] = (hist[b1 + 2] as number) + 1;
-      const b2 = s2 + (bins[c2 + r] as number) * SLOTS;
-      hist[b2] = (hist[b2] as number) + g;
-      hist[b2 + 1] = (hist[b2 + 1] as number) + h;
-      hist[b2 + 2] = (hist[b2 + 2] as number) + 1;
-      const b3 = s3 + (bins[c3 + r] as number) * SLOTS;
-      hist[b3] = (hist[b3] as number) + g;
-      hist[b3 + 1] = (hist[b3 + 1] as number) + h;
-      hist[b3 + 2] = (hist[b3 + 2] as number) + 1;
+      const g = gh[2 * i] as number;
+      const h = gh[2 * i + 1] as number;
+      let b = s0 + (bins[c0 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s1 + (bins[c1 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s2 + (bins[c2 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s3 + (bins[c3 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s4 + (bins[c4 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s5 + (bins[c5 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s6 + (bins[c6 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      b = s7 + (bins[c7 + r] as number) * SLOTS;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
     }
   }
   for (; k < end; k++) {
@@ -137,9 +166,8 @@ export function accumulateFeatures(
     const s0 = (binOffset[f] as number) * SLOTS;
     for (let i = 0; i < n; i++) {
       const b = s0 + (bins[column + (idx[begin + i] as number)] as number) * SLOTS;
-      hist[b] = (hist[b] as number) + (og[i] as number);
-      hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
-      hist[b + 2] = (hist[b + 2] as number) + 1;
+      hist[b] = (hist[b] as number) + (gh[2 * i] as number);
+      hist[b + 1] = (hist[b + 1] as number) + (gh[2 * i + 1] as number);
     }
   }
 }

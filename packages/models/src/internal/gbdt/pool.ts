@@ -7,7 +7,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { UsageError, workerEntryUrl } from '@tribar/core';
 import type { BinnedMatrix } from './binning.js';
-import { accumulateFeatures, buildHistogram, newScratch, type Scratch } from './histogram.js';
+import { accumulateFeatures, buildHistogram, gatherGradients, newScratch, type Scratch } from './histogram.js';
 import type { HistogramBuilder } from './grow.js';
 import { CONTROL, type WorkerInit } from './protocol.js';
 
@@ -186,11 +186,6 @@ export function accumulateShare(
   hess: Float32Array,
   scratch: Scratch,
 ): void {
-  const n = stop - begin;
-  for (let i = 0; i < n; i++) {
-    const r = idx[begin + i] as number;
-    scratch.g[i] = grad[r] as number;
-    scratch.h[i] = hess[r] as number;
-  }
-  accumulateFeatures(hist, bins, rows, binOffset, binCount, features, start, end, idx, begin, n, scratch.g, scratch.h);
+  gatherGradients(grad, hess, idx, begin, stop, scratch.gh);
+  accumulateFeatures(hist, bins, rows, binOffset, binCount, features, start, end, idx, begin, stop - begin, scratch.gh);
 }

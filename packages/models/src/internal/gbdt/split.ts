@@ -3,8 +3,11 @@
 //   gain = score(G_L, H_L) + score(G_R, H_R) − score(G, H)
 // (XGBoost's and LightGBM's code; the paper's ½[…] − γ is the same split order with γ doubled). A
 // split is made when its gain exceeds `minGainToSplit` (XGBoost's gamma) and both children keep
-// `minDataInLeaf` rows and `minSumHessianInLeaf` hessian. Missing values (bin 0) are tried on both
-// sides; the better side becomes the node's default direction.
+// `minDataInLeaf` rows and `minSumHessianInLeaf` hessian. Histograms hold no row counts: as
+// LightGBM (feature_histogram.hpp, cnt_factor), a side's rows are estimated as its hessian share of
+// the node's rows, round(H_side · N / H) — exact when the rows' hessians are equal — so
+// "≥ minDataInLeaf rows" is "H_side ≥ (minDataInLeaf − ½) · H / N". Missing values (bin 0) are
+// tried on both sides; the better side becomes the node's default direction.
 import type { BinnedMatrix } from './binning.js';
 import { SLOTS } from './histogram.js';
 
@@ -46,6 +49,7 @@ export class Split {
   defaultLeft = false;
   gl = 0;
   hl = 0;
+  /** Rows of each side, estimated from the hessian share (the partition then gives the exact ones). */
   nl = 0;
   gr = 0;
   hr = 0;
@@ -73,8 +77,11 @@ export function findBestSplit(hist: Float64Array, binned: BinnedMatrix, features
   const { G, H, N } = node;
   const parent = leafScore(G, H, p);
   const floor = Math.max(p.minGainToSplit, MIN_GAIN);
-  const minData = Math.max(p.minDataInLeaf, 1);
-  const minHess = p.minSumHessianInLeaf;
+  const minHess = sideHessianFloor(node, p);
+  const rowsPerHessian = H > 0 ? N / H : 0;
+  // Without L1, score(g, h) is g²/(h + λ): written out in the loop (the same float operations as leafScore).
+  const plain = p.regAlpha === 0;
+  const lambda = p.regLambda;
   let bestGain = floor;
   for (let k = 0; k < features.length; k++) {
     const f = features[k] as number;
@@ -82,46 +89,57 @@ export function findBestSplit(hist: Float64Array, binned: BinnedMatrix, features
     const nb = binned.binCount[f] as number;
     const gm = hist[o] as number;
     const hm = hist[o + 1] as number;
-    const nm = hist[o + 2] as number;
+    // Every row's hessian is at least 1e-16, so the missing bin has rows exactly when hm > 0.
+    const missing = hm > 0;
     let cg = 0;
     let ch = 0;
-    let cn = 0;
     // Value bins 1..s go left; s = nb − 1 puts every value left and only the missing rows right.
     for (let s = 1; s < nb; s++) {
       const b = o + s * SLOTS;
       cg += hist[b] as number;
       ch += hist[b + 1] as number;
-      cn += hist[b + 2] as number;
-      if (s < nb - 1 || nm > 0) {
+      if (s < nb - 1 || missing) {
         // Missing right.
-        const nr = N - cn;
         const hr = H - ch;
-        if (cn >= minData && nr >= minData && ch >= minHess && hr >= minHess) {
-          const gain = leafScore(cg, ch, p) + leafScore(G - cg, hr, p) - parent;
+        if (ch >= minHess && hr >= minHess) {
+          const gr = G - cg;
+          const dl = ch + lambda;
+          const dr = hr + lambda;
+          const gain = plain
+            ? (dl > 0 ? (cg * cg) / dl : 0) + (dr > 0 ? (gr * gr) / dr : 0) - parent
+            : leafScore(cg, ch, p) + leafScore(gr, hr, p) - parent;
           if (gain > bestGain) {
             bestGain = gain;
-            set(best, f, s, false, gain, cg, ch, cn, G - cg, hr, nr);
+            set(best, f, s, false, gain, cg, ch, G - cg, hr, N, rowsPerHessian);
           }
         }
       }
-      if (nm > 0 && s < nb - 1) {
+      if (missing && s < nb - 1) {
         // Missing left.
         const gl = cg + gm;
         const hl = ch + hm;
-        const nl = cn + nm;
-        const nr = N - nl;
         const hr = H - hl;
-        if (nl >= minData && nr >= minData && hl >= minHess && hr >= minHess) {
+        if (hl >= minHess && hr >= minHess) {
           const gain = leafScore(gl, hl, p) + leafScore(G - gl, hr, p) - parent;
           if (gain > bestGain) {
             bestGain = gain;
-            set(best, f, s, true, gain, gl, hl, nl, G - gl, hr, nr);
+            set(best, f, s, true, gain, gl, hl, G - gl, hr, N, rowsPerHessian);
           }
         }
       }
     }
   }
   return best;
+}
+
+/**
+ * The least hessian a child of this node may hold: minSumHessianInLeaf, and the hessian share of
+ * minDataInLeaf rows (at least one row's: an empty side is never a split).
+ */
+export function sideHessianFloor(node: Totals, p: SplitParams): number {
+  const minData = Math.max(p.minDataInLeaf, 1);
+  const forRows = node.N > 0 ? ((minData - 0.5) * node.H) / node.N : 0;
+  return Math.max(p.minSumHessianInLeaf, forRows);
 }
 
 function set(
@@ -132,10 +150,10 @@ function set(
   gain: number,
   gl: number,
   hl: number,
-  nl: number,
   gr: number,
   hr: number,
-  nr: number,
+  n: number,
+  rowsPerHessian: number,
 ): void {
   s.feature = f;
   s.bin = bin;
@@ -143,8 +161,8 @@ function set(
   s.gain = gain;
   s.gl = gl;
   s.hl = hl;
-  s.nl = nl;
+  s.nl = Math.min(n, Math.round(hl * rowsPerHessian));
   s.gr = gr;
   s.hr = hr;
-  s.nr = nr;
+  s.nr = n - s.nl;
 }
