@@ -1,5 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
+import { scaledDotAttention } from '../kernels/attention.js';
 
 /** A family's parameters by name (tfjs variables while training, plain tensors are fine too). */
 export type Weights = ReadonlyMap<string, Tensor>;
@@ -9,6 +10,18 @@ export interface ForwardContext {
   training: boolean;
   /** Inverted dropout at the model's rate (identity when not training or the rate is 0), seeded per batch and call. */
   dropout<T extends Tensor>(x: T, rate?: number): T;
+  /** Dropout on attention probabilities inside the fused attention op: its rate and seed, or undefined when off. */
+  attentionDropout(rate?: number): { rate: number; seed: number } | undefined;
+}
+
+/**
+ * Whether attention runs on the hand-written op of `../kernels/attention.ts`: on the CPU backends
+ * (wasm, cpu) it is faster than tfjs ops (bench/sequence.bench.ts prints both); a GPU backend keeps
+ * the device's batched matMul and softmax.
+ */
+export function fusedAttention(tf: Tfjs): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
 }
 
 export function weight<T extends Tensor = Tensor>(w: Weights, name: string): T {
@@ -88,10 +101,16 @@ export function selfAttention(
   const q = splitHeads(tf, dense(tf, w, `${name}/q`, x), heads);
   const k = splitHeads(tf, dense(tf, w, `${name}/k`, x), heads);
   const v = splitHeads(tf, dense(tf, w, `${name}/v`, x), heads);
-  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d / heads));
-  if (mask !== undefined) scores = tf.add(scores, mask);
-  const attention = ctx.dropout(tf.softmax(scores));
-  return dense(tf, w, `${name}/o`, mergeHeads(tf, tf.matMul(attention, v), heads)) as Tensor3D;
+  let attended: Tensor3D;
+  if (fusedAttention(tf)) {
+    const dropout = ctx.attentionDropout();
+    attended = scaledDotAttention(tf, q, k, v, { causal: mask !== undefined, ...(dropout === undefined ? {} : { dropout }) });
+  } else {
+    let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d / heads));
+    if (mask !== undefined) scores = tf.add(scores, mask);
+    attended = tf.matMul(ctx.dropout(tf.softmax(scores)), v) as Tensor3D;
+  }
+  return dense(tf, w, `${name}/o`, mergeHeads(tf, attended, heads)) as Tensor3D;
 }
 
 /** The four dense layers of `selfAttention`. */
