@@ -6,8 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { selectTfjsBackend } from '../src/internal/tfjs/backend.js';
+import { predictThroughput } from './sequence-predict.js';
+import type { PredictTiming } from './sequence-predict.js';
 import {
+  attentionEpoch,
   disposeModel,
+  familyEpoch,
   fusedRecurrent,
   inference,
   median,
@@ -18,7 +22,19 @@ import {
   BATCH,
 } from './sequence-work.js';
 
-export const ITEMS = ['stock-lstm', 'fused-lstm', 'fused-gru', 'transformer', 'infer-lstm', 'infer-transformer'] as const;
+export const ITEMS = [
+  'stock-lstm',
+  'fused-lstm',
+  'fused-gru',
+  'transformer',
+  'family-transformer',
+  'family-patchtst',
+  'attention-tfjs',
+  'attention-fused',
+  'infer-lstm',
+  'infer-transformer',
+  'predict',
+] as const;
 export type Item = (typeof ITEMS)[number];
 export type Timings = Partial<Record<Item, number>>;
 
@@ -78,13 +94,33 @@ export async function runChild(items: readonly Item[], runs: number): Promise<vo
     );
     disposeModel(model);
   }
+  for (const item of ['family-transformer', 'family-patchtst'] as const) {
+    await timed(
+      item,
+      () => familyEpoch(item, data),
+      () => familyEpoch(item, data, BATCH),
+    );
+  }
+  for (const [item, fused] of [
+    ['attention-tfjs', false],
+    ['attention-fused', true],
+  ] as const) {
+    await timed(
+      item,
+      () => attentionEpoch(tf, fused),
+      () => attentionEpoch(tf, fused, 1),
+    );
+  }
+  // every family through SequenceModel.predictProba, windows gathered from a SequenceSource chunk by chunk
+  const predict = items.includes('predict') ? await predictThroughput(runs) : [];
   const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(MARK + JSON.stringify({ backend, timings, peakMiB }));
+  console.log(MARK + JSON.stringify({ backend, timings, predict, peakMiB }));
 }
 
 export interface ChildResult {
   backend: string;
   timings: Timings;
+  predict?: PredictTiming[];
   peakMiB: number;
 }
 
@@ -119,6 +155,8 @@ export interface TorchResult {
   lstm_infer: number;
   transformer_epoch: number;
   transformer_infer: number;
+  patchtst_epoch: number;
+  patchtst_infer: number;
 }
 
 /** PyTorch CPU with `threads` threads, or the reason it could not run. */
@@ -146,6 +184,10 @@ export function table(torch: readonly TorchResult[], children: readonly ChildRes
     ['LSTM(64)+dense(3) epoch, fused lstmLayer', 'lstm_epoch', 'fused-lstm', 'goal ≤ 2×'],
     ['GRU(64)+dense(3) epoch, fused gruLayer', undefined, 'fused-gru', ''],
     ['Transformer 2×d64×4h epoch, tfjs ops', 'transformer_epoch', 'transformer', ''],
+    ['Transformer 2×d64×4h epoch, transformer family (fused attention)', 'transformer_epoch', 'family-transformer', ''],
+    ['PatchTST epoch, patchtst family (card defaults, dropout 0)', 'patchtst_epoch', 'family-patchtst', ''],
+    ['causal attention of a Transformer epoch, tfjs ops (fwd+bwd)', undefined, 'attention-tfjs', ''],
+    ['causal attention of a Transformer epoch, fused op (fwd+bwd)', undefined, 'attention-fused', ''],
     ['inference 10,000 windows, fused LSTM', 'lstm_infer', 'infer-lstm', 'goal < 1 s'],
     ['inference 10,000 windows, Transformer', 'transformer_infer', 'infer-transformer', 'goal < 1 s'],
   ];
@@ -164,6 +206,18 @@ export function table(torch: readonly TorchResult[], children: readonly ChildRes
     lines.push(
       `| ${[label, ...torch.map((t) => (key === undefined ? '—' : s(t[key]))), ...children.map((c) => s(c.timings[item])), ratio].join(' | ')} |`,
     );
+  }
+  for (const c of children) {
+    if (c.predict === undefined || c.predict.length === 0) continue;
+    lines.push(
+      '',
+      `| predict 10,000 windows of 60 × 32 (SequenceModel.predictProba, tfjs ${c.backend}) | seconds | windows/s | goal < 1 s |`,
+      '|---|---|---|---|',
+    );
+    for (const p of c.predict) {
+      const goal = p.family === 'lstm' || p.family === 'transformer' ? (p.seconds < 1 ? 'met' : 'missed') : '—';
+      lines.push(`| ${p.family} | ${p.seconds.toFixed(2)} | ${Math.round(p.windowsPerSecond).toLocaleString('en-US')} | ${goal} |`);
+    }
   }
   lines.push('', `peak RSS per tfjs child: ${children.map((c) => `${c.backend} ${c.peakMiB} MiB`).join(', ')}`);
   return lines.join('\n');

@@ -9,7 +9,10 @@ import { Rng } from '@tribar/core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import { gruLayer } from '../src/internal/kernels/gru.js';
 import { lstmLayer } from '../src/internal/kernels/lstm.js';
+import { scaledDotAttention } from '../src/internal/kernels/attention.js';
 import { plainMatMul } from '../src/internal/kernels/matmul.js';
+import { SequenceModel } from '../src/internal/sequence/engine.js';
+import { SEQUENCE_FAMILIES } from '../src/internal/sequence/index.js';
 import type { Tfjs } from '../src/internal/tfjs/backend.js';
 
 export const STEPS = 60;
@@ -220,4 +223,45 @@ export function disposeModel(model: Model): void {
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Card families through the real engine, shaped as PyTorch's side: dropout 0, batch 256, one epoch. */
+export const FAMILY_EPOCHS = {
+  'family-transformer': { family: 'transformer', hp: { hiddenSize: UNITS, heads: HEADS, layers: 2, ffnSize: FEED_FORWARD, dropout: 0 } },
+  'family-patchtst': { family: 'patchtst', hp: { dropout: 0 } },
+} as const;
+
+/** One epoch of a registered sequence family over the 2,048 sequences by `SequenceModel.fit`; seconds of the epoch itself. */
+export async function familyEpoch(name: keyof typeof FAMILY_EPOCHS, data: SequenceData, rows = ROWS): Promise<number> {
+  const { family, hp } = FAMILY_EPOCHS[name];
+  const card = SEQUENCE_FAMILIES.find((f) => f.card.name === family)!;
+  const model = new SequenceModel(card, { ...hp, maxEpochs: 1, batchSize: BATCH, classWeights: 'none', gradClipNorm: 0 });
+  const fit = await model.fit({
+    x: data.x.subarray(0, rows * STEPS * FEATURES),
+    rows,
+    shape: [STEPS, FEATURES],
+    y: Uint8Array.from(data.y.subarray(0, rows)),
+  });
+  model.dispose();
+  return (fit.history[0]?.elapsedMs ?? Number.NaN) / 1000;
+}
+
+/**
+ * Causal attention of one Transformer epoch (8 batches × 2 layers of 256 sequences × 4 heads, 60 steps,
+ * heads of 16), forward and backward, by the fused op or by the tfjs ops it replaced; seconds.
+ */
+export function attentionEpoch(tf: Tfjs, fused: boolean, batches = (ROWS / BATCH) * 2): number {
+  const shape: [number, number, number] = [BATCH * HEADS, STEPS, UNITS / HEADS];
+  const [q, k, v] = [1, 2, 3].map((s) => tf.randomNormal(shape, 0, 1, 'float32', s) as Tensor3D) as [Tensor3D, Tensor3D, Tensor3D];
+  const mask = tf.tidy(() => tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([STEPS, STEPS]), -1, 0)), -1e9));
+  const attend = (qs: Tensor, ks: Tensor, vs: Tensor): Tensor =>
+    fused
+      ? scaledDotAttention(tf, qs as Tensor3D, ks as Tensor3D, vs as Tensor3D, { causal: true })
+      : tf.matMul(tf.softmax(tf.add(tf.mul(tf.matMul(qs, ks, false, true), 1 / Math.sqrt(UNITS / HEADS)), mask)), vs);
+  const grads = tf.grads((qs: Tensor, ks: Tensor, vs: Tensor) => tf.sum(attend(qs, ks, vs)));
+  const start = performance.now();
+  for (let i = 0; i < batches; i++) tf.tidy(() => grads([q, k, v]).forEach((g) => g.dataSync()));
+  const seconds = (performance.now() - start) / 1000;
+  tf.dispose([q, k, v, mask]);
+  return seconds;
 }

@@ -5,6 +5,10 @@ Same shapes as the TypeScript side, its own seeded data (timing does not depend 
   - LSTM(64) + dense(3) on the last step, Adam(1e-3), batch 256, one epoch of 2,048 sequences of 60 x 32;
   - a causal pre-norm Transformer encoder (2 layers, d 64, 4 heads, feed-forward 128, no dropout,
     learned positions, last step -> dense(3)), same epoch;
+  - PatchTST as the patchtst family's card defaults (RevIN, channel independence, patches of 16 every
+    8 steps end-padded by replicating the last step, linear patch embedding d 64 + learned positions,
+    3 pre-norm GELU encoder layers, 4 heads, feed-forward 128, dropout 0 for parity, flatten head -> 3),
+    same epoch;
   - inference (no grad) of 10,000 windows with each, 2,000 at a time.
 Prints one JSON line: median seconds over RUNS runs after one warm-up, per item.
 """
@@ -46,6 +50,34 @@ class Transformer(nn.Module):
         return self.head(self.norm(h[:, -1]))
 
 
+class PatchTst(nn.Module):
+    PATCH, STRIDE, D = 16, 8, 64
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = (STEPS + self.STRIDE - self.PATCH) // self.STRIDE + 1
+        self.gamma = nn.Parameter(torch.ones(FEATURES))
+        self.beta = nn.Parameter(torch.zeros(FEATURES))
+        self.embed = nn.Linear(self.PATCH, self.D)
+        self.position = nn.Parameter(torch.randn(self.count, self.D) * 0.02)
+        layer = nn.TransformerEncoderLayer(
+            self.D, 4, dim_feedforward=128, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
+        )
+        self.encoder = nn.TransformerEncoder(layer, 3)
+        self.head = nn.Linear(FEATURES * self.count * self.D, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b = x.shape[0]
+        mean = x.mean(1, keepdim=True)
+        std = torch.sqrt(x.var(1, keepdim=True, unbiased=False) + 1e-5)
+        x = (x - mean) / std * self.gamma + self.beta
+        series = x.transpose(1, 2).reshape(b * FEATURES, STEPS)
+        padded = torch.cat([series, series[:, -1:].expand(-1, self.STRIDE)], 1)
+        patches = padded.unfold(1, self.PATCH, self.STRIDE)
+        h = self.encoder(self.embed(patches) + self.position)
+        return self.head(h.reshape(b, FEATURES * self.count * self.D))
+
+
 def epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
@@ -80,7 +112,7 @@ def main() -> None:
     y = torch.randint(0, 3, (ROWS,))
     windows = torch.randn(WINDOWS, STEPS, FEATURES)
     out = {"torch": torch.__version__, "threads": threads}
-    for name, cls in (("lstm", Lstm), ("transformer", Transformer)):
+    for name, cls in (("lstm", Lstm), ("transformer", Transformer), ("patchtst", PatchTst)):
         out[f"{name}_epoch"] = median(runs, lambda: epoch(cls(), x, y))
         model = cls().eval()
         out[f"{name}_infer"] = median(runs, lambda: infer(model, windows))

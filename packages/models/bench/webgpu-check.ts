@@ -59,7 +59,13 @@ const children: ChildResult[] = [];
 const webgpu = spawnChild(self, 'webgpu', ITEMS, runs, left() * 0.7);
 if (typeof webgpu === 'string') console.log(`tfjs ${webgpu}`);
 else children.push(webgpu);
-const wasm = spawnChild(self, 'wasm', ['fused-lstm', 'transformer', 'infer-lstm', 'infer-transformer'], runs, left() * 0.6);
+const wasm = spawnChild(
+  self,
+  'wasm',
+  ['fused-lstm', 'transformer', 'family-transformer', 'infer-lstm', 'infer-transformer'],
+  runs,
+  left() * 0.6,
+);
 if (typeof wasm === 'string') console.log(`tfjs ${wasm}`);
 else children.push(wasm);
 const torch: TorchResult[] = [];
@@ -68,4 +74,8 @@ const reference = runTorch(threads, runs, left());
 if (typeof reference === 'string') console.log(reference);
 else torch.push(reference);
 console.log(table(torch, children));
-process.exit(typeof webgpu === 'string' || Object.keys(webgpu.timings).length < ITEMS.length ? 1 : 0);
+// complete: every timed item, and the per-family predict rows
+const complete =
+  typeof webgpu !== 'string' &&
+  ITEMS.every((item) => (item === 'predict' ? (webgpu.predict?.length ?? 0) > 0 : webgpu.timings[item] !== undefined));
+process.exit(complete ? 0 : 1);

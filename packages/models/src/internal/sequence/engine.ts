@@ -47,6 +47,11 @@ export interface SequenceFamily {
    * (the window's class is the last step's), or [b, 3].
    */
   forward(tf: Tfjs, w: Weights, x: Tensor3D, hp: Record<string, unknown>, ctx: ForwardContext): Tensor2D | Tensor3D;
+  /**
+   * Most windows one inference pass may hold (default PREDICT_CHUNK): families whose inner batch is
+   * larger than the window count (PatchTST runs windows × features series) bound their memory here.
+   */
+  windowsPerPass?(hp: Record<string, unknown>, steps: number, features: number): number;
   /** Per-feature importance of a batch, [features] summing to 1 (TFT's variable-selection weights). */
   importance?(tf: Tfjs, w: Weights, x: Tensor3D, hp: Record<string, unknown>): Tensor1D;
 }
@@ -63,7 +68,7 @@ interface Fitted {
   runtime: Record<string, string | number | boolean>;
 }
 
-const inference: ForwardContext = { training: false, dropout: (x) => x };
+const inference: ForwardContext = { training: false, dropout: (x) => x, attentionDropout: () => undefined };
 
 function lastLogits(tf: Tfjs, logits: Tensor2D | Tensor3D): Tensor2D {
   if (logits.rank === 2) return logits as Tensor2D;
@@ -185,6 +190,7 @@ export class SequenceModel implements BaseModel {
           const ctx: ForwardContext = {
             training: true,
             dropout: (x, rate = ep.dropout) => (rate > 0 ? (tf.dropout(x, rate, undefined, batchSeed + 7919 * calls++) as typeof x) : x),
+            attentionDropout: (rate = ep.dropout) => (rate > 0 ? { rate, seed: batchSeed + 7919 * calls++ } : undefined),
           };
           tf.tidy(() => {
             const xs = tf.tensor3d(xBuffer.subarray(0, n * width), [n, steps, features]);
@@ -386,7 +392,8 @@ export class SequenceModel implements BaseModel {
   #predictWith(fitted: Fitted, reader: WindowReader): Float32Array {
     const { tf, steps, features } = fitted;
     const out = new Float32Array(reader.rows * NUM_CLASSES);
-    const chunk = Math.min(PREDICT_CHUNK, Math.max(reader.rows, 1));
+    const perPass = this.#family.windowsPerPass?.(this.hyperparameters, steps, features) ?? PREDICT_CHUNK;
+    const chunk = Math.max(1, Math.min(PREDICT_CHUNK, perPass, reader.rows));
     const buffer = new Float32Array(chunk * steps * features);
     const positions = new Int32Array(chunk);
     for (let start = 0; start < reader.rows; start += chunk) {

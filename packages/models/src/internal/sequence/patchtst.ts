@@ -22,6 +22,9 @@ function patchSelection(steps: number, length: number, stride: number): { count:
   return { count, selection };
 }
 
+/** Activation values one PatchTST inference pass may hold per tensor. */
+const PASS_VALUES = 4 * 1024 * 1024;
+
 /** RevIN (Kim et al. 2022): each window's channel standardised over time, then a learned per-channel affine. */
 function revin(tf: Tfjs, w: Weights, x: Tensor3D): Tensor3D {
   const { mean, variance } = tf.moments(x, 1, true);
@@ -61,6 +64,14 @@ export const patchtstFamily: SequenceFamily = {
     },
   },
   causal: () => false,
+  // Every window is `features` series of `count` patches through the encoder: ~4M values per
+  // activation keeps an inference pass far below wasm's 4 GiB heap (1,024 windows × 32 features
+  // at the defaults aborted it).
+  windowsPerPass(hp, steps, features) {
+    const { count } = patchSelection(steps, hp['patchLength'] as number, hp['stride'] as number);
+    const width = Math.max(hp['hiddenSize'] as number, hp['ffnSize'] as number);
+    return Math.max(1, Math.floor(PASS_VALUES / (features * count * width)));
+  },
   check(hp, steps) {
     checkHeads('patchtst', hp['hiddenSize'] as number, hp['heads'] as number);
     if ((hp['patchLength'] as number) > steps) {

@@ -1,7 +1,8 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs/backend.js';
 import type { SequenceFamily } from './engine.js';
-import { causalMask, dense, layerNorm, weight } from './layers.js';
+import { causalMask, dense, fusedAttention, layerNorm, weight } from './layers.js';
+import { scaledDotAttention } from '../kernels/attention.js';
 import type { ForwardContext, Weights } from './layers.js';
 import { engineHyperparameters } from './params.js';
 import type { ParamBuilder } from './params.js';
@@ -71,6 +72,13 @@ function interpretableAttention(tf: Tfjs, w: Weights, x: Tensor3D, heads: number
   const q = split(dense(tf, w, 'attention/q', x));
   const k = split(dense(tf, w, 'attention/k', x));
   const v = dense(tf, w, 'attention/v', x) as Tensor3D; // [b, T, dh], shared by the heads
+  if (fusedAttention(tf)) {
+    // mean_h(A_h)·v = mean_h(A_h·v): every head attends over the shared values, then the heads are averaged
+    const shared = tf.tile(v.reshape([b, 1, steps, dh]), [1, heads, 1, 1]).reshape([b * heads, steps, dh]) as Tensor3D;
+    const dropout = ctx.attentionDropout();
+    const perHead = scaledDotAttention(tf, q, k, shared, { causal: true, ...(dropout === undefined ? {} : { dropout }) });
+    return dense(tf, w, 'attention/o', tf.mean(perHead.reshape([b, heads, steps, dh]), 1)) as Tensor3D;
+  }
   const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), causalMask(tf, steps));
   const attention = ctx.dropout(tf.softmax(scores)).reshape([b, heads, steps, steps]);
   const averaged = tf.mean(attention, 1) as Tensor3D;
@@ -138,7 +146,7 @@ export const tftFamily: SequenceFamily = {
     return dense(tf, w, 'head', output) as Tensor3D;
   },
   importance(tf, w, x, hp) {
-    const inference: ForwardContext = { training: false, dropout: (t) => t };
+    const inference: ForwardContext = { training: false, dropout: (t) => t, attentionDropout: () => undefined };
     const { weights } = selectVariables(tf, w, x, hp['hiddenSize'] as number, inference);
     const features = x.shape[2];
     return tf.mean(weights.reshape([-1, features]) as Tensor2D, 0) as Tensor1D;
