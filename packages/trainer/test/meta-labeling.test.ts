@@ -182,6 +182,27 @@ describe('meta-labeling on out-of-fold rows', () => {
     }
   });
 
+  it('leaves a sequence primary unfiltered instead of failing the train stage (mixed tabular + sequence runs)', async () => {
+    const log = { fitted: [] as number[][], predicted: [] as number[][] };
+    const windowsOf = (rows: number) => ({ rows, shape: [5, 2], gather: () => undefined });
+    const meta = await metaLabelContracts({
+      settings: { enabled: true, secondary: 'spy', threshold: 0.5 },
+      betSizing: { method: 'none', maxContracts: 1, step: 0, averageActive: false },
+      threshold: 0.4,
+      registry: spyRegistry(log),
+      hyperparameters: {},
+      data,
+      cost: MES,
+      oof: { unavailable: 'sequence families get no out-of-fold probabilities' },
+      val: { input: windowsOf(val.rows), proba: new Float32Array(val.rows * 3).fill(1 / 3), rowIndex: rowIndexOf(val) },
+      test: { input: windowsOf(test.rows), proba: new Float32Array(test.rows * 3).fill(1 / 3) },
+      seed: 1,
+      logger: silentLogger(),
+    });
+    expect(meta).toBeNull();
+    expect(log.fitted).toEqual([]); // no secondary was fitted
+  });
+
   it('would catch in-sample primary probabilities (a primary fitted on every train row saw each label window)', async () => {
     const log = { fitted: [] as number[][], predicted: [] as number[][] };
     const spy = spyRegistry(log).create('spy', {});

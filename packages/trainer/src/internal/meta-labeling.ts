@@ -1,6 +1,6 @@
 import type { TrainConfig } from '@tribar/config';
 import type { TrainMetaLabelingEntry, TrainServingFile } from '@tribar/artifacts';
-import { UsageError, type Logger } from '@tribar/core';
+import type { Logger } from '@tribar/core';
 import type { DataModule } from '@tribar/datasets';
 import { actProbabilities, META_CLASS, metaContracts, primarySides, withPrimary } from '@tribar/ensembles';
 import { isSequenceSource, type LabeledInput, type ModelInput, type ModelRegistry, type ModelRows } from '@tribar/models';
@@ -87,11 +87,15 @@ export async function metaLabelContracts(options: {
 }): Promise<{ contracts: Int32Array; entry: TrainMetaLabelingEntry; fittedOn: Int32Array; serving: MetaServing } | null> {
   const { settings, data } = options;
   if (!settings.enabled) return null;
-  // The secondary model reads the primary's features beside its probabilities: rows, not windows.
+  // The secondary model reads the primary's features beside its probabilities: rows, not windows. A run that
+  // trains tabular and sequence families together meta-labels the tabular ones; a sequence model keeps its own
+  // (sized) argmax sides, and says so, rather than failing the whole train stage.
   if (isSequenceSource(options.val.input) || isSequenceSource(options.test.input)) {
-    throw new UsageError('train.metaLabeling needs a tabular primary model; this one takes sequence windows', {
-      hint: 'Meta-label a tabular family (logistic, gbdt, xgboost, mlp), or turn train.metaLabeling off for sequence models.',
-    });
+    options.logger.warn(
+      { secondary: settings.secondary },
+      'train.metaLabeling applies to tabular primaries only; this sequence model trades its own sides unfiltered',
+    );
+    return null;
   }
   const val = secondarySamples(options.val, data, options.cost, options.threshold);
   const oof = 'unavailable' in options.oof ? null : secondarySamples(options.oof, data, options.cost, options.threshold);
