@@ -28,3 +28,4 @@ export * from './scale.js';
 export * from './validate.js';
 export * from './train.js';
 export * from './report.js';
+export * from './tune.js';

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '@tribar/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/internal/objective.js';
-import { readStudy, studySummary } from '../src/internal/summary.js';
+import { readStudy, studySummary, writeStudySummary } from '../src/internal/summary.js';
 
 // `fixtures/pinned-study.jsonl` is the journal of a 7-trial study (complete, pruned and failed trials, a NaN
 // objective value and a NaN learning-curve point, a conditional parameter) and `pinned-study.summary.json` the
@@ -28,7 +27,7 @@ function testReport(params: Record<string, unknown>): TestReport {
       totalUsd: 12.5,
       totalTicks: 10,
       costsUsd: 3.75,
-      avgTradeUsd: 4.1666666666666667,
+      avgTradeUsd: 4.166666666666667,
       avgTradeTicks: 3.3333333333333335,
       winRate: 1,
       profitFactor: Infinity,
@@ -64,7 +63,16 @@ describe('study summary', () => {
     const study = readStudy(fixture('pinned-study.jsonl'));
     const summary = studySummary(study, testReport(study.bestTrial!.params));
     const file = join(dir, 'pinned.summary.json');
-    await writeJsonAtomic(file, summary);
+    await writeStudySummary(file, summary);
     expect(await readFile(file, 'utf8')).toBe(pinnedBytes());
+  });
+
+  it('writes nothing when the summary does not fit the schema, and names the field', async () => {
+    const study = readStudy(fixture('pinned-study.jsonl'));
+    const summary = studySummary(study, null);
+    const file = join(dir, 'bad.summary.json');
+    const bad = { ...summary, trials: summary.trials.map((t, i) => (i === 2 ? { ...t, state: 'lost' } : t)) };
+    await expect(writeStudySummary(file, bad as never)).rejects.toThrow(/trials\[2\]\.state/);
+    await expect(readFile(file, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });

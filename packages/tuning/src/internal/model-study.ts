@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { artifactPath, tuneStudyJournal, tuneStudySummary } from '@tribar/artifacts';
 import type { RunConfig, TuneConfig } from '@tribar/config';
-import { silentLogger, UsageError, writeJsonAtomic, type Logger } from '@tribar/core';
+import { silentLogger, UsageError, type Logger } from '@tribar/core';
 import type { ModelRegistry } from '@tribar/models';
 import type { Tracker } from '@tribar/tracker';
 import { JournalStorage } from './journal.js';
@@ -16,7 +16,7 @@ import { createStudy, type Objective, type Study } from './study.js';
 import { RedisTrials } from './redis/coordinator.js';
 import { MODEL_OBJECTIVE, type ModelTrialSetup } from './redis/model-worker.js';
 import { TrialThreads } from './threads/pool.js';
-import { studySummary, type StudySummary } from './summary.js';
+import { studySummary, writeStudySummary, type StudySummary } from './summary.js';
 import type { FrozenTrial } from './trial.js';
 
 export interface ModelStudyOptions {
@@ -92,7 +92,7 @@ export function prunerFor(tune: TuneConfig, maxEpochs: number): Pruner {
 
 /** Journal and summary paths of a study. */
 export function studyFiles(studiesDir: string, name: string): { journal: string; summary: string } {
-  return { journal: join(studiesDir, `${name}.jsonl`), summary: join(studiesDir, `${name}.summary.json`) };
+  return { journal: artifactPath(studiesDir, tuneStudyJournal(name)), summary: artifactPath(studiesDir, tuneStudySummary(name)) };
 }
 
 /**
@@ -207,7 +207,7 @@ export async function runModelStudy(options: ModelStudyOptions): Promise<ModelSt
       );
     }
     const summary = studySummary(study, test);
-    await writeJsonAtomic(files.summary, summary);
+    await writeStudySummary(files.summary, summary);
     if (parent) {
       await parent.logParams({ study: name, sampler: study.sampler.name, pruner: study.pruner.name, trials: study.trials.length });
       if (best?.value !== undefined) await parent.logMetrics({ best_value: best.value });

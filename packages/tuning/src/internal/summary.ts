@@ -1,48 +1,22 @@
 import { existsSync } from 'node:fs';
-import { UsageError } from '@tribar/core';
-import { JournalStorage, type StudyHeader } from './journal.js';
+import { parseJsonArtifact, STUDY_SUMMARY_VERSION, tuneStudySummary, type StudySummary, type TrialSummary } from '@tribar/artifacts';
+import { UsageError, writeJsonAtomic } from '@tribar/core';
+import { JournalStorage } from './journal.js';
 import type { TestReport } from './objective.js';
 import { RandomSampler } from './samplers/sampler.js';
 import { createStudy, type Study } from './study.js';
 import { lossOf, type AttrValue, type TrialState } from './trial.js';
 
-export const STUDY_SUMMARY_VERSION = 1;
-
-/** One trial of a study summary. */
-export interface TrialSummary {
-  number: number;
-  state: TrialState;
-  value: number | null;
-  /** The best complete value up to and including this trial (the optimisation history). */
-  bestSoFar: number | null;
-  params: Record<string, AttrValue>;
-  /** [step, value] pairs: the learning curve the pruner saw. */
-  intermediate: Array<[number, number]>;
-  userAttrs: Record<string, AttrValue>;
-  startedAt: string;
-  finishedAt: string | null;
-}
+// The summary's shape is @tribar/artifacts' (`tuneStudySummary`): the one definition its readers (the run
+// report, the API) parse it with. Re-exported here so tuning's public face keeps naming them.
+export { STUDY_SUMMARY_VERSION } from '@tribar/artifacts';
+export type { StudySummary, TrialSummary } from '@tribar/artifacts';
 
 /**
  * What the run report's Tuning section draws from: the study, every trial with its parameters,
  * learning curve and best-so-far value (optimisation history, parallel coordinates, parameter
  * importance all derive from these), the best trial and its one test score.
  */
-export interface StudySummary {
-  version: number;
-  name: string;
-  direction: StudyHeader['direction'];
-  sampler: string;
-  pruner: string;
-  seed: number;
-  meta: Record<string, unknown>;
-  space: StudyHeader['space'];
-  counts: Record<TrialState, number>;
-  best: { number: number; value: number; params: Record<string, AttrValue> } | null;
-  trials: TrialSummary[];
-  test: TestReport | null;
-}
-
 export function studySummary(study: Study, test: TestReport | null): StudySummary {
   const counts: Record<TrialState, number> = { running: 0, complete: 0, pruned: 0, fail: 0 };
   let best: number | null = null;
@@ -78,6 +52,15 @@ export function studySummary(study: Study, test: TestReport | null): StudySummar
     trials,
     test,
   };
+}
+
+/**
+ * Write a study's summary to `file` (`<tune.dir>/<study>.summary.json`) atomically, after checking it against
+ * the contract's schema: the value is written as given, so the bytes are exactly JSON.stringify's.
+ */
+export async function writeStudySummary(file: string, summary: StudySummary): Promise<void> {
+  parseJsonArtifact(tuneStudySummary(summary.name), summary, file);
+  await writeJsonAtomic(file, summary);
 }
 
 /** A study read from its journal without writing to it (a running study's trials stay running). */
