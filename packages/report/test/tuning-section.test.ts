@@ -1,4 +1,4 @@
-import { artifactPath, readJsonArtifact, runConfig } from '@tribar/artifacts';
+import { artifactPath, readJsonArtifact, runConfig, type StudySummary, type TrialSummary } from '@tribar/artifacts';
 import { parseConfig } from '@tribar/config';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,38 +8,29 @@ import { loadTuningStudies, type TuningStudy } from '../src/internal/tuning-data
 import { parameterImportance, parallelRows } from '../src/internal/tuning-section.js';
 import { writeFixtureRun } from './fixture.js';
 
-// A small study as @tribar/tuning's `StudySummary` writes it: the value depends on x only (depth is noise-free
-// but irrelevant), so x must carry the importance.
-function summary(runId: string) {
+// A small study as @tribar/tuning's `studySummary` writes it (the contract's `StudySummary`): the value depends on
+// x only (depth is noise-free but irrelevant), so x must carry the importance.
+function summary(runId: string): StudySummary {
   const xs = [0.1, 0.9, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4];
   const depths = [1, 2, 1, 2, 1, 2, 1, 2];
   let best = Infinity;
+  const trial = (number: number, state: TrialSummary['state'], value: number, params: { x: number; depth: number }): TrialSummary => ({
+    number,
+    state,
+    value,
+    bestSoFar: best,
+    params,
+    intermediate: [[0, value]],
+    userAttrs: {},
+    startedAt: '2026-01-02T03:04:05.000Z',
+    finishedAt: '2026-01-02T03:04:06.000Z',
+  });
   const trials = xs.map((x, i) => {
     const value = (x - 0.4) ** 2;
     best = Math.min(best, value);
-    return {
-      number: i,
-      state: 'complete',
-      value,
-      bestSoFar: best,
-      params: { x, depth: depths[i]! },
-      intermediate: [[0, value]],
-      userAttrs: {},
-      startedAt: 't',
-      finishedAt: 't',
-    };
+    return trial(i, 'complete', value, { x, depth: depths[i]! });
   });
-  trials.push({
-    number: 8,
-    state: 'pruned',
-    value: 0.5,
-    bestSoFar: best,
-    params: { x: 0.95, depth: 1 },
-    intermediate: [[0, 0.5]],
-    userAttrs: {},
-    startedAt: 't',
-    finishedAt: 't',
-  });
+  trials.push(trial(8, 'pruned', 0.5, { x: 0.95, depth: 1 }));
   return {
     version: 1,
     name: 'logistic-MES-h20',
@@ -48,14 +39,46 @@ function summary(runId: string) {
     pruner: 'median',
     seed: 7,
     meta: { runId, model: 'logistic', symbol: 'MES', horizon: 20, metric: 'logLoss' },
-    space: { params: [{ name: 'x' }, { name: 'depth' }], fixed: {} },
+    space: {
+      params: [
+        { name: 'x', distribution: { kind: 'float', low: 0, high: 1, log: false } },
+        { name: 'depth', distribution: { kind: 'int', low: 1, high: 2, log: false, step: 1 } },
+      ],
+      fixed: {},
+    },
     counts: { running: 0, complete: 8, pruned: 1, fail: 0 },
     best: { number: 7, value: 0, params: { x: 0.4, depth: 2 } },
     trials,
     test: {
       params: { x: 0.4, depth: 2 },
       test: { logLoss: 0.9812, macroF1: 0.41, accuracy: 0.5 },
-      backtest: { sharpe: 1.234, trades: 57 },
+      backtest: {
+        rows: 400,
+        trades: 57,
+        longTrades: 30,
+        shortTrades: 27,
+        skippedEntries: 0,
+        totalUsd: 250,
+        totalTicks: 200,
+        costsUsd: 71.25,
+        avgTradeUsd: 4.385964912280702,
+        avgTradeTicks: 3.508771929824561,
+        winRate: 0.54,
+        profitFactor: null,
+        maxDrawdownUsd: 80,
+        exposure: 0.4,
+        periodsPerYear: 98_280,
+        annualizedUsd: 61_425,
+        sharpe: 1.234,
+        sortino: 1.9,
+        calmar: null,
+        sharpePerBar: 0.004,
+        psr: 0.8,
+        dsr: 0.372,
+        trials: 9,
+        startMs: 1_700_000_000_000,
+        endMs: 1_700_120_000_000,
+      },
       trials: 9,
       deflatedSharpe: 0.372,
     },
@@ -78,7 +101,12 @@ describe('the report Tuning section', () => {
       join(studies, 'other.summary.json'),
       JSON.stringify({ ...summary('elsewhere'), name: 'other', meta: { runId: 'elsewhere', symbol: 'ZZZ', horizon: 3 } }),
     );
-    await writeFile(join(studies, 'broken.summary.json'), JSON.stringify({ name: 'broken', direction: 'minimize', trials: 'no' }));
+    // A summary of this run whose trials[2].value is a string: a warning, not a study.
+    const broken = summary('fixture-run') as unknown as { name: string; trials: Array<Record<string, unknown>> };
+    broken.name = 'broken';
+    broken.trials[2]!['value'] = '0.01';
+    await writeFile(join(studies, 'broken.summary.json'), JSON.stringify(broken));
+    await writeFile(join(studies, 'cut-short.summary.json'), JSON.stringify(summary('fixture-run')).slice(0, 100));
     const config = parseConfig(await readJsonArtifact(dir, runConfig), artifactPath(dir, runConfig));
     plain = await renderReport(dir, { config });
     report = await renderReport(dir, { config: { ...config, tune: { ...config.tune, dir: studies } } });
@@ -91,7 +119,10 @@ describe('the report Tuning section', () => {
   it("reads this run's studies only and names a broken summary in a warning", async () => {
     const loaded = await loadTuningStudies(studies, { runId: 'fixture-run', symbols: ['MES'], horizons: [20] });
     expect(loaded.studies.map((s) => s.name)).toEqual(['logistic-MES-h20']);
-    expect(loaded.warnings).toEqual([`${join(studies, 'broken.summary.json')}: field 'trials' is not an array`]);
+    expect(loaded.warnings).toEqual([
+      `${join(studies, 'broken.summary.json')}: not a valid broken.summary.json (field 'trials[2].value': expected a number or null)`,
+      expect.stringMatching(new RegExp(`^${join(studies, 'cut-short.summary.json')}: not valid JSON \\(`)),
+    ]);
   });
 
   it('ranks the parameter the value depends on first (η² over bins), shares summing to 1', async () => {
@@ -122,6 +153,7 @@ describe('the report Tuning section', () => {
       'log loss 0.9812, macro F1 0.4100, accuracy 0.5000, Sharpe 1.23 over 57 trades, deflated Sharpe ratio 0.372 with N = 9 trials.',
     );
     expect(section).toContain('broken.summary.json');
+    expect(section).toContain('trials[2].value');
     expect(report.markdown).toContain('## Tuning');
     expect(report.markdown).toMatch(/\| x \| 9\d\.\d% \|/);
   });

@@ -1,79 +1,24 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readJsonArtifactFile, STUDY_SUMMARY_SUFFIX, tuneStudySummary, type StudySummary, type TrialSummary } from '@tribar/artifacts';
+import { ArtifactError } from '@tribar/core';
 
-// The study summaries `tribar tune` writes (`<tune.dir>/<study>.summary.json`, @tribar/tuning's
-// `StudySummary`), read for the report's Tuning section. Only the fields the section draws are
-// checked; a file that lacks them is a warning, and the report still renders.
+// The study summaries `tribar tune` writes (`<tune.dir>/<study>.summary.json`), read for the report's Tuning
+// section through @tribar/artifacts' schema, the one definition of the file. A file that does not fit it is a
+// warning naming the file and the field, and the report still renders.
 
-export interface TuningTrial {
-  number: number;
-  state: string;
-  value: number | null;
-  bestSoFar: number | null;
-  params: Record<string, number | string | boolean>;
-}
+export type TuningTrial = TrialSummary;
 
-interface TuningTest {
-  test: { logLoss: number; macroF1: number; accuracy: number };
-  backtest: { sharpe: number; trades: number };
-  trials: number;
-  deflatedSharpe: number;
-}
-
-export interface TuningStudy {
+/** A study as the section draws it: the summary's fields, the file it came from and its parameter names in order. */
+export type TuningStudy = Pick<StudySummary, 'name' | 'direction' | 'sampler' | 'pruner' | 'meta' | 'best' | 'trials' | 'test'> & {
   file: string;
-  name: string;
-  direction: 'minimize' | 'maximize';
-  sampler: string;
-  pruner: string;
-  meta: Record<string, unknown>;
   params: string[];
-  best: { number: number; value: number; params: Record<string, number | string | boolean> } | null;
-  trials: TuningTrial[];
-  test: TuningTest | null;
-}
+};
 
 export interface TuningStudies {
   studies: TuningStudy[];
   warnings: string[];
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumberOrNull = (v: unknown) => v === null || typeof v === 'number';
-
-/** The fields the section needs, or the first one that is wrong. */
-function parseStudy(file: string, raw: unknown): TuningStudy | string {
-  if (!isObject(raw)) return `${file}: not a JSON object`;
-  const { name, direction, sampler, pruner, meta, space, best, trials, test } = raw;
-  if (typeof name !== 'string') return `${file}: field 'name' is not a string`;
-  if (direction !== 'minimize' && direction !== 'maximize') return `${file}: field 'direction' is not minimize|maximize`;
-  if (!Array.isArray(trials)) return `${file}: field 'trials' is not an array`;
-  for (const [i, t] of trials.entries()) {
-    if (
-      !isObject(t) ||
-      typeof t.number !== 'number' ||
-      typeof t.state !== 'string' ||
-      !isNumberOrNull(t.value) ||
-      !isNumberOrNull(t.bestSoFar) ||
-      !isObject(t.params)
-    )
-      return `${file}: trials[${i}] lacks number/state/value/bestSoFar/params`;
-  }
-  const params =
-    isObject(space) && Array.isArray(space.params) ? space.params.map((p) => (isObject(p) ? String(p.name) : '')).filter(Boolean) : [];
-  return {
-    file,
-    name,
-    direction,
-    sampler: String(sampler),
-    pruner: String(pruner),
-    meta: isObject(meta) ? meta : {},
-    params,
-    best: isObject(best) ? (best as TuningStudy['best']) : null,
-    trials: trials as TuningTrial[],
-    test: isObject(test) && isObject(test.test) && isObject(test.backtest) ? (test as unknown as TuningTest) : null,
-  };
 }
 
 /**
@@ -88,25 +33,24 @@ export async function loadTuningStudies(
   const dir = resolve(studiesDir);
   const warnings: string[] = [];
   if (!existsSync(dir)) return { studies: [], warnings };
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.summary.json')).sort();
+  const files = (await readdir(dir)).filter((f) => f.endsWith(STUDY_SUMMARY_SUFFIX)).sort();
   const studies: TuningStudy[] = [];
   for (const name of files) {
     const file = join(dir, name);
-    let raw: unknown;
+    let summary: StudySummary;
     try {
-      raw = JSON.parse(await readFile(file, 'utf8'));
+      summary = await readJsonArtifactFile(file, tuneStudySummary(name.slice(0, -STUDY_SUMMARY_SUFFIX.length)));
     } catch (error) {
-      warnings.push(`${file}: not JSON (${(error as Error).message})`);
+      if (!(error instanceof ArtifactError)) throw error;
+      // The message names the file and every field out of place; its hint line is for a person at a terminal.
+      warnings.push(error.message.split('\n')[0]!);
       continue;
     }
-    const study = parseStudy(file, raw);
-    if (typeof study === 'string') {
-      warnings.push(study);
-      continue;
-    }
-    const { runId, symbol, horizon } = study.meta;
+    const { runId, symbol, horizon } = summary.meta;
     const ours = runId === run.runId || (run.symbols.includes(String(symbol)) && run.horizons.includes(Number(horizon)));
-    if (ours) studies.push(study);
+    if (!ours) continue;
+    const { name: study, direction, sampler, pruner, meta, best, trials, test, space } = summary;
+    studies.push({ file, name: study, direction, sampler, pruner, meta, params: space.params.map((p) => p.name), best, trials, test });
   }
   return { studies, warnings };
 }
