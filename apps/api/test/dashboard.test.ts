@@ -73,7 +73,7 @@ describe.skipIf(!present && !onCi)('the dashboard in headless Chromium', () => {
         'h20',
         'random',
         '6/8',
-        `#${study.best!.number} ${study.best!.value.toFixed(4)}`,
+        `#${study.best!.number} ${study.best!.value!.toFixed(4)}`,
       ]);
       expect(cells[8]).toBe('finished');
 

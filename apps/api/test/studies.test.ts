@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Harness } from './harness.js';
-import { writeStudy } from './study-fixture.js';
+import { STUDY_BACKTEST, writeStudy } from './study-fixture.js';
 
 describe('GET /studies and /studies/{name}', () => {
   let h: Harness;
@@ -71,7 +71,7 @@ describe('GET /studies and /studies/{name}', () => {
     expect(body.test).toEqual({
       params: written.best!.params,
       test: { logLoss: 1.01, macroF1: 0.41, accuracy: 0.52 },
-      backtest: { trades: 9, sharpe: 0.7 },
+      backtest: STUDY_BACKTEST,
       trials: 6,
       deflatedSharpe: 0.33,
     });
@@ -93,6 +93,18 @@ describe('GET /studies and /studies/{name}', () => {
     expect(body.counts.running).toBe(1);
     expect(body.trials[3]).toMatchObject({ number: 3, state: 'running', value: null, finishedAt: null, durationMs: null });
     expect(readFileSync(journal, 'utf8')).toBe(before);
+  });
+
+  it('a summary that does not fit the contract is ignored: the study shows from its journal, without a test report', async () => {
+    const { readFileSync } = await import('node:fs');
+    await writeStudy(dir(), 'malformed');
+    const file = join(dir(), 'malformed.summary.json');
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as { trials: Array<Record<string, unknown>> };
+    summary.trials[2]!['value'] = 'oops';
+    writeFileSync(file, JSON.stringify(summary));
+    const body = (await h.app.inject({ url: '/studies/malformed' })).json();
+    expect(body).toMatchObject({ name: 'malformed', status: 'stopped', trialsDone: 6, test: null });
+    expect(body.trials).toHaveLength(6);
   });
 
   it('an unknown study is a 404 naming it', async () => {

@@ -1,6 +1,35 @@
 import { writeFileSync } from 'node:fs';
 import { createStudy, defineSearchSpace, JournalStorage, RandomSampler, studyFiles, studySummary, TrialPruned } from '@tribar/tuning';
 
+/** The best trial's test backtest in the fixture's summary: every field of `@tribar/trainer`'s `BacktestSummary`. */
+export const STUDY_BACKTEST = {
+  rows: 120,
+  trades: 9,
+  longTrades: 5,
+  shortTrades: 4,
+  skippedEntries: 0,
+  totalUsd: 42.5,
+  totalTicks: 34,
+  costsUsd: 11.25,
+  avgTradeUsd: 4.72,
+  avgTradeTicks: 3.78,
+  winRate: 0.56,
+  profitFactor: 1.8,
+  maxDrawdownUsd: 20,
+  exposure: 0.35,
+  periodsPerYear: 98_280,
+  annualizedUsd: 34_808,
+  sharpe: 0.7,
+  sortino: 1.1,
+  calmar: 2.2,
+  sharpePerBar: 0.002,
+  psr: 0.61,
+  dsr: 0.33,
+  trials: 6,
+  startMs: 1_700_000_000_000,
+  endMs: 1_700_036_000_000,
+};
+
 /**
  * A study written by `@tribar/tuning`'s own API under `dir`: 6 trials of a cheap objective (no model fitting),
  * trial 2 pruned at its second step, then the summary file with a test report, as `tribar tune` writes them.
@@ -35,11 +64,11 @@ export async function writeStudy(dir: string, name: string, options: { summary?:
   const test = {
     params: study.bestTrial!.params,
     test: { logLoss: 1.01, macroF1: 0.41, accuracy: 0.52 },
-    backtest: { trades: 9, sharpe: 0.7 },
+    backtest: STUDY_BACKTEST,
     trials: study.finishedCount,
     deflatedSharpe: 0.33,
   };
-  const summary = studySummary(study, test as never);
+  const summary = studySummary(study, test);
   study.close();
   if (options.summary ?? true) writeFileSync(files.summary, JSON.stringify(summary, null, 2));
   return summary;

@@ -1,22 +1,19 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Logger } from '@tribar/core';
-import { readStudy, studyFiles, studySummary, type StudySummary } from '@tribar/tuning';
-import { z } from 'zod';
+import { existsSync, readdirSync } from 'node:fs';
+import { readJsonArtifactFile, STUDY_JOURNAL_SUFFIX, tuneStudySummary, type StudySummary } from '@tribar/artifacts';
+import { ArtifactError, type Logger } from '@tribar/core';
+import { readStudy, studyFiles, studySummary } from '@tribar/tuning';
 import { HttpError } from './http-errors.js';
-import { studyTestReport } from './schemas.js';
-
-const JOURNAL = '.jsonl';
 
 /** NaN and ±Infinity (a diverged trial) are not JSON numbers: they travel as null. */
 const finite = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
 const int = (x: unknown): number | null => (typeof x === 'number' && Number.isInteger(x) ? x : null);
 
-/** The part of `<name>.summary.json` the API reads: how many trials it covers and the best trial's test report. */
-const summaryFile = z.looseObject({
-  trials: z.array(z.unknown()),
-  test: z.unknown().nullable(),
-});
+/** A study as the journal holds it now, and its `<name>.summary.json` (@tribar/artifacts' schema) when one is valid. */
+interface StudyRead {
+  summary: StudySummary;
+  file: StudySummary | null;
+}
 
 /**
  * Tuning studies (`@tribar/tuning` journals `<tune.dir>/<name>.jsonl` and their `<name>.summary.json`), read without
@@ -31,14 +28,14 @@ export class StudiesService {
   async list() {
     const names = existsSync(this.studiesDir)
       ? readdirSync(this.studiesDir)
-          .filter((file) => file.endsWith(JOURNAL))
-          .map((file) => file.slice(0, -JOURNAL.length))
+          .filter((file) => file.endsWith(STUDY_JOURNAL_SUFFIX))
+          .map((file) => file.slice(0, -STUDY_JOURNAL_SUFFIX.length))
           .sort()
       : [];
     const studies = [];
     for (const name of names) {
       try {
-        studies.push(this.#overview(this.#read(name)).item);
+        studies.push(this.#overview(await this.#read(name)).item);
       } catch (error) {
         this.logger.warn({ event: 'api.study.damaged', study: name, err: error }, `study '${name}' cannot be read`);
         studies.push({ ...emptyItem(name), status: 'damaged' as const, damaged: (error as Error).message.split('\n')[0] as string });
@@ -48,7 +45,7 @@ export class StudiesService {
   }
 
   async get(name: string) {
-    const read = this.#read(name);
+    const read = await this.#read(name);
     const { item, test } = this.#overview(read);
     const trials = read.summary.trials.map((trial) => ({
       number: trial.number,
@@ -64,7 +61,7 @@ export class StudiesService {
     return { ...item, seed: read.summary.seed, space: read.summary.space.params.map((p) => p.name), trials, test };
   }
 
-  #read(name: string): { summary: StudySummary; file: unknown } {
+  async #read(name: string): Promise<StudyRead> {
     const files = studyFiles(this.studiesDir, name);
     if (!existsSync(files.journal)) {
       throw new HttpError(404, 'STUDY_NOT_FOUND', `no study '${name}' in ${this.studiesDir}`, {
@@ -73,19 +70,21 @@ export class StudiesService {
       });
     }
     const summary = studySummary(readStudy(files.journal), null);
-    let file: unknown = null;
+    let file: StudySummary | null = null;
     if (existsSync(files.summary)) {
-      const parsed = summaryFile.safeParse(JSON.parse(readFileSync(files.summary, 'utf8')));
-      if (parsed.success) file = parsed.data;
-      else this.logger.warn({ event: 'api.study.summary-invalid', study: name, file: files.summary }, 'study summary ignored');
+      try {
+        file = await readJsonArtifactFile(files.summary, tuneStudySummary(name));
+      } catch (error) {
+        if (!(error instanceof ArtifactError)) throw error;
+        // The study is still listed from its journal; only the summary's test report and `finished` are lost.
+        this.logger.warn({ event: 'api.study.summary-invalid', study: name, file: files.summary, err: error }, 'study summary ignored');
+      }
     }
     return { summary, file };
   }
 
-  #overview({ summary, file }: { summary: StudySummary; file: unknown }) {
+  #overview({ summary, file: written }: StudyRead) {
     const meta = summary.meta;
-    const written = file as z.infer<typeof summaryFile> | null;
-    const test = written?.test ? studyTestReport.safeParse(written.test) : undefined;
     const running = summary.counts.running > 0;
     // Finished: `tribar tune` wrote the summary after its last trial, and the journal holds no trial since.
     const status =
@@ -108,13 +107,16 @@ export class StudiesService {
       trialsDone: summary.counts.complete + summary.counts.pruned,
       trialsTotal: int(meta['trials']),
       counts: summary.counts,
-      best:
-        summary.best && Number.isFinite(summary.best.value)
-          ? { number: summary.best.number, value: summary.best.value, params: summary.best.params }
-          : null,
+      best: bestOf(summary),
     };
-    return { item, test: test?.success ? test.data : null };
+    return { item, test: written?.test ?? null };
   }
+}
+
+/** The best trial, or null when there is none or its value is not finite (JSON has no Infinity). */
+function bestOf({ best }: StudySummary) {
+  const value = best?.value;
+  return best && typeof value === 'number' && Number.isFinite(value) ? { number: best.number, value, params: best.params } : null;
 }
 
 function emptyItem(name: string) {
