@@ -183,7 +183,7 @@ export const studyNameParam = z
   .refine((name) => !name.includes('..'), "a study name has no '..'");
 
 /** The summary's test report: the best trial refitted once and scored on the test split. */
-export const studyTestReport = z.object({
+const studyTestReport = z.object({
   params: z.record(z.string(), z.unknown()),
   test: z.object({ logLoss: z.number().nullable(), macroF1: z.number().nullable(), accuracy: z.number().nullable() }),
   backtest: z.record(z.string(), z.unknown()),
