@@ -153,6 +153,8 @@ export function weekSpec(week: WeekChart, title: string): TopLevelSpec {
     title,
     width: 720,
     height: 260,
+    // The candles' up/down colours and the barriers' upper/lower colours are two different scales.
+    resolve: { scale: { color: 'independent' } },
     layer: [
       ...priceLayers,
       {
