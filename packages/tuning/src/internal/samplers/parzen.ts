@@ -15,6 +15,12 @@ export interface ParzenParameters {
   considerMagicClip: boolean;
   considerEndpoints: boolean;
   multivariate: boolean;
+  /**
+   * Divide each continuous kernel by its bandwidth σ (a normalized mixture, Optuna ≥ 3.5). Off, a
+   * kernel's height is φ(z)/Z whatever its width, as Optuna 3.1–3.4's truncated-normal log-density
+   * (no −log σ term; optuna#5109): wide kernels weigh more in l(x)/g(x).
+   */
+  normalizeKernels: boolean;
   /** Observation weights by count (`default_weights`): older observations weigh less past 25. */
   weights: (n: number) => number[];
 }
@@ -43,7 +49,7 @@ interface NumericalKernels {
   kind: 'numerical';
   mus: Float64Array;
   sigmas: Float64Array;
-  /** log σ_k + log Z_k (Z_k the kernel's mass inside the bounds), computed once per kernel. */
+  /** log Z_k (Z_k the kernel's mass inside the bounds), plus log σ_k when normalized; once per kernel. */
   logNorm: Float64Array;
   low: number;
   high: number;
@@ -86,7 +92,7 @@ function numericalKernels(
   const logNorm = Float64Array.from(mus, (mu, k) => {
     const sigma = allSigmas[k]!;
     const logZ = logNormalMass((low - half - mu) / sigma, (high + half - mu) / sigma);
-    return (domain.step === undefined ? Math.log(sigma) : 0) + logZ;
+    return (domain.step === undefined && p.normalizeKernels ? Math.log(sigma) : 0) + logZ;
   });
   return { kind: 'numerical', mus, sigmas: allSigmas, logNorm, low, high, step: domain.step };
 }

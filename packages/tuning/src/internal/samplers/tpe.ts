@@ -15,6 +15,11 @@ export interface TpeOptions {
   priorWeight?: number;
   considerMagicClip?: boolean;
   considerEndpoints?: boolean;
+  /**
+   * Score candidates with the normalized kernel mixture (Optuna ≥ 3.5). Default false: Optuna
+   * 3.1's log-density, which leaves out each continuous kernel's −log σ (see `npm run bench`).
+   */
+  normalizeKernels?: boolean;
   /** One joint estimator over the unconditional parameters (Optuna's `multivariate=True`). */
   multivariate?: boolean;
   /**
@@ -128,6 +133,7 @@ export class TpeSampler implements Sampler {
       priorWeight: options.priorWeight ?? 1,
       considerMagicClip: options.considerMagicClip ?? true,
       considerEndpoints: options.considerEndpoints ?? false,
+      normalizeKernels: options.normalizeKernels ?? false,
       multivariate: false,
       weights: defaultWeights,
     };
