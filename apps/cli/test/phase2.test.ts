@@ -49,6 +49,7 @@ describe('tribar train', () => {
         'splits:',
         '  embargoBars: 288',
         'train:',
+        '  models: []', // a Phase 1 run: `tribar train` adds the first model
         '  hyperparameters:',
         '    logistic: { maxIter: 7 }',
         '  tracking:',
@@ -137,6 +138,24 @@ describe('tribar train', () => {
     expect(events.find((e) => e.event === 'fit-done')).toMatchObject({ model: 'logistic', symbol: 'MES', horizon: 20 });
     expect(events.at(-1)).toMatchObject({ event: 'summary', runId: 'small', status: 'completed', exitCode: 0 });
     expect(json.stderr).toMatch(/^logistic\s+MES\s+h20\s/m);
+  });
+
+  it('re-renders the report after `tribar train` refits a model of a run whose pipeline trained too', async () => {
+    // The default config trains logistic and gbdt: the pipeline's train stage recorded its files, and the refit
+    // below rewrites some of them; the report (`--only report`) must still find the train stage intact.
+    const small = ['--set', 'data.synthetic.days=21', '--set', 'horizons=[20]', '--set', 'splits.embargoBars=288'];
+    const pipeline = await cli(['pipeline', '--run-id', 'trained', ...small, '--set', 'train.models=["logistic"]']);
+    expect(pipeline.code, pipeline.stderr).toBe(EXIT.ok);
+    const refit = await cli(['train', '--model', 'logistic', '--symbol', 'MES', '--run', 'trained', '--hp', 'C=0.25']);
+    expect(refit.code, refit.stderr).toBe(EXIT.ok);
+    const status = await cli(['status', 'trained', '--verify']);
+    expect(status.code, status.stdout + status.stderr).toBe(EXIT.ok);
+    const report = await cli(['report', 'trained']);
+    expect(report.code, report.stderr).toBe(EXIT.ok);
+    const rendered = JSON.parse(readFileSync(join(cwd, 'runs', 'trained', 'report', 'report.json'), 'utf8')) as {
+      models: { results: Array<{ model: string; symbol: string }> };
+    };
+    expect(rendered.models.results.map((r) => `${r.model} ${r.symbol}`).sort()).toEqual(['logistic MES', 'logistic MGC']);
   });
 
   it('parses --hp values as JSON when they are, as strings otherwise', () => {

@@ -20,7 +20,7 @@ export type { RunSummary, ClearedCache, RunLiveness } from './internal/runs.js';
 export type { RunLockHolder } from './internal/lock.js';
 export type { RemovedTemporaryFiles } from './internal/temporary-files.js';
 export { compareRuns } from './internal/compare.js';
-export { verifyRun } from './internal/run-files.js';
+export { recordRewrittenOutputs, verifyRun } from './internal/run-files.js';
 export type { RunVerification, RunProblem } from './internal/run-files.js';
 export { PipelineDefinitionError, RunIntegrityError } from './internal/errors.js';
 export { registeredStages } from './internal/registry.js';

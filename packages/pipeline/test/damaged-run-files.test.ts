@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRootLogger } from '@tribar/core';
 import { runPipeline } from '../src/internal/runner.js';
-import { verifyRun } from '../src/internal/run-files.js';
+import { recordRewrittenOutputs, verifyRun } from '../src/internal/run-files.js';
 import { getRun, listRuns } from '../src/internal/runs.js';
 import { readCalls, testStages, type TestConfig } from './stages.js';
 
@@ -213,5 +213,23 @@ describe('verifyRun', () => {
         { path: 'manifest.json', problem: 'damaged', detail: expect.stringMatching(/^not valid JSON/) },
       ],
     });
+  });
+});
+
+describe('recordRewrittenOutputs', () => {
+  it("re-records the named stage's rewritten outputs only, so a later --only of a stage after it is not refused", async () => {
+    const first = await run('w');
+    const manifest = JSON.parse(await readFile(join(first.runDir, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { stage: string }>;
+    };
+    const byStage = Object.entries(manifest.artifacts).filter(([, entry]) => entry.stage !== 'pipeline');
+    const [ownPath, own] = byStage[0]!;
+    const [otherPath] = byStage.find(([, entry]) => entry.stage !== own.stage)!;
+    await writeFile(join(first.runDir, ownPath), 'rewritten by a command outside the pipeline');
+    await writeFile(join(first.runDir, otherPath), 'damaged');
+    expect(await recordRewrittenOutputs(first.runDir, own.stage)).toEqual([ownPath]);
+    // The other stage's damage is still caught: only the named stage's files were re-hashed.
+    expect((await verifyRun(first.runDir)).problems.map((p) => p.path)).toEqual([otherPath]);
+    expect(await recordRewrittenOutputs(first.runDir, own.stage)).toEqual([]); // nothing new to record
   });
 });

@@ -14,6 +14,7 @@ describe('the public face of @tribar/pipeline', () => {
       'listRuns',
       'newRunId',
       'progressEmitter',
+      'recordRewrittenOutputs',
       'registeredStages',
       'removeRun',
       'removeRunTemporaryFiles',

@@ -36,6 +36,7 @@ describe('train.ensembles', () => {
 
   it('trains a stacking ensemble like a model: results folder, metrics, a saved model the registry loads', async () => {
     const config = await configWith(
+      'train.models=[]', // the ensembles alone (the default config also trains logistic and gbdt)
       'train.ensembles=[{"name":"stack","kind":"stacking","members":["logistic","gbdt"],"folds":3}]',
       'train.hyperparameters={"gbdt":{"nEstimators":15}}',
     );
@@ -86,6 +87,7 @@ describe('train.ensembles', () => {
 
   it('writes members’ and the ensemble’s OOF files for voting, and none of its own for bagging', async () => {
     const config = await configWith(
+      'train.models=[]', // the ensembles alone (the default config also trains logistic and gbdt)
       'train.ensembles=[{"name":"vote","kind":"voting","members":["logistic","gbdt"],"folds":2},{"name":"bag","kind":"bagging","members":["logistic"],"estimators":2,"folds":2}]',
       'train.hyperparameters={"gbdt":{"nEstimators":10}}',
       'train.metaLabeling.enabled=true',

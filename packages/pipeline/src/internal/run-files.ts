@@ -169,3 +169,22 @@ export async function verifyRun(runDir: string, options: { paths?: readonly stri
   else for (const entry of manifest.list().filter((e) => paths.includes(e.path))) problems.push(...(await verifyEntry(runDir, entry)));
   return { artifacts: manifest.list().length, problems };
 }
+
+/**
+ * Re-record the checksums of a stage's outputs that a command outside the pipeline rewrote in place (`tribar train`
+ * adds models to the run's `train/`): without it, the stage would look damaged and every later `--only` of a stage
+ * after it (`tribar report`) would be refused. Only files the stage already recorded and that still exist are
+ * re-hashed; the stage's fingerprint is left as it is. Returns the paths whose bytes changed.
+ */
+export async function recordRewrittenOutputs(runDir: string, stage: string): Promise<string[]> {
+  const data = existsSync(artifactPath(runDir, runManifest)) ? await readJsonArtifact(runDir, runManifest) : undefined;
+  const manifest = ArtifactManifest.from(runDir, '', data);
+  const changed: string[] = [];
+  for (const entry of manifest.list()) {
+    if (entry.stage !== stage || !existsSync(artifactPath(runDir, entry.path))) continue;
+    const after = await manifest.record(entry.path, stage, entry.metadata);
+    if (after.sha256 !== entry.sha256) changed.push(entry.path);
+  }
+  if (changed.length > 0) await manifest.save();
+  return changed;
+}

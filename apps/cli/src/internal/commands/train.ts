@@ -14,7 +14,15 @@ import {
 import type { RunConfig } from '@tribar/config';
 import { TribarError, UsageError, type LogLevel, type ProgressReporter } from '@tribar/core';
 import { createDefaultRegistry, resolveHyperparameters, type ModelRegistry } from '@tribar/models';
-import { getRun, listRuns, progressEmitter, RunIntegrityError, verifyRun, type PipelineEvent } from '@tribar/pipeline';
+import {
+  getRun,
+  listRuns,
+  progressEmitter,
+  recordRewrittenOutputs,
+  RunIntegrityError,
+  verifyRun,
+  type PipelineEvent,
+} from '@tribar/pipeline';
 import { checkTrainSection, trainingPlan, trainModel, TRAIN_SUMMARY_VERSION, type TrainResult } from '@tribar/trainer';
 import { openTracker } from '@tribar/tracker';
 import type { CliContext, ConfigOptions } from '../context.js';
@@ -177,6 +185,9 @@ async function train(
     display.stop();
   }
   await mergeSummary(run.runDir, results);
+  // A run whose pipeline trained too: the files rewritten here (its summary, a refitted model) keep the train stage
+  // intact in the manifest, so `tribar report` can re-render after it.
+  await recordRewrittenOutputs(run.runDir, STAGE.train);
   print(human, formatTrainResults(results, trackerIds));
   print(human, `run folder: ${run.runDir}`);
   // Training here runs outside the pipeline, so the run's report is not re-rendered by it.
