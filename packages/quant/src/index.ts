@@ -41,3 +41,5 @@ export {
   sigmoidBetSize,
   sigmoidWidth,
 } from './internal/bet-sizing.js';
+export { reliabilityCurve, expectedCalibrationError } from './reliability.js';
+export type { ReliabilityBin } from './reliability.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classCurves, confusionCounts, reliabilityCurve, thinCurve } from '../src/internal/ml-metrics.js';
+import { classCurves, confusionCounts, columnReliability, thinCurve } from '../src/internal/ml-metrics.js';
 
 describe('classCurves: known answers', () => {
   it("scikit-learn's roc_auc_score example: 0.75", () => {
@@ -48,7 +48,7 @@ describe('confusionCounts', () => {
   });
 });
 
-describe('reliabilityCurve', () => {
+describe('columnReliability', () => {
   it('bins the top-class probability and scores it against the label', () => {
     // Top classes: row 0 long 0.7 (bin 7, right), row 1 short 0.75 (bin 7, wrong), row 2 neutral 0.5 (bin 5, right), row 3 long 1.0 (bin 9).
     const proba = [
@@ -56,7 +56,7 @@ describe('reliabilityCurve', () => {
       [0.1, 0.1, 0.5, 0],
       [0.7, 0.15, 0.3, 1],
     ];
-    const bins = reliabilityCurve([2, 2, 1, 2], proba);
+    const bins = columnReliability([2, 2, 1, 2], proba);
     expect(bins).toHaveLength(10);
     expect(bins[7]).toEqual({ lower: 0.7, upper: 0.8, rows: 2, confidence: 0.725, accuracy: 0.5 });
     expect(bins[5]).toMatchObject({ rows: 1, confidence: 0.5, accuracy: 1 });

@@ -5,6 +5,7 @@
  * (Σ (Rₖ − Rₖ₋₁) Pₖ, no interpolation), `confusion_matrix` (rows = true class), and a reliability curve of the
  * top-class confidence in equal-width bins (`calibration_curve`'s uniform strategy on the max probability).
  */
+import { reliabilityCurve, type ReliabilityBin } from '@tribar/quant';
 
 export interface CurvePoint {
   x: number;
@@ -74,38 +75,15 @@ export function confusionCounts(label: ArrayLike<number>, predicted: ArrayLike<n
   return out;
 }
 
-export interface ReliabilityBin {
-  lower: number;
-  upper: number;
-  rows: number;
-  /** Mean top-class probability of the bin's rows; null for an empty bin. */
-  confidence: number | null;
-  /** Share of them whose top class was the true class; null for an empty bin. */
-  accuracy: number | null;
-}
-
-/** Reliability of the top-class probability in `bins` equal-width bins over [0, 1] (the last bin closed). */
-export function reliabilityCurve(label: ArrayLike<number>, proba: readonly ArrayLike<number>[], bins = 10): ReliabilityBin[] {
-  const rows = new Array<number>(bins).fill(0);
-  const confidence = new Array<number>(bins).fill(0);
-  const hits = new Array<number>(bins).fill(0);
-  for (let i = 0; i < label.length; i++) {
-    let best = 0;
-    for (let c = 1; c < proba.length; c++) if ((proba[c]![i] as number) > (proba[best]![i] as number)) best = c;
-    const p = proba[best]![i] as number;
-    if (!Number.isFinite(p)) continue;
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
-    rows[b]!++;
-    confidence[b]! += p;
-    if (best === label[i]) hits[b]!++;
-  }
-  return rows.map((count, b) => ({
-    lower: b / bins,
-    upper: (b + 1) / bins,
-    rows: count,
-    confidence: count > 0 ? confidence[b]! / count : null,
-    accuracy: count > 0 ? hits[b]! / count : null,
-  }));
+/**
+ * Reliability of the top-class probability in `bins` equal-width bins over [0, 1] (the last bin closed), from
+ * per-class probability columns: quant's `reliabilityCurve` (the one the calibration report uses) over the rows.
+ */
+export function columnReliability(label: ArrayLike<number>, proba: readonly ArrayLike<number>[], bins = 10): ReliabilityBin[] {
+  const classes = proba.length;
+  const rows = new Float64Array(label.length * classes);
+  for (let i = 0; i < label.length; i++) for (let c = 0; c < classes; c++) rows[i * classes + c] = proba[c]![i] as number;
+  return reliabilityCurve(rows, classes, label, bins);
 }
 
 /** At most `limit` points of a curve, evenly strided, the first and last kept (the chart's size stays bounded). */

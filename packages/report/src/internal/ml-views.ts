@@ -1,7 +1,7 @@
 import type { ReportDiagnosticsEntry } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
 import type { ResultFiles, SplitPredictions } from './ml-data.js';
-import { classCurves, confusionCounts, reliabilityCurve, thinCurve, type CurvePoint } from './ml-metrics.js';
+import { classCurves, confusionCounts, columnReliability, thinCurve, type CurvePoint } from './ml-metrics.js';
 import { MODEL_CLASSES } from './model-section.js';
 import type { RunData } from './run-data.js';
 import type { ModelTrades } from './tearsheet-data.js';
@@ -108,7 +108,7 @@ export function buildDiagnostics(files: ResultFiles, trades: ModelTrades | undef
   const reliability: Entry['reliability'] = m?.calibration
     ? { source: 'calibration', before: m.calibration.test.before.reliability, after: m.calibration.test.after.reliability }
     : test
-      ? { source: 'predictions', before: reliabilityCurve(test.label, test.proba), after: null }
+      ? { source: 'predictions', before: columnReliability(test.label, test.proba), after: null }
       : null;
   const sizing = m?.betSizing;
   const meta = m?.metaLabeling;
