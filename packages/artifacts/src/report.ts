@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileArtifact, jsonArtifact } from './artifact.js';
 import { STAGE } from './stages.js';
+import { reliabilityBinSchema } from './train.js';
 
 /** `report/index.html`: the self-contained page (inline CSS and SVG charts). */
 export const reportHtml = fileArtifact('report/index.html', STAGE.report);
@@ -173,8 +174,6 @@ export const reportTearsheetSchema = z.object({
   trades: z.array(tearsheetTradeSchema),
 });
 export type ReportTearsheetEntry = z.infer<typeof reportTearsheetSchema>;
-
-const reliabilityBinSchema = z.object({ lower: z.number(), upper: z.number(), rows: z.number(), confidence: num, accuracy: num });
 
 /**
  * The ML views of one model × symbol × horizon (the report's Model diagnostics section): per-class ROC AUC and average

@@ -126,14 +126,21 @@ export const trainResultSchema = z.object({
 });
 export type TrainResultEntry = z.infer<typeof trainResultSchema>;
 
+/** One bin of a reliability curve (`reliabilityCurve` of `@tribar/quant`): in `metrics.json` and in the report's diagnostics. */
+export const reliabilityBinSchema = z.object({
+  lower: z.number(),
+  upper: z.number(),
+  rows: count,
+  confidence: z.number().nullable(),
+  accuracy: z.number().nullable(),
+});
+
 /** Brier score, ECE and reliability curve of a split's probabilities (`calibrationReport` of `@tribar/ensembles`). */
 export const calibrationReportSchema = z.object({
   rows: count,
   brier: jsonNumber,
   ece: jsonNumber,
-  reliability: z.array(
-    z.object({ lower: z.number(), upper: z.number(), rows: count, confidence: z.number().nullable(), accuracy: z.number().nullable() }),
-  ),
+  reliability: z.array(reliabilityBinSchema),
 });
 export type CalibrationReportEntry = z.infer<typeof calibrationReportSchema>;
 
