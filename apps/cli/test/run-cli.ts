@@ -27,3 +27,19 @@ export async function runCliCaptured(
   });
   return { code, stdout, stderr };
 }
+
+/** A small Phase 1 run with a logistic search space: what the `tune` and `worker` tests study (no training stage). */
+export const TUNE_SMALL_YAML = [
+  'data:',
+  '  synthetic:',
+  '    days: 21',
+  'horizons: [20]',
+  'splits:',
+  '  embargoBars: 288',
+  'train:',
+  '  models: []',
+  'tune:',
+  '  space:',
+  '    logistic: { include: [C], ranges: { C: { low: 0.01, high: 10, log: true } }, fixed: { maxIter: 5 } }',
+  '',
+].join('\n');

@@ -5,26 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredStages } from '@tribar/pipeline';
 import { Tracker } from '@tribar/tracker';
 import { EXIT } from '../src/internal/exit-codes.js';
-import { runCliCaptured } from './run-cli.js';
+import { runCliCaptured, TUNE_SMALL_YAML } from './run-cli.js';
 
 let cwd: string;
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'tribar-cli-tune-'));
-  writeFileSync(
-    join(cwd, 'small.yaml'),
-    [
-      'data:',
-      '  synthetic:',
-      '    days: 21',
-      'horizons: [20]',
-      'splits:',
-      '  embargoBars: 288',
-      'tune:',
-      '  space:',
-      '    logistic: { include: [C], ranges: { C: { low: 0.01, high: 10, log: true } }, fixed: { maxIter: 5 } }',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(cwd, 'small.yaml'), TUNE_SMALL_YAML);
   const pipeline = await cli(['pipeline', '--config', 'small.yaml', '--run-id', 'small']);
   expect(pipeline.code, pipeline.stderr).toBe(EXIT.ok);
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredStages } from '@tribar/pipeline';
 import { EXIT } from '../src/internal/exit-codes.js';
-import { runCliCaptured } from './run-cli.js';
+import { runCliCaptured, TUNE_SMALL_YAML } from './run-cli.js';
 
 // `tribar tune --redis` with a `tribar worker` on a private redis-server (skipped with a message when
 // Debian's redis-server is not installed: tools/scripts/setup-system.sh installs it).
@@ -45,21 +45,7 @@ beforeAll(async () => {
   redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   while (!(await ping(port))) await new Promise((resolve) => setTimeout(resolve, 50));
   url = `redis://127.0.0.1:${port}`;
-  writeFileSync(
-    join(cwd, 'small.yaml'),
-    [
-      'data:',
-      '  synthetic:',
-      '    days: 21',
-      'horizons: [20]',
-      'splits:',
-      '  embargoBars: 288',
-      'tune:',
-      '  space:',
-      '    logistic: { include: [C], ranges: { C: { low: 0.01, high: 10, log: true } }, fixed: { maxIter: 5 } }',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(cwd, 'small.yaml'), TUNE_SMALL_YAML);
   const pipeline = await runCliCaptured(['pipeline', '--config', 'small.yaml', '--run-id', 'small'], cwd, { stages: registeredStages });
   expect(pipeline.code, pipeline.stderr).toBe(EXIT.ok);
 });
