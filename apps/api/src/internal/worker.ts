@@ -9,8 +9,11 @@ import { registeredStages, runDirFor, runPipeline } from '@tribar/pipeline';
 import type { WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 const controller = new AbortController();
+// `connected` is still true in the moment between the server dying and this process reading the channel's end; a
+// send then fails with EPIPE, which without a callback is an uncaught 'error' on `process` and kills the run before
+// it can record `interrupted` (seen in CI under load). A failed send means the server is gone: interrupt instead.
 const send = (message: WorkerMessage) => {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, {}, (error) => error && controller.abort());
 };
 
 async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
