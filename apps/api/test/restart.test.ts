@@ -87,3 +87,48 @@ describe('the server killed mid-run', () => {
     second.child.kill('SIGTERM');
   });
 });
+
+describe('the server killed while its pipeline child is mid-stage', () => {
+  // The GA stage is the one with a worker-thread pool to stop. (A send into the closed channel must not kill the
+  // child either: worker.ts turns that EPIPE into an interrupt.)
+  it('leaves an orphaned child that records the run and the stage interrupted, then exits', async () => {
+    const require = createRequire(import.meta.url);
+    const stage = 'ga-optimize';
+    const runsDir = join(cwd, 'runs');
+    const args = [
+      join(import.meta.dirname, 'fixtures/server-that-dies.mjs'),
+      join(import.meta.dirname, '../src/internal/worker.ts'),
+      require.resolve('tsx'),
+      join(import.meta.dirname, '../tsconfig.json'),
+      runsDir,
+      'orphaned',
+      JSON.stringify(TINY_RUN),
+      stage,
+    ];
+    const server = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(server);
+    let out = '';
+    server.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => server.once('exit', (_code, killedBy) => resolve(killedBy)));
+    expect(signal).toBe('SIGKILL');
+    const childPid = Number(out.trim());
+    expect(childPid).toBeGreaterThan(0);
+    // The orphaned child must leave on its own, having written its last state.
+    await until('the orphaned pipeline child to exit', async () => (isAlive(childPid) ? undefined : true));
+    const state = JSON.parse(readFileSync(join(runsDir, 'orphaned', 'state.json'), 'utf8')) as {
+      status: string;
+      stages: Record<string, { status: string }>;
+    };
+    expect(state.status).toBe('interrupted');
+    expect(state.stages[stage]?.status).toBe('interrupted');
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
