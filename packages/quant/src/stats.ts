@@ -1,6 +1,7 @@
 // Descriptive statistics over typed arrays, written once for every stage that needs them:
 // mean / variance / std, moments of the finite values, Pearson correlation and numpy's default
 // ('linear') percentile. Each states how it treats NaN and ±Infinity.
+import { finiteSpread } from './finite-spread.js';
 
 /** Arithmetic mean of every value (NaN propagates); NaN when empty. */
 export function mean(values: ArrayLike<number>): number {
@@ -73,31 +74,13 @@ export interface Moments {
 /** Moments of the finite values of `x` at `rows` (or every row); NaN and ±Infinity are only counted. */
 export function moments(x: ArrayLike<number>, rows?: ArrayLike<number>): Moments {
   const n = rows ? rows.length : x.length;
-  let count = 0;
-  let nan = 0;
-  let inf = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < n; k++) {
-    const v = x[rows ? (rows[k] as number) : k] as number;
-    if (v !== v) nan++;
-    else if (v === Infinity || v === -Infinity) inf++;
-    else {
-      count++;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  const mean = count > 0 ? sum / count : Number.NaN;
-  let m2 = 0;
+  // Count, mean and Σ(x − mean)² in finiteSpread's order (the same bits as one loop summing both), then the cubes.
+  const { count, nan, inf, mean, sumSquares: m2, min, max } = finiteSpread(x, rows);
   let m3 = 0;
   for (let k = 0; k < n; k++) {
     const v = x[rows ? (rows[k] as number) : k] as number;
     if (!Number.isFinite(v)) continue;
     const d = v - mean;
-    m2 += d * d;
     m3 += d * d * d;
   }
   const variance = count > 1 ? m2 / (count - 1) : Number.NaN;
@@ -125,8 +108,8 @@ export function moments(x: ArrayLike<number>, rows?: ArrayLike<number>): Moments
     variance,
     std,
     popVariance: count > 0 ? m2 / count : Number.NaN,
-    min: count > 0 ? min : Number.NaN,
-    max: count > 0 ? max : Number.NaN,
+    min,
+    max,
     skew,
     beyond3,
     beyond5,
