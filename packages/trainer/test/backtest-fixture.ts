@@ -1,4 +1,4 @@
-import type { BacktestInput } from '../src/internal/backtest/index.js';
+import type { BacktestInput, BarrierSpec } from '../src/internal/backtest/index.js';
 
 export const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
 export const L = [0.1, 0.2, 0.7];
@@ -61,4 +61,56 @@ export function fiveTradeInput(): BacktestInput {
     cost: MES,
     barMinutes: 5,
   };
+}
+
+export interface WalkOptions {
+  bars: number;
+  /** Rows first…last (inclusive) are left out of the test rows, as a purge gap would be. */
+  gap: [number, number];
+  barrier: BarrierSpec;
+  barMinutes: number;
+  startMs: number;
+}
+
+/**
+ * A random walk on MES's tick grid from a seeded LCG, random class probabilities on every test row, ATR 1.5;
+ * `rand` continues the same stream (for sizes drawn after the probabilities).
+ */
+export function randomWalkInput(seed: number, options: WalkOptions): { input: BacktestInput; rand: () => number } {
+  let s = seed >>> 0 || 1;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const n = options.bars;
+  const open = new Float64Array(n);
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const close = new Float64Array(n);
+  let price = 5000;
+  for (let i = 0; i < n; i++) {
+    open[i] = price;
+    price += Math.round((rand() - 0.5) * 12) * 0.25;
+    close[i] = price;
+    high[i] = Math.max(open[i]!, price) + Math.round(rand() * 4) * 0.25;
+    low[i] = Math.min(open[i]!, price) - Math.round(rand() * 4) * 0.25;
+  }
+  const [gapFrom, gapTo] = options.gap;
+  const rows = Array.from({ length: n }, (_, i) => i).filter((i) => i < gapFrom || i > gapTo);
+  const proba = rows.flatMap(() => {
+    const a = rand();
+    const b = rand() * (1 - a);
+    return [a, b, 1 - a - b];
+  });
+  const input: BacktestInput = {
+    rows,
+    proba,
+    open,
+    high,
+    low,
+    close,
+    atr: new Float64Array(n).fill(1.5),
+    timestampMs: Float64Array.from({ length: n }, (_, i) => options.startMs + i * options.barMinutes * 60_000),
+    barrier: options.barrier,
+    cost: MES,
+    barMinutes: options.barMinutes,
+  };
+  return { input, rand };
 }

@@ -2,46 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../src/internal/backtest/index.js';
 import type { BacktestInput, BacktestOptions } from '../src/internal/backtest/index.js';
+import { MES, randomWalkInput } from './backtest-fixture.js';
 
-const MES = { tickSize: 0.25, tickValue: 1.25, roundTripTicks: 1.5 };
-
-/** A random walk on the tick grid with random probabilities, and a gap in the test rows. */
-function randomInput(seed: number, maxBars: number): BacktestInput {
-  let s = seed >>> 0 || 1;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const n = 120;
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  let price = 5000;
-  for (let i = 0; i < n; i++) {
-    open[i] = price;
-    price += Math.round((rand() - 0.5) * 12) * 0.25;
-    close[i] = price;
-    high[i] = Math.max(open[i]!, price) + Math.round(rand() * 4) * 0.25;
-    low[i] = Math.min(open[i]!, price) - Math.round(rand() * 4) * 0.25;
-  }
-  const rows = Array.from({ length: n }, (_, i) => i).filter((i) => i < 50 || i > 60);
-  const proba = rows.flatMap(() => {
-    const a = rand();
-    const b = rand() * (1 - a);
-    return [a, b, 1 - a - b];
-  });
-  return {
-    rows,
-    proba,
-    open,
-    high,
-    low,
-    close,
-    atr: new Float64Array(n).fill(1.5),
-    timestampMs: Float64Array.from({ length: n }, (_, i) => i * 60_000),
-    barrier: { kUp: 1, kDown: 1.5, maxBars },
-    cost: MES,
-    barMinutes: 1,
-  };
-}
+/** A 120-bar random walk with random probabilities, and a gap (rows 50–60) in the test rows. */
+const randomInput = (seed: number, maxBars: number): BacktestInput =>
+  randomWalkInput(seed, { bars: 120, gap: [50, 60], barrier: { kUp: 1, kDown: 1.5, maxBars }, barMinutes: 1, startMs: 0 }).input;
 
 const tradesExitedBy = (input: BacktestInput, options: BacktestOptions, k: number) => {
   const { trades } = backtest(input, options);

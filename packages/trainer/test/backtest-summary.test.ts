@@ -1,45 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { backtest, summaryToJson } from '../src/internal/backtest/index.js';
 import type { BacktestInput, BacktestOptions } from '../src/internal/backtest/index.js';
-import { fiveTradeInput, MES } from './backtest-fixture.js';
+import { fiveTradeInput, randomWalkInput } from './backtest-fixture.js';
 
-/** A random walk on MES's tick grid (seeded LCG), random probabilities, a purged gap, signed sizes. */
+/** A 400-bar random walk on MES's tick grid, random probabilities, a purged gap (rows 180–200), signed sizes. */
 function walkInput(seed: number, sized: boolean): BacktestInput {
-  let s = seed >>> 0 || 1;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const n = 400;
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  let price = 5000;
-  for (let i = 0; i < n; i++) {
-    open[i] = price;
-    price += Math.round((rand() - 0.5) * 12) * 0.25;
-    close[i] = price;
-    high[i] = Math.max(open[i]!, price) + Math.round(rand() * 4) * 0.25;
-    low[i] = Math.min(open[i]!, price) - Math.round(rand() * 4) * 0.25;
-  }
-  const rows = Array.from({ length: n }, (_, i) => i).filter((i) => i < 180 || i > 200);
-  const proba = rows.flatMap(() => {
-    const a = rand();
-    const b = rand() * (1 - a);
-    return [a, b, 1 - a - b];
-  });
-  const input: BacktestInput = {
-    rows,
-    proba,
-    open,
-    high,
-    low,
-    close,
-    atr: new Float64Array(n).fill(1.5),
-    timestampMs: Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 2, 4) + i * 300_000),
-    barrier: { kUp: 2, kDown: 1.5, maxBars: 12 },
-    cost: MES,
-    barMinutes: 5,
-  };
-  if (sized) input.contracts = rows.map(() => Math.round((rand() - 0.5) * 6));
+  const barrier = { kUp: 2, kDown: 1.5, maxBars: 12 };
+  const { input, rand } = randomWalkInput(seed, { bars: 400, gap: [180, 200], barrier, barMinutes: 5, startMs: Date.UTC(2024, 2, 4) });
+  if (sized) input.contracts = Array.from(input.rows, () => Math.round((rand() - 0.5) * 6));
   return input;
 }
 
