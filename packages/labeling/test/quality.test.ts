@@ -93,9 +93,10 @@ describe('tieredSampleWeights', () => {
 describe('trainPercentileRows', () => {
   it('keeps valid rows whose bar and label window both end before the train cut', () => {
     const label = Int8Array.from([1, 0, INVALID_LABEL, -1, 1]);
-    const timestamp = Float64Array.from([0, 1, 2, 3, 5]);
-    const endTime = Float64Array.from([2, 4, NaN, 6, 7]);
-    expect(Array.from(trainPercentileRows(label, timestamp, endTime, 5))).toEqual([1, 1, 0, 0, 0]);
+    const timestamp = Float64Array.from([0, 1, 2, 3, 6]);
+    // End times 2, 3, none, 6, 6.
+    const endIndex = Int32Array.from([2, 3, -1, 4, 4]);
+    expect(Array.from(trainPercentileRows(label, timestamp, endIndex, 5))).toEqual([1, 1, 0, 0, 0]);
   });
 });
 

@@ -194,7 +194,9 @@ export function tripleBarrierInto(input: TripleBarrierInput, params: TripleBarri
       // new extreme exactly while the extremes stay within [e/2, 2e] (Sterbenz), checked after
       // the loop; NaN or ±Infinity fail that check too and take the exact path below. Two
       // accumulators (even and odd bars) halve the loop-carried dependency chain (four measured
-      // no faster).
+      // no faster). The exit test that fires decides the label in the loop (as the original's
+      // loop does): classifying after the loop re-read the bar and branched on it again, one
+      // more data-dependent branch a row (measured 3–5 % slower).
       let highA = e;
       let lowA = e;
       let highB = e;
@@ -207,7 +209,15 @@ export function tripleBarrierInto(input: TripleBarrierInput, params: TripleBarri
         highA += (d + Math.abs(d)) * 0.5;
         d = l - lowA;
         lowA += (d - Math.abs(d)) * 0.5;
-        if (h >= upper || l <= lower || k === stop) break;
+        if (h >= upper) {
+          result = l <= lower ? doubleTouch(open[k] as number, upper, lower, invalidDoubleTouch) : 1;
+          break;
+        }
+        if (l <= lower) {
+          result = -1;
+          break;
+        }
+        if (k === stop) break;
         k++;
         h = high[k] as number;
         l = low[k] as number;
@@ -215,23 +225,18 @@ export function tripleBarrierInto(input: TripleBarrierInput, params: TripleBarri
         highB += (d + Math.abs(d)) * 0.5;
         d = l - lowB;
         lowB += (d - Math.abs(d)) * 0.5;
-        if (h >= upper || l <= lower || k === stop) break;
+        if (h >= upper) {
+          result = l <= lower ? doubleTouch(open[k] as number, upper, lower, invalidDoubleTouch) : 1;
+          break;
+        }
+        if (l <= lower) {
+          result = -1;
+          break;
+        }
+        if (k === stop) break;
         k++;
       }
       j = k - i;
-      const h = high[k] as number;
-      const l = low[k] as number;
-      if (h >= upper) {
-        if (l <= lower) {
-          // Same-bar double touch: nearer the open wins, tie → +1 (the original), or −99.
-          const o = open[k] as number;
-          result = invalidDoubleTouch ? INVALID_LABEL : Math.abs(o - upper) <= Math.abs(o - lower) ? 1 : -1;
-        } else {
-          result = 1;
-        }
-      } else if (l <= lower) {
-        result = -1;
-      }
       let d = highB - highA;
       let maxHigh = highA + (d + Math.abs(d)) * 0.5;
       d = lowB - lowA;
@@ -309,6 +314,11 @@ function decide(h: number, l: number, o: number, upper: number, lower: number, i
     return 1;
   }
   return l <= lower ? -1 : 0;
+}
+
+/** Same-bar double touch: nearer the open wins, tie → +1 (the original), or −99 under 'invalid'. */
+function doubleTouch(o: number, upper: number, lower: number, invalidDoubleTouch: boolean): number {
+  return invalidDoubleTouch ? INVALID_LABEL : Math.abs(o - upper) <= Math.abs(o - lower) ? 1 : -1;
 }
 
 /** Label, bars to hit and whichever of touch type, end, end time and forward return are given: no excursions. */

@@ -10,7 +10,7 @@ import {
   touchTypeColumn,
 } from '@tribar/artifacts';
 import { DataError, float64Columns } from '@tribar/core';
-import { INVALID_LABEL, type TripleBarrierResult } from '@tribar/quant';
+import { INVALID_LABEL } from '@tribar/quant';
 import {
   Field,
   Float64,
@@ -24,6 +24,7 @@ import {
   TimestampMillisecond,
   type DataType,
 } from 'apache-arrow';
+import { type StageLabels } from './label-bars.js';
 
 /** The schema metadata key that names the symbol (as market's `barsToTable` writes it). */
 const SYMBOL_METADATA = 'symbol';
@@ -31,15 +32,16 @@ const SYMBOL_METADATA = 'symbol';
 /** A column of a label file: int8 labels and touch types, int32 counts and indices, float64 the rest. */
 export type LabelColumn = Int8Array | Int32Array | Float64Array;
 
-/** `kind: 'time'` marks UTC millisecond timestamps whose NaN is written as null. */
-export interface NamedColumn {
-  name: string;
-  values: LabelColumn;
-  kind?: 'time';
-}
+/**
+ * `kind: 'time'` marks UTC millisecond timestamps whose NaN is written as null; `kind: 'end'` an
+ * end index whose time (`timestamp[index]`, null at −1) is the column, written straight into the
+ * Arrow buffer without a float64 column of end times first.
+ */
+export type NamedColumn =
+  { name: string; values: LabelColumn; kind?: 'time' } | { name: string; values: Int32Array; kind: 'end'; timestamp: Float64Array };
 
 /** The per-horizon columns of the kernel's result, named as in the label files (`label_h5`, …). */
-export function kernelColumns(horizon: number, result: TripleBarrierResult): NamedColumn[] {
+export function kernelColumns(horizon: number, result: StageLabels, timestamp: Float64Array): NamedColumn[] {
   return [
     { name: labelColumn(horizon), values: result.label },
     { name: barsToHitColumn(horizon), values: result.barsToHit },
@@ -47,19 +49,35 @@ export function kernelColumns(horizon: number, result: TripleBarrierResult): Nam
     { name: mfeColumn(horizon), values: result.mfe },
     { name: touchTypeColumn(horizon), values: result.touchType },
     { name: labelEndIndexColumn(horizon), values: result.endIndex },
-    { name: labelEndTimeColumn(horizon), values: result.endTime, kind: 'time' },
+    { name: labelEndTimeColumn(horizon), values: result.endIndex, kind: 'end', timestamp },
     { name: fwdReturnColumn(horizon), values: result.forwardReturn },
   ];
 }
 
-function timeData(values: LabelColumn, n: number) {
+const TWO_32 = 4294967296;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * An int64 millisecond column with its validity: row i holds `time(i)` rounded (as
+ * `BigInt(Math.round(t))` would), null where it is not finite. The two 32-bit halves are written
+ * through an Int32 view: a BigInt per row cost more than the labeling of the row.
+ */
+function timeData(n: number, time: (i: number) => number) {
   const millis = new BigInt64Array(n);
+  const words = new Int32Array(millis.buffer);
   const validity = new Uint8Array(Math.ceil(n / 8));
   let nulls = 0;
   for (let i = 0; i < n; i++) {
-    const value = values[i] as number;
+    const value = time(i);
     if (Number.isFinite(value)) {
-      millis[i] = BigInt(Math.round(value));
+      const ms = Math.round(value);
+      if (LITTLE_ENDIAN && ms >= -Number.MAX_SAFE_INTEGER && ms <= Number.MAX_SAFE_INTEGER) {
+        const high = Math.floor(ms / TWO_32);
+        words[2 * i] = ms - high * TWO_32;
+        words[2 * i + 1] = high;
+      } else {
+        millis[i] = BigInt(ms);
+      }
       validity[i >> 3] = (validity[i >> 3] as number) | (1 << (i & 7));
     } else {
       nulls++;
@@ -81,8 +99,16 @@ export function labelTable(symbol: string, timestamp: Float64Array, columns: rea
     if (column.values.length !== n) {
       throw new DataError(`column has ${column.values.length} values for ${n} rows`, { field: column.name });
     }
-    if (column.kind === 'time') {
-      const { type, data, nullable } = timeData(column.values, n);
+    if (column.kind === 'time' || column.kind === 'end') {
+      const { values } = column;
+      const time =
+        column.kind === 'end'
+          ? (i: number) => {
+              const end = values[i] as number;
+              return end < 0 ? Number.NaN : (column.timestamp[end] as number);
+            }
+          : (i: number) => values[i] as number;
+      const { type, data, nullable } = timeData(n, time);
       fields.push(new Field(column.name, type, nullable));
       children.push(data as never);
       return;

@@ -176,13 +176,15 @@ export function tieredSampleWeights(quality: Float64Array, options: TierOptions)
 
 /**
  * Rows that may set percentiles feeding training: valid labels of bars before the calendar train
- * cut whose label window also ends before it (the rows the splits stage keeps in train after
+ * cut whose label window (ending at bar `endIndex[i]`, −1 for none) also ends before it (the rows the splits stage keeps in train after
  * purging), so validation and test prices never shape a training weight.
  */
-export function trainPercentileRows(label: Int8Array, timestamp: Float64Array, endTime: Float64Array, trainEnd: number): Uint8Array {
+export function trainPercentileRows(label: Int8Array, timestamp: Float64Array, endIndex: Int32Array, trainEnd: number): Uint8Array {
   const rows = new Uint8Array(label.length);
   for (let i = 0; i < label.length; i++) {
-    rows[i] = (label[i] as number) !== INVALID_LABEL && (timestamp[i] as number) < trainEnd && (endTime[i] as number) < trainEnd ? 1 : 0;
+    const end = endIndex[i] as number;
+    const endTime = end < 0 ? Number.NaN : (timestamp[end] as number);
+    rows[i] = (label[i] as number) !== INVALID_LABEL && (timestamp[i] as number) < trainEnd && endTime < trainEnd ? 1 : 0;
   }
   return rows;
 }

@@ -30,11 +30,10 @@ import {
   type LabelsReportFile,
   type LabelsReportHorizon,
 } from '@tribar/artifacts';
-import { tableToBars, type Bars } from '@tribar/market';
 import { afmlLabels } from './afml/pipeline.js';
 import { tripleBarrierLabelWeights } from './afml/label-weights.js';
 import { barrierCostPrice, roundTripCost } from './costs.js';
-import { labelBars, type BarrierChoice } from './label-bars.js';
+import { LabelBuffers, labelSeriesInto, readLabelSeries, type BarrierChoice, type LabelSeries } from './label-bars.js';
 import { kernelColumns, labelMix, labelTable, type LabelColumn, type NamedColumn } from './label-table.js';
 import { qualityScores, tieredSampleWeights, trainPercentileRows } from './quality.js';
 
@@ -44,12 +43,15 @@ function initialBarrier(config: RunConfig, horizon: number): BarrierChoice {
   return { kUp, kDown, maxBars: Math.ceil(maxBarsPerHorizonBar * horizon) };
 }
 
-async function readFeatures(context: StageContext<RunConfig>, symbol: string): Promise<Bars> {
+/**
+ * The columns labeling reads of `features/<S>.arrow` (timestamp, OHLC, the ATR), copied out so the
+ * table and the file's bytes are garbage as soon as this returns: one symbol at a time is in memory.
+ */
+async function readFeatures(context: StageContext<RunConfig>, symbol: string): Promise<LabelSeries> {
   const path = artifactPath(context.runDir, featureBars(symbol));
-  const bars = tableToBars(await readArrowArtifact(context.runDir, featureBars(symbol)), path);
-  bars.symbol = symbol;
-  if (bars.timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
-  return bars;
+  const series = readLabelSeries(await readArrowArtifact(context.runDir, featureBars(symbol)), context.config.labels.atrFeature, path);
+  if (series.timestamp.length === 0) throw new DataError('no bars', { file: path }, { hint: 'Check the features stage output.' });
+  return series;
 }
 
 function labelOptions(config: RunConfig, symbol: string, source: string) {
@@ -91,6 +93,7 @@ export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunCon
     const report: InitialLabelsReportFile['symbols'] = {};
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     let rows = 0;
+    const buffers = new LabelBuffers();
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
       const bars = await readFeatures(context, symbol);
@@ -98,10 +101,11 @@ export const labelsInitialStage: StageDefinition<RunConfig> = defineStage<RunCon
       const options = labelOptions(config, symbol, artifactPath(context.runDir, featureBars(symbol)));
       const columns: NamedColumn[] = [];
       const bySymbol: (typeof report)[string] = {};
-      for (const horizon of config.horizons) {
+      for (const [slot, horizon] of config.horizons.entries()) {
         const params = initialBarrier(config, horizon);
-        const result = labelBars(bars, params, options);
-        columns.push(...kernelColumns(horizon, result));
+        const result = buffers.take(slot, bars.timestamp.length);
+        labelSeriesInto(bars, params, options, result);
+        columns.push(...kernelColumns(horizon, result, bars.timestamp));
         const mix = labelMix(result.label);
         bySymbol[String(horizon)] = { params, costPrice: options.costPrice, mix };
         logger.info(
@@ -199,7 +203,12 @@ function mean(values: Float64Array): number {
 }
 
 /** `labels/<S>.afml-events.arrow`: the book's events (CUSUM-, z-score- or every-bar-sampled) with bins and weights (one row per event). */
-async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, trainEnd: number): Promise<LabelsReportAfml> {
+async function writeAfmlEvents(
+  context: StageContext<RunConfig>,
+  symbol: string,
+  bars: LabelSeries,
+  trainEnd: number,
+): Promise<LabelsReportAfml> {
   const events = afmlLabels(bars.timestamp, bars.close, { ...context.config.labels.afml, trainEnd });
   const time = (index: Int32Array) => Float64Array.from(index, (i) => bars.timestamp[i] as number);
   // In the order of AFML_EVENT_COLUMNS.
@@ -220,7 +229,7 @@ async function writeAfmlEvents(context: StageContext<RunConfig>, bars: Bars, tra
     values: values[k] as LabelColumn,
     ...(column.type === 'timestamp' ? { kind: 'time' as const } : {}),
   }));
-  await writeArrowArtifact(context.runDir, afmlEvents(bars.symbol), labelTable(bars.symbol, time(events.index), columns));
+  await writeArrowArtifact(context.runDir, afmlEvents(symbol), labelTable(symbol, time(events.index), columns));
   let up = 0;
   let down = 0;
   for (const b of events.bin) {
@@ -259,8 +268,6 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
   async run(context) {
     const { config, logger } = context;
     const summary = await readGaSummary(context.runDir);
-    const all = new Map<string, Bars>();
-    for (const symbol of config.symbols) all.set(symbol, await readFeatures(context, symbol));
     // "The train part" is the run's one calendar cut (stage `cut`, over the clean bars).
     const { trainEndMs: trainEnd } = await readJsonArtifact(context.runDir, cut);
     const quality = config.labels.quality;
@@ -269,18 +276,22 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
     const report: LabelsReportFile['symbols'] = {};
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     let fallbacks = 0;
+    // One symbol at a time: its features are read, labeled into buffers reused from symbol to
+    // symbol, written, and dropped before the next is read.
+    const buffers = new LabelBuffers();
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      const bars = all.get(symbol) as Bars;
+      const bars = await readFeatures(context, symbol);
       warnUnknownContract(config, symbol, logger);
       const options = labelOptions(config, symbol, artifactPath(context.runDir, featureBars(symbol)));
       const columns: NamedColumn[] = [];
       const bySymbol: LabelsReportFile['symbols'][string] = {};
-      for (const horizon of config.horizons) {
+      for (const [slot, horizon] of config.horizons.entries()) {
         const barrier = finalBarrier(config, summary, symbol, horizon, logger);
         if (barrier.source === 'fallback') fallbacks++;
-        const result = labelBars(bars, barrier.params, options);
-        const trainRows = trainPercentileRows(result.label, bars.timestamp, result.endTime, trainEnd);
+        const result = buffers.take(slot, bars.timestamp.length);
+        labelSeriesInto(bars, barrier.params, options, result);
+        const trainRows = trainPercentileRows(result.label, bars.timestamp, result.endIndex, trainEnd);
         const percentileRows = quality.percentilesFrom === 'train' ? trainRows : undefined;
         const scores = qualityScores(result, {
           horizon,
@@ -295,7 +306,7 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
         }
         const tiers = tieredSampleWeights(scores.quality, { ...quality.tiers, ...(percentileRows ? { percentileRows } : {}) });
         columns.push(
-          ...kernelColumns(horizon, result),
+          ...kernelColumns(horizon, result, bars.timestamp),
           { name: qualityColumn(horizon), values: scores.quality },
           { name: sampleWeightColumn(horizon), values: tiers.weights },
           { name: painToGainColumn(horizon), values: scores.painToGain },
@@ -348,7 +359,7 @@ export const labelsFinalStage: StageDefinition<RunConfig> = defineStage<RunConfi
         );
         context.progress.advance();
       }
-      if (afml.enabled) bySymbol['afml'] = await writeAfmlEvents(context, bars, trainEnd);
+      if (afml.enabled) bySymbol['afml'] = await writeAfmlEvents(context, symbol, bars, trainEnd);
       report[symbol] = bySymbol;
       await writeArrowArtifact(
         context.runDir,
