@@ -48,11 +48,24 @@ export async function readManifest(path: string): Promise<ScaleManifest> {
   return { features, bySymbol };
 }
 
-/** A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. */
+/**
+ * A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. A float64 column
+ * without nulls in one chunk (what the features stage writes) is a view of the table's own buffer, not a copy: the
+ * stage owns the table it read, and scales each column in place, so a symbol's features are in memory once.
+ */
 export function readColumn(table: Table, name: string, path: string): Float64Array {
   const column = table.getChild(name);
   if (!column)
     throw new ArtifactError(`missing column '${name}'`, path, { hint: 'Re-run the features stage; the manifest and the file disagree.' });
+  const chunk = column.data.length === 1 ? column.data[0] : undefined;
+  if (
+    chunk !== undefined &&
+    chunk.nullCount === 0 &&
+    chunk.values instanceof Float64Array &&
+    chunk.values.length - chunk.offset >= chunk.length
+  ) {
+    return chunk.values.subarray(chunk.offset, chunk.offset + chunk.length);
+  }
   return float64Column(table, name, path);
 }
 

@@ -155,7 +155,8 @@ export function centreAndScale(
   return { center, scale };
 }
 
-function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions, scratch: Float64Array): FeatureState {
+/** `scratch`: a buffer for the scaled train values to summarise `scaledTrain`; without it `scaledTrain` stays null (the caller fills it). */
+function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions, scratch?: Float64Array): FeatureState {
   const { stats: train, sorted } = statsWithSorted(values);
   const warnings: string[] = [];
   const scaler = scalerFor(spec, options);
@@ -196,7 +197,7 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
     warnings,
   };
   // The scaled train values are only summarised: one scratch buffer serves every feature.
-  state.scaledTrain = finiteMoments(transformColumn(state, values, options, undefined, scratch).values);
+  if (scratch !== undefined) state.scaledTrain = finiteMoments(transformColumn(state, values, options, undefined, scratch).values);
   return state;
 }
 
@@ -220,6 +221,19 @@ export function fitScaler(
   specs: readonly FeatureScaleSpec[],
   options: ScalingOptions = DEFAULT_SCALING_OPTIONS,
 ): ScalerState {
+  return fitFeatures(columns, specs, options, true);
+}
+
+/**
+ * `fitScaler` without `scaledTrain` (left null): the stage transforms every row of a column anyway, so it takes
+ * the scaled train summary from that transform (`finiteMoments` of the train rows: the same values in the same
+ * order, so the same bits) instead of transforming the train rows a second time.
+ */
+export function fitParameters(columns: ColumnSource, specs: readonly FeatureScaleSpec[], options: ScalingOptions): ScalerState {
+  return fitFeatures(columns, specs, options, false);
+}
+
+function fitFeatures(columns: ColumnSource, specs: readonly FeatureScaleSpec[], options: ScalingOptions, summarise: boolean): ScalerState {
   checkSpecs(specs);
   let rows = -1;
   let scratch = new Float64Array(0);
@@ -228,8 +242,8 @@ export function fitScaler(
     if (values === undefined) throw new UsageError(`no train column for feature '${spec.name}'`);
     if (rows >= 0 && values.length !== rows) throw new UsageError(`column '${spec.name}' has ${values.length} rows, expected ${rows}`);
     rows = values.length;
-    if (scratch.length < rows) scratch = new Float64Array(rows);
-    return fitFeature(values, spec, options, scratch);
+    if (summarise && scratch.length < rows) scratch = new Float64Array(rows);
+    return fitFeature(values, spec, options, summarise ? scratch : undefined);
   });
   const copy: ScalingOptions = {
     defaultScaler: options.defaultScaler,

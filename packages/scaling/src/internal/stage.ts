@@ -21,12 +21,12 @@ import { checkLeakage, type LeakageCheck } from './leakage.js';
 import {
   BELOW_LOG_FLOOR,
   CLIPPED,
-  fitScaler,
+  fitParameters,
   IMPUTED,
   trainRows,
   transformColumn,
   type FeatureScaleSpec,
-  type ScalerState,
+  type FeatureState,
 } from './scaler.js';
 import { parseState, serializeState, type ScalerFile } from './state-io.js';
 import { finiteMoments } from './stats.js';
@@ -66,22 +66,32 @@ type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
 /** `scale/report.json` (the contract's shape). */
 export type ScaleReport = ScaleReportFile;
 
-/** Per feature summary for the report, with counts and scaled means per split. */
+/**
+ * Per feature summary for the report, with counts and scaled means per split. It also fills the feature's
+ * `scaledTrain` (left null by `fitParameters`) from the train split's moments: `finiteMoments` of the same scaled
+ * values in the same order as the fit's own summary, so the same bits.
+ */
 function featureSummary(
-  state: ScalerState,
-  j: number,
+  feature: FeatureState,
   scaled: { values: Float64Array; flags: Uint8Array },
   parts: Map<Part, number[]>,
   symbol: string,
   warnings: ScaleWarning[],
 ): FeatureReport {
-  const feature = state.features[j] as NonNullable<ScalerState['features'][number]>;
   for (const message of feature.warnings) warnings.push({ symbol, feature: feature.name, message });
   const bySplit: FeatureReport['bySplit'] = {};
-  const trainScaled = feature.scaledTrain;
+  const moments = new Map<Part, ReturnType<typeof finiteMoments>>();
   for (const [part, rows] of parts) {
     // The split's rows of the column scaled once (the same values, in the same order, as scaling them apart);
     // time-ordered rows make each split one run of rows, read as a view without the index array.
+    const first = rows[0] as number;
+    const run = rows[rows.length - 1] === first + rows.length - 1;
+    moments.set(part, run ? finiteMoments(scaled.values.subarray(first, first + rows.length)) : finiteMoments(scaled.values, rows));
+  }
+  const trainMoments = moments.get('train');
+  if (trainMoments !== undefined) feature.scaledTrain = trainMoments;
+  const trainScaled = feature.scaledTrain;
+  for (const [part, rows] of parts) {
     const first = rows[0] as number;
     const run = rows[rows.length - 1] === first + rows.length - 1;
     const result = { imputed: 0, clipped: 0, belowLogFloor: 0 };
@@ -92,7 +102,7 @@ function featureSummary(
     };
     if (run) for (let i = first; i < first + rows.length; i++) countFlag(scaled.flags[i] as number);
     else for (const row of rows) countFlag(scaled.flags[row] as number);
-    const stats = run ? finiteMoments(scaled.values.subarray(first, first + rows.length)) : finiteMoments(scaled.values, rows);
+    const stats = moments.get(part) as ReturnType<typeof finiteMoments>;
     bySplit[part] = {
       rows: rows.length,
       imputed: result.imputed,
@@ -200,17 +210,21 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
         specs.map((spec) => spec.name),
         cuts.trainEnd,
       );
-      const state = fitScaler(trainColumns, specs, options);
+      const state = fitParameters(trainColumns, specs, options);
       file.symbols[symbol] = state;
       // The leakage check runs on the state as JSON read back, against train statistics recomputed
-      // from the rows (per symbol, so the train columns can be dropped before the next symbol).
+      // from the rows (per symbol, so the train columns can be dropped before the next symbol). It
+      // compares no scaledTrain field, which the transform below fills in.
       leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
       // One flags buffer for every feature: each column's per-split report is taken right after its transform.
+      // Each column is scaled in place (the fit and the check are done with its train rows): the symbol's
+      // features are held once, as the table read, and written from there.
       const flags = new Uint8Array(timestamp.length);
       const features: Record<string, FeatureReport> = {};
-      const scaled = state.features.map((feature, j) => {
-        const values = transformColumn(feature, columns.get(feature.name) as Float64Array, options, flags).values;
-        features[feature.name] = featureSummary(state, j, { values, flags }, parts, symbol, warnings);
+      const scaled = state.features.map((feature) => {
+        const column = columns.get(feature.name) as Float64Array;
+        const values = transformColumn(feature, column, options, flags, column).values;
+        features[feature.name] = featureSummary(feature, { values, flags }, parts, symbol, warnings);
         return [feature.name, values] as [string, Float64Array];
       });
       await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));

@@ -1,5 +1,5 @@
 import type { ScalerColumnStats } from '@tribar/artifacts';
-import { finiteSpread, meanStd, sortFloat64 } from '@tribar/quant';
+import { finiteSpread, meanStd, radixSortFloat64 } from '@tribar/quant';
 
 /**
  * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
@@ -7,7 +7,7 @@ import { finiteSpread, meanStd, sortFloat64 } from '@tribar/quant';
  */
 export type ColumnStats = ScalerColumnStats;
 
-/** The finite values of `values`, sorted ascending (radix sort: the same order as a plain sort, faster), and the NaN / ±Infinity counts. */
+/** The finite values of `values`, sorted ascending (radix sort on 11-bit digits: the same order as a plain sort, faster), and the NaN / ±Infinity counts. */
 function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {
   const out = new Float64Array(values.length);
   let n = 0;
@@ -19,7 +19,7 @@ function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCou
     else if (Number.isNaN(v)) nanCount++;
     else infCount++;
   }
-  return { sorted: sortFloat64(out.subarray(0, n)), nanCount, infCount };
+  return { sorted: radixSortFloat64(out.subarray(0, n)), nanCount, infCount };
 }
 
 /**
