@@ -13,11 +13,17 @@ const bump = (counts: Uint32Array, at: number) => {
  * 65,536. `sortFloat64`'s 16-bit digits cost four clears and prefix sums of 65,536 counters per column whatever its
  * length, which on the few thousand train rows of a short run is many times the sort itself, and scatter into
  * 65,536 write positions at once; here the fixed cost is 12,288 counters, so short and long columns both gain.
+ * `scratch`, when given (4·n words or more), holds the work and the answer: the result is a view into it, valid
+ * until the scratch is used again; without it the result is a new array.
  */
-export function radixSortFloat64(values: Float64Array): Float64Array {
+export function radixSortFloat64(values: Float64Array, scratch?: Uint32Array): Float64Array {
   const n = values.length;
-  let keys = new Uint32Array(2 * n);
-  new Float64Array(keys.buffer).set(values);
+  if (scratch !== undefined && scratch.length < 4 * n) throw new RangeError(`scratch holds ${scratch.length} words, ${4 * n} needed`);
+  // With `scratch` (a caller sorting many columns), its two halves are the keys and the spare: no allocation (and no
+  // zero-filling or garbage collection of two fresh arrays) per call; the answer is then a view into it.
+  let keys = scratch === undefined ? new Uint32Array(2 * n) : scratch.subarray(0, 2 * n);
+  let spare = scratch === undefined ? new Uint32Array(2 * n) : scratch.subarray(2 * n, 4 * n);
+  new Float64Array(keys.buffer, keys.byteOffset, n).set(values);
   // Digits: the low word in 11 + 11 + 10 bits, then the high word likewise (word 2i low, 2i + 1 high: little-endian).
   const counts = new Uint32Array(6 * RADIX);
   for (let i = 0; i < n; i++) {
@@ -39,7 +45,6 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
     bump(counts, 4 * RADIX + ((hi >>> 11) & MASK));
     bump(counts, 5 * RADIX + (hi >>> 22));
   }
-  let spare = new Uint32Array(2 * n);
   for (let pass = 0; pass < 6; pass++) {
     const base = pass * RADIX;
     const word = pass < 3 ? 0 : 1;
@@ -71,5 +76,5 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
       keys[2 * i] = ~(keys[2 * i] as number) >>> 0;
     }
   }
-  return new Float64Array(keys.buffer, 0, n);
+  return new Float64Array(keys.buffer, keys.byteOffset, n);
 }

@@ -23,9 +23,18 @@ describe('radixSortFloat64', () => {
       for (const input of inputs) {
         const copy = Float64Array.from(input);
         expect(sameBits(radixSortFloat64(input), Float64Array.from(input).sort())).toBe(true);
+        // Into a scratch buffer used before (stale words in it) and longer than needed: the same answer, inside it.
+        const scratch = new Uint32Array(4 * n + 6).fill(0xdeadbeef);
+        const inScratch = radixSortFloat64(input, scratch);
+        expect(inScratch.buffer).toBe(scratch.buffer);
+        expect(sameBits(inScratch, Float64Array.from(input).sort())).toBe(true);
         expect(sameBits(input, copy)).toBe(true); // the input is left as it was
       }
     }
+  });
+
+  it('refuses a scratch buffer shorter than 4·n words', () => {
+    expect(() => radixSortFloat64(Float64Array.from([1, 2]), new Uint32Array(7))).toThrow(/scratch holds 7 words, 8 needed/);
   });
 
   it('hand-checked small cases, and the empty array', () => {

@@ -8,7 +8,7 @@ import {
 } from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
 import { meanStd } from '@tribar/quant';
-import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
+import { finiteMoments, pick, quantileSorted, sortScratch, statsWithSorted, type ColumnStats, type SortScratch } from './stats.js';
 
 // The scaling categories (tagged by the features registry) and the scaler kinds are the run
 // folder's contract: one list each, in @tribar/artifacts.
@@ -156,8 +156,14 @@ export function centreAndScale(
 }
 
 /** `scratch`: a buffer for the scaled train values to summarise `scaledTrain`; without it `scaledTrain` stays null (the caller fills it). */
-function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions, scratch?: Float64Array): FeatureState {
-  const { stats: train, sorted } = statsWithSorted(values);
+function fitFeature(
+  values: ArrayLike<number>,
+  spec: FeatureScaleSpec,
+  options: ScalingOptions,
+  sorting: SortScratch,
+  scratch?: Float64Array,
+): FeatureState {
+  const { stats: train, sorted } = statsWithSorted(values, sorting);
   const warnings: string[] = [];
   const scaler = scalerFor(spec, options);
   const log = logFor(spec, options);
@@ -237,13 +243,16 @@ function fitFeatures(columns: ColumnSource, specs: readonly FeatureScaleSpec[], 
   checkSpecs(specs);
   let rows = -1;
   let scratch = new Float64Array(0);
+  let sorting = sortScratch(0);
   const features = specs.map((spec) => {
     const values = columnOf(columns, spec.name);
     if (values === undefined) throw new UsageError(`no train column for feature '${spec.name}'`);
     if (rows >= 0 && values.length !== rows) throw new UsageError(`column '${spec.name}' has ${values.length} rows, expected ${rows}`);
     rows = values.length;
     if (summarise && scratch.length < rows) scratch = new Float64Array(rows);
-    return fitFeature(values, spec, options, summarise ? scratch : undefined);
+    // One set of sort buffers serves every column (each column's sorted values are used up before the next).
+    if (sorting.finite.length < rows) sorting = sortScratch(rows);
+    return fitFeature(values, spec, options, sorting, summarise ? scratch : undefined);
   });
   const copy: ScalingOptions = {
     defaultScaler: options.defaultScaler,
