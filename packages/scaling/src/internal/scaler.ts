@@ -172,8 +172,13 @@ function fitFeature(
   const fill = train.median ?? 0;
   const logShift = log && train.min !== null && train.min <= 0 ? Math.abs(train.min) + 1 : 0;
   // Fit on the finite train values (imputed rows would pull the spread towards the median);
-  // log1p is increasing, so the logged values stay sorted.
-  const fitted = log ? sorted.map((v) => Math.log1p(Math.max(v + logShift, 0))) : sorted;
+  // log1p is increasing, so the logged values stay sorted. They go into the scratch's `finite` buffer, free once
+  // the sort has copied the finite values into its own words.
+  let fitted = sorted;
+  if (log) {
+    fitted = sorting.finite.subarray(0, sorted.length);
+    for (let i = 0; i < sorted.length; i++) fitted[i] = Math.log1p(Math.max((sorted[i] as number) + logShift, 0));
+  }
   const n = fitted.length;
   const { center, scale } = centreAndScale(
     scaler,
