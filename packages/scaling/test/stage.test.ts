@@ -5,6 +5,7 @@ import { barsToTable, type Bars } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readColumn } from '../src/internal/inputs.js';
 import { fitOnTrain, transform, type FeatureScaleSpec } from '../src/internal/scaler.js';
@@ -119,7 +120,9 @@ function shuffled(bars: Bars, seed: number): Bars {
   };
 }
 
-async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig; shuffle?: boolean } = {}) {
+async function setUp(
+  options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig; shuffle?: boolean; batches?: boolean } = {},
+) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
   for (const [symbol, seed] of [
@@ -127,7 +130,10 @@ async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: un
     ['MGC', 2],
   ] as const) {
     const bars = featureBars(symbol, seed, options.laterSeed ?? seed);
-    await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(options.shuffle ? shuffled(bars, seed) : bars));
+    const table = barsToTable(options.shuffle ? shuffled(bars, seed) : bars);
+    // Several record batches, as a streaming writer may write them: each column is then in three chunks.
+    const parts = options.batches ? [table.slice(0, 100), table.slice(100, 290), table.slice(290)] : [table];
+    await writeArrowFile(join(runDir, `features/${symbol}.arrow`), new Table(parts.flatMap((part) => part.batches)));
   }
   const manifest = options.manifest ?? manifestOf(FEATURES);
   await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
@@ -247,6 +253,19 @@ describe('the scale stage', () => {
         const want = transform(expected, raw);
         for (const f of FEATURES) expect(Array.from(readColumn(scaled, f.name, 'out')), f.name).toEqual(Array.from(want[f.name]!));
       }
+    }
+  });
+
+  it('writes the same bytes from a features file of several record batches as from one', async () => {
+    const one = await run();
+    const three = await run({ batches: true });
+    const source = await readArrowFile(join(three.runDir, 'features/MES.arrow'));
+    expect(source.batches.length).toBe(3);
+    expect(source.getChild('rsi_14')!.data.length).toBe(3);
+    await scaleStage.run(one.context);
+    await scaleStage.run(three.context);
+    for (const file of ['scale/MES.arrow', 'scale/MGC.arrow', 'scale/scaler.json', 'scale/report.json']) {
+      expect((await readFile(join(three.runDir, file))).equals(await readFile(join(one.runDir, file))), file).toBe(true);
     }
   });
 
