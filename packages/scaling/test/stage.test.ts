@@ -5,9 +5,10 @@ import { barsToTable, type Bars } from '@tribar/market';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readColumn } from '../src/internal/inputs.js';
-import { transform, type FeatureScaleSpec } from '../src/internal/scaler.js';
+import { fitOnTrain, transform, type FeatureScaleSpec } from '../src/internal/scaler.js';
 import { scaleStage, type ScaleReport } from '../src/internal/stage.js';
 import { parseScalerFile } from '../src/internal/state-io.js';
 
@@ -98,14 +99,41 @@ function manifestOf<F extends { name: string }>(features: readonly F[]) {
   };
 }
 
-async function setUp(options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig } = {}) {
+/** The same bars with their rows in a seeded random order (every column permuted alike). */
+function shuffled(bars: Bars, seed: number): Bars {
+  const rng = new Rng(seed);
+  const order = Array.from({ length: N }, (_, i) => i);
+  for (let i = N - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const permute = (values: Float64Array) => Float64Array.from(order, (row) => values[row]!);
+  return {
+    symbol: bars.symbol,
+    timestamp: permute(bars.timestamp),
+    open: permute(bars.open),
+    high: permute(bars.high),
+    low: permute(bars.low),
+    close: permute(bars.close),
+    volume: permute(bars.volume),
+    columns: Object.fromEntries(Object.entries(bars.columns).map(([name, values]) => [name, permute(values)])),
+  };
+}
+
+async function setUp(
+  options: { laterSeed?: number; manifest?: unknown; cut?: unknown; config?: RunConfig; shuffle?: boolean; batches?: boolean } = {},
+) {
   const runDir = await mkdtemp(join(tmpdir(), 'tribar-scale-'));
   await mkdir(join(runDir, 'features'), { recursive: true });
   for (const [symbol, seed] of [
     ['MES', 1],
     ['MGC', 2],
   ] as const) {
-    await writeArrowFile(join(runDir, `features/${symbol}.arrow`), barsToTable(featureBars(symbol, seed, options.laterSeed ?? seed)));
+    const bars = featureBars(symbol, seed, options.laterSeed ?? seed);
+    const table = barsToTable(options.shuffle ? shuffled(bars, seed) : bars);
+    // Several record batches, as a streaming writer may write them: each column is then in three chunks.
+    const parts = options.batches ? [table.slice(0, 100), table.slice(100, 290), table.slice(290)] : [table];
+    await writeArrowFile(join(runDir, `features/${symbol}.arrow`), new Table(parts.flatMap((part) => part.batches)));
   }
   const manifest = options.manifest ?? manifestOf(FEATURES);
   await writeFile(join(runDir, 'features/feature-manifest.json'), JSON.stringify(manifest));
@@ -205,6 +233,50 @@ describe('the scale stage', () => {
     });
     expect(report.warnings.filter((w) => w.feature === 'return_1' && w.message.startsWith('val'))).toEqual([]);
     expect(report.warnings).toContainEqual({ symbol: 'MGC', feature: 'kc_position', message: 'near-zero train std (0)' });
+  });
+
+  it('writes the fit of the train rows bit for bit, scaledTrain included, in time order and with rows shuffled', async () => {
+    for (const shuffle of [false, true]) {
+      const { runDir, context } = await run({ shuffle });
+      await scaleStage.run(context);
+      const file = parseScalerFile(await readFile(join(runDir, 'scale/scaler.json'), 'utf8'));
+      for (const symbol of ['MES', 'MGC']) {
+        const source = await readArrowFile(join(runDir, `features/${symbol}.arrow`));
+        const timestamp = readColumn(source, 'timestamp', 'src');
+        if (shuffle) expect(timestamp[0]).not.toBe(T0); // the rows really are out of time order
+        const raw = Object.fromEntries(FEATURES.map((f) => [f.name, readColumn(source, f.name, 'src')]));
+        // The public fit transforms the train rows itself to summarise them; the stage takes them from its full transform.
+        const expected = fitOnTrain(timestamp, raw, FEATURES, TRAIN_END, config.scaling);
+        expect(expected.features.every((f) => f.scaledTrain.mean !== null)).toBe(true);
+        expect(JSON.stringify(file.symbols[symbol]), `${symbol} shuffled ${shuffle}`).toBe(JSON.stringify(expected));
+        const scaled = await readArrowFile(join(runDir, `scale/${symbol}.arrow`));
+        const want = transform(expected, raw);
+        for (const f of FEATURES) expect(Array.from(readColumn(scaled, f.name, 'out')), f.name).toEqual(Array.from(want[f.name]!));
+      }
+    }
+  });
+
+  it('writes the same bytes from a features file of several record batches as from one', async () => {
+    const one = await run();
+    const three = await run({ batches: true });
+    const source = await readArrowFile(join(three.runDir, 'features/MES.arrow'));
+    expect(source.batches.length).toBe(3);
+    expect(source.getChild('rsi_14')!.data.length).toBe(3);
+    await scaleStage.run(one.context);
+    await scaleStage.run(three.context);
+    for (const file of ['scale/MES.arrow', 'scale/MGC.arrow', 'scale/scaler.json', 'scale/report.json']) {
+      expect((await readFile(join(three.runDir, file))).equals(await readFile(join(one.runDir, file))), file).toBe(true);
+    }
+  });
+
+  it('reads a float64 feature column as a view of the table it read, and any other column as a float64 copy', async () => {
+    const { runDir } = await run();
+    const source = await readArrowFile(join(runDir, 'features/MES.arrow'));
+    const view = readColumn(source, 'rsi_14', 'src');
+    expect(view.buffer).toBe(source.getChild('rsi_14')!.data[0]!.values.buffer);
+    const timestamp = readColumn(source, 'timestamp', 'src'); // a timestamp column: converted, so a copy
+    expect(timestamp.buffer).not.toBe(source.getChild('timestamp')!.data[0]!.values.buffer);
+    expect(timestamp[1]! - timestamp[0]!).toBe(STEP);
   });
 
   it('the state does not move when val or test rows change', async () => {

@@ -48,12 +48,30 @@ export async function readManifest(path: string): Promise<ScaleManifest> {
   return { features, bySymbol };
 }
 
-/** A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. */
+/**
+ * A numeric column of an Arrow table as float64 (null → NaN); throws naming the file when absent. A float64 column
+ * without nulls in one chunk (what the features stage writes) is a view of the table's own buffer, not a copy: the
+ * stage owns the table it read, and scales each column in place, so a symbol's features are in memory once. In
+ * several chunks (a file of several record batches) it is copied once into one array.
+ */
 export function readColumn(table: Table, name: string, path: string): Float64Array {
   const column = table.getChild(name);
   if (!column)
     throw new ArtifactError(`missing column '${name}'`, path, { hint: 'Re-run the features stage; the manifest and the file disagree.' });
-  return float64Column(table, name, path);
+  const plain = column.data.every(
+    (chunk) => chunk.nullCount === 0 && chunk.values instanceof Float64Array && chunk.values.length - chunk.offset >= chunk.length,
+  );
+  if (!plain) return float64Column(table, name, path);
+  const chunks = column.data.map((chunk) => (chunk.values as Float64Array).subarray(chunk.offset, chunk.offset + chunk.length));
+  if (chunks.length === 1) return chunks[0] as Float64Array;
+  // A file of several record batches: one copy of the column (not `toArray()`'s joined copy copied again).
+  const out = new Float64Array(column.length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** `timestamp` (UTC ms) then float64 columns, in order, with the symbol in the schema metadata. */

@@ -38,9 +38,10 @@ type Recomputed = Pick<FeatureState, 'scaler' | 'log' | 'logShift' | 'fill' | 'c
 
 const orNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
-function recompute(values: ArrayLike<number>, feature: FeatureState, options: ScalerState['options']): Recomputed {
+/** `buffer`: at least `values.length` long, reused column after column for the finite values the selection reorders. */
+function recompute(values: ArrayLike<number>, feature: FeatureState, options: ScalerState['options'], buffer: Float64Array): Recomputed {
   const m = finiteSpread(values);
-  const finite = new Float64Array(m.count);
+  const finite = buffer.subarray(0, m.count);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
@@ -112,12 +113,14 @@ export function checkLeakage(state: ScalerState, trainColumns: ColumnSource, tol
   };
   checkSpecs(state.features);
   let rows = -1;
+  let buffer = new Float64Array(0);
   const fresh = state.features.map((feature) => {
     const values = columnOf(trainColumns, feature.name);
     if (values === undefined) throw new UsageError(`no train column for feature '${feature.name}'`);
     if (rows >= 0 && values.length !== rows) throw new UsageError(`column '${feature.name}' has ${values.length} rows, expected ${rows}`);
     rows = values.length;
-    return recompute(values, feature, state.options);
+    if (buffer.length < rows) buffer = new Float64Array(rows);
+    return recompute(values, feature, state.options, buffer);
   });
   compare('*', 'trainRows', state.trainRows, Math.max(rows, 0));
   state.features.forEach((stored, j) => {

@@ -8,7 +8,7 @@ import {
 } from '@tribar/artifacts';
 import { UsageError } from '@tribar/core';
 import { meanStd } from '@tribar/quant';
-import { finiteMoments, pick, quantileSorted, statsWithSorted, type ColumnStats } from './stats.js';
+import { finiteMoments, pick, quantileSorted, sortScratch, statsWithSorted, type ColumnStats, type SortScratch } from './stats.js';
 
 // The scaling categories (tagged by the features registry) and the scaler kinds are the run
 // folder's contract: one list each, in @tribar/artifacts.
@@ -155,8 +155,15 @@ export function centreAndScale(
   return { center, scale };
 }
 
-function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: ScalingOptions, scratch: Float64Array): FeatureState {
-  const { stats: train, sorted } = statsWithSorted(values);
+/** `scratch`: a buffer for the scaled train values to summarise `scaledTrain`; without it `scaledTrain` stays null (the caller fills it). */
+function fitFeature(
+  values: ArrayLike<number>,
+  spec: FeatureScaleSpec,
+  options: ScalingOptions,
+  sorting: SortScratch,
+  scratch?: Float64Array,
+): FeatureState {
+  const { stats: train, sorted } = statsWithSorted(values, sorting);
   const warnings: string[] = [];
   const scaler = scalerFor(spec, options);
   const log = logFor(spec, options);
@@ -165,8 +172,13 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
   const fill = train.median ?? 0;
   const logShift = log && train.min !== null && train.min <= 0 ? Math.abs(train.min) + 1 : 0;
   // Fit on the finite train values (imputed rows would pull the spread towards the median);
-  // log1p is increasing, so the logged values stay sorted.
-  const fitted = log ? sorted.map((v) => Math.log1p(Math.max(v + logShift, 0))) : sorted;
+  // log1p is increasing, so the logged values stay sorted. They go into the scratch's `finite` buffer, free once
+  // the sort has copied the finite values into its own words.
+  let fitted = sorted;
+  if (log) {
+    fitted = sorting.finite.subarray(0, sorted.length);
+    for (let i = 0; i < sorted.length; i++) fitted[i] = Math.log1p(Math.max((sorted[i] as number) + logShift, 0));
+  }
   const n = fitted.length;
   const { center, scale } = centreAndScale(
     scaler,
@@ -196,7 +208,7 @@ function fitFeature(values: ArrayLike<number>, spec: FeatureScaleSpec, options: 
     warnings,
   };
   // The scaled train values are only summarised: one scratch buffer serves every feature.
-  state.scaledTrain = finiteMoments(transformColumn(state, values, options, undefined, scratch).values);
+  if (scratch !== undefined) state.scaledTrain = finiteMoments(transformColumn(state, values, options, undefined, scratch).values);
   return state;
 }
 
@@ -220,16 +232,32 @@ export function fitScaler(
   specs: readonly FeatureScaleSpec[],
   options: ScalingOptions = DEFAULT_SCALING_OPTIONS,
 ): ScalerState {
+  return fitFeatures(columns, specs, options, true);
+}
+
+/**
+ * `fitScaler` without `scaledTrain` (left null): the stage transforms every row of a column anyway, so it takes
+ * the scaled train summary from that transform (`finiteMoments` of the train rows: the same values in the same
+ * order, so the same bits) instead of transforming the train rows a second time.
+ */
+export function fitParameters(columns: ColumnSource, specs: readonly FeatureScaleSpec[], options: ScalingOptions): ScalerState {
+  return fitFeatures(columns, specs, options, false);
+}
+
+function fitFeatures(columns: ColumnSource, specs: readonly FeatureScaleSpec[], options: ScalingOptions, summarise: boolean): ScalerState {
   checkSpecs(specs);
   let rows = -1;
   let scratch = new Float64Array(0);
+  let sorting = sortScratch(0);
   const features = specs.map((spec) => {
     const values = columnOf(columns, spec.name);
     if (values === undefined) throw new UsageError(`no train column for feature '${spec.name}'`);
     if (rows >= 0 && values.length !== rows) throw new UsageError(`column '${spec.name}' has ${values.length} rows, expected ${rows}`);
     rows = values.length;
-    if (scratch.length < rows) scratch = new Float64Array(rows);
-    return fitFeature(values, spec, options, scratch);
+    if (summarise && scratch.length < rows) scratch = new Float64Array(rows);
+    // One set of sort buffers serves every column (each column's sorted values are used up before the next).
+    if (sorting.finite.length < rows) sorting = sortScratch(rows);
+    return fitFeature(values, spec, options, sorting, summarise ? scratch : undefined);
   });
   const copy: ScalingOptions = {
     defaultScaler: options.defaultScaler,

@@ -3,141 +3,25 @@ import {
   cut,
   featureBars,
   featureManifest,
-  readArrowArtifact,
   readJsonArtifact,
   scaledBars,
   scaleReport,
   scalerState,
   STAGE,
-  writeArrowArtifact,
   writeJsonArtifact,
   type ScaleReportFile,
-  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { ArtifactError, DataError, defineStage, type StageDefinition } from '@tribar/core';
-import { readColumn, readManifest, scaledTable } from './inputs.js';
-import { checkLeakage, type LeakageCheck } from './leakage.js';
-import {
-  BELOW_LOG_FLOOR,
-  CLIPPED,
-  fitScaler,
-  IMPUTED,
-  trainRows,
-  transformColumn,
-  type FeatureScaleSpec,
-  type ScalerState,
-} from './scaler.js';
-import { parseState, serializeState, type ScalerFile } from './state-io.js';
-import { finiteMoments } from './stats.js';
-
-/** |mean(split) − mean(train)| / std(train) on scaled data above this is reported (the original's z = 5). */
-const DRIFT_Z = 5;
-
-type Part = 'train' | 'val' | 'test';
-
-/** The calendar cut as the scaler uses it (UTC ms): train before `trainEnd`, test from `valEnd`. */
-interface Cuts {
-  trainEnd: number;
-  valEnd: number;
-}
-
-function partsOf(timestamp: Float64Array, cuts: Cuts): Map<Part, number[]> {
-  const parts = new Map<Part, number[]>();
-  for (let i = 0; i < timestamp.length; i++) {
-    const t = timestamp[i] as number;
-    const part: Part = t < cuts.trainEnd ? 'train' : t < cuts.valEnd ? 'val' : 'test';
-    const rows = parts.get(part) ?? [];
-    rows.push(i);
-    parts.set(part, rows);
-  }
-  return parts;
-}
-
-interface ScaleWarning {
-  symbol: string;
-  feature: string;
-  message: string;
-}
-
-/** One feature of one symbol in `scale/report.json`. */
-type FeatureReport = ScaleReportFile['symbols'][string]['features'][string];
+import { ArtifactError, defineStage, type StageDefinition } from '@tribar/core';
+import { readManifest } from './inputs.js';
+import type { LeakageCheck } from './leakage.js';
+import type { FeatureScaleSpec } from './scaler.js';
+import type { ScalerFile } from './state-io.js';
+import type { Cuts, ScaleWarning, SymbolJob } from './symbol.js';
+import { scaleSymbols, symbolWorkers } from './symbol-pool.js';
 
 /** `scale/report.json` (the contract's shape). */
 export type ScaleReport = ScaleReportFile;
-
-/** Per feature summary for the report, with counts and scaled means per split. */
-function featureSummary(
-  state: ScalerState,
-  j: number,
-  scaled: { values: Float64Array; flags: Uint8Array },
-  parts: Map<Part, number[]>,
-  symbol: string,
-  warnings: ScaleWarning[],
-): FeatureReport {
-  const feature = state.features[j] as NonNullable<ScalerState['features'][number]>;
-  for (const message of feature.warnings) warnings.push({ symbol, feature: feature.name, message });
-  const bySplit: FeatureReport['bySplit'] = {};
-  const trainScaled = feature.scaledTrain;
-  for (const [part, rows] of parts) {
-    // The split's rows of the column scaled once (the same values, in the same order, as scaling them apart);
-    // time-ordered rows make each split one run of rows, read as a view without the index array.
-    const first = rows[0] as number;
-    const run = rows[rows.length - 1] === first + rows.length - 1;
-    const result = { imputed: 0, clipped: 0, belowLogFloor: 0 };
-    const countFlag = (flag: number) => {
-      if (flag & IMPUTED) result.imputed++;
-      if (flag & CLIPPED) result.clipped++;
-      if (flag & BELOW_LOG_FLOOR) result.belowLogFloor++;
-    };
-    if (run) for (let i = first; i < first + rows.length; i++) countFlag(scaled.flags[i] as number);
-    else for (const row of rows) countFlag(scaled.flags[row] as number);
-    const stats = run ? finiteMoments(scaled.values.subarray(first, first + rows.length)) : finiteMoments(scaled.values, rows);
-    bySplit[part] = {
-      rows: rows.length,
-      imputed: result.imputed,
-      clipped: result.clipped,
-      belowLogFloor: result.belowLogFloor,
-      scaledMean: stats.mean,
-      scaledStd: stats.std,
-    };
-    if (part !== 'train' && stats.mean !== null && trainScaled.mean !== null && trainScaled.std !== null && trainScaled.std > 0) {
-      const z = Math.abs(stats.mean - trainScaled.mean) / trainScaled.std;
-      if (z > DRIFT_Z)
-        warnings.push({ symbol, feature: feature.name, message: `${part} scaled mean is ${z.toFixed(1)} train std from the train mean` });
-    }
-    if (result.belowLogFloor > 0)
-      warnings.push({
-        symbol,
-        feature: feature.name,
-        message: `${result.belowLogFloor} ${part} values below the train log shift, floored`,
-      });
-  }
-  const { train } = feature;
-  return {
-    category: feature.category,
-    flag: feature.flag,
-    scaler: feature.scaler,
-    log: feature.log,
-    logShift: feature.logShift,
-    clip: feature.clip,
-    fill: feature.fill,
-    center: feature.center,
-    scale: feature.scale,
-    train: {
-      mean: train.mean,
-      std: train.std,
-      min: train.min,
-      max: train.max,
-      median: train.median,
-      q25: train.q25,
-      q75: train.q75,
-      nanCount: train.nanCount,
-      infCount: train.infCount,
-    },
-    bySplit,
-  };
-}
 
 function groupBy(specs: readonly FeatureScaleSpec[], key: (spec: FeatureScaleSpec) => string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -177,52 +61,28 @@ export const scaleStage: StageDefinition<RunConfig> = defineStage<RunConfig>({
     const warnings: ScaleWarning[] = [];
     const artifactMetadata: Record<string, Record<string, unknown>> = {};
     context.progress.start(config.symbols.length, { unit: 'symbols', label: 'scale' });
-    for (const symbol of config.symbols) {
-      context.signal.throwIfAborted();
-      const path = artifactPath(context.runDir, featureBars(symbol));
-      const table = await readArrowArtifact(context.runDir, featureBars(symbol));
+    const jobs: SymbolJob[] = config.symbols.map((symbol) => {
       const listed = manifest.bySymbol[symbol];
       const specs = listed === undefined ? manifest.features : manifest.features.filter((spec) => listed.includes(spec.name));
-      const timestamp = readColumn(table, TIMESTAMP_COLUMN, path);
-      const columns = new Map(specs.map((spec) => [spec.name, readColumn(table, spec.name, path)]));
-      const parts = partsOf(timestamp, cuts);
-      const trainCount = parts.get('train')?.length ?? 0;
-      if (trainCount === 0) {
-        throw new DataError(
-          `no row before trainEnd ${file.trainEndIso}`,
-          { file: path, field: TIMESTAMP_COLUMN },
-          { hint: `Check ${cut.path} against the features.` },
-        );
-      }
-      const trainColumns = trainRows(
-        timestamp,
-        columns,
-        specs.map((spec) => spec.name),
-        cuts.trainEnd,
-      );
-      const state = fitScaler(trainColumns, specs, options);
-      file.symbols[symbol] = state;
-      // The leakage check runs on the state as JSON read back, against train statistics recomputed
-      // from the rows (per symbol, so the train columns can be dropped before the next symbol).
-      leakage[symbol] = checkLeakage(parseState(serializeState(state), `scaler state of ${symbol}`), trainColumns);
-      // One flags buffer for every feature: each column's per-split report is taken right after its transform.
-      const flags = new Uint8Array(timestamp.length);
-      const features: Record<string, FeatureReport> = {};
-      const scaled = state.features.map((feature, j) => {
-        const values = transformColumn(feature, columns.get(feature.name) as Float64Array, options, flags).values;
-        features[feature.name] = featureSummary(state, j, { values, flags }, parts, symbol, warnings);
-        return [feature.name, values] as [string, Float64Array];
-      });
-      await writeArrowArtifact(context.runDir, scaledBars(symbol), scaledTable(symbol, timestamp, scaled));
-      symbols[symbol] = {
-        rows: timestamp.length,
-        rowsBySplit: Object.fromEntries([...parts].map(([part, rows]) => [part, rows.length])),
-        features,
-      };
-      artifactMetadata[scaledBars(symbol).path] = { rows: timestamp.length, trainRows: trainCount, features: state.features.length };
-      logger.info({ symbol, rows: timestamp.length, trainRows: trainCount, features: state.features.length }, 'scaler fitted on train');
-      context.progress.advance();
-    }
+      return { runDir: context.runDir, symbol, specs, cuts, options };
+    });
+    const results = await scaleSymbols(jobs, await symbolWorkers(jobs), {
+      signal: context.signal,
+      done: (job, result) => {
+        const features = result.state.features.length;
+        logger.info({ symbol: job.symbol, rows: result.report.rows, trainRows: result.trainRows, features }, 'scaler fitted on train');
+        context.progress.advance();
+      },
+    });
+    results.forEach((result, k) => {
+      const { symbol } = jobs[k] as SymbolJob;
+      file.symbols[symbol] = result.state;
+      leakage[symbol] = result.leakage;
+      symbols[symbol] = result.report;
+      warnings.push(...result.warnings);
+      const features = result.state.features.length;
+      artifactMetadata[scaledBars(symbol).path] = { rows: result.report.rows, trainRows: result.trainRows, features };
+    });
     context.progress.done();
     // Checked against the contract's schema, then written as given (what is written reads back).
     const scalerFile = await writeJsonArtifact(context.runDir, scalerState, file);

@@ -1,5 +1,5 @@
 import type { ScalerColumnStats } from '@tribar/artifacts';
-import { finiteSpread, meanStd, sortFloat64 } from '@tribar/quant';
+import { finiteSpread, meanStd, radixSortFloat64 } from '@tribar/quant';
 
 /**
  * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
@@ -7,9 +7,22 @@ import { finiteSpread, meanStd, sortFloat64 } from '@tribar/quant';
  */
 export type ColumnStats = ScalerColumnStats;
 
-/** The finite values of `values`, sorted ascending (radix sort: the same order as a plain sort, faster), and the NaN / ±Infinity counts. */
-function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCount: number; infCount: number } {
-  const out = new Float64Array(values.length);
+/** Work buffers for sorting columns of up to `rows` values one after another (see `statsWithSorted`). */
+export interface SortScratch {
+  finite: Float64Array;
+  words: Uint32Array;
+}
+
+export function sortScratch(rows: number): SortScratch {
+  return { finite: new Float64Array(rows), words: new Uint32Array(4 * rows) };
+}
+
+/**
+ * The finite values of `values`, sorted ascending (radix sort on 11-bit digits: the same order as a plain sort,
+ * faster), and the NaN / ±Infinity counts. With `scratch` the sorted values are a view into it.
+ */
+function finiteSorted(values: ArrayLike<number>, scratch?: SortScratch): { sorted: Float64Array; nanCount: number; infCount: number } {
+  const out = scratch === undefined ? new Float64Array(values.length) : scratch.finite;
   let n = 0;
   let nanCount = 0;
   let infCount = 0;
@@ -19,7 +32,7 @@ function finiteSorted(values: ArrayLike<number>): { sorted: Float64Array; nanCou
     else if (Number.isNaN(v)) nanCount++;
     else infCount++;
   }
-  return { sorted: sortFloat64(out.subarray(0, n)), nanCount, infCount };
+  return { sorted: radixSortFloat64(out.subarray(0, n), scratch?.words), nanCount, infCount };
 }
 
 /**
@@ -69,9 +82,13 @@ export function finiteMoments(
   return { mean: orNull(m.mean), std: orNull(Math.sqrt(m.sumSquares / m.count)), min: m.min, max: m.max };
 }
 
-/** `columnStats` and the sorted finite values it was computed from. */
-export function statsWithSorted(values: ArrayLike<number>): { stats: ColumnStats; sorted: Float64Array } {
-  const { sorted, nanCount, infCount } = finiteSorted(values);
+/**
+ * `columnStats` and the sorted finite values it was computed from. With `scratch` (sized for at least
+ * `values.length` rows, reused column after column: no allocation per column) `sorted` is a view into it, valid
+ * until the next call.
+ */
+export function statsWithSorted(values: ArrayLike<number>, scratch?: SortScratch): { stats: ColumnStats; sorted: Float64Array } {
+  const { sorted, nanCount, infCount } = finiteSorted(values, scratch);
   const { mean, std } = meanStd(sorted);
   const stats: ColumnStats = {
     rows: values.length,
