@@ -10,7 +10,7 @@ import {
   SPLIT_TRAIN,
   SPLIT_VAL,
 } from '@tribar/artifacts';
-import { adfTest, moments, orderStatistics } from '@tribar/quant';
+import { adfTestAt, moments, orderStatistics } from '@tribar/quant';
 import { countBeyond, evenSample, mutualInformation } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
@@ -441,9 +441,7 @@ export function checkStationarity(
   for (const feature of features) {
     const column = frame.columns[feature.name];
     if (column === undefined || feature.flag) continue;
-    const series = new Float64Array(rows.length);
-    for (let k = 0; k < rows.length; k++) series[k] = column[rows[k] as number] as number;
-    const adf = adfTest(series, config.adfLags);
+    const adf = adfTestAt(column, rows, config.adfLags);
     if (adf.nobs < config.minFiniteValues || adf.statistic !== adf.statistic) continue;
     results[feature.name] = adf;
     if (!adf.stationary) nonStationary.push(feature.name);
