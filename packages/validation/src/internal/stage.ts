@@ -1,4 +1,5 @@
 import {
+  artifactPath,
   cut,
   featureBars,
   featureManifest,
@@ -13,12 +14,15 @@ import {
   type ValidationReportFile,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { DataError, defineStage, type StageDefinition } from '@tribar/core';
 import { Findings, type Finding, type Frame, type ValidationConfig } from './checks.js';
 import type { TrainView } from './correlation.js';
-import { checkSymbolFiles, labelColumnNames } from './load.js';
+import { labelColumnNames } from './load.js';
 import { selectFeatures, type FeatureSelection } from './selection.js';
 import { checkScaledFile, checkSymbol, planValidation, type SymbolPart, type ValidationPlan } from './symbol-checks.js';
+import { checkSymbols } from './threads.js';
 
 /** What the checks read of the feature manifest (`FeatureManifestFile` is one; tests pass smaller ones). */
 export interface ManifestView {
@@ -52,6 +56,25 @@ const IMPORTANCE_METHOD =
   'and label_h{h} (−1/0/1; −99 excluded), on up to sampleRows evenly spaced train rows (split code 0) per symbol, ' +
   'minus the Miller–Madow bias (B−1)(K−1)/2N; averaged over symbols; the overall score averages horizons. ' +
   'It ranks marginal information only (no interactions), unlike the original random forest.';
+
+/**
+ * Below this many bytes of feature files (two symbols of about 1.8 years of five-minute bars) a
+ * worker's start and warm-up cost more CPU than it saves in wall time (README, Speed).
+ */
+const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
+/** Symbols checked at once hold their feature files at once: above this, one at a time (bounded memory). */
+const PARALLEL_MAX_BYTES = 1024 * 1024 * 1024;
+
+/** How many threads check symbols: one per symbol and core while the feature files are mid-sized. */
+async function symbolThreads(runDir: string, symbols: readonly string[]): Promise<number> {
+  if (symbols.length < 2) return 1;
+  const sizes = await Promise.all(symbols.map(async (s) => (await stat(artifactPath(runDir, featureBars(s)))).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const threads = Math.min(symbols.length, availableParallelism());
+  const largest = Math.max(...sizes);
+  if (total < PARALLEL_MIN_BYTES || threads * largest > PARALLEL_MAX_BYTES) return 1;
+  return threads;
+}
 
 /** Run every check on in-memory inputs; pure apart from reading `config`. */
 export function validate(
@@ -187,12 +210,19 @@ export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     for (const symbol of config.symbols) labelNames.push(await labelColumnNames(context.runDir, symbol));
     const findings = new Findings();
     const plan = planValidation(findings, manifest, labelNames, cuts, config);
-    const parts: SymbolPart[] = [];
-    for (const symbol of config.symbols) {
-      context.signal.throwIfAborted();
-      parts.push(await checkSymbolFiles(context.runDir, symbol, plan));
-      context.progress.advance();
-    }
+    const threads = await symbolThreads(context.runDir, config.symbols);
+    logger.debug({ threads, symbols: config.symbols.length }, 'checking symbols');
+    const parts = await checkSymbols(
+      context.runDir,
+      config.symbols,
+      plan,
+      threads,
+      (symbol) => {
+        logger.debug({ symbol }, 'symbol checked');
+        context.progress.advance();
+      },
+      context.signal,
+    );
     const report = combine(plan, findings, parts);
     const { featureSelection } = report;
     await writeJsonArtifact(context.runDir, featureSelectionFile, {
