@@ -2,6 +2,7 @@ import { rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { float64Columns, readArrowFile, TribarError } from '@tribar/core';
+import { Float64, Int8, Int32, Table, TimestampMillisecond, vectorFromArray } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Findings } from '../src/internal/checks.js';
 import { labelColumnNames, tableToFrame } from '../src/internal/load.js';
@@ -69,6 +70,24 @@ describe('checking symbols on worker threads', () => {
       const table = await readArrowFile(join(runDir, part, 'MGC.arrow'));
       const { timestamp, ...rest } = float64Columns(table);
       expect(tableToFrame(table)).toEqual({ timestamp, columns: rest });
+    }
+  });
+
+  it('widens nulls to NaN, in one chunk or several, as float64Columns does', () => {
+    const t0 = Date.UTC(2024, 0, 2);
+    const part = (offset: number) =>
+      new Table({
+        timestamp: vectorFromArray([t0 + offset, null, t0 + offset + 2], new TimestampMillisecond()),
+        price: vectorFromArray([1.5, null, -0], new Float64()),
+        code: vectorFromArray([-1, 0, null], new Int8()),
+        bars: vectorFromArray([null, 7, 2_000_000_000], new Int32()),
+      });
+    for (const table of [part(0), part(0).concat(part(10))]) {
+      const { timestamp, ...rest } = float64Columns(table);
+      const frame = tableToFrame(table);
+      expect(frame).toEqual({ timestamp, columns: rest });
+      expect(Number.isNaN(frame.columns['price']![1])).toBe(true);
+      expect(Number.isNaN(frame.timestamp[1])).toBe(true);
     }
   });
 

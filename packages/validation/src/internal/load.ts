@@ -8,20 +8,31 @@ import { DataType, Precision, TimeUnit, type Table, type Vector } from 'apache-a
 import type { Frame } from './checks.js';
 import { checkScaledFile, checkSymbol, type SymbolPart, type ValidationPlan } from './symbol-checks.js';
 
+/** Whether a column's values widen to float64 exactly as `Number(value)`: float64, ints up to 32 bits, ms timestamps. */
+function widensExactly(type: DataType): boolean {
+  return (
+    (DataType.isFloat(type) && type.precision === Precision.DOUBLE) ||
+    (DataType.isInt(type) && type.bitWidth <= 32) ||
+    (DataType.isTimestamp(type) && type.unit === TimeUnit.MILLISECOND)
+  );
+}
+
 /** One column as float64 (null → NaN; timestamps in UTC ms), a view of the file's buffer where it can be. */
 function columnValues(table: Table, name: string, source: string): Float64Array {
   const column = table.getChild(name) as Vector | null;
-  if (column !== null && column.nullCount === 0) {
-    const type = column.type as DataType;
-    if (DataType.isFloat(type) && type.precision === Precision.DOUBLE) return column.toArray() as Float64Array;
-    if ((DataType.isInt(type) && type.bitWidth <= 32) || (DataType.isTimestamp(type) && type.unit === TimeUnit.MILLISECOND)) {
-      const values = column.toArray() as ArrayLike<number | bigint>;
-      const out = new Float64Array(values.length);
-      for (let i = 0; i < out.length; i++) out[i] = Number(values[i]);
-      return out;
-    }
-  }
-  return float64Column(table, name, source);
+  if (column === null || !widensExactly(column.type as DataType)) return float64Column(table, name, source);
+  const type = column.type as DataType;
+  if (column.nullCount === 0 && DataType.isFloat(type)) return column.toArray() as Float64Array;
+  const chunk = column.data[0];
+  if (column.data.length !== 1 || chunk === undefined || chunk.offset !== 0) return float64Column(table, name, source);
+  // One chunk: widen the values, NaN where the validity bitmap says null (as `float64Column` reads them).
+  const values = chunk.values as ArrayLike<number | bigint>;
+  const out = new Float64Array(chunk.length);
+  for (let i = 0; i < out.length; i++) out[i] = Number(values[i]);
+  const validity = chunk.nullCount > 0 ? chunk.nullBitmap : undefined;
+  if (validity !== undefined)
+    for (let i = 0; i < out.length; i++) if ((((validity[i >> 3] as number) >> (i & 7)) & 1) === 0) out[i] = Number.NaN;
+  return out;
 }
 
 /** Every column of an Arrow table as float64, the timestamp apart. */
