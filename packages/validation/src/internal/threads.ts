@@ -36,17 +36,20 @@ export async function checkSymbols(
   let next = 0;
   const entry = workerEntry();
   const workers: Worker[] = [];
+  const exited = new Set<Worker>();
   const run = async (worker: Worker): Promise<void> => {
-    while (next < symbols.length && signal?.aborted !== true) {
+    while (next < symbols.length && signal?.aborted !== true && !exited.has(worker)) {
       const i = next++;
       const symbol = symbols[i] as string;
       const reply = await new Promise<SymbolReply>((resolve) => {
-        const onError = (error: Error) => resolve({ symbol, failed: error.message });
-        worker.once('error', onError);
-        worker.once('message', (message: SymbolReply) => {
-          worker.off('error', onError);
+        const onError = (error: Error) => done({ symbol, failed: error.message });
+        const onExit = () => done({ symbol, failed: 'the worker exited' });
+        const onMessage = (message: SymbolReply) => done(message);
+        const done = (message: SymbolReply) => {
+          worker.off('error', onError).off('exit', onExit).off('message', onMessage);
           resolve(message);
-        });
+        };
+        worker.once('error', onError).once('exit', onExit).once('message', onMessage);
         worker.postMessage({ runDir, symbol, plan } satisfies SymbolTask);
       });
       if ('failed' in reply) return; // this worker stops; the symbols left are checked below
@@ -64,7 +67,12 @@ export async function checkSymbols(
     }
   };
   try {
-    for (let w = 1; w < count; w++) workers.push(new Worker(entry));
+    for (let w = 1; w < count; w++) {
+      const worker = new Worker(entry);
+      // A worker that dies between tasks is not sent another; its error must not go unhandled.
+      worker.on('error', () => {}).on('exit', () => exited.add(worker));
+      workers.push(worker);
+    }
     await Promise.all([...workers.map(run), here()]);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
