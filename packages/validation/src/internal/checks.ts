@@ -385,8 +385,18 @@ export function checkFeatureQuality(
     if (m.count < config.minFiniteValues) continue;
     if (m.std > config.scaleLimit || Math.abs(m.mean) > config.scaleLimit) large.push(feature.name);
     if (!feature.flag && Math.abs(m.skew) > config.skewLimit) skewed.push(feature.name);
-    if (!feature.flag && countBeyond(column, trainRows, m.mean, m.std, config.outlierSigma) / m.count > config.outlierShare) {
-      outliers.push(feature.name);
+    if (!feature.flag) {
+      // `moments` already counted |v − mean| / std beyond 3, 5 and 10 with `countBeyond`'s very expression.
+      const sigma = config.outlierSigma;
+      const beyond =
+        sigma === 3
+          ? m.beyond3
+          : sigma === 5
+            ? m.beyond5
+            : sigma === 10
+              ? m.beyond10
+              : countBeyond(column, trainRows, m.mean, m.std, sigma);
+      if (beyond / m.count > config.outlierShare) outliers.push(feature.name);
     }
   }
   findings.record('feature_quality', symbol, stats);
