@@ -195,7 +195,11 @@ describe('outlier share', () => {
         });
         let finite = 0;
         let sum = 0;
-        for (const i of rows) if (Number.isFinite(x[i]!)) (finite++, (sum += x[i]!));
+        for (const i of rows) {
+          if (!Number.isFinite(x[i]!)) continue;
+          finite++;
+          sum += x[i]!;
+        }
         const stats = (findings.checks['feature_quality']!['MES'] as Record<string, { mean: number; std: number }>)['x']!;
         expect(stats.mean).toBe(sum / finite);
         const expected = countBeyond(x, rows, stats.mean, stats.std, sigma) / finite > share;
