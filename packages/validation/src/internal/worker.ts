@@ -17,7 +17,7 @@ export interface SymbolTask {
 export type SymbolReply = { symbol: string; part: SymbolPart } | { symbol: string; failed: string };
 
 /** The buffers a part can hand over without a copy. */
-export function transferables(part: SymbolPart): ArrayBuffer[] {
+function transferables(part: SymbolPart): ArrayBuffer[] {
   if (part.view === undefined) return [];
   const buffers = Object.values(part.view.columns).map((column) => column.buffer as ArrayBuffer);
   return [...buffers, part.view.trainRows.buffer as ArrayBuffer];
