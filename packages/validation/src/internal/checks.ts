@@ -11,7 +11,7 @@ import {
   SPLIT_VAL,
 } from '@tribar/artifacts';
 import { adfTestAt, moments, orderStatistics } from '@tribar/quant';
-import { countBeyond, evenSample, mutualInformation } from './stats.js';
+import { countBeyond, evenSample, labelledRows, mutualInformationOf } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
 
@@ -424,11 +424,11 @@ export function featureImportance(
   trainRows: Int32Array,
   config: ValidationConfig,
 ): Record<string, number> {
-  const rows = evenSample(trainRows, config.sampleRows);
+  const labelled = labelledRows(label, evenSample(trainRows, config.sampleRows));
   const out: Record<string, number> = {};
   for (const name of names) {
     const column = frame.columns[name];
-    if (column !== undefined) out[name] = mutualInformation(column, label, rows, config.importanceBins);
+    if (column !== undefined) out[name] = mutualInformationOf(column, labelled, config.importanceBins);
   }
   return out;
 }

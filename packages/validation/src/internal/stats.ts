@@ -27,6 +27,28 @@ let scratchValues = new Float64Array(0);
 let scratchSelect = new Float64Array(0);
 let scratchBins = new Uint8Array(0);
 
+/** The rows of `rows` whose label is −1, 0 or 1, and that label + 1: what every feature's score of one horizon shares. */
+export interface LabelledRows {
+  rows: Int32Array;
+  classes: Uint8Array;
+}
+
+export function labelledRows(label: Float64Array, rows: Int32Array): LabelledRows {
+  const kept = new Int32Array(rows.length);
+  const classes = new Uint8Array(rows.length);
+  let n = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k] as number;
+    const l = label[i] as number;
+    if (l === -1 || l === 0 || l === 1) {
+      kept[n] = i;
+      classes[n] = l + 1;
+      n++;
+    }
+  }
+  return { rows: kept.slice(0, n), classes: classes.slice(0, n) };
+}
+
 /**
  * Mutual information (nats) between a feature cut into `bins` quantile bins and a discrete label,
  * over `rows` where the feature is finite and the label is one of −1, 0, 1. Miller–Madow bias
@@ -34,6 +56,12 @@ let scratchBins = new Uint8Array(0);
  * The bin edges are the order statistics at ⌊b·n/bins⌋ (`orderStatistics`: quickselect, not a sort).
  */
 export function mutualInformation(x: Float64Array, label: Float64Array, rows: Int32Array, bins: number): number {
+  return mutualInformationOf(x, labelledRows(label, rows), bins);
+}
+
+/** `mutualInformation` with the labelled rows found once per horizon rather than once per feature. */
+export function mutualInformationOf(x: Float64Array, labelled: LabelledRows, bins: number): number {
+  const rows = labelled.rows;
   if (scratchValues.length < rows.length) {
     scratchValues = new Float64Array(rows.length);
     scratchSelect = new Float64Array(rows.length);
@@ -41,15 +69,14 @@ export function mutualInformation(x: Float64Array, label: Float64Array, rows: In
   }
   const values = scratchValues;
   const classes = scratchBins;
+  const rowClasses = labelled.classes;
   let n = 0;
   for (let k = 0; k < rows.length; k++) {
-    const i = rows[k] as number;
-    const v = x[i] as number;
-    const l = label[i] as number;
+    const v = x[rows[k] as number] as number;
     // v − v is 0 exactly when v is finite.
-    if (v - v === 0 && (l === -1 || l === 0 || l === 1)) {
+    if (v - v === 0) {
       values[n] = v;
-      classes[n] = l + 1;
+      classes[n] = rowClasses[k] as number;
       n++;
     }
   }
