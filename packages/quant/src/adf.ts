@@ -77,7 +77,8 @@ export function adfTest(series: ArrayLike<number>, lags: number): AdfResult {
   return { statistic, criticalValue5: crit, nobs, stationary: statistic < crit };
 }
 
-function invert(matrix: Float64Array, k: number): Float64Array | undefined {
+/** The inverse of the k×k row-major `matrix` (Gauss–Jordan, partial pivoting); undefined when singular. */
+export function invert(matrix: Float64Array, k: number): Float64Array | undefined {
   const a = Float64Array.from(matrix);
   const inv = new Float64Array(k * k);
   for (let i = 0; i < k; i++) inv[i * k + i] = 1;

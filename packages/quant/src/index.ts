@@ -11,6 +11,7 @@ export {
 } from './triple-barrier.js';
 export type { SameBarRule, TripleBarrierInput, TripleBarrierParams, TripleBarrierResult, TripleBarrierBuffers } from './triple-barrier.js';
 export { adfTest, adfCriticalValue5 } from './adf.js';
+export { adfTestAt } from './adf-at.js';
 export type { AdfResult } from './adf.js';
 export { barsPerYear } from './bars-per-year.js';
 export { maxDrawdown, cumulativeSum } from './drawdown.js';

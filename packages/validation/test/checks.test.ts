@@ -10,7 +10,8 @@ import {
   Findings,
   isLabelDerived,
 } from '../src/internal/checks.js';
-import { BAR_MS, T0, testConfig } from './fixtures.js';
+import { countBeyond } from '../src/internal/stats.js';
+import { BAR_MS, normals, T0, testConfig } from './fixtures.js';
 
 const v = testConfig().validation;
 const times = (n: number) => Float64Array.from({ length: n }, (_, i) => T0 + i * BAR_MS);
@@ -174,5 +175,40 @@ describe('outlier threshold from config', () => {
     };
     expect(run(5)).toEqual(['outliers']);
     expect(run(20)).toEqual([]);
+  });
+});
+
+describe('outlier share', () => {
+  it('warns exactly when countBeyond does, for σ of 3, 5 and 10 (counted by moments) and others', () => {
+    const n = 4000;
+    let warned = 0;
+    for (const sigma of [2.5, 3, 4, 5, 10]) {
+      for (const [t, share] of [0.001, 0.004, 0.01, 0.03].entries()) {
+        const x = normals(n, 40 + t).map((z, i) => (i % 97 === 0 ? z * 30 : z));
+        x[5] = Number.NaN;
+        const rows = allRows(n - 100);
+        const findings = new Findings();
+        checkFeatureQuality(findings, 'MES', { timestamp: times(n), columns: { x } }, [{ name: 'x', flag: false }], rows, {
+          ...v,
+          outlierSigma: sigma,
+          outlierShare: share,
+        });
+        let finite = 0;
+        let sum = 0;
+        for (const i of rows) {
+          if (!Number.isFinite(x[i]!)) continue;
+          finite++;
+          sum += x[i]!;
+        }
+        const stats = (findings.checks['feature_quality']!['MES'] as Record<string, { mean: number; std: number }>)['x']!;
+        expect(stats.mean).toBe(sum / finite);
+        const expected = countBeyond(x, rows, stats.mean, stats.std, sigma) / finite > share;
+        const got = findings.warnings.some((w) => w.check === 'outliers');
+        expect(got).toBe(expected);
+        if (got) warned++;
+      }
+    }
+    expect(warned).toBeGreaterThan(3);
+    expect(warned).toBeLessThan(20);
   });
 });

@@ -10,8 +10,8 @@ import {
   SPLIT_TRAIN,
   SPLIT_VAL,
 } from '@tribar/artifacts';
-import { adfTest, moments } from '@tribar/quant';
-import { countBeyond, evenSample, mutualInformation } from './stats.js';
+import { adfTestAt, moments, orderStatistics } from '@tribar/quant';
+import { countBeyond, evenSample, labelledRows, mutualInformationOf } from './stats.js';
 
 export type ValidationConfig = RunConfig['validation'];
 
@@ -25,21 +25,40 @@ export interface Finding extends ValidationFinding {
   message: string;
 }
 
-/** Collects findings and per-check results for the report. */
+/** One call on a `Findings`, in the order it was made (what a symbol's checks send back from a worker). */
+export type FindingEntry = ['issue' | 'warn', Finding] | ['record', string, string, unknown];
+
+/**
+ * Collects findings and per-check results for the report, and the calls that made them: a symbol's
+ * checks fill their own `Findings` (in any order, on any thread), and `absorb` replays them into the
+ * run's in the order the single loop over symbols made them, so the report's key order is the same.
+ */
 export class Findings {
   readonly issues: Finding[] = [];
   readonly warnings: Finding[] = [];
   readonly checks: Record<string, Record<string, unknown>> = {};
+  readonly entries: FindingEntry[] = [];
 
   issue(finding: Finding): void {
     this.issues.push(finding);
+    this.entries.push(['issue', finding]);
   }
   warn(finding: Finding): void {
     this.warnings.push(finding);
+    this.entries.push(['warn', finding]);
   }
   /** Record `value` under `checks[check][key]`. */
   record(check: string, key: string, value: unknown): void {
     (this.checks[check] ??= {})[key] = value;
+    this.entries.push(['record', check, key, value]);
+  }
+  /** Replay `entries` (another `Findings`' calls, possibly structured-cloned from a worker) here, in order. */
+  absorb(entries: readonly FindingEntry[]): void {
+    for (const entry of entries) {
+      if (entry[0] === 'record') this.record(entry[1], entry[2], entry[3]);
+      else if (entry[0] === 'issue') this.issue(entry[1]);
+      else this.warn(entry[1]);
+    }
   }
 }
 
@@ -291,12 +310,19 @@ export function checkLabels(
   }
 }
 
+/**
+ * The upper median (sorted[⌊n/2⌋]) of the finite values at `rows`, by quickselect. It can differ from a
+ * sort's only in the sign of a zero, which JSON writes as 0 either way.
+ */
 function median(x: Float64Array, rows: Int32Array): number {
-  const values: number[] = [];
-  for (const i of rows) if (Number.isFinite(x[i] as number)) values.push(x[i] as number);
-  if (values.length === 0) return Number.NaN;
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] as number;
+  const values = new Float64Array(rows.length);
+  let n = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const v = x[rows[k] as number] as number;
+    if (v - v === 0) values[n++] = v;
+  }
+  if (n === 0) return Number.NaN;
+  return orderStatistics(values.subarray(0, n), [n >> 1])[0] as number;
 }
 
 export interface FeatureInfo {
@@ -359,8 +385,18 @@ export function checkFeatureQuality(
     if (m.count < config.minFiniteValues) continue;
     if (m.std > config.scaleLimit || Math.abs(m.mean) > config.scaleLimit) large.push(feature.name);
     if (!feature.flag && Math.abs(m.skew) > config.skewLimit) skewed.push(feature.name);
-    if (!feature.flag && countBeyond(column, trainRows, m.mean, m.std, config.outlierSigma) / m.count > config.outlierShare) {
-      outliers.push(feature.name);
+    if (!feature.flag) {
+      // `moments` already counted |v − mean| / std beyond 3, 5 and 10 with `countBeyond`'s very expression.
+      const sigma = config.outlierSigma;
+      const beyond =
+        sigma === 3
+          ? m.beyond3
+          : sigma === 5
+            ? m.beyond5
+            : sigma === 10
+              ? m.beyond10
+              : countBeyond(column, trainRows, m.mean, m.std, sigma);
+      if (beyond / m.count > config.outlierShare) outliers.push(feature.name);
     }
   }
   findings.record('feature_quality', symbol, stats);
@@ -388,11 +424,11 @@ export function featureImportance(
   trainRows: Int32Array,
   config: ValidationConfig,
 ): Record<string, number> {
-  const rows = evenSample(trainRows, config.sampleRows);
+  const labelled = labelledRows(label, evenSample(trainRows, config.sampleRows));
   const out: Record<string, number> = {};
   for (const name of names) {
     const column = frame.columns[name];
-    if (column !== undefined) out[name] = mutualInformation(column, label, rows, config.importanceBins);
+    if (column !== undefined) out[name] = mutualInformationOf(column, labelled, config.importanceBins);
   }
   return out;
 }
@@ -415,9 +451,7 @@ export function checkStationarity(
   for (const feature of features) {
     const column = frame.columns[feature.name];
     if (column === undefined || feature.flag) continue;
-    const series = new Float64Array(rows.length);
-    for (let k = 0; k < rows.length; k++) series[k] = column[rows[k] as number] as number;
-    const adf = adfTest(series, config.adfLags);
+    const adf = adfTestAt(column, rows, config.adfLags);
     if (adf.nobs < config.minFiniteValues || adf.statistic !== adf.statistic) continue;
     results[feature.name] = adf;
     if (!adf.stationary) nonStationary.push(feature.name);

@@ -5,53 +5,24 @@ import {
   featureManifest,
   featureSelection as featureSelectionFile,
   labelBars,
-  labelColumn,
-  readArrowArtifact,
   readJsonArtifact,
   scaledBars,
   splitBars,
-  splitColumn,
-  SPLIT_TRAIN,
   STAGE,
   validationReport,
   writeJsonArtifact,
-  type ArrowArtifact,
   type ValidationReportFile,
-  labelEndTimeColumn,
-  TIMESTAMP_COLUMN,
 } from '@tribar/artifacts';
 import type { RunConfig } from '@tribar/config';
-import { DataError, defineStage, float64Columns, readArrowFile, type StageDefinition } from '@tribar/core';
-import type { Table } from 'apache-arrow';
-import {
-  checkAlignment,
-  checkFeatureQuality,
-  checkFinite,
-  checkGapsAndRange,
-  checkLabels,
-  checkSplit,
-  checkStationarity,
-  checkTimestamps,
-  featureImportance,
-  Findings,
-  isLabelDerived,
-  type FeatureInfo,
-  type Finding,
-  type Frame,
-  type ValidationConfig,
-} from './checks.js';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { DataError, defineStage, type StageDefinition } from '@tribar/core';
+import { Findings, type Finding, type Frame, type ValidationConfig } from './checks.js';
 import type { TrainView } from './correlation.js';
+import { labelColumnNames } from './load.js';
 import { selectFeatures, type FeatureSelection } from './selection.js';
-import { evenSample } from './stats.js';
-
-/** Every column of an Arrow table as float64 (null → NaN; timestamps in UTC ms). */
-function tableToFrame(table: Table, source = '<table>'): Frame {
-  const columns = float64Columns(table, source);
-  const timestamp = columns[TIMESTAMP_COLUMN];
-  if (timestamp === undefined) throw new DataError(`missing column '${TIMESTAMP_COLUMN}'`, { file: source, field: TIMESTAMP_COLUMN });
-  delete columns[TIMESTAMP_COLUMN];
-  return { timestamp, columns };
-}
+import { checkScaledFile, checkSymbol, planValidation, type SymbolPart, type ValidationPlan } from './symbol-checks.js';
+import { checkSymbols } from './threads.js';
 
 /** What the checks read of the feature manifest (`FeatureManifestFile` is one; tests pass smaller ones). */
 export interface ManifestView {
@@ -86,12 +57,23 @@ const IMPORTANCE_METHOD =
   'minus the Miller–Madow bias (B−1)(K−1)/2N; averaged over symbols; the overall score averages horizons. ' +
   'It ranks marginal information only (no interactions), unlike the original random forest.';
 
-/** Rows whose split code is 0 for every horizon: the strict train set used wherever a choice is made. */
-function trainRowsAll(splits: Frame, horizons: readonly number[]): Int32Array {
-  const rows: number[] = [];
-  const codes = horizons.map((h) => splits.columns[splitColumn(h)]);
-  for (let i = 0; i < splits.timestamp.length; i++) if (codes.every((c) => c !== undefined && c[i] === SPLIT_TRAIN)) rows.push(i);
-  return Int32Array.from(rows);
+/**
+ * Below this many bytes of feature files (two symbols of about 1.8 years of five-minute bars) a
+ * worker's start and warm-up cost more CPU than it saves in wall time (README, Speed).
+ */
+const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
+/** Symbols checked at once hold their feature files at once: above this, one at a time (bounded memory). */
+const PARALLEL_MAX_BYTES = 1024 * 1024 * 1024;
+
+/** How many threads check symbols: one per symbol and core while the feature files are mid-sized. */
+async function symbolThreads(runDir: string, symbols: readonly string[]): Promise<number> {
+  if (symbols.length < 2) return 1;
+  const sizes = await Promise.all(symbols.map(async (s) => (await stat(artifactPath(runDir, featureBars(s)))).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const threads = Math.min(symbols.length, availableParallelism());
+  const largest = Math.max(...sizes);
+  if (total < PARALLEL_MIN_BYTES || threads * largest > PARALLEL_MAX_BYTES) return 1;
+  return threads;
 }
 
 /** Run every check on in-memory inputs; pure apart from reading `config`. */
@@ -101,81 +83,29 @@ export function validate(
   cuts: { trainEnd: number; valEnd: number },
   config: RunConfig,
 ): ValidationReport {
-  const v = config.validation;
-  const horizons = config.horizons;
   const findings = new Findings();
-  const featureInfo: FeatureInfo[] = manifest.features.map((f) => ({ name: f.name, flag: f.flag === true }));
-  // §17.9: label-derived columns must never be features.
-  const leaked = featureInfo.filter((f) => isLabelDerived(f.name) || inputs.some((s) => f.name in s.labels.columns));
-  for (const f of leaked)
-    findings.issue({ check: 'leakage', feature: f.name, message: `${f.name} is derived from the labels but listed as a feature` });
-  const usable = featureInfo.filter((f) => !leaked.includes(f));
-  const names = usable.map((f) => f.name);
+  const plan = planValidation(
+    findings,
+    manifest,
+    inputs.map((s) => Object.keys(s.labels.columns)),
+    cuts,
+    config,
+  );
+  const parts = inputs.map((input) => checkSymbol(plan, input, checkScaledFile(input.symbol, input.scaled)));
+  return combine(plan, findings, parts);
+}
+
+/** The run-wide part: each symbol's findings in symbol order, importance averaged over symbols, then the selection. */
+function combine(plan: ValidationPlan, findings: Findings, parts: readonly SymbolPart[]): ValidationReport {
+  const v = plan.validation;
+  const horizons = plan.horizons;
+  const names = plan.names;
   const views: TrainView[] = [];
   const importanceBySymbol: Record<string, Record<string, Record<string, number>>> = {};
-  for (const input of inputs) {
-    const { symbol } = input;
-    const files = {
-      features: featureBars(symbol).path,
-      labels: labelBars(symbol).path,
-      splits: splitBars(symbol).path,
-      scaled: scaledBars(symbol).path,
-    };
-    checkTimestamps(findings, symbol, files.features, input.features.timestamp);
-    checkTimestamps(findings, symbol, files.labels, input.labels.timestamp);
-    checkTimestamps(findings, symbol, files.splits, input.splits.timestamp);
-    checkTimestamps(findings, symbol, files.scaled, input.scaled.timestamp);
-    checkAlignment(findings, symbol, files.labels, input.features.timestamp, input.labels.timestamp);
-    checkAlignment(findings, symbol, files.splits, input.features.timestamp, input.splits.timestamp);
-    checkAlignment(findings, symbol, files.scaled, input.features.timestamp, input.scaled.timestamp);
-    const missing = names.filter((name) => !(name in input.features.columns));
-    if (missing.length > 0) findings.record('alignment', `${symbol}:featuresNotInFile`, missing);
-    const scaledLeaks = Object.keys(input.scaled.columns).filter(isLabelDerived);
-    for (const name of scaledLeaks)
-      findings.issue({ check: 'leakage', symbol, feature: name, message: `${files.scaled} carries label-derived column ${name}` });
-    checkFinite(findings, symbol, files.features, input.features, names);
-    checkFinite(findings, symbol, files.scaled, input.scaled, Object.keys(input.scaled.columns));
-    checkGapsAndRange(findings, symbol, input.features.timestamp, v);
-    const aligned = input.splits.timestamp.length === input.labels.timestamp.length;
-    for (const h of horizons) {
-      const split = input.splits.columns[splitColumn(h)];
-      if (split === undefined) {
-        findings.issue({ check: 'splits', symbol, horizon: h, message: `splits file has no ${splitColumn(h)}` });
-        continue;
-      }
-      const label = aligned ? input.labels.columns[labelColumn(h)] : undefined;
-      const labelEnd = aligned ? input.labels.columns[labelEndTimeColumn(h)] : undefined;
-      checkSplit(findings, symbol, h, input.splits.timestamp, split, label, labelEnd, cuts);
-      checkLabels(findings, symbol, h, input.labels, aligned ? split : undefined, v);
-    }
-    const train = trainRowsAll(input.splits, horizons);
-    findings.record('date_range', `${symbol}:train`, {
-      rows: train.length,
-      start: train.length > 0 ? new Date(input.splits.timestamp[train[0] as number] as number).toISOString() : null,
-      end: train.length > 0 ? new Date(input.splits.timestamp[train[train.length - 1] as number] as number).toISOString() : null,
-    });
-    const featureAligned = input.features.timestamp.length === input.splits.timestamp.length;
-    if (!featureAligned) continue;
-    const present = usable.filter((f) => f.name in input.features.columns);
-    checkFeatureQuality(findings, symbol, input.features, present, train, v);
-    checkStationarity(findings, symbol, input.features, present, train, v);
-    views.push({ symbol, columns: input.features.columns, trainRows: evenSample(train, v.sampleRows) });
-    const bySymbol: Record<string, Record<string, number>> = {};
-    for (const h of horizons) {
-      const label = input.labels.columns[labelColumn(h)];
-      const split = input.splits.columns[splitColumn(h)];
-      if (label === undefined || split === undefined || !aligned) continue;
-      const rows: number[] = [];
-      for (let i = 0; i < split.length; i++) if (split[i] === SPLIT_TRAIN) rows.push(i);
-      bySymbol[`h${h}`] = featureImportance(
-        input.features,
-        present.map((f) => f.name),
-        label,
-        Int32Array.from(rows),
-        v,
-      );
-    }
-    importanceBySymbol[symbol] = bySymbol;
+  for (const part of parts) {
+    findings.absorb(part.entries);
+    if (part.view !== undefined) views.push(part.view);
+    if (part.importance !== undefined) importanceBySymbol[part.symbol] = part.importance;
   }
   // Importance: mean over symbols per horizon, then over horizons.
   const byHorizon: Record<string, Record<string, number>> = {};
@@ -224,7 +154,7 @@ export function validate(
   }
   return {
     status: findings.issues.length > 0 ? 'FAILED' : 'PASSED',
-    symbols: inputs.map((s) => s.symbol),
+    symbols: parts.map((s) => s.symbol),
     horizons: [...horizons],
     thresholds: v,
     issues: findings.issues,
@@ -275,24 +205,25 @@ export const validateStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     const manifest = await readJsonArtifact(context.runDir, featureManifest);
     const theCut = await readJsonArtifact(context.runDir, cut);
     const cuts = { trainEnd: theCut.trainEndMs, valEnd: theCut.valEndMs };
-    const inputs: SymbolInputs[] = [];
     context.progress.start(config.symbols.length + 1, { unit: 'symbols', label: 'validate' });
-    for (const symbol of config.symbols) {
-      context.signal.throwIfAborted();
-      const load = async (artifact: ArrowArtifact) =>
-        tableToFrame(await readArrowArtifact(context.runDir, artifact), artifactPath(context.runDir, artifact));
-      // Labels without labelBars' column check: the checks report each missing label column.
-      const labelsFile = artifactPath(context.runDir, labelBars(symbol));
-      inputs.push({
-        symbol,
-        features: await load(featureBars(symbol)),
-        labels: tableToFrame(await readArrowFile(labelsFile), labelsFile),
-        splits: await load(splitBars(symbol)),
-        scaled: await load(scaledBars(symbol)),
-      });
-      context.progress.advance();
-    }
-    const report = validate(inputs, manifest, cuts, config);
+    const labelNames: string[][] = [];
+    for (const symbol of config.symbols) labelNames.push(await labelColumnNames(context.runDir, symbol));
+    const findings = new Findings();
+    const plan = planValidation(findings, manifest, labelNames, cuts, config);
+    const threads = await symbolThreads(context.runDir, config.symbols);
+    logger.debug({ threads, symbols: config.symbols.length }, 'checking symbols');
+    const parts = await checkSymbols(
+      context.runDir,
+      config.symbols,
+      plan,
+      threads,
+      (symbol) => {
+        logger.debug({ symbol }, 'symbol checked');
+        context.progress.advance();
+      },
+      context.signal,
+    );
+    const report = combine(plan, findings, parts);
     const { featureSelection } = report;
     await writeJsonArtifact(context.runDir, featureSelectionFile, {
       basis: 'train rows (split code 0 for every horizon)',
