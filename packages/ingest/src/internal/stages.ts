@@ -150,8 +150,9 @@ export const cleanStage = defineStage<RunConfig>({
     for (const symbol of config.symbols) {
       const source = ingestBars(symbol);
       const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
-      const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
       warnIfRollsUnknowable(context, symbol, oneMinute);
+      // Handed over: the one-minute bars are adjusted where they lie, not copied (one copy of them less at the peak).
+      const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol), { owned: true });
       const hole = longHoleWarning(symbol, report.gaps);
       if (hole) context.logger.warn(hole.fields, hole.message);
       for (const roll of report.rolls) {
