@@ -274,7 +274,7 @@ describe('recording a file streamed out by writeArrowBatches', () => {
     // The writer remembered the digest of what it wrote.
     expect(takeWrittenDigest(path, await stat(path, { bigint: true }))).toBe(sha256(bytes));
     await writeArrowFile(path, table());
-    const entry = await new ArtifactManifest(runDir, 'r').record('features/MES.arrow', 'features');
+    const entry = await (await ArtifactManifest.open(runDir, 'r')).record('features/MES.arrow', 'features');
     expect(entry.sha256).toBe(sha256(bytes));
     expect(entry.sizeBytes).toBe(bytes.length);
     expect(entry.sha256).toBe(await sha256File(path));
@@ -286,7 +286,7 @@ describe('recording a file streamed out by writeArrowBatches', () => {
     const bytes = await readFile(path);
     bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 0xff;
     await writeFile(path, bytes);
-    const entry = await new ArtifactManifest(runDir, 'r').record(path, 'features');
+    const entry = await (await ArtifactManifest.open(runDir, 'r')).record(path, 'features');
     expect(entry.sha256).toBe(sha256(bytes));
   });
 
