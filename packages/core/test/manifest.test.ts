@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Table, vectorFromArray } from 'apache-arrow';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactError } from '../src/internal/errors.js';
-import { sha256 } from '../src/internal/hash.js';
+import { writeArrowFile } from '../src/internal/arrow-io.js';
+import { rememberWrittenDigest, sha256, sha256File, takeWrittenDigest } from '../src/internal/hash.js';
 import { ArtifactManifest, diffManifests, verifyEntry, type ArtifactEntry, type ManifestData } from '../src/internal/manifest.js';
 
 let root: string;
@@ -259,5 +261,43 @@ describe('diffManifests', () => {
     const diff = diffManifests(before, first.toJSON());
     expect(diff.unchanged).toEqual(['clean/MES.arrow']);
     expect(diff.modified.map((m) => m.path)).toEqual(['labels/MES.arrow']);
+  });
+});
+
+describe('recording a file streamed out by writeArrowBatches', () => {
+  const table = () => new Table({ x: vectorFromArray(Float64Array.from({ length: 5000 }, (_, i) => i * 0.5)) });
+
+  it('records the digest taken while writing, equal to the bytes on disk, without reading them back', async () => {
+    const path = join(runDir, 'features', 'MES.arrow');
+    await writeArrowFile(path, table());
+    const bytes = await readFile(path);
+    // The writer remembered the digest of what it wrote.
+    expect(takeWrittenDigest(path, await stat(path, { bigint: true }))).toBe(sha256(bytes));
+    await writeArrowFile(path, table());
+    const entry = await (await ArtifactManifest.open(runDir, 'r')).record('features/MES.arrow', 'features');
+    expect(entry.sha256).toBe(sha256(bytes));
+    expect(entry.sizeBytes).toBe(bytes.length);
+    expect(entry.sha256).toBe(await sha256File(path));
+  });
+
+  it('hashes the file again when it changed after it was written (same size, other bytes)', async () => {
+    const path = join(runDir, 'features', 'MES.arrow');
+    await writeArrowFile(path, table());
+    const bytes = await readFile(path);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 0xff;
+    await writeFile(path, bytes);
+    const entry = await (await ArtifactManifest.open(runDir, 'r')).record(path, 'features');
+    expect(entry.sha256).toBe(sha256(bytes));
+  });
+
+  it('uses a remembered digest once, and only for the file as written', async () => {
+    const path = join(runDir, 'a.arrow');
+    await writeArrowFile(path, table());
+    const info = await stat(path, { bigint: true });
+    rememberWrittenDigest(path, 'f'.repeat(64), info);
+    expect(takeWrittenDigest(path, info)).toBe('f'.repeat(64));
+    expect(takeWrittenDigest(path, info)).toBeUndefined();
+    rememberWrittenDigest(path, 'f'.repeat(64), { ...info, ctimeNs: info.ctimeNs + 1n });
+    expect(takeWrittenDigest(path, info)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { GaSummaryFile } from '@tribar/artifacts';
 import { parseConfig, type RunConfig, type RunConfigInput } from '@tribar/config';
-import { Rng, silentLogger, writeArrowFile, createStageContext, type Logger, type StageContext } from '@tribar/core';
+import { Rng, silentLogger, writeArrowFile, createStageContext, type Logger, type StageContext, type StageDefinition } from '@tribar/core';
 import { barsToTable } from '@tribar/market';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,7 +43,11 @@ export async function runFolder(
 }
 
 /** Run the stage on a run folder (stage rng `new Rng(seed)`) and read its outputs back. */
-export async function run(runDir: string, runConfig: RunConfig, options: { seed?: number; logger?: Logger } = {}) {
+export async function run(
+  runDir: string,
+  runConfig: RunConfig,
+  options: { seed?: number; logger?: Logger; stage?: StageDefinition<RunConfig> } = {},
+) {
   const context: StageContext<RunConfig> = createStageContext({
     runId: 'test',
     runDir,
@@ -51,7 +55,7 @@ export async function run(runDir: string, runConfig: RunConfig, options: { seed?
     logger: options.logger ?? silentLogger(),
     rng: new Rng(options.seed ?? 1),
   });
-  const outcome = (await gaOptimizeStage.run(context)) ?? {};
+  const outcome = (await (options.stage ?? gaOptimizeStage).run(context)) ?? {};
   const summary = JSON.parse(await readFile(join(runDir, 'ga-optimize', 'summary.json'), 'utf8')) as GaSummaryFile;
   const report = async (symbol: string, horizon: number) =>
     JSON.parse(await readFile(join(runDir, 'ga-optimize', `${symbol}_h${horizon}.json`), 'utf8')) as Record<string, unknown>;

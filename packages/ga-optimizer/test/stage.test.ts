@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gaOptimizeStage } from '../src/internal/stage.js';
+import { createGaOptimizeStage, gaOptimizeStage, searchThreads } from '../src/internal/stage.js';
 import { config, run, runFolder, seriesFor } from './stage-helpers.js';
 
 const roots: string[] = [];
@@ -114,7 +114,12 @@ describe('ga-optimize stage', () => {
     roots.push(rootA, rootB);
     const both = { horizons: [5, 20], ga: { bounds: { kUp: [0.8, 4] as [number, number], kDown: [0.8, 4] as [number, number] } } };
     const one = await run(await runFolder(rootA, 'run'), config({ ...both, ga: { ...both.ga, workers: 1 } }));
-    const two = await run(await runFolder(rootB, 'run'), config({ ...both, ga: { ...both.ga, workers: 2 } }));
+    // These searches are far below the pool's threshold: force the pool so its path is the one compared.
+    const two = await run(await runFolder(rootB, 'run'), config({ ...both, ga: { ...both.ga, workers: 2 } }), {
+      stage: createGaOptimizeStage({ poolMinBarScans: 0 }),
+    });
+    expect(two.outcome.metrics?.['MGC_h20.threads']).toBe(2);
+    expect(one.outcome.metrics?.['MGC_h20.threads']).toBe(1);
     expect(two.summary).toEqual(one.summary);
     expect(Object.keys(two.summary.results['MGC'] ?? {})).toEqual(['5', '20']);
     // Every output, byte for byte: neither the worker count nor a timing is part of an artifact.
@@ -127,6 +132,32 @@ describe('ga-optimize stage', () => {
     }
     expect(one.outcome.metrics?.['MGC_h20.seconds']).toBeTypeOf('number');
     expect(one.outcome.metrics?.['MGC_h20.cached']).toBe(false);
+  });
+
+  it('evolves a search too small to pay for a worker pool on the main thread, with the same bytes', async () => {
+    const rootA = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    const rootB = await mkdtemp(join(tmpdir(), 'tribar-ga-'));
+    roots.push(rootA, rootB);
+    const two = config({ ga: { workers: 2 } });
+    // 12 × 4 evaluations of a block of under a thousand rows: far under the 60 M threshold.
+    const small = await run(await runFolder(rootA, 'run'), two);
+    const pooled = await run(await runFolder(rootB, 'run'), two, { stage: createGaOptimizeStage({ poolMinBarScans: 0 }) });
+    expect(small.outcome.metrics?.['MES_h5.threads']).toBe(1);
+    expect(pooled.outcome.metrics?.['MES_h5.threads']).toBe(2);
+    for (const name of (await readdir(join(rootA, 'run', 'ga-optimize'))).sort()) {
+      const [a, b] = await Promise.all([rootA, rootB].map((root) => readFile(join(root, 'run', 'ga-optimize', name))));
+      expect(a?.equals(b as Buffer), name).toBe(true);
+    }
+  });
+
+  it('uses the pool from 60 M bar scans per search (population × (generations + 1) × block rows)', () => {
+    const ga = config({ ga: { workers: 2, populationSize: 50, generations: 30 } }).ga;
+    // The default year's block (≈ 14,600 rows: 22.6 M scans) stays on one thread; four years' (≈ 58,000) pool.
+    expect(searchThreads(ga, 14_566)).toBe(1);
+    expect(searchThreads(ga, 38_710)).toBe(2);
+    expect(searchThreads(ga, 38_709)).toBe(1);
+    expect(searchThreads({ ...ga, workers: 1 }, 1_000_000)).toBe(1);
+    expect(searchThreads({ ...ga, workers: 3 }, 100, 0)).toBe(3);
   });
 
   it('with the GA disabled, writes the configured barriers marked invalid and evolves nothing', async () => {

@@ -37,6 +37,25 @@ describe('cleanBars on the synthetic market', () => {
   });
 });
 
+describe('cleanBars with owned bars', () => {
+  it('adjusts the handed-over bars in place and gives the same bars and report as on a copy', () => {
+    const options = { ...cleanOptionsFromConfig(config, 'MES'), outliers: { ...config.clean.outliers, action: 'winsorize' as const } };
+    const [mes] = generateSyntheticMarket({ ...syntheticOptions(config), startDate: '2025-11-30', days: 140 }, new Rng(21));
+    const [handed] = generateSyntheticMarket({ ...syntheticOptions(config), startDate: '2025-11-30', days: 140 }, new Rng(21));
+    const copied = cleanBars(mes!, options);
+    const owned = cleanBars(handed!, options, { owned: true });
+    expect(owned.report).toEqual(copied.report);
+    expect(owned.report.rolls.length).toBe(2);
+    const bytes = (values: Float64Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    for (const name of ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const)
+      expect(bytes(owned.bars[name]).equals(bytes(copied.bars[name])), name).toBe(true);
+    expect(Object.keys(owned.bars.columns)).toEqual(Object.keys(copied.bars.columns));
+    // No copy was made: the oldest bar (before both rolls) was adjusted where it lay.
+    expect(handed!.close[0]).not.toBe(mes!.close[0]);
+    expect(handed!.close[0]).toBe(copied.bars.close[0]);
+  });
+});
+
 describe('synthetic → clean → five-minute bars', () => {
   it('yields valid, increasing, session-bounded bars with every source minute accounted for', () => {
     const [mes] = generateSyntheticMarket({ ...syntheticOptions(config), days: 30 }, new Rng(3));

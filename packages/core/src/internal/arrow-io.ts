@@ -1,8 +1,11 @@
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { AsyncByteQueue, RecordBatchFileWriter, tableFromIPC, tableToIPC, type RecordBatch, type Schema, type Table } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
 import { writeAtomically, writeFileAtomic } from './atomic-write.js';
+import { rememberWrittenDigest } from './hash.js';
 import { ArtifactError } from './errors.js';
 import { requireOptional } from './optional-package.js';
 
@@ -23,11 +26,15 @@ function parquet(purpose: string): typeof ParquetWasm {
  */
 class FileSink extends AsyncByteQueue {
   closed_ = false;
-  constructor(private readonly fd: number) {
+  constructor(
+    private readonly fd: number,
+    private readonly hash: Hash,
+  ) {
     super();
   }
   override write(value: Uint8Array): void {
     const bytes = value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
+    this.hash.update(bytes);
     for (let written = 0; written < bytes.byteLength;) {
       written += writeSync(this.fd, bytes, written, bytes.byteLength - written);
     }
@@ -48,10 +55,12 @@ export async function writeArrowBatches(
   schema: Schema,
   batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>,
 ): Promise<void> {
+  // Hashed as it is written, so the manifest records the file without reading it back (hash.ts).
+  const hash = createHash('sha256');
   await writeAtomically(path, async (temporary) => {
     const fd = openSync(temporary, 'w');
     try {
-      const sink = new FileSink(fd);
+      const sink = new FileSink(fd, hash);
       const writer = new RecordBatchFileWriter();
       writer.reset(sink, schema);
       let index = 0;
@@ -71,6 +80,8 @@ export async function writeArrowBatches(
       closeSync(fd);
     }
   });
+  const absolute = resolve(path);
+  rememberWrittenDigest(absolute, hash.digest('hex'), await stat(absolute, { bigint: true }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeJsonAtomic } from './atomic-write.js';
 import { ArtifactError } from './errors.js';
-import { sha256File } from './hash.js';
+import { sha256File, takeWrittenDigest } from './hash.js';
 
 /**
  * One artifact of a run: its bytes' checksum, who produced it, and what it holds. No time and no run id: the same
@@ -109,12 +109,14 @@ export class ArtifactManifest {
     const rel = toRunRelative(this.runDir, path);
     const absolute = join(this.runDir, rel);
     if (!existsSync(absolute)) throw new ArtifactError('cannot record an artifact that does not exist', absolute);
-    const [sha, info] = await Promise.all([sha256File(absolute), stat(absolute)]);
+    // A file this process has just streamed out was hashed on the way (writeArrowBatches): not read back.
+    const info = await stat(absolute, { bigint: true });
+    const sha = takeWrittenDigest(resolve(absolute), info) ?? (await sha256File(absolute));
     const entry: ArtifactEntry = {
       path: rel,
       stage,
       sha256: sha,
-      sizeBytes: info.size,
+      sizeBytes: Number(info.size),
       metadata,
     };
     this.#artifacts.set(rel, entry);

@@ -1,5 +1,5 @@
 import type { RunConfig } from '@tribar/config';
-import { DataError, defineStage, type StageDefinition } from '@tribar/core';
+import { DataError, defineStage, type Logger, type StageDefinition } from '@tribar/core';
 import {
   artifactPath,
   BAR_COLUMNS,
@@ -93,71 +93,8 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     const timings: Record<string, number> = { readMs: Math.round(readMs) };
     for (const symbol of config.symbols) {
       context.signal.throwIfAborted();
-      const bars = all.get(symbol) as Bars;
-      const partners = new Map([...all].filter(([other]) => other !== symbol));
-      const t0 = performance.now();
-      const features = computeFeatures(bars, {
-        config: config.features,
-        symbols: config.symbols,
-        barMinutes: config.timeframes.targetMinutes,
-        trainFraction: countBefore(bars.timestamp, trainEnd) / bars.timestamp.length,
-        partners,
-      });
-      const computeMs = performance.now() - t0;
-      const table = featureTable(bars, features);
-      const t1 = performance.now();
-      // One batch of views into the full-length columns, streamed to the file buffer by buffer (core's
-      // writeArrowFile): the feature table exists once, not three times (columns, a copy, the file's bytes).
-      await writeArrowArtifact(context.runDir, featureBars(symbol), barsToTable(table, { keepViews: true }));
-      const writeMs = performance.now() - t1;
-      const rowsIn = bars.timestamp.length;
-      const rowsOut = table.timestamp.length;
-      const nan = nanCounts(features.columns, features.specs, features.warmupRows);
-      const neverValid = features.specs.filter((_, j) => (features.firstValid[j] as number) >= rowsIn).map((f) => f.name);
-      if (neverValid.length > 0) logger.warn({ symbol, features: neverValid }, 'features without a single valid value');
-      if (features.warmupRows > rowsIn / 2)
-        logger.warn({ symbol, warmupRows: features.warmupRows, rowsIn }, 'warm-up drops more than half the bars');
-      // The feature that sets the drop: an own feature by its first valid row, a cross one by its declared warm-up.
-      const setBy = features.specs.find((f, j) =>
-        f.inputs === 'own' ? features.firstValid[j] === features.warmupRows : f.warmup === features.warmupRows,
-      );
-      const clashes = features.specs.filter((f) => f.name in bars.columns).map((f) => f.name);
-      if (clashes.length > 0) logger.warn({ symbol, columns: clashes }, 'input columns replaced by features of the same name');
-      report[symbol] = {
-        rowsIn,
-        warmupRowsDropped: features.warmupRows,
-        ...(setBy === undefined ? {} : { warmupSetBy: setBy.name }),
-        rowsOut,
-        features: features.specs.length,
-        fracdiff: {
-          d: features.fracdiff.d,
-          width: features.fracdiff.width,
-          ...(features.fracdiff.choice === undefined ? {} : { adfTried: features.fracdiff.choice.tried }),
-        },
-        nanCounts: nan,
-        neverValid,
-      };
-      timings[`computeMs.${symbol}`] = Math.round(computeMs);
-      timings[`writeMs.${symbol}`] = Math.round(writeMs);
-      artifactMetadata[featureBars(symbol).path] = {
-        rows: rowsOut,
-        features: features.specs.length,
-        warmupRowsDropped: features.warmupRows,
-      };
-      logger.info(
-        {
-          symbol,
-          rowsIn,
-          rowsOut,
-          features: features.specs.length,
-          ms: Math.round(computeMs),
-          writeMs: Math.round(writeMs),
-          byFamilyMs: roundedMs(features.timings),
-        },
-        'features computed',
-      );
-      // Free the full-length columns once written; the manifest needs only the specs.
-      results.push({ ...features, columns: [] });
+      const job = { runDir: context.runDir, config, logger, symbol, all, trainEnd, report, timings, artifactMetadata };
+      results.push(await writeSymbolFeatures(job));
       context.progress.advance();
     }
     context.progress.done();
@@ -178,6 +115,94 @@ export const featuresStage: StageDefinition<RunConfig> = defineStage<RunConfig>(
     };
   },
 });
+
+interface SymbolJob {
+  runDir: string;
+  config: RunConfig;
+  logger: Logger;
+  symbol: string;
+  all: ReadonlyMap<string, Bars>;
+  trainEnd: number;
+  /** Filled in for the symbol. */
+  report: FeaturesReportFile['symbols'];
+  timings: Record<string, number>;
+  artifactMetadata: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * One symbol's features computed and written; what it returns holds no column. A function of its own, so that when
+ * it returns nothing of the symbol's full-length columns (a third of the stage's peak each) is reachable: a loop
+ * body's variables stay referenced into the next turn (the interpreter keeps them in its registers), which held the
+ * first symbol's columns while the second's were computed.
+ */
+async function writeSymbolFeatures(job: SymbolJob): Promise<SymbolFeatures> {
+  const { runDir, config, logger, symbol, all, trainEnd, report, timings, artifactMetadata } = job;
+  const bars = all.get(symbol) as Bars;
+  const partners = new Map([...all].filter(([other]) => other !== symbol));
+  const t0 = performance.now();
+  const features = computeFeatures(bars, {
+    config: config.features,
+    symbols: config.symbols,
+    barMinutes: config.timeframes.targetMinutes,
+    trainFraction: countBefore(bars.timestamp, trainEnd) / bars.timestamp.length,
+    partners,
+  });
+  const computeMs = performance.now() - t0;
+  const table = featureTable(bars, features);
+  const t1 = performance.now();
+  // One batch of views into the full-length columns, streamed to the file buffer by buffer (core's
+  // writeArrowFile): the feature table exists once, not three times (columns, a copy, the file's bytes).
+  await writeArrowArtifact(runDir, featureBars(symbol), barsToTable(table, { keepViews: true }));
+  const writeMs = performance.now() - t1;
+  const rowsIn = bars.timestamp.length;
+  const rowsOut = table.timestamp.length;
+  const nan = nanCounts(features.columns, features.specs, features.warmupRows);
+  const neverValid = features.specs.filter((_, j) => (features.firstValid[j] as number) >= rowsIn).map((f) => f.name);
+  if (neverValid.length > 0) logger.warn({ symbol, features: neverValid }, 'features without a single valid value');
+  if (features.warmupRows > rowsIn / 2)
+    logger.warn({ symbol, warmupRows: features.warmupRows, rowsIn }, 'warm-up drops more than half the bars');
+  // The feature that sets the drop: an own feature by its first valid row, a cross one by its declared warm-up.
+  const setBy = features.specs.find((f, j) =>
+    f.inputs === 'own' ? features.firstValid[j] === features.warmupRows : f.warmup === features.warmupRows,
+  );
+  const clashes = features.specs.filter((f) => f.name in bars.columns).map((f) => f.name);
+  if (clashes.length > 0) logger.warn({ symbol, columns: clashes }, 'input columns replaced by features of the same name');
+  report[symbol] = {
+    rowsIn,
+    warmupRowsDropped: features.warmupRows,
+    ...(setBy === undefined ? {} : { warmupSetBy: setBy.name }),
+    rowsOut,
+    features: features.specs.length,
+    fracdiff: {
+      d: features.fracdiff.d,
+      width: features.fracdiff.width,
+      ...(features.fracdiff.choice === undefined ? {} : { adfTried: features.fracdiff.choice.tried }),
+    },
+    nanCounts: nan,
+    neverValid,
+  };
+  timings[`computeMs.${symbol}`] = Math.round(computeMs);
+  timings[`writeMs.${symbol}`] = Math.round(writeMs);
+  artifactMetadata[featureBars(symbol).path] = {
+    rows: rowsOut,
+    features: features.specs.length,
+    warmupRowsDropped: features.warmupRows,
+  };
+  logger.info(
+    {
+      symbol,
+      rowsIn,
+      rowsOut,
+      features: features.specs.length,
+      ms: Math.round(computeMs),
+      writeMs: Math.round(writeMs),
+      byFamilyMs: roundedMs(features.timings),
+    },
+    'features computed',
+  );
+  // The manifest needs only the specs.
+  return { ...features, columns: [] };
+}
 
 function roundedMs(timings: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(timings).map(([family, ms]) => [family, Math.round(ms)]));

@@ -131,6 +131,42 @@ export const ingestStage = defineStage<RunConfig>({
 });
 
 /**
+ * One symbol's bars cleaned, resampled and written; returns its report. A function of its own, so that when it
+ * returns nothing of its one-minute bars is reachable: a loop body's variables stay referenced into the next turn
+ * (the interpreter keeps them in its registers), which held one symbol's bars while the next was cleaned.
+ */
+async function cleanSymbol(context: StageContext<RunConfig>, symbol: string): Promise<CleanSymbolReportFile> {
+  const { config } = context;
+  const minutes = config.timeframes.targetMinutes;
+  const source = ingestBars(symbol);
+  const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
+  warnIfRollsUnknowable(context, symbol, oneMinute);
+  // Handed over: the one-minute bars are adjusted where they lie, not copied (one copy of them less at the peak).
+  const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol), { owned: true });
+  const hole = longHoleWarning(symbol, report.gaps);
+  if (hole) context.logger.warn(hole.fields, hole.message);
+  for (const roll of report.rolls) {
+    context.logger.info(
+      {
+        symbol,
+        at: new Date(roll.timestamp).toISOString(),
+        gap: roll.gap,
+        source: roll.source,
+        direction: report.rollAdjustment.direction,
+      },
+      'contract roll adjusted',
+    );
+  }
+  const resampled = resampleBars(cleaned, minutes);
+  await writeArrowArtifact(context.runDir, cleanBarsArtifact(symbol), barsToTable(resampled));
+  return {
+    ...report,
+    resample: { minutes, inputBars: cleaned.timestamp.length, outputBars: resampled.timestamp.length },
+    output: summary(resampled),
+  };
+}
+
+/**
  * `clean`: calendar-aware gap filling, outliers, contract-roll adjustment (back, or causal forward), then resampling
  * to `timeframes.targetMinutes` without spanning a session break.
  */
@@ -148,31 +184,7 @@ export const cleanStage = defineStage<RunConfig>({
     context.progress.start(config.symbols.length, { unit: 'symbols' });
     const reports: CleanSymbolReportFile[] = [];
     for (const symbol of config.symbols) {
-      const source = ingestBars(symbol);
-      const oneMinute = tableToBars(await readArrowArtifact(context.runDir, source), artifactPath(context.runDir, source));
-      const { bars: cleaned, report } = cleanBars(oneMinute, cleanOptionsFromConfig(config, symbol));
-      warnIfRollsUnknowable(context, symbol, oneMinute);
-      const hole = longHoleWarning(symbol, report.gaps);
-      if (hole) context.logger.warn(hole.fields, hole.message);
-      for (const roll of report.rolls) {
-        context.logger.info(
-          {
-            symbol,
-            at: new Date(roll.timestamp).toISOString(),
-            gap: roll.gap,
-            source: roll.source,
-            direction: report.rollAdjustment.direction,
-          },
-          'contract roll adjusted',
-        );
-      }
-      const resampled = resampleBars(cleaned, minutes);
-      await writeArrowArtifact(context.runDir, cleanBarsArtifact(symbol), barsToTable(resampled));
-      reports.push({
-        ...report,
-        resample: { minutes, inputBars: cleaned.timestamp.length, outputBars: resampled.timestamp.length },
-        output: summary(resampled),
-      });
+      reports.push(await cleanSymbol(context, symbol));
       context.progress.advance();
     }
     await writeJsonArtifact(context.runDir, cleanReport, { stage: STAGE.clean, symbols: reports });

@@ -52,7 +52,16 @@ export function cleanOptionsFromConfig(config: RunConfig, symbol: string): Clean
   };
 }
 
-export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; report: CleanReport } {
+/**
+ * `owned: true` hands `bars` over: its price columns are roll-adjusted in place instead of in a copy, so a caller
+ * that has no further use for them (the clean stage, its bars fresh from the file) holds one copy less. The result
+ * is the same either way.
+ */
+export function cleanBars(
+  bars: Bars,
+  options: CleanOptions,
+  { owned = false }: { owned?: boolean } = {},
+): { bars: Bars; report: CleanReport } {
   assertStrictlyIncreasing(bars, 'cleaning');
   const sessions = options.sessions ?? calendarForSymbol(bars.symbol);
   // Every step needs each bar's session; roll adjustment and flagging keep the timestamps, so
@@ -72,14 +81,13 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
   // With rolls.detect off only the calendar speaks; a contract column is data, not detection.
   const rollsToUse = options.rolls.detect ? detected : detected.filter((roll) => roll.source === 'calendar');
   const direction = options.rolls.direction ?? 'back';
-  const adjusted = adjustRolls(bars, rollsToUse, options.rolls.adjust, options.tickSize, direction);
-
   const n = bars.timestamp.length;
   const skip = new Uint8Array(n);
   const filledBefore = bars.columns['filled'];
   if (filledBefore) for (let i = 0; i < n; i++) skip[i] = filledBefore[i] === 1 ? 1 : 0;
   if (options.rolls.adjust === 'none') for (const roll of rollsToUse) skip[roll.index] = 1;
-  // adjustRolls always returns a fresh copy, so outlier handling may work in it.
+  const adjusted = adjustRolls(bars, rollsToUse, options.rolls.adjust, options.tickSize, direction, owned);
+  // adjustRolls returns a fresh copy, or the caller's own bars it was handed: outlier handling may work in it.
   const outliers = handleOwnedOutliers(
     adjusted.bars,
     options.outliers.action,
@@ -101,7 +109,7 @@ export function cleanBars(bars: Bars, options: CleanOptions): { bars: Bars; repo
   return {
     bars: gaps.bars,
     report: {
-      symbol: bars.symbol,
+      symbol: adjusted.bars.symbol,
       inputBars: n,
       outputBars: gaps.bars.timestamp.length,
       rolls: adjusted.rolls,

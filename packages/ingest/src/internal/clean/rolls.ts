@@ -180,9 +180,11 @@ export function adjustRolls(
   method: RollAdjustment,
   tickSize?: number,
   direction: RollDirection = 'back',
+  owned = false,
 ): { bars: Bars; rolls: RollEvent[]; nonPositivePrices: number } {
   const stamped = rolls.map((roll) => ({ ...roll, method }));
-  const out = copyBars(bars);
+  // `owned`: the caller hands its bars over (read from a file for this alone), so they are adjusted where they lie.
+  const out = owned ? { ...bars, columns: { ...bars.columns } } : copyBars(bars);
   if (method === 'none' || rolls.length === 0) return { bars: out, rolls: stamped, nonPositivePrices: 0 };
   const round = method === 'difference' ? tickRounder(tickSize) : (price: number) => price;
   const fields = [out.open, out.high, out.low, out.close];
