@@ -50,7 +50,7 @@ const ORDER = [
   'beta',
 ] as const;
 
-export interface VariableGrnOptions {
+interface VariableGrnOptions {
   /** Inverted dropout on each GRN's hidden layer (after fc1) while training: its rate and a seed for the mask. */
   dropout?: { rate: number; seed: number };
   /** Keep what the backward pass needs; defaults to whether tfjs is recording a gradient tape. */
