@@ -3,6 +3,9 @@ import type { Tfjs } from '../tfjs/backend.js';
 import type { SequenceFamily } from './engine.js';
 import { causalMask, dense, fusedAttention, layerNorm, weight } from './layers.js';
 import { scaledDotAttention } from '../kernels/attention.js';
+import { plainMatMul } from '../kernels/matmul.js';
+import { selectedVariableGrns } from '../kernels/tft-vsn.js';
+import type { VariableGrnWeights } from '../kernels/tft-vsn.js';
 import type { ForwardContext, Weights } from './layers.js';
 import { engineHyperparameters } from './params.js';
 import type { ParamBuilder } from './params.js';
@@ -34,31 +37,62 @@ function grnParams(p: ParamBuilder, name: string, inputs: number, hidden: number
 }
 
 /**
- * One GRN per feature, all at once: weights carry a leading feature axis and the product is a
- * batched matMul over it. x [F, rows, d] → [F, rows, d].
+ * `flat·W + b` for the flattened embeddings `flat` [rows, F·d] of scalars x [rows, F] (e_f = x_f·We_f + be_f)
+ * and a dense layer `name` [F·d, m], without building `flat`: flat·W = x·A + be·W, A_f = Σ_k We_fk·W_(f·d+k).
+ * The same mathematics as the dense layer over the materialised embeddings; its gradient multiplies
+ * [rows, F] by [F, m] instead of [rows, F·d] by [F·d, m] (the skip layer's was half a batch's time).
  */
-function featureGrns(tf: Tfjs, w: Weights, x: Tensor3D, ctx: ForwardContext): Tensor3D {
-  const batched = (name: string, input: Tensor3D): Tensor3D =>
-    tf.add(tf.matMul(input, weight<Tensor3D>(w, `${name}/kernel`)), weight(w, `${name}/bias`)) as Tensor3D;
-  const eta2 = tf.elu(batched('vars/fc2', x)) as Tensor3D;
-  const eta1 = ctx.dropout(batched('vars/fc1', eta2));
-  const gated = tf.mul(tf.sigmoid(batched('vars/glu/gate', eta1)), batched('vars/glu/value', eta1));
-  return layerNorm(tf, w, 'vars/norm', tf.add(x, gated)) as Tensor3D;
+function embeddedDense(tf: Tfjs, w: Weights, name: string, x: Tensor2D, d: number): Tensor2D {
+  const features = x.shape[1];
+  const kernel = weight<Tensor2D>(w, `${name}/kernel`);
+  const outputs = kernel.shape[1];
+  const embedKernel = weight(w, 'embed/kernel');
+  const folded = tf.sum(tf.mul(embedKernel.reshape([features, d, 1]), kernel.reshape([features, d, outputs])), 1) as Tensor2D;
+  const offset = tf.add(tf.matMul(weight(w, 'embed/bias').reshape([1, features * d]), kernel), weight(w, `${name}/bias`));
+  return tf.add(plainMatMul(tf, x, folded), offset) as Tensor2D;
+}
+
+/**
+ * Selection weights (eq. 6): softmax of the GRN `select` over the flattened embeddings of all
+ * features, its input layers folded through the embedding (`embeddedDense`). x [rows, F] → [rows, F].
+ */
+function selectionWeights(tf: Tfjs, w: Weights, x: Tensor2D, d: number, ctx: ForwardContext): Tensor2D {
+  const eta2 = tf.elu(embeddedDense(tf, w, 'select/fc2', x, d));
+  const eta1 = ctx.dropout(dense(tf, w, 'select/fc1', eta2));
+  const skip = embeddedDense(tf, w, 'select/skip', x, d);
+  return tf.softmax(layerNorm(tf, w, 'select/norm', tf.add(skip, glu(tf, w, 'select/glu', eta1)))) as Tensor2D;
+}
+
+function variableGrnWeights(w: Weights): VariableGrnWeights {
+  return {
+    embedKernel: weight(w, 'embed/kernel'),
+    embedBias: weight(w, 'embed/bias'),
+    fc2Kernel: weight(w, 'vars/fc2/kernel'),
+    fc2Bias: weight(w, 'vars/fc2/bias'),
+    fc1Kernel: weight(w, 'vars/fc1/kernel'),
+    fc1Bias: weight(w, 'vars/fc1/bias'),
+    gateKernel: weight(w, 'vars/glu/gate/kernel'),
+    gateBias: weight(w, 'vars/glu/gate/bias'),
+    valueKernel: weight(w, 'vars/glu/value/kernel'),
+    valueBias: weight(w, 'vars/glu/value/bias'),
+    gamma: weight(w, 'vars/norm/gamma'),
+    beta: weight(w, 'vars/norm/beta'),
+  };
 }
 
 /**
  * Variable selection (eq. 6–8): every feature's scalar is embedded to d, a GRN over all embeddings
  * gives softmax weights over features, and the selected input is the weighted sum of each feature's
- * own GRN output. Returns [b, T, d] and the weights [b, T, F].
+ * own GRN output (one GRN per feature, weights with a leading feature axis, run by the fused op of
+ * `../kernels/tft-vsn.ts`). Returns [b, T, d] and the weights [b, T, F].
  */
 function selectVariables(tf: Tfjs, w: Weights, x: Tensor3D, d: number, ctx: ForwardContext): { selected: Tensor3D; weights: Tensor3D } {
   const [b, steps, features] = x.shape;
-  const embedded = tf.add(tf.mul(x.reshape([b, steps, features, 1]), weight(w, 'embed/kernel')), weight(w, 'embed/bias'));
-  const weights = tf.softmax(grn(tf, w, 'select', embedded.reshape([b, steps, features * d]), ctx)) as Tensor3D;
-  const perFeature = tf.transpose(embedded, [2, 0, 1, 3]).reshape([features, b * steps, d]) as Tensor3D;
-  const processed = tf.transpose(featureGrns(tf, w, perFeature, ctx).reshape([features, b, steps, d]), [1, 2, 0, 3]);
-  const selected = tf.sum(tf.mul(processed, weights.reshape([b, steps, features, 1])), 2) as Tensor3D;
-  return { selected, weights };
+  const rows = x.reshape([b * steps, features]) as Tensor2D;
+  const weights = selectionWeights(tf, w, rows, d, ctx);
+  const dropout = ctx.attentionDropout();
+  const selected = selectedVariableGrns(tf, rows, weights, variableGrnWeights(w), dropout === undefined ? {} : { dropout });
+  return { selected: selected.reshape([b, steps, d]), weights: weights.reshape([b, steps, features]) };
 }
 
 /**
@@ -147,8 +181,8 @@ export const tftFamily: SequenceFamily = {
   },
   importance(tf, w, x, hp) {
     const inference: ForwardContext = { training: false, dropout: (t) => t, attentionDropout: () => undefined };
-    const { weights } = selectVariables(tf, w, x, hp['hiddenSize'] as number, inference);
-    const features = x.shape[2];
-    return tf.mean(weights.reshape([-1, features]) as Tensor2D, 0) as Tensor1D;
+    const [b, steps, features] = x.shape;
+    const weights = selectionWeights(tf, w, x.reshape([b * steps, features]), hp['hiddenSize'] as number, inference);
+    return tf.mean(weights, 0) as Tensor1D;
   },
 };
