@@ -131,9 +131,9 @@ export class SequenceModel implements BaseModel {
     const builder = new ParamBuilder(rng.fork(`${name}/init`));
     this.#family.params(builder, hp, steps, features);
 
-    const { tf, backend } = await selectTfjsBackend({ logger });
+    const { tf, backend, threads } = await selectTfjsBackend({ logger });
     logger.info(
-      { backend, steps, features, rows: reader.rows, parameters: builder.params.reduce((a, p) => a + p.values.length, 0) },
+      { backend, threads, steps, features, rows: reader.rows, parameters: builder.params.reduce((a, p) => a + p.values.length, 0) },
       `${name}: fit starts`,
     );
 
@@ -241,7 +241,7 @@ export class SequenceModel implements BaseModel {
       restore(tf, fitted, best.weights);
       bestEpoch = best.epoch;
     }
-    fitted.runtime = { backend, tfjs: tf.version.tfjs };
+    fitted.runtime = { backend, ...(threads !== undefined ? { threads } : {}), tfjs: tf.version.tfjs };
     const importance = this.#importance(fitted, reader);
     if (importance !== undefined) fitted.featureImportance = importance;
     this.#fitted = fitted;
@@ -344,11 +344,16 @@ export class SequenceModel implements BaseModel {
         hint: 'Save the model again.',
       });
     }
-    const { tf, backend } = await selectTfjsBackend();
+    const { tf, backend, threads } = await selectTfjsBackend();
     const saved = (header.extra?.['runtime'] ?? {}) as Record<string, string | number | boolean>;
     const featureNames = header.featureNames ?? Array.from({ length: features }, (_, j) => `f${j}`);
     this.#release();
-    const fitted = this.#materialise(tf, params, { steps, features, featureNames, runtime: { ...saved, backend } });
+    const fitted = this.#materialise(tf, params, {
+      steps,
+      features,
+      featureNames,
+      runtime: { ...saved, backend, ...(threads !== undefined ? { threads } : {}) },
+    });
     const importance = header.extra?.['featureImportance'] as Record<string, number> | undefined;
     if (importance !== undefined) fitted.featureImportance = importance;
     this.#fitted = fitted;

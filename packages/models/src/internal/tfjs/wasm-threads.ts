@@ -1,0 +1,109 @@
+import { UsageError } from '@tribar/core';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Worker as NodeWorker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Multi-threaded tfjs-wasm in Node. @tensorflow/tfjs-backend-wasm ships a threaded SIMD binary
+ * (XNNPACK over Emscripten pthreads) but turns it off in Node (tfjs issue 3830) for three reasons,
+ * each worked around here for the duration of the backend's initialisation only:
+ *
+ * 1. `WASM_HAS_MULTITHREAD_SUPPORT` answers false whenever `IS_NODE`: the caller sets the flag to true.
+ * 2. Emscripten starts each pthread as `new Worker(url)` where `url` is a `blob:` URL of the worker
+ *    script (which Node's `worker_threads.Worker` refuses), and then posts it the main script as a
+ *    `Blob` that the worker cannot read back synchronously. A `Worker` subclass installed on
+ *    `globalThis` while the backend initialises starts the same worker script (the package's
+ *    `wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) with `eval: true` and hands it the
+ *    package's `wasm-out/tfjs-backend-wasm-threaded-simd.js` path instead of the Blob. The worker script
+ *    already supports Node (it requires worker_threads and reads scripts with fs).
+ * 3. The backend caps XNNPACK's pool at `os.cpus().length / 2` (it assumes two hyperthreads per core),
+ *    so a 2-core machine gets 1 thread whatever `setThreadsCount` says: `os.cpus()` reports at least
+ *    `2 × threads` entries while the module instantiates.
+ *
+ * 4. The pool's workers never keep the process alive (Emscripten refs a worker while its pthread runs).
+ *
+ * Results do not depend on the thread count: XNNPACK splits a GEMM's output tiles across threads,
+ * never the reduction (tested bit for bit against one thread).
+ */
+
+/** The most threads Emscripten pre-starts (tfjs-backend-wasm's PTHREAD_POOL_SIZE). */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * Threads for the wasm backend: `TRIBAR_WASM_THREADS` when set (1 turns threads off), else the
+ * machine's available parallelism, at most {@link MAX_WASM_THREADS}.
+ */
+export function wasmThreadCount(env: string | undefined = process.env['TRIBAR_WASM_THREADS']): number {
+  const raw = (env ?? '').trim();
+  if (raw === '') return Math.max(1, Math.min(os.availableParallelism(), MAX_WASM_THREADS));
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new UsageError(`TRIBAR_WASM_THREADS=${raw} is not a thread count`, {
+      hint: `Use a whole number from 1 (no threads) to ${MAX_WASM_THREADS}, or unset it to use every core.`,
+    });
+  }
+  return n;
+}
+
+interface LoadMessage {
+  cmd?: unknown;
+  urlOrBlob?: unknown;
+}
+
+/**
+ * Install the shims of points 2 and 3 for the wasm package at `packageRoot`; the returned function
+ * removes them (call it once `tf.setBackend('wasm')` has settled: the pthreads start during it).
+ */
+export function installPthreadShims(packageRoot: string, threads: number): () => void {
+  const require = createRequire(import.meta.url);
+  const workerModule = require(join(packageRoot, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents?: unknown;
+  };
+  if (typeof workerModule.wasmWorkerContents !== 'string') {
+    throw new Error('@tensorflow/tfjs-backend-wasm: wasm-out/tfjs-backend-wasm-threaded-simd.worker.js exports no wasmWorkerContents');
+  }
+  // The module exports the script as a template literal, which turned its "\n" escapes into newlines (as tfjs does).
+  const workerScript = workerModule.wasmWorkerContents.replace(/\n/g, '\\n');
+  const mainScript = join(packageRoot, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+
+  class PthreadWorker extends NodeWorker {
+    constructor(_url: string | URL, options?: WorkerOptions) {
+      super(workerScript, { ...options, eval: true });
+      this.unref();
+    }
+
+    /**
+     * Emscripten refs a worker while its pthread runs; XNNPACK's pool threads run (waiting for work)
+     * until the process ends, so they would keep Node alive forever. They only ever work while the
+     * main thread waits on them, so they never need to hold the process open.
+     */
+    override ref(): void {}
+
+    override postMessage(message: unknown, transferList?: Parameters<NodeWorker['postMessage']>[1]): void {
+      const load = message as LoadMessage | null;
+      if (load !== null && typeof load === 'object' && load.cmd === 'load' && typeof load.urlOrBlob !== 'string') {
+        super.postMessage({ ...load, urlOrBlob: mainScript }, transferList);
+        return;
+      }
+      super.postMessage(message, transferList);
+    }
+  }
+
+  const previousWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
+  // Emscripten assigns `global.Worker = worker_threads.Worker` when its module starts: keep ours.
+  Object.defineProperty(globalThis, 'Worker', { configurable: true, get: () => PthreadWorker, set: () => undefined });
+  const realCpus = os.cpus;
+  os.cpus = () => {
+    const cpus = realCpus.call(os);
+    const first = cpus[0];
+    if (first !== undefined) while (cpus.length < 2 * threads) cpus.push(first);
+    return cpus;
+  };
+  return () => {
+    os.cpus = realCpus;
+    if (previousWorker === undefined) delete (globalThis as { Worker?: unknown }).Worker;
+    else Object.defineProperty(globalThis, 'Worker', previousWorker);
+  };
+}
