@@ -4,6 +4,7 @@ import { argmaxRows, balancedClassWeights, checkLabels, lastAxisNames, weightedL
 import { readModelFile, readModelHeader, writeModelDir } from '../model-dir.js';
 import { resolveHyperparameters } from '../registry.js';
 import { selectTfjsBackend } from '../tfjs/backend.js';
+import { wasmThreadCount } from '../tfjs/wasm-threads.js';
 import type { Tfjs } from '../tfjs/backend.js';
 import { NUM_CLASSES } from '../types.js';
 import type {
@@ -23,6 +24,7 @@ import { decodeWeights, encodeWeights, WEIGHTS_BIN, WEIGHTS_JSON } from './forma
 import type { ForwardContext, Weights } from './layers.js';
 import { engineParams, ParamBuilder } from './params.js';
 import type { ParamInit } from './params.js';
+import { PredictPool } from './predict-pool.js';
 import { windowReader } from './rows.js';
 import type { WindowReader } from './rows.js';
 
@@ -66,6 +68,8 @@ interface Fitted {
   featureNames: string[];
   featureImportance?: Record<string, number>;
   runtime: Record<string, string | number | boolean>;
+  /** The worker threads predicting for this model (started by the first large predict), or undefined where they cannot run. */
+  pool?: Promise<PredictPool | undefined>;
 }
 
 const inference: ForwardContext = { training: false, dropout: (x) => x, attentionDropout: () => undefined };
@@ -265,7 +269,32 @@ export class SequenceModel implements BaseModel {
         { hint: 'Predict with the same feature columns and lookback the model was trained on.' },
       );
     }
+    const threads = wasmThreadCount();
+    const chunk = this.#chunk(fitted, reader.rows);
+    const backend = fitted.tf.getBackend();
+    // Threads pay for their start and the chunk copies only when there are chunks for each of them.
+    if (threads > 1 && reader.rows >= threads * chunk && (backend === 'wasm' || backend === 'cpu')) {
+      fitted.pool ??= PredictPool.start(threads, {
+        family: this.name,
+        backend,
+        hyperparameters: this.hyperparameters,
+        params: snapshotParams(fitted),
+        steps: fitted.steps,
+        features: fitted.features,
+      }).catch(() => undefined); // a family the workers do not know, or no worker threads: one thread
+      const pool = await fitted.pool;
+      if (pool !== undefined) {
+        const p = new Float32Array(reader.rows * NUM_CLASSES);
+        await pool.predict(reader, chunk, p);
+        return { rows: reader.rows, p };
+      }
+    }
     return { rows: reader.rows, p: this.#predictWith(fitted, reader) };
+  }
+
+  /** Worker threads that predict large inputs for this model: 1 until a large predict started them, or where they cannot run. */
+  async predictThreads(): Promise<number> {
+    return (await this.#fitted?.pool)?.threads ?? 1;
   }
 
   async predict(input: ModelRows): Promise<Uint8Array> {
@@ -385,6 +414,7 @@ export class SequenceModel implements BaseModel {
 
   #release(): void {
     if (this.#fitted !== undefined) disposeFitted(this.#fitted);
+    void this.#fitted?.pool?.then((pool) => pool?.dispose());
     this.#fitted = undefined;
   }
 
@@ -394,23 +424,23 @@ export class SequenceModel implements BaseModel {
     return { tf, variables, names: params.map((p) => p.name), weights, ...rest };
   }
 
+  /** Windows per forward pass when predicting `rows` windows (the family's bound, at most PREDICT_CHUNK). */
+  #chunk(fitted: Fitted, rows: number): number {
+    const perPass = this.#family.windowsPerPass?.(this.hyperparameters, fitted.steps, fitted.features) ?? PREDICT_CHUNK;
+    return Math.max(1, Math.min(PREDICT_CHUNK, perPass, rows));
+  }
+
   #predictWith(fitted: Fitted, reader: WindowReader): Float32Array {
     const { tf, steps, features } = fitted;
     const out = new Float32Array(reader.rows * NUM_CLASSES);
-    const perPass = this.#family.windowsPerPass?.(this.hyperparameters, steps, features) ?? PREDICT_CHUNK;
-    const chunk = Math.max(1, Math.min(PREDICT_CHUNK, perPass, reader.rows));
+    const chunk = this.#chunk(fitted, reader.rows);
     const buffer = new Float32Array(chunk * steps * features);
     const positions = new Int32Array(chunk);
     for (let start = 0; start < reader.rows; start += chunk) {
       const n = Math.min(chunk, reader.rows - start);
       for (let i = 0; i < n; i++) positions[i] = start + i;
       reader.read(positions.subarray(0, n), buffer);
-      const p = tf.tidy(() => {
-        const xs = tf.tensor3d(buffer.subarray(0, n * steps * features), [n, steps, features]);
-        return tf.softmax(lastLogits(tf, this.#family.forward(tf, fitted.weights, xs, this.hyperparameters, inference)));
-      });
-      out.set(p.dataSync() as Float32Array, start * NUM_CLASSES);
-      p.dispose();
+      out.set(predictBatch(tf, this.#family, fitted.weights, this.hyperparameters, buffer, n, steps, features), start * NUM_CLASSES);
     }
     return out;
   }
@@ -443,6 +473,29 @@ export class SequenceModel implements BaseModel {
     }
     return this.#fitted;
   }
+}
+
+/**
+ * Softmax probabilities (n × 3) of the first `n` windows in `x` (n × steps × features values): the one
+ * inference step of the main thread and of the predict pool's workers, so both give the same numbers.
+ */
+export function predictBatch(
+  tf: Tfjs,
+  family: SequenceFamily,
+  weights: ReadonlyMap<string, Tensor>,
+  hp: Record<string, unknown>,
+  x: Float32Array,
+  n: number,
+  steps: number,
+  features: number,
+): Float32Array {
+  const p = tf.tidy(() => {
+    const xs = tf.tensor3d(x.subarray(0, n * steps * features), [n, steps, features]);
+    return tf.softmax(lastLogits(tf, family.forward(tf, weights as Weights, xs, hp, inference)));
+  });
+  const values = Float32Array.from(p.dataSync() as Float32Array);
+  p.dispose();
+  return values;
 }
 
 /** Scale all gradients by min(1, max / ‖g‖₂) over every parameter together (torch's clip_grad_norm_). */
