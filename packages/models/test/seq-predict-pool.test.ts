@@ -6,10 +6,10 @@ import { transformerFamily } from '../src/internal/sequence/transformer.js';
 import type { LabeledSequenceSource } from '../src/internal/types.js';
 import { asSource, orderTask } from './seq-task.js';
 
-const saved = process.env['TRIBAR_WASM_THREADS'];
+const saved = process.env['TRIBAR_SEQUENCE_THREADS'];
 afterEach(() => {
-  if (saved === undefined) delete process.env['TRIBAR_WASM_THREADS'];
-  else process.env['TRIBAR_WASM_THREADS'] = saved;
+  if (saved === undefined) delete process.env['TRIBAR_SEQUENCE_THREADS'];
+  else process.env['TRIBAR_SEQUENCE_THREADS'] = saved;
 });
 
 /** A source that counts the windows it was asked for (the pool gathers chunk by chunk, each window once). */
@@ -39,10 +39,10 @@ describe('predicting on worker threads', () => {
       const model = new SequenceModel(family, hp);
       await model.fit(orderTask(256, 12, 3, 1));
       const probe = orderTask(2600, 12, 3, 2);
-      process.env['TRIBAR_WASM_THREADS'] = '1';
+      process.env['TRIBAR_SEQUENCE_THREADS'] = '1';
       const one = await model.predictProba(asSource(probe));
       expect(await model.predictThreads()).toBe(1);
-      process.env['TRIBAR_WASM_THREADS'] = '2';
+      process.env['TRIBAR_SEQUENCE_THREADS'] = '2';
       const counted = counting(asSource(probe));
       const two = await model.predictProba(counted.source);
       expect(await model.predictThreads()).toBe(2);

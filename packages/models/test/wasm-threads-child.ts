@@ -1,5 +1,5 @@
 /**
- * Run by wasm-threads.test.ts in a child process (`node --import tsx`, TRIBAR_WASM_THREADS set by the
+ * Run by wasm-threads.test.ts in a child process (`node --import tsx`, TRIBAR_XNNPACK_THREADS set by the
  * test): fits a small LSTM and a Transformer on the order task and prints the backend's thread count and
  * a hash of every fitted model's probabilities as one JSON line. The process must end by itself.
  */

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MAX_WASM_THREADS, wasmThreadCount } from '../src/internal/tfjs/wasm-threads.js';
+import { MAX_WASM_THREADS, sequenceThreads, wasmThreadCount } from '../src/internal/tfjs/wasm-threads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -10,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 function child(threads: number): { threads: number; hash: string } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'wasm-threads-child.ts')], {
     cwd: join(here, '..'),
-    env: { ...process.env, TRIBAR_WASM_THREADS: String(threads), TRIBAR_TFJS_BACKEND: 'wasm' },
+    env: { ...process.env, TRIBAR_XNNPACK_THREADS: String(threads), TRIBAR_TFJS_BACKEND: 'wasm' },
     encoding: 'utf8',
     // a pthread that kept the process alive would hang here: fail instead
     timeout: 300_000,
@@ -21,13 +22,14 @@ function child(threads: number): { threads: number; hash: string } {
 }
 
 describe('threaded wasm backend', () => {
-  it('reads TRIBAR_WASM_THREADS and rejects what is not a thread count', () => {
-    expect(wasmThreadCount('1')).toBe(1);
+  it('reads TRIBAR_XNNPACK_THREADS (default 1) and TRIBAR_SEQUENCE_THREADS (default every core) and rejects what is not a thread count', () => {
+    expect(wasmThreadCount('')).toBe(1);
     expect(wasmThreadCount(' 3 ')).toBe(3);
-    expect(wasmThreadCount('')).toBeGreaterThanOrEqual(1);
-    expect(wasmThreadCount(undefined)).toBeLessThanOrEqual(MAX_WASM_THREADS);
+    expect(sequenceThreads('2')).toBe(2);
+    expect(sequenceThreads('')).toBe(Math.min(availableParallelism(), MAX_WASM_THREADS));
     for (const bad of ['0', '-2', '1.5', 'two', String(MAX_WASM_THREADS + 1)]) {
-      expect(() => wasmThreadCount(bad)).toThrow(/TRIBAR_WASM_THREADS/);
+      expect(() => wasmThreadCount(bad)).toThrow(/TRIBAR_XNNPACK_THREADS/);
+      expect(() => sequenceThreads(bad)).toThrow(/TRIBAR_SEQUENCE_THREADS/);
     }
   });
 

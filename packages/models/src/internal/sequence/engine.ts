@@ -4,7 +4,7 @@ import { argmaxRows, balancedClassWeights, checkLabels, lastAxisNames, weightedL
 import { readModelFile, readModelHeader, writeModelDir } from '../model-dir.js';
 import { resolveHyperparameters } from '../registry.js';
 import { selectTfjsBackend } from '../tfjs/backend.js';
-import { wasmThreadCount } from '../tfjs/wasm-threads.js';
+import { sequenceThreads } from '../tfjs/wasm-threads.js';
 import type { Tfjs } from '../tfjs/backend.js';
 import { NUM_CLASSES } from '../types.js';
 import type {
@@ -269,7 +269,7 @@ export class SequenceModel implements BaseModel {
         { hint: 'Predict with the same feature columns and lookback the model was trained on.' },
       );
     }
-    const threads = wasmThreadCount();
+    const threads = sequenceThreads();
     const chunk = this.#chunk(fitted, reader.rows);
     const backend = fitted.tf.getBackend();
     // Threads pay for their start and the chunk copies only when there are chunks for each of them.

@@ -48,7 +48,7 @@ export interface SelectTfjsBackendOptions {
   gpuDevicePresent?: () => boolean;
   /**
    * Threads of the wasm backend (its threaded SIMD binary when > 1; see `wasm-threads.ts`). Defaults to
-   * `TRIBAR_WASM_THREADS`, else the available parallelism (at most 8). Fixed once wasm initialised.
+   * `TRIBAR_XNNPACK_THREADS`, default 1 (see `wasmThreadCount`). Fixed once wasm initialised.
    */
   wasmThreads?: number;
 }
@@ -250,7 +250,7 @@ const memo = new Map<string, Promise<TfjsSelection>>();
  */
 export function selectTfjsBackend(options: SelectTfjsBackendOptions = {}): Promise<TfjsSelection> {
   if (options.importer !== undefined) return select(options);
-  const key = `${process.env['TRIBAR_TFJS_BACKEND'] ?? ''}|${options.override ?? ''}|${(options.prefer ?? TFJS_BACKEND_ORDER).join(',')}|${options.wasmThreads ?? process.env['TRIBAR_WASM_THREADS'] ?? ''}`;
+  const key = `${process.env['TRIBAR_TFJS_BACKEND'] ?? ''}|${options.override ?? ''}|${(options.prefer ?? TFJS_BACKEND_ORDER).join(',')}|${options.wasmThreads ?? process.env['TRIBAR_XNNPACK_THREADS'] ?? ''}`;
   let pending = memo.get(key);
   if (pending === undefined) {
     pending = select(options);

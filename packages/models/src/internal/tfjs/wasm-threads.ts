@@ -31,20 +31,36 @@ import type { WorkerOptions } from 'node:worker_threads';
 /** The most threads Emscripten pre-starts (tfjs-backend-wasm's PTHREAD_POOL_SIZE). */
 export const MAX_WASM_THREADS = 8;
 
-/**
- * Threads for the wasm backend: `TRIBAR_WASM_THREADS` when set (1 turns threads off), else the
- * machine's available parallelism, at most {@link MAX_WASM_THREADS}.
- */
-export function wasmThreadCount(env: string | undefined = process.env['TRIBAR_WASM_THREADS']): number {
-  const raw = (env ?? '').trim();
-  if (raw === '') return Math.max(1, Math.min(os.availableParallelism(), MAX_WASM_THREADS));
-  const n = Number(raw);
+function parseThreads(name: string, raw: string | undefined, fallback: number): number {
+  const text = (raw ?? '').trim();
+  if (text === '') return fallback;
+  const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
-    throw new UsageError(`TRIBAR_WASM_THREADS=${raw} is not a thread count`, {
-      hint: `Use a whole number from 1 (no threads) to ${MAX_WASM_THREADS}, or unset it to use every core.`,
+    throw new UsageError(`${name}=${text} is not a thread count`, {
+      hint: `Use a whole number from 1 to ${MAX_WASM_THREADS}, or unset it for the default.`,
     });
   }
   return n;
+}
+
+/**
+ * XNNPACK's threads inside the wasm backend (its threaded SIMD binary when > 1): `TRIBAR_XNNPACK_THREADS`,
+ * default 1. Opt-in: its pool spin-waits at every operation's barrier, which pays on an idle machine and
+ * costs several times the wall time on a loaded one (measured: a fused-LSTM epoch at load 20 on 2 cores
+ * took 52 s on 2 threads against 12 s on 1), and the sequence engine's worker threads
+ * ({@link sequenceThreads}) already use every core.
+ */
+export function wasmThreadCount(env: string | undefined = process.env['TRIBAR_XNNPACK_THREADS']): number {
+  return parseThreads('TRIBAR_XNNPACK_THREADS', env, 1);
+}
+
+/**
+ * Threads of the sequence engine's worker pools (training replicas, inference workers):
+ * `TRIBAR_SEQUENCE_THREADS`, default the machine's available parallelism (at most 8); 1 keeps all work
+ * on the calling thread.
+ */
+export function sequenceThreads(env: string | undefined = process.env['TRIBAR_SEQUENCE_THREADS']): number {
+  return parseThreads('TRIBAR_SEQUENCE_THREADS', env, Math.max(1, Math.min(os.availableParallelism(), MAX_WASM_THREADS)));
 }
 
 interface LoadMessage {
