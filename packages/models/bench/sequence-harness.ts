@@ -199,7 +199,6 @@ export function runTorch(threads: number, runs: number, timeoutS: number): Torch
   return JSON.parse(run.stdout.trim().split('\n').pop() as string) as TorchResult;
 }
 
-const s = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(2)} s`);
 /** "wall (cpu)" seconds. */
 const wc = (wall: number | undefined, cpu: number | undefined): string =>
   wall === undefined ? '—' : `${wall.toFixed(2)} s${cpu === undefined ? '' : ` (${cpu.toFixed(2)})`}`;
