@@ -66,4 +66,23 @@ describe('predicting on worker threads', () => {
       model.dispose();
     });
   }
+
+  it('keeps a family that is not the registered one of its name (a wrapped lstm) on this thread: workers would run the registered one', async () => {
+    let predicted = 0;
+    const wrapped: SequenceFamily = {
+      ...lstmFamily,
+      forward(tf, w, x, h, ctx) {
+        if (!ctx.training) predicted += x.shape[0];
+        return lstmFamily.forward(tf, w, x, h, ctx);
+      },
+    };
+    const model = new SequenceModel(wrapped, { hiddenSize: 8, layers: 1, maxEpochs: 1, batchSize: 64 });
+    await model.fit(orderTask(128, 12, 3, 1));
+    process.env['TRIBAR_SEQUENCE_THREADS'] = '2';
+    const { rows } = await model.predictProba(asSource(orderTask(2600, 12, 3, 2)));
+    expect(rows).toBe(2600);
+    expect(predicted).toBe(2600);
+    expect(await model.predictThreads()).toBe(1);
+    model.dispose();
+  });
 });

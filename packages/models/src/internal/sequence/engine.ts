@@ -272,8 +272,8 @@ export class SequenceModel implements BaseModel {
     const threads = sequenceThreads();
     const chunk = this.#chunk(fitted, reader.rows);
     const backend = fitted.tf.getBackend();
-    // Threads pay for their start and the chunk copies only when there are chunks for each of them.
-    if (threads > 1 && reader.rows >= threads * chunk && (backend === 'wasm' || backend === 'cpu')) {
+    // Threads pay for their start and the chunk copies only with a full chunk for each of them.
+    if (threads > 1 && reader.rows >= threads * PREDICT_CHUNK && (backend === 'wasm' || backend === 'cpu') && (await this.#registered())) {
       fitted.pool ??= PredictPool.start(threads, {
         family: this.name,
         backend,
@@ -422,6 +422,13 @@ export class SequenceModel implements BaseModel {
     const variables = params.map((p) => tf.variable(tf.tensor(p.values, p.shape), true));
     const weights = new Map<string, Tensor>(params.map((p, k) => [p.name, variables[k] as Tensor]));
     return { tf, variables, names: params.map((p) => p.name), weights, ...rest };
+  }
+
+  /** Whether the family is the registered one of its name (the pool's workers run the registered family by name). */
+  async #registered(): Promise<boolean> {
+    // imported when needed: index.ts re-exports this module
+    const { SEQUENCE_FAMILIES } = await import('./index.js');
+    return SEQUENCE_FAMILIES.includes(this.#family);
   }
 
   /** Windows per forward pass when predicting `rows` windows (the family's bound, at most PREDICT_CHUNK). */
