@@ -1,15 +1,44 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_WASM_THREADS, sequenceThreads, wasmThreadCount } from '../src/internal/tfjs/wasm-threads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Fit and predict in a fresh process (the wasm backend's thread count is fixed once per process). */
+/**
+ * The child: fits a small LSTM and a Transformer on the order task and prints the backend's thread count and
+ * a hash of both fitted models' probabilities as one JSON line. The process must end by itself.
+ */
+const CHILD = (src: (path: string) => string): string => `
+import { createHash } from 'node:crypto';
+import { SequenceModel } from ${src('../src/internal/sequence/engine.ts')};
+import { lstmFamily } from ${src('../src/internal/sequence/lstm.ts')};
+import { transformerFamily } from ${src('../src/internal/sequence/transformer.ts')};
+import { orderTask } from ${src('./seq-task.ts')};
+const train = orderTask(192, 12, 3, 1);
+const probe = orderTask(300, 12, 3, 2);
+const hash = createHash('sha256');
+let threads;
+for (const [family, hp] of [
+  [lstmFamily, { hiddenSize: 16, layers: 2, maxEpochs: 2, batchSize: 64 }],
+  [transformerFamily, { maxEpochs: 1, batchSize: 64 }],
+]) {
+  const model = new SequenceModel(family, hp);
+  const fit = await model.fit(train);
+  threads = fit.runtime.threads;
+  const { p } = await model.predictProba(probe);
+  hash.update(Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  model.dispose();
+}
+process.stdout.write(JSON.stringify({ threads, hash: hash.digest('hex') }) + '\\n');
+`;
+
 function child(threads: number): { threads: number; hash: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'wasm-threads-child.ts')], {
+  const code = CHILD((path) => JSON.stringify(pathToFileURL(join(here, path)).href));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
     cwd: join(here, '..'),
     env: { ...process.env, TRIBAR_XNNPACK_THREADS: String(threads), TRIBAR_TFJS_BACKEND: 'wasm' },
     encoding: 'utf8',

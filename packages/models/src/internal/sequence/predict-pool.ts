@@ -35,7 +35,7 @@ const IN_FLIGHT = 2;
 
 function workerEntry(): URL {
   const extension = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  return workerEntryUrl(new URL(`./predict-worker${extension}`, import.meta.url), new URL('../../../tsconfig.json', import.meta.url));
+  return workerEntryUrl(new URL(`./worker${extension}`, import.meta.url), new URL('../../../tsconfig.json', import.meta.url));
 }
 
 export class PredictPool {

@@ -86,7 +86,8 @@ export function installPthreadShims(packageRoot: string, threads: number): () =>
 
   class PthreadWorker extends NodeWorker {
     constructor(_url: string | URL, options?: WorkerOptions) {
-      super(workerScript, { ...options, eval: true });
+      // CommonJS script: none of the parent's flags (`--input-type=module` would make it an ES module without `require`)
+      super(workerScript, { ...options, eval: true, execArgv: [] });
       this.unref();
     }
 

@@ -1,4 +1,4 @@
-// A worker thread of the sequence predict pool (predict-pool.ts): it holds one fitted model's weights
+// The worker thread of the sequence predict pool (predict-pool.ts): it holds one fitted model's weights
 // on its own single-threaded tfjs backend and turns batches of windows into probabilities with the
 // same function as the main thread (`predictBatch`), so every window's numbers are the same.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +10,7 @@ import type { PredictJob, PredictWorkerInit, PredictWorkerReply } from './predic
 
 const init = workerData as PredictWorkerInit;
 const port = parentPort;
-if (port === null) throw new Error('predict-worker.ts runs as a worker thread only');
+if (port === null) throw new Error('sequence/worker.ts runs as a worker thread only');
 
 try {
   const family = SEQUENCE_FAMILIES.find((f) => f.card.name === init.family);
