@@ -24,7 +24,10 @@ import { decodeWeights, encodeWeights, WEIGHTS_BIN, WEIGHTS_JSON } from './forma
 import type { ForwardContext, Weights } from './layers.js';
 import { engineParams, ParamBuilder } from './params.js';
 import type { ParamInit } from './params.js';
+import { clipByGlobalNorm, inference, lastLogits, predictBatch, shareGradients } from './batch.js';
 import { PredictPool } from './predict-pool.js';
+import { MIN_PARALLEL_TRAIN, TrainPool } from './train-pool.js';
+import type { TrainShare } from './train-pool.js';
 import { windowReader } from './rows.js';
 import type { WindowReader } from './rows.js';
 
@@ -70,14 +73,6 @@ interface Fitted {
   runtime: Record<string, string | number | boolean>;
   /** The worker threads predicting for this model (started by the first large predict), or undefined where they cannot run. */
   pool?: Promise<PredictPool | undefined>;
-}
-
-const inference: ForwardContext = { training: false, dropout: (x) => x, attentionDropout: () => undefined };
-
-function lastLogits(tf: Tfjs, logits: Tensor2D | Tensor3D): Tensor2D {
-  if (logits.rank === 2) return logits as Tensor2D;
-  const [b, t, c] = logits.shape as [number, number, number];
-  return tf.slice(logits, [0, t - 1, 0], [b, 1, c]).reshape([b, c]);
 }
 
 export class SequenceModel implements BaseModel {
@@ -167,6 +162,7 @@ export class SequenceModel implements BaseModel {
     let best: { epoch: number; loss: number; weights: Float32Array[] } | undefined;
     let stoppedEarly = false;
     let learningRate = options.initialLearningRate ?? ep.learningRate;
+    const pool = await this.#trainPool(backend, builder.params, reader.rows * width, steps, features, logger);
     try {
       for (let epoch = 0; epoch < ep.maxEpochs; epoch++) {
         const epochStarted = performance.now();
@@ -190,6 +186,48 @@ export class SequenceModel implements BaseModel {
           }
           if (batchWeight === 0) continue;
           const batchSeed = dropoutRng.int(0, 0x3fffffff);
+          if (pool !== undefined && n >= 2 * (pool.replicas + 1)) {
+            const share = (a: number, b: number, seed: number): TrainShare => ({
+              n: b - a,
+              x: xBuffer.slice(a * width, b * width),
+              y: yBuffer.slice(a * NUM_CLASSES, b * NUM_CLASSES),
+              w: wBuffer.slice(a, b),
+              batchWeight,
+              dropout: ep.dropout,
+              seed,
+            });
+            const parts = pool.replicas + 1;
+            const bound = (k: number): number => Math.floor((k * n) / parts);
+            const remote = pool.gradients(
+              fitted.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array)),
+              Array.from({ length: pool.replicas }, (_, k) => share(bound(k + 1), bound(k + 2), batchSeed + k + 1)),
+            );
+            // share 0 here while the replicas compute theirs
+            const local = tf.tidy(() =>
+              shareGradients(tf, this.#family, fitted.variables, fitted.weights, hp, share(0, bound(1), batchSeed), steps, features),
+            );
+            try {
+              const replies = await remote;
+              tf.tidy(() => {
+                const grads: NamedTensorMap = {};
+                fitted.variables.forEach((v, i) => {
+                  let g = tf.clone(local.grads[v.name] as Tensor);
+                  for (const r of replies) g = tf.add(g, tf.tensor(r.grads[i] as Float32Array, v.shape));
+                  grads[v.name] = g;
+                });
+                const clipped = ep.gradClipNorm > 0 ? clipByGlobalNorm(tf, grads, ep.gradClipNorm) : grads;
+                optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+                const value = replies.reduce<Scalar>((a, r) => tf.add(a, r.loss), local.value);
+                const next = tf.add(tf.mul(value, batchWeight), lossSum ?? 0) as Scalar;
+                lossSum?.dispose();
+                lossSum = tf.keep(next);
+                weightSum += batchWeight;
+              });
+            } finally {
+              tf.dispose([local.value, ...Object.values(local.grads)]);
+            }
+            continue;
+          }
           let calls = 0;
           const ctx: ForwardContext = {
             training: true,
@@ -239,6 +277,7 @@ export class SequenceModel implements BaseModel {
       throw error;
     } finally {
       optimizer.dispose();
+      await pool?.dispose();
     }
     let bestEpoch = history.length - 1;
     if (restoreBest && best !== undefined) {
@@ -424,6 +463,39 @@ export class SequenceModel implements BaseModel {
     return { tf, variables, names: params.map((p) => p.name), weights, ...rest };
   }
 
+  /**
+   * Replicas for data-parallel training (TRIBAR_SEQUENCE_THREADS − 1) for a fit of at least MIN_PARALLEL_TRAIN
+   * values of a registered family on wasm or cpu; undefined (one thread) otherwise or where they cannot start (logged).
+   */
+  async #trainPool(
+    backend: string,
+    params: readonly ParamInit[],
+    values: number,
+    steps: number,
+    features: number,
+    logger: ReturnType<typeof silentLogger>,
+  ): Promise<TrainPool | undefined> {
+    const replicas = sequenceThreads() - 1;
+    if (replicas < 1 || values < MIN_PARALLEL_TRAIN || (backend !== 'wasm' && backend !== 'cpu') || !(await this.#registered()))
+      return undefined;
+    try {
+      const pool = await TrainPool.start(replicas, {
+        role: 'train',
+        family: this.name,
+        backend,
+        hyperparameters: this.hyperparameters,
+        params: [...params],
+        steps,
+        features,
+      });
+      logger.info({ threads: replicas + 1 }, `${this.name}: training on ${replicas + 1} threads`);
+      return pool;
+    } catch (error) {
+      logger.warn({ error: error instanceof Error ? error.message : String(error) }, `${this.name}: training on one thread`);
+      return undefined;
+    }
+  }
+
   /** Whether the family is the registered one of its name (the pool's workers run the registered family by name). */
   async #registered(): Promise<boolean> {
     // imported when needed: index.ts re-exports this module
@@ -480,39 +552,6 @@ export class SequenceModel implements BaseModel {
     }
     return this.#fitted;
   }
-}
-
-/**
- * Softmax probabilities (n × 3) of the first `n` windows in `x` (n × steps × features values): the one
- * inference step of the main thread and of the predict pool's workers, so both give the same numbers.
- */
-export function predictBatch(
-  tf: Tfjs,
-  family: SequenceFamily,
-  weights: ReadonlyMap<string, Tensor>,
-  hp: Record<string, unknown>,
-  x: Float32Array,
-  n: number,
-  steps: number,
-  features: number,
-): Float32Array {
-  const p = tf.tidy(() => {
-    const xs = tf.tensor3d(x.subarray(0, n * steps * features), [n, steps, features]);
-    return tf.softmax(lastLogits(tf, family.forward(tf, weights as Weights, xs, hp, inference)));
-  });
-  const values = Float32Array.from(p.dataSync() as Float32Array);
-  p.dispose();
-  return values;
-}
-
-/** Scale all gradients by min(1, max / ‖g‖₂) over every parameter together (torch's clip_grad_norm_). */
-function clipByGlobalNorm(tf: Tfjs, grads: NamedTensorMap, max: number): NamedTensorMap {
-  const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k] as Tensor)))));
-  const scale = tf.minimum(1, tf.div(max, tf.add(norm, 1e-6)));
-  const out: NamedTensorMap = {};
-  for (const k of names) out[k] = tf.mul(grads[k] as Tensor, scale);
-  return out;
 }
 
 function snapshot(fitted: Fitted): Float32Array[] {
