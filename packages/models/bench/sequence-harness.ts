@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { selectTfjsBackend } from '../src/internal/tfjs/backend.js';
+import { sequenceThreads } from '../src/internal/tfjs/wasm-threads.js';
 import { predictThroughput } from './sequence-predict.js';
 import type { PredictTiming } from './sequence-predict.js';
 import {
@@ -27,6 +28,7 @@ export const ITEMS = [
   'fused-lstm',
   'fused-gru',
   'transformer',
+  'family-lstm',
   'family-transformer',
   'family-patchtst',
   'attention-tfjs',
@@ -60,7 +62,7 @@ export async function runChild(items: readonly Item[], runs: number): Promise<vo
     timings[item] = median(times);
     cpu[item] = median(cpus);
     process.stderr.write(
-      `  ${backend} ${threads ?? 1}t ${item}: ${times.map((t) => t.toFixed(2)).join(', ')} s wall, ${cpus.map((t) => t.toFixed(2)).join(', ')} s cpu\n`,
+      `  ${backend} ${sequenceThreads()} thread(s), XNNPACK ${threads ?? 1} ${item}: ${times.map((t) => t.toFixed(2)).join(', ')} s wall, ${cpus.map((t) => t.toFixed(2)).join(', ')} s cpu\n`,
     );
   };
   const epoch = (make: () => ReturnType<typeof transformer>, rows?: number) => () => {
@@ -103,7 +105,7 @@ export async function runChild(items: readonly Item[], runs: number): Promise<vo
     );
     disposeModel(model);
   }
-  for (const item of ['family-transformer', 'family-patchtst'] as const) {
+  for (const item of ['family-lstm', 'family-transformer', 'family-patchtst'] as const) {
     await timed(
       item,
       () => familyEpoch(item, data),
@@ -123,7 +125,7 @@ export async function runChild(items: readonly Item[], runs: number): Promise<vo
   // every family through SequenceModel.predictProba, windows gathered from a SequenceSource chunk by chunk
   const predict = items.includes('predict') ? await predictThroughput(runs) : [];
   const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(MARK + JSON.stringify({ backend, threads: threads ?? 1, timings, cpu, predict, peakMiB }));
+  console.log(MARK + JSON.stringify({ backend, threads: sequenceThreads(), xnnpack: threads ?? 1, timings, cpu, predict, peakMiB }));
 }
 
 /** User + system seconds of a `process.cpuUsage()` delta (every thread of the process: wasm pthreads and workers included). */
@@ -133,7 +135,10 @@ export function cpuSeconds(usage: NodeJS.CpuUsage): number {
 
 export interface ChildResult {
   backend: string;
+  /** The sequence engine's threads (TRIBAR_SEQUENCE_THREADS). */
   threads: number;
+  /** XNNPACK's threads inside wasm (TRIBAR_XNNPACK_THREADS). */
+  xnnpack: number;
   timings: Timings;
   /** CPU seconds of the same runs (median). */
   cpu: Timings;
@@ -202,7 +207,7 @@ export function runTorch(threads: number, runs: number, timeoutS: number): Torch
 /** "wall (cpu)" seconds. */
 const wc = (wall: number | undefined, cpu: number | undefined): string =>
   wall === undefined ? '—' : `${wall.toFixed(2)} s${cpu === undefined ? '' : ` (${cpu.toFixed(2)})`}`;
-const label = (c: ChildResult): string => `tfjs ${c.backend} ${c.threads}t`;
+const label = (c: ChildResult): string => `tfjs ${c.backend} ${c.threads}t${c.xnnpack > 1 ? ` (XNNPACK ${c.xnnpack}t)` : ''}`;
 
 /**
  * The side-by-side table: one row per work item, one column per PyTorch thread count and tfjs child,
@@ -217,6 +222,7 @@ export function table(torch: readonly TorchResult[], children: readonly ChildRes
   const rows: [string, TorchKey | undefined, Item, string][] = [
     ['LSTM(64)+dense(3) epoch, tfjs-layers LSTM', 'lstm_epoch', 'stock-lstm', ''],
     ['LSTM(64)+dense(3) epoch, fused lstmLayer', 'lstm_epoch', 'fused-lstm', 'goal ≤ 2×'],
+    ['LSTM(64)+dense(3) epoch, lstm family (SequenceModel.fit: replicas on every thread)', 'lstm_epoch', 'family-lstm', 'goal ≤ 2×'],
     ['GRU(64)+dense(3) epoch, fused gruLayer', undefined, 'fused-gru', ''],
     ['Transformer 2×d64×4h epoch, tfjs ops', 'transformer_epoch', 'transformer', ''],
     ['Transformer 2×d64×4h epoch, transformer family (fused attention)', 'transformer_epoch', 'family-transformer', ''],
