@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { selectTfjsBackend } from '../src/internal/tfjs/backend.js';
+import { sequenceThreads } from '../src/internal/tfjs/wasm-threads.js';
 import { predictThroughput } from './sequence-predict.js';
 import type { PredictTiming } from './sequence-predict.js';
 import {
@@ -27,6 +28,7 @@ export const ITEMS = [
   'fused-lstm',
   'fused-gru',
   'transformer',
+  'family-lstm',
   'family-transformer',
   'family-patchtst',
   'attention-tfjs',
@@ -43,16 +45,25 @@ const MARK = 'SEQUENCE-BENCH ';
 
 /** Child side: runs the items on the backend TRIBAR_TFJS_BACKEND forces (or the default choice), prints one JSON line. */
 export async function runChild(items: readonly Item[], runs: number): Promise<void> {
-  const { tf, backend } = await selectTfjsBackend();
+  const { tf, backend, threads } = await selectTfjsBackend();
   const data = sequenceData(7);
   const timings: Timings = {};
+  const cpu: Timings = {};
   const timed = async (item: Item, work: () => Promise<number> | number, warm: () => Promise<unknown> | unknown): Promise<void> => {
     if (!items.includes(item)) return;
     await warm();
     const times: number[] = [];
-    for (let r = 0; r < runs; r++) times.push(await work());
+    const cpus: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const before = process.cpuUsage();
+      times.push(await work());
+      cpus.push(cpuSeconds(process.cpuUsage(before)));
+    }
     timings[item] = median(times);
-    process.stderr.write(`  ${backend} ${item}: ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
+    cpu[item] = median(cpus);
+    process.stderr.write(
+      `  ${backend} ${sequenceThreads()} thread(s), XNNPACK ${threads ?? 1} ${item}: ${times.map((t) => t.toFixed(2)).join(', ')} s wall, ${cpus.map((t) => t.toFixed(2)).join(', ')} s cpu\n`,
+    );
   };
   const epoch = (make: () => ReturnType<typeof transformer>, rows?: number) => () => {
     const model = make();
@@ -94,7 +105,7 @@ export async function runChild(items: readonly Item[], runs: number): Promise<vo
     );
     disposeModel(model);
   }
-  for (const item of ['family-transformer', 'family-patchtst'] as const) {
+  for (const item of ['family-lstm', 'family-transformer', 'family-patchtst'] as const) {
     await timed(
       item,
       () => familyEpoch(item, data),
@@ -114,12 +125,23 @@ export async function runChild(items: readonly Item[], runs: number): Promise<vo
   // every family through SequenceModel.predictProba, windows gathered from a SequenceSource chunk by chunk
   const predict = items.includes('predict') ? await predictThroughput(runs) : [];
   const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(MARK + JSON.stringify({ backend, timings, predict, peakMiB }));
+  console.log(MARK + JSON.stringify({ backend, threads: sequenceThreads(), xnnpack: threads ?? 1, timings, cpu, predict, peakMiB }));
+}
+
+/** User + system seconds of a `process.cpuUsage()` delta (every thread of the process: wasm pthreads and workers included). */
+export function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
 }
 
 export interface ChildResult {
   backend: string;
+  /** The sequence engine's threads (TRIBAR_SEQUENCE_THREADS). */
+  threads: number;
+  /** XNNPACK's threads inside wasm (TRIBAR_XNNPACK_THREADS). */
+  xnnpack: number;
   timings: Timings;
+  /** CPU seconds of the same runs (median). */
+  cpu: Timings;
   predict?: PredictTiming[];
   peakMiB: number;
 }
@@ -131,8 +153,10 @@ export function spawnChild(
   items: readonly Item[],
   runs: number,
   timeoutS: number,
+  threads?: number,
 ): ChildResult | string {
   const env: NodeJS.ProcessEnv = { ...process.env, SEQUENCE_BENCH_CHILD: items.join(','), SEQUENCE_BENCH_RUNS: String(runs) };
+  if (threads !== undefined) env['TRIBAR_SEQUENCE_THREADS'] = String(threads);
   if (backend === undefined) delete env['TRIBAR_TFJS_BACKEND'];
   else env['TRIBAR_TFJS_BACKEND'] = backend;
   const run = spawnSync(process.execPath, [...process.execArgv, script], {
@@ -157,7 +181,16 @@ export interface TorchResult {
   transformer_infer: number;
   patchtst_epoch: number;
   patchtst_infer: number;
+  /** CPU seconds of the same runs (process_time, every thread). */
+  lstm_epoch_cpu?: number;
+  lstm_infer_cpu?: number;
+  transformer_epoch_cpu?: number;
+  transformer_infer_cpu?: number;
+  patchtst_epoch_cpu?: number;
+  patchtst_infer_cpu?: number;
 }
+
+type TorchKey = 'lstm_epoch' | 'lstm_infer' | 'transformer_epoch' | 'transformer_infer' | 'patchtst_epoch' | 'patchtst_infer';
 
 /** PyTorch CPU with `threads` threads, or the reason it could not run. */
 export function runTorch(threads: number, runs: number, timeoutS: number): TorchResult | string {
@@ -171,17 +204,25 @@ export function runTorch(threads: number, runs: number, timeoutS: number): Torch
   return JSON.parse(run.stdout.trim().split('\n').pop() as string) as TorchResult;
 }
 
-const s = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(2)} s`);
+/** "wall (cpu)" seconds. */
+const wc = (wall: number | undefined, cpu: number | undefined): string =>
+  wall === undefined ? '—' : `${wall.toFixed(2)} s${cpu === undefined ? '' : ` (${cpu.toFixed(2)})`}`;
+const label = (c: ChildResult): string => `tfjs ${c.backend} ${c.threads}t${c.xnnpack > 1 ? ` (XNNPACK ${c.xnnpack}t)` : ''}`;
 
-/** The side-by-side table: one row per work item, one column per PyTorch thread count and tfjs backend. */
+/**
+ * The side-by-side table: one row per work item, one column per PyTorch thread count and tfjs child,
+ * each cell wall seconds (CPU seconds); the ratios compare our best wall time with PyTorch's best, and
+ * our CPU seconds with PyTorch's at 1 thread (the machine-load-independent comparison).
+ */
 export function table(torch: readonly TorchResult[], children: readonly ChildResult[]): string {
-  const best = (key: keyof Omit<TorchResult, 'torch' | 'threads'>): number | undefined => {
+  const best = (key: TorchKey): number | undefined => {
     const values = torch.map((t) => t[key]);
     return values.length === 0 ? undefined : Math.min(...values);
   };
-  const rows: [string, keyof Omit<TorchResult, 'torch' | 'threads'> | undefined, Item, string][] = [
+  const rows: [string, TorchKey | undefined, Item, string][] = [
     ['LSTM(64)+dense(3) epoch, tfjs-layers LSTM', 'lstm_epoch', 'stock-lstm', ''],
     ['LSTM(64)+dense(3) epoch, fused lstmLayer', 'lstm_epoch', 'fused-lstm', 'goal ≤ 2×'],
+    ['LSTM(64)+dense(3) epoch, lstm family (SequenceModel.fit: replicas on every thread)', 'lstm_epoch', 'family-lstm', 'goal ≤ 2×'],
     ['GRU(64)+dense(3) epoch, fused gruLayer', undefined, 'fused-gru', ''],
     ['Transformer 2×d64×4h epoch, tfjs ops', 'transformer_epoch', 'transformer', ''],
     ['Transformer 2×d64×4h epoch, transformer family (fused attention)', 'transformer_epoch', 'family-transformer', ''],
@@ -191,34 +232,49 @@ export function table(torch: readonly TorchResult[], children: readonly ChildRes
     ['inference 10,000 windows, fused LSTM', 'lstm_infer', 'infer-lstm', 'goal < 1 s'],
     ['inference 10,000 windows, Transformer', 'transformer_infer', 'infer-transformer', 'goal < 1 s'],
   ];
+  const torch1 = torch.find((t) => t.threads === 1);
   const head = [
-    'work',
+    'work (wall s (CPU s))',
     ...torch.map((t) => `PyTorch ${t.torch} ${t.threads}t`),
-    ...children.map((c) => `tfjs ${c.backend}`),
-    'tfjs best / PyTorch best',
+    ...children.map(label),
+    'best wall / PyTorch best wall',
+    'CPU / PyTorch 1t CPU',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
-  for (const [label, key, item, goal] of rows) {
-    const ours = children.map((c) => c.timings[item]).filter((v): v is number => v !== undefined);
+  for (const [name, key, item, goal] of rows) {
+    const ours = children.filter((c) => c.timings[item] !== undefined);
     if (ours.length === 0) continue;
     const reference = key === undefined ? undefined : best(key);
-    const ratio = reference === undefined ? '—' : `${(Math.min(...ours) / reference).toFixed(2)}×${goal === '' ? '' : ` (${goal})`}`;
+    const fastest = ours.reduce((a, c) => ((c.timings[item] as number) < (a.timings[item] as number) ? c : a));
+    const ratio =
+      reference === undefined ? '—' : `${((fastest.timings[item] as number) / reference).toFixed(2)}×${goal === '' ? '' : ` (${goal})`}`;
+    const torchCpu = key === undefined ? undefined : (torch1?.[`${key}_cpu`] as number | undefined);
+    const cpuRatio =
+      torchCpu === undefined ? '—' : ours.map((c) => `${c.threads}t ${((c.cpu[item] ?? Number.NaN) / torchCpu).toFixed(2)}×`).join(', ');
     lines.push(
-      `| ${[label, ...torch.map((t) => (key === undefined ? '—' : s(t[key]))), ...children.map((c) => s(c.timings[item])), ratio].join(' | ')} |`,
+      `| ${[
+        name,
+        ...torch.map((t) => (key === undefined ? '—' : wc(t[key], t[`${key}_cpu`] as number | undefined))),
+        ...children.map((c) => wc(c.timings[item], c.cpu[item])),
+        ratio,
+        cpuRatio,
+      ].join(' | ')} |`,
     );
   }
   for (const c of children) {
     if (c.predict === undefined || c.predict.length === 0) continue;
     lines.push(
       '',
-      `| predict 10,000 windows of 60 × 32 (SequenceModel.predictProba, tfjs ${c.backend}) | seconds | windows/s | goal < 1 s |`,
-      '|---|---|---|---|',
+      `| predict 10,000 windows of 60 × 32 (SequenceModel.predictProba, ${label(c)}) | wall s | CPU s | windows/s | goal < 1 s |`,
+      '|---|---|---|---|---|',
     );
     for (const p of c.predict) {
       const goal = p.family === 'lstm' || p.family === 'transformer' ? (p.seconds < 1 ? 'met' : 'missed') : '—';
-      lines.push(`| ${p.family} | ${p.seconds.toFixed(2)} | ${Math.round(p.windowsPerSecond).toLocaleString('en-US')} | ${goal} |`);
+      lines.push(
+        `| ${p.family} | ${p.seconds.toFixed(2)} | ${p.cpuSeconds.toFixed(2)} | ${Math.round(p.windowsPerSecond).toLocaleString('en-US')} | ${goal} |`,
+      );
     }
   }
-  lines.push('', `peak RSS per tfjs child: ${children.map((c) => `${c.backend} ${c.peakMiB} MiB`).join(', ')}`);
+  lines.push('', `peak RSS per tfjs child: ${children.map((c) => `${label(c)} ${c.peakMiB} MiB`).join(', ')}`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { Rng } from '@tribar/core';
 import { SequenceModel } from '../src/internal/sequence/engine.js';
 import { SEQUENCE_FAMILIES } from '../src/internal/sequence/index.js';
 import type { LabeledSequenceSource } from '../src/internal/types.js';
-import { FEATURES, STEPS, WINDOWS } from './sequence-work.js';
+import { FEATURES, median, STEPS, WINDOWS } from './sequence-work.js';
 
 /** Windows over one long series of rows: window i is rows i … i + steps − 1. */
 export function slidingSource(windows: number, seed: number): LabeledSequenceSource {
@@ -34,6 +34,8 @@ export function slidingSource(windows: number, seed: number): LabeledSequenceSou
 export interface PredictTiming {
   family: string;
   seconds: number;
+  /** CPU seconds of the same run (every thread: the predict pool's workers included). */
+  cpuSeconds: number;
   windowsPerSecond: number;
 }
 
@@ -48,17 +50,25 @@ export async function predictThroughput(runs: number, only?: readonly string[]):
     const model = new SequenceModel(family, { maxEpochs: 1 });
     await model.fit(train);
     await model.predictProba(slidingSource(500, 5));
+    // the first large predict starts the worker threads (once per model): not timed
+    await model.predictProba(source);
     const times: number[] = [];
+    const cpus: number[] = [];
     for (let r = 0; r < runs; r++) {
       const start = performance.now();
+      const before = process.cpuUsage();
       await model.predictProba(source);
+      const used = process.cpuUsage(before);
+      cpus.push((used.user + used.system) / 1e6);
       times.push((performance.now() - start) / 1000);
     }
+    const threads = await model.predictThreads();
     model.dispose();
-    times.sort((a, b) => a - b);
-    const seconds = times[Math.floor(times.length / 2)] as number;
-    out.push({ family: name, seconds, windowsPerSecond: WINDOWS / seconds });
-    process.stderr.write(`  predict ${name}: ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
+    const seconds = median(times);
+    out.push({ family: name, seconds, cpuSeconds: median(cpus), windowsPerSecond: WINDOWS / seconds });
+    process.stderr.write(
+      `  predict ${name} (${threads} thread${threads === 1 ? '' : 's'}): ${times.map((t) => t.toFixed(2)).join(', ')} s wall, ${cpus.map((t) => t.toFixed(2)).join(', ')} s cpu\n`,
+    );
   }
   return out;
 }

@@ -227,6 +227,7 @@ export function median(values: number[]): number {
 
 /** Card families through the real engine, shaped as PyTorch's side: dropout 0, batch 256, one epoch. */
 export const FAMILY_EPOCHS = {
+  'family-lstm': { family: 'lstm', hp: { hiddenSize: UNITS, layers: 1, dropout: 0 } },
   'family-transformer': { family: 'transformer', hp: { hiddenSize: UNITS, heads: HEADS, layers: 2, ffnSize: FEED_FORWARD, dropout: 0 } },
   'family-patchtst': { family: 'patchtst', hp: { dropout: 0 } },
 } as const;

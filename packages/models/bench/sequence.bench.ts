@@ -23,11 +23,13 @@ if (child !== undefined) {
     else torch.push(result);
   }
   const children: ChildResult[] = [];
-  for (const [backend, items] of [
-    [undefined, ITEMS],
-    ['cpu', ['fused-lstm'] as Item[]],
+  // the default backend on one thread and on two (wasm: XNNPACK's pool; predictProba: its worker pool), then cpu
+  for (const [backend, items, threads] of [
+    [undefined, ITEMS, 1],
+    [undefined, ITEMS, 2],
+    ['cpu', ['fused-lstm'] as Item[], 1],
   ] as const) {
-    const result = spawnChild(self, backend, items, runs, 1800);
+    const result = spawnChild(self, backend, items, runs, 1800, threads);
     if (typeof result === 'string') console.log(`tfjs ${result}`);
     else children.push(result);
   }

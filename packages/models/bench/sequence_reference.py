@@ -10,7 +10,8 @@ Same shapes as the TypeScript side, its own seeded data (timing does not depend 
     3 pre-norm GELU encoder layers, 4 heads, feed-forward 128, dropout 0 for parity, flatten head -> 3),
     same epoch;
   - inference (no grad) of 10,000 windows with each, 2,000 at a time.
-Prints one JSON line: median seconds over RUNS runs after one warm-up, per item.
+Prints one JSON line: median wall seconds over RUNS runs after one warm-up, per item, and the median
+CPU seconds (`<item>_cpu`, time.process_time: every thread).
 """
 import json
 import statistics
@@ -78,29 +79,31 @@ class PatchTst(nn.Module):
         return self.head(h.reshape(b, FEATURES * self.count * self.D))
 
 
-def epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, ROWS, BATCH):
         optimizer.zero_grad()
         loss = loss_fn(model(x[i : i + BATCH]), y[i : i + BATCH])
         loss.backward()
         optimizer.step()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def infer(model: nn.Module, windows: torch.Tensor) -> float:
-    start = time.perf_counter()
+def infer(model: nn.Module, windows: torch.Tensor) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
     with torch.no_grad():
         for i in range(0, WINDOWS, CHUNK):
             torch.softmax(model(windows[i : i + CHUNK]), dim=1)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def median(runs: int, work) -> float:
+def median(runs: int, work) -> tuple[float, float]:
+    """Median wall and median CPU seconds (process_time: every thread of the process) after a warm-up."""
     work()  # warm-up
-    return statistics.median(work() for _ in range(runs))
+    results = [work() for _ in range(runs)]
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
 def main() -> None:
@@ -113,9 +116,9 @@ def main() -> None:
     windows = torch.randn(WINDOWS, STEPS, FEATURES)
     out = {"torch": torch.__version__, "threads": threads}
     for name, cls in (("lstm", Lstm), ("transformer", Transformer), ("patchtst", PatchTst)):
-        out[f"{name}_epoch"] = median(runs, lambda: epoch(cls(), x, y))
+        out[f"{name}_epoch"], out[f"{name}_epoch_cpu"] = median(runs, lambda: epoch(cls(), x, y))
         model = cls().eval()
-        out[f"{name}_infer"] = median(runs, lambda: infer(model, windows))
+        out[f"{name}_infer"], out[f"{name}_infer_cpu"] = median(runs, lambda: infer(model, windows))
     print(json.dumps(out))
 
 

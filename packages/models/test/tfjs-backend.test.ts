@@ -2,6 +2,7 @@ import type { Logger } from '@tribar/core';
 import { UsageError } from '@tribar/core';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { wasmThreadCount } from '../src/internal/tfjs/wasm-threads.js';
 import { selectTfjsBackend, TFJS_BACKEND_ORDER } from '../src/internal/tfjs/index.js';
 
 const notInstalled = (specifier: string): Promise<never> =>
@@ -34,7 +35,15 @@ describe('selectTfjsBackend', () => {
     // the absent GPU left no trace: tfjs-backend-webgpu was never imported, navigator.gpu never installed
     expect(selection.tf.findBackendFactory('webgpu')).toBeNull();
     expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
-    expect(messages).toEqual([{ fields: { backend: 'wasm', tried: selection.tried }, msg: 'tfjs backend: wasm' }]);
+    // the threaded SIMD binary on every core (wasm-threads.test.ts checks it in child processes)
+    const threads = wasmThreadCount();
+    expect(selection.threads).toBe(threads);
+    expect(messages).toEqual([
+      {
+        fields: { backend: 'wasm', threads, tried: selection.tried },
+        msg: `tfjs backend: wasm (${threads} thread${threads === 1 ? '' : 's'})`,
+      },
+    ]);
     expect(await selectTfjsBackend()).toBe(selection);
     expect(selection.tf.tidy(() => Array.from(selection.tf.matMul([[1, 2]], [[3], [4]]).dataSync()))).toEqual([11]);
   });

@@ -4,6 +4,7 @@ import { argmaxRows, balancedClassWeights, checkLabels, lastAxisNames, weightedL
 import { readModelFile, readModelHeader, writeModelDir } from '../model-dir.js';
 import { resolveHyperparameters } from '../registry.js';
 import { selectTfjsBackend } from '../tfjs/backend.js';
+import { sequenceThreads } from '../tfjs/wasm-threads.js';
 import type { Tfjs } from '../tfjs/backend.js';
 import { NUM_CLASSES } from '../types.js';
 import type {
@@ -23,6 +24,10 @@ import { decodeWeights, encodeWeights, WEIGHTS_BIN, WEIGHTS_JSON } from './forma
 import type { ForwardContext, Weights } from './layers.js';
 import { engineParams, ParamBuilder } from './params.js';
 import type { ParamInit } from './params.js';
+import { clipByGlobalNorm, inference, lastLogits, predictBatch, shareGradients } from './batch.js';
+import { PredictPool } from './predict-pool.js';
+import { MIN_PARALLEL_TRAIN, TrainPool } from './train-pool.js';
+import type { TrainShare } from './train-pool.js';
 import { windowReader } from './rows.js';
 import type { WindowReader } from './rows.js';
 
@@ -66,14 +71,8 @@ interface Fitted {
   featureNames: string[];
   featureImportance?: Record<string, number>;
   runtime: Record<string, string | number | boolean>;
-}
-
-const inference: ForwardContext = { training: false, dropout: (x) => x, attentionDropout: () => undefined };
-
-function lastLogits(tf: Tfjs, logits: Tensor2D | Tensor3D): Tensor2D {
-  if (logits.rank === 2) return logits as Tensor2D;
-  const [b, t, c] = logits.shape as [number, number, number];
-  return tf.slice(logits, [0, t - 1, 0], [b, 1, c]).reshape([b, c]);
+  /** The worker threads predicting for this model (started by the first large predict), or undefined where they cannot run. */
+  pool?: Promise<PredictPool | undefined>;
 }
 
 export class SequenceModel implements BaseModel {
@@ -131,9 +130,9 @@ export class SequenceModel implements BaseModel {
     const builder = new ParamBuilder(rng.fork(`${name}/init`));
     this.#family.params(builder, hp, steps, features);
 
-    const { tf, backend } = await selectTfjsBackend({ logger });
+    const { tf, backend, threads } = await selectTfjsBackend({ logger });
     logger.info(
-      { backend, steps, features, rows: reader.rows, parameters: builder.params.reduce((a, p) => a + p.values.length, 0) },
+      { backend, threads, steps, features, rows: reader.rows, parameters: builder.params.reduce((a, p) => a + p.values.length, 0) },
       `${name}: fit starts`,
     );
 
@@ -163,6 +162,7 @@ export class SequenceModel implements BaseModel {
     let best: { epoch: number; loss: number; weights: Float32Array[] } | undefined;
     let stoppedEarly = false;
     let learningRate = options.initialLearningRate ?? ep.learningRate;
+    const pool = await this.#trainPool(backend, builder.params, reader.rows * width, steps, features, logger);
     try {
       for (let epoch = 0; epoch < ep.maxEpochs; epoch++) {
         const epochStarted = performance.now();
@@ -186,6 +186,48 @@ export class SequenceModel implements BaseModel {
           }
           if (batchWeight === 0) continue;
           const batchSeed = dropoutRng.int(0, 0x3fffffff);
+          if (pool !== undefined && n >= 2 * (pool.replicas + 1)) {
+            const share = (a: number, b: number, seed: number): TrainShare => ({
+              n: b - a,
+              x: xBuffer.slice(a * width, b * width),
+              y: yBuffer.slice(a * NUM_CLASSES, b * NUM_CLASSES),
+              w: wBuffer.slice(a, b),
+              batchWeight,
+              dropout: ep.dropout,
+              seed,
+            });
+            const parts = pool.replicas + 1;
+            const bound = (k: number): number => Math.floor((k * n) / parts);
+            const remote = pool.gradients(
+              fitted.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array)),
+              Array.from({ length: pool.replicas }, (_, k) => share(bound(k + 1), bound(k + 2), batchSeed + k + 1)),
+            );
+            // share 0 here while the replicas compute theirs
+            const local = tf.tidy(() =>
+              shareGradients(tf, this.#family, fitted.variables, fitted.weights, hp, share(0, bound(1), batchSeed), steps, features),
+            );
+            try {
+              const replies = await remote;
+              tf.tidy(() => {
+                const grads: NamedTensorMap = {};
+                fitted.variables.forEach((v, i) => {
+                  let g = tf.clone(local.grads[v.name] as Tensor);
+                  for (const r of replies) g = tf.add(g, tf.tensor(r.grads[i] as Float32Array, v.shape));
+                  grads[v.name] = g;
+                });
+                const clipped = ep.gradClipNorm > 0 ? clipByGlobalNorm(tf, grads, ep.gradClipNorm) : grads;
+                optimizer.applyGradients(clipped as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+                const value = replies.reduce<Scalar>((a, r) => tf.add(a, r.loss), local.value);
+                const next = tf.add(tf.mul(value, batchWeight), lossSum ?? 0) as Scalar;
+                lossSum?.dispose();
+                lossSum = tf.keep(next);
+                weightSum += batchWeight;
+              });
+            } finally {
+              tf.dispose([local.value, ...Object.values(local.grads)]);
+            }
+            continue;
+          }
           let calls = 0;
           const ctx: ForwardContext = {
             training: true,
@@ -235,13 +277,14 @@ export class SequenceModel implements BaseModel {
       throw error;
     } finally {
       optimizer.dispose();
+      await pool?.dispose();
     }
     let bestEpoch = history.length - 1;
     if (restoreBest && best !== undefined) {
       restore(tf, fitted, best.weights);
       bestEpoch = best.epoch;
     }
-    fitted.runtime = { backend, tfjs: tf.version.tfjs };
+    fitted.runtime = { backend, ...(threads !== undefined ? { threads } : {}), tfjs: tf.version.tfjs };
     const importance = this.#importance(fitted, reader);
     if (importance !== undefined) fitted.featureImportance = importance;
     this.#fitted = fitted;
@@ -265,7 +308,32 @@ export class SequenceModel implements BaseModel {
         { hint: 'Predict with the same feature columns and lookback the model was trained on.' },
       );
     }
+    const threads = sequenceThreads();
+    const chunk = this.#chunk(fitted, reader.rows);
+    const backend = fitted.tf.getBackend();
+    // Threads pay for their start and the chunk copies only with a full chunk for each of them.
+    if (threads > 1 && reader.rows >= threads * PREDICT_CHUNK && (backend === 'wasm' || backend === 'cpu') && (await this.#registered())) {
+      fitted.pool ??= PredictPool.start(threads, {
+        family: this.name,
+        backend,
+        hyperparameters: this.hyperparameters,
+        params: snapshotParams(fitted),
+        steps: fitted.steps,
+        features: fitted.features,
+      }).catch(() => undefined); // a family the workers do not know, or no worker threads: one thread
+      const pool = await fitted.pool;
+      if (pool !== undefined) {
+        const p = new Float32Array(reader.rows * NUM_CLASSES);
+        await pool.predict(reader, chunk, p);
+        return { rows: reader.rows, p };
+      }
+    }
     return { rows: reader.rows, p: this.#predictWith(fitted, reader) };
+  }
+
+  /** Worker threads that predict large inputs for this model: 1 until a large predict started them, or where they cannot run. */
+  async predictThreads(): Promise<number> {
+    return (await this.#fitted?.pool)?.threads ?? 1;
   }
 
   async predict(input: ModelRows): Promise<Uint8Array> {
@@ -344,11 +412,16 @@ export class SequenceModel implements BaseModel {
         hint: 'Save the model again.',
       });
     }
-    const { tf, backend } = await selectTfjsBackend();
+    const { tf, backend, threads } = await selectTfjsBackend();
     const saved = (header.extra?.['runtime'] ?? {}) as Record<string, string | number | boolean>;
     const featureNames = header.featureNames ?? Array.from({ length: features }, (_, j) => `f${j}`);
     this.#release();
-    const fitted = this.#materialise(tf, params, { steps, features, featureNames, runtime: { ...saved, backend } });
+    const fitted = this.#materialise(tf, params, {
+      steps,
+      features,
+      featureNames,
+      runtime: { ...saved, backend, ...(threads !== undefined ? { threads } : {}) },
+    });
     const importance = header.extra?.['featureImportance'] as Record<string, number> | undefined;
     if (importance !== undefined) fitted.featureImportance = importance;
     this.#fitted = fitted;
@@ -380,6 +453,7 @@ export class SequenceModel implements BaseModel {
 
   #release(): void {
     if (this.#fitted !== undefined) disposeFitted(this.#fitted);
+    void this.#fitted?.pool?.then((pool) => pool?.dispose());
     this.#fitted = undefined;
   }
 
@@ -389,23 +463,63 @@ export class SequenceModel implements BaseModel {
     return { tf, variables, names: params.map((p) => p.name), weights, ...rest };
   }
 
+  /**
+   * Replicas for data-parallel training (TRIBAR_SEQUENCE_THREADS − 1) for a fit of at least MIN_PARALLEL_TRAIN
+   * values of a registered family on wasm or cpu; undefined (one thread) otherwise or where they cannot start (logged).
+   */
+  async #trainPool(
+    backend: string,
+    params: readonly ParamInit[],
+    values: number,
+    steps: number,
+    features: number,
+    logger: ReturnType<typeof silentLogger>,
+  ): Promise<TrainPool | undefined> {
+    const replicas = sequenceThreads() - 1;
+    if (replicas < 1 || values < MIN_PARALLEL_TRAIN || (backend !== 'wasm' && backend !== 'cpu') || !(await this.#registered()))
+      return undefined;
+    try {
+      const pool = await TrainPool.start(replicas, {
+        role: 'train',
+        family: this.name,
+        backend,
+        hyperparameters: this.hyperparameters,
+        params: [...params],
+        steps,
+        features,
+      });
+      logger.info({ threads: replicas + 1 }, `${this.name}: training on ${replicas + 1} threads`);
+      return pool;
+    } catch (error) {
+      logger.warn({ error: error instanceof Error ? error.message : String(error) }, `${this.name}: training on one thread`);
+      return undefined;
+    }
+  }
+
+  /** Whether the family is the registered one of its name (the pool's workers run the registered family by name). */
+  async #registered(): Promise<boolean> {
+    // imported when needed: index.ts re-exports this module
+    const { SEQUENCE_FAMILIES } = await import('./index.js');
+    return SEQUENCE_FAMILIES.includes(this.#family);
+  }
+
+  /** Windows per forward pass when predicting `rows` windows (the family's bound, at most PREDICT_CHUNK). */
+  #chunk(fitted: Fitted, rows: number): number {
+    const perPass = this.#family.windowsPerPass?.(this.hyperparameters, fitted.steps, fitted.features) ?? PREDICT_CHUNK;
+    return Math.max(1, Math.min(PREDICT_CHUNK, perPass, rows));
+  }
+
   #predictWith(fitted: Fitted, reader: WindowReader): Float32Array {
     const { tf, steps, features } = fitted;
     const out = new Float32Array(reader.rows * NUM_CLASSES);
-    const perPass = this.#family.windowsPerPass?.(this.hyperparameters, steps, features) ?? PREDICT_CHUNK;
-    const chunk = Math.max(1, Math.min(PREDICT_CHUNK, perPass, reader.rows));
+    const chunk = this.#chunk(fitted, reader.rows);
     const buffer = new Float32Array(chunk * steps * features);
     const positions = new Int32Array(chunk);
     for (let start = 0; start < reader.rows; start += chunk) {
       const n = Math.min(chunk, reader.rows - start);
       for (let i = 0; i < n; i++) positions[i] = start + i;
       reader.read(positions.subarray(0, n), buffer);
-      const p = tf.tidy(() => {
-        const xs = tf.tensor3d(buffer.subarray(0, n * steps * features), [n, steps, features]);
-        return tf.softmax(lastLogits(tf, this.#family.forward(tf, fitted.weights, xs, this.hyperparameters, inference)));
-      });
-      out.set(p.dataSync() as Float32Array, start * NUM_CLASSES);
-      p.dispose();
+      out.set(predictBatch(tf, this.#family, fitted.weights, this.hyperparameters, buffer, n, steps, features), start * NUM_CLASSES);
     }
     return out;
   }
@@ -438,16 +552,6 @@ export class SequenceModel implements BaseModel {
     }
     return this.#fitted;
   }
-}
-
-/** Scale all gradients by min(1, max / ‖g‖₂) over every parameter together (torch's clip_grad_norm_). */
-function clipByGlobalNorm(tf: Tfjs, grads: NamedTensorMap, max: number): NamedTensorMap {
-  const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k] as Tensor)))));
-  const scale = tf.minimum(1, tf.div(max, tf.add(norm, 1e-6)));
-  const out: NamedTensorMap = {};
-  for (const k of names) out[k] = tf.mul(grads[k] as Tensor, scale);
-  return out;
 }
 
 function snapshot(fitted: Fitted): Float32Array[] {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as TfjsNamespace from '@tensorflow/tfjs';
 import type * as TfjsWasm from '@tensorflow/tfjs-backend-wasm';
+import { installPthreadShims, wasmThreadCount } from './wasm-threads.js';
 
 export type Tfjs = typeof TfjsNamespace;
 
@@ -26,6 +27,8 @@ export interface TfjsSelection {
   tf: Tfjs;
   /** tfjs's own name of the backend in use: `tensorflow`, `webgpu`, `wasm` or `cpu`. */
   backend: string;
+  /** XNNPACK's threads on the wasm backend (1: the single-threaded SIMD binary); absent on the others. */
+  threads?: number;
   tried: BackendAttempt[];
 }
 
@@ -43,6 +46,11 @@ export interface SelectTfjsBackendOptions {
    * {@link hasGpuDevice}; tests inject it.
    */
   gpuDevicePresent?: () => boolean;
+  /**
+   * Threads of the wasm backend (its threaded SIMD binary when > 1; see `wasm-threads.ts`). Defaults to
+   * `TRIBAR_XNNPACK_THREADS`, default 1 (see `wasmThreadCount`). Fixed once wasm initialised.
+   */
+  wasmThreads?: number;
 }
 
 /** Linux: a DRM render node (/dev/dri/renderD*) or an NVIDIA device (/dev/nvidia0); other platforms: assume one may exist. */
@@ -142,7 +150,8 @@ async function tryCandidate(
   name: string,
   importer: (specifier: string) => Promise<unknown>,
   gpuDevicePresent: () => boolean,
-): Promise<string> {
+  threads: number,
+): Promise<{ backend: string; threads?: number }> {
   const nodePackage = NODE_PACKAGES[name];
   if (nodePackage !== undefined) {
     await importer(nodePackage);
@@ -150,23 +159,32 @@ async function tryCandidate(
       throw new Error(`${nodePackage} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs (version mismatch?)`);
     }
     await activate(tf, 'tensorflow');
-    return 'tensorflow';
+    return { backend: 'tensorflow' };
   }
   if (name === 'webgpu') {
     await activateWebgpu(tf, importer, gpuDevicePresent);
-    return 'webgpu';
+    return { backend: 'webgpu' };
   }
   if (name === 'wasm') {
     const wasm = (await importer('@tensorflow/tfjs-backend-wasm')) as typeof TfjsWasm;
     // In Node the .wasm binaries are read from disk: point the backend at the installed package's dist/.
-    const packageJson = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-    wasm.setWasmPaths(`${join(dirname(packageJson), 'dist')}/`);
-    await activate(tf, 'wasm');
-    return 'wasm';
+    const packageRoot = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    wasm.setWasmPaths(`${join(packageRoot, 'dist')}/`);
+    if (threads > 1 && typeof wasm.setThreadsCount === 'function') {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      wasm.setThreadsCount(threads);
+      const restore = installPthreadShims(packageRoot, threads);
+      try {
+        await activate(tf, 'wasm');
+      } finally {
+        restore();
+      }
+    } else await activate(tf, 'wasm');
+    return { backend: 'wasm', threads: wasmThreadsInUse(wasm) };
   }
   if (name === 'cpu') {
     await activate(tf, 'cpu');
-    return 'cpu';
+    return { backend: 'cpu' };
   }
   throw new Error(`unknown tfjs backend '${name}'`);
 }
@@ -195,12 +213,14 @@ async function select(options: SelectTfjsBackendOptions): Promise<TfjsSelection>
     'The neural model families (mlp, lstm, gru, tcn, transformer, patchtst, nhits, tft)',
   );
   const tried: BackendAttempt[] = [];
+  const wantThreads = options.wasmThreads ?? wasmThreadCount();
   for (const name of names) {
     try {
-      const backend = await tryCandidate(tf, name, importer, options.gpuDevicePresent ?? hasGpuDevice);
+      const { backend, threads } = await tryCandidate(tf, name, importer, options.gpuDevicePresent ?? hasGpuDevice, wantThreads);
       tried.push({ name, ok: true });
-      logger.info({ backend, tried }, `tfjs backend: ${backend}`);
-      return { tf, backend, tried };
+      const label = threads === undefined ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'})`;
+      logger.info({ backend, ...(threads !== undefined ? { threads } : {}), tried }, `tfjs backend: ${label}`);
+      return { tf, backend, ...(threads !== undefined ? { threads } : {}), tried };
     } catch (error) {
       tried.push({ name, ok: false, reason: reasonOf(error) });
     }
@@ -209,6 +229,16 @@ async function select(options: SelectTfjsBackendOptions): Promise<TfjsSelection>
   throw new UsageError(`no tfjs backend could be initialised (${summary})`, {
     hint: forced ? 'Unset TRIBAR_TFJS_BACKEND or install what it names.' : 'Reinstall @tensorflow/tfjs (the cpu backend ships with it).',
   });
+}
+
+/** XNNPACK's thread count as the initialised wasm backend reports it (1 when it cannot say). */
+function wasmThreadsInUse(wasm: unknown): number {
+  const get = (wasm as Partial<typeof TfjsWasm> | undefined)?.getThreadsCount;
+  try {
+    return typeof get === 'function' ? Math.max(1, get()) : 1;
+  } catch {
+    return 1;
+  }
 }
 
 const memo = new Map<string, Promise<TfjsSelection>>();
@@ -220,7 +250,7 @@ const memo = new Map<string, Promise<TfjsSelection>>();
  */
 export function selectTfjsBackend(options: SelectTfjsBackendOptions = {}): Promise<TfjsSelection> {
   if (options.importer !== undefined) return select(options);
-  const key = `${process.env['TRIBAR_TFJS_BACKEND'] ?? ''}|${options.override ?? ''}|${(options.prefer ?? TFJS_BACKEND_ORDER).join(',')}`;
+  const key = `${process.env['TRIBAR_TFJS_BACKEND'] ?? ''}|${options.override ?? ''}|${(options.prefer ?? TFJS_BACKEND_ORDER).join(',')}|${options.wasmThreads ?? process.env['TRIBAR_XNNPACK_THREADS'] ?? ''}`;
   let pending = memo.get(key);
   if (pending === undefined) {
     pending = select(options);
