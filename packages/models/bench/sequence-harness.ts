@@ -135,7 +135,7 @@ export function cpuSeconds(usage: NodeJS.CpuUsage): number {
 
 export interface ChildResult {
   backend: string;
-  /** The sequence engine's threads (TRIBAR_SEQUENCE_THREADS). */
+  /** The sequence engine's threads (TRIBAR_SEQUENCE_THREADS for inference, TRIBAR_SEQUENCE_TRAIN_THREADS for training). */
   threads: number;
   /** XNNPACK's threads inside wasm (TRIBAR_XNNPACK_THREADS). */
   xnnpack: number;
@@ -156,7 +156,10 @@ export function spawnChild(
   threads?: number,
 ): ChildResult | string {
   const env: NodeJS.ProcessEnv = { ...process.env, SEQUENCE_BENCH_CHILD: items.join(','), SEQUENCE_BENCH_RUNS: String(runs) };
-  if (threads !== undefined) env['TRIBAR_SEQUENCE_THREADS'] = String(threads);
+  if (threads !== undefined) {
+    env['TRIBAR_SEQUENCE_THREADS'] = String(threads);
+    env['TRIBAR_SEQUENCE_TRAIN_THREADS'] = String(threads);
+  }
   if (backend === undefined) delete env['TRIBAR_TFJS_BACKEND'];
   else env['TRIBAR_TFJS_BACKEND'] = backend;
   const run = spawnSync(process.execPath, [...process.execArgv, script], {

@@ -4,10 +4,10 @@ import { lstmFamily } from '../src/internal/sequence/lstm.js';
 import { MIN_PARALLEL_TRAIN } from '../src/internal/sequence/train-pool.js';
 import { orderTask } from './seq-task.js';
 
-const saved = process.env['TRIBAR_SEQUENCE_THREADS'];
+const saved = process.env['TRIBAR_SEQUENCE_TRAIN_THREADS'];
 afterEach(() => {
-  if (saved === undefined) delete process.env['TRIBAR_SEQUENCE_THREADS'];
-  else process.env['TRIBAR_SEQUENCE_THREADS'] = saved;
+  if (saved === undefined) delete process.env['TRIBAR_SEQUENCE_TRAIN_THREADS'];
+  else process.env['TRIBAR_SEQUENCE_TRAIN_THREADS'] = saved;
 });
 
 describe('data-parallel training on worker replicas', () => {
@@ -18,7 +18,7 @@ describe('data-parallel training on worker replicas', () => {
     const probe = orderTask(400, 30, 24, 2);
     const hp = { hiddenSize: 8, layers: 1, maxEpochs: 2, batchSize: 256, learningRate: 0.01, dropout: 0 };
     const fit = async (threads: string) => {
-      process.env['TRIBAR_SEQUENCE_THREADS'] = threads;
+      process.env['TRIBAR_SEQUENCE_TRAIN_THREADS'] = threads;
       const messages: string[] = [];
       const logger = {
         child: () => logger,

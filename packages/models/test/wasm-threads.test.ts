@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MAX_WASM_THREADS, sequenceThreads, wasmThreadCount } from '../src/internal/tfjs/wasm-threads.js';
+import { MAX_WASM_THREADS, sequenceThreads, sequenceTrainThreads, wasmThreadCount } from '../src/internal/tfjs/wasm-threads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -51,14 +51,17 @@ function child(threads: number): { threads: number; hash: string } {
 }
 
 describe('threaded wasm backend', () => {
-  it('reads TRIBAR_XNNPACK_THREADS (default 1) and TRIBAR_SEQUENCE_THREADS (default every core) and rejects what is not a thread count', () => {
+  it('reads TRIBAR_XNNPACK_THREADS (default 1), TRIBAR_SEQUENCE_THREADS (default every core) and TRIBAR_SEQUENCE_TRAIN_THREADS (default 1) and rejects what is not a thread count', () => {
     expect(wasmThreadCount('')).toBe(1);
     expect(wasmThreadCount(' 3 ')).toBe(3);
     expect(sequenceThreads('2')).toBe(2);
     expect(sequenceThreads('')).toBe(Math.min(availableParallelism(), MAX_WASM_THREADS));
+    expect(sequenceTrainThreads(undefined)).toBe(1);
+    expect(sequenceTrainThreads('2')).toBe(2);
     for (const bad of ['0', '-2', '1.5', 'two', String(MAX_WASM_THREADS + 1)]) {
       expect(() => wasmThreadCount(bad)).toThrow(/TRIBAR_XNNPACK_THREADS/);
       expect(() => sequenceThreads(bad)).toThrow(/TRIBAR_SEQUENCE_THREADS/);
+      expect(() => sequenceTrainThreads(bad)).toThrow(/TRIBAR_SEQUENCE_TRAIN_THREADS/);
     }
   });
 

@@ -4,7 +4,7 @@ import { argmaxRows, balancedClassWeights, checkLabels, lastAxisNames, weightedL
 import { readModelFile, readModelHeader, writeModelDir } from '../model-dir.js';
 import { resolveHyperparameters } from '../registry.js';
 import { selectTfjsBackend } from '../tfjs/backend.js';
-import { sequenceThreads } from '../tfjs/wasm-threads.js';
+import { sequenceThreads, sequenceTrainThreads } from '../tfjs/wasm-threads.js';
 import type { Tfjs } from '../tfjs/backend.js';
 import { NUM_CLASSES } from '../types.js';
 import type {
@@ -284,7 +284,12 @@ export class SequenceModel implements BaseModel {
       restore(tf, fitted, best.weights);
       bestEpoch = best.epoch;
     }
-    fitted.runtime = { backend, ...(threads !== undefined ? { threads } : {}), tfjs: tf.version.tfjs };
+    fitted.runtime = {
+      backend,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(pool !== undefined ? { trainThreads: pool.replicas + 1 } : {}),
+      tfjs: tf.version.tfjs,
+    };
     const importance = this.#importance(fitted, reader);
     if (importance !== undefined) fitted.featureImportance = importance;
     this.#fitted = fitted;
@@ -464,7 +469,7 @@ export class SequenceModel implements BaseModel {
   }
 
   /**
-   * Replicas for data-parallel training (TRIBAR_SEQUENCE_THREADS − 1) for a fit of at least MIN_PARALLEL_TRAIN
+   * Replicas for data-parallel training (TRIBAR_SEQUENCE_TRAIN_THREADS − 1) for a fit of at least MIN_PARALLEL_TRAIN
    * values of a registered family on wasm or cpu; undefined (one thread) otherwise or where they cannot start (logged).
    */
   async #trainPool(
@@ -475,7 +480,7 @@ export class SequenceModel implements BaseModel {
     features: number,
     logger: ReturnType<typeof silentLogger>,
   ): Promise<TrainPool | undefined> {
-    const replicas = sequenceThreads() - 1;
+    const replicas = sequenceTrainThreads() - 1;
     if (replicas < 1 || values < MIN_PARALLEL_TRAIN || (backend !== 'wasm' && backend !== 'cpu') || !(await this.#registered()))
       return undefined;
     try {

@@ -55,12 +55,20 @@ export function wasmThreadCount(env: string | undefined = process.env['TRIBAR_XN
 }
 
 /**
- * Threads of the sequence engine's worker pools (training replicas, inference workers):
- * `TRIBAR_SEQUENCE_THREADS`, default the machine's available parallelism (at most 8); 1 keeps all work
- * on the calling thread.
+ * Threads of the sequence engine's inference pool: `TRIBAR_SEQUENCE_THREADS`, default the machine's available
+ * parallelism (at most 8); 1 keeps all work on the calling thread. The probabilities are the same bits for any count.
  */
 export function sequenceThreads(env: string | undefined = process.env['TRIBAR_SEQUENCE_THREADS']): number {
   return parseThreads('TRIBAR_SEQUENCE_THREADS', env, Math.max(1, Math.min(os.availableParallelism(), MAX_WASM_THREADS)));
+}
+
+/**
+ * Threads that train a sequence model (data-parallel replicas): `TRIBAR_SEQUENCE_TRAIN_THREADS`, default 1. Opt-in,
+ * not the core count: the batch's shares and their dropout masks depend on it, so the same seed and config would
+ * train a different model on a machine with more cores (the count is recorded in the model's `runtime.trainThreads`).
+ */
+export function sequenceTrainThreads(env: string | undefined = process.env['TRIBAR_SEQUENCE_TRAIN_THREADS']): number {
+  return parseThreads('TRIBAR_SEQUENCE_TRAIN_THREADS', env, 1);
 }
 
 interface LoadMessage {
