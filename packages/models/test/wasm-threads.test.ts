@@ -42,8 +42,8 @@ function child(threads: number): { threads: number; hash: string } {
     cwd: join(here, '..'),
     env: { ...process.env, TRIBAR_XNNPACK_THREADS: String(threads), TRIBAR_TFJS_BACKEND: 'wasm' },
     encoding: 'utf8',
-    // a pthread that kept the process alive would hang here: fail instead
-    timeout: 300_000,
+    // a pthread that kept the process alive would hang here (spawnSync blocks the hang limit): fail at that limit instead
+    timeout: 600_000,
   });
   expect(run.signal, run.stderr).toBeNull();
   expect(run.status, run.stderr).toBe(0);
