@@ -81,7 +81,7 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
   const hess = Array.from({ length: NUM_CLASSES }, float32);
   const sample = new Uint32Array(rows);
   const idx = shared ? new Uint32Array(new SharedArrayBuffer(rows * 4)) : new Uint32Array(rows);
-  const spare = new Uint32Array(rows);
+  const spare = shared ? new Uint32Array(new SharedArrayBuffer(rows * 4)) : new Uint32Array(rows);
   const scratch = newScratch(rows);
   const histSize = binned.totalBins * SLOTS;
   const splitParams = {
@@ -92,7 +92,7 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
     minGainToSplit: params.minGainToSplit,
   };
   const workers = shared
-    ? await HistogramWorkers.start(threads, { binned, grad, hess, idx }, splitParams, options.minParallelNode)
+    ? await HistogramWorkers.start(threads, { binned, grad, hess, idx, spare }, splitParams, options.minParallelNode)
     : undefined;
   try {
     return await rounds();
@@ -110,7 +110,7 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
     const runner = (features: Int32Array, g: Float32Array, h: Float32Array): NodeRunner =>
       workers !== undefined
         ? workers.runner(features, g, h)
-        : new LocalRunner({ ...binned, features, featureCount: features.length, params: splitParams }, g, h, scratch.gh);
+        : new LocalRunner({ ...binned, features, featureCount: features.length, params: splitParams }, g, h, scratch.gh, idx, spare);
 
     const trees: Tree[] = [];
     const history: EpochLog[] = [];
@@ -133,7 +133,6 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
           features,
           runner: runner(features, grad[c] as Float32Array, hess[c] as Float32Array),
           pool,
-          spare,
         };
         const grown: GrownTree = params.growPolicy === 'symmetric' ? growSymmetric(input, grow) : growTree(input, grow, params.growPolicy);
         trees.push(grown.tree);

@@ -25,8 +25,6 @@ export interface GrowInput {
   /** Builds histograms (and finds splits) over the tree's features and class gradients. */
   runner: NodeRunner;
   pool: HistogramPool;
-  /** Scratch for partitioning, at least `count` long. */
-  spare: Uint32Array;
 }
 
 /** A leaf's rows and output, to update the training margins without walking the tree. */
@@ -113,24 +111,7 @@ function keepIfSplittable(input: GrowInput, node: GrowNode): void {
 
 /** Partition the node's rows by its split: left rows first, both halves in ascending order. Returns the boundary. */
 export function partition(input: GrowInput, begin: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
-  const { idx, spare } = input;
-  const { rows, bins } = input.binned;
-  const column = feature * rows;
-  const dl = defaultLeft ? 1 : 0;
-  let write = begin;
-  let right = 0;
-  // Branch-free: every row is written to both sides and only the matching side's cursor moves.
-  for (let i = begin; i < end; i++) {
-    const r = idx[i] as number;
-    const b = bins[column + r] as number;
-    const left = b === 0 ? dl : b <= bin ? 1 : 0;
-    idx[write] = r;
-    spare[right] = r;
-    write += left;
-    right += 1 - left;
-  }
-  idx.set(spare.subarray(0, right), write);
-  return write;
+  return input.runner.partition({ feature, bin, defaultLeft }, begin, end);
 }
 
 /**

@@ -88,6 +88,113 @@ export interface NodeRunner {
   /** The gradient and hessian sums of rows, summed in row order. */
   sums(rows: NodeRows): { G: number; H: number };
   run(request: NodeRequest): NodeResult;
+  /** Partition `idx[begin, end)` by a split (`partitionRows`); returns the boundary. */
+  partition(split: RowSplit, begin: number, end: number): number;
+}
+
+/** A split as the partition sees it: value bins 1..bin go left, missing (bin 0) to defaultLeft. */
+export interface RowSplit {
+  feature: number;
+  bin: number;
+  defaultLeft: boolean;
+}
+
+/** Rows per block of a parallel partition (a node of fewer than two blocks is partitioned on one thread). */
+export const PARTITION_BLOCK = 16_384;
+
+/**
+ * Partition `idx[begin, end)` by a split, stably: left rows first, both halves in ascending
+ * order; `spare` is scratch. Returns the boundary.
+ */
+export function partitionRows(
+  bins: Uint8Array,
+  rows: number,
+  split: RowSplit,
+  idx: Uint32Array,
+  spare: Uint32Array,
+  begin: number,
+  end: number,
+): number {
+  const column = split.feature * rows;
+  const bin = split.bin;
+  const dl = split.defaultLeft ? 1 : 0;
+  let write = begin;
+  let right = 0;
+  // Branch-free: every row is written to both sides and only the matching side's cursor moves.
+  for (let i = begin; i < end; i++) {
+    const r = idx[i] as number;
+    const b = bins[column + r] as number;
+    const left = b === 0 ? dl : b <= bin ? 1 : 0;
+    idx[write] = r;
+    spare[right] = r;
+    write += left;
+    right += 1 - left;
+  }
+  idx.set(spare.subarray(0, right), write);
+  return write;
+}
+
+/**
+ * One block of a parallel partition: the left rows of `idx[from, to)` go to `spare[from, …)`, the
+ * right rows are compacted in place to `idx[from, …)`, both in order. Returns the left count.
+ */
+export function partitionBlock(
+  bins: Uint8Array,
+  rows: number,
+  split: RowSplit,
+  idx: Uint32Array,
+  spare: Uint32Array,
+  from: number,
+  to: number,
+): number {
+  const column = split.feature * rows;
+  const bin = split.bin;
+  const dl = split.defaultLeft ? 1 : 0;
+  let l = from;
+  let r = from;
+  for (let i = from; i < to; i++) {
+    const row = idx[i] as number;
+    const b = bins[column + row] as number;
+    const left = b === 0 ? dl : b <= bin ? 1 : 0;
+    spare[l] = row;
+    idx[r] = row;
+    l += left;
+    r += 1 - left;
+  }
+  return l - from;
+}
+
+/** Put the partitioned blocks of `idx[begin, end)` together (all lefts, then all rights, in order); returns the boundary. */
+export function assemblePartition(
+  idx: Uint32Array,
+  spare: Uint32Array,
+  begin: number,
+  end: number,
+  lefts: Int32Array,
+  block: number,
+): number {
+  const blocks = Math.ceil((end - begin) / block);
+  let mid = begin;
+  for (let b = 0; b < blocks; b++) {
+    const from = begin + b * block;
+    const to = Math.min(from + block, end);
+    const l = lefts[b] as number;
+    // The block's rights beside its lefts in spare: every piece then moves from spare to idx.
+    spare.set(idx.subarray(from, to - l), from + l);
+    mid += l;
+  }
+  let lw = begin;
+  let rw = mid;
+  for (let b = 0; b < blocks; b++) {
+    const from = begin + b * block;
+    const to = Math.min(from + block, end);
+    const l = lefts[b] as number;
+    idx.set(spare.subarray(from, from + l), lw);
+    idx.set(spare.subarray(from + l, to), rw);
+    lw += l;
+    rw += to - from - l;
+  }
+  return mid;
 }
 
 /** The per-chunk splits of a finished job, merged in feature order. */
@@ -109,12 +216,22 @@ export class LocalRunner implements NodeRunner {
   readonly #gh: Float64Array;
   readonly #results: Float64Array;
 
-  constructor(space: JobSpace, grad: Float32Array, hess: Float32Array, gh: Float64Array) {
+  readonly #idx: Uint32Array;
+  readonly #spare: Uint32Array;
+
+  /** `idx` holds the tree's rows (partitioned in place), `spare` is as long (scratch). */
+  constructor(space: JobSpace, grad: Float32Array, hess: Float32Array, gh: Float64Array, idx: Uint32Array, spare: Uint32Array) {
     this.#space = space;
+    this.#idx = idx;
+    this.#spare = spare;
     this.#grad = grad;
     this.#hess = hess;
     this.#gh = gh;
     this.#results = new Float64Array(chunkCount(space.featureCount) * CHUNK_RESULT);
+  }
+
+  partition(split: RowSplit, begin: number, end: number): number {
+    return partitionRows(this.#space.bins, this.#space.rows, split, this.#idx, this.#spare, begin, end);
   }
 
   sums(rows: NodeRows): { G: number; H: number } {

@@ -11,18 +11,22 @@ import { UsageError, workerEntryUrl } from '@tribar/core';
 import type { BinnedMatrix } from './binning.js';
 import { gatherGradients, newScratch, type NodeRows, type Scratch } from './histogram.js';
 import {
+  assemblePartition,
   CHUNK_RESULT,
   chunkCount,
   LocalRunner,
   mergeChunks,
+  PARTITION_BLOCK,
+  partitionBlock,
   runChunk,
   type ChunkJob,
   type JobSpace,
   type NodeRequest,
   type NodeResult,
   type NodeRunner,
+  type RowSplit,
 } from './job.js';
-import { CONTROL, controlSlots, TOTALS_SLOTS, type WorkerInit } from './protocol.js';
+import { CONTROL, controlSlots, JOB_NODE, JOB_PARTITION, TOTALS_SLOTS, type WorkerInit } from './protocol.js';
 import type { SplitParams } from './split.js';
 
 /** Below rows × features this large, the data is binned and boosted on one thread. */
@@ -46,6 +50,13 @@ export interface SharedState {
   grad: Float32Array[];
   hess: Float32Array[];
   idx: Uint32Array;
+  /** Partition scratch, as long as idx. */
+  spare: Uint32Array;
+}
+
+/** Rows per partition block: PARTITION_BLOCK, or 64 when every node is to be split across the threads (tests). */
+function partitionBlockFor(minNode: number): number {
+  return minNode === 0 ? 64 : PARTITION_BLOCK;
 }
 
 /** A Float64Array on shared memory. */
@@ -60,6 +71,7 @@ export class HistogramWorkers {
   readonly #totals: Float64Array;
   readonly #results: Float64Array;
   readonly #features: Int32Array;
+  readonly #lefts: Int32Array;
   readonly #histIds = new Map<ArrayBufferLike, number>();
   readonly #state: SharedState;
   readonly #params: SplitParams;
@@ -70,7 +82,7 @@ export class HistogramWorkers {
   private constructor(
     workers: Worker[],
     ports: MessagePort[],
-    blocks: { control: Int32Array; totals: Float64Array; results: Float64Array; features: Int32Array },
+    blocks: { control: Int32Array; totals: Float64Array; results: Float64Array; features: Int32Array; lefts: Int32Array },
     state: SharedState,
     params: SplitParams,
     minNode: number,
@@ -81,6 +93,7 @@ export class HistogramWorkers {
     this.#totals = blocks.totals;
     this.#results = blocks.results;
     this.#features = blocks.features;
+    this.#lefts = blocks.lefts;
     this.#state = state;
     this.#params = params;
     this.#scratch = newScratch(state.binned.rows);
@@ -96,6 +109,7 @@ export class HistogramWorkers {
       totals: sharedFloat64(TOTALS_SLOTS),
       results: sharedFloat64(Math.max(chunkCount(binned.cols), 1) * CHUNK_RESULT),
       features: new Int32Array(new SharedArrayBuffer(Math.max(binned.cols, 1) * 4)),
+      lefts: new Int32Array(new SharedArrayBuffer(Math.max(Math.ceil(binned.rows / partitionBlockFor(minNode)), 1) * 4)),
     };
     const workers: Worker[] = [];
     const ports: MessagePort[] = [];
@@ -115,6 +129,8 @@ export class HistogramWorkers {
         grad: state.grad.map((g) => g.buffer as SharedArrayBuffer),
         hess: state.hess.map((h) => h.buffer as SharedArrayBuffer),
         idx: state.idx.buffer as SharedArrayBuffer,
+        spare: state.spare.buffer as SharedArrayBuffer,
+        lefts: blocks.lefts.buffer as SharedArrayBuffer,
         features: blocks.features.buffer as SharedArrayBuffer,
         params: { ...params },
       };
@@ -168,14 +184,32 @@ export class HistogramWorkers {
       featureCount: features.length,
       params: this.#params,
     };
-    const local = new LocalRunner(space, grad, hess, this.#scratch.gh);
+    const local = new LocalRunner(space, grad, hess, this.#scratch.gh, state.idx, state.spare);
     const chunks = chunkCount(features.length);
     return {
       sums: (rows: NodeRows) => local.sums(rows),
+      partition: (split: RowSplit, begin: number, end: number): number => {
+        const block = partitionBlockFor(this.#minNode);
+        if (end - begin < 2 * block) return local.partition(split, begin, end);
+        const control = this.#control;
+        control[CONTROL.KIND] = JOB_PARTITION;
+        control[CONTROL.BEGIN] = begin;
+        control[CONTROL.END] = end;
+        control[CONTROL.SPLIT_FEATURE] = split.feature;
+        control[CONTROL.SPLIT_BIN] = split.bin;
+        control[CONTROL.DEFAULT_LEFT] = split.defaultLeft ? 1 : 0;
+        control[CONTROL.BLOCK] = block;
+        this.#post(Math.ceil((end - begin) / block), (b) => {
+          const from = begin + b * block;
+          this.#lefts[b] = partitionBlock(binned.bins, binned.rows, split, state.idx, state.spare, from, Math.min(from + block, end));
+        });
+        return assemblePartition(state.idx, state.spare, begin, end, this.#lefts, block);
+      },
       run: (request: NodeRequest): NodeResult => {
         const { rows } = request;
         if ((rows.end - rows.begin) * features.length < this.#minNode || chunks < 2) return local.run(request);
         const control = this.#control;
+        control[CONTROL.KIND] = JOB_NODE;
         control[CONTROL.HIST] = this.#histId(request.hist);
         control[CONTROL.PARENT] = request.parent === undefined ? -1 : this.#histId(request.parent);
         control[CONTROL.BEGIN] = rows.begin;
@@ -191,10 +225,6 @@ export class HistogramWorkers {
         totals[3] = request.sibling?.G ?? 0;
         totals[4] = request.sibling?.H ?? 0;
         totals[5] = request.sibling?.N ?? 0;
-        Atomics.store(control, CONTROL.CLAIM, 0);
-        const seq = ++this.#seq;
-        Atomics.store(control, CONTROL.COMMAND, seq);
-        Atomics.notify(control, CONTROL.COMMAND);
         // This thread takes chunks too, from the first.
         const job: ChunkJob = {
           hist: request.hist,
@@ -208,20 +238,34 @@ export class HistogramWorkers {
           sibling: request.sibling,
         };
         const gh = this.#scratch.gh;
-        gatherGradients(grad, hess, rows.idx, rows.begin, rows.end, gh);
-        for (;;) {
-          const chunk = Atomics.add(control, CONTROL.CLAIM, 1);
-          if (chunk >= chunks) break;
+        let gathered = false;
+        this.#post(chunks, (chunk) => {
+          if (!gathered) gatherGradients(grad, hess, rows.idx, rows.begin, rows.end, gh);
+          gathered = true;
           runChunk(space, job, chunk, gh, this.#results);
-        }
-        for (let k = 0; k < this.#workers.length; k++) {
-          const done = CONTROL.DONE + 2 * k;
-          while (Atomics.load(control, done) !== seq) Atomics.wait(control, done, Atomics.load(control, done), 1000);
-          if (control[CONTROL.FAILED + 2 * k] !== 0) throw new UsageError('a gbdt worker failed', { hint: 'See the worker error above.' });
-        }
+        });
         return mergeChunks(request, chunks, this.#results);
       },
     };
+  }
+
+  /** Wake the workers for the job on the control block; take its `parts` here too until none is left; wait for the workers. */
+  #post(parts: number, part: (k: number) => void): void {
+    const control = this.#control;
+    Atomics.store(control, CONTROL.CLAIM, 0);
+    const seq = ++this.#seq;
+    Atomics.store(control, CONTROL.COMMAND, seq);
+    Atomics.notify(control, CONTROL.COMMAND);
+    for (;;) {
+      const k = Atomics.add(control, CONTROL.CLAIM, 1);
+      if (k >= parts) break;
+      part(k);
+    }
+    for (let k = 0; k < this.#workers.length; k++) {
+      const done = CONTROL.DONE + 2 * k;
+      while (Atomics.load(control, done) !== seq) Atomics.wait(control, done, Atomics.load(control, done), 1000);
+      if (control[CONTROL.FAILED + 2 * k] !== 0) throw new UsageError('a gbdt worker failed', { hint: 'See the worker error above.' });
+    }
   }
 
   async close(): Promise<void> {

@@ -17,13 +17,25 @@ export const CONTROL = {
   /** 1 when the node's (7) / the sibling's (8) best split is wanted. */
   EVAL_NODE: 7,
   EVAL_SIBLING: 8,
-  /** The next chunk to take (Atomics.add). */
+  /** The next chunk (or row block) to take (Atomics.add). */
   CLAIM: 9,
+  /** JOB_NODE or JOB_PARTITION. */
+  KIND: 10,
+  /** A partition's split: feature, last left bin, 1 when missing goes left. */
+  SPLIT_FEATURE: 11,
+  SPLIT_BIN: 12,
+  DEFAULT_LEFT: 13,
+  /** Rows per block of a partition. */
+  BLOCK: 14,
   /** Sequence number of worker k's latest finished job: slot DONE + 2k. */
-  DONE: 10,
+  DONE: 15,
   /** Non-zero after worker k failed: slot FAILED + 2k. */
-  FAILED: 11,
+  FAILED: 16,
 } as const;
+
+/** Job kinds: a node job (`runChunk` per chunk) or a row partition (`partitionBlock` per block). */
+export const JOB_NODE = 0;
+export const JOB_PARTITION = 1;
 
 /** Int32 slots of a control block for `workers` workers. */
 export function controlSlots(workers: number): number {
@@ -48,6 +60,9 @@ export interface WorkerInit {
   grad: SharedArrayBuffer[];
   hess: SharedArrayBuffer[];
   idx: SharedArrayBuffer;
+  spare: SharedArrayBuffer;
+  /** Per row block of a partition, its left rows (Int32). */
+  lefts: SharedArrayBuffer;
   features: SharedArrayBuffer;
   params: SplitParams;
 }

@@ -2,8 +2,8 @@
 // is left (`runChunk`), reports.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { gatherGradients, newScratch } from './histogram.js';
-import { chunkCount, runChunk, type ChunkJob, type JobSpace } from './job.js';
-import { CONTROL, type WorkerInit } from './protocol.js';
+import { chunkCount, partitionBlock, runChunk, type ChunkJob, type JobSpace } from './job.js';
+import { CONTROL, JOB_PARTITION, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.control);
@@ -12,6 +12,8 @@ const results = new Float64Array(init.results);
 const grad = init.grad.map((b) => new Float32Array(b));
 const hess = init.hess.map((b) => new Float32Array(b));
 const idx = new Uint32Array(init.idx);
+const spare = new Uint32Array(init.spare);
+const lefts = new Int32Array(init.lefts);
 const histograms = new Map<number, Float64Array>();
 const scratch = newScratch(init.rows);
 const space: JobSpace = {
@@ -36,6 +38,26 @@ function histogram(id: number): Float64Array {
   }
 }
 
+/** Take row blocks of a partition job until none is left. */
+function partitionWork(): void {
+  const begin = control[CONTROL.BEGIN] as number;
+  const end = control[CONTROL.END] as number;
+  const split = {
+    feature: control[CONTROL.SPLIT_FEATURE] as number,
+    bin: control[CONTROL.SPLIT_BIN] as number,
+    defaultLeft: control[CONTROL.DEFAULT_LEFT] === 1,
+  };
+  const block = control[CONTROL.BLOCK] as number;
+  const blocks = Math.ceil((end - begin) / block);
+  for (;;) {
+    const b = Atomics.add(control, CONTROL.CLAIM, 1);
+    if (b >= blocks) return;
+    const from = begin + b * block;
+    lefts[b] = partitionBlock(space.bins, space.rows, split, idx, spare, from, Math.min(from + block, end));
+  }
+}
+
+/** Take chunks of a node job until none is left. */
 function work(): void {
   space.featureCount = control[CONTROL.FEATURE_COUNT] as number;
   const chunks = chunkCount(space.featureCount);
@@ -71,7 +93,8 @@ for (;;) {
   seen = Atomics.load(control, CONTROL.COMMAND);
   if ((control[CONTROL.HIST] as number) < 0) break;
   try {
-    work();
+    if (control[CONTROL.KIND] === JOB_PARTITION) partitionWork();
+    else work();
   } catch (error) {
     control[failed] = 1;
     console.error(error);
