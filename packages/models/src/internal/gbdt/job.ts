@@ -10,7 +10,7 @@ import { accumulateFeatures, gatherGradients, SLOTS, type NodeRows } from './his
 import { findBestSplit, mergeSplit, Split, SPLIT_FIELDS, writeSplit, type BinLayout, type SplitParams, type Totals } from './split.js';
 
 /** Features per chunk: the hot loop's eight features per pass over the rows. */
-export const CHUNK = 8;
+const CHUNK = 8;
 
 /** Float64 slots per chunk in the results array: the node's best split, then the sibling's. */
 export const CHUNK_RESULT = 2 * SPLIT_FIELDS;
