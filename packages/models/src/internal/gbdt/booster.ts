@@ -7,8 +7,9 @@ import { binMatrix, type BinnedMatrix } from './binning.js';
 import { HistogramWorkers } from './pool.js';
 import type { GbdtParams } from './card.js';
 import { growSymmetric } from './grow-symmetric.js';
-import { growTree, type GrownTree, type GrowInput, type GrowParams, type HistogramBuilder } from './grow.js';
-import { buildHistogram, HistogramPool, newScratch, SLOTS } from './histogram.js';
+import { growTree, type GrownTree, type GrowInput, type GrowParams } from './grow.js';
+import { HistogramPool, newScratch, SLOTS } from './histogram.js';
+import { LocalRunner, type NodeRunner } from './job.js';
 import { addTreeOutput, addTreeOutputBinned, type Tree } from './tree.js';
 
 /** A trained model: the starting margins and the trees, round-major (`trees[round × 3 + class]`). */
@@ -80,10 +81,19 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
   const hess = Array.from({ length: NUM_CLASSES }, float32);
   const sample = new Uint32Array(rows);
   const idx = shared ? new Uint32Array(new SharedArrayBuffer(rows * 4)) : new Uint32Array(rows);
-  const spare = new Uint32Array(rows);
+  const spare = shared ? new Uint32Array(new SharedArrayBuffer(rows * 4)) : new Uint32Array(rows);
   const scratch = newScratch(rows);
   const histSize = binned.totalBins * SLOTS;
-  const workers = shared ? await HistogramWorkers.start(threads, { binned, grad, hess, idx }, options.minParallelNode) : undefined;
+  const splitParams = {
+    regAlpha: params.regAlpha,
+    regLambda: params.regLambda,
+    minDataInLeaf: params.minDataInLeaf,
+    minSumHessianInLeaf: params.minSumHessianInLeaf,
+    minGainToSplit: params.minGainToSplit,
+  };
+  const workers = shared
+    ? await HistogramWorkers.start(threads, { binned, grad, hess, idx, spare }, splitParams, options.minParallelNode)
+    : undefined;
   try {
     return await rounds();
   } finally {
@@ -96,18 +106,11 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
       Math.max(8, Math.floor(HISTOGRAM_BUDGET_BYTES / (histSize * 8))),
       workers === undefined ? undefined : (n) => workers.allocate(n),
     );
-    const grow: GrowParams = {
-      learningRate: params.learningRate,
-      maxDepth: params.maxDepth,
-      numLeaves: params.numLeaves,
-      regAlpha: params.regAlpha,
-      regLambda: params.regLambda,
-      minDataInLeaf: params.minDataInLeaf,
-      minSumHessianInLeaf: params.minSumHessianInLeaf,
-      minGainToSplit: params.minGainToSplit,
-    };
-    const histograms = (features: Int32Array, g: Float32Array, h: Float32Array): HistogramBuilder =>
-      workers !== undefined ? workers.builder(features, g, h) : (hist, node) => buildHistogram(hist, binned, features, node, g, h, scratch);
+    const grow: GrowParams = { ...splitParams, learningRate: params.learningRate, maxDepth: params.maxDepth, numLeaves: params.numLeaves };
+    const runner = (features: Int32Array, g: Float32Array, h: Float32Array): NodeRunner =>
+      workers !== undefined
+        ? workers.runner(features, g, h)
+        : new LocalRunner({ ...binned, features, featureCount: features.length, params: splitParams }, g, h, scratch.gh, idx, spare);
 
     const trees: Tree[] = [];
     const history: EpochLog[] = [];
@@ -128,9 +131,8 @@ export async function boost(params: GbdtParams, data: BoostData, options: BoostO
           idx,
           count,
           features,
-          build: histograms(features, grad[c] as Float32Array, hess[c] as Float32Array),
+          runner: runner(features, grad[c] as Float32Array, hess[c] as Float32Array),
           pool,
-          spare,
         };
         const grown: GrownTree = params.growPolicy === 'symmetric' ? growSymmetric(input, grow) : growTree(input, grow, params.growPolicy);
         trees.push(grown.tree);

@@ -13,7 +13,9 @@ export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
   const { binned, features } = input;
   const builder = new TreeBuilder();
   const rootHist = input.pool.acquire();
-  const { G, H } = input.build(rootHist, { idx: input.idx, begin: 0, end: input.count });
+  const rootRows = { idx: input.idx, begin: 0, end: input.count };
+  const { G, H } = input.runner.sums(rootRows);
+  input.runner.run({ hist: rootHist, rows: rootRows });
   const rootId = builder.addLeaf(leafWeight(G, H, p) * p.learningRate, H, input.count);
   let level: GrowNode[] = [{ id: rootId, begin: 0, end: input.count, G, H, N: input.count, depth: 0, hist: rootHist, split: new Split() }];
   const gains = new Float64Array(binned.totalBins * 2);
@@ -86,7 +88,7 @@ export function growSymmetric(input: GrowInput, p: GrowParams): GrownTree {
           hist,
           { idx: input.idx, begin: node.begin, end: mid },
           { idx: input.idx, begin: mid, end: node.end },
-        );
+        ).hists;
         if (nl === 0) input.pool.release(lh);
         if (nr === 0) input.pool.release(rh);
         if (nl === 0) lh = undefined;

@@ -4,9 +4,9 @@
 // (stably, so every range stays in ascending row order); a split builds the histogram of its
 // smaller child only and gets the larger one as parent − smaller.
 import type { BinnedMatrix } from './binning.js';
-import type { HistogramPool } from './histogram.js';
-import { subtractHistogram, type NodeRows } from './histogram.js';
-import { findBestSplit, leafWeight, Split, type SplitParams } from './split.js';
+import type { HistogramPool, NodeRows } from './histogram.js';
+import type { NodeRunner } from './job.js';
+import { leafWeight, Split, type SplitParams, type Totals } from './split.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
 export interface GrowParams extends SplitParams {
@@ -16,19 +16,15 @@ export interface GrowParams extends SplitParams {
   numLeaves: number;
 }
 
-/** Builds one node's histogram over the tree's features; returns its gradient and hessian sums. */
-export type HistogramBuilder = (hist: Float64Array, node: NodeRows) => { G: number; H: number };
-
 export interface GrowInput {
   binned: BinnedMatrix;
   /** The tree's rows in `idx[0, count)`, ascending; partitioned in place. */
   idx: Uint32Array;
   count: number;
   features: Int32Array;
-  build: HistogramBuilder;
+  /** Builds histograms (and finds splits) over the tree's features and class gradients. */
+  runner: NodeRunner;
   pool: HistogramPool;
-  /** Scratch for partitioning, at least `count` long. */
-  spare: Uint32Array;
 }
 
 /** A leaf's rows and output, to update the training margins without walking the tree. */
@@ -96,18 +92,17 @@ export function growTree(input: GrowInput, p: GrowParams, policy: 'leafwise' | '
 /** The root: all rows, its histogram and best split. */
 function rootNode(input: GrowInput, p: GrowParams, builder: TreeBuilder): GrowNode {
   const hist = input.pool.acquire();
-  const { G, H } = input.build(hist, { idx: input.idx, begin: 0, end: input.count });
+  const rows = { idx: input.idx, begin: 0, end: input.count };
+  const { G, H } = input.runner.sums(rows);
   const id = builder.addLeaf(leafWeight(G, H, p) * p.learningRate, H, input.count);
   const node: GrowNode = { id, begin: 0, end: input.count, G, H, N: input.count, depth: 0, hist, split: new Split() };
-  evaluate(input, p, node, true);
+  node.split = input.runner.run({ hist, rows, node }).node;
+  keepIfSplittable(input, node);
   return node;
 }
 
-/** Find the node's best split (when its depth allows one); keep its histogram only if it may split. */
-function evaluate(input: GrowInput, p: GrowParams, node: GrowNode, findSplit: boolean): void {
-  if (findSplit && (p.maxDepth === 0 || node.depth < p.maxDepth) && node.hist !== undefined) {
-    node.split = findBestSplit(node.hist, input.binned, input.features, node, p);
-  }
+/** Keep the node's histogram only if it may split (and the pool has room). */
+function keepIfSplittable(input: GrowInput, node: GrowNode): void {
   if (!node.split.valid || input.pool.full) {
     input.pool.release(node.hist);
     node.hist = undefined;
@@ -116,50 +111,42 @@ function evaluate(input: GrowInput, p: GrowParams, node: GrowNode, findSplit: bo
 
 /** Partition the node's rows by its split: left rows first, both halves in ascending order. Returns the boundary. */
 export function partition(input: GrowInput, begin: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
-  const { idx, spare } = input;
-  const { rows, bins } = input.binned;
-  const column = feature * rows;
-  const dl = defaultLeft ? 1 : 0;
-  let write = begin;
-  let right = 0;
-  // Branch-free: every row is written to both sides and only the matching side's cursor moves.
-  for (let i = begin; i < end; i++) {
-    const r = idx[i] as number;
-    const b = bins[column + r] as number;
-    const left = b === 0 ? dl : b <= bin ? 1 : 0;
-    idx[write] = r;
-    spare[right] = r;
-    write += left;
-    right += 1 - left;
-  }
-  idx.set(spare.subarray(0, right), write);
-  return write;
+  return input.runner.partition({ feature, bin, defaultLeft }, begin, end);
 }
 
 /**
- * Histograms of two children: the smaller one built from its rows, the larger one as parent −
- * smaller in the parent's own array (or built too when the parent's was not kept).
+ * Histograms (and, for the totals given, best splits) of two children: the smaller one built from
+ * its rows, the larger one as parent − smaller in the parent's own array (or built too when the
+ * parent's was not kept).
  */
 export function childHistograms(
   input: GrowInput,
   parent: Float64Array | undefined,
   left: NodeRows,
   right: NodeRows,
-): [Float64Array, Float64Array] {
+  leftTotals?: Totals,
+  rightTotals?: Totals,
+): { hists: [Float64Array, Float64Array]; splits: [Split, Split] } {
   const leftSmaller = left.end - left.begin <= right.end - right.begin;
-  const small = leftSmaller ? left : right;
-  const big = leftSmaller ? right : left;
+  const [small, big] = leftSmaller ? [left, right] : [right, left];
+  const [smallTotals, bigTotals] = leftSmaller ? [leftTotals, rightTotals] : [rightTotals, leftTotals];
   const smallHist = input.pool.acquire();
-  input.build(smallHist, small);
   let bigHist: Float64Array;
+  let smallSplit: Split;
+  let bigSplit: Split;
   if (parent !== undefined) {
-    subtractHistogram(parent, parent, smallHist, input.binned, input.features);
+    const result = input.runner.run({ hist: smallHist, rows: small, parent, node: smallTotals, sibling: bigTotals });
     bigHist = parent;
+    smallSplit = result.node;
+    bigSplit = result.sibling;
   } else {
+    smallSplit = input.runner.run({ hist: smallHist, rows: small, node: smallTotals }).node;
     bigHist = input.pool.acquire();
-    input.build(bigHist, big);
+    bigSplit = input.runner.run({ hist: bigHist, rows: big, node: bigTotals }).node;
   }
-  return leftSmaller ? [smallHist, bigHist] : [bigHist, smallHist];
+  return leftSmaller
+    ? { hists: [smallHist, bigHist], splits: [smallSplit, bigSplit] }
+    : { hists: [bigHist, smallHist], splits: [bigSplit, smallSplit] };
 }
 
 /**
@@ -181,8 +168,17 @@ function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: 
   const canSplit = (n: number) => more && (p.maxDepth === 0 || depth < p.maxDepth) && n >= minRows;
   let lh: Float64Array | undefined;
   let rh: Float64Array | undefined;
-  if (canSplit(mid - node.begin) || canSplit(node.end - mid)) [lh, rh] = childHistograms(input, node.hist, leftRows, rightRows);
-  else input.pool.release(node.hist);
+  let ls = new Split();
+  let rs = new Split();
+  const nl = mid - node.begin;
+  const nr = node.end - mid;
+  if (canSplit(nl) || canSplit(nr)) {
+    const leftTotals = canSplit(nl) ? { G: s.gl, H: s.hl, N: nl } : undefined;
+    const rightTotals = canSplit(nr) ? { G: s.gr, H: s.hr, N: nr } : undefined;
+    const children = childHistograms(input, node.hist, leftRows, rightRows, leftTotals, rightTotals);
+    [lh, rh] = children.hists;
+    [ls, rs] = children.splits;
+  } else input.pool.release(node.hist);
   node.hist = undefined;
   const left: GrowNode = {
     id: leftId,
@@ -193,7 +189,7 @@ function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: 
     N: mid - node.begin,
     depth,
     hist: lh,
-    split: new Split(),
+    split: ls,
   };
   const right: GrowNode = {
     id: rightId,
@@ -204,9 +200,9 @@ function splitNode(input: GrowInput, p: GrowParams, builder: TreeBuilder, node: 
     N: node.end - mid,
     depth,
     hist: rh,
-    split: new Split(),
+    split: rs,
   };
-  evaluate(input, p, left, canSplit(left.N));
-  evaluate(input, p, right, canSplit(right.N));
+  keepIfSplittable(input, left);
+  keepIfSplittable(input, right);
   return [left, right];
 }

@@ -8,8 +8,13 @@
 // the node's rows, round(H_side · N / H) — exact when the rows' hessians are equal — so
 // "≥ minDataInLeaf rows" is "H_side ≥ (minDataInLeaf − ½) · H / N". Missing values (bin 0) are
 // tried on both sides; the better side becomes the node's default direction.
-import type { BinnedMatrix } from './binning.js';
 import { SLOTS } from './histogram.js';
+
+/** Where each feature's bins sit in a histogram (a `BinnedMatrix`, or its copy in a worker). */
+export interface BinLayout {
+  binOffset: ArrayLike<number>;
+  binCount: ArrayLike<number>;
+}
 
 export interface SplitParams {
   regAlpha: number;
@@ -69,10 +74,19 @@ export interface Totals {
 }
 
 /**
- * The best split over `features` of a node's histogram. Ties keep the earlier feature, bin and
- * direction (missing right first), so the result never depends on anything but the data.
+ * The best split over `features[start, end)` of a node's histogram. Ties keep the earlier feature,
+ * bin and direction (missing right first), so the result never depends on anything but the data —
+ * and the best of consecutive feature ranges, ties to the earlier range, is the best over all.
  */
-export function findBestSplit(hist: Float64Array, binned: BinnedMatrix, features: Int32Array, node: Totals, p: SplitParams): Split {
+export function findBestSplit(
+  hist: Float64Array,
+  binned: BinLayout,
+  features: Int32Array,
+  node: Totals,
+  p: SplitParams,
+  start = 0,
+  end = features.length,
+): Split {
   const best = new Split();
   const { G, H, N } = node;
   const parent = leafScore(G, H, p);
@@ -83,7 +97,7 @@ export function findBestSplit(hist: Float64Array, binned: BinnedMatrix, features
   const plain = p.regAlpha === 0;
   const lambda = p.regLambda;
   let bestGain = floor;
-  for (let k = 0; k < features.length; k++) {
+  for (let k = start; k < end; k++) {
     const f = features[k] as number;
     const o = (binned.binOffset[f] as number) * SLOTS;
     const nb = binned.binCount[f] as number;
@@ -165,4 +179,42 @@ function set(
   s.gr = gr;
   s.hr = hr;
   s.nr = n - s.nl;
+}
+
+/** Float64 slots of one split in a shared results array. */
+export const SPLIT_FIELDS = 8;
+
+/** Write a split into `out[at, at + SPLIT_FIELDS)` (feature −1: none). */
+export function writeSplit(s: Split, out: Float64Array, at: number): void {
+  out[at] = s.gain;
+  out[at + 1] = s.feature;
+  out[at + 2] = s.bin;
+  out[at + 3] = s.defaultLeft ? 1 : 0;
+  out[at + 4] = s.gl;
+  out[at + 5] = s.hl;
+  out[at + 6] = s.gr;
+  out[at + 7] = s.hr;
+}
+
+/**
+ * Merge one range's split (written by `writeSplit`) into `best` when its gain is strictly higher:
+ * ranges merged in feature order give exactly `findBestSplit` over all features.
+ */
+export function mergeSplit(best: Split, from: Float64Array, at: number, node: Totals): void {
+  const feature = from[at + 1] as number;
+  if (feature < 0 || !((from[at] as number) > best.gain)) return;
+  const rowsPerHessian = node.H > 0 ? node.N / node.H : 0;
+  set(
+    best,
+    feature,
+    from[at + 2] as number,
+    from[at + 3] === 1,
+    from[at] as number,
+    from[at + 4] as number,
+    from[at + 5] as number,
+    from[at + 6] as number,
+    from[at + 7] as number,
+    node.N,
+    rowsPerHessian,
+  );
 }
