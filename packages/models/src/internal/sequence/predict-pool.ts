@@ -4,11 +4,11 @@
 // ones the single-thread path uses, computed by the same function, and written back at their
 // position: the probabilities are bit for bit those of one thread. At most two chunks per worker are in
 // flight, so memory stays bounded whatever the number of windows.
-import { Worker } from 'node:worker_threads';
-import { workerEntryUrl } from '@tribar/core';
+import type { Worker } from 'node:worker_threads';
 import { NUM_CLASSES } from '../types.js';
 import type { ParamInit } from './params.js';
 import type { WindowReader } from './rows.js';
+import { quiet, startSequenceWorkers } from './worker-start.js';
 
 /** What a worker starts with (its `workerData`). */
 export interface PredictWorkerInit {
@@ -33,51 +33,19 @@ export type PredictWorkerReply = { id: number; p: Float32Array; x: Float32Array 
 /** Chunks in flight per worker: one computing, one queued, so a worker never waits for the gather. */
 const IN_FLIGHT = 2;
 
-function workerEntry(): URL {
-  const extension = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  return workerEntryUrl(new URL(`./worker${extension}`, import.meta.url), new URL('../../../tsconfig.json', import.meta.url));
-}
-
 export class PredictPool {
   readonly #workers: Worker[];
   readonly threads: number;
 
   private constructor(workers: Worker[]) {
     this.#workers = workers;
+    // Idle workers never keep the process alive (they start unref'd); predict() holds them while it waits.
     this.threads = workers.length;
-    // Idle workers never keep the process alive; predict() holds them while it waits.
-    for (const w of workers) w.unref();
   }
 
   /** Start `threads` workers with the model's weights; rejects (workers ended) when one cannot start. */
   static async start(threads: number, init: PredictWorkerInit): Promise<PredictPool> {
-    const workers: Worker[] = [];
-    const ready: Promise<void>[] = [];
-    for (let k = 0; k < threads; k++) {
-      const worker = new Worker(workerEntry(), { workerData: init });
-      workers.push(worker);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          worker.once('message', (m: { ready?: boolean; error?: string }) =>
-            m.ready === true ? resolve() : reject(new Error(`sequence predict worker: ${m.error ?? 'did not start'}`)),
-          );
-          worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`sequence predict worker exited with code ${code} while starting`)));
-        }),
-      );
-    }
-    try {
-      await Promise.all(ready);
-    } catch (error) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
-    }
-    for (const w of workers) {
-      w.removeAllListeners('message');
-      w.removeAllListeners('exit');
-      w.removeAllListeners('error');
-    }
-    return new PredictPool(workers);
+    return new PredictPool(await startSequenceWorkers(threads, init, 'sequence predict worker'));
   }
 
   /**
@@ -96,9 +64,7 @@ export class PredictPool {
       let failed = false;
       const finish = (error?: Error): void => {
         for (const w of workers) {
-          w.removeAllListeners('message');
-          w.removeAllListeners('error');
-          w.removeAllListeners('exit');
+          quiet(w);
           w.unref();
         }
         if (error !== undefined) reject(error);

@@ -5,9 +5,9 @@
 // the model is the same for a given thread count whatever the timing. Dropout masks are drawn per
 // share (seed + share), so the thread count is part of the determinism key, and the sum's order makes
 // results differ from one thread's in the last bits.
-import { Worker } from 'node:worker_threads';
-import { workerEntryUrl } from '@tribar/core';
+import type { Worker } from 'node:worker_threads';
 import type { ParamInit } from './params.js';
+import { quiet, startSequenceWorkers } from './worker-start.js';
 
 export interface TrainWorkerInit {
   role: 'train';
@@ -41,16 +41,6 @@ export type TrainWorkerReply = { id: number; loss: number; grads: Float32Array[]
 /** Windows × steps × features below which a fit stays on one thread (starting the replicas costs about a second). */
 export const MIN_PARALLEL_TRAIN = 2_000_000;
 
-function workerEntry(): URL {
-  const extension = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  return workerEntryUrl(new URL(`./worker${extension}`, import.meta.url), new URL('../../../tsconfig.json', import.meta.url));
-}
-
-/** Named removals only: a bare removeAllListeners() also drops the hooks that keep a Worker's message port delivering. */
-function quiet(worker: Worker): void {
-  for (const event of ['message', 'error', 'exit'] as const) worker.removeAllListeners(event);
-}
-
 export class TrainPool {
   readonly #workers: Worker[];
   /** Replicas besides this thread. */
@@ -60,34 +50,11 @@ export class TrainPool {
   private constructor(workers: Worker[]) {
     this.#workers = workers;
     this.replicas = workers.length;
-    for (const w of workers) w.unref();
   }
 
   /** Start `replicas` worker replicas; rejects (workers ended) when one cannot start. */
   static async start(replicas: number, init: TrainWorkerInit): Promise<TrainPool> {
-    const workers: Worker[] = [];
-    const ready: Promise<void>[] = [];
-    for (let k = 0; k < replicas; k++) {
-      const worker = new Worker(workerEntry(), { workerData: init });
-      workers.push(worker);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          worker.once('message', (m: { ready?: boolean; error?: string }) =>
-            m.ready === true ? resolve() : reject(new Error(`sequence train replica: ${m.error ?? 'did not start'}`)),
-          );
-          worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`sequence train replica exited with code ${code} while starting`)));
-        }),
-      );
-    }
-    try {
-      await Promise.all(ready);
-    } catch (error) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
-    }
-    workers.forEach(quiet);
-    return new TrainPool(workers);
+    return new TrainPool(await startSequenceWorkers(replicas, init, 'sequence train replica'));
   }
 
   /** Send share k to replica k with the current weights; resolves to each replica's loss and gradients, in replica order. */
