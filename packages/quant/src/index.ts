@@ -23,7 +23,6 @@ export { finiteSpread } from './finite-spread.js';
 export type { FiniteSpread } from './finite-spread.js';
 export { orderStatistics } from './order-statistics.js';
 export { sortFloat64 } from './radix-sort.js';
-export { radixSortFloat64 } from './radix-sort-11.js';
 export { normalCdf, normalQuantile } from './normal.js';
 export { probabilisticSharpeRatio, deflatedSharpeRatio, expectedMaxSharpe, minTrackRecordLength } from './sharpe-significance.js';
 export type { Moments } from './stats.js';

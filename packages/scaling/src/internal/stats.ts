@@ -1,5 +1,5 @@
 import type { ScalerColumnStats } from '@tribar/artifacts';
-import { finiteSpread, meanStd, radixSortFloat64 } from '@tribar/quant';
+import { finiteSpread, meanStd, sortFloat64 } from '@tribar/quant';
 
 /**
  * Summary of a column's finite values; `null` where no finite value exists (JSON has no NaN). The
@@ -32,7 +32,7 @@ function finiteSorted(values: ArrayLike<number>, scratch?: SortScratch): { sorte
     else if (Number.isNaN(v)) nanCount++;
     else infCount++;
   }
-  return { sorted: radixSortFloat64(out.subarray(0, n), scratch?.words), nanCount, infCount };
+  return { sorted: sortFloat64(out.subarray(0, n), scratch?.words), nanCount, infCount };
 }
 
 /**
