@@ -2,7 +2,7 @@
 // difference (the default `adfLags`) accumulated in registers. Validation runs it for every
 // feature of every symbol on up to 50,000 train rows; `adfTest`'s general path keeps the normal
 // equations in memory (12 read-modify-writes per row) and copies the series twice.
-import { adfCriticalValue5, adfTest, invert, type AdfResult } from './adf.js';
+import { adfCriticalValue5, adfTest, coefficients, invert, type AdfResult } from './adf.js';
 
 /**
  * `adfTest(x at rows, lags)`, bit for bit (the same sums in the same order: X'X is symmetric, so its
@@ -58,12 +58,7 @@ export function adfTestAt(x: ArrayLike<number>, rows: ArrayLike<number>, lags: n
   const inverse = invert(xtx, k);
   const crit = adfCriticalValue5(Math.max(nobs, 1));
   if (inverse === undefined || nobs <= k) return { statistic: Number.NaN, criticalValue5: crit, nobs, stationary: false };
-  const beta = new Float64Array(k);
-  for (let a = 0; a < k; a++) {
-    let s = 0;
-    for (let b = 0; b < k; b++) s += (inverse[a * k + b] as number) * (xty[b] as number);
-    beta[a] = s;
-  }
+  const beta = coefficients(inverse, xty, k);
   const b0 = beta[0] as number;
   const b1 = beta[1] as number;
   const b2 = beta[2] as number;

@@ -59,12 +59,7 @@ export function adfTest(series: ArrayLike<number>, lags: number): AdfResult {
   const inverse = invert(xtx, k);
   const crit = adfCriticalValue5(Math.max(nobs, 1));
   if (inverse === undefined || nobs <= k) return { statistic: Number.NaN, criticalValue5: crit, nobs, stationary: false };
-  const beta = new Float64Array(k);
-  for (let a = 0; a < k; a++) {
-    let s = 0;
-    for (let b = 0; b < k; b++) s += (inverse[a * k + b] as number) * (xty[b] as number);
-    beta[a] = s;
-  }
+  const beta = coefficients(inverse, xty, k);
   let rss = 0;
   for (let t = lags + 1; t < y.length; t++) {
     let e = fillRow(t);
@@ -75,6 +70,17 @@ export function adfTest(series: ArrayLike<number>, lags: number): AdfResult {
   const se = Math.sqrt(sigma2 * (inverse[1 * k + 1] as number));
   const statistic = se > 0 ? (beta[1] as number) / se : Number.NaN;
   return { statistic, criticalValue5: crit, nobs, stationary: statistic < crit };
+}
+
+/** The least-squares coefficients (XᵀX)⁻¹·Xᵀy from the inverted normal matrix and Xᵀy. */
+export function coefficients(inverse: Float64Array, xty: Float64Array, k: number): Float64Array {
+  const beta = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    let s = 0;
+    for (let b = 0; b < k; b++) s += (inverse[a * k + b] as number) * (xty[b] as number);
+    beta[a] = s;
+  }
+  return beta;
 }
 
 /** The inverse of the k×k row-major `matrix` (Gauss–Jordan, partial pivoting); undefined when singular. */
