@@ -1,25 +1,12 @@
 import { Rng, UsageError } from '@tribar/core';
 import type { Scalar, Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectedVariableGrns } from '../src/internal/kernels/tft-vsn.js';
+import { selectedVariableGrns, VARIABLE_GRN_WEIGHTS } from '../src/internal/kernels/tft-vsn.js';
 import type { VariableGrnWeights } from '../src/internal/kernels/tft-vsn.js';
 import { selectTfjsBackend } from '../src/internal/tfjs/index.js';
 import type { Tfjs } from '../src/internal/tfjs/backend.js';
 
-const NAMES = [
-  'embedKernel',
-  'embedBias',
-  'fc2Kernel',
-  'fc2Bias',
-  'fc1Kernel',
-  'fc1Bias',
-  'gateKernel',
-  'gateBias',
-  'valueKernel',
-  'valueBias',
-  'gamma',
-  'beta',
-] as const;
+const NAMES = VARIABLE_GRN_WEIGHTS;
 
 /**
  * The same computation in tfjs ops, as tft.ts ran it before the fused op: the embedding materialised

@@ -35,7 +35,8 @@ export interface VariableGrnWeights {
   beta: Tensor;
 }
 
-const ORDER = [
+/** The op's weights in the order it takes (and returns the gradients of) them. */
+export const VARIABLE_GRN_WEIGHTS = [
   'embedKernel',
   'embedBias',
   'fc2Kernel',
@@ -63,7 +64,7 @@ interface Dims {
   width: number;
 }
 
-/** Weights as typed arrays, in the order of ORDER. */
+/** Weights as typed arrays, in the order of VARIABLE_GRN_WEIGHTS. */
 type Arrays = Float32Array[];
 
 /** x [rows, F] (the features' scalars), selection [rows, F] → Σ_f selection_f · GRN_f(embed_f(x_f)), [rows, d]. */
@@ -77,19 +78,19 @@ export function selectedVariableGrns(
   const dims = checkShapes(x, selection, w);
   const training = options.training ?? taping(tf);
   const dropout = training && options.dropout !== undefined && options.dropout.rate > 0 ? options.dropout : undefined;
-  const weights = ORDER.map((k) => w[k]);
+  const weights = VARIABLE_GRN_WEIGHTS.map((k) => w[k]);
   if (!training) {
     spare = undefined;
     const out = forward(tf, dataOf(x), dataOf(selection), weights.map(dataOf), dims, undefined, false);
     return tf.tensor2d(out.selected, [dims.rows, dims.width]);
   }
   const op = tf.customGrad((...args: unknown[]) => {
-    const inputs = args.slice(0, 2 + ORDER.length) as Tensor[];
+    const inputs = args.slice(0, 2 + VARIABLE_GRN_WEIGHTS.length) as Tensor[];
     const xd = dataOf(inputs[0] as Tensor);
     const sd = dataOf(inputs[1] as Tensor);
     const wd = inputs.slice(2).map(dataOf);
     const { selected, state } = forward(tf, xd, sd, wd, dims, dropout, true);
-    (args[2 + ORDER.length] as (tensors: Tensor[]) => void)([]);
+    (args[2 + VARIABLE_GRN_WEIGHTS.length] as (tensors: Tensor[]) => void)([]);
     return {
       value: tf.tensor2d(selected, [dims.rows, dims.width]),
       gradFunc: (dy: Tensor) => {
@@ -308,7 +309,7 @@ function forward(
   return state === undefined ? { selected } : { selected, state };
 }
 
-/** Gradients of every input of the op, in its order: x, selection, then the weights in ORDER. */
+/** Gradients of every input of the op, in its order: x, selection, then the weights in VARIABLE_GRN_WEIGHTS. */
 function backward(
   tf: Tfjs,
   dy: Float32Array,
@@ -474,7 +475,7 @@ function checkShapes(x: Tensor, selection: Tensor, w: VariableGrnWeights): Dims 
     if (t.dtype !== 'float32') throw new UsageError(`selectedVariableGrns: ${name} has dtype ${t.dtype}, expected float32`);
   };
   expect('selection', selection, [rows, F]);
-  const shapes: Record<(typeof ORDER)[number], number[]> = {
+  const shapes: Record<(typeof VARIABLE_GRN_WEIGHTS)[number], number[]> = {
     embedKernel: [F, d],
     embedBias: [F, d],
     fc2Kernel: [F, d, d],
@@ -488,7 +489,7 @@ function checkShapes(x: Tensor, selection: Tensor, w: VariableGrnWeights): Dims 
     gamma: [d],
     beta: [d],
   };
-  for (const k of ORDER) expect(k, w[k], shapes[k]);
+  for (const k of VARIABLE_GRN_WEIGHTS) expect(k, w[k], shapes[k]);
   return { rows, features: F, width: d };
 }
 
