@@ -1,7 +1,7 @@
 import { Rng, UsageError } from '@tribar/core';
 import type { Scalar, Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectedVariableGrns, VARIABLE_GRN_WEIGHTS } from '../src/internal/kernels/tft-vsn.js';
+import { selectedVariableGrns, VARIABLE_GRN_WEIGHTS, variableGrnShapes } from '../src/internal/kernels/tft-vsn.js';
 import type { VariableGrnWeights } from '../src/internal/kernels/tft-vsn.js';
 import { selectTfjsBackend } from '../src/internal/tfjs/index.js';
 import type { Tfjs } from '../src/internal/tfjs/backend.js';
@@ -47,20 +47,7 @@ async function setup(rows: number, F: number, d: number, seed: number) {
         shape,
       ),
     );
-  const shapes: Record<(typeof NAMES)[number], number[]> = {
-    embedKernel: [F, d],
-    embedBias: [F, d],
-    fc2Kernel: [F, d, d],
-    fc2Bias: [F, 1, d],
-    fc1Kernel: [F, d, d],
-    fc1Bias: [F, 1, d],
-    gateKernel: [F, d, d],
-    gateBias: [F, 1, d],
-    valueKernel: [F, d, d],
-    valueBias: [F, 1, d],
-    gamma: [d],
-    beta: [d],
-  };
+  const shapes = variableGrnShapes(F, d);
   const w = Object.fromEntries(NAMES.map((k) => [k, make(shapes[k], 0.6)])) as unknown as VariableGrnWeights;
   const x = make([rows, F], 1) as Variable & Tensor2D;
   const selection = tf.variable(tf.softmax(make([rows, F], 1))) as Variable & Tensor2D;

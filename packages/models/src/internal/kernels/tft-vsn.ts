@@ -51,6 +51,25 @@ export const VARIABLE_GRN_WEIGHTS = [
   'beta',
 ] as const;
 
+/** The shape of each weight for `features` variables embedded in `width` dimensions. */
+export function variableGrnShapes(features: number, width: number): Record<(typeof VARIABLE_GRN_WEIGHTS)[number], number[]> {
+  const [F, d] = [features, width];
+  return {
+    embedKernel: [F, d],
+    embedBias: [F, d],
+    fc2Kernel: [F, d, d],
+    fc2Bias: [F, 1, d],
+    fc1Kernel: [F, d, d],
+    fc1Bias: [F, 1, d],
+    gateKernel: [F, d, d],
+    gateBias: [F, 1, d],
+    valueKernel: [F, d, d],
+    valueBias: [F, 1, d],
+    gamma: [d],
+    beta: [d],
+  };
+}
+
 interface VariableGrnOptions {
   /** Inverted dropout on each GRN's hidden layer (after fc1) while training: its rate and a seed for the mask. */
   dropout?: { rate: number; seed: number };
@@ -475,20 +494,7 @@ function checkShapes(x: Tensor, selection: Tensor, w: VariableGrnWeights): Dims 
     if (t.dtype !== 'float32') throw new UsageError(`selectedVariableGrns: ${name} has dtype ${t.dtype}, expected float32`);
   };
   expect('selection', selection, [rows, F]);
-  const shapes: Record<(typeof VARIABLE_GRN_WEIGHTS)[number], number[]> = {
-    embedKernel: [F, d],
-    embedBias: [F, d],
-    fc2Kernel: [F, d, d],
-    fc2Bias: [F, 1, d],
-    fc1Kernel: [F, d, d],
-    fc1Bias: [F, 1, d],
-    gateKernel: [F, d, d],
-    gateBias: [F, 1, d],
-    valueKernel: [F, d, d],
-    valueBias: [F, 1, d],
-    gamma: [d],
-    beta: [d],
-  };
+  const shapes = variableGrnShapes(F, d);
   for (const k of VARIABLE_GRN_WEIGHTS) expect(k, w[k], shapes[k]);
   return { rows, features: F, width: d };
 }
